@@ -1,0 +1,31 @@
+package io.collectoffline.offline;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the registry knows about one offline model once it has been validated.
+ *
+ * @param name          registry name carried on the wire ({@code study.subject})
+ * @param entityClass   the JPA entity
+ * @param table         database table (lower case)
+ * @param naturalKey    Java field names of the natural key, in declaration order
+ * @param naturalKeyColumns database columns of the natural key, same order
+ * @param schemaVersion payload layout version
+ * @param references    foreign-key column name to the registry name of the model it points to
+ */
+public record ModelDescriptor(
+        String name,
+        Class<? extends OfflineEntity> entityClass,
+        String table,
+        List<String> naturalKey,
+        List<String> naturalKeyColumns,
+        int schemaVersion,
+        Map<String, String> references) {
+
+    public ModelDescriptor {
+        naturalKey = List.copyOf(naturalKey);
+        naturalKeyColumns = List.copyOf(naturalKeyColumns);
+        references = Map.copyOf(references);
+    }
+}
