@@ -12,7 +12,8 @@ import java.util.Map;
  * @param naturalKey    Java field names of the natural key, in declaration order
  * @param naturalKeyColumns database columns of the natural key, same order
  * @param schemaVersion payload layout version
- * @param references    foreign-key column name to the registry name of the model it points to
+ * @param columns       Java field name to database column (lower case) of every persistent field
+ * @param references    foreign-key field name to the registry name of the model it points to
  */
 public record ModelDescriptor(
         String name,
@@ -21,11 +22,13 @@ public record ModelDescriptor(
         List<String> naturalKey,
         List<String> naturalKeyColumns,
         int schemaVersion,
+        Map<String, String> columns,
         Map<String, String> references) {
 
     public ModelDescriptor {
         naturalKey = List.copyOf(naturalKey);
         naturalKeyColumns = List.copyOf(naturalKeyColumns);
+        columns = Map.copyOf(columns);
         references = Map.copyOf(references);
     }
 }

@@ -129,8 +129,10 @@ public final class OfflineModelRegistry {
                         + fieldName + "' has no explicit @Column(name = ...)"));
             }
         }
+        Map<String, String> columns = new LinkedHashMap<>();
         Map<String, String> references = new LinkedHashMap<>();
         for (Field field : persistentFields(type)) {
+            columns.put(field.getName(), columnName(field).orElse(field.getName()));
             RefersTo refersTo = field.getAnnotation(RefersTo.class);
             if (refersTo == null) {
                 continue;
@@ -147,7 +149,7 @@ public final class OfflineModelRegistry {
             } else if (column.isEmpty()) {
                 problems.add(label + ": foreign key '" + field.getName() + "' has no explicit @Column(name = ...)");
             } else {
-                references.put(column.get(), target.name());
+                references.put(field.getName(), target.name());
             }
         }
         if (problems.size() > before) {
@@ -155,7 +157,7 @@ public final class OfflineModelRegistry {
         }
         return Optional.of(new ModelDescriptor(declaration.name(), (Class<? extends OfflineEntity>) type,
                 table.name().toLowerCase(Locale.ROOT), List.of(declaration.naturalKey()), keyColumns,
-                declaration.schemaVersion(), references));
+                declaration.schemaVersion(), columns, references));
     }
 
     /** A foreign key must point to a model of the same registry, or its records could never be applied. */

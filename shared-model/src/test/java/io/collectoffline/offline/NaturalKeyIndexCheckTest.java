@@ -29,7 +29,7 @@ class NaturalKeyIndexCheckTest {
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE gadget (id UUID PRIMARY KEY, code VARCHAR(10) NOT NULL)");
             ModelDescriptor gadget = new ModelDescriptor("test.gadget", OfflineEntity.class, "gadget",
-                    List.of("code"), List.of("code"), 1, Map.of());
+                    List.of("code"), List.of("code"), 1, Map.of("code", "code"), Map.of());
 
             assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget))).singleElement()
                     .asString().contains("test.gadget").contains("natural key (code) is not unique");
@@ -40,7 +40,7 @@ class NaturalKeyIndexCheckTest {
     void missingTableIsRefusedNamingTheModel() throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:nk3;DB_CLOSE_DELAY=-1")) {
             ModelDescriptor gadget = new ModelDescriptor("test.gadget", OfflineEntity.class, "gadget",
-                    List.of("code"), List.of("code"), 1, Map.of());
+                    List.of("code"), List.of("code"), 1, Map.of("code", "code"), Map.of());
 
             assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget))).singleElement()
                     .asString().contains("test.gadget").contains("table 'gadget' does not exist");

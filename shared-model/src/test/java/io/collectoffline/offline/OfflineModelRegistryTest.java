@@ -119,7 +119,7 @@ class OfflineModelRegistryTest {
         ModelDescriptor visit = registry.require("study.subject_visit");
         assertThat(visit.table()).isEqualTo("subject_visit");
         assertThat(visit.naturalKeyColumns()).containsExactly("subject_id", "visit_code");
-        assertThat(visit.references()).containsEntry("subject_id", "study.subject");
+        assertThat(visit.references()).containsEntry("subjectId", "study.subject");
         assertThat(registry.forTable("SUBJECT")).map(ModelDescriptor::name).contains("study.subject");
     }
 

@@ -1,0 +1,263 @@
+package io.collectoffline.client.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.offline.ModelDescriptor;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionHeader;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The H2 row trigger that makes change capture impossible to bypass (DESIGN §5, invariant 1).
+ *
+ * <p>Installed twice on every offline table by {@link CaptureInstaller}: BEFORE INSERT/UPDATE it stamps the audit
+ * fields, keeps the id and creation fields immutable and makes sure every change raises {@code version}; AFTER
+ * INSERT/UPDATE/DELETE it writes the outgoing transaction and the local history row through the same connection,
+ * so they commit or roll back with the change itself. Because it lives in the database, every way of changing a
+ * row is captured: Hibernate entity operations, Panache and JPQL bulk statements, and native SQL.
+ *
+ * <p>{@code seq} comes from the producer's counter row, incremented in the same transaction: the row lock it
+ * takes is held until commit, so a second writer waits and receives the next number only once the first has
+ * committed (seq follows commit order), and a rollback gives the number back (no gaps).
+ */
+@RegisterForReflection
+public class CaptureTrigger implements org.h2.api.Trigger {
+
+    private static final String NEXT_SEQ = "SELECT last_seq FROM FINAL TABLE "
+            + "(UPDATE producer_counter SET last_seq = last_seq + 1 WHERE producer = ?)";
+    private static final String INSERT_OUTGOING = "INSERT INTO outgoing_transaction "
+            + "(tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_HISTORY = "INSERT INTO record_history "
+            + "(model, record_id, action, tx_id, seq, changed_at, changed_by, device_id, hostname, changes) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private String table;
+    private boolean before;
+    private List<String> columns;
+    private int id;
+    private int version;
+    private int created;
+    private int modified;
+    private int userCreated;
+    private int userModified;
+    private int hostnameCreated;
+    private int hostnameModified;
+    private int deviceCreated;
+    private int deviceModified;
+
+    @Override
+    public void init(Connection connection, String schemaName, String triggerName, String tableName,
+            boolean before, int type) throws SQLException {
+        this.table = tableName.toLowerCase(Locale.ROOT);
+        this.before = before;
+        this.columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT column_name FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, schemaName);
+            ps.setString(2, tableName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        id = column("id");
+        version = column("version");
+        created = column("created");
+        modified = column("modified");
+        userCreated = column("user_created");
+        userModified = column("user_modified");
+        hostnameCreated = column("hostname_created");
+        hostnameModified = column("hostname_modified");
+        deviceCreated = column("device_created");
+        deviceModified = column("device_modified");
+    }
+
+    private int column(String name) throws SQLException {
+        int index = columns.indexOf(name);
+        if (index < 0) {
+            throw new SQLException("offline table " + table + " has no column " + name);
+        }
+        return index;
+    }
+
+    @Override
+    public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
+        CaptureSettings settings = CaptureRuntime.settings();
+        if (settings == null) {
+            throw new SQLException("change capture is not initialised yet: table " + table
+                    + " cannot be changed before the application has started");
+        }
+        if (before) {
+            stampAudit(settings, oldRow, newRow);
+        } else {
+            capture(connection, settings, oldRow, newRow);
+        }
+    }
+
+    private void stampAudit(CaptureSettings settings, Object[] oldRow, Object[] newRow) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String user = truncate(CaptureRuntime.currentUser(), 50);
+        if (oldRow == null) {
+            newRow[created] = now;
+            newRow[userCreated] = user;
+            newRow[hostnameCreated] = settings.hostname();
+            newRow[deviceCreated] = settings.producer();
+            if (newRow[version] == null) {
+                newRow[version] = 0L;
+            }
+        } else {
+            if (!Objects.equals(oldRow[id], newRow[id])) {
+                throw new SQLException("the id of a " + table + " record never changes (" + oldRow[id] + ")");
+            }
+            newRow[created] = oldRow[created];
+            newRow[userCreated] = oldRow[userCreated];
+            newRow[hostnameCreated] = oldRow[hostnameCreated];
+            newRow[deviceCreated] = oldRow[deviceCreated];
+            long oldVersion = ((Number) oldRow[version]).longValue();
+            if (newRow[version] == null || ((Number) newRow[version]).longValue() <= oldVersion) {
+                // a bulk or native UPDATE does not bump the version as Hibernate does; every change must
+                newRow[version] = oldVersion + 1;
+            }
+        }
+        newRow[modified] = now;
+        newRow[userModified] = user;
+        newRow[hostnameModified] = settings.hostname();
+        newRow[deviceModified] = settings.producer();
+    }
+
+    private void capture(Connection connection, CaptureSettings settings, Object[] oldRow, Object[] newRow)
+            throws SQLException {
+        ModelDescriptor model = settings.registry().forTable(table).orElseThrow(
+                () -> new SQLException("table " + table + " has a capture trigger but is not an offline model"));
+        Action action = oldRow == null ? Action.INSERT : newRow == null ? Action.DELETE : Action.UPDATE;
+        Object[] state = newRow != null ? newRow : oldRow;
+        UUID recordId = (UUID) state[id];
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String user = truncate(CaptureRuntime.currentUser(), 50);
+        ObjectNode fields = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < columns.size(); i++) {
+            fields.set(columns.get(i), RecordSnapshot.toJsonValue(state[i]));
+        }
+        if (action == Action.DELETE) {
+            // the deleted record's last state, stamped with who deleted it, where and when
+            fields.set(columns.get(modified), RecordSnapshot.toJsonValue(now));
+            fields.put(columns.get(userModified), user);
+            fields.put(columns.get(hostnameModified), settings.hostname());
+            fields.put(columns.get(deviceModified), settings.producer());
+        }
+        UUID txId = null;
+        Long seq = null;
+        if (settings.enabled()) {
+            txId = UUID.randomUUID();
+            seq = nextSeq(connection, settings.producer());
+            TransactionHeader header = new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId,
+                    action);
+            byte[] payload = settings.codec().seal(header,
+                    new RecordSnapshot(model.name(), model.schemaVersion(), fields).toJson());
+            try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
+                ps.setObject(1, txId);
+                ps.setString(2, settings.producer());
+                ps.setLong(3, seq);
+                ps.setString(4, model.name());
+                ps.setObject(5, recordId);
+                ps.setString(6, action.name());
+                ps.setObject(7, now);
+                ps.setString(8, settings.codec().keyId());
+                ps.setBytes(9, payload);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_HISTORY)) {
+            ps.setString(1, model.name());
+            ps.setObject(2, recordId);
+            ps.setString(3, action.name());
+            ps.setObject(4, txId);
+            if (seq == null) {
+                ps.setNull(5, Types.BIGINT);
+            } else {
+                ps.setLong(5, seq);
+            }
+            ps.setObject(6, now);
+            ps.setString(7, user);
+            ps.setString(8, settings.producer());
+            ps.setString(9, settings.hostname());
+            ps.setString(10, changes(oldRow, newRow).toString());
+            ps.executeUpdate();
+        }
+    }
+
+    private static long nextSeq(Connection connection, String producer) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(NEXT_SEQ)) {
+            ps.setString(1, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no sequence counter for producer " + producer);
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** {@code {column: {"from": old, "to": new}}} for each column whose value changed (audit columns excluded). */
+    private JsonNode changes(Object[] oldRow, Object[] newRow) {
+        ObjectNode changes = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i == modified || i == userModified || i == hostnameModified || i == deviceModified || i == version
+                    || i == created || i == userCreated || i == hostnameCreated || i == deviceCreated) {
+                continue;
+            }
+            Object from = oldRow == null ? null : oldRow[i];
+            Object to = newRow == null ? null : newRow[i];
+            if (!sameValue(from, to)) {
+                ObjectNode change = changes.putObject(columns.get(i));
+                change.set("from", RecordSnapshot.toJsonValue(from));
+                change.set("to", RecordSnapshot.toJsonValue(to));
+            }
+        }
+        return changes;
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof java.math.BigDecimal x && b instanceof java.math.BigDecimal y) {
+            return x.compareTo(y) == 0;
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.equals(x, y);
+        }
+        if (a instanceof Timestamp x && b instanceof Timestamp y) {
+            return x.equals(y);
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    @Override
+    public void close() {
+        // nothing held between calls
+    }
+
+    @Override
+    public void remove() {
+        // nothing held between calls
+    }
+}

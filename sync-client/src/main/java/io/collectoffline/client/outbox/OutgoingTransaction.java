@@ -1,0 +1,62 @@
+package io.collectoffline.client.outbox;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * A row of the outbox. Rows are written only by the capture trigger (never by this entity) and leave the pending
+ * state only when the next hop has acknowledged their {@code txId}. Not an offline model: it is the sync
+ * machinery itself, and is listed under {@code GET /api/v1/models?offline=false}.
+ */
+@Entity
+@Table(name = "outgoing_transaction")
+public class OutgoingTransaction {
+
+    /** Idempotency key on every hop. */
+    @Id
+    @Column(name = "tx_id")
+    UUID txId;
+
+    /** This laptop's device id. */
+    @Column(name = "producer", nullable = false, length = 36)
+    String producer;
+
+    /** Per producer, gap-free, in commit order. */
+    @Column(name = "seq", nullable = false)
+    long seq;
+
+    /** Registry name of the changed record's model. */
+    @Column(name = "model", nullable = false, length = 100)
+    String model;
+
+    /** The changed record. */
+    @Column(name = "record_id", nullable = false)
+    UUID recordId;
+
+    /** INSERT, UPDATE or DELETE. */
+    @Column(name = "action", nullable = false, length = 6)
+    String action;
+
+    /** Informational capture time; never used for ordering. */
+    @Column(name = "captured_at", nullable = false)
+    OffsetDateTime capturedAt;
+
+    /** Which key or codec sealed the payload. */
+    @Column(name = "key_id", nullable = false, length = 64)
+    String keyId;
+
+    /** The sealed record snapshot. */
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    @Column(name = "payload", nullable = false)
+    byte[] payload;
+
+    /** When the next hop acknowledged this transaction as stored; null while pending (invariant 3). */
+    @Column(name = "delivered_at")
+    OffsetDateTime deliveredAt;
+}

@@ -1,0 +1,374 @@
+package io.collectoffline.client.records;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.collectoffline.client.capture.CaptureRuntime;
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.records.RecordConflictException.Kind;
+import io.collectoffline.offline.ModelDescriptor;
+import io.collectoffline.offline.OfflineEntity;
+import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.protocol.Problem.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Table;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * Data entry on the laptop: create, update, delete and read records of offline models.
+ *
+ * <p>Every write goes through Hibernate, so the capture trigger turns it into an outgoing transaction in the same
+ * database transaction. Input is checked completely before anything is written (types, unknown fields, bean
+ * validation, foreign keys, natural key, version); a failure lists every offending field and changes nothing.
+ */
+@ApplicationScoped
+public class RecordsService {
+
+    /** Fields that only the database writes; ignored when a client sends them. */
+    private static final Set<String> READ_ONLY = Set.of("created", "modified", "userCreated", "userModified",
+            "hostnameCreated", "hostnameModified", "deviceCreated", "deviceModified");
+
+    private final EntityManager em;
+    private final OfflineModelRegistry registry;
+    private final Validator validator;
+    private final ClientConfig config;
+    private final ObjectMapper strict;
+
+    RecordsService(EntityManager em, OfflineModelRegistry registry, Validator validator, ClientConfig config) {
+        this.em = em;
+        this.registry = registry;
+        this.validator = validator;
+        this.config = config;
+        // stricter than the default mapper: data entry must not guess (no "12" for 12, no 12.7 for 12, no unknowns)
+        this.strict = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+    }
+
+    /** Registered offline models and, with {@code offline=false}, the JPA entities that are not. */
+    public List<ModelInfo> models(boolean offline) {
+        if (offline) {
+            return registry.models().stream().map(m -> new ModelInfo(m.name(), true, m.entityClass().getName(),
+                    m.table(), m.naturalKey(), m.schemaVersion(), m.references())).toList();
+        }
+        return registry.notOffline().stream().sorted(Comparator.comparing(Class::getName)).map(type -> {
+            Table table = type.getAnnotation(Table.class);
+            return new ModelInfo(em.getMetamodel().entity(type).getName(), false, type.getName(),
+                    table != null ? table.name() : null, null, null, null);
+        }).toList();
+    }
+
+    /** Creates a record; its id is minted here unless the body brings one. */
+    @Transactional
+    public JsonNode create(String model, JsonNode body, String user) {
+        ModelDescriptor descriptor = registry.require(model);
+        ObjectNode input = object(body);
+        OfflineEntity record = read(descriptor, input);
+        record.setVersion(null);
+        if (input.hasNonNull("id") && em.find(descriptor.entityClass(), record.getId()) != null) {
+            throw new RecordConflictException(Kind.ID_TAKEN, "A " + model + " record with id " + record.getId()
+                    + " already exists; update it with PUT");
+        }
+        check(descriptor, record);
+        return CaptureRuntime.asUser(user, () -> {
+            em.persist(record);
+            flush(descriptor);
+            em.refresh(record);
+            return strict.valueToTree(record);
+        });
+    }
+
+    /**
+     * Replaces a record's fields with the body's. The body must carry the {@code version} that was edited, so
+     * that an edit made on a stale copy is refused instead of overwriting someone else's change.
+     */
+    @Transactional
+    public JsonNode update(String model, UUID id, JsonNode body, String user) {
+        ModelDescriptor descriptor = registry.require(model);
+        ObjectNode input = object(body);
+        OfflineEntity current = find(descriptor, id);
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode version = input.get("version");
+        if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
+            errors.add(new FieldError("version", "required: the version of the record that was edited"));
+        }
+        JsonNode bodyId = input.get("id");
+        if (bodyId != null && !bodyId.isNull() && !bodyId.asText().equals(id.toString())) {
+            errors.add(new FieldError("id", "must be the id in the path (" + id + ") or absent: ids never change"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRecordException("The " + model + " record cannot be updated as given", errors);
+        }
+        input.put("id", id.toString());
+        OfflineEntity incoming = read(descriptor, input);
+        check(descriptor, incoming);
+        if (version.asLong() != current.getVersion()) {
+            throw new RecordConflictException(Kind.STALE_VERSION, "The " + model + " record " + id
+                    + " was changed since version " + version.asLong() + " (now version " + current.getVersion()
+                    + "); reload it and edit again");
+        }
+        ObjectNode state = strict.valueToTree(incoming);
+        state.remove("id");
+        state.remove("version");
+        state.remove(READ_ONLY);
+        return CaptureRuntime.asUser(user, () -> {
+            try {
+                strict.readerForUpdating(current).readValue(state);
+            } catch (IOException e) {
+                throw new IllegalStateException("copying validated fields failed", e);
+            }
+            flush(descriptor);
+            em.refresh(current);
+            return strict.valueToTree(current);
+        });
+    }
+
+    /** Deletes a record; {@code expectedVersion}, when given, must be the stored version. */
+    @Transactional
+    public void delete(String model, UUID id, Long expectedVersion, String user) {
+        ModelDescriptor descriptor = registry.require(model);
+        OfflineEntity current = find(descriptor, id);
+        if (expectedVersion != null && !expectedVersion.equals(current.getVersion())) {
+            throw new RecordConflictException(Kind.STALE_VERSION, "The " + model + " record " + id
+                    + " is at version " + current.getVersion() + ", not " + expectedVersion);
+        }
+        CaptureRuntime.asUser(user, () -> {
+            em.remove(current);
+            flush(descriptor);
+            return null;
+        });
+    }
+
+    @Transactional
+    public JsonNode get(String model, UUID id) {
+        return strict.valueToTree(find(registry.require(model), id));
+    }
+
+    @Transactional
+    public RecordPage list(String model, int page, int size) {
+        ModelDescriptor descriptor = registry.require(model);
+        List<FieldError> errors = new ArrayList<>();
+        if (page < 0) {
+            errors.add(new FieldError("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > config.records().maxPageSize()) {
+            errors.add(new FieldError("size", "must be between 1 and " + config.records().maxPageSize()));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRecordException("Invalid page request", errors);
+        }
+        String entity = entityName(descriptor);
+        long total = em.createQuery("select count(e) from " + entity + " e", Long.class).getSingleResult();
+        List<? extends OfflineEntity> items = em.createQuery("select e from " + entity + " e order by e.created, e.id",
+                descriptor.entityClass()).setFirstResult(page * size).setMaxResults(size).getResultList();
+        return new RecordPage(items.stream().map(e -> (JsonNode) strict.valueToTree(e)).toList(), page, size, total);
+    }
+
+    /** The record's changes on this laptop, oldest first; also answers for records deleted since. */
+    @Transactional
+    public List<HistoryEntry> history(String model, UUID id) {
+        ModelDescriptor descriptor = registry.require(model);
+        List<RecordHistoryEntry> rows = em.createQuery("select h from RecordHistoryEntry h "
+                + "where h.model = :model and h.recordId = :id order by h.id", RecordHistoryEntry.class)
+                .setParameter("model", model).setParameter("id", id).getResultList();
+        if (rows.isEmpty()) {
+            find(descriptor, id);
+        }
+        List<HistoryEntry> history = new ArrayList<>(rows.size());
+        for (RecordHistoryEntry row : rows) {
+            try {
+                history.add(new HistoryEntry(row.action, row.txId, row.seq, row.changedAt, row.changedBy,
+                        row.deviceId, row.hostname, strict.readTree(row.changes)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("history row " + row.id + " holds invalid JSON", e);
+            }
+        }
+        return history;
+    }
+
+    private OfflineEntity find(ModelDescriptor descriptor, UUID id) {
+        OfflineEntity record = em.find(descriptor.entityClass(), id);
+        if (record == null) {
+            throw new RecordNotFoundException(descriptor.name(), id);
+        }
+        return record;
+    }
+
+    private static ObjectNode object(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRecordException("The request body must be a JSON object",
+                    List.of(new FieldError("(body)", "must be a JSON object")));
+        }
+        ObjectNode input = ((ObjectNode) body).deepCopy();
+        input.remove(READ_ONLY);
+        return input;
+    }
+
+    private OfflineEntity read(ModelDescriptor descriptor, ObjectNode input) {
+        List<FieldError> errors = new ArrayList<>();
+        var entity = em.getMetamodel().entity(descriptor.entityClass());
+        input.fields().forEachRemaining(field -> {
+            if (!descriptor.columns().containsKey(field.getKey())) {
+                errors.add(new FieldError(field.getKey(), "unknown field; known: "
+                        + String.join(", ", descriptor.columns().keySet())));
+                return;
+            }
+            Class<?> type = entity.getAttribute(field.getKey()).getJavaType();
+            try {
+                strict.treeToValue(field.getValue(), type);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                errors.add(new FieldError(field.getKey(), "must be " + describe(type)));
+            }
+        });
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field));
+            throw new InvalidRecordException("Invalid fields for " + descriptor.name(), errors);
+        }
+        try {
+            return strict.treeToValue(input, descriptor.entityClass());
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidRecordException("Unknown field for " + descriptor.name(), List.of(new FieldError(
+                    path(e), "unknown field; known: " + String.join(", ", descriptor.columns().keySet()))));
+        } catch (JsonMappingException e) {
+            String expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                    && m.getTargetType() != null ? "must be " + describe(m.getTargetType()) : "invalid value";
+            throw new InvalidRecordException("Invalid field for " + descriptor.name(),
+                    List.of(new FieldError(path(e), expected)));
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException("Invalid record for " + descriptor.name(),
+                    List.of(new FieldError("(body)", "cannot be read as a " + descriptor.name() + " record")));
+        }
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == UUID.class) {
+            return "a UUID";
+        } else if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number of type " + type.getSimpleName();
+        } else if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        } else if (type == String.class) {
+            return "a string";
+        } else if (type.getName().startsWith("java.time.")) {
+            return "an ISO-8601 " + type.getSimpleName() + " string";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        return path.isEmpty() ? "(body)" : path;
+    }
+
+    /** Everything that can be known before writing: bean validation, foreign keys, natural key. */
+    private void check(ModelDescriptor descriptor, OfflineEntity record) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<OfflineEntity> violation : validator.validate(record)) {
+            errors.add(new FieldError(violation.getPropertyPath().toString(), violation.getMessage()));
+        }
+        ObjectNode values = strict.valueToTree(record);
+        for (Map.Entry<String, String> reference : descriptor.references().entrySet()) {
+            JsonNode target = values.get(reference.getKey());
+            if (target != null && !target.isNull()) {
+                Class<? extends OfflineEntity> targetClass = registry.require(reference.getValue()).entityClass();
+                if (em.find(targetClass, UUID.fromString(target.asText())) == null) {
+                    errors.add(new FieldError(reference.getKey(), "refers to a " + reference.getValue()
+                            + " record that does not exist (" + target.asText() + ")"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field));
+            throw new InvalidRecordException("The " + descriptor.name() + " record is invalid", errors);
+        }
+        checkNaturalKey(descriptor, record, values);
+    }
+
+    private void checkNaturalKey(ModelDescriptor descriptor, OfflineEntity record, ObjectNode values) {
+        StringBuilder jpql = new StringBuilder("select e.id from " + entityName(descriptor) + " e where e.id <> :id");
+        for (String field : descriptor.naturalKey()) {
+            jpql.append(" and e.").append(field).append(" = :").append(field);
+        }
+        TypedQuery<UUID> query = em.createQuery(jpql.toString(), UUID.class).setParameter("id", record.getId());
+        for (String field : descriptor.naturalKey()) {
+            JsonNode value = values.get(field);
+            if (value == null || value.isNull()) {
+                return;
+            }
+            try {
+                query.setParameter(field, strict.treeToValue(value,
+                        em.getMetamodel().entity(descriptor.entityClass()).getAttribute(field).getJavaType()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("natural key value of " + field + " does not convert back", e);
+            }
+        }
+        List<UUID> clash = query.setMaxResults(1).getResultList();
+        if (!clash.isEmpty()) {
+            String key = descriptor.naturalKey().stream().map(f -> f + "=" + values.get(f).asText())
+                    .collect(Collectors.joining(", "));
+            throw new RecordConflictException(Kind.NATURAL_KEY, "A " + descriptor.name() + " record with " + key
+                    + " already exists (id " + clash.get(0) + ")");
+        }
+    }
+
+    /**
+     * Flushes so that database constraints (and the capture trigger) run now, inside the user's context, and
+     * classifies what the database refused. The caller's transaction rolls back with the thrown exception.
+     */
+    private void flush(ModelDescriptor descriptor) {
+        try {
+            em.flush();
+        } catch (OptimisticLockException e) {
+            throw new RecordConflictException(Kind.STALE_VERSION, "The " + descriptor.name()
+                    + " record was changed concurrently; reload it and edit again");
+        } catch (PersistenceException e) {
+            ConstraintViolationException violation = e instanceof ConstraintViolationException direct ? direct
+                    : e.getCause() instanceof ConstraintViolationException wrapped ? wrapped : null;
+            if (violation != null) {
+                throw switch (violation.getKind()) {
+                    case UNIQUE -> new RecordConflictException(Kind.NATURAL_KEY, "A " + descriptor.name()
+                            + " record with the same natural key was saved concurrently");
+                    case FOREIGN_KEY -> new RecordConflictException(Kind.REFERENCED, "The " + descriptor.name()
+                            + " record is referred to by other records, or refers to one that is gone ("
+                            + violation.getConstraintName() + ")");
+                    default -> e;
+                };
+            }
+            throw e;
+        }
+    }
+
+    private String entityName(ModelDescriptor descriptor) {
+        return em.getMetamodel().entity(descriptor.entityClass()).getName();
+    }
+}

@@ -1,0 +1,77 @@
+package io.collectoffline.client;
+
+import io.agroal.api.AgroalDataSource;
+import io.collectoffline.study.Household;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Test helper: direct JDBC looks at the laptop database, and entity writes in their own transactions. */
+@ApplicationScoped
+public class TestDb {
+
+    private final AgroalDataSource dataSource;
+    private final EntityManager em;
+
+    TestDb(AgroalDataSource dataSource, EntityManager em) {
+        this.dataSource = dataSource;
+        this.em = em;
+    }
+
+    public long count(String sql, Object... args) {
+        return ((Number) rows(sql, args).get(0).get(0)).longValue();
+    }
+
+    public List<List<Object>> rows(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long outgoing() {
+        return count("SELECT COUNT(*) FROM outgoing_transaction");
+    }
+
+    public long lastSeq() {
+        return count("SELECT MAX(seq) FROM outgoing_transaction");
+    }
+
+    /** Persists a household in a transaction of its own and returns its id. */
+    public UUID newHousehold(String identifier) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Household household = new Household();
+            household.setHouseholdIdentifier(identifier);
+            household.setVillage("Lentsweletau");
+            em.persist(household);
+            return household.getId();
+        });
+    }
+
+    /** A fresh identifier so that tests sharing one database never clash. */
+    public static String uniqueIdentifier(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    }
+}
