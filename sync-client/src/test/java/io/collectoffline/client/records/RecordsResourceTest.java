@@ -1,0 +1,260 @@
+package io.collectoffline.client.records;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.collectoffline.client.TestDb;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The data entry API as a form or an integrator uses it: happy paths, and bad input that changes nothing. */
+@QuarkusTest
+class RecordsResourceTest {
+
+    private static final String RECORDS = "/api/v1/records/";
+
+    @Inject
+    TestDb db;
+
+    @Test
+    void createdRecordIsStoredWithAuditFieldsAndCaptured() {
+        long before = db.outgoing();
+        String identifier = TestDb.uniqueIdentifier("HH");
+
+        String id = given().contentType(ContentType.JSON).header("X-Collect-User", "tshepo")
+                .body(Map.of("householdIdentifier", identifier, "village", "Oodi"))
+                .post(RECORDS + "study.household")
+                .then().statusCode(201)
+                .header("Location", containsString(RECORDS + "study.household/"))
+                .body("householdIdentifier", equalTo(identifier))
+                .body("version", equalTo(0))
+                .body("userCreated", equalTo("tshepo"))
+                .body("deviceCreated", equalTo("test-laptop"))
+                .body("created", notNullValue())
+                .extract().path("id");
+
+        given().get(RECORDS + "study.household/" + id).then().statusCode(200).body("village", equalTo("Oodi"));
+        assertThat(db.outgoing()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void updateWithTheEditedVersionIsSavedAndKeptInHistory() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("householdIdentifier", "X-" + id.substring(0, 8).toUpperCase(), "village", "Gabane",
+                        "version", 0))
+                .put(RECORDS + "study.household/" + id)
+                .then().statusCode(200).body("version", equalTo(1)).body("village", equalTo("Gabane"));
+
+        given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
+                .body("action", org.hamcrest.Matchers.contains("INSERT", "UPDATE"))
+                .body("[1].changes.village.from", equalTo("Oodi"))
+                .body("[1].changes.village.to", equalTo("Gabane"))
+                .body("[1].seq", notNullValue())
+                .body("[1].deviceId", equalTo("test-laptop"));
+    }
+
+    @Test
+    void updateOnAStaleVersionIsRefusedAndChangesNothing() {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        String id = createHousehold(identifier);
+        update(id, identifier, "Tlokweng", 0).statusCode(200);
+        long before = db.outgoing();
+
+        problem(update(id, identifier, "Mogoditshane", 0), 409, "stale-version")
+                .body("detail", containsString("changed since version 0"));
+
+        given().get(RECORDS + "study.household/" + id).then().body("village", equalTo("Tlokweng"));
+        assertThat(db.outgoing()).isEqualTo(before);
+    }
+
+    @Test
+    void updateWithoutVersionIsRefusedNamingTheField() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", "HH-NOVERSION"))
+                .put(RECORDS + "study.household/" + id).then(), 400, "invalid-input")
+                .body("errors.field", hasItems("version"));
+    }
+
+    @Test
+    void updateCannotChangeTheId() {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        String id = createHousehold(identifier);
+
+        problem(given().contentType(ContentType.JSON).body(Map.of("id", java.util.UUID.randomUUID().toString(),
+                "householdIdentifier", identifier, "version", 0)).put(RECORDS + "study.household/" + id).then(),
+                400, "invalid-input").body("errors.field", hasItems("id"));
+    }
+
+    @Test
+    void deletedRecordIsGoneButItsHistoryRemains() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        given().delete(RECORDS + "study.household/" + id).then().statusCode(204);
+
+        problem(given().get(RECORDS + "study.household/" + id).then(), 404, "record-not-found");
+        given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
+                .body("action", org.hamcrest.Matchers.contains("INSERT", "DELETE"));
+    }
+
+    @Test
+    void deleteOfARecordOthersReferToIsRefusedAndChangesNothing() {
+        String household = createHousehold(TestDb.uniqueIdentifier("HH"));
+        createSubject(TestDb.uniqueIdentifier("S"), household).statusCode(201);
+        long before = db.outgoing();
+
+        problem(given().delete(RECORDS + "study.household/" + household).then(), 409, "record-referenced");
+
+        given().get(RECORDS + "study.household/" + household).then().statusCode(200);
+        assertThat(db.outgoing()).isEqualTo(before);
+    }
+
+    @Test
+    void deleteWithAStaleVersionIsRefused() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        problem(given().queryParam("version", 7).delete(RECORDS + "study.household/" + id).then(), 409,
+                "stale-version");
+    }
+
+    @Test
+    void naturalKeyClashIsAConflictAndChangesNothing() {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        createHousehold(identifier);
+        long before = db.outgoing();
+
+        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", identifier))
+                .post(RECORDS + "study.household").then(), 409, "natural-key-taken")
+                .body("detail", containsString("householdIdentifier=" + identifier));
+
+        assertThat(db.outgoing()).isEqualTo(before);
+    }
+
+    @Test
+    void creatingWithAnIdThatExistsIsAConflict() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        problem(given().contentType(ContentType.JSON)
+                .body(Map.of("id", id, "householdIdentifier", TestDb.uniqueIdentifier("HH")))
+                .post(RECORDS + "study.household").then(), 409, "id-taken");
+    }
+
+    @Test
+    void invalidFieldsAreAllListedAndNothingIsWritten() {
+        long before = db.outgoing();
+
+        problem(given().contentType(ContentType.JSON)
+                .body(Map.of("subjectIdentifier", "lower case", "gender", "X", "householdId", "not-a-uuid",
+                        "dob", "yesterday", "shoeSize", 42))
+                .post(RECORDS + "study.subject").then(), 400, "invalid-input")
+                .body("errors.field", hasItems("householdId", "dob", "shoeSize"));
+
+        problem(given().contentType(ContentType.JSON)
+                .body(Map.of("subjectIdentifier", "lower case", "gender", "X"))
+                .post(RECORDS + "study.subject").then(), 400, "invalid-input")
+                .body("errors.field", hasItems("subjectIdentifier", "gender", "householdId", "consentDatetime"));
+
+        assertThat(db.outgoing()).isEqualTo(before);
+    }
+
+    @Test
+    void wrongJsonTypesAreRefusedNotCoerced() {
+        problem(given().contentType(ContentType.JSON)
+                .body("{\"subjectVisitId\":\"" + java.util.UUID.randomUUID() + "\",\"systolicBp\":\"120\","
+                        + "\"diastolicBp\":80.5}")
+                .post(RECORDS + "study.vital_signs").then(), 400, "invalid-input")
+                .body("errors.field", hasItems("systolicBp", "diastolicBp"));
+    }
+
+    @Test
+    void foreignKeyToAMissingRecordIsRefusedNamingTheField() {
+        problem(createSubject(TestDb.uniqueIdentifier("S"), java.util.UUID.randomUUID().toString()), 400,
+                "invalid-input").body("errors[0].field", equalTo("householdId"))
+                .body("errors[0].message", containsString("study.household record that does not exist"));
+    }
+
+    @Test
+    void malformedJsonIsABadRequestProblem() {
+        problem(given().contentType(ContentType.JSON).body("{\"householdIdentifier\": ")
+                .post(RECORDS + "study.household").then(), 400, "malformed-json");
+    }
+
+    @Test
+    void bodyThatIsNotAnObjectIsRefused() {
+        problem(given().contentType(ContentType.JSON).body("[1,2]").post(RECORDS + "study.household").then(),
+                400, "invalid-input");
+        problem(given().contentType(ContentType.JSON).post(RECORDS + "study.household").then(), 400,
+                "invalid-input");
+    }
+
+    @Test
+    void unknownModelAndUnknownRecordAreNotFound() {
+        problem(given().contentType(ContentType.JSON).body("{}").post(RECORDS + "study.nothing").then(), 404,
+                "unknown-model");
+        problem(given().get(RECORDS + "study.household/" + java.util.UUID.randomUUID()).then(), 404,
+                "record-not-found");
+        problem(given().get(RECORDS + "study.household/not-a-uuid").then(), 400, "invalid-input")
+                .body("errors[0].field", equalTo("id"));
+    }
+
+    @Test
+    void wrongContentTypeIsUnsupportedMediaType() {
+        problem(given().contentType(ContentType.TEXT).body("householdIdentifier=HH-1")
+                .post(RECORDS + "study.household").then(), 415, "http-415");
+    }
+
+    @Test
+    void tooLongUserHeaderIsRefused() {
+        problem(given().contentType(ContentType.JSON).header("X-Collect-User", "u".repeat(51))
+                .body(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")))
+                .post(RECORDS + "study.household").then(), 400, "invalid-input");
+    }
+
+    @Test
+    void listingIsPagedOldestFirst() {
+        createHousehold(TestDb.uniqueIdentifier("HH"));
+        createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        int total = given().queryParam("size", 1).get(RECORDS + "study.household").then().statusCode(200)
+                .body("items.size()", equalTo(1)).body("page", equalTo(0)).extract().path("total");
+        assertThat(total).isGreaterThanOrEqualTo(2);
+        problem(given().queryParam("size", 0).get(RECORDS + "study.household").then(), 400, "invalid-input");
+        problem(given().queryParam("page", -1).get(RECORDS + "study.household").then(), 400, "invalid-input");
+    }
+
+    private String createHousehold(String identifier) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("householdIdentifier", identifier, "village", "Oodi"))
+                .post(RECORDS + "study.household").then().statusCode(201).extract().path("id");
+    }
+
+    private ValidatableResponse createSubject(String identifier, String household) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("subjectIdentifier", identifier, "householdId", household, "gender", "F",
+                        "consentDatetime", "2026-11-20T09:30:00+02:00"))
+                .post(RECORDS + "study.subject").then();
+    }
+
+    private ValidatableResponse update(String id, String identifier, String village, int version) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("householdIdentifier", identifier, "village", village, "version", version))
+                .put(RECORDS + "study.household/" + id).then();
+    }
+
+    static ValidatableResponse problem(ValidatableResponse response, int status, String kind) {
+        return response.statusCode(status).contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("type", equalTo("urn:collect-offline:problem:" + kind))
+                .body("title", notNullValue());
+    }
+}
