@@ -1,0 +1,92 @@
+package io.collectoffline.client;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged laptop app started as a process: first start, restarts, kills and refused configurations. */
+class ClientStartupIT {
+
+    @TempDir
+    Path dir;
+
+    private String dbPath() {
+        return "-Dsync.client.db-path=" + dir.resolve("db").resolve("collect-offline");
+    }
+
+    @Test
+    void firstStartCreatesTheDatabaseFileAndMintsADeviceId() throws Exception {
+        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+            given().baseUri(app.baseUrl()).get("/api/v1/status").then().statusCode(200)
+                    .body("producer", startsWith("laptop-")).body("captureEnabled", equalTo(true));
+        }
+        assertThat(dir.resolve("db").resolve("collect-offline.mv.db")).exists();
+    }
+
+    @Test
+    void recordsAndOutboxSurviveAKillNineAndTheDeviceIdIsKept() throws Exception {
+        String producer;
+        String id;
+        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+            id = given().baseUri(app.baseUrl()).contentType(ContentType.JSON)
+                    .body(Map.of("householdIdentifier", "HH-KILL-1"))
+                    .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
+            producer = given().baseUri(app.baseUrl()).get("/api/v1/status").then().extract().path("producer");
+            app.kill();
+        }
+
+        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+            given().baseUri(app.baseUrl()).get("/api/v1/records/study.household/" + id).then().statusCode(200);
+            given().baseUri(app.baseUrl()).get("/api/v1/status").then()
+                    .body("producer", equalTo(producer)).body("pending", equalTo(1)).body("lastSeq", equalTo(1));
+        }
+    }
+
+    @Test
+    void restartWithAnotherDeviceIdIsRefusedNamingTheKey() throws Exception {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), "-Dsync.client.device-id=clinic-07").awaitReady()) {
+            app.close();
+        }
+
+        AppProcess refused = AppProcess.start(dir, dbPath(), "-Dsync.client.device-id=clinic-08");
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.output()).contains("sync.client.device-id").contains("clinic-07");
+    }
+
+    @Test
+    void unknownPayloadCodecStopsStartupNamingTheKey() throws Exception {
+        AppProcess refused = AppProcess.start(dir, dbPath(), "-Dsync.client.payload.codec=rot13");
+
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.output()).contains("sync.client.payload.codec").contains("rot13");
+    }
+
+    @Test
+    void naturalKeyWithoutUniqueConstraintStopsStartupNamingTheModel() throws Exception {
+        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+            app.close();
+        }
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("db").resolve("collect-offline"), "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE subject DROP CONSTRAINT uq_subject_identifier");
+        }
+
+        AppProcess refused = AppProcess.start(dir, dbPath());
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.output()).contains("offline model study.subject")
+                .contains("natural key (subject_identifier) is not unique");
+        assertThat(Files.exists(dir.resolve("db").resolve("collect-offline.mv.db"))).isTrue();
+    }
+}
