@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.collectoffline.testing.AppProcess;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;

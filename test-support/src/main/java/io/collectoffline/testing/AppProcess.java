@@ -1,4 +1,4 @@
-package io.collectoffline.client;
+package io.collectoffline.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged laptop app started as a real process, the way a user starts it. */
+/** A packaged Quarkus app started as a real process, the way a user starts it. */
 public final class AppProcess implements AutoCloseable {
 
     private final Process process;
@@ -27,15 +27,19 @@ public final class AppProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code target/quarkus-app/quarkus-run.jar} on a free port with the given system properties. */
+    /** Starts this module's {@code target/quarkus-app/quarkus-run.jar} on a free port. */
     public static AppProcess start(Path workDir, String... properties) throws IOException {
-        int port = freePort();
+        return start(Path.of("target", "quarkus-app", "quarkus-run.jar"), freePort(), workDir, properties);
+    }
+
+    /** Starts {@code jar} on {@code port} in {@code workDir} with the given system properties. */
+    public static AppProcess start(Path jar, int port, Path workDir, String... properties) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(List.of(properties));
         command.add("-jar");
-        command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
+        command.add(jar.toAbsolutePath().toString());
         Files.createDirectories(workDir);
         Path log = Files.createTempFile(workDir, "app-", ".log");
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
@@ -99,7 +103,8 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
