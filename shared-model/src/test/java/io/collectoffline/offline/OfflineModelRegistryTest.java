@@ -124,6 +124,11 @@ class OfflineModelRegistryTest {
     }
 
     @Test
+    void studyModelsArePublishedForNodesWithoutAJpaMetamodel() {
+        assertThat(OfflineModelSet.discover()).containsExactlyInAnyOrderElementsOf(STUDY);
+    }
+
+    @Test
     void entitiesWithoutTheAnnotationAreListedAsNotOffline() {
         OfflineModelRegistry registry = OfflineModelRegistry.of(List.of(Household.class, LocalNote.class));
 

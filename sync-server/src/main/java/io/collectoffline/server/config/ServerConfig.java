@@ -2,6 +2,7 @@ package io.collectoffline.server.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Configuration of the server ({@code sync.server.*}); env vars are the upper-case, underscored keys. */
 @ConfigMapping(prefix = "sync.server")
@@ -18,9 +19,54 @@ public interface ServerConfig {
     @WithDefault("./data/server/collect-offline")
     String h2Path();
 
+    /** Limits and checks of {@code POST /api/v1/batches}. */
+    Ingest ingest();
+
+    /** The apply worker. */
+    Apply apply();
+
     /** The two supported databases. */
     enum Database {
         h2,
         postgresql
+    }
+
+    /** Receive limits; beyond them a batch is answered 413 and nothing of it is stored. */
+    interface Ingest {
+
+        /** Most transactions in one batch. */
+        @WithDefault("1000")
+        int maxTransactions();
+
+        /** Most bytes of a batch's JSON, after gzip decompression (the bound that defuses gzip bombs). */
+        @WithDefault("16777216")
+        long maxBytes();
+
+        /** Most bytes of one transaction's payload (decoded from base64). */
+        @WithDefault("1048576")
+        int maxPayloadBytes();
+
+        /** Whether payloads sealed with the unencrypted {@code plain-json} codec are accepted. */
+        @WithDefault("true")
+        boolean acceptPlainJson();
+    }
+
+    /** Applying stored transactions into the study tables, per producer in seq order. */
+    interface Apply {
+
+        /** Whether this instance runs an apply worker (several instances may; they never share a producer). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How often the worker looks for work without being woken: picks up transactions stored by other
+         * instances and retries deferred ones. New batches on this instance wake it at once.
+         */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Most transactions of one producer applied in one database transaction. */
+        @WithDefault("500")
+        int chunkSize();
     }
 }

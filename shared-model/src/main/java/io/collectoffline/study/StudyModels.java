@@ -1,0 +1,15 @@
+package io.collectoffline.study;
+
+import io.collectoffline.offline.OfflineEntity;
+import io.collectoffline.offline.OfflineModelSet;
+import java.util.List;
+
+/** Publishes the example study domain's offline models. */
+public final class StudyModels implements OfflineModelSet {
+
+    @Override
+    public List<Class<? extends OfflineEntity>> models() {
+        return List.of(Household.class, Subject.class, SubjectVisit.class, VitalSigns.class,
+                SpecimenRequisition.class, SpecimenReceipt.class);
+    }
+}

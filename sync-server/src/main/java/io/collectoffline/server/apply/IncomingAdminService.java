@@ -1,0 +1,258 @@
+package io.collectoffline.server.apply;
+
+import io.collectoffline.protocol.IncomingTransactionView;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.ServerStatus;
+import io.collectoffline.protocol.ServerStatus.Blocker;
+import io.collectoffline.protocol.ServerStatus.ProducerProgress;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.protocol.InvalidInputException;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * What an admin sees and does about stored transactions: lists by status/producer/model, the status summary, and
+ * the two ways to unblock a producer — retry (after fixing the cause) and an explicit, audited skip.
+ */
+@ApplicationScoped
+public class IncomingAdminService {
+
+    /** Statuses a stored transaction can have. */
+    public static final Set<String> STATUSES = Set.of("RECEIVED", "APPLIED", "DEFERRED", "ERROR", "SKIPPED");
+    private static final String VIEW_COLUMNS = "tx_id, producer, seq, model, record_id, action, sender, batch_id, "
+            + "received_at, status, status_reason, attempts, applied_at, skipped_by";
+
+    private final ActiveDatabase database;
+    private final ApplyWorker worker;
+
+    IncomingAdminService(ActiveDatabase database, ApplyWorker worker) {
+        this.database = database;
+        this.worker = worker;
+    }
+
+    /** Stored transactions matching every given filter, by producer and seq. */
+    public List<IncomingTransactionView> list(String status, String producer, String model, int offset, int limit) {
+        List<FieldError> errors = new ArrayList<>();
+        if (status != null && !STATUSES.contains(status)) {
+            errors.add(new FieldError("status", "must be one of " + new java.util.TreeSet<>(STATUSES)));
+        }
+        if (limit < 1 || limit > 1000) {
+            errors.add(new FieldError("limit", "must be between 1 and 1000"));
+        }
+        if (offset < 0) {
+            errors.add(new FieldError("offset", "must be 0 or more"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("Invalid query", errors);
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM incoming_transaction WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        }
+        if (producer != null) {
+            sql.append(" AND producer = ?");
+            args.add(producer);
+        }
+        if (model != null) {
+            sql.append(" AND model = ?");
+            args.add(model);
+        }
+        sql.append(" ORDER BY producer, seq LIMIT ").append(limit).append(" OFFSET ").append(offset);
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            return views(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing incoming transactions failed", e);
+        }
+    }
+
+    /** @throws TransactionNotFoundException when no such transaction is stored */
+    public IncomingTransactionView get(UUID txId) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return find(connection, txId, false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading transaction " + txId + " failed", e);
+        }
+    }
+
+    /** Puts a DEFERRED or ERROR transaction back in line and wakes the worker. */
+    public IncomingTransactionView retry(UUID txId) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            IncomingTransactionView tx = find(connection, txId, true);
+            if (!tx.status().equals("ERROR") && !tx.status().equals("DEFERRED")) {
+                throw new TransactionStateException("Only a DEFERRED or ERROR transaction can be retried; " + txId
+                        + " is " + tx.status());
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE incoming_transaction SET status = 'RECEIVED', status_reason = NULL WHERE tx_id = ?")) {
+                ps.setObject(1, txId);
+                ps.executeUpdate();
+            }
+            connection.commit();
+            Log.infof("Transaction %s (seq %d of %s) put back in line for apply", txId, tx.seq(), tx.producer());
+        } catch (SQLException e) {
+            throw new IllegalStateException("retrying transaction " + txId + " failed", e);
+        }
+        worker.wake();
+        return get(txId);
+    }
+
+    /**
+     * Skips the transaction that blocks its producer: it is never applied, the producer's later transactions go on.
+     * Who, when and why are stored with it. Only the head of a producer's queue can be skipped, so a skip never
+     * reorders what is applied.
+     */
+    public IncomingTransactionView skip(UUID txId, String by, String reason) {
+        List<FieldError> errors = new ArrayList<>();
+        if (by == null || by.isBlank() || by.length() > 50) {
+            errors.add(new FieldError("X-Collect-User", "required: who skips (at most 50 characters)"));
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            errors.add(new FieldError("reason", "required: why it is skipped (at most 500 characters)"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("A skip must say who and why", errors);
+        }
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            IncomingTransactionView tx = find(connection, txId, true);
+            if (tx.status().equals("APPLIED") || tx.status().equals("SKIPPED")) {
+                throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
+            }
+            long appliedSeq;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE")) {
+                ps.setString(1, tx.producer());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    appliedSeq = rs.getLong(1);
+                }
+            }
+            if (tx.seq() != appliedSeq + 1) {
+                throw new TransactionStateException("Only the transaction that blocks producer " + tx.producer()
+                        + " (seq " + (appliedSeq + 1) + ") can be skipped; " + txId + " is seq " + tx.seq());
+            }
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = "
+                    + "'SKIPPED', status_reason = ?, skipped_by = ?, applied_at = ? WHERE tx_id = ?");
+                 PreparedStatement cursor = connection.prepareStatement(
+                         "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
+                ps.setString(1, "skipped: " + reason.trim());
+                ps.setString(2, by.trim());
+                ps.setObject(3, now);
+                ps.setObject(4, txId);
+                ps.executeUpdate();
+                cursor.setLong(1, tx.seq());
+                cursor.setObject(2, now);
+                cursor.setString(3, tx.producer());
+                cursor.executeUpdate();
+            }
+            connection.commit();
+            Log.infof("Transaction %s (seq %d of %s, %s) SKIPPED by %s: %s", txId, tx.seq(), tx.producer(),
+                    tx.status(), by.trim(), reason.trim());
+        } catch (SQLException e) {
+            throw new IllegalStateException("skipping transaction " + txId + " failed", e);
+        }
+        worker.wake();
+        return get(txId);
+    }
+
+    /** Counts per status, refusals, apply lag and per-producer progress with what holds each back. */
+    public ServerStatus status() {
+        try (Connection connection = database.dataSource().getConnection()) {
+            Map<String, Long> counts = new TreeMap<>();
+            STATUSES.forEach(s -> counts.put(s, 0L));
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT status, COUNT(*) FROM incoming_transaction GROUP BY status");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            long rejected;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM rejected_transaction");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                rejected = rs.getLong(1);
+            }
+            long lag = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
+                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
+                if (oldest != null) {
+                    lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+                }
+            }
+            return new ServerStatus(counts, rejected, lag, producers(connection));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the status failed", e);
+        }
+    }
+
+    private static List<ProducerProgress> producers(Connection connection) throws SQLException {
+        List<ProducerProgress> producers = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT s.producer, s.stored_watermark, s.max_seq, "
+                + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason "
+                + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
+                + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
+                + "AND h.status IN ('DEFERRED', 'ERROR') ORDER BY s.producer LIMIT 1000");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long watermark = rs.getLong(2);
+                long max = rs.getLong(3);
+                UUID head = rs.getObject(7, UUID.class);
+                producers.add(new ProducerProgress(rs.getString(1), watermark, max, rs.getLong(4),
+                        max > watermark ? watermark + 1 : null,
+                        head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
+                        rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class)));
+            }
+        }
+        return producers;
+    }
+
+    private static IncomingTransactionView find(Connection connection, UUID txId, boolean lock) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + VIEW_COLUMNS
+                + " FROM incoming_transaction WHERE tx_id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            ps.setObject(1, txId);
+            List<IncomingTransactionView> found = views(ps);
+            if (found.isEmpty()) {
+                throw new TransactionNotFoundException(txId);
+            }
+            return found.get(0);
+        }
+    }
+
+    private static List<IncomingTransactionView> views(PreparedStatement ps) throws SQLException {
+        List<IncomingTransactionView> views = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                views.add(new IncomingTransactionView(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
+                        rs.getString(4), rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7),
+                        rs.getObject(8, UUID.class), rs.getObject(9, OffsetDateTime.class), rs.getString(10),
+                        rs.getString(11), rs.getInt(12), rs.getObject(13, OffsetDateTime.class), rs.getString(14)));
+            }
+        }
+        return views;
+    }
+}

@@ -1,0 +1,341 @@
+package io.collectoffline.server.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.model.PayloadOpener;
+import io.collectoffline.server.model.ServerModels;
+import io.collectoffline.server.model.TableSchema;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies one producer's stored transactions into the study tables, in seq order (DESIGN §5, invariant 5).
+ *
+ * <p>The producer's cursor row is locked with {@code FOR UPDATE SKIP LOCKED} for the whole apply transaction, so
+ * two workers (two server instances) never apply the same producer at once. Only transactions up to the stored
+ * watermark are applied: a gap in seq waits for the missing transaction. A chunk is applied in batches of
+ * consecutive same-model statements; if the database refuses anything, the chunk is rolled back and re-applied one
+ * transaction at a time to find the first that fails. That one becomes DEFERRED (its foreign-key target has not
+ * arrived; retried on every cycle) or ERROR (with the reason; waits for an admin's retry or skip), and the
+ * producer's later transactions wait behind it, because they may depend on it.
+ */
+@ApplicationScoped
+public class ProducerApplier {
+
+    private final ActiveDatabase database;
+    private final ServerModels models;
+    private final PayloadOpener opener;
+    private final ServerConfig config;
+
+    ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config) {
+        this.database = database;
+        this.models = models;
+        this.opener = opener;
+        this.config = config;
+    }
+
+    /** Producers with stored, unapplied transactions whose next one is not waiting for an admin. */
+    List<String> producersWithWork() {
+        List<String> producers = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
+                     + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
+                     + "AND NOT EXISTS (SELECT 1 FROM incoming_transaction i WHERE i.producer = c.producer "
+                     + "AND i.seq = c.applied_seq + 1 AND i.status = 'ERROR') ORDER BY c.producer LIMIT 1000");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                producers.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing producers to apply failed", e);
+        }
+        return producers;
+    }
+
+    /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */
+    private record Work(UUID txId, long seq, Action action, TableSchema table, RecordSnapshot snapshot,
+            String error) {
+    }
+
+    /** Applies the next chunk of {@code producer}; returns how many transactions were applied. */
+    int apply(String producer) {
+        long started = System.nanoTime();
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int applied = apply(connection, producer, started);
+                connection.commit();
+                return applied;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("applying producer " + producer + " failed", e);
+        }
+    }
+
+    private int apply(Connection connection, String producer, long started) throws SQLException {
+        long appliedSeq;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0; // another worker holds this producer
+                }
+                appliedSeq = rs.getLong(1);
+            }
+        }
+        List<Work> chunk = load(connection, producer, appliedSeq);
+        if (chunk.isEmpty()) {
+            return 0;
+        }
+        int usable = 0;
+        while (usable < chunk.size() && chunk.get(usable).error() == null) {
+            usable++;
+        }
+        List<Work> good = chunk.subList(0, usable);
+        Failure failure = null;
+        Savepoint before = connection.setSavepoint();
+        int done;
+        try {
+            applyBatched(connection, good);
+            done = good.size();
+        } catch (SQLException | IllegalArgumentException e) {
+            connection.rollback(before);
+            Outcome outcome = applyOneByOne(connection, good);
+            done = outcome.applied();
+            failure = outcome.failure();
+        }
+        if (failure == null && usable < chunk.size()) {
+            Work broken = chunk.get(usable);
+            failure = new Failure(broken, "ERROR", broken.error());
+        }
+        List<Work> applied = good.subList(0, done);
+        markApplied(connection, applied);
+        if (failure != null) {
+            markFailed(connection, failure);
+        }
+        if (!applied.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
+                ps.setLong(1, applied.get(applied.size() - 1).seq());
+                ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.setString(3, producer);
+                ps.executeUpdate();
+            }
+            Log.infof("Applied %d transactions of %s (seq %d..%d) in %d ms", applied.size(), producer,
+                    applied.get(0).seq(), applied.get(applied.size() - 1).seq(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        if (failure != null) {
+            Log.infof("Transaction %s (seq %d of %s) is %s: %s", failure.work().txId(), failure.work().seq(),
+                    producer, failure.status(), failure.reason());
+        }
+        return applied.size();
+    }
+
+    private List<Work> load(Connection connection, String producer, long appliedSeq) throws SQLException {
+        List<Work> chunk = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT i.tx_id, i.seq, i.model, i.record_id, "
+                + "i.action, i.key_id, i.payload, i.status FROM incoming_transaction i "
+                + "JOIN producer_state s ON s.producer = i.producer "
+                + "WHERE i.producer = ? AND i.seq > ? AND i.seq <= s.stored_watermark ORDER BY i.seq LIMIT ?")) {
+            ps.setString(1, producer);
+            ps.setLong(2, appliedSeq);
+            ps.setInt(3, config.apply().chunkSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong(2) != appliedSeq + 1 + chunk.size()) {
+                        break; // only SKIPPED rows can sit behind the cursor; nothing else is out of order
+                    }
+                    if (chunk.isEmpty() && "ERROR".equals(rs.getString(8))) {
+                        return List.of(); // waits for an admin
+                    }
+                    chunk.add(open(producer, rs));
+                }
+            }
+        }
+        return chunk;
+    }
+
+    private Work open(String producer, ResultSet rs) throws SQLException {
+        UUID txId = rs.getObject(1, UUID.class);
+        long seq = rs.getLong(2);
+        String model = rs.getString(3);
+        Action action = Action.valueOf(rs.getString(5));
+        TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seq, model,
+                rs.getObject(4, UUID.class), action, null, rs.getString(6), rs.getBytes(7));
+        try {
+            TableSchema table = models.table(model);
+            RecordSnapshot snapshot = opener.open(envelope);
+            Set<String> fields = new HashSet<>();
+            snapshot.fields().fieldNames().forEachRemaining(fields::add);
+            for (String column : table.columnNames()) {
+                if (!fields.remove(column)) {
+                    return new Work(txId, seq, action, table, snapshot, "payload lacks column " + column
+                            + " of " + table.model().table() + " (schema version " + snapshot.schemaVersion() + ")");
+                }
+            }
+            if (!fields.isEmpty()) {
+                return new Work(txId, seq, action, table, snapshot, "payload has columns that " + table.model().table()
+                        + " does not have: " + String.join(", ", fields));
+            }
+            return new Work(txId, seq, action, table, snapshot, null);
+        } catch (PayloadRejectedException | io.collectoffline.offline.UnknownModelException e) {
+            return new Work(txId, seq, action, null, null, e.getMessage());
+        }
+    }
+
+    /** Consecutive transactions of one model and kind (upsert or delete) go to the database as one JDBC batch. */
+    private static void applyBatched(Connection connection, List<Work> work) throws SQLException {
+        int i = 0;
+        while (i < work.size()) {
+            Work first = work.get(i);
+            boolean delete = first.action() == Action.DELETE;
+            int end = i;
+            while (end < work.size() && work.get(end).table() == first.table()
+                    && (work.get(end).action() == Action.DELETE) == delete) {
+                end++;
+            }
+            try (PreparedStatement ps = connection.prepareStatement(delete ? first.table().delete()
+                    : first.table().upsert())) {
+                for (Work w : work.subList(i, end)) {
+                    bind(ps, w);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            i = end;
+        }
+    }
+
+    private record Failure(Work work, String status, String reason) {
+    }
+
+    private record Outcome(int applied, Failure failure) {
+    }
+
+    private static Outcome applyOneByOne(Connection connection, List<Work> work) throws SQLException {
+        for (int i = 0; i < work.size(); i++) {
+            Work w = work.get(i);
+            Savepoint savepoint = connection.setSavepoint();
+            try (PreparedStatement ps = connection.prepareStatement(w.action() == Action.DELETE ? w.table().delete()
+                    : w.table().upsert())) {
+                bind(ps, w);
+                ps.executeUpdate();
+                connection.releaseSavepoint(savepoint);
+            } catch (IllegalArgumentException e) {
+                connection.rollback(savepoint);
+                return new Outcome(i, new Failure(w, "ERROR", "payload value does not fit: " + e.getMessage()));
+            } catch (SQLException e) {
+                connection.rollback(savepoint);
+                return new Outcome(i, classify(w, e));
+            }
+        }
+        return new Outcome(work.size(), null);
+    }
+
+    /**
+     * A missing foreign-key target defers an insert or update (the target may still arrive, from this producer's
+     * relay or another producer); anything else the database refuses is an error for an admin to look at.
+     */
+    private static Failure classify(Work w, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean foreignKey = state.equals("23503") || state.equals("23506");
+        if (foreignKey && w.action() != Action.DELETE) {
+            return new Failure(w, "DEFERRED", "waits for a record it refers to: " + firstLine(e));
+        }
+        if (foreignKey) {
+            return new Failure(w, "ERROR", "other records on this server still refer to it: " + firstLine(e));
+        }
+        if (state.equals("23505")) {
+            return new Failure(w, "ERROR", "natural key already belongs to another record: " + firstLine(e));
+        }
+        return new Failure(w, "ERROR", "database refused it (" + state + "): " + firstLine(e));
+    }
+
+    private static String firstLine(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        message = newline < 0 ? message : message.substring(0, newline);
+        return message.length() <= 500 ? message : message.substring(0, 500);
+    }
+
+    private static void bind(PreparedStatement ps, Work w) throws SQLException {
+        if (w.action() == Action.DELETE) {
+            ps.setObject(1, UUID.fromString(w.snapshot().fields().get("id").asText()));
+            return;
+        }
+        int index = 1;
+        for (String column : w.table().columnNames()) {
+            try {
+                w.table().types().get(column).bind(ps, index++, w.snapshot().fields().get(column));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("column " + column + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void markApplied(Connection connection, List<Work> applied) throws SQLException {
+        if (applied.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = 'APPLIED', "
+                + "status_reason = NULL, attempts = attempts + 1, applied_at = ?, changed_by = ?, changed_at = ?, "
+                + "changed_device = ? WHERE tx_id = ?")) {
+            for (Work w : applied) {
+                JsonNode fields = w.snapshot().fields();
+                ps.setObject(1, now);
+                ps.setString(2, truncate(fields.path("user_modified").asText(null), 50));
+                ps.setObject(3, timestamp(fields.path("modified").asText(null)));
+                ps.setString(4, truncate(fields.path("device_modified").asText(null), 36));
+                ps.setObject(5, w.txId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void markFailed(Connection connection, Failure failure) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = ?, "
+                + "status_reason = ?, attempts = attempts + 1 WHERE tx_id = ?")) {
+            ps.setString(1, failure.status());
+            ps.setString(2, truncate(failure.reason(), 2000));
+            ps.setObject(3, failure.work().txId());
+            ps.executeUpdate();
+        }
+    }
+
+    private static OffsetDateTime timestamp(String value) {
+        try {
+            return value == null ? null : OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Apply: stored transactions into the study tables, per producer in seq order, off the request path; deferral,
+ * errors, retry and skip. Keeps DESIGN §5 invariant 5 and the one-producer-one-worker rule of §9.
+ */
+package io.collectoffline.server.apply;

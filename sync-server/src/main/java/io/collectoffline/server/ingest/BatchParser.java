@@ -1,0 +1,251 @@
+package io.collectoffline.server.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.model.PayloadOpener;
+import io.collectoffline.server.model.ServerModels;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a batch request body within the configured bounds and checks each transaction.
+ *
+ * <p>What makes the whole batch unanswerable (not JSON, no batch id or sender, a transaction without a readable
+ * txId, too many transactions) refuses the batch. Everything else is judged per transaction: a malformed envelope,
+ * an unknown model or a payload that does not open is that transaction's REJECTED, and the others go on.
+ */
+@ApplicationScoped
+public class BatchParser {
+
+    /** A device id: letters, digits, '.', '_' and '-', 1 to 36 characters. */
+    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");
+
+    private final ObjectMapper json;
+    private final ServerConfig config;
+    private final ServerModels models;
+    private final PayloadOpener opener;
+
+    BatchParser(ObjectMapper json, ServerConfig config, ServerModels models, PayloadOpener opener) {
+        this.json = json;
+        this.config = config;
+        this.models = models;
+        this.opener = opener;
+    }
+
+    /** A parsed batch: its header and one candidate per transaction, in order. */
+    record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
+    }
+
+    /**
+     * One transaction of a batch: either an envelope fit to store (with its content hash) or the reason it is
+     * rejected.
+     */
+    record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection) {
+
+        boolean valid() {
+            return rejection == null;
+        }
+    }
+
+    /** Reads {@code body} (gzip when {@code contentEncoding} says so), never more than the byte limit. */
+    ParsedBatch parse(InputStream body, String contentEncoding) {
+        byte[] bytes = readBounded(body, contentEncoding);
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (IOException e) {
+            throw new InvalidBatchException("The request body is not valid JSON",
+                    List.of(new FieldError("(body)", "not valid JSON")));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidBatchException("The request body must be a batch object",
+                    List.of(new FieldError("(body)", "must be a JSON object")));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        UUID batchId = uuid(root.get("batchId"));
+        if (batchId == null) {
+            errors.add(new FieldError("batchId", "required, a UUID"));
+        }
+        JsonNode senderNode = root.get("sender");
+        String sender = senderNode != null && senderNode.isTextual() ? senderNode.textValue() : null;
+        if (sender == null || !DEVICE_ID.matcher(sender).matches()) {
+            errors.add(new FieldError("sender", "required, a device id (1 to 36 letters, digits, '.', '_', '-')"));
+        }
+        JsonNode transactions = root.get("transactions");
+        if (transactions == null || !transactions.isArray() || transactions.isEmpty()) {
+            errors.add(new FieldError("transactions", "required, a non-empty array"));
+        } else if (transactions.size() > config.ingest().maxTransactions()) {
+            throw new BatchTooLargeException("A batch holds at most " + config.ingest().maxTransactions()
+                    + " transactions; this one has " + transactions.size());
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        if (errors.isEmpty()) {
+            for (int i = 0; i < transactions.size(); i++) {
+                JsonNode tx = transactions.get(i);
+                UUID txId = tx.isObject() ? uuid(tx.get("txId")) : null;
+                if (txId == null) {
+                    errors.add(new FieldError("transactions[" + i + "].txId", "required, a UUID"));
+                    continue;
+                }
+                candidates.add(candidate(txId, tx));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidBatchException("The batch cannot be read", errors);
+        }
+        return new ParsedBatch(batchId, sender, candidates);
+    }
+
+    private Candidate candidate(UUID txId, JsonNode tx) {
+        String producer = text(tx, "producer");
+        if (producer == null || !DEVICE_ID.matcher(producer).matches()) {
+            return rejected(txId, "producer must be a device id (1 to 36 letters, digits, '.', '_', '-')");
+        }
+        JsonNode seqNode = tx.get("seq");
+        if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1) {
+            return rejected(txId, "seq must be an integer from 1 to " + Long.MAX_VALUE);
+        }
+        String model = text(tx, "model");
+        if (model == null || !models.knows(model)) {
+            return rejected(txId, "model " + (model == null ? "is missing" : "'" + abbreviate(model)
+                    + "' is not an offline model of this server"));
+        }
+        UUID recordId = uuid(tx.get("recordId"));
+        if (recordId == null) {
+            return rejected(txId, "recordId must be a UUID");
+        }
+        Action action;
+        try {
+            action = Action.valueOf(String.valueOf(text(tx, "action")));
+        } catch (IllegalArgumentException e) {
+            return rejected(txId, "action must be INSERT, UPDATE or DELETE");
+        }
+        Instant capturedAt = null;
+        String captured = text(tx, "capturedAt");
+        if (captured != null) {
+            try {
+                capturedAt = Instant.parse(captured);
+            } catch (DateTimeParseException e) {
+                return rejected(txId, "capturedAt must be an ISO-8601 instant");
+            }
+        }
+        String keyId = text(tx, "keyId");
+        if (keyId == null || keyId.isBlank() || keyId.length() > 64) {
+            return rejected(txId, "keyId must be 1 to 64 characters");
+        }
+        String encoded = text(tx, "payload");
+        byte[] payload;
+        try {
+            payload = encoded == null ? null : Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return rejected(txId, "payload must be base64");
+        }
+        if (payload == null || payload.length == 0) {
+            return rejected(txId, "payload is missing");
+        }
+        if (payload.length > config.ingest().maxPayloadBytes()) {
+            return rejected(txId, "payload exceeds " + config.ingest().maxPayloadBytes() + " bytes");
+        }
+        TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
+                action, capturedAt, keyId, payload);
+        try {
+            opener.open(envelope);
+        } catch (PayloadRejectedException e) {
+            return rejected(txId, e.getMessage());
+        }
+        return new Candidate(txId, envelope, contentHash(envelope), null);
+    }
+
+    private static Candidate rejected(UUID txId, String reason) {
+        return new Candidate(txId, null, null, reason);
+    }
+
+    /**
+     * SHA-256 of everything that identifies a transaction's content. {@code capturedAt} is left out: it is
+     * informational and a relay may render it differently.
+     */
+    static String contentHash(TransactionEnvelope e) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((e.txId() + "|" + e.producer() + "|" + e.seq() + "|" + e.model() + "|" + e.recordId() + "|"
+                    + e.action() + "|" + e.keyId() + "|").getBytes(StandardCharsets.UTF_8));
+            digest.update(e.payload());
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private byte[] readBounded(InputStream body, String contentEncoding) {
+        long limit = config.ingest().maxBytes();
+        String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        try {
+            InputStream in = switch (encoding) {
+                case "gzip", "x-gzip" -> new GZIPInputStream(body);
+                case "identity", "" -> body;
+                default -> throw new InvalidBatchException("Unsupported Content-Encoding",
+                        List.of(new FieldError("Content-Encoding", "must be gzip or absent")));
+            };
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > limit) {
+                    throw new BatchTooLargeException("A batch holds at most " + limit + " bytes of JSON"
+                            + (in == body ? "" : " after decompression"));
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (ZipException | java.io.EOFException e) {
+            throw new InvalidBatchException("The request body is not valid gzip",
+                    List.of(new FieldError("(body)", "not valid gzip")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static String text(JsonNode tx, String field) {
+        JsonNode node = tx.get(field);
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+
+    private static UUID uuid(JsonNode node) {
+        if (node == null || !node.isTextual()) {
+            return null;
+        }
+        try {
+            UUID value = UUID.fromString(node.textValue());
+            return value.toString().equalsIgnoreCase(node.textValue()) ? value : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
+    }
+}

@@ -1,0 +1,287 @@
+package io.collectoffline.server.ingest;
+
+import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.protocol.Watermark;
+import io.collectoffline.server.apply.ApplyWorker;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.ingest.BatchParser.Candidate;
+import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Receives batches: stores each transaction exactly once by {@code txId} and answers per transaction
+ * (DESIGN §5, invariant 4).
+ *
+ * <p>A batch is stored in one database transaction with a JDBC batch of {@code INSERT … ON CONFLICT DO NOTHING}:
+ * rows that were not inserted already exist, and their stored content hash tells a re-send (DUPLICATE) from the
+ * same txId with other content (REJECTED, recorded, the original untouched). The answer is given only after the
+ * commit, so ACCEPTED and DUPLICATE mean "durably stored" (invariant 3 on the sender's side).
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final String INSERT = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, record_id, "
+            + "action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED') ON CONFLICT DO NOTHING";
+    private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
+            + "batch_id, content_hash, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final BatchParser parser;
+    private final ActiveDatabase database;
+    private final ApplyWorker applyWorker;
+
+    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker) {
+        this.parser = parser;
+        this.database = database;
+        this.applyWorker = applyWorker;
+    }
+
+    /** Reads, stores and answers one batch; wakes the apply worker when something new was stored. */
+    public BatchResult receive(InputStream body, String contentEncoding) {
+        long started = System.nanoTime();
+        ParsedBatch batch = parser.parse(body, contentEncoding);
+        List<TransactionResult> results;
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                results = store(connection, batch);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing batch " + batch.batchId() + " failed", e);
+        }
+        Map<TransactionStatus, Integer> counts = new TreeMap<>();
+        results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
+        if (counts.getOrDefault(TransactionStatus.ACCEPTED, 0) > 0) {
+            applyWorker.wake();
+        }
+        Log.infof("Received batch %s from %s: %d transactions %s in %d ms", batch.batchId(), batch.sender(),
+                results.size(), counts, (System.nanoTime() - started) / 1_000_000);
+        return new BatchResult(batch.batchId(), results);
+    }
+
+    private List<TransactionResult> store(Connection connection, ParsedBatch batch) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Candidate> valid = batch.candidates().stream().filter(Candidate::valid).toList();
+        int[] inserted = insert(connection, batch, valid, now);
+        Map<UUID, TransactionResult> outcome = new HashMap<>();
+        List<Candidate> notInserted = new ArrayList<>();
+        for (int i = 0; i < valid.size(); i++) {
+            if (inserted[i] == 0) {
+                notInserted.add(valid.get(i));
+            } else {
+                outcome.putIfAbsent(valid.get(i).txId(), new TransactionResult(valid.get(i).txId(),
+                        TransactionStatus.ACCEPTED, null));
+            }
+        }
+        List<Candidate> refused = new ArrayList<>();
+        judgeExisting(connection, notInserted, outcome, refused);
+        for (Candidate candidate : batch.candidates()) {
+            if (!candidate.valid()) {
+                refused.add(candidate);
+                outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
+                        candidate.rejection()));
+            }
+        }
+        recordRejections(connection, batch, refused, outcome, now);
+        advanceProducers(connection, valid, now);
+        List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
+        for (Candidate candidate : batch.candidates()) {
+            results.add(outcome.get(candidate.txId()));
+        }
+        return results;
+    }
+
+    /** One JDBC batch: a row count of 0 means a row with that txId (or that producer and seq) exists already. */
+    private static int[] insert(Connection connection, ParsedBatch batch, List<Candidate> valid, OffsetDateTime now)
+            throws SQLException {
+        if (valid.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            for (Candidate candidate : valid) {
+                TransactionEnvelope e = candidate.envelope();
+                ps.setObject(1, e.txId());
+                ps.setString(2, e.producer());
+                ps.setLong(3, e.seq());
+                ps.setString(4, e.model());
+                ps.setObject(5, e.recordId());
+                ps.setString(6, e.action().name());
+                ps.setObject(7, e.capturedAt() == null ? null : e.capturedAt().atOffset(ZoneOffset.UTC));
+                ps.setString(8, e.keyId());
+                ps.setBytes(9, e.payload());
+                ps.setString(10, candidate.contentHash());
+                ps.setString(11, batch.sender());
+                ps.setObject(12, batch.batchId());
+                ps.setObject(13, now);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    /** Classifies transactions that were not inserted: re-send, other content, or a seq taken by another txId. */
+    private static void judgeExisting(Connection connection, List<Candidate> notInserted,
+            Map<UUID, TransactionResult> outcome, List<Candidate> refused) throws SQLException {
+        if (notInserted.isEmpty()) {
+            return;
+        }
+        Map<UUID, String> storedHash = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tx_id, content_hash FROM incoming_transaction WHERE tx_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid",
+                    notInserted.stream().map(Candidate::txId).distinct().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    storedHash.put(rs.getObject(1, UUID.class), rs.getString(2));
+                }
+            }
+        }
+        for (Candidate candidate : notInserted) {
+            String hash = storedHash.get(candidate.txId());
+            TransactionResult result;
+            if (candidate.contentHash().equals(hash)) {
+                result = new TransactionResult(candidate.txId(), TransactionStatus.DUPLICATE, null);
+            } else if (hash != null) {
+                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
+                        "txId already stored with other content; refused and flagged, the stored one is kept");
+                refused.add(candidate);
+            } else {
+                TransactionEnvelope e = candidate.envelope();
+                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
+                        + " of producer " + e.producer() + " already belongs to another transaction");
+                refused.add(candidate);
+            }
+            TransactionResult first = outcome.putIfAbsent(candidate.txId(), result);
+            if (first != null && first.status() != TransactionStatus.REJECTED
+                    && result.status() == TransactionStatus.REJECTED) {
+                outcome.put(candidate.txId(), result); // same txId twice in one batch with other content
+            }
+        }
+    }
+
+    private static void recordRejections(Connection connection, ParsedBatch batch, List<Candidate> refused,
+            Map<UUID, TransactionResult> outcome, OffsetDateTime now) throws SQLException {
+        if (refused.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_REJECTED)) {
+            for (Candidate candidate : refused) {
+                TransactionEnvelope e = candidate.envelope();
+                ps.setObject(1, candidate.txId());
+                ps.setString(2, e == null ? null : e.producer());
+                ps.setObject(3, e == null ? null : e.seq());
+                ps.setString(4, batch.sender());
+                ps.setObject(5, batch.batchId());
+                ps.setString(6, candidate.contentHash());
+                ps.setString(7, outcome.get(candidate.txId()).reason());
+                ps.setObject(8, now);
+                ps.addBatch();
+                Log.warnf("Rejected transaction %s from %s in batch %s: %s", candidate.txId(), batch.sender(),
+                        batch.batchId(), outcome.get(candidate.txId()).reason());
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Moves each producer's stored watermark over the seqs now contiguous. The producer row is locked (producers
+     * in a fixed order, so concurrent batches cannot deadlock); apply keeps its own cursor row and never waits here.
+     */
+    private static void advanceProducers(Connection connection, List<Candidate> valid, OffsetDateTime now)
+            throws SQLException {
+        Map<String, Long> maxSeq = new TreeMap<>();
+        for (Candidate candidate : valid) {
+            maxSeq.merge(candidate.envelope().producer(), candidate.envelope().seq(), Math::max);
+        }
+        for (Map.Entry<String, Long> producer : maxSeq.entrySet()) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO producer_state (producer) VALUES (?) ON CONFLICT DO NOTHING");
+                 PreparedStatement cursor = connection.prepareStatement(
+                         "INSERT INTO apply_cursor (producer) VALUES (?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, producer.getKey());
+                ps.executeUpdate();
+                cursor.setString(1, producer.getKey());
+                cursor.executeUpdate();
+            }
+            long watermark;
+            long max;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT stored_watermark, max_seq FROM producer_state WHERE producer = ? FOR UPDATE")) {
+                ps.setString(1, producer.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    watermark = rs.getLong(1);
+                    max = Math.max(rs.getLong(2), producer.getValue());
+                }
+            }
+            watermark = contiguousFrom(connection, producer.getKey(), watermark);
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE producer_state SET stored_watermark = ?, "
+                    + "max_seq = ?, last_received_at = ? WHERE producer = ?")) {
+                ps.setLong(1, watermark);
+                ps.setLong(2, max);
+                ps.setObject(3, now);
+                ps.setString(4, producer.getKey());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static long contiguousFrom(Connection connection, String producer, long watermark) throws SQLException {
+        int page = 10_000;
+        while (true) {
+            int read = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT seq FROM incoming_transaction "
+                    + "WHERE producer = ? AND seq > ? ORDER BY seq LIMIT " + page)) {
+                ps.setString(1, producer);
+                ps.setLong(2, watermark);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        read++;
+                        if (rs.getLong(1) != watermark + 1) {
+                            return watermark;
+                        }
+                        watermark++;
+                    }
+                }
+            }
+            if (read < page) {
+                return watermark;
+            }
+        }
+    }
+
+    /** How far this server holds a producer's transactions without a gap (0 for an unknown producer). */
+    public Watermark watermark(String producer) {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement(
+                     "SELECT stored_watermark FROM producer_state WHERE producer = ?")) {
+            ps.setString(1, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                return new Watermark(producer, rs.next() ? rs.getLong(1) : 0);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the watermark of " + producer + " failed", e);
+        }
+    }
+}

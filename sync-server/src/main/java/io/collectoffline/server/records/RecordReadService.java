@@ -1,0 +1,86 @@
+package io.collectoffline.server.records;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.model.PayloadOpener;
+import io.collectoffline.server.model.ServerModels;
+import io.collectoffline.server.model.TableSchema;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads applied records and their history for admins and integrators. */
+@ApplicationScoped
+public class RecordReadService {
+
+    private final ActiveDatabase database;
+    private final ServerModels models;
+    private final PayloadOpener opener;
+
+    RecordReadService(ActiveDatabase database, ServerModels models, PayloadOpener opener) {
+        this.database = database;
+        this.models = models;
+        this.opener = opener;
+    }
+
+    /** The record's current columns. */
+    public ObjectNode get(String model, UUID id) {
+        TableSchema table = models.table(model);
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement(table.select())) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new RecordNotFoundException(model, id);
+                }
+                ObjectNode record = JsonNodeFactory.instance.objectNode();
+                for (int i = 0; i < table.columnNames().size(); i++) {
+                    String column = table.columnNames().get(i);
+                    record.set(column, table.types().get(column).read(rs, i + 1));
+                }
+                return record;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + model + " " + id + " failed", e);
+        }
+    }
+
+    /** Every applied change of the record, in apply order; also answers for a record deleted since. */
+    public List<RecordChange> history(String model, UUID id) {
+        models.table(model);
+        List<RecordChange> history = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, changed_by, "
+                     + "changed_at, changed_device, applied_at, key_id, payload FROM incoming_transaction "
+                     + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
+                     + "LIMIT 10000")) {
+            ps.setString(1, model);
+            ps.setObject(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID txId = rs.getObject(1, UUID.class);
+                    TransactionEnvelope envelope = new TransactionEnvelope(txId, rs.getString(2), rs.getLong(3),
+                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(9), rs.getBytes(10));
+                    history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
+                            rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
+                            rs.getObject(8, OffsetDateTime.class), opener.open(envelope).fields()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the history of " + model + " " + id + " failed", e);
+        }
+        if (history.isEmpty()) {
+            get(model, id); // 404 unless the record exists without applied history
+        }
+        return history;
+    }
+}

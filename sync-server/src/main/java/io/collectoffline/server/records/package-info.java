@@ -1,0 +1,2 @@
+/** Reading applied records and their history (the ordered list of their applied transactions). */
+package io.collectoffline.server.records;

@@ -1,0 +1,115 @@
+package io.collectoffline.server.rest;
+
+import io.collectoffline.protocol.IncomingTransactionView;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.ServerStatus;
+import io.collectoffline.server.apply.IncomingAdminService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Admin endpoints: stored transactions, status, retry and skip. */
+@Path("/api/v1")
+@Tag(name = "admin", description = "What an administrator calls")
+@Produces(MediaType.APPLICATION_JSON)
+public class IncomingResource {
+
+    /** Who is acting, for the audit of a skip. */
+    public static final String USER_HEADER = "X-Collect-User";
+
+    private final IncomingAdminService admin;
+
+    IncomingResource(IncomingAdminService admin) {
+        this.admin = admin;
+    }
+
+    /**
+     * Why a transaction is skipped.
+     *
+     * @param reason free text, at most 500 characters
+     */
+    public record SkipRequest(String reason) {
+    }
+
+    @GET
+    @Path("/incoming")
+    @Operation(summary = "Stored transactions by status, producer and model, ordered by producer and seq")
+    @APIResponse(responseCode = "200", description = "The transactions (never their payloads)")
+    @APIResponse(responseCode = "400", description = "Invalid filter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<IncomingTransactionView> list(@QueryParam("status") String status,
+            @QueryParam("producer") String producer, @QueryParam("model") String model,
+            @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return admin.list(status, producer, model, offset, limit);
+    }
+
+    @GET
+    @Path("/incoming/{txId}")
+    @Operation(summary = "One stored transaction")
+    @APIResponse(responseCode = "404", description = "Not stored here",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IncomingTransactionView get(@PathParam("txId") String txId) {
+        return admin.get(uuid(txId));
+    }
+
+    @POST
+    @Path("/incoming/{txId}/retry")
+    @Operation(summary = "Put a DEFERRED or ERROR transaction back in line for apply")
+    @APIResponse(responseCode = "200", description = "The transaction, now RECEIVED")
+    @APIResponse(responseCode = "409", description = "Not DEFERRED or ERROR",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IncomingTransactionView retry(@PathParam("txId") String txId) {
+        return admin.retry(uuid(txId));
+    }
+
+    @POST
+    @Path("/incoming/{txId}/skip")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Skip the transaction that blocks its producer (audited: who, when, why)",
+            description = "It is never applied; the producer's later transactions go on. Only the head of a "
+                    + "producer's queue can be skipped. The header X-Collect-User names who skips.")
+    @APIResponse(responseCode = "200", description = "The transaction, now SKIPPED")
+    @APIResponse(responseCode = "400", description = "No reason or no user given",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Already applied or skipped, or not at the head",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IncomingTransactionView skip(@PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user,
+            SkipRequest request) {
+        return admin.skip(uuid(txId), user, request == null ? null : request.reason());
+    }
+
+    @GET
+    @Path("/status")
+    @Operation(summary = "Counts per status, apply lag, and per producer: stored, applied, and what holds it back")
+    public ServerStatus status() {
+        return admin.status();
+    }
+
+    static UUID uuid(String value) {
+        try {
+            UUID id = UUID.fromString(value);
+            if (id.toString().equalsIgnoreCase(value)) {
+                return id;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidInputException("Invalid id", List.of(new Problem.FieldError("id", "must be a UUID")));
+    }
+}

@@ -1,0 +1,98 @@
+package io.collectoffline.server.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.collectoffline.offline.UnknownModelException;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.server.apply.TransactionNotFoundException;
+import io.collectoffline.server.apply.TransactionStateException;
+import io.collectoffline.server.ingest.BatchTooLargeException;
+import io.collectoffline.server.records.RecordNotFoundException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Maps every failure of the server's API to RFC 9457 {@code application/problem+json} (DESIGN §5, invariant 7):
+ * client mistakes are 4xx naming what is wrong; anything unexpected is a generic 500 whose id is in the log.
+ */
+public class ProblemMapper {
+
+    static final String PREFIX = "urn:collect-offline:problem:";
+    public static final String INVALID_INPUT = PREFIX + "invalid-input";
+    public static final String MALFORMED_JSON = PREFIX + "malformed-json";
+    public static final String TOO_LARGE = PREFIX + "too-large";
+    public static final String UNKNOWN_MODEL = PREFIX + "unknown-model";
+    public static final String RECORD_NOT_FOUND = PREFIX + "record-not-found";
+    public static final String TRANSACTION_NOT_FOUND = PREFIX + "transaction-not-found";
+    public static final String TRANSACTION_STATE = PREFIX + "transaction-state";
+    public static final String INTERNAL = PREFIX + "internal-error";
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidInputException e, UriInfo uri) {
+        return problem(INVALID_INPUT, "Invalid input", 400, e.getMessage(), uri, e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(BatchTooLargeException e, UriInfo uri) {
+        return problem(TOO_LARGE, "Payload too large", 413, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e, UriInfo uri) {
+        return problem(MALFORMED_JSON, "Malformed JSON", 400, "The request body is not valid JSON", uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownModel(UnknownModelException e, UriInfo uri) {
+        return problem(UNKNOWN_MODEL, "Unknown model", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response recordNotFound(RecordNotFoundException e, UriInfo uri) {
+        return problem(RECORD_NOT_FOUND, "Record not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response transactionNotFound(TransactionNotFoundException e, UriInfo uri) {
+        return problem(TRANSACTION_NOT_FOUND, "Transaction not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response transactionState(TransactionStateException e, UriInfo uri) {
+        return problem(TRANSACTION_STATE, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            return malformed(json, uri);
+        }
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
+        return problem(PREFIX + "http-" + status, title, status, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String id = UUID.randomUUID().toString();
+        Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
+        return Response.status(500).type(Problem.MEDIA_TYPE).entity(new Problem(INTERNAL, "Internal error", 500,
+                "An unexpected error occurred; it is logged under id " + id, "urn:error:" + id, List.of())).build();
+    }
+
+    private static Response problem(String type, String title, int status, String detail, UriInfo uri,
+            List<Problem.FieldError> errors) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type, title, status, detail, uri.getPath(), errors)).build();
+    }
+}
