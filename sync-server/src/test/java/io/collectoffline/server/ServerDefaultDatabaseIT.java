@@ -2,23 +2,49 @@ package io.collectoffline.server;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.collectoffline.testing.AppProcess;
+import io.restassured.http.ContentType;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Smoke test of the quick start: the packaged server with no configuration runs on its embedded H2 file. */
+/**
+ * Smoke test of the quick start: the packaged server with nothing configured runs on its embedded H2 file and
+ * stores, deduplicates and applies like on PostgreSQL (same SQL in PostgreSQL mode, MERGE for upserts).
+ */
 class ServerDefaultDatabaseIT {
 
     @TempDir
     Path dir;
 
     @Test
-    void packagedServerStartsOnTheEmbeddedDatabaseWithNothingConfigured() throws Exception {
+    void packagedServerReceivesAndAppliesOnTheEmbeddedDatabaseWithNothingConfigured() throws Exception {
+        String producer = Fixtures.producer();
+        UUID id = UUID.randomUUID();
+        String identifier = Fixtures.identifier("HH");
+        Map<String, Object> batch = Fixtures.batch(producer, List.of(
+                Fixtures.tx(producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
+                Fixtures.tx(producer, 2, "study.household", "UPDATE", Fixtures.household(id, identifier, "Two", 1))));
+
         try (AppProcess server = AppProcess.start(dir).awaitReady()) {
-            given().baseUri(server.baseUrl()).get("/q/health/ready").then().statusCode(200);
             assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline");
+            given().baseUri(server.baseUrl()).contentType(ContentType.JSON).body(batch).post("/api/v1/batches")
+                    .then().statusCode(200).body("results.status", contains("ACCEPTED", "ACCEPTED"));
+            given().baseUri(server.baseUrl()).contentType(ContentType.JSON).body(batch).post("/api/v1/batches")
+                    .then().statusCode(200).body("results.status", contains("DUPLICATE", "DUPLICATE"));
+
+            await().untilAsserted(() -> given().baseUri(server.baseUrl())
+                    .get("/api/v1/records/study.household/" + id).then().statusCode(200)
+                    .body("village", equalTo("Two")).body("version", equalTo(1)));
+            given().baseUri(server.baseUrl()).get("/api/v1/records/study.household/" + id + "/history").then()
+                    .body("seq", contains(1, 2));
         }
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
     }
