@@ -1,6 +1,7 @@
 package io.collectoffline.client.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.collectoffline.client.outbox.OutboxStateException;
 import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
@@ -30,6 +31,7 @@ public class ProblemMapper {
     public static final String STALE_VERSION = PREFIX + "stale-version";
     public static final String ID_TAKEN = PREFIX + "id-taken";
     public static final String RECORD_REFERENCED = PREFIX + "record-referenced";
+    public static final String OUTBOX_STATE = PREFIX + "outbox-state";
     public static final String INTERNAL = PREFIX + "internal-error";
 
     @ServerExceptionMapper
@@ -65,6 +67,11 @@ public class ProblemMapper {
             case REFERENCED -> RECORD_REFERENCED;
         };
         return problem(type, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response outboxState(OutboxStateException e, UriInfo uri) {
+        return problem(OUTBOX_STATE, "Conflict", 409, e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

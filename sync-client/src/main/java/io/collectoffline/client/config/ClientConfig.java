@@ -3,6 +3,8 @@ package io.collectoffline.client.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Configuration of the laptop app ({@code sync.client.*}); env vars are the upper-case, underscored keys. */
@@ -32,6 +34,12 @@ public interface ClientConfig {
 
     /** Data entry settings. */
     Records records();
+
+    /** The server this laptop pushes to. */
+    Server server();
+
+    /** Pushing the outbox. */
+    Push push();
 
     /** The two roles of the laptop binary. */
     enum Role {
@@ -71,5 +79,57 @@ public interface ClientConfig {
         @WithName("max-page-size")
         @WithDefault("500")
         int maxPageSize();
+    }
+
+    /** The next hop. */
+    interface Server {
+
+        /** Base URL of the server, e.g. {@code https://site-01.example.org}; absent: this laptop does not push. */
+        Optional<URI> url();
+
+        /**
+         * Interim shared device token sent as {@code Authorization: Bearer …} (the server's
+         * {@code sync.server.shared-device-token}); replaced by per-device enrolment in a later release.
+         */
+        Optional<String> sharedToken();
+
+        /** How long to wait for a connection. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How long to wait for a batch's answer. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+    }
+
+    /** Pushing the outbox to the server. */
+    interface Push {
+
+        /** How often to push what is pending ({@code 30s}, {@code 5m}, …), or {@code off} for on demand only. */
+        @WithDefault("30s")
+        String interval();
+
+        /** Most transactions in one batch. */
+        @WithDefault("500")
+        int maxTransactions();
+
+        /** Most bytes of one batch's JSON (before gzip); a single larger transaction is still sent alone. */
+        @WithDefault("4194304")
+        int maxBytes();
+
+        /** First wait after a transient failure; doubled per failure, with jitter, up to {@code backoff-max}. */
+        @WithDefault("2s")
+        Duration backoffInitial();
+
+        /** Longest wait between attempts after transient failures. */
+        @WithDefault("5m")
+        Duration backoffMax();
+
+        /**
+         * Fault injection for tests only: stop the JVM at once after the first batch's answer arrived and before
+         * it is saved, as a crash would. Never set it on a real laptop.
+         */
+        @WithDefault("false")
+        boolean faultHaltAfterSend();
     }
 }

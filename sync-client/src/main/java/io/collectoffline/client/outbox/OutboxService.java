@@ -3,14 +3,27 @@ package io.collectoffline.client.outbox;
 import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** Reads the outbox for status and reporting; the capture trigger is the only writer of new rows. */
+/**
+ * The outbox's state changes and reports. The capture trigger is the only writer of new rows; this service only
+ * ever marks them delivered (on the next hop's word, invariant 3) or rejected (on the server's word), never deletes.
+ */
 @ApplicationScoped
 public class OutboxService {
 
@@ -26,8 +39,13 @@ public class OutboxService {
         this.registry = registry;
     }
 
+    /** This laptop's producer id. */
+    public String producer() {
+        return capture.producer();
+    }
+
     @Transactional
-    public OutboxStatus status() {
+    public OutboxStatus status(PushStatus push) {
         String producer = capture.producer();
         Object[] pending = (Object[]) em.createQuery("select count(t), min(t.capturedAt) from OutgoingTransaction t "
                 + "where t.deliveredAt is null").getSingleResult();
@@ -35,9 +53,129 @@ public class OutboxService {
         OffsetDateTime oldest = (OffsetDateTime) pending[1];
         Long age = oldest == null ? null
                 : Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+        long rejected = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
+                + "and t.rejectedAt is not null", Long.class).getSingleResult();
         Number lastSeq = (Number) em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1")
                 .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
         return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),
-                config.payload().codec(), count, oldest, age, lastSeq.longValue(), registry.models().size());
+                config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected,
+                registry.models().size(), push);
+    }
+
+    /**
+     * Marks delivered what the server already holds (seq at or below its watermark for this producer): it arrived
+     * by another route, e.g. through a middleman.
+     */
+    @Transactional
+    public int deliveredUpTo(long watermark) {
+        return em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = 'WATERMARK' "
+                + "where t.deliveredAt is null and t.seq <= :watermark")
+                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("watermark", watermark)
+                .executeUpdate();
+    }
+
+    /** Transactions to send: pending and not refused by the server. */
+    @Transactional
+    public long sendable() {
+        return em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
+                + "and t.rejectedAt is null", Long.class).getSingleResult();
+    }
+
+    /**
+     * The next transactions to send after {@code afterSeq}, in seq order, at most {@code maxCount} and about
+     * {@code maxBytes} of JSON (always at least one).
+     */
+    @Transactional
+    public List<TransactionEnvelope> nextBatch(long afterSeq, int maxCount, int maxBytes) {
+        List<OutgoingTransaction> rows = em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is "
+                + "null and t.rejectedAt is null and t.seq > :after order by t.seq", OutgoingTransaction.class)
+                .setParameter("after", afterSeq).setMaxResults(maxCount).getResultList();
+        List<TransactionEnvelope> batch = new ArrayList<>(rows.size());
+        long bytes = 0;
+        for (OutgoingTransaction row : rows) {
+            bytes += 300 + (row.payload.length * 4L / 3);
+            if (!batch.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            batch.add(new TransactionEnvelope(row.txId, row.producer, row.seq, row.model, row.recordId,
+                    Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload));
+            em.detach(row);
+        }
+        return batch;
+    }
+
+    /** Counts of one batch's answers. */
+    public record Delivery(int accepted, int duplicate, int rejected) {
+    }
+
+    /**
+     * Records the server's answer: ACCEPTED and DUPLICATE are delivered (the server stored them), REJECTED are
+     * kept with the reason. A transaction the answer does not mention stays pending.
+     */
+    @Transactional
+    public Delivery record(List<TransactionEnvelope> sent, List<TransactionResult> results) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Map<UUID, TransactionResult> byTx = results.stream().filter(r -> r.txId() != null && r.status() != null)
+                .collect(Collectors.toMap(TransactionResult::txId, Function.identity(), (a, b) -> a));
+        int accepted = 0;
+        int duplicate = 0;
+        int rejected = 0;
+        for (TransactionEnvelope envelope : sent) {
+            OutgoingTransaction row = em.find(OutgoingTransaction.class, envelope.txId());
+            row.lastSentAt = now;
+            TransactionResult result = byTx.get(envelope.txId());
+            if (result == null) {
+                continue;
+            }
+            if (result.status() == TransactionStatus.REJECTED) {
+                row.rejectedAt = now;
+                row.rejectedReason = truncate(result.reason() == null ? "rejected without a reason" : result.reason());
+                rejected++;
+            } else {
+                row.deliveredAt = now;
+                row.deliveredVia = result.status().name();
+                if (result.status() == TransactionStatus.ACCEPTED) {
+                    accepted++;
+                } else {
+                    duplicate++;
+                }
+            }
+        }
+        return new Delivery(accepted, duplicate, rejected);
+    }
+
+    /** Refuses one transaction locally (e.g. larger than the server accepts even alone), keeping it visible. */
+    @Transactional
+    public void reject(UUID txId, String reason) {
+        OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
+        row.rejectedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        row.rejectedReason = truncate(reason);
+    }
+
+    /** Transactions the server refused, oldest first. */
+    @Transactional
+    public List<RejectedTransaction> rejected(int limit) {
+        return em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is null and t.rejectedAt is "
+                + "not null order by t.seq", OutgoingTransaction.class).setMaxResults(limit).getResultList().stream()
+                .map(t -> new RejectedTransaction(t.txId, t.seq, t.model, t.recordId, t.action, t.rejectedAt,
+                        t.rejectedReason)).toList();
+    }
+
+    /** Puts a refused transaction back in the queue (after its cause was fixed, e.g. the server upgraded). */
+    @Transactional
+    public RejectedTransaction retry(UUID txId) {
+        OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
+        if (row == null || row.deliveredAt != null || row.rejectedAt == null) {
+            throw new OutboxStateException("Transaction " + txId + " is not a rejected, undelivered transaction");
+        }
+        RejectedTransaction before = new RejectedTransaction(row.txId, row.seq, row.model, row.recordId, row.action,
+                row.rejectedAt, row.rejectedReason);
+        row.rejectedAt = null;
+        row.rejectedReason = null;
+        return before;
+    }
+
+    private static String truncate(String reason) {
+        return reason.length() <= 2000 ? reason : reason.substring(0, 2000);
     }
 }

@@ -3,18 +3,21 @@ package io.collectoffline.client.outbox;
 import java.time.OffsetDateTime;
 
 /**
- * What the laptop reports about its capture and outbox ({@code GET /api/v1/status}).
+ * What the laptop reports about its capture, outbox and push ({@code GET /api/v1/status}).
  *
  * @param producer                 this laptop's device id (the producer of its transactions)
  * @param role                     {@code field} or {@code middleman}
  * @param captureEnabled           false when the kill switch is off: changes are not being captured
  * @param payloadCodec             codec sealing new payloads
- * @param pending                  transactions not yet acknowledged by the next hop
+ * @param pending                  transactions not yet acknowledged by the next hop (including rejected ones)
  * @param oldestPendingCapturedAt  capture time of the oldest pending transaction, null when none
  * @param oldestPendingAgeSeconds  its age in seconds, null when none
  * @param lastSeq                  highest seq captured so far (0 before the first change)
+ * @param rejected                 pending transactions the server refused (see {@code /api/v1/outbox/rejected})
  * @param offlineModels            number of registered offline models
+ * @param push                     the push's state
  */
 public record OutboxStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
-        OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, int offlineModels) {
+        OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, long rejected,
+        int offlineModels, PushStatus push) {
 }

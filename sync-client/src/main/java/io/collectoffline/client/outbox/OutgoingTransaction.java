@@ -59,4 +59,20 @@ public class OutgoingTransaction {
     /** When the next hop acknowledged this transaction as stored; null while pending (invariant 3). */
     @Column(name = "delivered_at")
     OffsetDateTime deliveredAt;
+
+    /** ACCEPTED, DUPLICATE (the server's answer by txId) or WATERMARK (the server held it already). */
+    @Column(name = "delivered_via", length = 10)
+    String deliveredVia;
+
+    /** When the server refused it; such a transaction is kept, shown, and not sent again unless retried. */
+    @Column(name = "rejected_at")
+    OffsetDateTime rejectedAt;
+
+    /** The server's reason for refusing it. */
+    @Column(name = "rejected_reason", length = 2000)
+    String rejectedReason;
+
+    /** When it was last sent. */
+    @Column(name = "last_sent_at")
+    OffsetDateTime lastSentAt;
 }

@@ -1,0 +1,204 @@
+package io.collectoffline.client.push;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.collectoffline.client.TestDb;
+import io.collectoffline.client.outbox.PushReport;
+import io.collectoffline.testing.AppProcess;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The push against every answer a server can give (the fake server of this test app; e2e has the real one). */
+@QuarkusTest
+@TestProfile(PushTest.AgainstFakeServer.class)
+class PushTest {
+
+    /**
+     * The laptop pushes to the fake server inside its own test app. The port is picked free here, because the
+     * server URL is read at start-up, before a random test port would be known.
+     */
+    public static class AgainstFakeServer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int port;
+            try {
+                port = AppProcess.freePort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return Map.of("quarkus.http.test-port", Integer.toString(port),
+                    "sync.client.server.url", "http://localhost:" + port + "/fake",
+                    "sync.client.server.shared-token", "test-token",
+                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:client-push;DB_CLOSE_DELAY=-1");
+        }
+    }
+
+    @Inject
+    TestDb db;
+
+    @Inject
+    PushService push;
+
+    @BeforeEach
+    void drainTheOutbox() throws Exception {
+        FakeServer.reset();
+        push.pushAndWait(Duration.ofSeconds(30));
+        FakeServer.reset();
+        assertThat(sendable()).isZero();
+    }
+
+    @Test
+    void acceptedAndDuplicateAreDeliveredAndRejectedStayVisibleUntilRetried() throws Exception {
+        UUID first = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID refused = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID refusedTx = txOf(refused);
+        FakeServer.REJECT.add(refusedTx);
+        FakeServer.STORED.add(txOf(first)); // the server already has it: it will answer DUPLICATE
+
+        PushReport report = push.pushAndWait(Duration.ofSeconds(30));
+
+        assertThat(report.outcome()).isEqualTo("DELIVERED");
+        assertThat(report.duplicate()).isEqualTo(1);
+        assertThat(report.rejected()).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE tx_id = ? AND delivered_via = "
+                + "'DUPLICATE'", txOf(first))).isEqualTo(1);
+        given().get("/api/v1/status").then().body("pending", equalTo(1)).body("rejected", equalTo(1));
+        given().get("/api/v1/outbox/rejected").then().statusCode(200)
+                .body("[0].txId", equalTo(refusedTx.toString())).body("[0].reason", equalTo("fake: unknown model"));
+
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("NOTHING_TO_SEND");
+        FakeServer.REJECT.clear();
+        given().post("/api/v1/outbox/" + refusedTx + "/retry").then().statusCode(200);
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
+        given().get("/api/v1/status").then().body("pending", equalTo(0)).body("rejected", equalTo(0));
+        given().post("/api/v1/outbox/" + refusedTx + "/retry").then().statusCode(409)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void transientFailureKeepsTheQueueAndBacksOffThenDelivers() throws Exception {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        FakeServer.failWith = 503;
+
+        PushReport failed = push.pushAndWait(Duration.ofSeconds(30));
+
+        assertThat(failed.outcome()).isEqualTo("FAILED");
+        assertThat(failed.error()).contains("503");
+        assertThat(sendable()).isEqualTo(1);
+        given().get("/api/v1/status").then().body("push.consecutiveFailures", equalTo(1))
+                .body("push.nextAttemptAt", notNullValue()).body("push.lastPush.outcome", equalTo("FAILED"));
+
+        FakeServer.failWith = 0;
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
+        assertThat(sendable()).isZero();
+        given().get("/api/v1/status").then().body("push.consecutiveFailures", equalTo(0))
+                .body("push.nextAttemptAt", nullValue());
+    }
+
+    @Test
+    void refusedCredentialsStopPushingAndMakeReadinessDown() throws Exception {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        FakeServer.failWith = 401;
+
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("AUTH_FAILED");
+
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'push' }.data.reason", containsString("credentials"));
+        given().get("/q/health/live").then().statusCode(200);
+        push.scheduled(); // the schedule does not try while credentials are refused
+        assertThat(FakeServer.BATCH_SIZES).isEmpty();
+        assertThat(sendable()).isEqualTo(1);
+
+        FakeServer.failWith = 0;
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("DELIVERED");
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void batchesAreGzipBoundedByCountAndSplitWhenTheServerSaysTooLarge() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        }
+        FakeServer.tooLargeAbove = 2;
+
+        PushReport report = push.pushAndWait(Duration.ofSeconds(30));
+
+        assertThat(report.accepted()).isEqualTo(7);
+        assertThat(FakeServer.BATCH_SIZES).allMatch(size -> size <= 2).hasSize(4);
+        assertThat(FakeServer.ENCODINGS).containsOnly("gzip");
+        assertThat(sendable()).isZero();
+    }
+
+    @Test
+    void whatTheServerHoldsByAnotherRouteIsNotSentAgain() throws Exception {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        FakeServer.watermark = db.lastSeq();
+
+        PushReport report = push.pushAndWait(Duration.ofSeconds(30));
+
+        assertThat(report.deliveredByWatermark()).isEqualTo(2);
+        assertThat(report.batches()).isZero();
+        assertThat(FakeServer.BATCH_SIZES).isEmpty();
+        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_via = 'WATERMARK'"))
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void onlyOnePushRunsAtATimeAndProgressIsVisible() throws Exception {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        FakeServer.hold = new CountDownLatch(1);
+
+        CompletableFuture<PushReport> first = push.start();
+        await().until(() -> FakeServer.CONCURRENT.get() == 1);
+        CompletableFuture<PushReport> second = push.start();
+        given().post("/api/v1/push").then().statusCode(202).body("running", equalTo(true));
+        given().get("/api/v1/status").then().body("push.running", equalTo(true)).body("push.batch", equalTo(1))
+                .body("push.batches", equalTo(1));
+        FakeServer.hold.countDown();
+
+        assertThat(second).isSameAs(first);
+        assertThat(first.get().accepted()).isEqualTo(1);
+        assertThat(FakeServer.MAX_CONCURRENT.get()).isEqualTo(1);
+    }
+
+    @Test
+    void pushNowWithWaitAnswersTheReport() {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+
+        given().queryParam("wait", true).post("/api/v1/push").then().statusCode(200)
+                .body("outcome", equalTo("DELIVERED")).body("accepted", equalTo(1));
+    }
+
+    @Test
+    void backoffIsCappedExponentialWithJitter() {
+        for (int failures = 1; failures <= 40; failures++) {
+            long step = Math.min(300_000, 2_000L * (1L << Math.min(30, failures - 1)));
+            Duration wait = push.backoff(failures);
+            assertThat(wait.toMillis()).isBetween(step / 2, step);
+        }
+    }
+
+    private long sendable() {
+        return db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_at IS NULL AND rejected_at IS NULL");
+    }
+
+    private UUID txOf(UUID recordId) {
+        return (UUID) db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", recordId).get(0).get(0);
+    }
+}
