@@ -3,6 +3,7 @@ package io.collectoffline.server.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the server ({@code sync.server.*}); env vars are the upper-case, underscored keys. */
 @ConfigMapping(prefix = "sync.server")
@@ -18,6 +19,12 @@ public interface ServerConfig {
     /** Path of the embedded H2 database file when {@code db=h2}, without the {@code .mv.db} suffix. */
     @WithDefault("./data/server/collect-offline")
     String h2Path();
+
+    /**
+     * Interim shared bearer token that devices present on the device endpoints (batches, watermark); replaced by
+     * per-device enrolment in a later release. Absent: those endpoints are open (start-up warns).
+     */
+    Optional<String> sharedDeviceToken();
 
     /** Limits and checks of {@code POST /api/v1/batches}. */
     Ingest ingest();
