@@ -1,0 +1,99 @@
+package io.collectoffline.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import io.collectoffline.testing.AppProcess;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A server (on the e2e PostgreSQL database) and a laptop, as real processes, and what the tests ask of them. */
+final class Nodes {
+
+    static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/e2e");
+    static final String TOKEN = "e2e-shared-token";
+    private static final Path SERVER_JAR = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
+    private static final Path CLIENT_JAR = Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar");
+
+    private Nodes() {
+    }
+
+    /** Empties the server database: the server migrates it afresh on start. */
+    static void resetServerDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(JDBC, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+    }
+
+    static AppProcess server(Path dir, int port) throws IOException {
+        return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), "-Dsync.server.db=postgresql",
+                "-Dquarkus.datasource.postgresql.jdbc.url=" + JDBC, "-Dquarkus.datasource.postgresql.username=postgres",
+                "-Dsync.server.shared-device-token=" + TOKEN, "-Dsync.server.apply.interval=200ms")
+                .awaitReady();
+    }
+
+    static AppProcess client(Path dir, int serverPort, String... extra) throws IOException {
+        List<String> properties = new ArrayList<>(List.of(
+                "-Dsync.client.db-path=" + dir.resolve("client").resolve("db").resolve("collect-offline"),
+                "-Dsync.client.device-id=field-e2e",
+                "-Dsync.client.server.url=http://127.0.0.1:" + serverPort,
+                "-Dsync.client.server.shared-token=" + TOKEN,
+                "-Dsync.client.push.interval=off"));
+        properties.addAll(List.of(extra));
+        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir.resolve("client"),
+                properties.toArray(String[]::new));
+    }
+
+    /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */
+    static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int households) {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < households; i++) {
+            String household = given().baseUri(client.baseUrl()).contentType(ContentType.JSON)
+                    .body(Map.of("householdIdentifier", "HH-" + i, "village", "Oodi"))
+                    .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
+            String subject = given().baseUri(client.baseUrl()).contentType(ContentType.JSON)
+                    .body(Map.of("subjectIdentifier", "S-" + i, "householdId", household, "gender", "F",
+                            "consentDatetime", "2026-11-27T09:00:00+02:00"))
+                    .post("/api/v1/records/study.subject").then().statusCode(201).extract().path("id");
+            ids.add(UUID.fromString(household));
+            ids.add(UUID.fromString(subject));
+        }
+        return ids;
+    }
+
+    static long serverCount(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(JDBC, "postgres", "");
+             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Exactly once on the server: every transaction of the laptop stored once and applied once, and every record
+     * present once.
+     */
+    static void assertExactlyOnce(long transactions, int households) throws SQLException {
+        org.assertj.core.api.Assertions.assertThat(serverCount(
+                "SELECT COUNT(*) FROM incoming_transaction WHERE producer = 'field-e2e'")).isEqualTo(transactions);
+        org.assertj.core.api.Assertions.assertThat(serverCount(
+                "SELECT COUNT(DISTINCT seq) FROM incoming_transaction WHERE producer = 'field-e2e'"))
+                .isEqualTo(transactions);
+        org.assertj.core.api.Assertions.assertThat(serverCount(
+                "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")).isEqualTo(transactions);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM household")).isEqualTo(households);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(households);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM rejected_transaction")).isZero();
+    }
+}

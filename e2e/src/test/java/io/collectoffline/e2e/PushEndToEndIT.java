@@ -1,0 +1,135 @@
+package io.collectoffline.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.collectoffline.testing.AppProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Field laptop → server with both packaged apps as processes and the server on PostgreSQL: exactly once, through
+ * a server crash, a laptop crash between send and saving the answer, and a server that is away for a while.
+ */
+class PushEndToEndIT {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void freshServerDatabase() throws Exception {
+        Nodes.resetServerDatabase();
+    }
+
+    @Test
+    void recordsCreatedOnTheLaptopAreAppliedOnTheServerExactlyOnce() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port);
+             AppProcess client = Nodes.client(dir, port).awaitReady()) {
+            List<UUID> ids = Nodes.enterHouseholdsWithSubjects(client, 50);
+
+            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then().statusCode(200)
+                    .body("outcome", equalTo("DELIVERED")).body("accepted", equalTo(100));
+            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+                    .body("outcome", equalTo("NOTHING_TO_SEND"));
+
+            await().untilAsserted(() -> Nodes.assertExactlyOnce(100, 50));
+            given().baseUri(server.baseUrl()).get("/api/v1/records/study.subject/" + ids.get(1)).then()
+                    .statusCode(200).body("household_id", equalTo(ids.get(0).toString()))
+                    .body("device_created", equalTo("field-e2e"));
+            given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
+        }
+    }
+
+    @Test
+    void serverKilledMidPushAndRestartedStillGetsEverythingExactlyOnce() throws Exception {
+        int port = AppProcess.freePort();
+        AppProcess server = Nodes.server(dir, port);
+        try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.interval=1s",
+                "-Dsync.client.push.max-transactions=5", "-Dsync.client.push.backoff-initial=200ms",
+                "-Dsync.client.push.backoff-max=1s").awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(client, 300);
+            given().baseUri(client.baseUrl()).post("/api/v1/push").then().statusCode(202);
+            await().pollInterval(Duration.ofMillis(10))
+                    .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction") > 0);
+
+            server.kill();
+            long storedBeforeTheCrash = Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction");
+            assertThat(storedBeforeTheCrash).as("killed mid-push").isLessThan(600);
+            server = Nodes.server(dir, port);
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().baseUri(client.baseUrl())
+                    .get("/api/v1/status").then().body("pending", equalTo(0)));
+            await().untilAsserted(() -> Nodes.assertExactlyOnce(600, 300));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void laptopKilledAfterSendingBeforeSavingTheAnswerResendsNothingTwice() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.max-transactions=40",
+                    "-Dsync.client.push.fault-halt-after-send=true").awaitReady()) {
+                Nodes.enterHouseholdsWithSubjects(client, 50);
+                given().baseUri(client.baseUrl()).post("/api/v1/push");
+                assertThat(client.awaitExit()).isEqualTo(137);
+            }
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(40);
+
+            try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.max-transactions=40").awaitReady()) {
+                given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(100));
+                int alreadyStored = given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push")
+                        .then().statusCode(200).body("outcome", equalTo("DELIVERED"))
+                        .body("accepted", equalTo(60)).extract().path("deliveredByWatermark");
+                int duplicates = given().baseUri(client.baseUrl()).get("/api/v1/status").then().extract()
+                        .path("push.lastPush.duplicate");
+                assertThat(alreadyStored + duplicates).as("the 40 the server stored before the crash").isEqualTo(40);
+            }
+            await().untilAsserted(() -> Nodes.assertExactlyOnce(100, 50));
+        }
+    }
+
+    @Test
+    void serverAwayForAWhileTheLaptopKeepsItsQueueAndCatchesUp() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.interval=1s",
+                "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=1s").awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(client, 20);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().baseUri(client.baseUrl())
+                    .get("/api/v1/status").then().body("push.lastPush.outcome", equalTo("FAILED"))
+                    .body("pending", equalTo(40)));
+            given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(200);
+
+            try (AppProcess server = Nodes.server(dir, port)) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(client.baseUrl())
+                        .get("/api/v1/status").then().body("pending", equalTo(0)));
+                await().untilAsserted(() -> Nodes.assertExactlyOnce(40, 20));
+            }
+        }
+    }
+
+    @Test
+    void wrongTokenStopsPushingAndMakesTheLaptopUnready() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port);
+             AppProcess client = Nodes.client(dir, port, "-Dsync.client.server.shared-token=not-the-token")
+                     .awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(client, 1);
+
+            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+                    .body("outcome", equalTo("AUTH_FAILED"));
+            given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(503);
+            given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(2));
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isZero();
+        }
+    }
+}
