@@ -20,6 +20,30 @@ public record Problem(String type, String title, int status, String detail, Stri
     /** The media type of problem documents. */
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** Prefix of every problem type URI of collect-offline. */
+    public static final String TYPE_PREFIX = "urn:collect-offline:problem:";
+
+    /** Type URI of an unexpected server-side error. */
+    public static final String INTERNAL = TYPE_PREFIX + "internal-error";
+
+    /**
+     * A problem for an HTTP status the framework answered by itself (404 unknown path, 405, 406, 415, …), typed
+     * {@code …:http-<status>} and titled with the status's reason phrase.
+     */
+    public static Problem ofStatus(int status, String reasonPhrase, String detail, String instance) {
+        return new Problem(TYPE_PREFIX + "http-" + status, reasonPhrase != null ? reasonPhrase : "HTTP " + status,
+                status, detail, instance, List.of());
+    }
+
+    /**
+     * The answer to an unexpected error: generic, naming only the id under which the error is logged, so that no
+     * class name or stack trace leaks.
+     */
+    public static Problem internal(String errorId) {
+        return new Problem(INTERNAL, "Internal error", 500, "An unexpected error occurred; it is logged under id "
+                + errorId, "urn:error:" + errorId, List.of());
+    }
+
     /**
      * One invalid input field.
      *

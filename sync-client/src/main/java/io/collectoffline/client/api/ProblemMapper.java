@@ -2,10 +2,10 @@ package io.collectoffline.client.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collectoffline.client.outbox.OutboxStateException;
-import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
+import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMapper {
 
-    static final String PREFIX = "urn:collect-offline:problem:";
+    static final String PREFIX = Problem.TYPE_PREFIX;
     public static final String INVALID_INPUT = PREFIX + "invalid-input";
     public static final String MALFORMED_JSON = PREFIX + "malformed-json";
     public static final String UNKNOWN_MODEL = PREFIX + "unknown-model";
@@ -32,10 +32,9 @@ public class ProblemMapper {
     public static final String ID_TAKEN = PREFIX + "id-taken";
     public static final String RECORD_REFERENCED = PREFIX + "record-referenced";
     public static final String OUTBOX_STATE = PREFIX + "outbox-state";
-    public static final String INTERNAL = PREFIX + "internal-error";
 
     @ServerExceptionMapper
-    public Response invalid(InvalidRecordException e, UriInfo uri) {
+    public Response invalid(InvalidInputException e, UriInfo uri) {
         return problem(INVALID_INPUT, "Invalid input", 400, e.getMessage(), uri, e.errors());
     }
 
@@ -85,16 +84,15 @@ public class ProblemMapper {
             return unexpected(e, uri);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
-        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
-        return problem(PREFIX + "http-" + status, title, status, e.getMessage(), uri, List.of());
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.ofStatus(status,
+                known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath())).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(new Problem(INTERNAL, "Internal error", 500,
-                "An unexpected error occurred; it is logged under id " + id, "urn:error:" + id, List.of())).build();
+        return Response.status(500).type(Problem.MEDIA_TYPE).entity(Problem.internal(id)).build();
     }
 
     private static Response problem(String type, String title, int status, String detail, UriInfo uri,

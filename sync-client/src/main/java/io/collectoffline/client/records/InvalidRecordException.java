@@ -1,19 +1,13 @@
 package io.collectoffline.client.records;
 
+import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import java.util.List;
 
 /** Input for a record that cannot be saved as given; lists every offending field. Nothing was changed. */
-public class InvalidRecordException extends RuntimeException {
-
-    private final List<FieldError> errors;
+public class InvalidRecordException extends InvalidInputException {
 
     public InvalidRecordException(String message, List<FieldError> errors) {
-        super(message);
-        this.errors = List.copyOf(errors);
-    }
-
-    public List<FieldError> errors() {
-        return errors;
+        super(message, errors);
     }
 }

@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMapper {
 
-    static final String PREFIX = "urn:collect-offline:problem:";
+    static final String PREFIX = Problem.TYPE_PREFIX;
     public static final String INVALID_INPUT = PREFIX + "invalid-input";
     public static final String MALFORMED_JSON = PREFIX + "malformed-json";
     public static final String TOO_LARGE = PREFIX + "too-large";
@@ -30,7 +30,6 @@ public class ProblemMapper {
     public static final String RECORD_NOT_FOUND = PREFIX + "record-not-found";
     public static final String TRANSACTION_NOT_FOUND = PREFIX + "transaction-not-found";
     public static final String TRANSACTION_STATE = PREFIX + "transaction-state";
-    public static final String INTERNAL = PREFIX + "internal-error";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -78,16 +77,15 @@ public class ProblemMapper {
             return unexpected(e, uri);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
-        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
-        return problem(PREFIX + "http-" + status, title, status, e.getMessage(), uri, List.of());
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.ofStatus(status,
+                known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath())).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(new Problem(INTERNAL, "Internal error", 500,
-                "An unexpected error occurred; it is logged under id " + id, "urn:error:" + id, List.of())).build();
+        return Response.status(500).type(Problem.MEDIA_TYPE).entity(Problem.internal(id)).build();
     }
 
     private static Response problem(String type, String title, int status, String detail, UriInfo uri,
