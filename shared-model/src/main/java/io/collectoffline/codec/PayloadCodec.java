@@ -12,11 +12,11 @@ public interface PayloadCodec {
     /** Name used in configuration ({@code sync.client.payload.codec}). */
     String name();
 
-    /** The {@code keyId} written into envelopes sealed by this codec. */
-    String keyId();
-
-    /** Seals a snapshot for the transaction described by {@code header}. */
-    byte[] seal(TransactionHeader header, byte[] plaintext);
+    /**
+     * Seals a snapshot for the transaction described by {@code header}; the result names the key used, which
+     * becomes the envelope's {@code keyId} (and is authenticated with the payload).
+     */
+    SealedPayload seal(TransactionHeader header, byte[] plaintext);
 
     /**
      * Opens a payload sealed with {@code keyId} for the transaction described by {@code header}.

@@ -18,13 +18,8 @@ public final class PlainJsonCodec implements PayloadCodec {
     }
 
     @Override
-    public String keyId() {
-        return NAME;
-    }
-
-    @Override
-    public byte[] seal(TransactionHeader header, byte[] plaintext) {
-        return plaintext.clone();
+    public SealedPayload seal(TransactionHeader header, byte[] plaintext) {
+        return new SealedPayload(NAME, plaintext.clone());
     }
 
     @Override

@@ -22,13 +22,24 @@ class ClientStartupIT {
     @TempDir
     Path dir;
 
-    private String dbPath() {
+    private String dbPath() throws Exception {
         return "-Dsync.client.db-path=" + dir.resolve("db").resolve("collect-offline");
+    }
+
+    /** The server key a laptop set up offline is given as a file (as {@code keys current} prints it). */
+    private String keyFile() throws Exception {
+        Path keys = dir.resolve("server-keys");
+        if (!io.collectoffline.codec.KeyRing.exists(keys)) {
+            io.collectoffline.codec.ServerPublicKey key = io.collectoffline.codec.KeyRing.generate(keys);
+            Files.writeString(keys.resolve("public.json"), "{\"keyId\":\"" + key.keyId()
+                    + "\",\"algorithm\":\"X25519\",\"publicKey\":\"" + key.publicKey() + "\"}");
+        }
+        return "-Dsync.client.payload.public-key-file=" + keys.resolve("public.json");
     }
 
     @Test
     void firstStartCreatesTheDatabaseFileAndMintsADeviceId() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
             given().baseUri(app.baseUrl()).get("/api/v1/status").then().statusCode(200)
                     .body("producer", startsWith("laptop-")).body("captureEnabled", equalTo(true));
         }
@@ -39,7 +50,7 @@ class ClientStartupIT {
     void recordsAndOutboxSurviveAKillNineAndTheDeviceIdIsKept() throws Exception {
         String producer;
         String id;
-        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
             id = given().baseUri(app.baseUrl()).contentType(ContentType.JSON)
                     .body(Map.of("householdIdentifier", "HH-KILL-1"))
                     .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
@@ -47,7 +58,7 @@ class ClientStartupIT {
             app.kill();
         }
 
-        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
             given().baseUri(app.baseUrl()).get("/api/v1/records/study.household/" + id).then().statusCode(200);
             given().baseUri(app.baseUrl()).get("/api/v1/status").then()
                     .body("producer", equalTo(producer)).body("pending", equalTo(1)).body("lastSeq", equalTo(1));
@@ -56,11 +67,11 @@ class ClientStartupIT {
 
     @Test
     void restartWithAnotherDeviceIdIsRefusedNamingTheKey() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath(), "-Dsync.client.device-id=clinic-07").awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-07").awaitReady()) {
             app.close();
         }
 
-        AppProcess refused = AppProcess.start(dir, dbPath(), "-Dsync.client.device-id=clinic-08");
+        AppProcess refused = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-08");
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output()).contains("sync.client.device-id").contains("clinic-07");
     }
@@ -74,8 +85,16 @@ class ClientStartupIT {
     }
 
     @Test
+    void sealedCodecWithoutAServerKeyStopsStartupNamingTheSettings() throws Exception {
+        AppProcess refused = AppProcess.start(dir, dbPath());
+
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.output()).contains("sync.client.payload.public-key-file").contains("sync.client.server.url");
+    }
+
+    @Test
     void naturalKeyWithoutUniqueConstraintStopsStartupNamingTheModel() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath()).awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
             app.close();
         }
         try (Connection connection = DriverManager.getConnection(
@@ -84,7 +103,7 @@ class ClientStartupIT {
             statement.execute("ALTER TABLE subject DROP CONSTRAINT uq_subject_identifier");
         }
 
-        AppProcess refused = AppProcess.start(dir, dbPath());
+        AppProcess refused = AppProcess.start(dir, dbPath(), keyFile());
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output()).contains("offline model study.subject")
                 .contains("natural key (subject_identifier) is not unique");

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +18,9 @@ import java.util.UUID;
 public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The admin token of the test profile. */
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    private static volatile String relayToken;
 
     private Fixtures() {
     }
@@ -93,7 +97,12 @@ public final class Fixtures {
         }
     }
 
-    public static Map<String, Object> batch(String sender, List<Map<String, Object>> transactions) {
+    /** A batch delivered by the test relay device (any producer's transactions). */
+    public static Map<String, Object> batch(String producerOrIgnored, List<Map<String, Object>> transactions) {
+        return batchFrom(RELAY, transactions);
+    }
+
+    public static Map<String, Object> batchFrom(String sender, List<Map<String, Object>> transactions) {
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("batchId", UUID.randomUUID().toString());
         batch.put("sender", sender);
@@ -102,8 +111,48 @@ public final class Fixtures {
     }
 
     public static ValidatableResponse post(Map<String, Object> batch) {
-        return given().contentType(ContentType.JSON).body(batch).post("/api/v1/batches").then();
+        return device().contentType(ContentType.JSON).body(batch).post("/api/v1/batches").then();
     }
+
+    /** A request as the administrator. */
+    public static RequestSpecification admin() {
+        return given().auth().oauth2(ADMIN_TOKEN);
+    }
+
+    /**
+     * A request as a relay device (role {@code server}), which may deliver any producer's transactions; its
+     * batches name it as sender.
+     */
+    public static RequestSpecification device() {
+        return given().auth().oauth2(relayToken());
+    }
+
+    /** Enrols a device through the admin API and returns its token. */
+    public static String enrol(String deviceId, String role) {
+        return admin().contentType(ContentType.JSON).body(Map.of("deviceId", deviceId, "role", role))
+                .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+    }
+
+    private static String relayToken() {
+        if (relayToken == null) {
+            synchronized (Fixtures.class) {
+                if (relayToken == null) {
+                    relayToken = enrol(RELAY, "server");
+                }
+            }
+        }
+        return relayToken;
+    }
+
+    /** Tokens of the test devices. */
+    public static final class Tokens {
+        public String relay() {
+            return relayToken();
+        }
+    }
+
+    /** The id of the relay device that {@link #device()} authenticates as. */
+    public static final String RELAY = "test-relay-" + UUID.randomUUID().toString().substring(0, 8);
 
     /** Posts and returns the per-transaction statuses in order. */
     public static List<String> send(String sender, List<Map<String, Object>> transactions) {

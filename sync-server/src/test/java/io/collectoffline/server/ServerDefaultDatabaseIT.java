@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Smoke test of the quick start: the packaged server with nothing configured runs on its embedded H2 file and
- * stores, deduplicates and applies like on PostgreSQL (same SQL in PostgreSQL mode, MERGE for upserts).
+ * Smoke test of the quick start: the packaged server with only an admin token configured runs on its embedded H2
+ * file, generates its key pair, and stores, deduplicates and applies like on PostgreSQL (same SQL in PostgreSQL
+ * mode, MERGE for upserts).
  */
 class ServerDefaultDatabaseIT {
 
@@ -25,27 +26,33 @@ class ServerDefaultDatabaseIT {
     Path dir;
 
     @Test
-    void packagedServerReceivesAndAppliesOnTheEmbeddedDatabaseWithNothingConfigured() throws Exception {
-        String producer = Fixtures.producer();
+    void packagedServerReceivesAndAppliesOnTheEmbeddedDatabase() throws Exception {
+        String producer = "laptop-h2";
         UUID id = UUID.randomUUID();
         String identifier = Fixtures.identifier("HH");
-        Map<String, Object> batch = Fixtures.batch(producer, List.of(
+        Map<String, Object> batch = Fixtures.batchFrom(producer, List.of(
                 Fixtures.tx(producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
                 Fixtures.tx(producer, 2, "study.household", "UPDATE", Fixtures.household(id, identifier, "Two", 1))));
 
-        try (AppProcess server = AppProcess.start(dir).awaitReady()) {
-            assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline");
-            given().baseUri(server.baseUrl()).contentType(ContentType.JSON).body(batch).post("/api/v1/batches")
-                    .then().statusCode(200).body("results.status", contains("ACCEPTED", "ACCEPTED"));
-            given().baseUri(server.baseUrl()).contentType(ContentType.JSON).body(batch).post("/api/v1/batches")
-                    .then().statusCode(200).body("results.status", contains("DUPLICATE", "DUPLICATE"));
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin").awaitReady()) {
+            assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline")
+                    .contains("Generated this server's first key pair");
+            String token = given().baseUri(server.baseUrl()).auth().oauth2("it-admin").contentType(ContentType.JSON)
+                    .body(Map.of("deviceId", producer, "role", "field")).post("/api/v1/devices").then()
+                    .statusCode(201).extract().path("token");
+            given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
+                    .post("/api/v1/batches").then().statusCode(200).body("results.status", contains("ACCEPTED", "ACCEPTED"));
+            given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
+                    .post("/api/v1/batches").then().statusCode(200)
+                    .body("results.status", contains("DUPLICATE", "DUPLICATE"));
 
-            await().untilAsserted(() -> given().baseUri(server.baseUrl())
+            await().untilAsserted(() -> given().baseUri(server.baseUrl()).auth().oauth2("it-admin")
                     .get("/api/v1/records/study.household/" + id).then().statusCode(200)
                     .body("village", equalTo("Two")).body("version", equalTo(1)));
-            given().baseUri(server.baseUrl()).get("/api/v1/records/study.household/" + id + "/history").then()
-                    .body("seq", contains(1, 2));
+            given().baseUri(server.baseUrl()).auth().oauth2("it-admin")
+                    .get("/api/v1/records/study.household/" + id + "/history").then().body("seq", contains(1, 2));
         }
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
+        assertThat(dir.resolve("data/server/keys/current")).exists();
     }
 }

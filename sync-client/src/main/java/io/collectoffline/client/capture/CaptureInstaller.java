@@ -4,10 +4,14 @@ import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.codec.PayloadCodec;
 import io.collectoffline.codec.PlainJsonCodec;
+import io.collectoffline.codec.SealedCodec;
+import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.offline.InvalidOfflineModelException;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.protocol.DeviceId;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Makes change capture live before the app serves its first request: validates the offline models against the
@@ -58,17 +61,20 @@ public class CaptureInstaller {
             return CaptureTrigger.class;
         }
     };
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");
 
     private final ClientConfig config;
     private final AgroalDataSource dataSource;
     private final OfflineModelRegistry registry;
+    private final ServerKeyStore keys;
     private volatile String producer;
+    private volatile String hostname;
 
-    CaptureInstaller(ClientConfig config, AgroalDataSource dataSource, OfflineModelRegistry registry) {
+    CaptureInstaller(ClientConfig config, AgroalDataSource dataSource, OfflineModelRegistry registry,
+            ServerKeyStore keys) {
         this.config = config;
         this.dataSource = dataSource;
         this.registry = registry;
+        this.keys = keys;
     }
 
     /** The registry of this application's offline models, built from its JPA entities and validated. */
@@ -83,14 +89,16 @@ public class CaptureInstaller {
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) throws SQLException {
-        PayloadCodec codec = codec(config.payload().codec());
+        hostname = hostname();
+        PayloadCodec codec;
         try (Connection connection = dataSource.getConnection()) {
             List<String> problems = NaturalKeyIndexCheck.problems(connection, registry.models());
             if (!problems.isEmpty()) {
                 throw new InvalidOfflineModelException(problems);
             }
             producer = resolveProducer(connection);
-            CaptureRuntime.install(new CaptureSettings(producer, hostname(), config.capture().enabled(), codec,
+            codec = codec(config.payload().codec());
+            CaptureRuntime.install(new CaptureSettings(producer, hostname, config.capture().enabled(), codec,
                     registry), config.records().defaultUser());
             installTriggers(connection);
         }
@@ -106,6 +114,18 @@ public class CaptureInstaller {
         }
     }
 
+    /** The server key new payloads are sealed to; null with the plain-json codec. */
+    public String serverKeyId() {
+        return CaptureRuntime.settings().codec() instanceof SealedCodec sealed ? sealed.serverKeyId() : null;
+    }
+
+    /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
+    public void useServerKey(ServerPublicKey key) {
+        CaptureSettings current = CaptureRuntime.settings();
+        CaptureRuntime.install(new CaptureSettings(current.producer(), current.hostname(), current.enabled(),
+                sealed(key), current.registry()), config.records().defaultUser());
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         org.h2.util.JdbcUtils.removeClassFactory(TRIGGER_CLASS_FACTORY);
     }
@@ -115,12 +135,19 @@ public class CaptureInstaller {
         return producer;
     }
 
-    static PayloadCodec codec(String name) {
+    private PayloadCodec codec(String name) {
         if (PlainJsonCodec.NAME.equals(name)) {
             return new PlainJsonCodec();
         }
+        if (SealedCodec.NAME.equals(name)) {
+            return sealed(keys.resolve());
+        }
         throw new IllegalArgumentException("sync.client.payload.codec: unknown codec '" + name + "'; known: "
-                + PlainJsonCodec.NAME);
+                + SealedCodec.NAME + ", " + PlainJsonCodec.NAME);
+    }
+
+    private SealedCodec sealed(ServerPublicKey key) {
+        return new SealedCodec(key, config.payload().epochTransactions(), config.payload().epochLength());
     }
 
     /**
@@ -129,9 +156,9 @@ public class CaptureInstaller {
      */
     private String resolveProducer(Connection connection) throws SQLException {
         String configured = config.deviceId().map(String::trim).orElse(null);
-        if (configured != null && !DEVICE_ID.matcher(configured).matches()) {
+        if (configured != null && !DeviceId.isValid(configured)) {
             throw new IllegalArgumentException("sync.client.device-id: '" + configured
-                    + "' must be 1 to 36 letters, digits, '.', '_' or '-', starting with a letter or digit");
+                    + "' must be " + DeviceId.DESCRIPTION);
         }
         String stored = null;
         try (Statement st = connection.createStatement();

@@ -3,6 +3,7 @@ package io.collectoffline.client.capture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -169,7 +170,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             seq = nextSeq(connection, settings.producer());
             TransactionHeader header = new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId,
                     action);
-            byte[] payload = settings.codec().seal(header,
+            SealedPayload payload = settings.codec().seal(header,
                     new RecordSnapshot(model.name(), model.schemaVersion(), fields).toJson());
             try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
                 ps.setObject(1, txId);
@@ -179,8 +180,8 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                 ps.setObject(5, recordId);
                 ps.setString(6, action.name());
                 ps.setObject(7, now);
-                ps.setString(8, settings.codec().keyId());
-                ps.setBytes(9, payload);
+                ps.setString(8, payload.keyId());
+                ps.setBytes(9, payload.bytes());
                 ps.executeUpdate();
             }
         }

@@ -62,10 +62,26 @@ public interface ClientConfig {
     interface Payload {
 
         /**
-         * Which codec seals payloads. No default: {@code plain-json} sends participant data readable, so it must be
-         * chosen on purpose.
+         * Which codec seals payloads: {@code sealed} (AES-256-GCM, data keys wrapped to the server's public key; only
+         * the server can read them) or {@code plain-json} (readable by anyone holding the queue, a file or the
+         * traffic; development and non-personal data only).
          */
+        @WithDefault("sealed")
         String codec();
+
+        /**
+         * The server's public key as a JSON file ({@code keys current} on the server prints it), for a laptop set
+         * up without network. Without it the key is fetched from {@code sync.client.server.url} at first start.
+         */
+        Optional<java.nio.file.Path> publicKeyFile();
+
+        /** Payloads sealed with one data key before a new one is made (bounds what one key protects). */
+        @WithDefault("10000")
+        long epochTransactions();
+
+        /** Longest time one data key is used. */
+        @WithDefault("24h")
+        Duration epochLength();
     }
 
     /** Data entry API. */
@@ -87,11 +103,8 @@ public interface ClientConfig {
         /** Base URL of the server, e.g. {@code https://site-01.example.org}; absent: this laptop does not push. */
         Optional<URI> url();
 
-        /**
-         * Interim shared device token sent as {@code Authorization: Bearer …} (the server's
-         * {@code sync.server.shared-device-token}); replaced by per-device enrolment in a later release.
-         */
-        Optional<String> sharedToken();
+        /** This laptop's device token, shown once when an admin enrolled it on the server. */
+        Optional<String> token();
 
         /** How long to wait for a connection. */
         @WithDefault("5s")

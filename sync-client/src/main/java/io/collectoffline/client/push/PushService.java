@@ -1,6 +1,8 @@
 package io.collectoffline.client.push;
 
+import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.PushReport;
@@ -45,6 +47,8 @@ public class PushService {
     private final ClientConfig config;
     private final OutboxService outbox;
     private final ServerClient server;
+    private final ServerKeyStore keys;
+    private final CaptureInstaller capture;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "push");
         thread.setDaemon(true);
@@ -59,10 +63,13 @@ public class PushService {
     private volatile OffsetDateTime nextAttemptAt;
     private volatile String authProblem;
 
-    PushService(ClientConfig config, OutboxService outbox, ServerClient server) {
+    PushService(ClientConfig config, OutboxService outbox, ServerClient server, ServerKeyStore keys,
+            CaptureInstaller capture) {
         this.config = config;
         this.outbox = outbox;
         this.server = server;
+        this.keys = keys;
+        this.capture = capture;
     }
 
     private record Progress(long startedNanos, int batch, int batches, int sent) {
@@ -140,6 +147,10 @@ public class PushService {
         int byWatermark = 0;
         try {
             byWatermark = outbox.deliveredUpTo(server.watermark(producer).seq());
+            String inUse = capture.serverKeyId();
+            if (inUse != null) {
+                keys.rotated(inUse).ifPresent(capture::useServerKey);
+            }
             long sendable = outbox.sendable();
             int maxCount = config.push().maxTransactions();
             int expected = (int) Math.ceil(sendable / (double) maxCount);

@@ -2,6 +2,7 @@ package io.collectoffline.client.transport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Watermark;
@@ -47,6 +48,11 @@ public class ServerClient {
         return json(exchange(request), Watermark.class);
     }
 
+    /** The public key the server wants payloads sealed to. */
+    public ServerPublicKey currentKey() {
+        return json(exchange(request("/api/v1/keys/current").GET().build()), ServerPublicKey.class);
+    }
+
     /** Sends one batch, gzip-compressed; returns the server's per-transaction answer. */
     public BatchResult send(Batch batch) {
         byte[] body;
@@ -70,7 +76,7 @@ public class ServerClient {
                 : base.toString();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(root + path))
                 .timeout(config.server().requestTimeout()).header("Accept", "application/json");
-        config.server().sharedToken().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        config.server().token().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
         return builder;
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.client.TestDb;
+import io.collectoffline.client.TestServerKeys;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionHeader;
 import io.collectoffline.study.Household;
 import io.collectoffline.study.Subject;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -44,10 +47,16 @@ class AtomicCaptureInvariantTest {
         UUID id = db.newHousehold(identifier);
 
         assertThat(db.outgoing()).isEqualTo(before + 1);
-        List<Object> tx = db.rows("SELECT model, action, producer, key_id, payload FROM outgoing_transaction "
-                + "WHERE record_id = ?", id).get(0);
-        assertThat(tx.subList(0, 4)).containsExactly("study.household", "INSERT", "test-laptop", "plain-json");
-        JsonNode snapshot = json.readTree((byte[]) tx.get(4));
+        List<Object> tx = db.rows("SELECT model, action, producer, key_id, payload, tx_id, seq FROM "
+                + "outgoing_transaction WHERE record_id = ?", id).get(0);
+        assertThat(tx.subList(0, 3)).containsExactly("study.household", "INSERT", "test-laptop");
+        String keyId = (String) tx.get(3);
+        byte[] sealed = (byte[]) tx.get(4);
+        assertThat(keyId).startsWith("dk-");
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(identifier)
+                .doesNotContain("Lentsweletau");
+        JsonNode snapshot = json.readTree(TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(5),
+                "test-laptop", ((Number) tx.get(6)).longValue(), "study.household", id, Action.INSERT), keyId, sealed));
         assertThat(snapshot.get("model").asText()).isEqualTo("study.household");
         assertThat(snapshot.get("schemaVersion").asInt()).isEqualTo(1);
         JsonNode fields = snapshot.get("fields");
@@ -180,8 +189,11 @@ class AtomicCaptureInvariantTest {
             return s.getId();
         });
 
-        byte[] payload = (byte[]) db.rows("SELECT payload FROM outgoing_transaction WHERE record_id = ?", subject)
-                .get(0).get(0);
+        List<Object> tx = db.rows("SELECT tx_id, seq, key_id, payload FROM outgoing_transaction WHERE record_id = ?",
+                subject).get(0);
+        byte[] payload = TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(0), "test-laptop",
+                ((Number) tx.get(1)).longValue(), "study.subject", subject, Action.INSERT), (String) tx.get(2),
+                (byte[]) tx.get(3));
         assertThat(json.readTree(payload).at("/fields/household_id").asText()).isEqualTo(household.toString());
     }
 }

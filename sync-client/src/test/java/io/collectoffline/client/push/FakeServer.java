@@ -105,6 +105,13 @@ public class FakeServer {
     }
 
     @GET
+    @Path("/keys/current")
+    @Produces(MediaType.APPLICATION_JSON)
+    public io.collectoffline.codec.ServerPublicKey currentKey() {
+        return io.collectoffline.client.TestServerKeys.ring().current();
+    }
+
+    @GET
     @Path("/producers/{producer}/watermark")
     @Produces(MediaType.APPLICATION_JSON)
     public Response watermark(@PathParam("producer") String producer) {

@@ -43,7 +43,7 @@ class PushTest {
             }
             return Map.of("quarkus.http.test-port", Integer.toString(port),
                     "sync.client.server.url", "http://localhost:" + port + "/fake",
-                    "sync.client.server.shared-token", "test-token",
+                    "sync.client.server.token", "test-token",
                     "quarkus.datasource.jdbc.url", "jdbc:h2:mem:client-push;DB_CLOSE_DELAY=-1");
         }
     }

@@ -50,7 +50,7 @@ class ModelsAndStatusTest {
                 .body("producer", equalTo("test-laptop"))
                 .body("role", equalTo("field"))
                 .body("captureEnabled", equalTo(true))
-                .body("payloadCodec", equalTo("plain-json"))
+                .body("payloadCodec", equalTo("sealed"))
                 .body("pending", equalTo((int) pending))
                 .body("lastSeq", equalTo((int) db.lastSeq()))
                 .body("oldestPendingAgeSeconds", greaterThanOrEqualTo(0))

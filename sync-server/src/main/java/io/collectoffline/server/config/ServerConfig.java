@@ -21,10 +21,21 @@ public interface ServerConfig {
     String h2Path();
 
     /**
-     * Interim shared bearer token that devices present on the device endpoints (batches, watermark); replaced by
-     * per-device enrolment in a later release. Absent: those endpoints are open (start-up warns).
+     * Bearer token of the administrator (devices, status, incoming transactions, records). No default: without
+     * it administration is closed. Give it through the environment ({@code SYNC_SERVER_ADMIN_TOKEN}).
      */
-    Optional<String> sharedDeviceToken();
+    Optional<String> adminToken();
+
+    /** The server's key pairs. */
+    Keys keys();
+
+    /** Where the key pairs live. */
+    interface Keys {
+
+        /** Folder of the key pairs (private: back it up, never share it); the first pair is generated there. */
+        @WithDefault("./data/server/keys")
+        String dir();
+    }
 
     /** Limits and checks of {@code POST /api/v1/batches}. */
     Ingest ingest();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ServerConfig;
@@ -25,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -38,9 +38,6 @@ import java.util.zip.ZipException;
  */
 @ApplicationScoped
 public class BatchParser {
-
-    /** A device id: letters, digits, '.', '_' and '-', 1 to 36 characters. */
-    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");
 
     private final ObjectMapper json;
     private final ServerConfig config;
@@ -90,8 +87,8 @@ public class BatchParser {
         }
         JsonNode senderNode = root.get("sender");
         String sender = senderNode != null && senderNode.isTextual() ? senderNode.textValue() : null;
-        if (sender == null || !DEVICE_ID.matcher(sender).matches()) {
-            errors.add(new FieldError("sender", "required, a device id (1 to 36 letters, digits, '.', '_', '-')"));
+        if (!DeviceId.isValid(sender)) {
+            errors.add(new FieldError("sender", "required, a device id: " + DeviceId.DESCRIPTION));
         }
         JsonNode transactions = root.get("transactions");
         if (transactions == null || !transactions.isArray() || transactions.isEmpty()) {
@@ -120,8 +117,8 @@ public class BatchParser {
 
     private Candidate candidate(UUID txId, JsonNode tx) {
         String producer = text(tx, "producer");
-        if (producer == null || !DEVICE_ID.matcher(producer).matches()) {
-            return rejected(txId, "producer must be a device id (1 to 36 letters, digits, '.', '_', '-')");
+        if (!DeviceId.isValid(producer)) {
+            return rejected(txId, "producer must be a device id: " + DeviceId.DESCRIPTION);
         }
         JsonNode seqNode = tx.get("seq");
         if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1) {

@@ -7,6 +7,7 @@ import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.apply.ApplyWorker;
 import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.quarkus.logging.Log;
@@ -53,10 +54,27 @@ public class IngestService {
         this.applyWorker = applyWorker;
     }
 
-    /** Reads, stores and answers one batch; wakes the apply worker when something new was stored. */
-    public BatchResult receive(InputStream body, String contentEncoding) {
+    /**
+     * Reads, stores and answers one batch from {@code device}; wakes the apply worker when something new was
+     * stored. The sender must be the authenticated device, and a field device may send only its own transactions.
+     */
+    public BatchResult receive(InputStream body, String contentEncoding, Device device) {
         long started = System.nanoTime();
         ParsedBatch batch = parser.parse(body, contentEncoding);
+        if (!batch.sender().equals(device.deviceId())) {
+            throw new SenderForbiddenException("The batch's sender '" + batch.sender()
+                    + "' is not the authenticated device '" + device.deviceId() + "'");
+        }
+        if (!device.relays()) {
+            for (int i = 0; i < batch.candidates().size(); i++) {
+                Candidate candidate = batch.candidates().get(i);
+                if (candidate.valid() && !candidate.envelope().producer().equals(device.deviceId())) {
+                    throw new SenderForbiddenException("Field device '" + device.deviceId() + "' may send only its "
+                            + "own transactions; transactions[" + i + "] has producer '"
+                            + candidate.envelope().producer() + "'");
+                }
+            }
+        }
         List<TransactionResult> results;
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);

@@ -6,20 +6,24 @@ import io.collectoffline.codec.PlainJsonCodec;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.keys.ServerKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Opens a transaction's payload into its record snapshot and checks that it is the record the envelope names.
+ * Opens a transaction's payload into its record snapshot and checks that it is the record the envelope names:
+ * {@code plain-json} as it is (when accepted), anything else with the server's key ring (sealed payloads).
  * Used when a batch arrives (so a bad payload is refused while the sender can still hear it) and when applying.
  */
 @ApplicationScoped
 public class PayloadOpener {
 
     private final ServerConfig config;
+    private final ServerKeys keys;
     private final PayloadCodec plain = new PlainJsonCodec();
 
-    PayloadOpener(ServerConfig config) {
+    PayloadOpener(ServerConfig config, ServerKeys keys) {
         this.config = config;
+        this.keys = keys;
     }
 
     /**
@@ -27,10 +31,12 @@ public class PayloadOpener {
      *                                   another model or record than the envelope says
      */
     public RecordSnapshot open(TransactionEnvelope envelope) {
-        PayloadCodec codec = codecFor(envelope.keyId());
+        byte[] plaintext = PlainJsonCodec.NAME.equals(envelope.keyId())
+                ? plainCodec().open(envelope.header(), envelope.keyId(), envelope.payload())
+                : keys.ring().open(envelope.header(), envelope.keyId(), envelope.payload());
         RecordSnapshot snapshot;
         try {
-            snapshot = RecordSnapshot.fromJson(codec.open(envelope.header(), envelope.keyId(), envelope.payload()));
+            snapshot = RecordSnapshot.fromJson(plaintext);
         } catch (IllegalArgumentException e) {
             throw new PayloadRejectedException("payload is not a record snapshot: " + e.getMessage());
         }
@@ -45,14 +51,11 @@ public class PayloadOpener {
         return snapshot;
     }
 
-    private PayloadCodec codecFor(String keyId) {
-        if (PlainJsonCodec.NAME.equals(keyId)) {
-            if (!config.ingest().acceptPlainJson()) {
-                throw new PayloadRejectedException("unencrypted plain-json payloads are not accepted here "
-                        + "(sync.server.ingest.accept-plain-json=false)");
-            }
-            return plain;
+    private PayloadCodec plainCodec() {
+        if (!config.ingest().acceptPlainJson()) {
+            throw new PayloadRejectedException("unencrypted plain-json payloads are not accepted here "
+                    + "(sync.server.ingest.accept-plain-json=false)");
         }
-        throw new PayloadRejectedException("unknown keyId '" + keyId + "'");
+        return plain;
     }
 }

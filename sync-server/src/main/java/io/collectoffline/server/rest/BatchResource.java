@@ -39,9 +39,11 @@ public class BatchResource {
              "results": [{"txId": "0b6e3f0e-5d1c-4a53-a2f4-7a1e6f0c9d21", "status": "ACCEPTED"}]}""";
 
     private final IngestService ingest;
+    private final CallerDevice caller;
 
-    BatchResource(IngestService ingest) {
+    BatchResource(IngestService ingest, CallerDevice caller) {
         this.ingest = ingest;
+        this.caller = caller;
     }
 
     @POST
@@ -60,11 +62,16 @@ public class BatchResource {
             BatchResult.class), examples = @ExampleObject(name = "result", value = RESULT_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Not a readable batch; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No valid device token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "Sender is not the device, or a field device sent another "
+            + "producer's transaction; nothing stored",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Too many transactions or bytes; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public BatchResult receive(InputStream body,
             @Parameter(description = "gzip, or absent") @HeaderParam("Content-Encoding") String contentEncoding) {
-        return ingest.receive(body, contentEncoding);
+        return ingest.receive(body, contentEncoding, caller.get());
     }
 
     @GET

@@ -6,7 +6,10 @@ import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.apply.TransactionNotFoundException;
 import io.collectoffline.server.apply.TransactionStateException;
+import io.collectoffline.server.devices.DeviceConflictException;
+import io.collectoffline.server.devices.DeviceNotFoundException;
 import io.collectoffline.server.ingest.BatchTooLargeException;
+import io.collectoffline.server.ingest.SenderForbiddenException;
 import io.collectoffline.server.records.RecordNotFoundException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -30,6 +33,9 @@ public class ProblemMapper {
     public static final String RECORD_NOT_FOUND = PREFIX + "record-not-found";
     public static final String TRANSACTION_NOT_FOUND = PREFIX + "transaction-not-found";
     public static final String TRANSACTION_STATE = PREFIX + "transaction-state";
+    public static final String FORBIDDEN = PREFIX + "forbidden";
+    public static final String DEVICE_NOT_FOUND = PREFIX + "device-not-found";
+    public static final String DEVICE_CONFLICT = PREFIX + "device-conflict";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -64,6 +70,21 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response transactionState(TransactionStateException e, UriInfo uri) {
         return problem(TRANSACTION_STATE, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(SenderForbiddenException e, UriInfo uri) {
+        return problem(FORBIDDEN, "Forbidden", 403, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response deviceNotFound(DeviceNotFoundException e, UriInfo uri) {
+        return problem(DEVICE_NOT_FOUND, "Device not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response deviceConflict(DeviceConflictException e, UriInfo uri) {
+        return problem(DEVICE_CONFLICT, "Conflict", 409, e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

@@ -7,7 +7,7 @@ import static io.collectoffline.server.Fixtures.producer;
 import static io.collectoffline.server.Fixtures.send;
 import static io.collectoffline.server.Fixtures.subject;
 import static io.collectoffline.server.Fixtures.tx;
-import static io.restassured.RestAssured.given;
+import static io.collectoffline.server.Fixtures.admin;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -42,7 +42,7 @@ class OrderedApplyInvariantTest {
         send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "Oodi", 0))));
 
         await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                given().get(HOUSEHOLDS + id).then().statusCode(200)
+                admin().get(HOUSEHOLDS + id).then().statusCode(200)
                         .body("household_identifier", equalTo(identifier))
                         .body("user_created", equalTo("tshepo"))
                         .body("device_modified", equalTo("laptop-01")));
@@ -57,15 +57,15 @@ class OrderedApplyInvariantTest {
         awaitVillage(id, "One");
 
         send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
-        await().untilAsserted(() -> given().get("/api/v1/status").then()
+        await().untilAsserted(() -> admin().get("/api/v1/status").then()
                 .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2))
                 .body("producers.find { it.producer == '" + producer + "' }.appliedSeq", equalTo(1)));
-        given().get(HOUSEHOLDS + id).then().body("village", equalTo("One"));
+        admin().get(HOUSEHOLDS + id).then().body("village", equalTo("One"));
 
         send(producer, List.of(tx(producer, 2, "study.household", "UPDATE", household(id, identifier, "Two", 1))));
 
         awaitVillage(id, "Three");
-        given().get(HOUSEHOLDS + id + "/history").then().statusCode(200)
+        admin().get(HOUSEHOLDS + id + "/history").then().statusCode(200)
                 .body("seq", contains(1, 2, 3))
                 .body("fields.village", contains("One", "Two", "Three"))
                 .body("[0].changedBy", equalTo("tshepo"))
@@ -82,18 +82,18 @@ class OrderedApplyInvariantTest {
 
         List<String> sent = send(fieldLaptop, List.of(tx(fieldLaptop, 1, "study.subject", "INSERT",
                 subject(subject, identifier("S"), household))));
-        await().untilAsserted(() -> given().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
+        await().untilAsserted(() -> admin().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
                 .body("[0].status", equalTo("DEFERRED"))
                 .body("[0].statusReason", containsString("waits for a record it refers to")));
-        given().get("/api/v1/status").then()
+        admin().get("/api/v1/status").then()
                 .body("producers.find { it.producer == '" + fieldLaptop + "' }.blockedBy.status", equalTo("DEFERRED"));
 
         send(otherLaptop, List.of(tx(otherLaptop, 1, "study.household", "INSERT",
                 household(household, identifier("HH"), "Oodi", 0))));
 
-        await().untilAsserted(() -> given().get("/api/v1/records/study.subject/" + subject).then().statusCode(200)
+        await().untilAsserted(() -> admin().get("/api/v1/records/study.subject/" + subject).then().statusCode(200)
                 .body("household_id", equalTo(household.toString())));
-        given().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
+        admin().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
                 .body("[0].status", equalTo("APPLIED"));
         org.assertj.core.api.Assertions.assertThat(sent).containsExactly("ACCEPTED");
     }
@@ -107,8 +107,8 @@ class OrderedApplyInvariantTest {
         send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "Oodi", 0)),
                 tx(producer, 2, "study.household", "DELETE", household(id, identifier, "Oodi", 0))));
 
-        await().untilAsserted(() -> problem(given().get(HOUSEHOLDS + id).then(), 404, "record-not-found"));
-        given().get(HOUSEHOLDS + id + "/history").then().statusCode(200).body("action", contains("INSERT", "DELETE"));
+        await().untilAsserted(() -> problem(admin().get(HOUSEHOLDS + id).then(), 404, "record-not-found"));
+        admin().get(HOUSEHOLDS + id + "/history").then().statusCode(200).body("action", contains("INSERT", "DELETE"));
     }
 
     @Test
@@ -124,15 +124,15 @@ class OrderedApplyInvariantTest {
         send(second, List.of(tx(second, 1, "study.household", "INSERT", household(clash, identifier, "B", 0))));
         String txId = await().until(() -> blocker(second), b -> b != null && "ERROR".equals(b.get("status")))
                 .get("txId").toString();
-        given().get("/api/v1/incoming/" + txId).then().body("status", equalTo("ERROR"))
+        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("ERROR"))
                 .body("statusReason", containsString("natural key"));
 
         send(first, List.of(tx(first, 2, "study.household", "DELETE", household(original, identifier, "A", 0))));
-        await().untilAsserted(() -> problem(given().get(HOUSEHOLDS + original).then(), 404, "record-not-found"));
-        given().post("/api/v1/incoming/" + txId + "/retry").then().statusCode(200);
+        await().untilAsserted(() -> problem(admin().get(HOUSEHOLDS + original).then(), 404, "record-not-found"));
+        admin().post("/api/v1/incoming/" + txId + "/retry").then().statusCode(200);
 
         awaitVillage(clash, "B");
-        given().get("/api/v1/incoming/" + txId).then().body("status", equalTo("APPLIED"))
+        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("APPLIED"))
                 .body("attempts", equalTo(2));
     }
 
@@ -147,17 +147,17 @@ class OrderedApplyInvariantTest {
         String txId = await().until(() -> blocker(producer), b -> b != null && "DEFERRED".equals(b.get("status")))
                 .get("txId").toString();
 
-        problem(given().contentType(ContentType.JSON).body(Map.of("reason", "")).header("X-Collect-User", "admin")
+        problem(admin().contentType(ContentType.JSON).body(Map.of("reason", "")).header("X-Collect-User", "admin")
                 .post("/api/v1/incoming/" + txId + "/skip").then(), 400, "invalid-input");
-        given().contentType(ContentType.JSON).body(Map.of("reason", "household never enumerated"))
+        admin().contentType(ContentType.JSON).body(Map.of("reason", "household never enumerated"))
                 .header("X-Collect-User", "kagiso").post("/api/v1/incoming/" + txId + "/skip").then()
                 .statusCode(200).body("status", equalTo("SKIPPED")).body("skippedBy", equalTo("kagiso"))
                 .body("statusReason", containsString("household never enumerated"))
                 .body("appliedAt", notNullValue());
 
         awaitVillage(next, "After");
-        problem(given().get("/api/v1/records/study.subject/" + orphan).then(), 404, "record-not-found");
-        problem(given().post("/api/v1/incoming/" + txId + "/retry").then(), 409, "transaction-state");
+        problem(admin().get("/api/v1/records/study.subject/" + orphan).then(), 404, "record-not-found");
+        problem(admin().post("/api/v1/incoming/" + txId + "/retry").then(), 409, "transaction-state");
     }
 
     @Test
@@ -167,10 +167,10 @@ class OrderedApplyInvariantTest {
                         subject(UUID.randomUUID(), identifier("S"), UUID.randomUUID())),
                 tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "X", 0))));
         await().until(() -> blocker(producer), b -> b != null);
-        String second = given().queryParam("producer", producer).get("/api/v1/incoming").then().extract()
+        String second = admin().queryParam("producer", producer).get("/api/v1/incoming").then().extract()
                 .path("[1].txId");
 
-        problem(given().contentType(ContentType.JSON).body(Map.of("reason", "try")).header("X-Collect-User", "a")
+        problem(admin().contentType(ContentType.JSON).body(Map.of("reason", "try")).header("X-Collect-User", "a")
                 .post("/api/v1/incoming/" + second + "/skip").then(), 409, "transaction-state")
                 .body("detail", containsString("seq 1"));
     }
@@ -181,31 +181,31 @@ class OrderedApplyInvariantTest {
         send(producer, List.of(tx(producer, 1, "study.household", "INSERT",
                 household(UUID.randomUUID(), identifier("HH"), "X", 0))));
 
-        await().untilAsserted(() -> given().queryParam("producer", producer).queryParam("status", "APPLIED")
+        await().untilAsserted(() -> admin().queryParam("producer", producer).queryParam("status", "APPLIED")
                 .queryParam("model", "study.household").get("/api/v1/incoming").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].seq", equalTo(1)).body("[0].sender", equalTo(producer)));
-        problem(given().queryParam("status", "LOST").get("/api/v1/incoming").then(), 400, "invalid-input")
+                .body("size()", equalTo(1)).body("[0].seq", equalTo(1)).body("[0].sender", equalTo(io.collectoffline.server.Fixtures.RELAY)));
+        problem(admin().queryParam("status", "LOST").get("/api/v1/incoming").then(), 400, "invalid-input")
                 .body("errors[0].field", equalTo("status"));
-        problem(given().get("/api/v1/incoming/" + UUID.randomUUID()).then(), 404, "transaction-not-found");
-        problem(given().get("/api/v1/incoming/not-a-uuid").then(), 400, "invalid-input");
-        given().get("/api/v1/status").then().statusCode(200).body("counts.APPLIED", notNullValue())
+        problem(admin().get("/api/v1/incoming/" + UUID.randomUUID()).then(), 404, "transaction-not-found");
+        problem(admin().get("/api/v1/incoming/not-a-uuid").then(), 400, "invalid-input");
+        admin().get("/api/v1/status").then().statusCode(200).body("counts.APPLIED", notNullValue())
                 .body("applyLagSeconds", notNullValue());
     }
 
     @Test
     void unknownModelOrRecordIsNotFound() {
-        problem(given().get("/api/v1/records/study.nothing/" + UUID.randomUUID()).then(), 404, "unknown-model");
-        problem(given().get(HOUSEHOLDS + UUID.randomUUID()).then(), 404, "record-not-found");
-        problem(given().get(HOUSEHOLDS + UUID.randomUUID() + "/history").then(), 404, "record-not-found");
+        problem(admin().get("/api/v1/records/study.nothing/" + UUID.randomUUID()).then(), 404, "unknown-model");
+        problem(admin().get(HOUSEHOLDS + UUID.randomUUID()).then(), 404, "record-not-found");
+        problem(admin().get(HOUSEHOLDS + UUID.randomUUID() + "/history").then(), 404, "record-not-found");
     }
 
     private static Map<String, Object> blocker(String producer) {
-        JsonPath status = given().get("/api/v1/status").then().extract().jsonPath();
+        JsonPath status = admin().get("/api/v1/status").then().extract().jsonPath();
         return status.getMap("producers.find { it.producer == '" + producer + "' }.blockedBy");
     }
 
     private static void awaitVillage(UUID id, String village) {
-        await().untilAsserted(() -> given().get(HOUSEHOLDS + id).then().statusCode(200)
+        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id).then().statusCode(200)
                 .body("village", equalTo(village)));
     }
 }

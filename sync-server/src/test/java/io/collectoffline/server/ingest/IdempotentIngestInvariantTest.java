@@ -76,7 +76,7 @@ class IdempotentIngestInvariantTest {
 
         assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?",
                 UUID.fromString((String) original.get("txId")))).isEqualTo(1);
-        org.awaitility.Awaitility.await().untilAsserted(() -> given().get("/api/v1/records/study.household/" + id)
+        org.awaitility.Awaitility.await().untilAsserted(() -> Fixtures.admin().get("/api/v1/records/study.household/" + id)
                 .then().statusCode(200).body("village", equalTo("Oodi")));
     }
 
@@ -148,7 +148,7 @@ class IdempotentIngestInvariantTest {
                 .body("results[3].reason", containsString("envelope says"))
                 .body("results[4].reason", containsString("seq"))
                 .body("results[5].reason", containsString("base64"))
-                .body("results[6].reason", containsString("unknown keyId"));
+                .body("results[6].reason", containsString("not a sealed payload"));
 
         assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isEqualTo(1);
     }
@@ -169,10 +169,10 @@ class IdempotentIngestInvariantTest {
 
     @Test
     void batchWithoutIdOrSenderIsRefusedListingBoth() {
-        problem(given().contentType(ContentType.JSON).body(Map.of("transactions", List.of()))
+        problem(Fixtures.device().contentType(ContentType.JSON).body(Map.of("transactions", List.of()))
                 .post("/api/v1/batches").then(), 400, "invalid-input")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("batchId", "sender", "transactions"));
-        problem(given().contentType(ContentType.JSON).body("{\"batchId\": ").post("/api/v1/batches").then(), 400,
+        problem(Fixtures.device().contentType(ContentType.JSON).body("{\"batchId\": ").post("/api/v1/batches").then(), 400,
                 "invalid-input");
     }
 
@@ -194,7 +194,7 @@ class IdempotentIngestInvariantTest {
         byte[] body = gzip(json.writeValueAsBytes(batch(producer, List.of(tx(producer, 1, "study.household",
                 "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))))));
 
-        given().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(body)
+        Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(body)
                 .post("/api/v1/batches").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
     }
 
@@ -204,14 +204,14 @@ class IdempotentIngestInvariantTest {
         byte[] bomb = gzip(zeros);
         assertThat(bomb.length).isLessThan(200_000);
 
-        problem(given().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(bomb)
+        problem(Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(bomb)
                 .post("/api/v1/batches").then(), 413, "too-large")
                 .body("detail", containsString("after decompression"));
     }
 
     @Test
     void corruptGzipIsABadRequest() {
-        problem(given().contentType(ContentType.JSON).header("Content-Encoding", "gzip")
+        problem(Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip")
                 .body(new byte[] {31, -117, 8, 0, 1, 2, 3}).post("/api/v1/batches").then(), 400, "invalid-input");
     }
 
@@ -223,9 +223,9 @@ class IdempotentIngestInvariantTest {
                 tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "B", 0)),
                 tx(producer, 4, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "D", 0))));
 
-        given().get("/api/v1/producers/" + producer + "/watermark").then().statusCode(200)
+        Fixtures.device().get("/api/v1/producers/" + producer + "/watermark").then().statusCode(200)
                 .body("producer", equalTo(producer)).body("seq", equalTo(2));
-        given().get("/api/v1/producers/never-seen/watermark").then().statusCode(200).body("seq", equalTo(0));
+        Fixtures.device().get("/api/v1/producers/never-seen/watermark").then().statusCode(200).body("seq", equalTo(0));
     }
 
     private long count(String sql, Object arg) {

@@ -1,0 +1,176 @@
+package io.collectoffline.server.devices;
+
+import io.collectoffline.protocol.DeviceId;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Enrolled devices and their tokens (DESIGN §7). A token is 32 random bytes shown once at enrolment; the server
+ * stores only its SHA-256 (a fast hash is enough for a secret of that entropy), so a stolen database yields no
+ * usable token. A revoked device is refused from its next request on.
+ */
+@ApplicationScoped
+public class DeviceService {
+
+    /** Roles a device can have. */
+    public static final Set<String> ROLES = Set.of("field", "middleman", "server");
+    private static final String COLUMNS = "device_id, role, enrolled_at, enrolled_by, revoked_at, revoked_by, "
+            + "last_seen_at";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ActiveDatabase database;
+
+    DeviceService(ActiveDatabase database) {
+        this.database = database;
+    }
+
+    /** Enrols a device and returns its token, once. */
+    public Enrolment enrol(String deviceId, String role, String by) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!DeviceId.isValid(deviceId)) {
+            errors.add(new FieldError("deviceId", "required, " + DeviceId.DESCRIPTION));
+        }
+        if (role == null || !ROLES.contains(role)) {
+            errors.add(new FieldError("role", "required, one of field, middleman, server"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The device cannot be enrolled as given", errors);
+        }
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = "co_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO device (device_id, role, token_hash, "
+                     + "enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, deviceId);
+            ps.setString(2, role);
+            ps.setString(3, hash(token));
+            ps.setObject(4, now());
+            ps.setString(5, by);
+            if (ps.executeUpdate() == 0) {
+                throw new DeviceConflictException("A device '" + deviceId + "' is already enrolled; revoke it and "
+                        + "enrol the replacement under a new id");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("enrolling " + deviceId + " failed", e);
+        }
+        Log.infof("Device %s enrolled as %s by %s", deviceId, role, by);
+        return new Enrolment(deviceId, role, token);
+    }
+
+    public List<Device> list() {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device ORDER BY device_id "
+                     + "LIMIT 10000")) {
+            return devices(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing devices failed", e);
+        }
+    }
+
+    public Device get(String deviceId) {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device WHERE device_id = ?")) {
+            ps.setString(1, deviceId);
+            return devices(ps).stream().findFirst().orElseThrow(() -> new DeviceNotFoundException(deviceId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading device " + deviceId + " failed", e);
+        }
+    }
+
+    /** Revokes a device's token: refused from its next request on. */
+    public Device revoke(String deviceId, String by) {
+        Device device = get(deviceId);
+        if (device.revokedAt() != null) {
+            throw new DeviceConflictException("Device '" + deviceId + "' was already revoked at "
+                    + device.revokedAt());
+        }
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE device SET revoked_at = ?, revoked_by = ? "
+                     + "WHERE device_id = ? AND revoked_at IS NULL")) {
+            ps.setObject(1, now());
+            ps.setString(2, by);
+            ps.setString(3, deviceId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("revoking " + deviceId + " failed", e);
+        }
+        Log.infof("Device %s revoked by %s", deviceId, by);
+        return get(deviceId);
+    }
+
+    /** The valid (enrolled, unrevoked) device holding {@code token}; records that it was seen. */
+    public Optional<Device> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            Optional<Device> device;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device WHERE token_hash = ? "
+                    + "AND revoked_at IS NULL")) {
+                ps.setString(1, hash(token));
+                device = devices(ps).stream().findFirst();
+            }
+            device.filter(d -> d.lastSeenAt() == null
+                    || d.lastSeenAt().isBefore(now().minus(Duration.ofMinutes(1)))).ifPresent(d -> seen(c, d));
+            return device;
+        } catch (SQLException e) {
+            throw new IllegalStateException("authenticating a device failed", e);
+        }
+    }
+
+    private static void seen(Connection c, Device device) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE device SET last_seen_at = ? WHERE device_id = ?")) {
+            ps.setObject(1, now());
+            ps.setString(2, device.deviceId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording that " + device.deviceId() + " was seen failed", e);
+        }
+    }
+
+    private static List<Device> devices(PreparedStatement ps) throws SQLException {
+        List<Device> devices = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                devices.add(new Device(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
+                        rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class)));
+            }
+        }
+        return devices;
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

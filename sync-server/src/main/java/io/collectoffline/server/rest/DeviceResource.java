@@ -1,0 +1,104 @@
+package io.collectoffline.server.rest;
+
+import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.server.devices.Device;
+import io.collectoffline.server.devices.DeviceService;
+import io.collectoffline.server.devices.Enrolment;
+import io.collectoffline.server.keys.ServerKeys;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Device enrolment and revocation (admin), and the server's public key (devices). */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeviceResource {
+
+    private final DeviceService devices;
+    private final ServerKeys keys;
+
+    DeviceResource(DeviceService devices, ServerKeys keys) {
+        this.devices = devices;
+        this.keys = keys;
+    }
+
+    /**
+     * What an admin asks to enrol.
+     *
+     * @param deviceId the device's id (its producer id)
+     * @param role     field, middleman or server
+     */
+    public record EnrolRequest(String deviceId, String role) {
+    }
+
+    @POST
+    @Path("/devices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "admin")
+    @Operation(summary = "Enrol a device; its token is in this answer only",
+            description = "Header X-Collect-User names the admin, for the record.")
+    @APIResponse(responseCode = "201", description = "Enrolled; keep the token, it is never shown again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
+            Enrolment.class)))
+    @APIResponse(responseCode = "409", description = "The id is taken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response enrol(EnrolRequest request, @HeaderParam(IncomingResource.USER_HEADER) String by) {
+        Enrolment enrolment = devices.enrol(request == null ? null : request.deviceId(),
+                request == null ? null : request.role(), admin(by));
+        return Response.status(201).entity(enrolment).build();
+    }
+
+    @GET
+    @Path("/devices")
+    @Tag(name = "admin")
+    @Operation(summary = "Enrolled devices with their last contact")
+    public List<Device> list() {
+        return devices.list();
+    }
+
+    @GET
+    @Path("/devices/{deviceId}")
+    @Tag(name = "admin")
+    @Operation(summary = "One enrolled device")
+    public Device get(@PathParam("deviceId") String deviceId) {
+        return devices.get(deviceId);
+    }
+
+    @POST
+    @Path("/devices/{deviceId}/revoke")
+    @Tag(name = "admin")
+    @Operation(summary = "Revoke a device's token: refused from its next request on")
+    public Device revoke(@PathParam("deviceId") String deviceId,
+            @HeaderParam(IncomingResource.USER_HEADER) String by) {
+        return devices.revoke(deviceId, admin(by));
+    }
+
+    @GET
+    @Path("/keys/current")
+    @Tag(name = "ingest")
+    @Operation(summary = "The public key devices seal payloads to")
+    public ServerPublicKey currentKey() {
+        return keys.current();
+    }
+
+    private static String admin(String header) {
+        if (header == null || header.isBlank()) {
+            return "admin";
+        }
+        String name = header.trim();
+        return name.length() <= 50 ? name : name.substring(0, 50);
+    }
+}
