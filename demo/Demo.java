@@ -46,18 +46,28 @@ public class Demo {
 
         int serverPort = port(8080);
         int clientPort = port(8081);
-        String token = UUID.randomUUID().toString();
+        String adminToken = UUID.randomUUID().toString();
         String server = "http://127.0.0.1:" + serverPort;
         String client = "http://127.0.0.1:" + clientPort;
 
         say("Starting the server on " + server + " (embedded H2 under " + work.resolve("server") + ")");
         start(serverJar, work.resolve("server"), "-Dquarkus.http.port=" + serverPort,
-                "-Dsync.server.shared-device-token=" + token);
-        say("Starting a field laptop on " + client + " (embedded H2 under " + work.resolve("client") + ")");
+                "-Dsync.server.admin-token=" + adminToken);
+        awaitReady(server);
+        say("Enrolling the laptop 'demo-laptop' on the server (its token is shown once)");
+        HttpResponse<String> enrolment = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/devices"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"demo-laptop\",\"role\":\"field\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher tokenMatch = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
+        if (enrolment.statusCode() != 201 || !tokenMatch.find()) {
+            fail("Enrolment failed: " + enrolment.statusCode() + " " + enrolment.body());
+        }
+        say("Starting a field laptop on " + client + " (embedded H2 under " + work.resolve("client")
+                + "); it fetches the server's public key and seals every payload to it");
         start(clientJar, work.resolve("client"), "-Dquarkus.http.port=" + clientPort,
                 "-Dsync.client.device-id=demo-laptop", "-Dsync.client.server.url=" + server,
-                "-Dsync.client.server.shared-token=" + token, "-Dsync.client.push.interval=10s");
-        awaitReady(server);
+                "-Dsync.client.server.token=" + tokenMatch.group(1), "-Dsync.client.push.interval=10s");
         awaitReady(client);
 
         say("Entering study records on the laptop (user 'demo-ra')");
@@ -86,7 +96,7 @@ public class Demo {
         Instant deadline = Instant.now().plusSeconds(30);
         long applied = 0;
         while (Instant.now().isBefore(deadline)) {
-            applied = number(get(server + "/api/v1/status"), "APPLIED");
+            applied = number(admin(server + "/api/v1/status", adminToken), "APPLIED");
             if (applied >= expected) {
                 break;
             }
@@ -99,8 +109,8 @@ public class Demo {
         System.out.println("| laptop | transactions captured (last seq) | " + expected + " |");
         System.out.println("| laptop | still pending | " + number(laptop, "pending") + " |");
         System.out.println("| server | transactions applied | " + applied + " |");
-        System.out.println("| server | transactions rejected | " + number(get(server + "/api/v1/status"), "rejected")
-                + " |");
+        System.out.println("| server | transactions rejected | " + number(admin(server + "/api/v1/status", adminToken),
+                "rejected") + " |");
         System.out.println();
         if (applied < expected || number(laptop, "pending") != 0) {
             fail("Not everything arrived: see " + work.resolve("server.log") + " and " + work.resolve("client.log"));
@@ -108,7 +118,8 @@ public class Demo {
         say("Everything arrived, exactly once.");
         System.out.println();
         System.out.println("  laptop API and docs:  " + client + "/q/swagger-ui   status: " + client + "/api/v1/status");
-        System.out.println("  server API and docs:  " + server + "/q/swagger-ui   status: " + server + "/api/v1/status");
+        System.out.println("  server API and docs:  " + server + "/q/swagger-ui   status: curl -H 'Authorization: Bearer "
+                + adminToken + "' " + server + "/api/v1/status");
         System.out.println("  enter a record:       curl -H 'Content-Type: application/json' -d "
                 + "'{\"householdIdentifier\":\"HH-3\"}' " + client + "/api/v1/records/study.household");
         System.out.println("  logs:                 " + work.resolve("server.log") + ", " + work.resolve("client.log"));
@@ -170,6 +181,11 @@ public class Demo {
 
     private static String get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String admin(String url, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String post(String url) throws Exception {

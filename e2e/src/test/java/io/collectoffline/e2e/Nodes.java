@@ -21,7 +21,7 @@ import java.util.UUID;
 final class Nodes {
 
     static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/e2e");
-    static final String TOKEN = "e2e-shared-token";
+    static final String ADMIN = "e2e-admin-token";
     private static final Path SERVER_JAR = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
     private static final Path CLIENT_JAR = Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar");
 
@@ -39,16 +39,23 @@ final class Nodes {
     static AppProcess server(Path dir, int port) throws IOException {
         return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + JDBC, "-Dquarkus.datasource.postgresql.username=postgres",
-                "-Dsync.server.shared-device-token=" + TOKEN, "-Dsync.server.apply.interval=200ms")
+                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms")
                 .awaitReady();
     }
 
-    static AppProcess client(Path dir, int serverPort, String... extra) throws IOException {
+    /** Enrols the e2e laptop on the server, as the admin does at the clinic; returns its token. */
+    static String enrolLaptop(AppProcess server) {
+        return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("deviceId", "field-e2e", "role", "field")).post("/api/v1/devices").then()
+                .statusCode(201).extract().path("token");
+    }
+
+    static AppProcess client(Path dir, int serverPort, String token, String... extra) throws IOException {
         List<String> properties = new ArrayList<>(List.of(
                 "-Dsync.client.db-path=" + dir.resolve("client").resolve("db").resolve("collect-offline"),
                 "-Dsync.client.device-id=field-e2e",
                 "-Dsync.client.server.url=http://127.0.0.1:" + serverPort,
-                "-Dsync.client.server.shared-token=" + TOKEN,
+                "-Dsync.client.server.token=" + token,
                 "-Dsync.client.push.interval=off"));
         properties.addAll(List.of(extra));
         return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir.resolve("client"),
@@ -70,6 +77,11 @@ final class Nodes {
             ids.add(UUID.fromString(subject));
         }
         return ids;
+    }
+
+    /** A request to the server as its admin. */
+    static io.restassured.specification.RequestSpecification admin(AppProcess server) {
+        return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN);
     }
 
     static long serverCount(String sql) throws SQLException {

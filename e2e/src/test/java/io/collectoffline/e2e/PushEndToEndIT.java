@@ -32,7 +32,7 @@ class PushEndToEndIT {
     void recordsCreatedOnTheLaptopAreAppliedOnTheServerExactlyOnce() throws Exception {
         int port = AppProcess.freePort();
         try (AppProcess server = Nodes.server(dir, port);
-             AppProcess client = Nodes.client(dir, port).awaitReady()) {
+             AppProcess client = Nodes.client(dir, port, Nodes.enrolLaptop(server)).awaitReady()) {
             List<UUID> ids = Nodes.enterHouseholdsWithSubjects(client, 50);
 
             given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then().statusCode(200)
@@ -41,7 +41,7 @@ class PushEndToEndIT {
                     .body("outcome", equalTo("NOTHING_TO_SEND"));
 
             await().untilAsserted(() -> Nodes.assertExactlyOnce(100, 50));
-            given().baseUri(server.baseUrl()).get("/api/v1/records/study.subject/" + ids.get(1)).then()
+            Nodes.admin(server).get("/api/v1/records/study.subject/" + ids.get(1)).then()
                     .statusCode(200).body("household_id", equalTo(ids.get(0).toString()))
                     .body("device_created", equalTo("field-e2e"));
             given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
@@ -52,7 +52,7 @@ class PushEndToEndIT {
     void serverKilledMidPushAndRestartedStillGetsEverythingExactlyOnce() throws Exception {
         int port = AppProcess.freePort();
         AppProcess server = Nodes.server(dir, port);
-        try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.interval=1s",
+        try (AppProcess client = Nodes.client(dir, port, Nodes.enrolLaptop(server), "-Dsync.client.push.interval=1s",
                 "-Dsync.client.push.max-transactions=5", "-Dsync.client.push.backoff-initial=200ms",
                 "-Dsync.client.push.backoff-max=1s").awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 300);
@@ -77,7 +77,8 @@ class PushEndToEndIT {
     void laptopKilledAfterSendingBeforeSavingTheAnswerResendsNothingTwice() throws Exception {
         int port = AppProcess.freePort();
         try (AppProcess server = Nodes.server(dir, port)) {
-            try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.max-transactions=40",
+            String token = Nodes.enrolLaptop(server);
+            try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.max-transactions=40",
                     "-Dsync.client.push.fault-halt-after-send=true").awaitReady()) {
                 Nodes.enterHouseholdsWithSubjects(client, 50);
                 given().baseUri(client.baseUrl()).post("/api/v1/push");
@@ -85,7 +86,8 @@ class PushEndToEndIT {
             }
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(40);
 
-            try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.max-transactions=40").awaitReady()) {
+            try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.max-transactions=40")
+                    .awaitReady()) {
                 given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(100));
                 int alreadyStored = given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push")
                         .then().statusCode(200).body("outcome", equalTo("DELIVERED"))
@@ -101,8 +103,15 @@ class PushEndToEndIT {
     @Test
     void serverAwayForAWhileTheLaptopKeepsItsQueueAndCatchesUp() throws Exception {
         int port = AppProcess.freePort();
-        try (AppProcess client = Nodes.client(dir, port, "-Dsync.client.push.interval=1s",
-                "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=1s").awaitReady()) {
+        String token;
+        try (AppProcess server = Nodes.server(dir, port)) {
+            token = Nodes.enrolLaptop(server); // enrolled at the clinic; the laptop then goes to the field
+        }
+        Path keyFile = dir.resolve("server-key.json");
+        java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
+        try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.interval=1s",
+                "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=1s",
+                "-Dsync.client.payload.public-key-file=" + keyFile).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 20);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().baseUri(client.baseUrl())
                     .get("/api/v1/status").then().body("push.lastPush.outcome", equalTo("FAILED"))
@@ -120,9 +129,12 @@ class PushEndToEndIT {
     @Test
     void wrongTokenStopsPushingAndMakesTheLaptopUnready() throws Exception {
         int port = AppProcess.freePort();
-        try (AppProcess server = Nodes.server(dir, port);
-             AppProcess client = Nodes.client(dir, port, "-Dsync.client.server.shared-token=not-the-token")
-                     .awaitReady()) {
+        try (AppProcess server = Nodes.server(dir, port)) {
+            Nodes.enrolLaptop(server);
+            Path keyFile = dir.resolve("server-key.json");
+            java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
+            try (AppProcess client = Nodes.client(dir, port, "co_not-the-token",
+                    "-Dsync.client.payload.public-key-file=" + keyFile).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 1);
 
             given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
@@ -130,6 +142,15 @@ class PushEndToEndIT {
             given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(503);
             given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(2));
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isZero();
+            }
         }
+    }
+
+    /** The public key of the server whose key folder is under {@code dir}, as {@code keys current} prints it. */
+    static String serverKeyJson(Path dir) {
+        io.collectoffline.codec.ServerPublicKey key = io.collectoffline.codec.KeyRing.load(
+                dir.resolve("server").resolve("data").resolve("server").resolve("keys")).current();
+        return "{\"keyId\":\"" + key.keyId() + "\",\"algorithm\":\"X25519\",\"publicKey\":\""
+                + key.publicKey() + "\"}";
     }
 }
