@@ -41,6 +41,7 @@ public final class ServerIngestBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static volatile String token;
 
     private ServerIngestBench() {
     }
@@ -61,7 +62,11 @@ public final class ServerIngestBench {
         Path work = Files.createTempDirectory("bench-server");
         try (AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
-                "-Dquarkus.log.level=WARN", "-Xmx512m").awaitReady()) {
+                "-Dsync.server.admin-token=bench-admin", "-Dquarkus.log.level=WARN", "-Xmx512m").awaitReady()) {
+            token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
+                    .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
             long start = System.nanoTime();
             ExecutorService senders = Executors.newFixedThreadPool(2);
             List<Future<?>> sent = new ArrayList<>();
@@ -98,6 +103,7 @@ public final class ServerIngestBench {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/batches"))
                     .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                    .header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBody)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 || response.body().contains("REJECTED")) {
@@ -109,7 +115,8 @@ public final class ServerIngestBench {
     }
 
     private static JsonNode status(String baseUrl) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status")).build(),
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status"))
+                .header("Authorization", "Bearer bench-admin").build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
@@ -122,7 +129,7 @@ public final class ServerIngestBench {
             for (int from = 1; from <= perProducer; from += batchSize) {
                 ObjectNode batch = JsonNodeFactory.instance.objectNode();
                 batch.put("batchId", UUID.randomUUID().toString());
-                batch.put("sender", producer);
+                batch.put("sender", "bench-relay");
                 ArrayNode txs = batch.putArray("transactions");
                 for (int seq = from; seq < from + batchSize && seq <= perProducer; seq++) {
                     UUID id = UUID.randomUUID();

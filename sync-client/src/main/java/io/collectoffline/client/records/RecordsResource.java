@@ -100,8 +100,18 @@ public class RecordsResource {
     @GET
     @Operation(summary = "List a model's records, oldest first, a page at a time")
     public RecordPage list(@PathParam("model") String model,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        return records.list(model, page, size);
+            @QueryParam("page") @DefaultValue("0") String page, @QueryParam("size") @DefaultValue("50") String size) {
+        return records.list(model, integer("page", page), integer("size", size));
+    }
+
+    /** Query integers parsed here, so that "page=all" is a 400 naming the field rather than JAX-RS's bare 404. */
+    static int integer(String field, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(field,
+                    "must be a whole number")));
+        }
     }
 
     @GET

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -54,9 +56,21 @@ public class IncomingResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<IncomingTransactionView> list(@QueryParam("status") String status,
             @QueryParam("producer") String producer, @QueryParam("model") String model,
-            @QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        return admin.list(status, producer, model, offset, limit);
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+            @QueryParam("offset") @DefaultValue("0") String offset,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
+            @QueryParam("limit") @DefaultValue("100") String limit) {
+        return admin.list(status, producer, model, integer("offset", offset), integer("limit", limit));
+    }
+
+    /** Query integers parsed here, so that "limit=all" is a 400 naming the field rather than JAX-RS's bare 404. */
+    static int integer(String field, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("Invalid query", List.of(new Problem.FieldError(field,
+                    "must be a whole number")));
+        }
     }
 
     @GET

@@ -1,0 +1,108 @@
+package io.collectoffline.client.security;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.collectoffline.client.TestDb;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A catalogue of hostile and malformed requests against the laptop's API (DESIGN §5, invariant 7): each is
+ * answered with the right 4xx problem+json, never a 5xx, and the laptop's records, outbox and history keep their
+ * row counts.
+ */
+@QuarkusTest
+class HostileInputCatalogueTest {
+
+    @Inject
+    TestDb db;
+
+    /** One hostile request and the answer it must get. */
+    record Case(String name, Supplier<Response> request, int status, String type) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> catalogue() {
+        String records = "/api/v1/records/";
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("malformed JSON", () -> json("{\"householdIdentifier\": ").post(records
+                + "study.household"), 400, "malformed-json"));
+        cases.add(new Case("unknown model", () -> json("{}").post(records + "study.secrets"), 404, "unknown-model"));
+        cases.add(new Case("path traversal as a model", () -> json("{}").post(records + "..%2F..%2Fetc%2Fpasswd"),
+                404, "unknown-model"));
+        cases.add(new Case("wrong JSON types", () -> json("{\"householdIdentifier\": 12, \"enumerationDate\": true}")
+                .post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("missing required fields", () -> json("{\"village\": \"Oodi\"}").post(records
+                + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("SQL-looking natural key", () -> json(Map.of("householdIdentifier",
+                "HH'; DROP TABLE household; --")).post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("very long string", () -> json(Map.of("householdIdentifier", "HH-LONG", "village",
+                "v".repeat(10_000))).post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("huge number", () -> json("{\"subjectVisitId\": \"" + UUID.randomUUID()
+                + "\", \"systolicBp\": 1e100}").post(records + "study.vital_signs"), 400, "invalid-input"));
+        cases.add(new Case("unknown field", () -> json(Map.of("householdIdentifier", "HH-X", "isAdmin", true))
+                .post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("audit fields cannot be forged", () -> json(Map.of("householdIdentifier", "bad id",
+                "userCreated", "root")).post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("invalid UUID in a path", () -> given().get(records + "study.household/1%27%20OR%201=1"),
+                400, "invalid-input"));
+        cases.add(new Case("delete of an unknown record", () -> given().delete(records + "study.household/"
+                + UUID.randomUUID()), 404, "record-not-found"));
+        cases.add(new Case("update without version", () -> json(Map.of("householdIdentifier", "HH-1"))
+                .put(records + "study.household/" + UUID.randomUUID()), 404, "record-not-found"));
+        cases.add(new Case("wrong content type", () -> given().contentType(ContentType.TEXT).body("x")
+                .post(records + "study.household"), 415, "http-415"));
+        cases.add(new Case("too long user header", () -> json(Map.of("householdIdentifier", "HH-U"))
+                .header("X-Collect-User", "u".repeat(500)).post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("negative page", () -> given().queryParam("page", -5).get(records + "study.household"),
+                400, "invalid-input"));
+        cases.add(new Case("non-numeric page", () -> given().queryParam("page", "all").get(records
+                + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("retry of an unknown outbox transaction", () -> given().post("/api/v1/outbox/"
+                + UUID.randomUUID() + "/retry"), 409, "outbox-state"));
+        cases.add(new Case("offline filter of the wrong type", () -> given().queryParam("offline", "1; DROP")
+                .get("/api/v1/models"), 400, "invalid-input"));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void hostileRequestIsRefusedWithoutAServerErrorAndChangesNothing(Case hostile) {
+        Map<String, Long> before = counts();
+
+        Response response = hostile.request().get();
+
+        assertThat(response.statusCode()).as(hostile.name()).isEqualTo(hostile.status()).isLessThan(500);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:" + hostile.type());
+        assertThat(counts()).as("rows after " + hostile.name()).isEqualTo(before);
+    }
+
+    private static io.restassured.specification.RequestSpecification json(Object body) {
+        return given().contentType(ContentType.JSON).body(body);
+    }
+
+    private Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : List.of("outgoing_transaction", "record_history", "household", "subject",
+                "vital_signs")) {
+            counts.put(table, db.count("SELECT COUNT(*) FROM " + table));
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,238 @@
+package io.collectoffline.server.security;
+
+import static io.collectoffline.server.Fixtures.admin;
+import static io.collectoffline.server.Fixtures.batchFrom;
+import static io.collectoffline.server.Fixtures.enrol;
+import static io.collectoffline.server.Fixtures.household;
+import static io.collectoffline.server.Fixtures.identifier;
+import static io.collectoffline.server.Fixtures.tx;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A catalogue of hostile and malformed requests against the server (DESIGN §5, invariant 7). Each is answered
+ * with the right status — a 4xx problem+json, or for a bad transaction inside a readable batch a 200 whose result
+ * is REJECTED — never a 5xx, and the data in the database is unchanged (row counts of the stored transactions,
+ * study tables and devices before and after; refusals are added to the rejected-transaction log only).
+ */
+@QuarkusTest
+class HostileInputCatalogueTest {
+
+    private static final String FIELD = "cat-field-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String REVOKED = "cat-revoked-" + UUID.randomUUID().toString().substring(0, 8);
+    private static volatile String fieldToken;
+    private static volatile String revokedToken;
+
+    @Inject
+    ActiveDatabase database;
+
+    /** One hostile request and the answer it must get. */
+    record Case(String name, Function<Tokens, Response> request, int status, String type, String rejection) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The tokens a case may use. */
+    record Tokens(String field, String revoked) {
+    }
+
+    static Stream<Case> catalogue() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        cases.add(problem("malformed JSON", t -> batchBody(t, "{\"batchId\": \"x\", "), 400, "invalid-input"));
+        cases.add(problem("JSON array instead of a batch", t -> batchBody(t, "[1, 2, 3]"), 400, "invalid-input"));
+        cases.add(problem("missing batchId", t -> batchJson(t, b -> b.remove("batchId")), 400, "invalid-input"));
+        cases.add(problem("batchId not a UUID", t -> batchJson(t, b -> b.put("batchId", "1-1-1-1-1")), 400,
+                "invalid-input"));
+        cases.add(problem("missing sender", t -> batchJson(t, b -> b.remove("sender")), 400, "invalid-input"));
+        cases.add(problem("transactions of the wrong type", t -> batchJson(t, b -> b.put("transactions", "all")),
+                400, "invalid-input"));
+        cases.add(problem("no transactions", t -> batchJson(t, b -> b.put("transactions", List.of())), 400,
+                "invalid-input"));
+        cases.add(problem("transaction without txId", t -> batchJson(t, b -> firstTx(b).remove("txId")), 400,
+                "invalid-input"));
+        cases.add(problem("txId in a non-canonical form", t -> batchJson(t, b -> firstTx(b).put("txId",
+                "1-1-1-1-1")), 400, "invalid-input"));
+        cases.add(problem("too many transactions", t -> batchJson(t, b -> {
+            List<Object> many = new ArrayList<>();
+            for (int i = 0; i < 1001; i++) {
+                many.add(firstTx(b));
+            }
+            b.put("transactions", many);
+        }), 413, "too-large"));
+        cases.add(problem("oversized body", t -> batchBody(t, "{\"pad\": \"" + "x".repeat(17 * 1024 * 1024)
+                + "\"}"), 413, "too-large"));
+        cases.add(problem("gzip bomb", t -> device(t.field()).contentType(ContentType.JSON)
+                .header("Content-Encoding", "gzip").body(gzip(new byte[40 * 1024 * 1024]))
+                .post("/api/v1/batches"), 413, "too-large"));
+        cases.add(problem("corrupt gzip", t -> device(t.field()).contentType(ContentType.JSON)
+                .header("Content-Encoding", "gzip").body(new byte[] {31, -117, 8, 0, 9, 9})
+                .post("/api/v1/batches"), 400, "invalid-input"));
+        cases.add(problem("unsupported Content-Encoding", t -> device(t.field()).contentType(ContentType.JSON)
+                .header("Content-Encoding", "br").body("{}").post("/api/v1/batches"), 400, "invalid-input"));
+        cases.add(problem("wrong content type", t -> device(t.field()).contentType(ContentType.TEXT)
+                .body("batch please").post("/api/v1/batches"), 415, "http-415"));
+        cases.add(problem("absent token", t -> given().contentType(ContentType.JSON).body(validBatch(FIELD))
+                .post("/api/v1/batches"), 401, "unauthorized"));
+        cases.add(problem("wrong token", t -> device("co_" + "A".repeat(43)).contentType(ContentType.JSON)
+                .body(validBatch(FIELD)).post("/api/v1/batches"), 401, "unauthorized"));
+        cases.add(problem("revoked token", t -> device(t.revoked()).contentType(ContentType.JSON)
+                .body(validBatch(REVOKED)).post("/api/v1/batches"), 401, "unauthorized"));
+        cases.add(problem("producer spoofing by a field device", t -> batchJson(t, b -> firstTx(b).put("producer",
+                "someone-else")), 403, "forbidden"));
+        cases.add(problem("sender spoofing", t -> batchJson(t, b -> b.put("sender", "someone-else")), 403,
+                "forbidden"));
+        cases.add(problem("method not allowed", t -> device(t.field()).contentType(ContentType.JSON)
+                .body(validBatch(FIELD)).put("/api/v1/batches"), 405, "http-405"));
+        cases.add(rejected("unknown model", t -> batchJson(t, b -> firstTx(b).put("model", "study.nothing")),
+                "not an offline model"));
+        cases.add(rejected("unknown action", t -> batchJson(t, b -> firstTx(b).put("action", "TRUNCATE")),
+                "action"));
+        cases.add(rejected("negative seq", t -> batchJson(t, b -> firstTx(b).put("seq", -1)), "seq"));
+        cases.add(rejected("huge seq", t -> batchJson(t, b -> firstTx(b).put("seq", new java.math.BigInteger(
+                "100000000000000000000000000000"))), "seq"));
+        cases.add(rejected("seq of the wrong type", t -> batchJson(t, b -> firstTx(b).put("seq", "one")), "seq"));
+        cases.add(rejected("SQL-looking model name", t -> batchJson(t, b -> firstTx(b).put("model",
+                "study.household'; DROP TABLE household; --")), "not an offline model"));
+        cases.add(rejected("very long producer", t -> batchJson(t, b -> firstTx(b).put("producer",
+                "p".repeat(10_000))), "producer"));
+        cases.add(rejected("invalid recordId", t -> batchJson(t, b -> firstTx(b).put("recordId", "../../etc")),
+                "recordId"));
+        cases.add(rejected("payload that is not base64", t -> batchJson(t, b -> firstTx(b).put("payload",
+                "<script>alert(1)</script>")), "base64"));
+        cases.add(problem("path traversal in a model name", t -> admin().get(
+                "/api/v1/records/..%2F..%2Fetc%2Fpasswd/" + UUID.randomUUID()), 404, "unknown-model"));
+        cases.add(problem("invalid UUID in a path", t -> admin().get("/api/v1/incoming/%27%20OR%201=1"), 400,
+                "invalid-input"));
+        cases.add(problem("SQL-looking status filter", t -> admin().queryParam("status",
+                "APPLIED' OR '1'='1").get("/api/v1/incoming"), 400, "invalid-input"));
+        cases.add(problem("non-numeric limit", t -> admin().queryParam("limit", "all").get("/api/v1/incoming"), 400,
+                "invalid-input"));
+        cases.add(problem("admin endpoint with a device token", t -> device(t.field()).get("/api/v1/devices"),
+                401, "unauthorized"));
+        cases.add(problem("enrolment with a path-traversal device id", t -> admin().contentType(ContentType.JSON)
+                .body(Map.of("deviceId", "../../etc/passwd", "role", "field")).post("/api/v1/devices"), 400,
+                "invalid-input"));
+        cases.add(problem("skip without a reason", t -> admin().contentType(ContentType.JSON).body("{}")
+                .header("X-Collect-User", "a").post("/api/v1/incoming/" + UUID.randomUUID() + "/skip"), 400,
+                "invalid-input"));
+        cases.add(problem("retry of an unknown transaction", t -> admin().post("/api/v1/incoming/"
+                + UUID.randomUUID() + "/retry"), 404, "transaction-not-found"));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void hostileRequestIsRefusedWithoutAServerErrorAndChangesNoData(Case hostile) throws Exception {
+        Tokens tokens = tokens();
+        Map<String, Long> before = counts();
+
+        Response response = hostile.request().apply(tokens);
+
+        assertThat(response.statusCode()).as(hostile.name()).isEqualTo(hostile.status()).isLessThan(500);
+        if (hostile.type() != null) {
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:"
+                    + hostile.type());
+            assertThat(response.jsonPath().getInt("status")).isEqualTo(hostile.status());
+        } else {
+            assertThat(response.jsonPath().getString("results[0].status")).isEqualTo("REJECTED");
+            assertThat(response.jsonPath().getString("results[0].reason")).contains(hostile.rejection());
+        }
+        assertThat(counts()).as("data after " + hostile.name()).isEqualTo(before);
+    }
+
+    private static Case problem(String name, Function<Tokens, Response> request, int status, String type) {
+        return new Case(name, request, status, type, null);
+    }
+
+    private static Case rejected(String name, Function<Tokens, Response> request, String reason) {
+        return new Case(name, request, 200, null, reason);
+    }
+
+    private static Tokens tokens() {
+        if (fieldToken == null) {
+            fieldToken = enrol(FIELD, "field");
+            revokedToken = enrol(REVOKED, "field");
+            admin().post("/api/v1/devices/" + REVOKED + "/revoke").then().statusCode(200);
+        }
+        return new Tokens(fieldToken, revokedToken);
+    }
+
+    private static RequestSpecification device(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    private static Response batchBody(Tokens t, String body) {
+        return device(t.field()).contentType(ContentType.JSON).body(body).post("/api/v1/batches");
+    }
+
+    private static Response batchJson(Tokens t, java.util.function.Consumer<Map<String, Object>> change) {
+        Map<String, Object> batch = validBatch(FIELD);
+        change.accept(batch);
+        return device(t.field()).contentType(ContentType.JSON).body(batch).post("/api/v1/batches");
+    }
+
+    private static Map<String, Object> validBatch(String producer) {
+        return new LinkedHashMap<>(batchFrom(producer, new ArrayList<>(List.of(new LinkedHashMap<>(tx(producer,
+                1_000_000 + (long) (Math.random() * 1_000_000), "study.household", "INSERT",
+                household(UUID.randomUUID(), identifier("HH"), "Hostile", 0)))))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstTx(Map<String, Object> batch) {
+        return (Map<String, Object>) ((List<Object>) batch.get("transactions")).get(0);
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(bytes);
+            }
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, Long> counts() throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String table : List.of("incoming_transaction", "producer_state", "household", "subject", "device")) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    counts.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return counts;
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper();
+    }
+}
