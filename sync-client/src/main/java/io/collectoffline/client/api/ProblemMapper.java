@@ -1,7 +1,11 @@
 package io.collectoffline.client.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.collectoffline.client.middleman.NotAMiddlemanException;
 import io.collectoffline.client.outbox.OutboxStateException;
+import io.collectoffline.client.transport.AuthRejectedException;
+import io.collectoffline.client.transport.BatchRefusedException;
+import io.collectoffline.client.transport.TransientPushException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
@@ -32,6 +36,9 @@ public class ProblemMapper {
     public static final String ID_TAKEN = PREFIX + "id-taken";
     public static final String RECORD_REFERENCED = PREFIX + "record-referenced";
     public static final String OUTBOX_STATE = PREFIX + "outbox-state";
+    public static final String NOT_A_MIDDLEMAN = PREFIX + "not-a-middleman";
+    public static final String FIELD_LAPTOP_UNREACHABLE = PREFIX + "field-laptop-unreachable";
+    public static final String FIELD_LAPTOP_REFUSED = PREFIX + "field-laptop-refused";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -71,6 +78,27 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response outboxState(OutboxStateException e, UriInfo uri) {
         return problem(OUTBOX_STATE, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response notAMiddleman(NotAMiddlemanException e, UriInfo uri) {
+        return problem(NOT_A_MIDDLEMAN, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    /** A middleman's pull whose field laptop could not be reached: the request was understood, the pull not done. */
+    @ServerExceptionMapper
+    public Response unreachable(TransientPushException e, UriInfo uri) {
+        return problem(FIELD_LAPTOP_UNREACHABLE, "Field laptop unreachable", 422, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response pairingRefused(AuthRejectedException e, UriInfo uri) {
+        return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response fieldRefused(BatchRefusedException e, UriInfo uri) {
+        return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

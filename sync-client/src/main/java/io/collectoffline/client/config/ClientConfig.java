@@ -41,6 +41,12 @@ public interface ClientConfig {
     /** Pushing the outbox. */
     Push push();
 
+    /** Serving pulls to a middleman (field laptops). */
+    Pull pull();
+
+    /** Pulling from field laptops (middleman laptops). */
+    Middleman middleman();
+
     /** The two roles of the laptop binary. */
     enum Role {
         field,
@@ -144,5 +150,34 @@ public interface ClientConfig {
          */
         @WithDefault("false")
         boolean faultHaltAfterSend();
+    }
+
+    /** The pull API a field laptop offers a middleman. */
+    interface Pull {
+
+        /**
+         * Token a middleman must present to pull from this laptop (agreed when pairing the two). Absent: this laptop
+         * serves no pulls. The pull API is the only part of the laptop reachable from other machines.
+         */
+        Optional<String> pairingToken();
+
+        /** Most transactions in one pulled page. */
+        @WithDefault("500")
+        int maxPage();
+    }
+
+    /** A middleman's pulls. */
+    interface Middleman {
+
+        /** Transactions asked for per page when pulling. */
+        @WithDefault("500")
+        int pageSize();
+
+        /**
+         * Fault injection for tests only: stop the JVM at once after a pulled page is stored and before it is
+         * acknowledged to the field laptop, as a crash would. Never set it on a real laptop.
+         */
+        @WithDefault("false")
+        boolean faultHaltAfterStore();
     }
 }

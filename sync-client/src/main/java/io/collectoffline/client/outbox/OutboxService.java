@@ -55,23 +55,34 @@ public class OutboxService {
                 : Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
         long rejected = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
                 + "and t.rejectedAt is not null", Long.class).getSingleResult();
+        long consumed = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
+                + "and t.consumedByMiddlemanAt is not null", Long.class).getSingleResult();
+        long relayed = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
+                + "and t.relayedFrom is not null", Long.class).getSingleResult();
         Number lastSeq = (Number) em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1")
                 .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
         return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),
-                config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected,
+                config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed,
                 registry.models().size(), push);
     }
 
     /**
-     * Marks delivered what the server already holds (seq at or below its watermark for this producer): it arrived
-     * by another route, e.g. through a middleman.
+     * Marks delivered what the server already holds of {@code producer} (seq at or below its watermark): it arrived
+     * by another route, e.g. through a middleman, or directly from the field laptop.
      */
     @Transactional
-    public int deliveredUpTo(long watermark) {
+    public int deliveredUpTo(String producer, long watermark) {
         return em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = 'WATERMARK' "
-                + "where t.deliveredAt is null and t.seq <= :watermark")
-                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("watermark", watermark)
-                .executeUpdate();
+                + "where t.deliveredAt is null and t.producer = :producer and t.seq <= :watermark")
+                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("producer", producer)
+                .setParameter("watermark", watermark).executeUpdate();
+    }
+
+    /** Producers with transactions to send: this laptop and, on a middleman, the field laptops it relays. */
+    @Transactional
+    public List<String> sendingProducers() {
+        return em.createQuery("select distinct t.producer from OutgoingTransaction t where t.deliveredAt is null "
+                + "and t.rejectedAt is null order by t.producer", String.class).setMaxResults(1000).getResultList();
     }
 
     /** Transactions to send: pending and not refused by the server. */
@@ -81,15 +92,28 @@ public class OutboxService {
                 + "and t.rejectedAt is null", Long.class).getSingleResult();
     }
 
+    /** Where a push has got to: the last (producer, seq) sent. */
+    public record Cursor(String producer, long seq) {
+
+        /** Before everything. */
+        public static final Cursor START = new Cursor("", 0);
+
+        public static Cursor after(TransactionEnvelope sent) {
+            return new Cursor(sent.producer(), sent.seq());
+        }
+    }
+
     /**
-     * The next transactions to send after {@code afterSeq}, in seq order, at most {@code maxCount} and about
+     * The next transactions to send after {@code after}, by producer then seq, at most {@code maxCount} and about
      * {@code maxBytes} of JSON (always at least one).
      */
     @Transactional
-    public List<TransactionEnvelope> nextBatch(long afterSeq, int maxCount, int maxBytes) {
+    public List<TransactionEnvelope> nextBatch(Cursor after, int maxCount, int maxBytes) {
         List<OutgoingTransaction> rows = em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is "
-                + "null and t.rejectedAt is null and t.seq > :after order by t.seq", OutgoingTransaction.class)
-                .setParameter("after", afterSeq).setMaxResults(maxCount).getResultList();
+                + "null and t.rejectedAt is null and (t.producer > :producer or (t.producer = :producer and t.seq > "
+                + ":seq)) order by t.producer, t.seq", OutgoingTransaction.class)
+                .setParameter("producer", after.producer()).setParameter("seq", after.seq())
+                .setMaxResults(maxCount).getResultList();
         List<TransactionEnvelope> batch = new ArrayList<>(rows.size());
         long bytes = 0;
         for (OutgoingTransaction row : rows) {

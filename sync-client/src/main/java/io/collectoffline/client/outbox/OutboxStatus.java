@@ -14,10 +14,13 @@ import java.time.OffsetDateTime;
  * @param oldestPendingAgeSeconds  its age in seconds, null when none
  * @param lastSeq                  highest seq captured so far (0 before the first change)
  * @param rejected                 pending transactions the server refused (see {@code /api/v1/outbox/rejected})
+ * @param consumedByMiddleman      pending transactions a middleman has pulled and stored (still pending here
+ *                                 until the server acknowledges them)
+ * @param relayedPending           on a middleman: pending transactions pulled from field laptops
  * @param offlineModels            number of registered offline models
  * @param push                     the push's state
  */
 public record OutboxStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
         OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, long rejected,
-        int offlineModels, PushStatus push) {
+        long consumedByMiddleman, long relayedPending, int offlineModels, PushStatus push) {
 }

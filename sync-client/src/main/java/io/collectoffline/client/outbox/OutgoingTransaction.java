@@ -75,4 +75,16 @@ public class OutgoingTransaction {
     /** When it was last sent. */
     @Column(name = "last_sent_at")
     OffsetDateTime lastSentAt;
+
+    /** On a field laptop: when a middleman pulled and stored it. It stays pending until the server acknowledges. */
+    @Column(name = "consumed_by_middleman_at")
+    OffsetDateTime consumedByMiddlemanAt;
+
+    /** On a field laptop: which middleman. */
+    @Column(name = "consumed_by_middleman", length = 36)
+    String consumedByMiddleman;
+
+    /** On a middleman: the field laptop it was pulled from; null for this laptop's own changes. */
+    @Column(name = "relayed_from", length = 36)
+    String relayedFrom;
 }

@@ -4,6 +4,7 @@ import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.outbox.OutboxService.Cursor;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.PushReport;
 import io.collectoffline.client.outbox.PushStatus;
@@ -146,7 +147,9 @@ public class PushService {
         int rejected = 0;
         int byWatermark = 0;
         try {
-            byWatermark = outbox.deliveredUpTo(server.watermark(producer).seq());
+            for (String sending : outbox.sendingProducers()) {
+                byWatermark += outbox.deliveredUpTo(sending, server.watermark(sending).seq());
+            }
             String inUse = capture.serverKeyId();
             if (inUse != null) {
                 keys.rotated(inUse).ifPresent(capture::useServerKey);
@@ -155,9 +158,9 @@ public class PushService {
             int maxCount = config.push().maxTransactions();
             int expected = (int) Math.ceil(sendable / (double) maxCount);
             progress = new Progress(startedNanos, 0, expected, 0);
-            long afterSeq = 0;
+            Cursor after = Cursor.START;
             while (true) {
-                List<TransactionEnvelope> batch = outbox.nextBatch(afterSeq, maxCount, config.push().maxBytes());
+                List<TransactionEnvelope> batch = outbox.nextBatch(after, maxCount, config.push().maxBytes());
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -179,7 +182,7 @@ public class PushService {
                     TransactionEnvelope alone = batch.get(0);
                     outbox.reject(alone.txId(), "too large for the server even alone: " + e.getMessage());
                     rejected++;
-                    afterSeq = alone.seq();
+                    after = Cursor.after(alone);
                     continue;
                 }
                 if (config.push().faultHaltAfterSend()) {
@@ -191,7 +194,7 @@ public class PushService {
                 accepted += delivery.accepted();
                 duplicate += delivery.duplicate();
                 rejected += delivery.rejected();
-                afterSeq = batch.get(batch.size() - 1).seq();
+                after = Cursor.after(batch.get(batch.size() - 1));
             }
             consecutiveFailures = 0;
             nextAttemptAt = null;

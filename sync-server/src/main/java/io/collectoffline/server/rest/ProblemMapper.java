@@ -10,6 +10,7 @@ import io.collectoffline.server.devices.DeviceConflictException;
 import io.collectoffline.server.devices.DeviceNotFoundException;
 import io.collectoffline.server.ingest.BatchTooLargeException;
 import io.collectoffline.server.ingest.SenderForbiddenException;
+import io.collectoffline.server.reconciliation.TubeAlreadyInHandException;
 import io.collectoffline.server.records.RecordNotFoundException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -36,6 +37,7 @@ public class ProblemMapper {
     public static final String FORBIDDEN = PREFIX + "forbidden";
     public static final String DEVICE_NOT_FOUND = PREFIX + "device-not-found";
     public static final String DEVICE_CONFLICT = PREFIX + "device-conflict";
+    public static final String TUBE_IN_HAND = PREFIX + "tube-already-in-hand";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -85,6 +87,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response deviceConflict(DeviceConflictException e, UriInfo uri) {
         return problem(DEVICE_CONFLICT, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response tubeInHand(TubeAlreadyInHandException e, UriInfo uri) {
+        return problem(TUBE_IN_HAND, "Conflict", 409, e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

@@ -1,0 +1,141 @@
+package io.collectoffline.client.middleman;
+
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.transport.FieldLaptopClient;
+import io.collectoffline.protocol.OutboxAcks;
+import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.SpecimenManifest;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The middleman's pull: takes a field laptop's pending transactions into this laptop's outbox unchanged (original
+ * producer, seq and sealed payload; this laptop cannot read them), and only after they are committed here tells the
+ * field laptop so. A crash between the two repeats the pull harmlessly: stored transactions are recognised by txId.
+ * The relayed transactions then travel with this laptop's own pushes.
+ */
+@ApplicationScoped
+public class MiddlemanService {
+
+    private final ClientConfig config;
+    private final EntityManager em;
+    private final FieldLaptopClient field;
+    private final OutboxService outbox;
+
+    MiddlemanService(ClientConfig config, EntityManager em, FieldLaptopClient field, OutboxService outbox) {
+        this.config = config;
+        this.em = em;
+        this.field = field;
+        this.outbox = outbox;
+    }
+
+    /** Pulls everything pending from the field laptop at {@code url}. */
+    public PullReport pull(URI url, String pairingToken) {
+        if (config.role() != ClientConfig.Role.middleman) {
+            throw new NotAMiddlemanException("This laptop is a " + config.role()
+                    + " laptop; pulling needs sync.client.role=middleman");
+        }
+        long started = System.nanoTime();
+        SpecimenManifest manifest = field.manifest(url, pairingToken);
+        String producer = manifest.producer();
+        if (producer.equals(outbox.producer())) {
+            throw new NotAMiddlemanException("The laptop at " + url + " is this laptop");
+        }
+        QuarkusTransaction.requiringNew().run(() -> storeManifest(manifest));
+        int pulled = 0;
+        int alreadyHeld = 0;
+        int acknowledged = 0;
+        long afterSeq = 0;
+        while (true) {
+            OutboxPage page = field.outbox(url, pairingToken, afterSeq, config.middleman().pageSize());
+            if (!page.producer().equals(producer)) {
+                throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
+            }
+            if (page.transactions().isEmpty()) {
+                break;
+            }
+            int added = QuarkusTransaction.requiringNew().call(() -> store(producer, page.transactions()));
+            pulled += added;
+            alreadyHeld += page.transactions().size() - added;
+            if (config.middleman().faultHaltAfterStore()) {
+                Log.warn("Fault injection: halting after storing a pulled page, before acknowledging it");
+                Runtime.getRuntime().halt(137);
+            }
+            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.producer(),
+                    page.transactions().stream().map(TransactionEnvelope::txId).toList())).acknowledged();
+            afterSeq = page.transactions().get(page.transactions().size() - 1).seq();
+            if (!page.more()) {
+                break;
+            }
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, url, "
+                + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)").setParameter(1, producer)
+                .setParameter(2, url.toString()).setParameter(3, now).executeUpdate());
+        Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d specimens in its manifest, "
+                + "in %d ms", producer, url, pulled, alreadyHeld, acknowledged, manifest.requisitions().size(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new PullReport(producer, pulled, alreadyHeld, acknowledged, manifest.requisitions().size());
+    }
+
+    /** Per field laptop: what was pulled from it, pushed on, and acknowledged by the server. */
+    public List<RelaySource> sources() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery("SELECT s.producer, s.url, s.last_pulled_at, "
+                    + "COUNT(t.tx_id), COUNT(t.last_sent_at), COUNT(t.delivered_at) FROM relay_source s "
+                    + "LEFT JOIN outgoing_transaction t ON t.relayed_from = s.producer "
+                    + "GROUP BY s.producer, s.url, s.last_pulled_at ORDER BY s.producer").getResultList();
+            return rows.stream().map(r -> new RelaySource((String) r[0], (String) r[1], (OffsetDateTime) r[2],
+                    ((Number) r[3]).longValue(), ((Number) r[4]).longValue(), ((Number) r[5]).longValue())).toList();
+        });
+    }
+
+    private void storeManifest(SpecimenManifest manifest) {
+        em.createNativeQuery("DELETE FROM specimen_manifest WHERE producer = ?1").setParameter(1, manifest.producer())
+                .executeUpdate();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        for (SpecimenManifest.Entry entry : manifest.requisitions()) {
+            em.createNativeQuery("INSERT INTO specimen_manifest (producer, requisition_identifier, panel, "
+                    + "drawn_datetime, visit_code, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .setParameter(1, manifest.producer()).setParameter(2, entry.requisitionIdentifier())
+                    .setParameter(3, entry.panel()).setParameter(4, entry.drawnDatetime())
+                    .setParameter(5, entry.visitCode()).setParameter(6, now).executeUpdate();
+        }
+    }
+
+    /** Stores the page's transactions not held yet (by txId), unchanged; returns how many were new. */
+    private int store(String producer, List<TransactionEnvelope> page) {
+        @SuppressWarnings("unchecked")
+        List<UUID> held = em.createNativeQuery("SELECT tx_id FROM outgoing_transaction WHERE tx_id IN (?1)")
+                .setParameter(1, page.stream().map(TransactionEnvelope::txId).toList()).getResultList();
+        Set<UUID> known = new HashSet<>(held);
+        int added = 0;
+        for (TransactionEnvelope tx : page) {
+            if (!tx.producer().equals(producer) || known.contains(tx.txId())) {
+                continue;
+            }
+            em.createNativeQuery("INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, "
+                    + "captured_at, key_id, payload, relayed_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+                    .setParameter(1, tx.txId()).setParameter(2, tx.producer()).setParameter(3, tx.seq())
+                    .setParameter(4, tx.model()).setParameter(5, tx.recordId()).setParameter(6, tx.action().name())
+                    .setParameter(7, tx.capturedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC)
+                            : tx.capturedAt().atOffset(ZoneOffset.UTC))
+                    .setParameter(8, tx.keyId()).setParameter(9, tx.payload()).setParameter(10, producer)
+                    .executeUpdate();
+            added++;
+        }
+        return added;
+    }
+}

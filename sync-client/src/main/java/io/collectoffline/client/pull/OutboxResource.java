@@ -1,0 +1,106 @@
+package io.collectoffline.client.pull;
+
+import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.outbox.RejectedTransaction;
+import io.collectoffline.client.records.InvalidRecordException;
+import io.collectoffline.protocol.OutboxAcks;
+import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.SpecimenManifest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The outbox over HTTP: the pull API a middleman uses (pairing token; see {@link PullAccessFilter}) and, locally,
+ * the transactions the server refused.
+ */
+@Path("/api/v1/outbox")
+@Tag(name = "outbox")
+@Produces(MediaType.APPLICATION_JSON)
+public class OutboxResource {
+
+    private final OutboxService outbox;
+    private final PullService pull;
+
+    OutboxResource(OutboxService outbox, PullService pull) {
+        this.outbox = outbox;
+        this.pull = pull;
+    }
+
+    @GET
+    @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a seq, sealed")
+    public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") String afterSeq,
+            @QueryParam("limit") @DefaultValue("500") String limit) {
+        long after = number("afterSeq", afterSeq);
+        long size = number("limit", limit);
+        if (after < 0 || size < 1) {
+            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(after < 0 ? "afterSeq"
+                    : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
+        }
+        return pull.page(after, (int) Math.min(size, Integer.MAX_VALUE));
+    }
+
+    @POST
+    @Path("/acks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "(middleman, pairing token) The middleman has durably stored these transactions")
+    public Map<String, Integer> acknowledge(OutboxAcks acks) {
+        if (acks == null || acks.middleman() == null || acks.middleman().isBlank() || acks.txIds() == null) {
+            throw new InvalidRecordException("Invalid acknowledgement", List.of(
+                    new Problem.FieldError("middleman", "required"), new Problem.FieldError("txIds", "required")));
+        }
+        return Map.of("acknowledged", pull.acknowledge(acks));
+    }
+
+    @GET
+    @Path("/manifest")
+    @Operation(summary = "(middleman, pairing token) Drawn specimens to reconcile, without participant data")
+    public SpecimenManifest manifest() {
+        return pull.manifest();
+    }
+
+    @GET
+    @Path("/rejected")
+    @Operation(summary = "Transactions the server refused, oldest first, with its reasons")
+    public List<RejectedTransaction> rejected(@QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new InvalidRecordException("Invalid query",
+                    List.of(new Problem.FieldError("limit", "must be between 1 and 1000")));
+        }
+        return outbox.rejected(limit);
+    }
+
+    @POST
+    @Path("/{txId}/retry")
+    @Operation(summary = "Send a refused transaction again with the next push (after fixing the cause)")
+    public RejectedTransaction retry(@PathParam("txId") String txId) {
+        UUID id;
+        try {
+            id = UUID.fromString(txId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException("Invalid id", List.of(new Problem.FieldError("txId", "must be a UUID")));
+        }
+        return outbox.retry(id);
+    }
+
+    private static long number(String field, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(field,
+                    "must be a whole number")));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.collectoffline.client.pull;
+
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.protocol.OutboxAcks;
+import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.SpecimenManifest;
+import io.collectoffline.protocol.TransactionEnvelope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The field laptop's side of a middleman's pull: pages of its own pending transactions (sealed, unchanged), the
+ * middleman's acknowledgements, and the specimen manifest. An acknowledged transaction is only marked consumed by
+ * the middleman: it stays pending until the server itself acknowledges it (directly or by its watermark), so a
+ * middleman lost on the road loses nothing.
+ */
+@ApplicationScoped
+public class PullService {
+
+    private final EntityManager em;
+    private final OutboxService outbox;
+    private final ClientConfig config;
+
+    PullService(EntityManager em, OutboxService outbox, ClientConfig config) {
+        this.em = em;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /** This laptop's pending transactions after {@code afterSeq}, at most {@code limit} (capped). */
+    @Transactional
+    public OutboxPage page(long afterSeq, int limit) {
+        int size = Math.max(1, Math.min(limit, config.pull().maxPage()));
+        List<TransactionEnvelope> page = new ArrayList<>(outbox.nextBatch(
+                new OutboxService.Cursor(outbox.producer(), afterSeq), size + 1, Integer.MAX_VALUE));
+        page.removeIf(tx -> !tx.producer().equals(outbox.producer()));
+        boolean more = page.size() > size;
+        return new OutboxPage(outbox.producer(), more ? page.subList(0, size) : page, more);
+    }
+
+    /** Records that {@code acks.middleman()} stored these transactions; returns how many were newly marked. */
+    @Transactional
+    public int acknowledge(OutboxAcks acks) {
+        if (acks.txIds() == null || acks.txIds().isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("update OutgoingTransaction t set t.consumedByMiddlemanAt = :now, "
+                + "t.consumedByMiddleman = :middleman where t.txId in :ids and t.consumedByMiddlemanAt is null "
+                + "and t.relayedFrom is null").setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter("middleman", acks.middleman()).setParameter("ids", acks.txIds()).executeUpdate();
+    }
+
+    /** Drawn requisitions with their visit code: what the driver should find in the cool box. No participant data. */
+    @Transactional
+    public SpecimenManifest manifest() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT r.requisition_identifier, r.panel, r.drawn_datetime, "
+                + "v.visit_code FROM specimen_requisition r JOIN subject_visit v ON v.id = r.subject_visit_id "
+                + "WHERE r.is_drawn = TRUE ORDER BY r.requisition_identifier").setMaxResults(10_000).getResultList();
+        List<SpecimenManifest.Entry> entries = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            entries.add(new SpecimenManifest.Entry((String) row[0], (String) row[1], timestamp(row[2]),
+                    (String) row[3]));
+        }
+        return new SpecimenManifest(outbox.producer(), entries);
+    }
+
+    private static OffsetDateTime timestamp(Object value) {
+        if (value instanceof OffsetDateTime t) {
+            return t;
+        }
+        if (value instanceof java.time.Instant i) {
+            return i.atOffset(ZoneOffset.UTC);
+        }
+        return value == null ? null : OffsetDateTime.parse(value.toString());
+    }
+}

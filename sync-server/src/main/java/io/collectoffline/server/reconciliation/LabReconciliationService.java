@@ -1,0 +1,105 @@
+package io.collectoffline.server.reconciliation;
+
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The lab assistant's reconciliation on a server: the requisitions received (applied, drawn) against the tubes
+ * marked in hand at the lab ({@code study.specimen_receipt}, stage LAB, written here with the lab's audit fields).
+ */
+@ApplicationScoped
+public class LabReconciliationService {
+
+    static final String STAGE = "LAB";
+
+    private final ActiveDatabase database;
+
+    LabReconciliationService(ActiveDatabase database) {
+        this.database = database;
+    }
+
+    public ReconciliationReport report() {
+        try (Connection c = database.dataSource().getConnection()) {
+            return ReconciliationReport.of(STAGE,
+                    strings(c, "SELECT requisition_identifier FROM specimen_requisition WHERE is_drawn = TRUE"),
+                    strings(c, "SELECT requisition_identifier FROM specimen_receipt WHERE stage = 'LAB'"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the lab reconciliation failed", e);
+        }
+    }
+
+    /** Marks a tube in hand at the lab; a second mark of the same tube is a conflict. */
+    public UUID markInHand(String requisitionIdentifier, String comment, String user) {
+        List<FieldError> errors = new ArrayList<>();
+        if (requisitionIdentifier == null || requisitionIdentifier.isBlank() || requisitionIdentifier.length() > 36) {
+            errors.add(new FieldError("requisitionIdentifier", "required, at most 36 characters"));
+        }
+        if (comment != null && comment.length() > 250) {
+            errors.add(new FieldError("comment", "at most 250 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The tube cannot be marked as given", errors);
+        }
+        UUID id = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String who = user == null || user.isBlank() ? "lab" : user.trim().substring(0, Math.min(50, user.trim().length()));
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO specimen_receipt (id, requisition_identifier, "
+                     + "stage, received_datetime, comment, version, created, modified, user_created, user_modified, "
+                     + "hostname_created, hostname_modified, device_created, device_modified) VALUES "
+                     + "(?, ?, 'LAB', ?, ?, 0, ?, ?, ?, ?, ?, ?, 'server', 'server') ON CONFLICT DO NOTHING")) {
+            String host = hostname();
+            ps.setObject(1, id);
+            ps.setString(2, requisitionIdentifier.trim());
+            ps.setObject(3, now);
+            ps.setString(4, comment);
+            ps.setObject(5, now);
+            ps.setObject(6, now);
+            ps.setString(7, who);
+            ps.setString(8, who);
+            ps.setString(9, host);
+            ps.setString(10, host);
+            if (ps.executeUpdate() == 0) {
+                throw new TubeAlreadyInHandException("Tube " + requisitionIdentifier.trim()
+                        + " is already marked in hand at the lab");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("marking tube " + requisitionIdentifier + " failed", e);
+        }
+        Log.infof("Tube %s marked in hand at the lab by %s", requisitionIdentifier.trim(), who);
+        return id;
+    }
+
+    private static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 100000"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.length() <= 60 ? name : name.substring(0, 60);
+        } catch (java.net.UnknownHostException e) {
+            return "server";
+        }
+    }
+}

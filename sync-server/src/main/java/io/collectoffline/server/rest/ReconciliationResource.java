@@ -1,0 +1,52 @@
+package io.collectoffline.server.rest;
+
+import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.server.reconciliation.LabReconciliationService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The lab's specimen reconciliation (admin). */
+@Path("/api/v1/reconciliation")
+@Tag(name = "admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReconciliationResource {
+
+    private final LabReconciliationService lab;
+
+    ReconciliationResource(LabReconciliationService lab) {
+        this.lab = lab;
+    }
+
+    /**
+     * A tube found in hand at the lab.
+     *
+     * @param requisitionIdentifier the identifier on its label
+     * @param comment               anything noticed
+     */
+    public record InHand(String requisitionIdentifier, String comment) {
+    }
+
+    @GET
+    @Operation(summary = "Received requisitions not in hand at the lab, and tubes in hand never requisitioned")
+    public ReconciliationReport report() {
+        return lab.report();
+    }
+
+    @POST
+    @Path("/receipts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mark a tube in hand at the lab (header X-Collect-User names the lab assistant)")
+    public Response markInHand(InHand tube, @HeaderParam(IncomingResource.USER_HEADER) String user) {
+        return Response.status(201).entity(Map.of("id", lab.markInHand(tube == null ? null
+                : tube.requisitionIdentifier(), tube == null ? null : tube.comment(), user).toString())).build();
+    }
+}
