@@ -45,20 +45,33 @@ final class Nodes {
 
     /** Enrols the e2e laptop on the server, as the admin does at the clinic; returns its token. */
     static String enrolLaptop(AppProcess server) {
+        return enrol(server, "field-e2e", "field");
+    }
+
+    /** Enrols a device on the server; returns its token. */
+    static String enrol(AppProcess server, String deviceId, String role) {
         return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("deviceId", "field-e2e", "role", "field")).post("/api/v1/devices").then()
+                .body(Map.of("deviceId", deviceId, "role", role)).post("/api/v1/devices").then()
                 .statusCode(201).extract().path("token");
     }
 
+    /** The field laptop {@code field-e2e}. */
     static AppProcess client(Path dir, int serverPort, String token, String... extra) throws IOException {
+        return laptop(dir, "field-e2e", serverPort, token, extra);
+    }
+
+    /** A laptop (field or, with {@code -Dsync.client.role=middleman}, middleman) with its own database. */
+    static AppProcess laptop(Path dir, String deviceId, int serverPort, String token, String... extra)
+            throws IOException {
+        String folder = deviceId.equals("field-e2e") ? "client" : deviceId;
         List<String> properties = new ArrayList<>(List.of(
-                "-Dsync.client.db-path=" + dir.resolve("client").resolve("db").resolve("collect-offline"),
-                "-Dsync.client.device-id=field-e2e",
+                "-Dsync.client.db-path=" + dir.resolve(folder).resolve("db").resolve("collect-offline"),
+                "-Dsync.client.device-id=" + deviceId,
                 "-Dsync.client.server.url=http://127.0.0.1:" + serverPort,
                 "-Dsync.client.server.token=" + token,
                 "-Dsync.client.push.interval=off"));
         properties.addAll(List.of(extra));
-        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir.resolve("client"),
+        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir.resolve(folder),
                 properties.toArray(String[]::new));
     }
 
@@ -97,13 +110,21 @@ final class Nodes {
      * present once.
      */
     static void assertExactlyOnce(long transactions, int households) throws SQLException {
+        assertExactlyOnce(transactions, households, transactions);
+    }
+
+    /**
+     * Exactly once, with {@code allApplied} transactions applied in all (the field laptop's and others', such as a
+     * middleman's own receipts).
+     */
+    static void assertExactlyOnce(long transactions, int households, long allApplied) throws SQLException {
         org.assertj.core.api.Assertions.assertThat(serverCount(
                 "SELECT COUNT(*) FROM incoming_transaction WHERE producer = 'field-e2e'")).isEqualTo(transactions);
         org.assertj.core.api.Assertions.assertThat(serverCount(
                 "SELECT COUNT(DISTINCT seq) FROM incoming_transaction WHERE producer = 'field-e2e'"))
                 .isEqualTo(transactions);
         org.assertj.core.api.Assertions.assertThat(serverCount(
-                "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")).isEqualTo(transactions);
+                "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")).isEqualTo(allApplied);
         org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM household")).isEqualTo(households);
         org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(households);
         org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM rejected_transaction")).isZero();

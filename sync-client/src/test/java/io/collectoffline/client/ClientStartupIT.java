@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,19 +51,23 @@ class ClientStartupIT {
     @Test
     void recordsAndOutboxSurviveAKillNineAndTheDeviceIdIsKept() throws Exception {
         String producer;
-        String id;
+        List<String> ids = new ArrayList<>();
         try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
-            id = given().baseUri(app.baseUrl()).contentType(ContentType.JSON)
-                    .body(Map.of("householdIdentifier", "HH-KILL-1"))
-                    .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
             producer = given().baseUri(app.baseUrl()).get("/api/v1/status").then().extract().path("producer");
-            app.kill();
+            for (int i = 0; i < 5; i++) {
+                ids.add(given().baseUri(app.baseUrl()).contentType(ContentType.JSON)
+                        .body(Map.of("householdIdentifier", "HH-KILL-" + i))
+                        .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id"));
+            }
+            app.kill(); // at once: a saved record must be on disk when the API has said 201
         }
 
         try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
-            given().baseUri(app.baseUrl()).get("/api/v1/records/study.household/" + id).then().statusCode(200);
+            for (String id : ids) {
+                given().baseUri(app.baseUrl()).get("/api/v1/records/study.household/" + id).then().statusCode(200);
+            }
             given().baseUri(app.baseUrl()).get("/api/v1/status").then()
-                    .body("producer", equalTo(producer)).body("pending", equalTo(1)).body("lastSeq", equalTo(1));
+                    .body("producer", equalTo(producer)).body("pending", equalTo(5)).body("lastSeq", equalTo(5));
         }
     }
 
