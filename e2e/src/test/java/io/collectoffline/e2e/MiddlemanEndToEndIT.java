@@ -147,9 +147,12 @@ class MiddlemanEndToEndIT {
     }
 
     private static io.restassured.response.ValidatableResponse pull(AppProcess middleman, AppProcess field) {
-        return given().baseUri(middleman.baseUrl()).contentType(ContentType.JSON)
-                .body(Map.of("url", field.baseUrl(), "pairingToken", PAIRING)).post("/api/v1/middleman/pull").then()
-                .statusCode(200);
+        io.restassured.response.Response response = given().baseUri(middleman.baseUrl())
+                .contentType(ContentType.JSON).body(Map.of("url", field.baseUrl(), "pairingToken", PAIRING))
+                .post("/api/v1/middleman/pull");
+        assertThat(response.statusCode()).as("pull answered %s; middleman's log:%n%s", response.asString(),
+                middleman.output()).isEqualTo(200);
+        return response.then();
     }
 
     private static io.restassured.response.ValidatableResponse push(AppProcess laptop) {

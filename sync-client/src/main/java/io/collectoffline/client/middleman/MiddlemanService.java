@@ -117,10 +117,9 @@ public class MiddlemanService {
 
     /** Stores the page's transactions not held yet (by txId), unchanged; returns how many were new. */
     private int store(String producer, List<TransactionEnvelope> page) {
-        @SuppressWarnings("unchecked")
-        List<UUID> held = em.createNativeQuery("SELECT tx_id FROM outgoing_transaction WHERE tx_id IN (?1)")
-                .setParameter(1, page.stream().map(TransactionEnvelope::txId).toList()).getResultList();
-        Set<UUID> known = new HashSet<>(held);
+        Set<UUID> known = new HashSet<>(em.createQuery("select t.txId from OutgoingTransaction t "
+                + "where t.txId in :ids", UUID.class)
+                .setParameter("ids", page.stream().map(TransactionEnvelope::txId).toList()).getResultList());
         int added = 0;
         for (TransactionEnvelope tx : page) {
             if (!tx.producer().equals(producer) || known.contains(tx.txId())) {
