@@ -77,8 +77,13 @@ final class Nodes {
 
     /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */
     static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int households) {
+        return enterHouseholdsWithSubjects(client, 0, households);
+    }
+
+    /** Like {@link #enterHouseholdsWithSubjects(AppProcess, int)}, numbering identifiers from {@code first}. */
+    static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int first, int households) {
         List<UUID> ids = new ArrayList<>();
-        for (int i = 0; i < households; i++) {
+        for (int i = first; i < first + households; i++) {
             String household = given().baseUri(client.baseUrl()).contentType(ContentType.JSON)
                     .body(Map.of("householdIdentifier", "HH-" + i, "village", "Oodi"))
                     .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");

@@ -13,9 +13,30 @@ import java.util.UUID;
  * @param rejected         refused submissions recorded
  * @param applyLagSeconds  age of the oldest stored transaction not yet applied (0 when none)
  * @param producers        progress per producer
+ * @param transfer         forwarding and files towards the upstream server, and files imported here
  */
 public record ServerStatus(Map<String, Long> counts, long rejected, long applyLagSeconds,
-        List<ProducerProgress> producers) {
+        List<ProducerProgress> producers, Transfer transfer) {
+
+    /** The same status with the transfer part filled in. */
+    public ServerStatus withTransfer(Transfer transfer) {
+        return new ServerStatus(counts, rejected, applyLagSeconds, producers, transfer);
+    }
+
+    /**
+     * Forwarding and files.
+     *
+     * @param forwardBacklog         stored transactions not yet acknowledged by the upstream
+     * @param forwardRejected        transactions the upstream refused (with reasons on the transactions)
+     * @param exportsAwaitingReceipt export files whose receipt has not come back
+     * @param missingPreviousBatches batches named as "previous" by an imported file but never imported here
+     * @param quarantinedFiles       files refused whole (see {@code GET /api/v1/files})
+     * @param inProgress             a long export or import running now, with how far it has got
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Transfer(long forwardBacklog, long forwardRejected, long exportsAwaitingReceipt,
+            List<UUID> missingPreviousBatches, long quarantinedFiles, String inProgress) {
+    }
 
     /**
      * One producer's progress.

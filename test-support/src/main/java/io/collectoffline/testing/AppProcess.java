@@ -20,11 +20,13 @@ public final class AppProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final Path workDir;
 
-    private AppProcess(Process process, Path log, int port) {
+    private AppProcess(Process process, Path log, int port, Path workDir) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.workDir = workDir;
     }
 
     /** Starts this module's {@code target/quarkus-app/quarkus-run.jar} on a free port. */
@@ -44,7 +46,12 @@ public final class AppProcess implements AutoCloseable {
         Path log = Files.createTempFile(workDir, "app-", ".log");
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        return new AppProcess(process, log, port);
+        return new AppProcess(process, log, port, workDir);
+    }
+
+    /** The folder the app runs in (its relative paths, such as {@code ./data/…}, are under it). */
+    public Path workDir() {
+        return workDir;
     }
 
     public String baseUrl() {

@@ -204,7 +204,7 @@ public class IncomingAdminService {
                     lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
                 }
             }
-            return new ServerStatus(counts, rejected, lag, producers(connection));
+            return new ServerStatus(counts, rejected, lag, producers(connection), null);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status failed", e);
         }

@@ -37,6 +37,19 @@ public interface ServerConfig {
         String dir();
     }
 
+    /**
+     * This server's own device id: the sender of what it forwards upstream (enrolled there as a {@code server}
+     * device) and the exporting node named in its export files.
+     */
+    @WithDefault("server")
+    String nodeId();
+
+    /** Forwarding to an upstream (central) server by REST. */
+    Upstream upstream();
+
+    /** Export and import files between servers. */
+    Files files();
+
     /** Limits and checks of {@code POST /api/v1/batches}. */
     Ingest ingest();
 
@@ -86,5 +99,51 @@ public interface ServerConfig {
         /** Most transactions of one producer applied in one database transaction. */
         @WithDefault("500")
         int chunkSize();
+    }
+
+    /** The upstream server this one forwards every stored transaction to, unchanged. */
+    interface Upstream {
+
+        /** Base URL of the upstream (central) server; absent: no REST forwarding. */
+        Optional<java.net.URI> url();
+
+        /** This server's device token on the upstream (enrolled there with role {@code server}). */
+        Optional<String> token();
+
+        /** How often to forward ({@code 30s}, …) or {@code off}. */
+        @WithDefault("30s")
+        String interval();
+
+        /** Most transactions per forwarded batch. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How long to wait for the upstream's answer. */
+        @WithDefault("60s")
+        Duration requestTimeout();
+    }
+
+    /** Files between servers (a USB stick, scp): export, import, receipts. */
+    interface Files {
+
+        /**
+         * Root folder: {@code outgoing/} (exports), {@code inbox/} (files to import), {@code archive/},
+         * {@code quarantine/}, {@code receipts/} (receipts written for exporters), {@code receipts-inbox/}
+         * (receipts from the importer).
+         */
+        @WithDefault("./data/server/files")
+        String dir();
+
+        /** How often to export what has not been forwarded yet ({@code 1h}, …) or {@code off}. */
+        @WithDefault("off")
+        String exportInterval();
+
+        /** How often to look into the inbox folders ({@code 10s}, …) or {@code off}. */
+        @WithDefault("10s")
+        String watchInterval();
+
+        /** Most transactions in one export file (a larger backlog becomes several chained files). */
+        @WithDefault("100000")
+        int maxTransactionsPerFile();
     }
 }

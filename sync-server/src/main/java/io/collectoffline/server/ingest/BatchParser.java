@@ -52,16 +52,16 @@ public class BatchParser {
     }
 
     /** A parsed batch: its header and one candidate per transaction, in order. */
-    record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
+    public record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
     }
 
     /**
      * One transaction of a batch: either an envelope fit to store (with its content hash) or the reason it is
      * rejected.
      */
-    record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection) {
+    public record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection) {
 
-        boolean valid() {
+        public boolean valid() {
             return rejection == null;
         }
     }
@@ -113,6 +113,16 @@ public class BatchParser {
             throw new InvalidBatchException("The batch cannot be read", errors);
         }
         return new ParsedBatch(batchId, sender, candidates);
+    }
+
+    /**
+     * Checks one transaction read from elsewhere (an export file line).
+     *
+     * @return null when it has no readable txId (it cannot be answered by txId)
+     */
+    public Candidate transaction(JsonNode tx) {
+        UUID txId = tx != null && tx.isObject() ? uuid(tx.get("txId")) : null;
+        return txId == null ? null : candidate(txId, tx);
     }
 
     private Candidate candidate(UUID txId, JsonNode tx) {

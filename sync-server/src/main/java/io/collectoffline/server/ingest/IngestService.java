@@ -75,6 +75,19 @@ public class IngestService {
                 }
             }
         }
+        List<TransactionResult> results = ingest(batch);
+        Map<TransactionStatus, Integer> counts = new TreeMap<>();
+        results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
+        Log.infof("Received batch %s from %s: %d transactions %s in %d ms", batch.batchId(), batch.sender(),
+                results.size(), counts, (System.nanoTime() - started) / 1_000_000);
+        return new BatchResult(batch.batchId(), results);
+    }
+
+    /**
+     * Stores checked transactions in one database transaction and answers each after the commit; the path every
+     * way in shares (REST batches, imported files). Wakes the apply worker when something new was stored.
+     */
+    public List<TransactionResult> ingest(ParsedBatch batch) {
         List<TransactionResult> results;
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
@@ -88,14 +101,10 @@ public class IngestService {
         } catch (SQLException e) {
             throw new IllegalStateException("storing batch " + batch.batchId() + " failed", e);
         }
-        Map<TransactionStatus, Integer> counts = new TreeMap<>();
-        results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
-        if (counts.getOrDefault(TransactionStatus.ACCEPTED, 0) > 0) {
+        if (results.stream().anyMatch(r -> r.status() == TransactionStatus.ACCEPTED)) {
             applyWorker.wake();
         }
-        Log.infof("Received batch %s from %s: %d transactions %s in %d ms", batch.batchId(), batch.sender(),
-                results.size(), counts, (System.nanoTime() - started) / 1_000_000);
-        return new BatchResult(batch.batchId(), results);
+        return results;
     }
 
     private List<TransactionResult> store(Connection connection, ParsedBatch batch) throws SQLException {

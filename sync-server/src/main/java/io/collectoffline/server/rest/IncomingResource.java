@@ -5,6 +5,7 @@ import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.apply.IncomingAdminService;
+import io.collectoffline.server.files.FilesOverview;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -35,9 +36,11 @@ public class IncomingResource {
     public static final String USER_HEADER = "X-Collect-User";
 
     private final IncomingAdminService admin;
+    private final FilesOverview files;
 
-    IncomingResource(IncomingAdminService admin) {
+    IncomingResource(IncomingAdminService admin, FilesOverview files) {
         this.admin = admin;
+        this.files = files;
     }
 
     /**
@@ -112,7 +115,7 @@ public class IncomingResource {
     @Path("/status")
     @Operation(summary = "Counts per status, apply lag, and per producer: stored, applied, and what holds it back")
     public ServerStatus status() {
-        return admin.status();
+        return admin.status().withTransfer(files.transfer());
     }
 
     static UUID uuid(String value) {

@@ -8,6 +8,7 @@ import io.collectoffline.server.apply.TransactionNotFoundException;
 import io.collectoffline.server.apply.TransactionStateException;
 import io.collectoffline.server.devices.DeviceConflictException;
 import io.collectoffline.server.devices.DeviceNotFoundException;
+import io.collectoffline.server.files.FileRefusedException;
 import io.collectoffline.server.ingest.BatchTooLargeException;
 import io.collectoffline.server.ingest.SenderForbiddenException;
 import io.collectoffline.server.reconciliation.TubeAlreadyInHandException;
@@ -38,6 +39,7 @@ public class ProblemMapper {
     public static final String DEVICE_NOT_FOUND = PREFIX + "device-not-found";
     public static final String DEVICE_CONFLICT = PREFIX + "device-conflict";
     public static final String TUBE_IN_HAND = PREFIX + "tube-already-in-hand";
+    public static final String FILE_REFUSED = PREFIX + "file-refused";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -92,6 +94,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tubeInHand(TubeAlreadyInHandException e, UriInfo uri) {
         return problem(TUBE_IN_HAND, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response fileRefused(FileRefusedException e, UriInfo uri) {
+        return problem(FILE_REFUSED, "File refused", 400, e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

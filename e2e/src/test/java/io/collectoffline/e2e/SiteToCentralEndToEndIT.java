@@ -1,0 +1,222 @@
+package io.collectoffline.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.collectoffline.testing.AppProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Field laptop → community (site) server on PostgreSQL → file → central server on its embedded database, all as
+ * processes: exactly once, the receipt closing the loop, re-import, quarantine of damaged files, files out of
+ * order, and forwarding by REST.
+ */
+class SiteToCentralEndToEndIT {
+
+    private static final String CENTRAL_ADMIN = "central-admin";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void freshSiteDatabase() throws Exception {
+        Nodes.resetServerDatabase();
+    }
+
+    @Test
+    void fieldToSiteToFileToCentralExactlyOnceAndTheReceiptClosesTheLoop() throws Exception {
+        try (AppProcess site = site(); AppProcess central = central();
+             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(field, 20);
+            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+                    .body("accepted", equalTo(40));
+            await().untilAsserted(() -> Nodes.assertExactlyOnce(40, 20));
+
+            Path export = export(site, 40);
+            Nodes.admin(site).get("/api/v1/status").then().body("transfer.forwardBacklog", equalTo(40))
+                    .body("transfer.exportsAwaitingReceipt", equalTo(1));
+
+            Files.copy(export, inbox(central).resolve(export.getFileName()));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
+                    .then().body("counts.APPLIED", equalTo(40)));
+            Path receipt = await().until(() -> only(files(central).resolve("receipts")), r -> r != null);
+
+            Files.copy(receipt, files(site).resolve("receipts-inbox").resolve(receipt.getFileName()));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
+                    .body("transfer.forwardBacklog", equalTo(0)).body("transfer.exportsAwaitingReceipt", equalTo(0)));
+
+            centralAdmin(central).header("X-File-Name", "again.colx").contentType("application/octet-stream")
+                    .body(Files.readAllBytes(export)).post("/api/v1/files").then().statusCode(200)
+                    .body("accepted", equalTo(0)).body("duplicate", equalTo(40));
+            centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(40));
+        }
+    }
+
+    @Test
+    void truncatedAndCorruptFilesAreQuarantinedWithTheReasonAndTheWatcherGoesOn() throws Exception {
+        try (AppProcess site = site(); AppProcess central = central();
+             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(field, 10);
+            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+                    .body("accepted", equalTo(20));
+            Path export = export(site, 20);
+            byte[] bytes = Files.readAllBytes(export);
+            byte[] corrupt = bytes.clone();
+            corrupt[bytes.length / 2] = (byte) (corrupt[bytes.length / 2] == 'A' ? 'B' : 'A');
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            String truncated = text.substring(0, text.lastIndexOf("{\"sha256\""));
+
+            Files.write(inbox(central).resolve("a-corrupt.colx"), corrupt);
+            Files.writeString(inbox(central).resolve("b-truncated.colx"), truncated);
+            Files.copy(export, inbox(central).resolve("c-" + export.getFileName()));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
+                    .then().body("counts.APPLIED", equalTo(20)).body("transfer.quarantinedFiles", equalTo(2)));
+            centralAdmin(central).get("/api/v1/files").then()
+                    .body("quarantined.file_name", org.hamcrest.Matchers.containsInAnyOrder("a-corrupt.colx",
+                            "b-truncated.colx"))
+                    .body("quarantined.find { it.file_name == 'a-corrupt.colx' }.reason",
+                            org.hamcrest.Matchers.startsWith("corrupt"))
+                    .body("quarantined.find { it.file_name == 'b-truncated.colx' }.reason",
+                            org.hamcrest.Matchers.startsWith("truncated"));
+            assertThat(files(central).resolve("quarantine").resolve("a-corrupt.colx.reason")).exists();
+            centralAdmin(central).header("X-File-Name", "../../etc/passwd").contentType("application/octet-stream")
+                    .body(corrupt).post("/api/v1/files").then().statusCode(400)
+                    .body("type", equalTo("urn:collect-offline:problem:file-refused"));
+            assertThat(files(central).resolve("quarantine").resolve("passwd.colx")).exists();
+        }
+    }
+
+    @Test
+    void filesArrivingOutOfOrderApplyCorrectlyAndTheMissingOneIsReported() throws Exception {
+        try (AppProcess site = site(); AppProcess central = central();
+             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(field, 10);
+            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
+            Path first = export(site, 20);
+            Files.move(first, dir.resolve("first.colx"));
+            Nodes.enterHouseholdsWithSubjects(field, 10, 10);
+            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
+            Path second = export(site, 20);
+
+            Files.copy(second, inbox(central).resolve("second.colx"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
+                    .then().body("counts.RECEIVED", equalTo(20)).body("counts.APPLIED", equalTo(0))
+                    .body("producers[0].waitingForSeq", equalTo(1))
+                    .body("transfer.missingPreviousBatches", hasSize(1)));
+
+            Files.copy(dir.resolve("first.colx"), inbox(central).resolve("first.colx"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
+                    .then().body("counts.APPLIED", equalTo(40)).body("transfer.missingPreviousBatches", empty()));
+        }
+    }
+
+    @Test
+    void siteForwardsToCentralByRestAndMarksOnlyWhatCentralAcknowledged() throws Exception {
+        int centralPort = AppProcess.freePort();
+        try (AppProcess central = central(centralPort)) {
+            String siteToken = given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN)
+                    .contentType("application/json").body(java.util.Map.of("deviceId", "site-01", "role", "server"))
+                    .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+            copyKeys(dir.resolve("central"), dir.resolve("site"));
+            try (AppProcess site = site("-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
+                    "-Dsync.server.upstream.token=" + siteToken, "-Dsync.server.upstream.interval=1s");
+                 AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+                Nodes.enterHouseholdsWithSubjects(field, 10);
+                given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
+
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
+                        .get("/api/v1/status").then().body("counts.APPLIED", equalTo(20)));
+                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
+                        .body("transfer.forwardBacklog", equalTo(0)));
+                centralAdmin(central).queryParam("limit", 1).get("/api/v1/incoming").then()
+                        .body("[0].producer", equalTo("field-e2e")).body("[0].sender", equalTo("site-01"));
+            }
+        }
+    }
+
+    private AppProcess site(String... extra) throws Exception {
+        Path root = dir.resolve("site");
+        String[] properties = Stream.concat(Stream.of("-Dsync.server.db=postgresql",
+                "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
+                "-Dquarkus.datasource.postgresql.username=postgres", "-Dsync.server.admin-token=" + Nodes.ADMIN,
+                "-Dsync.server.node-id=site-01", "-Dsync.server.apply.interval=200ms",
+                "-Dsync.server.files.watch-interval=1s"), Stream.of(extra)).toArray(String[]::new);
+        return AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
+                AppProcess.freePort(), root, properties).awaitReady();
+    }
+
+    /** The central server, given the study's key pair that the site server generated (as an admin would). */
+    private AppProcess central() throws Exception {
+        copyKeys(dir.resolve("site"), dir.resolve("central"));
+        return central(AppProcess.freePort());
+    }
+
+    private AppProcess central(int port) throws Exception {
+        return AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"), port,
+                dir.resolve("central"), "-Dsync.server.admin-token=" + CENTRAL_ADMIN, "-Dsync.server.node-id=central",
+                "-Dsync.server.apply.interval=200ms", "-Dsync.server.files.watch-interval=1s").awaitReady();
+    }
+
+    /**
+     * Every server of a study opens the same payloads, so they share the study's key pair: copied, private, from
+     * the server that generated it.
+     */
+    private static void copyKeys(Path fromWorkDir, Path toWorkDir) throws Exception {
+        Path from = fromWorkDir.resolve("data").resolve("server").resolve("keys");
+        Path to = toWorkDir.resolve("data").resolve("server").resolve("keys");
+        Files.createDirectories(to);
+        try (Stream<Path> keys = Files.list(from)) {
+            for (Path key : keys.toList()) {
+                Files.copy(key, to.resolve(key.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static int port(AppProcess server) {
+        return Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
+    }
+
+    private static Path files(AppProcess server) {
+        return server.workDir().resolve("data").resolve("server").resolve("files");
+    }
+
+    private Path inbox(AppProcess central) throws Exception {
+        Path inbox = files(central).resolve("inbox");
+        Files.createDirectories(inbox);
+        return inbox;
+    }
+
+    private static Path only(Path folder) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> found = files.toList();
+            return found.size() == 1 ? found.get(0) : null;
+        }
+    }
+
+    private static Path export(AppProcess site, int expected) {
+        String file = Nodes.admin(site).post("/api/v1/files/export").then().statusCode(200)
+                .body("transactions", equalTo(expected)).extract().path("file");
+        return Path.of(file).isAbsolute() ? Path.of(file) : site.workDir().resolve(file);
+    }
+
+    private static io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
+        return given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN);
+    }
+}

@@ -1,0 +1,248 @@
+package io.collectoffline.server.files;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.forward.ForwardQueue;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes export files of the transactions still to forward (DESIGN §8) into {@code files/outgoing/}, and reads the
+ * importer's receipts. Exporting marks nothing delivered: only a receipt (or the upstream's watermark or answer)
+ * does. Each file names the previous one, so the importer can say when one is missing.
+ */
+@ApplicationScoped
+public class ExportService {
+
+    /** Format name in export file headers. */
+    public static final String FORMAT = "collect-offline-export/1";
+    /** Format name in receipt headers. */
+    public static final String RECEIPT_FORMAT = "collect-offline-receipt/1";
+
+    private final ServerConfig config;
+    private final ActiveDatabase database;
+    private final ForwardQueue queue;
+    private final ObjectMapper json;
+    private volatile String progress;
+
+    ExportService(ServerConfig config, ActiveDatabase database, ForwardQueue queue, ObjectMapper json) {
+        this.config = config;
+        this.database = database;
+        this.queue = queue;
+        this.json = json;
+    }
+
+    /**
+     * How an export went.
+     *
+     * @param batchId      the file's batch id (null when there was nothing to export)
+     * @param file         the file written in {@code outgoing/}
+     * @param transactions how many it carries
+     */
+    public record ExportReport(UUID batchId, String file, int transactions) {
+    }
+
+    /**
+     * How a receipt was taken.
+     *
+     * @param batchId   the export it closes
+     * @param delivered transactions now marked forwarded
+     * @param rejected  transactions the importer refused
+     */
+    public record ReceiptReport(UUID batchId, int delivered, int rejected) {
+    }
+
+    @Scheduled(every = "{sync.server.files.export-interval}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        export(false);
+    }
+
+    /** What an export in progress has written so far; null when none runs. */
+    public String progress() {
+        return progress;
+    }
+
+    /**
+     * Exports the transactions not forwarded yet and in no earlier export ({@code includeUnconfirmed}: also those
+     * in exports without a receipt, e.g. after a lost USB stick), at most one file's worth.
+     */
+    public synchronized ExportReport export(boolean includeUnconfirmed) {
+        List<TransactionEnvelope> first = queue.next(ForwardQueue.Cursor.START, 1, !includeUnconfirmed);
+        if (first.isEmpty()) {
+            return new ExportReport(null, null, 0);
+        }
+        long started = System.nanoTime();
+        UUID batchId = UUID.randomUUID();
+        OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC);
+        String name = config.nodeId() + "-" + created.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + batchId.toString().substring(0, 8) + ".colx";
+        Path outgoing = Folders.of(config).outgoing();
+        try {
+            Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
+            List<UUID> txIds = new ArrayList<>();
+            try {
+                try (var out = Files.newBufferedWriter(body)) {
+                    ForwardQueue.Cursor after = ForwardQueue.Cursor.START;
+                    int max = config.files().maxTransactionsPerFile();
+                    while (txIds.size() < max) {
+                        List<TransactionEnvelope> page = queue.next(after, Math.min(1000, max - txIds.size()),
+                                !includeUnconfirmed);
+                        if (page.isEmpty()) {
+                            break;
+                        }
+                        for (TransactionEnvelope tx : page) {
+                            out.write(json.writeValueAsString(tx));
+                            out.write('\n');
+                            txIds.add(tx.txId());
+                        }
+                        TransactionEnvelope last = page.get(page.size() - 1);
+                        after = new ForwardQueue.Cursor(last.producer(), last.seq());
+                        progress = "exporting " + name + ": " + txIds.size() + " transactions written";
+                        if (txIds.size() % 10_000 == 0) {
+                            Log.infof("Export %s: %d transactions written", name, txIds.size());
+                        }
+                    }
+                }
+                ObjectNode header = JsonNodeFactory.instance.objectNode();
+                header.put("format", FORMAT);
+                header.put("node", config.nodeId());
+                header.put("batchId", batchId.toString());
+                UUID previous = previousExport();
+                header.put("previousBatchId", previous == null ? null : previous.toString());
+                header.put("count", txIds.size());
+                header.put("created", created.toString());
+                ChecksummedFile.write(outgoing.resolve(name), header, lines -> {
+                    try (var in = Files.newBufferedReader(body)) {
+                        in.lines().forEach(lines::write);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } finally {
+                Files.deleteIfExists(body);
+            }
+            record(batchId, previousExport(), name, txIds, created);
+            Log.infof("Exported %d transactions to %s in %d ms (delivered only when its receipt comes back)",
+                    txIds.size(), outgoing.resolve(name), (System.nanoTime() - started) / 1_000_000);
+            return new ExportReport(batchId, outgoing.resolve(name).toString(), txIds.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing export " + name + " failed", e);
+        } finally {
+            progress = null;
+        }
+    }
+
+    /** Takes the importer's receipt: what it stored is forwarded, what it refused is marked with its reason. */
+    public ReceiptReport takeReceipt(Path file) throws IOException {
+        var header = ChecksummedFile.verify(file, RECEIPT_FORMAT);
+        UUID batchId;
+        try {
+            batchId = UUID.fromString(header.path("batchId").asText());
+        } catch (IllegalArgumentException e) {
+            throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM export_batch WHERE batch_id = ?")) {
+                known.setObject(1, batchId);
+                try (ResultSet rs = known.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new InvalidInputException("Unknown export", List.of(new FieldError("batchId",
+                                "this server exported no batch " + batchId)));
+                    }
+                }
+            }
+            int rejected = 0;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? "
+                    + "WHERE tx_id = ? AND export_batch_id = ? AND forwarded_at IS NULL")) {
+                for (var refusal : header.path("rejected")) {
+                    ps.setString(1, refusal.path("reason").asText("rejected by the importer"));
+                    ps.setObject(2, UUID.fromString(refusal.path("txId").asText()));
+                    ps.setObject(3, batchId);
+                    rejected += ps.executeUpdate();
+                }
+            }
+            int delivered;
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
+                    + "forwarded_via = 'RECEIPT' WHERE export_batch_id = ? AND forwarded_at IS NULL "
+                    + "AND forward_rejected IS NULL")) {
+                ps.setObject(1, now);
+                ps.setObject(2, batchId);
+                delivered = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE export_batch SET receipt_at = ?, "
+                    + "receipt_rejected = ? WHERE batch_id = ?")) {
+                ps.setObject(1, now);
+                ps.setInt(2, header.path("rejected").size());
+                ps.setObject(3, batchId);
+                ps.executeUpdate();
+            }
+            c.commit();
+            Log.infof("Receipt for export %s: %d transactions delivered, %d refused by the importer", batchId,
+                    delivered, rejected);
+            return new ReceiptReport(batchId, delivered, rejected);
+        } catch (SQLException e) {
+            throw new IllegalStateException("taking the receipt of " + batchId + " failed", e);
+        }
+    }
+
+    private UUID previousExport() {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM export_batch ORDER BY created DESC "
+                     + "LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getObject(1, UUID.class) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the last export failed", e);
+        }
+    }
+
+    private void record(UUID batchId, UUID previous, String name, List<UUID> txIds, OffsetDateTime created) {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_batch (batch_id, previous_batch_id, "
+                    + "file_name, transactions, created) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setObject(1, batchId);
+                ps.setObject(2, previous);
+                ps.setString(3, name);
+                ps.setInt(4, txIds.size());
+                ps.setObject(5, created);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE incoming_transaction SET export_batch_id = ? WHERE tx_id = ?")) {
+                for (UUID txId : txIds) {
+                    ps.setObject(1, batchId);
+                    ps.setObject(2, txId);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording export " + batchId + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.collectoffline.server.files;
+
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Watches {@code inbox/} for export files and {@code receipts-inbox/} for receipts. Each file is imported (or
+ * taken) and moved to {@code archive/}; one that cannot be used moves to {@code quarantine/} with a
+ * {@code .reason} file and a row for the admin, and the watcher goes on with the next. Files changed in the last
+ * two seconds are left for the next round (still being copied).
+ */
+@ApplicationScoped
+public class FileWatcher {
+
+    private final ServerConfig config;
+    private final ImportService imports;
+    private final ExportService exports;
+    private final ActiveDatabase database;
+
+    FileWatcher(ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database) {
+        this.config = config;
+        this.imports = imports;
+        this.exports = exports;
+        this.database = database;
+    }
+
+    @Scheduled(every = "{sync.server.files.watch-interval}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scan() {
+        Folders folders = Folders.of(config);
+        for (Path file : ready(folders.inbox(), ".colx")) {
+            handle(folders, file, () -> imports.importFile(file, file.getFileName().toString()));
+        }
+        for (Path file : ready(folders.receiptsInbox(), ".receipt")) {
+            handle(folders, file, () -> exports.takeReceipt(file));
+        }
+    }
+
+    /** Something that reads a file and may find it unusable. */
+    interface FileJob {
+        Object run() throws IOException;
+    }
+
+    private void handle(Folders folders, Path file, FileJob job) {
+        try {
+            job.run();
+            Files.move(file, folders.archive().resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (ChecksummedFile.UnusableFileException | io.collectoffline.protocol.InvalidInputException e) {
+            quarantine(folders, file, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            Log.errorf(e, "Could not process %s; it stays in the inbox for the next round", file);
+        }
+    }
+
+    /** Moves an unusable file aside with its reason, for the admin; nothing of it was used. */
+    void quarantine(Folders folders, Path file, String reason) {
+        try {
+            Path target = folders.quarantine().resolve(file.getFileName());
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(target.resolveSibling(file.getFileName() + ".reason"), reason + "\n");
+        } catch (IOException e) {
+            Log.errorf(e, "Could not move %s to quarantine", file);
+        }
+        record(file.getFileName().toString(), reason);
+        Log.warnf("Quarantined %s: %s", file.getFileName(), reason);
+    }
+
+    void record(String name, String reason) {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO quarantined_file (file_name, reason, "
+                     + "quarantined_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, name.length() <= 200 ? name : name.substring(0, 200));
+            ps.setString(2, reason.length() <= 2000 ? reason : reason.substring(0, 2000));
+            ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording quarantined file " + name + " failed", e);
+        }
+    }
+
+    private static List<Path> ready(Path dir, String suffix) {
+        Instant settled = Instant.now().minusSeconds(2);
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix) && Files.isRegularFile(f))
+                    .filter(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).toInstant().isBefore(settled);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).sorted().toList();
+        } catch (IOException e) {
+            Log.errorf(e, "Could not list %s", dir);
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.collectoffline.server.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.protocol.DeviceId;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.ingest.BatchParser;
+import io.collectoffline.server.ingest.BatchParser.Candidate;
+import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
+import io.collectoffline.server.ingest.IngestService;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Imports an export file through the same path as REST ingest (same checks, same once-per-txId storage, same
+ * apply), then writes the receipt that closes the loop on the exporter. A file whose checksum fails is used not at
+ * all; importing a file again is harmless (every transaction is answered DUPLICATE); files may arrive in any order
+ * (per-producer seq order makes apply safe), and a missing predecessor is only reported.
+ */
+@ApplicationScoped
+public class ImportService {
+
+    private static final int CHUNK = 1000;
+
+    private final ServerConfig config;
+    private final ActiveDatabase database;
+    private final BatchParser parser;
+    private final IngestService ingest;
+    private volatile String progress;
+
+    ImportService(ServerConfig config, ActiveDatabase database, BatchParser parser, IngestService ingest) {
+        this.config = config;
+        this.database = database;
+        this.parser = parser;
+        this.ingest = ingest;
+    }
+
+    /**
+     * How an import went.
+     *
+     * @param batchId         the file's batch
+     * @param exporter        the node that wrote it
+     * @param transactions    lines in it
+     * @param accepted        stored now
+     * @param duplicate       already stored (a re-import, or the same transaction by another route)
+     * @param rejected        refused (each listed in the receipt with its reason)
+     * @param missingPrevious the previous batch it names, when this server has not imported that one
+     * @param receipt         the receipt file written for the exporter
+     */
+    public record ImportReport(UUID batchId, String exporter, int transactions, int accepted, int duplicate,
+            int rejected, UUID missingPrevious, String receipt) {
+    }
+
+    public String progress() {
+        return progress;
+    }
+
+    /**
+     * Imports a file.
+     *
+     * @throws ChecksummedFile.UnusableFileException when it is truncated, corrupt or not an export file
+     */
+    public synchronized ImportReport importFile(Path file, String name) throws IOException {
+        long started = System.nanoTime();
+        JsonNode header = ChecksummedFile.verify(file, ExportService.FORMAT);
+        UUID batchId = uuid(header.path("batchId"));
+        String exporter = header.path("node").asText(null);
+        if (batchId == null || !DeviceId.isValid(exporter)) {
+            throw new ChecksummedFile.UnusableFileException("the header names no valid batch id or exporting node");
+        }
+        UUID previous = uuid(header.path("previousBatchId"));
+        int[] counts = new int[4];
+        ArrayNode refusals = JsonNodeFactory.instance.arrayNode();
+        List<Candidate> chunk = new ArrayList<>(CHUNK);
+        ChecksummedFile.body(file, line -> {
+            Candidate candidate = parser.transaction(line);
+            counts[0]++;
+            if (candidate == null) {
+                counts[3]++;
+                return;
+            }
+            chunk.add(candidate);
+            if (chunk.size() == CHUNK) {
+                store(batchId, exporter, chunk, counts, refusals);
+                progress = "importing " + name + ": " + counts[0] + " of " + header.path("count").asInt();
+                if (counts[0] % 10_000 == 0) {
+                    Log.infof("Import %s: %d of %d transactions", name, counts[0], header.path("count").asInt());
+                }
+            }
+        });
+        store(batchId, exporter, chunk, counts, refusals);
+        progress = null;
+        if (counts[0] != header.path("count").asInt(-1)) {
+            Log.warnf("Import %s: the header says %d transactions, the file holds %d", name,
+                    header.path("count").asInt(-1), counts[0]);
+        }
+        boolean missing = record(batchId, exporter, previous, name, counts);
+        Path receipt = writeReceipt(batchId, exporter, counts, refusals);
+        Log.infof("Imported %s from %s (batch %s): %d transactions, %d accepted, %d duplicate, %d rejected%s, in %d ms;"
+                + " receipt %s", name, exporter, batchId, counts[0], counts[1], counts[2], counts[3],
+                missing ? ", previous batch " + previous + " NOT imported yet" : "",
+                (System.nanoTime() - started) / 1_000_000, receipt);
+        return new ImportReport(batchId, exporter, counts[0], counts[1], counts[2], counts[3],
+                missing ? previous : null, receipt.toString());
+    }
+
+    private void store(UUID batchId, String exporter, List<Candidate> chunk, int[] counts, ArrayNode refusals) {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        for (TransactionResult result : ingest.ingest(new ParsedBatch(batchId, exporter, List.copyOf(chunk)))) {
+            if (result.status() == TransactionStatus.ACCEPTED) {
+                counts[1]++;
+            } else if (result.status() == TransactionStatus.DUPLICATE) {
+                counts[2]++;
+            } else {
+                counts[3]++;
+                refusals.addObject().put("txId", result.txId().toString()).put("reason", result.reason());
+            }
+        }
+        chunk.clear();
+    }
+
+    /** Records the import; returns whether its predecessor is missing. */
+    private boolean record(UUID batchId, String exporter, UUID previous, String name, int[] counts) {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM import_batch WHERE batch_id = ?");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO import_batch (batch_id, exporter, "
+                         + "previous_batch_id, file_name, transactions, accepted, duplicate, rejected, imported_at) "
+                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                delete.setObject(1, batchId);
+                delete.executeUpdate();
+                insert.setObject(1, batchId);
+                insert.setString(2, exporter);
+                insert.setObject(3, previous);
+                insert.setString(4, name.length() <= 200 ? name : name.substring(0, 200));
+                insert.setInt(5, counts[0]);
+                insert.setInt(6, counts[1]);
+                insert.setInt(7, counts[2]);
+                insert.setInt(8, counts[3]);
+                insert.setObject(9, OffsetDateTime.now(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+            c.commit();
+            if (previous == null) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM import_batch WHERE batch_id = ?")) {
+                ps.setObject(1, previous);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return !rs.next();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording import " + batchId + " failed", e);
+        }
+    }
+
+    private Path writeReceipt(UUID batchId, String exporter, int[] counts, ArrayNode refusals) throws IOException {
+        ObjectNode header = JsonNodeFactory.instance.objectNode();
+        header.put("format", ExportService.RECEIPT_FORMAT);
+        header.put("batchId", batchId.toString());
+        header.put("exporter", exporter);
+        header.put("importer", config.nodeId());
+        header.put("importedAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        header.put("transactions", counts[0]);
+        header.put("accepted", counts[1]);
+        header.put("duplicate", counts[2]);
+        header.set("rejected", refusals);
+        Path receipt = Folders.of(config).receipts().resolve(exporter + "-" + batchId + ".receipt");
+        ChecksummedFile.write(receipt, header, lines -> { });
+        return receipt;
+    }
+
+    private static UUID uuid(JsonNode node) {
+        try {
+            return node == null || !node.isTextual() ? null : UUID.fromString(node.asText());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

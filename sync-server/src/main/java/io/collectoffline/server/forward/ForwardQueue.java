@@ -1,0 +1,135 @@
+package io.collectoffline.server.forward;
+
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.server.config.ActiveDatabase;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The stored transactions still to travel upstream, and the marks the upstream's word puts on them. A transaction
+ * is marked forwarded only on the upstream's ACCEPTED or DUPLICATE, a file receipt, or its watermark — never when
+ * it is sent or exported (DESIGN §8).
+ */
+@ApplicationScoped
+public class ForwardQueue {
+
+    private final ActiveDatabase database;
+
+    ForwardQueue(ActiveDatabase database) {
+        this.database = database;
+    }
+
+    /** Where a forwarding pass has got to. */
+    public record Cursor(String producer, long seq) {
+        public static final Cursor START = new Cursor("", 0);
+    }
+
+    /** Producers with transactions not yet forwarded. */
+    public List<String> producers() {
+        List<String> producers = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT producer FROM incoming_transaction "
+                     + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL ORDER BY producer LIMIT 10000");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                producers.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing producers to forward failed", e);
+        }
+        return producers;
+    }
+
+    /** Unforwarded transactions after {@code after} by producer and seq; only those in no export when asked. */
+    public List<TransactionEnvelope> next(Cursor after, int limit, boolean notExported) {
+        List<TransactionEnvelope> page = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
+                     + "captured_at, key_id, payload FROM incoming_transaction WHERE forwarded_at IS NULL "
+                     + "AND forward_rejected IS NULL" + (notExported ? " AND export_batch_id IS NULL" : "")
+                     + " AND (producer > ? OR (producer = ? AND seq > ?)) ORDER BY producer, seq LIMIT ?")) {
+            ps.setString(1, after.producer());
+            ps.setString(2, after.producer());
+            ps.setLong(3, after.seq());
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime captured = rs.getObject(7, OffsetDateTime.class);
+                    page.add(new TransactionEnvelope(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
+                            rs.getString(4), rs.getObject(5, UUID.class), Action.valueOf(rs.getString(6)),
+                            captured == null ? null : captured.toInstant(), rs.getString(8), rs.getBytes(9)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading transactions to forward failed", e);
+        }
+        return page;
+    }
+
+    /** Marks forwarded what the upstream holds of {@code producer} by its watermark. */
+    public int forwardedUpTo(String producer, long watermark) {
+        return update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'WATERMARK' "
+                + "WHERE forwarded_at IS NULL AND producer = ? AND seq <= ?", now(), producer, watermark);
+    }
+
+    /** Records the upstream's per-transaction answer. Returns {accepted or duplicate, rejected}. */
+    public int[] record(List<TransactionResult> results) {
+        int delivered = 0;
+        int rejected = 0;
+        OffsetDateTime now = now();
+        for (TransactionResult result : results) {
+            if (result.status() == TransactionStatus.REJECTED) {
+                rejected += update("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?",
+                        result.reason() == null ? "rejected upstream" : truncate(result.reason()), result.txId());
+            } else {
+                delivered += update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = ? "
+                        + "WHERE tx_id = ? AND forwarded_at IS NULL", now, result.status().name(), result.txId());
+            }
+        }
+        return new int[] {delivered, rejected};
+    }
+
+    /** Counts still to forward (and those the upstream refused), for the status. */
+    public long[] backlog() {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FILTER (WHERE forwarded_at IS NULL AND "
+                     + "forward_rejected IS NULL), COUNT(*) FILTER (WHERE forward_rejected IS NOT NULL) "
+                     + "FROM incoming_transaction");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting the forward backlog failed", e);
+        }
+    }
+
+    int update(String sql, Object... args) {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("updating the forward state failed", e);
+        }
+    }
+
+    private static String truncate(String value) {
+        return value.length() <= 2000 ? value : value.substring(0, 2000);
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}
