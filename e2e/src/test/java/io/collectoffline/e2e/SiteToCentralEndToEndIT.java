@@ -118,7 +118,17 @@ class SiteToCentralEndToEndIT {
                     .body("producers[0].waitingForSeq", equalTo(1))
                     .body("transfer.missingPreviousBatches", hasSize(1)));
 
-            Files.copy(dir.resolve("first.colx"), inbox(central).resolve("first.colx"));
+            // the first file comes in through the admin CLI, with its progress bar
+            ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-jar", Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar")
+                    .toAbsolutePath().toString(), "files", "import", dir.resolve("first.colx").toString(), "--url",
+                    central.baseUrl()).redirectErrorStream(true);
+            command.environment().put("SYNC_SERVER_ADMIN_TOKEN", CENTRAL_ADMIN);
+            Process cli = command.start();
+            cli.getOutputStream().close();
+            String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(cli.waitFor()).as(printed).isZero();
+            assertThat(printed).contains("100%").contains("\"accepted\":20");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
                     .then().body("counts.APPLIED", equalTo(40)).body("transfer.missingPreviousBatches", empty()));
         }
