@@ -53,7 +53,7 @@ class PushEndToEndIT {
         int port = AppProcess.freePort();
         AppProcess server = Nodes.server(dir, port);
         try (AppProcess client = Nodes.client(dir, port, Nodes.enrolLaptop(server), "-Dsync.client.push.interval=1s",
-                "-Dsync.client.push.max-transactions=5", "-Dsync.client.push.backoff-initial=200ms",
+                "-Dsync.client.push.max-transactions=1", "-Dsync.client.push.backoff-initial=200ms",
                 "-Dsync.client.push.backoff-max=1s").awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 300);
             given().baseUri(client.baseUrl()).post("/api/v1/push").then().statusCode(202);
