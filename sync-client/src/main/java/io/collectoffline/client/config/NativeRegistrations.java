@@ -1,0 +1,39 @@
+package io.collectoffline.client.config;
+
+import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.offline.OfflineEntity;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.Batch;
+import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.OutboxAcks;
+import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.protocol.SpecimenManifest;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.protocol.Watermark;
+import io.collectoffline.study.Household;
+import io.collectoffline.study.SpecimenReceipt;
+import io.collectoffline.study.SpecimenRequisition;
+import io.collectoffline.study.Subject;
+import io.collectoffline.study.SubjectVisit;
+import io.collectoffline.study.VitalSigns;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Types that Jackson reads or writes by reflection outside REST signatures (the transport's own ObjectMapper calls,
+ * the strict data entry mapper), registered for the native image where Quarkus cannot see them being used.
+ */
+@RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
+        TransactionEnvelope.class, Action.class, Watermark.class, ServerPublicKey.class, OutboxPage.class,
+        OutboxAcks.class, SpecimenManifest.class, SpecimenManifest.Entry.class, Problem.class,
+        Problem.FieldError.class, ReconciliationReport.class, OfflineEntity.class, Household.class, Subject.class,
+        SubjectVisit.class, VitalSigns.class, SpecimenRequisition.class, SpecimenReceipt.class},
+        classNames = "io.collectoffline.client.transport.FieldLaptopClient$AckAnswer")
+public final class NativeRegistrations {
+
+    private NativeRegistrations() {
+    }
+}
