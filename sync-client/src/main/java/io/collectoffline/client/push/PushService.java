@@ -15,6 +15,7 @@ import io.collectoffline.client.transport.TransientPushException;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -64,13 +65,16 @@ public class PushService {
     private volatile OffsetDateTime nextAttemptAt;
     private volatile String authProblem;
 
+    private final MeterRegistry metrics;
+
     PushService(ClientConfig config, OutboxService outbox, ServerClient server, ServerKeyStore keys,
-            CaptureInstaller capture) {
+            CaptureInstaller capture, MeterRegistry metrics) {
         this.config = config;
         this.outbox = outbox;
         this.server = server;
         this.keys = keys;
         this.capture = capture;
+        this.metrics = metrics;
     }
 
     private record Progress(long startedNanos, int batch, int batches, int sent) {
@@ -190,6 +194,12 @@ public class PushService {
                     Runtime.getRuntime().halt(137);
                 }
                 Delivery delivery = outbox.record(batch, result.results());
+                metrics.counter("collect_push_transactions_total", "result", "accepted")
+                        .increment(delivery.accepted());
+                metrics.counter("collect_push_transactions_total", "result", "duplicate")
+                        .increment(delivery.duplicate());
+                metrics.counter("collect_push_transactions_total", "result", "rejected")
+                        .increment(delivery.rejected());
                 batches++;
                 accepted += delivery.accepted();
                 duplicate += delivery.duplicate();
@@ -240,6 +250,7 @@ public class PushService {
     }
 
     private PushReport finish(PushReport report) {
+        metrics.counter("collect_push_total", "outcome", report.outcome()).increment();
         progress = null;
         lastPush = report;
         return report;

@@ -10,6 +10,7 @@ import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
 import io.collectoffline.server.model.TableSchema;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -45,11 +46,15 @@ public class ProducerApplier {
     private final PayloadOpener opener;
     private final ServerConfig config;
 
-    ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config) {
+    private final MeterRegistry metrics;
+
+    ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config,
+            MeterRegistry metrics) {
         this.database = database;
         this.models = models;
         this.opener = opener;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** Producers with stored, unapplied transactions whose next one is not waiting for an admin. */
@@ -147,7 +152,9 @@ public class ProducerApplier {
                     applied.get(0).seq(), applied.get(applied.size() - 1).seq(),
                     (System.nanoTime() - started) / 1_000_000);
         }
+        metrics.counter("collect_apply_transactions_total").increment(applied.size());
         if (failure != null) {
+            metrics.counter("collect_apply_blocked_total", "status", failure.status()).increment();
             Log.infof("Transaction %s (seq %d of %s) is %s: %s", failure.work().txId(), failure.work().seq(),
                     producer, failure.status(), failure.reason());
         }

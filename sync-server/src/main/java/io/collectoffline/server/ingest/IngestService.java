@@ -10,6 +10,7 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
@@ -47,11 +48,13 @@ public class IngestService {
     private final BatchParser parser;
     private final ActiveDatabase database;
     private final ApplyWorker applyWorker;
+    private final MeterRegistry metrics;
 
-    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker) {
+    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker, MeterRegistry metrics) {
         this.parser = parser;
         this.database = database;
         this.applyWorker = applyWorker;
+        this.metrics = metrics;
     }
 
     /**
@@ -103,6 +106,9 @@ public class IngestService {
         }
         if (results.stream().anyMatch(r -> r.status() == TransactionStatus.ACCEPTED)) {
             applyWorker.wake();
+        }
+        for (TransactionResult result : results) {
+            metrics.counter("collect_ingest_transactions_total", "status", result.status().name()).increment();
         }
         return results;
     }
