@@ -1,13 +1,11 @@
 package io.collectoffline.server;
 
-import io.collectoffline.server.files.FileCommand;
-import io.collectoffline.server.keys.KeyCommand;
+import io.collectoffline.server.cli.AdminCli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Starts the server, or runs an admin command instead when given one: {@code keys …} (needs neither the database
- * nor a running server) or {@code files …} (asks the running server).
+ * Starts the server, or runs the admin CLI instead when given one of its commands ({@link AdminCli}).
  */
 @QuarkusMain
 public final class ServerMain {
@@ -16,11 +14,8 @@ public final class ServerMain {
     }
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("keys")) {
-            System.exit(KeyCommand.run(args, System.out, System.err));
-        }
-        if (args.length > 0 && args[0].equals("files")) {
-            System.exit(FileCommand.run(args, System.out, System.err));
+        if (args.length > 0 && AdminCli.COMMANDS.contains(args[0])) {
+            System.exit(AdminCli.run(args));
         }
         Quarkus.run(args);
     }

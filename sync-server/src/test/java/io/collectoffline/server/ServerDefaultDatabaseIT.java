@@ -55,4 +55,34 @@ class ServerDefaultDatabaseIT {
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
         assertThat(dir.resolve("data/server/keys/current")).exists();
     }
+
+    @Test
+    void adminCliEnrolsListsAndRevokesDevicesAndReadsStatusAndKeys() throws Exception {
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin").awaitReady()) {
+            assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field")).contains("\"token\":\"co_");
+            assertThat(cli(server, "devices", "list")).contains("cli-laptop");
+            assertThat(cli(server, "devices", "revoke", "cli-laptop")).contains("revokedAt");
+            assertThat(cli(server, "status")).contains("\"counts\"");
+        }
+        assertThat(cli(null, "keys", "list", "--dir", dir.resolve("data/server/keys").toString())).contains("(current)");
+        assertThat(cli(null, "models")).contains("study.subject_visit");
+    }
+
+    /** Runs the packaged jar's admin CLI against {@code server}; fails on a non-zero exit. */
+    private static String cli(AppProcess server, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString()));
+        command.addAll(java.util.List.of(args));
+        if (server != null) {
+            command.addAll(java.util.List.of("--url", server.baseUrl()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SYNC_SERVER_ADMIN_TOKEN", "it-admin");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
 }
