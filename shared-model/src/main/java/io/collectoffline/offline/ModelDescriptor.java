@@ -28,7 +28,7 @@ public record ModelDescriptor(
     public ModelDescriptor {
         naturalKey = List.copyOf(naturalKey);
         naturalKeyColumns = List.copyOf(naturalKeyColumns);
-        columns = Map.copyOf(columns);
+        columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns)); // field order
         references = Map.copyOf(references);
     }
 }

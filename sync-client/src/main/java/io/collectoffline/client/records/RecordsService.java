@@ -87,6 +87,35 @@ public class RecordsService {
         }).toList();
     }
 
+    /**
+     * A model's data entry fields (id, version and audit fields excluded) with the kind of input each takes.
+     *
+     * @param name  Java field name (the JSON property)
+     * @param input text, integer, decimal, boolean, date, datetime or uuid
+     */
+    public record FieldInfo(String name, String input) {
+    }
+
+    /** The fields a form for {@code model} shows, in declaration order. */
+    public List<FieldInfo> fields(String model) {
+        ModelDescriptor descriptor = registry.require(model);
+        var entity = em.getMetamodel().entity(descriptor.entityClass());
+        List<FieldInfo> fields = new ArrayList<>();
+        for (String name : descriptor.columns().keySet()) {
+            if (name.equals("id") || name.equals("version") || READ_ONLY.contains(name)) {
+                continue;
+            }
+            Class<?> type = entity.getAttribute(name).getJavaType();
+            String input = type == UUID.class ? "uuid" : type == Boolean.class || type == boolean.class ? "boolean"
+                    : type == Integer.class || type == int.class || type == Long.class ? "integer"
+                    : Number.class.isAssignableFrom(type) ? "decimal"
+                    : type == java.time.LocalDate.class ? "date"
+                    : type.getName().startsWith("java.time.") ? "datetime" : "text";
+            fields.add(new FieldInfo(name, input));
+        }
+        return fields;
+    }
+
     /** Creates a record; its id is minted here unless the body brings one. */
     @Transactional
     public JsonNode create(String model, JsonNode body, String user) {

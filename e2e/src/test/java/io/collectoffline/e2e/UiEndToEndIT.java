@@ -1,0 +1,48 @@
+package io.collectoffline.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.collectoffline.testing.AppProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web pages in headless Chromium (playwright-core, {@code ui-test/ui.mjs}): a record created through the
+ * laptop's form, pushed with "Push now", seen applied on the server's admin page. Both apps as processes, the
+ * server on its embedded database. Needs Node.js, {@code npm ci --prefix ui-test} and Debian's chromium (CI
+ * installs them).
+ */
+class UiEndToEndIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordEnteredInTheFormIsPushedAndSeenOnTheServerPage() throws Exception {
+        try (AppProcess server = AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app",
+                "quarkus-run.jar"), AppProcess.freePort(), dir.resolve("server"), "-Dsync.server.admin-token=ui-admin",
+                "-Dsync.server.apply.interval=200ms").awaitReady()) {
+            String token = given().baseUri(server.baseUrl()).auth().oauth2("ui-admin").contentType("application/json")
+                    .body(Map.of("deviceId", "ui-laptop", "role", "field")).post("/api/v1/devices").then()
+                    .statusCode(201).extract().path("token");
+            int serverPort = Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
+            try (AppProcess laptop = Nodes.laptop(dir, "ui-laptop", serverPort, token).awaitReady()) {
+                Path shots = Files.createDirectories(Path.of("target", "ui-screenshots"));
+                Process ui = new ProcessBuilder("node", Path.of("..", "ui-test", "ui.mjs").toString(),
+                        laptop.baseUrl(), server.baseUrl(), "ui-admin", shots.toAbsolutePath().toString())
+                        .redirectErrorStream(true).start();
+                ui.getOutputStream().close();
+                String output = new String(ui.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(ui.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(ui.exitValue()).as(output + "\nlaptop log:\n" + laptop.output()).isZero();
+                assertThat(output).contains("ui: ok");
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.collectoffline.client.pages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.push.PushService;
+import io.collectoffline.client.reconciliation.ReconciliationService;
+import io.collectoffline.client.records.RecordPage;
+import io.collectoffline.client.records.RecordsService;
+import io.collectoffline.client.records.RecordsService.FieldInfo;
+import io.collectoffline.client.outbox.OutboxStatus;
+import io.collectoffline.protocol.ReconciliationReport;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The laptop's pages: status with "push now" and live progress, a records browser with a data entry form per
+ * offline model, and the middleman's reconciliation. Server-rendered (Qute); the small scripts call the same JSON
+ * API as integrators do, so the pages add no behaviour of their own.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class ClientPages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance index(OutboxStatus status, List<String> models);
+
+        static native TemplateInstance records(String model, List<FieldInfo> fields, RecordPage page,
+                List<JsonNode> rows, List<String> models);
+
+        static native TemplateInstance reconciliation(ReconciliationReport report, List<String> models);
+    }
+
+    private final OutboxService outbox;
+    private final PushService push;
+    private final RecordsService records;
+    private final ReconciliationService reconciliation;
+
+    ClientPages(OutboxService outbox, PushService push, RecordsService records,
+            ReconciliationService reconciliation) {
+        this.outbox = outbox;
+        this.push = push;
+        this.records = records;
+        this.reconciliation = reconciliation;
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public TemplateInstance index() {
+        return Templates.index(outbox.status(push.status()), models());
+    }
+
+    @GET
+    @Path("records/{model}")
+    @Operation(hidden = true)
+    public TemplateInstance records(@PathParam("model") String model) {
+        RecordPage page = records.list(model, 0, 50);
+        return Templates.records(model, records.fields(model), page, page.items(), models());
+    }
+
+    @GET
+    @Path("reconciliation")
+    @Operation(hidden = true)
+    public TemplateInstance reconciliation() {
+        return Templates.reconciliation(reconciliation.report(null), models());
+    }
+
+    private List<String> models() {
+        return records.models(true).stream().map(m -> m.name()).toList();
+    }
+}

@@ -1,0 +1,34 @@
+package io.collectoffline.server.pages;
+
+import io.collectoffline.server.config.ServerConfig;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The admin's page: devices (enrol, revoke), per-producer progress, incoming transactions by status with retry and
+ * skip. The page itself holds no data: it asks for the admin token and calls the admin API with it.
+ */
+@Path("/admin")
+public class AdminPage {
+
+    private final Template admin;
+    private final ServerConfig config;
+
+    AdminPage(@Location("admin.html") Template admin, ServerConfig config) {
+        this.admin = admin;
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
+    public TemplateInstance page() {
+        return admin.data("node", config.nodeId());
+    }
+}
