@@ -2,6 +2,7 @@ package io.collectoffline.client.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -101,17 +102,9 @@ public class RecordsResource {
     @Operation(summary = "List a model's records, oldest first, a page at a time")
     public RecordPage list(@PathParam("model") String model,
             @QueryParam("page") @DefaultValue("0") String page, @QueryParam("size") @DefaultValue("50") String size) {
-        return records.list(model, integer("page", page), integer("size", size));
-    }
-
-    /** Query integers parsed here, so that "page=all" is a 400 naming the field rather than JAX-RS's bare 404. */
-    static int integer(String field, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(field,
-                    "must be a whole number")));
-        }
+        return records.list(model, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                Inputs.wholeNumber("page", page))), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                Inputs.wholeNumber("size", size))));
     }
 
     @GET

@@ -1,7 +1,7 @@
 package io.collectoffline.server.rest;
 
 import io.collectoffline.protocol.IncomingTransactionView;
-import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.apply.IncomingAdminService;
@@ -63,17 +63,9 @@ public class IncomingResource {
             @QueryParam("offset") @DefaultValue("0") String offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
             @QueryParam("limit") @DefaultValue("100") String limit) {
-        return admin.list(status, producer, model, integer("offset", offset), integer("limit", limit));
-    }
-
-    /** Query integers parsed here, so that "limit=all" is a 400 naming the field rather than JAX-RS's bare 404. */
-    static int integer(String field, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("Invalid query", List.of(new Problem.FieldError(field,
-                    "must be a whole number")));
-        }
+        return admin.list(status, producer, model, (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset",
+                offset)), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit",
+                limit))));
     }
 
     @GET
@@ -119,14 +111,6 @@ public class IncomingResource {
     }
 
     static UUID uuid(String value) {
-        try {
-            UUID id = UUID.fromString(value);
-            if (id.toString().equalsIgnoreCase(value)) {
-                return id;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new InvalidInputException("Invalid id", List.of(new Problem.FieldError("id", "must be a UUID")));
+        return Inputs.uuid("id", value);
     }
 }

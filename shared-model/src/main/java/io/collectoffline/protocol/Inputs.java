@@ -1,0 +1,37 @@
+package io.collectoffline.protocol;
+
+import io.collectoffline.protocol.Problem.FieldError;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Parsing of path and query values shared by both apps' resources, so that a malformed value is a 400 naming its
+ * field (JAX-RS would answer a bare 404 for a query parameter it cannot convert).
+ */
+public final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** @throws InvalidInputException naming {@code field} when {@code value} is not a whole number */
+    public static long wholeNumber(String field, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new InvalidInputException("Invalid query", List.of(new FieldError(field, "must be a whole number")));
+        }
+    }
+
+    /** @throws InvalidInputException naming {@code field} when {@code value} is not a UUID in canonical form */
+    public static UUID uuid(String field, String value) {
+        try {
+            UUID id = UUID.fromString(value);
+            if (id.toString().equalsIgnoreCase(value)) {
+                return id;
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // reported below
+        }
+        throw new InvalidInputException("Invalid id", List.of(new FieldError(field, "must be a UUID")));
+    }
+}
