@@ -134,18 +134,21 @@ public class IncomingAdminService {
         }
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            IncomingTransactionView tx = find(connection, txId, true);
-            if (tx.status().equals("APPLIED") || tx.status().equals("SKIPPED")) {
-                throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
-            }
+            // lock the producer's cursor before the transaction's row: the apply worker takes them in this order,
+            // so a skip and an apply cycle can never deadlock
+            String producer = find(connection, txId, false).producer();
             long appliedSeq;
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE")) {
-                ps.setString(1, tx.producer());
+                ps.setString(1, producer);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     appliedSeq = rs.getLong(1);
                 }
+            }
+            IncomingTransactionView tx = find(connection, txId, true);
+            if (tx.status().equals("APPLIED") || tx.status().equals("SKIPPED")) {
+                throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
             }
             if (tx.seq() != appliedSeq + 1) {
                 throw new TransactionStateException("Only the transaction that blocks producer " + tx.producer()
