@@ -62,7 +62,8 @@ public final class ServerIngestBench {
         Path work = Files.createTempDirectory("bench-server");
         try (AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
-                "-Dsync.server.admin-token=bench-admin", "-Dquarkus.log.level=WARN", "-Xmx512m").awaitReady()) {
+                "-Dsync.server.admin-token=bench-admin",
+                "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m").awaitReady()) {
             token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
                     .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
@@ -86,6 +87,7 @@ public final class ServerIngestBench {
             double totalSeconds = (System.nanoTime() - start) / 1e9;
 
             System.out.println();
+            System.out.println("server log: " + work);
             System.out.printf(Locale.ROOT, "Server receive+apply on PostgreSQL, %d transactions, %d producers, "
                     + "batches of %d (gzip), 2 senders%n", n, producers, batchSize);
             System.out.println("| measure | seconds | transactions/s | vs raw JDBC insert |");

@@ -1,6 +1,5 @@
 package io.collectoffline.server.apply;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -20,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -303,24 +301,16 @@ public class ProducerApplier {
         }
     }
 
+    /** One statement for the whole chunk: the audit fields stay in the payloads, where the history reads them. */
     private static void markApplied(Connection connection, List<Work> applied) throws SQLException {
         if (applied.isEmpty()) {
             return;
         }
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = 'APPLIED', "
-                + "status_reason = NULL, attempts = attempts + 1, applied_at = ?, changed_by = ?, changed_at = ?, "
-                + "changed_device = ? WHERE tx_id = ?")) {
-            for (Work w : applied) {
-                JsonNode fields = w.snapshot().fields();
-                ps.setObject(1, now);
-                ps.setString(2, truncate(fields.path("user_modified").asText(null), 50));
-                ps.setObject(3, timestamp(fields.path("modified").asText(null)));
-                ps.setString(4, truncate(fields.path("device_modified").asText(null), 36));
-                ps.setObject(5, w.txId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                + "status_reason = NULL, attempts = attempts + 1, applied_at = ? WHERE tx_id = ANY (?)")) {
+            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setArray(2, connection.createArrayOf("uuid", applied.stream().map(Work::txId).toArray()));
+            ps.executeUpdate();
         }
     }
 
@@ -331,14 +321,6 @@ public class ProducerApplier {
             ps.setString(2, truncate(failure.reason(), 2000));
             ps.setObject(3, failure.work().txId());
             ps.executeUpdate();
-        }
-    }
-
-    private static OffsetDateTime timestamp(String value) {
-        try {
-            return value == null ? null : OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 

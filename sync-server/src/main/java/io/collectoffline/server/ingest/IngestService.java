@@ -39,9 +39,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class IngestService {
 
-    private static final String INSERT = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, record_id, "
-            + "action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED') ON CONFLICT DO NOTHING";
+    private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
+            + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED')";
+    private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
+    private static final int MULTI_ROW = 500;
     private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
             + "batch_id, content_hash, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -145,32 +147,68 @@ public class IngestService {
         return results;
     }
 
-    /** One JDBC batch: a row count of 0 means a row with that txId (or that producer and seq) exists already. */
-    private static int[] insert(Connection connection, ParsedBatch batch, List<Candidate> valid, OffsetDateTime now)
+    /**
+     * Stores the valid transactions; returns 1 for each that was inserted now, 0 for each whose txId (or producer and
+     * seq) was stored already. On PostgreSQL a multi-row {@code INSERT … ON CONFLICT DO NOTHING RETURNING tx_id} per
+     * 500 rows (several times faster than a JDBC batch of single-row inserts); on H2 a JDBC batch, whose row counts
+     * say the same.
+     */
+    private int[] insert(Connection connection, ParsedBatch batch, List<Candidate> valid, OffsetDateTime now)
             throws SQLException {
         if (valid.isEmpty()) {
             return new int[0];
         }
-        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
-            for (Candidate candidate : valid) {
-                TransactionEnvelope e = candidate.envelope();
-                ps.setObject(1, e.txId());
-                ps.setString(2, e.producer());
-                ps.setLong(3, e.seq());
-                ps.setString(4, e.model());
-                ps.setObject(5, e.recordId());
-                ps.setString(6, e.action().name());
-                ps.setObject(7, e.capturedAt() == null ? null : e.capturedAt().atOffset(ZoneOffset.UTC));
-                ps.setString(8, e.keyId());
-                ps.setBytes(9, e.payload());
-                ps.setString(10, candidate.contentHash());
-                ps.setString(11, batch.sender());
-                ps.setObject(12, batch.batchId());
-                ps.setObject(13, now);
-                ps.addBatch();
+        if (!database.isPostgresql()) {
+            try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+                for (Candidate candidate : valid) {
+                    bindRow(ps, 0, candidate, batch, now);
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
             }
-            return ps.executeBatch();
         }
+        java.util.Set<UUID> inserted = new java.util.HashSet<>();
+        for (int from = 0; from < valid.size(); from += MULTI_ROW) {
+            List<Candidate> rows = valid.subList(from, Math.min(valid.size(), from + MULTI_ROW));
+            StringBuilder sql = new StringBuilder(INSERT_COLUMNS).append(" VALUES ");
+            for (int i = 0; i < rows.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(ROW_PARAMETERS);
+            }
+            sql.append(" ON CONFLICT DO NOTHING RETURNING tx_id");
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < rows.size(); i++) {
+                    bindRow(ps, i * 13, rows.get(i), batch, now);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+        }
+        int[] counts = new int[valid.size()];
+        for (int i = 0; i < valid.size(); i++) {
+            counts[i] = inserted.remove(valid.get(i).txId()) ? 1 : 0; // a txId twice in one batch: first one counts
+        }
+        return counts;
+    }
+
+    private static void bindRow(PreparedStatement ps, int offset, Candidate candidate, ParsedBatch batch,
+            OffsetDateTime now) throws SQLException {
+        TransactionEnvelope e = candidate.envelope();
+        ps.setObject(offset + 1, e.txId());
+        ps.setString(offset + 2, e.producer());
+        ps.setLong(offset + 3, e.seq());
+        ps.setString(offset + 4, e.model());
+        ps.setObject(offset + 5, e.recordId());
+        ps.setString(offset + 6, e.action().name());
+        ps.setObject(offset + 7, e.capturedAt() == null ? null : e.capturedAt().atOffset(ZoneOffset.UTC));
+        ps.setString(offset + 8, e.keyId());
+        ps.setBytes(offset + 9, e.payload());
+        ps.setString(offset + 10, candidate.contentHash());
+        ps.setString(offset + 11, batch.sender());
+        ps.setObject(offset + 12, batch.batchId());
+        ps.setObject(offset + 13, now);
     }
 
     /** Classifies transactions that were not inserted: re-send, other content, or a seq taken by another txId. */

@@ -54,13 +54,21 @@ public class RecordReadService {
         }
     }
 
+    private static OffsetDateTime timestamp(String value) {
+        try {
+            return value == null ? null : OffsetDateTime.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     /** Every applied change of the record, in apply order; also answers for a record deleted since. */
     public List<RecordChange> history(String model, UUID id) {
         models.table(model);
         List<RecordChange> history = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, changed_by, "
-                     + "changed_at, changed_device, applied_at, key_id, payload FROM incoming_transaction "
+             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
+                     + "key_id, payload FROM incoming_transaction "
                      + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
                      + "LIMIT 10000")) {
             ps.setString(1, model);
@@ -69,10 +77,11 @@ public class RecordReadService {
                 while (rs.next()) {
                     UUID txId = rs.getObject(1, UUID.class);
                     TransactionEnvelope envelope = new TransactionEnvelope(txId, rs.getString(2), rs.getLong(3),
-                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(9), rs.getBytes(10));
+                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(6), rs.getBytes(7));
+                    var fields = opener.open(envelope).fields();
                     history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
-                            rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
-                            rs.getObject(8, OffsetDateTime.class), opener.open(envelope).fields()));
+                            fields.path("user_modified").asText(null), timestamp(fields.path("modified").asText(null)),
+                            fields.path("device_modified").asText(null), rs.getObject(5, OffsetDateTime.class), fields));
                 }
             }
         } catch (SQLException e) {
