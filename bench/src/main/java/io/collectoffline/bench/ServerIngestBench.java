@@ -35,7 +35,9 @@ import java.util.zip.GZIPOutputStream;
  * producers in gzip batches of B (two senders), waits until all are applied, and prints a table.
  *
  * <p>System properties: {@code bench.n} (100000), {@code bench.producers} (10), {@code bench.batch} (1000),
- * {@code bench.jdbc} (jdbc:postgresql://127.0.0.1:5432/bench), {@code bench.user} (postgres).
+ * {@code bench.jdbc} (jdbc:postgresql://127.0.0.1:5432/bench), {@code bench.user} (postgres), {@code bench.logLevel}
+ * (WARN; INFO shows per-batch timings in the server log), {@code bench.serverJvmArg} (one extra JVM option for the
+ * server, e.g. {@code -XX:StartFlightRecording=filename=/tmp/server.jfr} to profile it).
  */
 public final class ServerIngestBench {
 
@@ -63,7 +65,8 @@ public final class ServerIngestBench {
         try (AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
                 "-Dsync.server.admin-token=bench-admin",
-                "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m").awaitReady()) {
+                "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m",
+                System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady()) {
             token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
                     .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
