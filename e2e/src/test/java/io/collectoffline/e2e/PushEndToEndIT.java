@@ -51,25 +51,34 @@ class PushEndToEndIT {
     @Test
     void serverKilledMidPushAndRestartedStillGetsEverythingExactlyOnce() throws Exception {
         int port = AppProcess.freePort();
-        AppProcess server = Nodes.server(dir, port);
-        try (AppProcess client = Nodes.client(dir, port, Nodes.enrolLaptop(server), "-Dsync.client.push.interval=1s",
+        String token;
+        try (AppProcess server = Nodes.server(dir, port)) {
+            token = Nodes.enrolLaptop(server);
+        }
+        Path keyFile = dir.resolve("server-key.json");
+        java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
+        // one transaction per batch, so that the push lasts; the data is entered while the server is away, so that
+        // no scheduled push delivers it piecemeal before the push the test interrupts
+        try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.interval=1s",
                 "-Dsync.client.push.max-transactions=1", "-Dsync.client.push.backoff-initial=200ms",
-                "-Dsync.client.push.backoff-max=1s").awaitReady()) {
+                "-Dsync.client.push.backoff-max=1s", "-Dsync.client.payload.public-key-file=" + keyFile)
+                .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 300);
-            given().baseUri(client.baseUrl()).post("/api/v1/push").then().statusCode(202);
-            await().pollInterval(Duration.ofMillis(10))
-                    .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction") > 0);
+            AppProcess server = Nodes.server(dir, port);
+            try {
+                await().pollInterval(Duration.ofMillis(10))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction") > 0);
+                server.kill();
+                long storedBeforeTheCrash = Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction");
+                assertThat(storedBeforeTheCrash).as("killed mid-push").isLessThan(600);
+                server = Nodes.server(dir, port);
 
-            server.kill();
-            long storedBeforeTheCrash = Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction");
-            assertThat(storedBeforeTheCrash).as("killed mid-push").isLessThan(600);
-            server = Nodes.server(dir, port);
-
-            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().baseUri(client.baseUrl())
-                    .get("/api/v1/status").then().body("pending", equalTo(0)));
-            await().untilAsserted(() -> Nodes.assertExactlyOnce(600, 300));
-        } finally {
-            server.close();
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().baseUri(client.baseUrl())
+                        .get("/api/v1/status").then().body("pending", equalTo(0)));
+                await().untilAsserted(() -> Nodes.assertExactlyOnce(600, 300));
+            } finally {
+                server.close();
+            }
         }
     }
 

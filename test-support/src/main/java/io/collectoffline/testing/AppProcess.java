@@ -49,6 +49,11 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(process, log, port, workDir);
     }
 
+    /** The operating system's id of the app's process. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The folder the app runs in (its relative paths, such as {@code ./data/…}, are under it). */
     public Path workDir() {
         return workDir;
