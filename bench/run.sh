@@ -9,4 +9,4 @@ psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE 
 mvn -B -q install -DskipTests
 cd bench
 mvn -B -q exec:java ${BENCH_ARGS:-}
-mvn -B -q exec:java -Dexec.mainClass=io.collectoffline.bench.ClientBench ${BENCH_ARGS:-}
+mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ClientBench ${BENCH_ARGS:-}
