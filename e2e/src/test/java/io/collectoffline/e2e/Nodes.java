@@ -28,8 +28,18 @@ final class Nodes {
     private Nodes() {
     }
 
-    /** Empties the server database: the server migrates it afresh on start. */
+    /** Empties the server database (creating it on a fresh machine): the server migrates it afresh on start. */
     static void resetServerDatabase() throws SQLException {
+        String name = JDBC.substring(JDBC.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(JDBC.substring(0, JDBC.lastIndexOf('/')) + "/postgres",
+                "postgres", ""); Statement s = c.createStatement();
+             ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+            if (!exists.next()) {
+                try (Statement create = c.createStatement()) {
+                    create.execute("CREATE DATABASE " + name);
+                }
+            }
+        }
         try (Connection c = DriverManager.getConnection(JDBC, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");

@@ -25,6 +25,8 @@ class UiEndToEndIT {
 
     @Test
     void recordEnteredInTheFormIsPushedAndSeenOnTheServerPage() throws Exception {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+        assertThat(chromium).as("the page test needs Debian's chromium: apt-get install chromium").exists();
         try (AppProcess server = AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app",
                 "quarkus-run.jar"), AppProcess.freePort(), dir.resolve("server"), "-Dsync.server.admin-token=ui-admin",
                 "-Dsync.server.apply.interval=200ms").awaitReady()) {
