@@ -35,8 +35,7 @@ public final class ClientBench {
         Path work = Files.createTempDirectory("bench-client");
         ServerPublicKey key = KeyRing.generate(work.resolve("keys"));
         Path keyFile = work.resolve("server-key.json");
-        Files.writeString(keyFile, "{\"keyId\":\"" + key.keyId() + "\",\"algorithm\":\"X25519\",\"publicKey\":\""
-                + key.publicKey() + "\"}");
+        Files.writeString(keyFile, key.toJson());
 
         List<Long> readyMillis = new ArrayList<>();
         long rssKb = 0;

@@ -157,9 +157,7 @@ class PushEndToEndIT {
 
     /** The public key of the server whose key folder is under {@code dir}, as {@code keys current} prints it. */
     static String serverKeyJson(Path dir) {
-        io.collectoffline.codec.ServerPublicKey key = io.collectoffline.codec.KeyRing.load(
-                dir.resolve("server").resolve("data").resolve("server").resolve("keys")).current();
-        return "{\"keyId\":\"" + key.keyId() + "\",\"algorithm\":\"X25519\",\"publicKey\":\""
-                + key.publicKey() + "\"}";
+        return io.collectoffline.codec.KeyRing.load(dir.resolve("server").resolve("data").resolve("server")
+                .resolve("keys")).current().toJson();
     }
 }

@@ -33,6 +33,15 @@ public record ServerPublicKey(String keyId, String algorithm, String publicKey) 
         }
     }
 
+    /** The JSON form ({@code keys current} prints it; a laptop reads it with {@link #read(Path)}). */
+    public String toJson() {
+        try {
+            return new ObjectMapper().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Reads the JSON form from a file. */
     public static ServerPublicKey read(Path file) throws IOException {
         ServerPublicKey key = new ObjectMapper().readValue(Files.readAllBytes(file), ServerPublicKey.class);

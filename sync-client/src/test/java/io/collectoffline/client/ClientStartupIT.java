@@ -33,8 +33,7 @@ class ClientStartupIT {
         Path keys = dir.resolve("server-keys");
         if (!io.collectoffline.codec.KeyRing.exists(keys)) {
             io.collectoffline.codec.ServerPublicKey key = io.collectoffline.codec.KeyRing.generate(keys);
-            Files.writeString(keys.resolve("public.json"), "{\"keyId\":\"" + key.keyId()
-                    + "\",\"algorithm\":\"X25519\",\"publicKey\":\"" + key.publicKey() + "\"}");
+            Files.writeString(keys.resolve("public.json"), key.toJson());
         }
         return "-Dsync.client.payload.public-key-file=" + keys.resolve("public.json");
     }

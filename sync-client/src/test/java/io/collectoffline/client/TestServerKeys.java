@@ -26,8 +26,7 @@ public class TestServerKeys implements QuarkusTestResourceLifecycleManager {
             }
             ServerPublicKey key = KeyRing.load(DIR).current();
             Path file = DIR.resolve("public.json");
-            Files.writeString(file, "{\"keyId\":\"" + key.keyId() + "\",\"algorithm\":\"" + key.algorithm()
-                    + "\",\"publicKey\":\"" + key.publicKey() + "\"}");
+            Files.writeString(file, key.toJson());
             return Map.of("sync.client.payload.public-key-file", file.toAbsolutePath().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

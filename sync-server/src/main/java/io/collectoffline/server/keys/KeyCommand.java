@@ -42,9 +42,7 @@ public final class KeyCommand {
                     }
                 }
                 case "current" -> {
-                    ServerPublicKey key = KeyRing.load(dir).current();
-                    out.println("{\"keyId\":\"" + key.keyId() + "\",\"algorithm\":\"" + key.algorithm()
-                            + "\",\"publicKey\":\"" + key.publicKey() + "\"}");
+                    out.println(KeyRing.load(dir).current().toJson());
                 }
                 default -> {
                     err.println("usage: keys <generate|list|current> [--dir DIR]   (default dir "
