@@ -3,6 +3,7 @@ package io.collectoffline.client.pull;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.RejectedTransaction;
 import io.collectoffline.client.records.InvalidRecordException;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.Problem;
@@ -18,7 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,8 +43,8 @@ public class OutboxResource {
     @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a seq, sealed")
     public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") String afterSeq,
             @QueryParam("limit") @DefaultValue("500") String limit) {
-        long after = number("afterSeq", afterSeq);
-        long size = number("limit", limit);
+        long after = Inputs.wholeNumber("afterSeq", afterSeq);
+        long size = Inputs.wholeNumber("limit", limit);
         if (after < 0 || size < 1) {
             throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(after < 0 ? "afterSeq"
                     : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
@@ -86,21 +86,6 @@ public class OutboxResource {
     @Path("/{txId}/retry")
     @Operation(summary = "Send a refused transaction again with the next push (after fixing the cause)")
     public RejectedTransaction retry(@PathParam("txId") String txId) {
-        UUID id;
-        try {
-            id = UUID.fromString(txId);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRecordException("Invalid id", List.of(new Problem.FieldError("txId", "must be a UUID")));
-        }
-        return outbox.retry(id);
-    }
-
-    private static long number(String field, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(field,
-                    "must be a whole number")));
-        }
+        return outbox.retry(Inputs.uuid("txId", txId));
     }
 }

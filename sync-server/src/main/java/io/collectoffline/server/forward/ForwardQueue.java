@@ -83,21 +83,38 @@ public class ForwardQueue {
                 + "WHERE forwarded_at IS NULL AND producer = ? AND seq <= ?", now(), producer, watermark);
     }
 
-    /** Records the upstream's per-transaction answer. Returns {accepted or duplicate, rejected}. */
+    /** Records the upstream's per-transaction answer, in one connection. Returns {accepted or duplicate, rejected}. */
     public int[] record(List<TransactionResult> results) {
-        int delivered = 0;
-        int rejected = 0;
-        OffsetDateTime now = now();
-        for (TransactionResult result : results) {
-            if (result.status() == TransactionStatus.REJECTED) {
-                rejected += update("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?",
-                        result.reason() == null ? "rejected upstream" : truncate(result.reason()), result.txId());
-            } else {
-                delivered += update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = ? "
-                        + "WHERE tx_id = ? AND forwarded_at IS NULL", now, result.status().name(), result.txId());
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement refused = c.prepareStatement(
+                     "UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?");
+             PreparedStatement delivered = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
+                     + "forwarded_via = ? WHERE tx_id = ? AND forwarded_at IS NULL")) {
+            OffsetDateTime now = now();
+            for (TransactionResult result : results) {
+                if (result.status() == TransactionStatus.REJECTED) {
+                    refused.setString(1, result.reason() == null ? "rejected upstream" : truncate(result.reason()));
+                    refused.setObject(2, result.txId());
+                    refused.addBatch();
+                } else {
+                    delivered.setObject(1, now);
+                    delivered.setString(2, result.status().name());
+                    delivered.setObject(3, result.txId());
+                    delivered.addBatch();
+                }
             }
+            return new int[] {sum(delivered.executeBatch()), sum(refused.executeBatch())};
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording the upstream's answer failed", e);
         }
-        return new int[] {delivered, rejected};
+    }
+
+    private static int sum(int[] counts) {
+        int total = 0;
+        for (int count : counts) {
+            total += Math.max(0, count);
+        }
+        return total;
     }
 
     /** Counts still to forward (and those the upstream refused), for the status. */
