@@ -55,53 +55,144 @@ public final class ServerIngestBench {
         String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
         String user = System.getProperty("bench.user", "postgres");
         Path jar = Path.of(System.getProperty("bench.serverJar", "../sync-server/target/quarkus-app/quarkus-run.jar"));
+        String compareJar = System.getProperty("bench.compareJar");
+        int scaleStored = Integer.getInteger("bench.scaleStored", 1_000_000);
+        int scaleN = Integer.getInteger("bench.scaleN", 50_000);
 
+        List<Prepared> prepared = prepare("bench", n, producers, batchSize);
         resetDatabase(jdbc, user);
-        List<byte[]> batches = prepare(n, producers, batchSize);
-        double rawRate = rawInsertRate(jdbc, user, n);
-        resetDatabase(jdbc, user);
+        List<String> rows = new ArrayList<>();
+        double rawRate;
+        try (AppProcess server = startServer(jar, jdbc, user)) {
+            // the server has migrated the fresh database: the raw figures are taken in it, before the server's run
+            rawInsertRate(jdbc, user, Math.min(n, 20_000), "household_warmup", null); // JIT and caches warm first
+            rawRate = rawInsertRate(jdbc, user, n, "household_raw", null);
+            double floorRate = rawInsertRate(jdbc, user, n, "household_floor", prepared);
+            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate));
+            rows.add(row("raw JDBC: the same rows plus their stored transactions (the server's minimum writes)", n,
+                    n / floorRate, rawRate));
+            Timing timing = ingest(server, prepared, n);
+            rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate));
+            rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate));
+        }
+        if (compareJar != null) {
+            resetDatabase(jdbc, user);
+            try (AppProcess server = startServer(Path.of(compareJar), jdbc, user)) {
+                Timing timing = ingest(server, prepared, n);
+                rows.add(row("comparison jar " + compareJar + ": receive + apply", n, timing.totalSeconds(),
+                        rawRate));
+            }
+        }
+        printTable("Server receive+apply on PostgreSQL, " + n + " household INSERTs, " + producers + " producers "
+                + "taking turns, batches of " + batchSize + " (gzip), 2 senders", rows);
 
+        if (scaleStored > 0) {
+            scale(jar, jdbc, user, scaleStored, scaleN, producers, batchSize);
+        }
+    }
+
+    /** Rate with 10k transactions already stored, then with {@code stored}: the same work, another table size. */
+    private static void scale(Path jar, String jdbc, String user, int stored, int n, int producers, int batchSize)
+            throws Exception {
+        resetDatabase(jdbc, user);
+        List<String> rows = new ArrayList<>();
+        try (AppProcess server = startServer(jar, jdbc, user)) {
+            int small = 10_000;
+            preload(jdbc, user, 0, small);
+            Timing first = ingest(server, prepare("scale-a", n, producers, batchSize), small + n);
+            preload(jdbc, user, small, stored - small);
+            Timing second = ingest(server, prepare("scale-b", n, producers, batchSize), stored + 2 * n);
+            double smallRate = n / first.totalSeconds();
+            rows.add(row("receive + apply with " + small + " transactions stored", n, first.totalSeconds(), smallRate));
+            rows.add(row("**receive + apply with " + (stored + n) + " transactions stored**", n,
+                    second.totalSeconds(), smallRate));
+        }
+        printTable("Scale: the same " + n + " transactions into a server that already holds 10k vs " + stored
+                + " (ratio vs the 10k rate)", rows);
+    }
+
+    /**
+     * Stores {@code count} applied household INSERTs of 100 producers straight into the server's tables (as if
+     * received and applied earlier), with their households, watermarks and cursors.
+     */
+    private static void preload(String jdbc, String user, int from, int count) throws Exception {
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE pre AS SELECT g, gen_random_uuid() AS id, 'pre-' || (g % 100) AS producer, "
+                    + "g / 100 + 1 AS seq FROM generate_series(" + from + ", " + (from + count - 1) + ") g");
+            s.execute("INSERT INTO household (id, household_identifier, village, enumeration_date, version, "
+                    + "user_created, user_modified) SELECT id, 'PRE-' || g, 'Oodi', DATE '2026-11-20', 0, 'tshepo', "
+                    + "'tshepo' FROM pre");
+            s.execute("INSERT INTO incoming_transaction (tx_id, producer, seq, model, record_id, action, captured_at, "
+                    + "key_id, payload, content_hash, sender, batch_id, received_at, status, applied_at, attempts) "
+                    + "SELECT gen_random_uuid(), producer, seq, 'study.household', id, 'INSERT', now(), 'plain-json', "
+                    + "convert_to(repeat('x', 480), 'UTF8'), repeat('0', 64), 'bench-relay', gen_random_uuid(), "
+                    + "now(), 'APPLIED', now(), 1 FROM pre");
+            for (String table : List.of("producer_state", "apply_cursor")) {
+                s.execute("DELETE FROM " + table + " WHERE producer LIKE 'pre-%'");
+            }
+            s.execute("INSERT INTO producer_state (producer, stored_watermark, max_seq, last_received_at) "
+                    + "SELECT producer, MAX(seq), MAX(seq), now() FROM incoming_transaction WHERE producer LIKE 'pre-%' "
+                    + "GROUP BY producer");
+            s.execute("INSERT INTO apply_cursor (producer, applied_seq, last_applied_at) SELECT producer, "
+                    + "stored_watermark, now() FROM producer_state WHERE producer LIKE 'pre-%'");
+            s.execute("VACUUM ANALYZE incoming_transaction");
+            s.execute("VACUUM ANALYZE household");
+        }
+        System.out.printf(Locale.ROOT, "preloaded %d stored transactions in %.1f s%n", count,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static AppProcess startServer(Path jar, String jdbc, String user) throws Exception {
         Path work = Files.createTempDirectory("bench-server");
-        try (AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
+        System.out.println("server log: " + work);
+        AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
                 "-Dsync.server.admin-token=bench-admin",
                 "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m",
-                System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady()) {
-            token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
-                    .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
-            long start = System.nanoTime();
-            ExecutorService senders = Executors.newFixedThreadPool(2);
-            List<Future<?>> sent = new ArrayList<>();
-            for (byte[] batch : batches) {
-                sent.add(senders.submit(() -> post(server.baseUrl(), batch)));
-            }
-            for (Future<?> f : sent) {
-                f.get();
-            }
-            senders.shutdown();
-            double receiveSeconds = (System.nanoTime() - start) / 1e9;
-            long applied;
-            do {
-                Thread.sleep(200);
-                applied = status(server.baseUrl()).path("counts").path("APPLIED").asLong();
-            } while (applied < n);
-            double totalSeconds = (System.nanoTime() - start) / 1e9;
+                System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady();
+        token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
+                .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
+        return server;
+    }
 
-            System.out.println();
-            System.out.println("server log: " + work);
-            System.out.printf(Locale.ROOT, "Server receive+apply on PostgreSQL, %d transactions, %d producers, "
-                    + "batches of %d (gzip), 2 senders%n", n, producers, batchSize);
-            System.out.println("| measure | seconds | transactions/s | vs raw JDBC insert |");
-            System.out.println("|---|---:|---:|---:|");
-            System.out.printf(Locale.ROOT, "| raw JDBC batched INSERT of the same rows | %.2f | %.0f | 1.00 |%n",
-                    n / rawRate, rawRate);
-            System.out.printf(Locale.ROOT, "| server receive (all batches answered) | %.2f | %.0f | %.2f |%n",
-                    receiveSeconds, n / receiveSeconds, (n / receiveSeconds) / rawRate);
-            System.out.printf(Locale.ROOT, "| server receive + apply (all APPLIED) | %.2f | %.0f | %.2f |%n",
-                    totalSeconds, n / totalSeconds, (n / totalSeconds) / rawRate);
+    private record Timing(double receiveSeconds, double totalSeconds) {
+    }
+
+    /** Posts the batches from two senders; returns when all are answered and when {@code appliedTotal} are applied. */
+    private static Timing ingest(AppProcess server, List<Prepared> batches, long appliedTotal) throws Exception {
+        long start = System.nanoTime();
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        List<Future<?>> sent = new ArrayList<>();
+        for (Prepared batch : batches) {
+            sent.add(senders.submit(() -> post(server.baseUrl(), batch.gzipBody())));
         }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        senders.shutdown();
+        double receiveSeconds = (System.nanoTime() - start) / 1e9;
+        long applied;
+        do {
+            Thread.sleep(100);
+            applied = status(server.baseUrl()).path("counts").path("APPLIED").asLong();
+        } while (applied < appliedTotal);
+        return new Timing(receiveSeconds, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static String row(String measure, int n, double seconds, double reference) {
+        double rate = n / seconds;
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f |", measure, seconds, rate, rate / reference);
+    }
+
+    private static void printTable(String title, List<String> rows) {
+        System.out.println();
+        System.out.println(title);
+        System.out.println("| measure | seconds | transactions/s | ratio |");
+        System.out.println("|---|---:|---:|---:|");
+        rows.forEach(System.out::println);
     }
 
     private static void post(String baseUrl, byte[] gzipBody) {
@@ -125,13 +216,21 @@ public final class ServerIngestBench {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** N households spread over P producers, each producer's seqs in order, pre-serialised and gzipped. */
-    private static List<byte[]> prepare(int n, int producers, int batchSize) throws Exception {
-        List<byte[]> batches = new ArrayList<>();
+    /** One batch: its transactions (for the floor figure) and its gzipped JSON body. */
+    private record Prepared(List<ObjectNode> transactions, byte[] gzipBody) {
+    }
+
+    /**
+     * N households spread over P producers, each producer's seqs in order, pre-serialised and gzipped; the batches
+     * of the producers take turns.
+     */
+    private static List<Prepared> prepare(String prefix, int n, int producers, int batchSize) throws Exception {
+        List<Prepared> batches = new ArrayList<>();
         int perProducer = n / producers;
-        for (int p = 0; p < producers; p++) {
-            String producer = "bench-" + p;
-            for (int from = 1; from <= perProducer; from += batchSize) {
+        // round robin over the producers: like laptops, each producer has one batch in flight at a time
+        for (int from = 1; from <= perProducer; from += batchSize) {
+            for (int p = 0; p < producers; p++) {
+                String producer = prefix + "-" + p;
                 ObjectNode batch = JsonNodeFactory.instance.objectNode();
                 batch.put("batchId", UUID.randomUUID().toString());
                 batch.put("sender", "bench-relay");
@@ -153,7 +252,9 @@ public final class ServerIngestBench {
                 try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
                     gz.write(JSON.writeValueAsBytes(batch));
                 }
-                batches.add(out.toByteArray());
+                List<ObjectNode> list = new ArrayList<>();
+                txs.forEach(t -> list.add((ObjectNode) t));
+                batches.add(new Prepared(list, out.toByteArray()));
             }
         }
         return batches;
@@ -180,24 +281,42 @@ public final class ServerIngestBench {
         return JSON.writeValueAsBytes(root);
     }
 
-    /** The same rows straight into a copy of the household table with one JDBC batch per 1000 rows. */
-    private static double rawInsertRate(String jdbc, String user, int n) throws Exception {
+    /**
+     * The same rows straight into a copy of the household table with one JDBC batch per 1000 rows and a commit per
+     * batch. With {@code withTransactions}, each 1000 rows also go, in the same database transaction, into a copy of
+     * the server's incoming_transaction table (its indexes included) with the payload bytes the server stores: the
+     * least any design that keeps every transaction (history, relaying) must write.
+     */
+    private static double rawInsertRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
+            throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE household_raw (id UUID PRIMARY KEY, household_identifier VARCHAR(36) NOT NULL "
+                s.execute("CREATE TABLE " + table + " (id UUID PRIMARY KEY, household_identifier VARCHAR(36) NOT NULL "
                         + "UNIQUE, village VARCHAR(100), enumeration_date DATE, version BIGINT NOT NULL, "
                         + "created TIMESTAMPTZ NOT NULL, modified TIMESTAMPTZ NOT NULL, user_created VARCHAR(50), "
                         + "user_modified VARCHAR(50), hostname_created VARCHAR(60), hostname_modified VARCHAR(60), "
                         + "device_created VARCHAR(36), device_modified VARCHAR(36))");
+                if (withTransactions != null) {
+                    s.execute("CREATE TABLE " + table + "_tx (LIKE incoming_transaction INCLUDING ALL)");
+                }
             }
             c.setAutoCommit(false);
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            List<ObjectNode> transactions = new ArrayList<>();
+            if (withTransactions != null) {
+                withTransactions.forEach(p -> transactions.addAll(p.transactions()));
+            }
             long start = System.nanoTime();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO household_raw VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement tx = withTransactions == null ? null : c.prepareStatement("INSERT INTO " + table
+                         + "_tx (tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload, "
+                         + "content_hash, sender, batch_id, received_at, status, applied_at, attempts) VALUES "
+                         + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'APPLIED', ?, 1)")) {
+                UUID batchId = UUID.randomUUID();
                 for (int i = 0; i < n; i++) {
                     ps.setObject(1, UUID.randomUUID());
-                    ps.setString(2, "RAW-" + i);
+                    ps.setString(2, table + "-" + i);
                     ps.setString(3, "Oodi");
                     ps.setObject(4, java.time.LocalDate.of(2026, 11, 20));
                     ps.setLong(5, 0);
@@ -210,12 +329,36 @@ public final class ServerIngestBench {
                     ps.setString(12, "laptop-01");
                     ps.setString(13, "laptop-01");
                     ps.addBatch();
+                    if (tx != null) {
+                        ObjectNode t = transactions.get(i);
+                        tx.setObject(1, UUID.fromString(t.get("txId").asText()));
+                        tx.setString(2, t.get("producer").asText());
+                        tx.setLong(3, t.get("seq").asLong());
+                        tx.setString(4, t.get("model").asText());
+                        tx.setObject(5, UUID.fromString(t.get("recordId").asText()));
+                        tx.setString(6, t.get("action").asText());
+                        tx.setObject(7, now);
+                        tx.setString(8, t.get("keyId").asText());
+                        tx.setBytes(9, Base64.getDecoder().decode(t.get("payload").asText()));
+                        tx.setString(10, "0".repeat(64));
+                        tx.setString(11, "bench-relay");
+                        tx.setObject(12, batchId);
+                        tx.setObject(13, now);
+                        tx.setObject(14, now);
+                        tx.addBatch();
+                    }
                     if ((i + 1) % 1000 == 0) {
                         ps.executeBatch();
+                        if (tx != null) {
+                            tx.executeBatch();
+                        }
                         c.commit();
                     }
                 }
                 ps.executeBatch();
+                if (tx != null) {
+                    tx.executeBatch();
+                }
                 c.commit();
             }
             return n / ((System.nanoTime() - start) / 1e9);

@@ -184,13 +184,26 @@ public class IncomingAdminService {
         try (Connection connection = database.dataSource().getConnection()) {
             Map<String, Long> counts = new TreeMap<>();
             STATUSES.forEach(s -> counts.put(s, 0L));
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT status, COUNT(*) FROM incoming_transaction GROUP BY status");
+            // Counting APPLIED rows would read the whole table; instead: every stored row is either within a
+            // producer's contiguous watermark or above it, and the rows not APPLIED are few and indexed.
+            long stored;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(SUM(s.stored_watermark), 0) + "
+                    + "(SELECT COUNT(*) FROM incoming_transaction i JOIN producer_state p ON p.producer = i.producer "
+                    + "AND i.seq > p.stored_watermark) FROM producer_state s");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                stored = rs.getLong(1);
+            }
+            long notApplied = 0;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT status, COUNT(*) FROM "
+                    + "incoming_transaction WHERE status <> 'APPLIED' GROUP BY status");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getString(1), rs.getLong(2));
+                    notApplied += rs.getLong(2);
                 }
             }
+            counts.put("APPLIED", stored - notApplied);
             long rejected;
             try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM rejected_transaction");
                  ResultSet rs = ps.executeQuery()) {
@@ -199,7 +212,7 @@ public class IncomingAdminService {
             }
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
-                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR')");
+                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR') AND status <> 'APPLIED'");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);

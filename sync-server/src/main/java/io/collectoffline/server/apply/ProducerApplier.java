@@ -97,16 +97,9 @@ public class ProducerApplier {
     }
 
     private int apply(Connection connection, String producer, long started) throws SQLException {
-        long appliedSeq;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE SKIP LOCKED")) {
-            ps.setString(1, producer);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return 0; // another worker holds this producer
-                }
-                appliedSeq = rs.getLong(1);
-            }
+        long appliedSeq = lockCursor(connection, producer);
+        if (appliedSeq < 0) {
+            return 0; // another worker holds this producer
         }
         List<Work> chunk = load(connection, producer, appliedSeq);
         if (chunk.isEmpty()) {
@@ -139,13 +132,7 @@ public class ProducerApplier {
             markFailed(connection, failure);
         }
         if (!applied.isEmpty()) {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
-                ps.setLong(1, applied.get(applied.size() - 1).seq());
-                ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.setString(3, producer);
-                ps.executeUpdate();
-            }
+            advanceCursor(connection, producer, applied.get(applied.size() - 1).seq());
             Log.infof("Applied %d transactions of %s (seq %d..%d) in %d ms", applied.size(), producer,
                     applied.get(0).seq(), applied.get(applied.size() - 1).seq(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -184,12 +171,16 @@ public class ProducerApplier {
     }
 
     private Work open(String producer, ResultSet rs) throws SQLException {
-        UUID txId = rs.getObject(1, UUID.class);
-        long seq = rs.getLong(2);
-        String model = rs.getString(3);
-        Action action = Action.valueOf(rs.getString(5));
-        TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seq, model,
-                rs.getObject(4, UUID.class), action, null, rs.getString(6), rs.getBytes(7));
+        return open(new TransactionEnvelope(rs.getObject(1, UUID.class), producer, rs.getLong(2), rs.getString(3),
+                rs.getObject(4, UUID.class), Action.valueOf(rs.getString(5)), null, rs.getString(6),
+                rs.getBytes(7)));
+    }
+
+    private Work open(TransactionEnvelope envelope) {
+        UUID txId = envelope.txId();
+        long seq = envelope.seq();
+        String model = envelope.model();
+        Action action = envelope.action();
         try {
             TableSchema table = models.table(model);
             RecordSnapshot snapshot = opener.open(envelope);
@@ -209,6 +200,62 @@ public class ProducerApplier {
         } catch (PayloadRejectedException | io.collectoffline.offline.UnknownModelException e) {
             return new Work(txId, seq, action, null, null, e.getMessage());
         }
+    }
+
+    /**
+     * Locks {@code producer}'s apply cursor for the rest of {@code connection}'s transaction without waiting;
+     * returns its applied seq, or -1 when another worker (or a receive) holds it.
+     */
+    public long lockCursor(Connection connection, String producer) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    /** Moves the (locked) cursor of {@code producer} to {@code seq}. */
+    public void advanceCursor(Connection connection, String producer, long seq) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
+            ps.setLong(1, seq);
+            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(3, producer);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Receive's fast path: applies {@code run} — the transactions that directly follow a producer's cursor, which
+     * the caller holds locked — inside the receiving database transaction. Returns how many of the run, from its
+     * start, were applied: all of them, or only those before the first payload that cannot be opened; 0 when the
+     * database refuses any of them (nothing of the run is then applied, and the worker applies them one by one
+     * later, classifying the one that fails as DEFERRED or ERROR).
+     */
+    public int applyOnReceipt(Connection connection, List<TransactionEnvelope> run) throws SQLException {
+        List<Work> work = new ArrayList<>(run.size());
+        for (TransactionEnvelope envelope : run) {
+            Work w = open(envelope);
+            if (w.error() != null) {
+                break;
+            }
+            work.add(w);
+        }
+        if (work.isEmpty()) {
+            return 0;
+        }
+        Savepoint before = connection.setSavepoint();
+        try {
+            applyBatched(connection, work);
+            connection.releaseSavepoint(before);
+        } catch (SQLException | IllegalArgumentException e) {
+            connection.rollback(before);
+            return 0;
+        }
+        metrics.counter("collect_apply_transactions_total").increment(work.size());
+        return work.size();
     }
 
     /** Consecutive transactions of one model and kind (upsert or delete) go to the database as one JDBC batch. */

@@ -6,6 +6,7 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.apply.ApplyWorker;
+import io.collectoffline.server.apply.ProducerApplier;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
@@ -18,13 +19,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -40,8 +45,10 @@ import java.util.UUID;
 public class IngestService {
 
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
-            + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED')";
+            + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
+            + "applied_at, attempts)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 16;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
@@ -50,12 +57,15 @@ public class IngestService {
     private final BatchParser parser;
     private final ActiveDatabase database;
     private final ApplyWorker applyWorker;
+    private final ProducerApplier applier;
     private final MeterRegistry metrics;
 
-    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker, MeterRegistry metrics) {
+    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker, ProducerApplier applier,
+            MeterRegistry metrics) {
         this.parser = parser;
         this.database = database;
         this.applyWorker = applyWorker;
+        this.applier = applier;
         this.metrics = metrics;
     }
 
@@ -94,10 +104,12 @@ public class IngestService {
      */
     public List<TransactionResult> ingest(ParsedBatch batch) {
         List<TransactionResult> results;
+        Stored stored;
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                results = store(connection, batch);
+                stored = store(connection, batch);
+                results = stored.results();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -106,7 +118,7 @@ public class IngestService {
         } catch (SQLException e) {
             throw new IllegalStateException("storing batch " + batch.batchId() + " failed", e);
         }
-        if (results.stream().anyMatch(r -> r.status() == TransactionStatus.ACCEPTED)) {
+        if (stored.leftToApply() > 0) {
             applyWorker.wake();
         }
         for (TransactionResult result : results) {
@@ -115,10 +127,37 @@ public class IngestService {
         return results;
     }
 
-    private List<TransactionResult> store(Connection connection, ParsedBatch batch) throws SQLException {
+    /** The answers, and how many accepted transactions were stored for the apply worker (not applied on receipt). */
+    private record Stored(List<TransactionResult> results, int leftToApply) {
+    }
+
+    private Stored store(Connection connection, ParsedBatch batch) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Candidate> valid = batch.candidates().stream().filter(Candidate::valid).toList();
-        int[] inserted = insert(connection, batch, valid, now);
+        ensureProducers(connection, valid);
+        Savepoint beforeApply = connection.setSavepoint();
+        Map<String, Long> appliedTo = applyOnReceipt(connection, valid);
+        Set<UUID> appliedNow = new HashSet<>();
+        for (Candidate candidate : valid) {
+            Long to = appliedTo.get(candidate.envelope().producer());
+            if (to != null && candidate.envelope().seq() <= to) {
+                appliedNow.add(candidate.txId());
+            }
+        }
+        int[] inserted = insert(connection, batch, valid, appliedNow, now);
+        if (!appliedNow.isEmpty() && !allInserted(valid, inserted, appliedNow)) {
+            // one the fast path applied was stored already (a re-send racing the worker, or a taken seq): undo the
+            // fast path and store the batch for the worker, which judges the stored rows in order
+            connection.rollback(beforeApply);
+            appliedTo.clear();
+            appliedNow.clear();
+            inserted = insert(connection, batch, valid, appliedNow, now);
+        } else {
+            connection.releaseSavepoint(beforeApply);
+        }
+        for (Map.Entry<String, Long> cursor : appliedTo.entrySet()) {
+            applier.advanceCursor(connection, cursor.getKey(), cursor.getValue());
+        }
         Map<UUID, TransactionResult> outcome = new HashMap<>();
         List<Candidate> notInserted = new ArrayList<>();
         for (int i = 0; i < valid.size(); i++) {
@@ -141,10 +180,77 @@ public class IngestService {
         recordRejections(connection, batch, refused, outcome, now);
         advanceProducers(connection, valid, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
+        int leftToApply = 0;
         for (Candidate candidate : batch.candidates()) {
-            results.add(outcome.get(candidate.txId()));
+            TransactionResult result = outcome.get(candidate.txId());
+            results.add(result);
+            if (result.status() == TransactionStatus.ACCEPTED && !appliedNow.contains(candidate.txId())) {
+                leftToApply++;
+            }
         }
-        return results;
+        return new Stored(results, leftToApply);
+    }
+
+    /** The producer_state and apply_cursor rows of every producer in the batch exist afterwards. */
+    private static void ensureProducers(Connection connection, List<Candidate> valid) throws SQLException {
+        Set<String> producers = new TreeSet<>();
+        valid.forEach(c -> producers.add(c.envelope().producer()));
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO producer_state (producer) VALUES (?) ON CONFLICT DO NOTHING");
+             PreparedStatement cursor = connection.prepareStatement(
+                     "INSERT INTO apply_cursor (producer) VALUES (?) ON CONFLICT DO NOTHING")) {
+            for (String producer : producers) {
+                ps.setString(1, producer);
+                ps.executeUpdate();
+                cursor.setString(1, producer);
+                cursor.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * The fast path (ADR 7): for each producer whose apply cursor is free, the transactions of this batch that
+     * directly follow the cursor are applied in this database transaction and stored as APPLIED, which spares the
+     * worker reading them back and rewriting each row's status. Returns, per producer, the seq applied up to.
+     * Anything the fast path does not apply is stored RECEIVED and applied by the worker as before.
+     */
+    private Map<String, Long> applyOnReceipt(Connection connection, List<Candidate> valid) throws SQLException {
+        Map<String, Map<Long, TransactionEnvelope>> byProducer = new TreeMap<>();
+        Set<String> ambiguous = new HashSet<>();
+        for (Candidate candidate : valid) {
+            TransactionEnvelope e = candidate.envelope();
+            if (byProducer.computeIfAbsent(e.producer(), p -> new HashMap<>()).putIfAbsent(e.seq(), e) != null) {
+                ambiguous.add(e.producer()); // one seq twice in a batch: leave the judging to the slow path
+            }
+        }
+        Map<String, Long> appliedTo = new HashMap<>();
+        for (Map.Entry<String, Map<Long, TransactionEnvelope>> producer : byProducer.entrySet()) {
+            if (ambiguous.contains(producer.getKey())) {
+                continue;
+            }
+            long cursor = applier.lockCursor(connection, producer.getKey());
+            if (cursor < 0) {
+                continue; // the worker is applying this producer right now
+            }
+            List<TransactionEnvelope> run = new ArrayList<>();
+            for (long seq = cursor + 1; producer.getValue().containsKey(seq); seq++) {
+                run.add(producer.getValue().get(seq));
+            }
+            int applied = run.isEmpty() ? 0 : applier.applyOnReceipt(connection, run);
+            if (applied > 0) {
+                appliedTo.put(producer.getKey(), cursor + applied);
+            }
+        }
+        return appliedTo;
+    }
+
+    private static boolean allInserted(List<Candidate> valid, int[] inserted, Set<UUID> appliedNow) {
+        for (int i = 0; i < valid.size(); i++) {
+            if (inserted[i] == 0 && appliedNow.contains(valid.get(i).txId())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -153,21 +259,21 @@ public class IngestService {
      * 500 rows (several times faster than a JDBC batch of single-row inserts); on H2 a JDBC batch, whose row counts
      * say the same.
      */
-    private int[] insert(Connection connection, ParsedBatch batch, List<Candidate> valid, OffsetDateTime now)
-            throws SQLException {
+    private int[] insert(Connection connection, ParsedBatch batch, List<Candidate> valid, Set<UUID> appliedNow,
+            OffsetDateTime now) throws SQLException {
         if (valid.isEmpty()) {
             return new int[0];
         }
         if (!database.isPostgresql()) {
             try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
                 for (Candidate candidate : valid) {
-                    bindRow(ps, 0, candidate, batch, now);
+                    bindRow(ps, 0, candidate, batch, appliedNow, now);
                     ps.addBatch();
                 }
                 return ps.executeBatch();
             }
         }
-        java.util.Set<UUID> inserted = new java.util.HashSet<>();
+        Set<UUID> inserted = new HashSet<>();
         for (int from = 0; from < valid.size(); from += MULTI_ROW) {
             List<Candidate> rows = valid.subList(from, Math.min(valid.size(), from + MULTI_ROW));
             StringBuilder sql = new StringBuilder(INSERT_COLUMNS).append(" VALUES ");
@@ -177,7 +283,7 @@ public class IngestService {
             sql.append(" ON CONFLICT DO NOTHING RETURNING tx_id");
             try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
                 for (int i = 0; i < rows.size(); i++) {
-                    bindRow(ps, i * 13, rows.get(i), batch, now);
+                    bindRow(ps, i * ROW_WIDTH, rows.get(i), batch, appliedNow, now);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -194,7 +300,7 @@ public class IngestService {
     }
 
     private static void bindRow(PreparedStatement ps, int offset, Candidate candidate, ParsedBatch batch,
-            OffsetDateTime now) throws SQLException {
+            Set<UUID> appliedNow, OffsetDateTime now) throws SQLException {
         TransactionEnvelope e = candidate.envelope();
         ps.setObject(offset + 1, e.txId());
         ps.setString(offset + 2, e.producer());
@@ -209,6 +315,10 @@ public class IngestService {
         ps.setString(offset + 11, batch.sender());
         ps.setObject(offset + 12, batch.batchId());
         ps.setObject(offset + 13, now);
+        boolean applied = appliedNow.contains(candidate.txId());
+        ps.setString(offset + 14, applied ? "APPLIED" : "RECEIVED");
+        ps.setObject(offset + 15, applied ? now : null);
+        ps.setInt(offset + 16, applied ? 1 : 0);
     }
 
     /** Classifies transactions that were not inserted: re-send, other content, or a seq taken by another txId. */
@@ -286,15 +396,6 @@ public class IngestService {
             maxSeq.merge(candidate.envelope().producer(), candidate.envelope().seq(), Math::max);
         }
         for (Map.Entry<String, Long> producer : maxSeq.entrySet()) {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO producer_state (producer) VALUES (?) ON CONFLICT DO NOTHING");
-                 PreparedStatement cursor = connection.prepareStatement(
-                         "INSERT INTO apply_cursor (producer) VALUES (?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, producer.getKey());
-                ps.executeUpdate();
-                cursor.setString(1, producer.getKey());
-                cursor.executeUpdate();
-            }
             long watermark;
             long max;
             try (PreparedStatement ps = connection.prepareStatement(
