@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432.
-#   bench/run.sh                      # server receive+apply (100k transactions), then the laptop app's figures
-#   BENCH_ARGS="-Dbench.n=20000" bench/run.sh
+#   bench/run.sh                          # everything (about 25 minutes on 2 cores; the 1M push is most of it)
+#   bench/run.sh server|e2e|apps          # one part
+#   BENCH_ARGS="-Dbench.n=20000 -Dbench.scaleStored=0 -Dbench.pending=0" bench/run.sh   # quicker
+# JDK 24+ for the AOT-cache row of the apps table: BENCH_JDK25=/path/to/jdk (default: a Temurin 25 if installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+part=${1:-all}
 psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'bench'" | grep -q 1 \
   || createdb -h 127.0.0.1 -U postgres bench
 mvn -B -q install -DskipTests
+jdk25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/temurin-2[5-9]-jdk-* 2>/dev/null | head -1 || true)}
+if [ -n "$jdk25" ] && { [ "$part" = all ] || [ "$part" = apps ]; }; then
+  # the classpath layout the JDK's AOT cache needs, next to the normal fast-jar
+  mvn -B -q package -pl sync-client -DskipTests -Dquarkus.package.jar.type=aot-jar \
+    -Dquarkus.package.output-directory=aot-app
+fi
 cd bench
-mvn -B -q exec:java ${BENCH_ARGS:-}
-mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ClientBench ${BENCH_ARGS:-}
+if [ "$part" = all ] || [ "$part" = server ]; then
+  mvn -B -q exec:java ${BENCH_ARGS:-}
+fi
+if [ "$part" = all ] || [ "$part" = e2e ]; then
+  mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.EndToEndBench ${BENCH_ARGS:-}
+fi
+if [ "$part" = all ] || [ "$part" = apps ]; then
+  mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ClientBench ${jdk25:+-Dbench.jdk25=$jdk25} ${BENCH_ARGS:-}
+fi

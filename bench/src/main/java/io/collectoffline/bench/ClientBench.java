@@ -15,56 +15,125 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The laptop app's figures: start-to-ready time and idle RSS of the packaged jar (JVM mode), and the cost of change
- * capture — households saved through the data entry API with capture on against the same with capture off, each on
- * a fresh database. Prints a table.
+ * Both apps' start-to-ready time and idle RSS (JVM mode, packaged jars), in several JVM set-ups, and the cost of
+ * change capture on the laptop — households saved through the data entry API with capture on against the same with
+ * capture off, each on a fresh database. Prints a table.
  *
- * <p>System properties: {@code bench.saves} (2000), {@code bench.starts} (3).
+ * <p>Set-ups: the laptop app with no JVM options; with the options the systemd unit uses ({@link #LAPTOP_FLAGS});
+ * and, when a JDK 24+ is given ({@code bench.jdk25}, e.g. /usr/lib/jvm/temurin-25-jdk-amd64) and
+ * {@code bench/run.sh} built the AOT layout ({@code sync-client/target/aot-app}), with a Leyden AOT cache made by a
+ * training run. The server on its embedded H2 default (quick start) and on PostgreSQL.
+ *
+ * <p>System properties: {@code bench.saves} (2000), {@code bench.starts} (3), {@code bench.jdk25}.
  */
 public final class ClientBench {
+
+    /** The laptop's JVM options in deploy/systemd/collect-offline-client.service. */
+    static final List<String> LAPTOP_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
+            "-Xss512k");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private ClientBench() {
     }
 
+    /** Median start-to-ready and largest idle RSS of one set-up. */
+    private record Startup(long readyMillis, long rssKb) {
+    }
+
     public static void main(String[] args) throws Exception {
         int saves = Integer.getInteger("bench.saves", 2000);
         int starts = Integer.getInteger("bench.starts", 3);
         Path jar = Path.of(System.getProperty("bench.clientJar", "../sync-client/target/quarkus-app/quarkus-run.jar"));
+        Path serverJar = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
+        Path aotJar = Path.of("../sync-client/target/aot-app/quarkus-run.jar");
+        String jdk25 = System.getProperty("bench.jdk25");
         Path work = Files.createTempDirectory("bench-client");
         ServerPublicKey key = KeyRing.generate(work.resolve("keys"));
         Path keyFile = work.resolve("server-key.json");
         Files.writeString(keyFile, key.toJson());
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        String keyFlag = "-Dsync.client.payload.public-key-file=" + keyFile;
 
-        List<Long> readyMillis = new ArrayList<>();
-        long rssKb = 0;
-        for (int i = 0; i < starts; i++) {
-            Path dir = work.resolve("start-" + i);
-            long started = System.nanoTime();
-            try (AppProcess app = AppProcess.start(jar, AppProcess.freePort(), dir,
-                    "-Dsync.client.payload.public-key-file=" + keyFile, "-Dquarkus.log.level=WARN").awaitReady()) {
-                readyMillis.add((System.nanoTime() - started) / 1_000_000);
-                Thread.sleep(3000);
-                rssKb = Math.max(rssKb, rssKb(app.pid()));
-            }
+        List<String> rows = new ArrayList<>();
+        Startup plain = startup(javaHome, jar, work.resolve("plain"), starts, keyFlag);
+        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", no JVM options", plain));
+        List<String> flags = new ArrayList<>(LAPTOP_FLAGS);
+        flags.add(keyFlag);
+        Startup tuned = startup(javaHome, jar, work.resolve("tuned"), starts, flags.toArray(String[]::new));
+        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS),
+                tuned));
+        if (jdk25 != null && Files.exists(aotJar)) {
+            Path cache = aotJar.resolveSibling("app.aot");
+            train(Path.of(jdk25), aotJar, cache, work.resolve("training"), keyFlag);
+            List<String> aot = new ArrayList<>(flags);
+            aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
+            Startup leyden = startup(Path.of(jdk25), aotJar, work.resolve("aot"), starts, aot.toArray(String[]::new));
+            rows.add(startupRow("laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same "
+                    + "options", leyden));
         }
-        Collections.sort(readyMillis);
+        Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
+        rows.add(startupRow("server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM "
+                + "options", server));
 
         double on = savesPerSecond(jar, work.resolve("capture-on"), keyFile, true, saves);
         double off = savesPerSecond(jar, work.resolve("capture-off"), keyFile, false, saves);
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "Laptop app (JVM mode, packaged jar), %d starts, %d saves each way%n", starts,
-                saves);
+        System.out.printf(Locale.ROOT, "Start to ready (median of %d, includes JVM start and a fresh database) and "
+                + "RSS 3 s after ready (largest)%n", starts);
+        System.out.println("| set-up | start to ready | idle RSS |");
+        System.out.println("|---|---:|---:|");
+        rows.forEach(System.out::println);
+        System.out.println("Goals for the laptop app in JVM mode: ≤ 1500 ms, ≤ 150 MB.");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Capture overhead on the laptop app, %d saves each way%n", saves);
         System.out.println("| measure | value | goal |");
         System.out.println("|---|---:|---:|");
-        System.out.printf(Locale.ROOT, "| start to ready (median of %d, includes JVM start) | %d ms | ≤ 1500 ms |%n",
-                starts, readyMillis.get(readyMillis.size() / 2));
-        System.out.printf(Locale.ROOT, "| idle RSS after start (max) | %d MB | ≤ 150 MB |%n", rssKb / 1024);
         System.out.printf(Locale.ROOT, "| saves/s through the API, capture on (sealed) | %.0f | |%n", on);
         System.out.printf(Locale.ROOT, "| saves/s through the API, capture off | %.0f | |%n", off);
         System.out.printf(Locale.ROOT, "| capture overhead (time per save, on / off) | %.2f× | ≤ 1.5× |%n", off / on);
+    }
+
+    private static String startupRow(String setUp, Startup startup) {
+        return String.format(Locale.ROOT, "| %s | %d ms | %d MB |", setUp, startup.readyMillis(),
+                startup.rssKb() / 1024);
+    }
+
+    private static Startup startup(Path javaHome, Path jar, Path dir, int starts, String... flags) throws Exception {
+        List<Long> readyMillis = new ArrayList<>();
+        long rssKb = 0;
+        for (int i = 0; i < starts; i++) {
+            long started = System.nanoTime();
+            try (AppProcess app = AppProcess.start(javaHome, jar, AppProcess.freePort(), dir.resolve("start-" + i),
+                    concat(flags, "-Dquarkus.log.level=WARN")).awaitReady()) {
+                readyMillis.add((System.nanoTime() - started) / 1_000_000);
+                Thread.sleep(3000);
+                rssKb = Math.max(rssKb, EndToEndBench.rssKb(app.pid()));
+            }
+        }
+        Collections.sort(readyMillis);
+        return new Startup(readyMillis.get(readyMillis.size() / 2), rssKb);
+    }
+
+    /** Leyden training run: starts the app, uses it a little, stops it; the JVM writes the AOT cache at exit. */
+    private static void train(Path jdk, Path jar, Path cache, Path dir, String keyFlag) throws Exception {
+        Files.deleteIfExists(cache);
+        try (AppProcess app = AppProcess.start(jdk, jar, AppProcess.freePort(), dir,
+                "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), keyFlag).awaitReady()) {
+            for (int i = 0; i < 50; i++) {
+                save(app, "TRAIN-" + i);
+            }
+        }
+        if (!Files.exists(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
+        }
+    }
+
+    private static String[] concat(String[] flags, String more) {
+        String[] all = java.util.Arrays.copyOf(flags, flags.length + 1);
+        all[flags.length] = more;
+        return all;
     }
 
     private static double savesPerSecond(Path jar, Path dir, Path keyFile, boolean capture, int saves)
@@ -91,14 +160,5 @@ public final class ClientBench {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("save failed: " + response.statusCode() + " " + response.body());
         }
-    }
-
-    private static long rssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

@@ -47,8 +47,13 @@ final class Nodes {
     }
 
     static AppProcess server(Path dir, int port) throws IOException {
+        return server(dir, port, JDBC);
+    }
+
+    /** A server on another PostgreSQL database ({@code jdbc}). */
+    static AppProcess server(Path dir, int port, String jdbc) throws IOException {
         return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), "-Dsync.server.db=postgresql",
-                "-Dquarkus.datasource.postgresql.jdbc.url=" + JDBC, "-Dquarkus.datasource.postgresql.username=postgres",
+                "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=postgres",
                 "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms")
                 .awaitReady();
     }
@@ -113,7 +118,12 @@ final class Nodes {
     }
 
     static long serverCount(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(JDBC, "postgres", "");
+        return count(JDBC, sql);
+    }
+
+    /** A number from a query on another PostgreSQL database. */
+    static long count(String jdbc, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
              PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -21,13 +21,25 @@ import java.util.UUID;
  * UUID, audit fields are included. Column names rather than Java field names make the payload independent of the
  * entity class that wrote it, so a server can apply it with plain SQL and a team can rename a Java field freely.
  *
+ * <p>{@code rev} and {@code baseTxId} are the record's lineage on the node that made the change: the change is
+ * revision {@code rev} of the record, made on the version that {@code baseTxId} wrote (null for a new record).
+ * A server compares them with what it applied last to tell an edit in line from a conflicting edit (ADR 8).
+ * Snapshots written before lineage existed have {@code rev} 0.
+ *
  * @param model         registry name of the model
  * @param schemaVersion the model's payload layout version at capture time
  * @param fields        column name to JSON value
+ * @param rev           the record's revision this change makes (1 for a new record), 0 when unknown
+ * @param baseTxId      the transaction that wrote the version this change was made on; null for a new record
  */
-public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields) {
+public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields, long rev, UUID baseTxId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A snapshot without lineage. */
+    public RecordSnapshot(String model, int schemaVersion, ObjectNode fields) {
+        this(model, schemaVersion, fields, 0, null);
+    }
 
     /** Serialises to the compact JSON that the payload codec seals. */
     public byte[] toJson() {
@@ -35,6 +47,10 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields)
         root.put("model", model);
         root.put("schemaVersion", schemaVersion);
         root.set("fields", fields);
+        if (rev > 0) {
+            root.put("rev", rev);
+            root.put("baseTxId", baseTxId == null ? null : baseTxId.toString());
+        }
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -54,8 +70,17 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields)
                 || !root.path("fields").isObject()) {
             throw new IllegalArgumentException("payload is not a record snapshot (model, schemaVersion, fields)");
         }
+        long rev = root.path("rev").canConvertToLong() ? root.get("rev").asLong() : 0;
+        UUID base = null;
+        if (root.path("baseTxId").isTextual()) {
+            try {
+                base = UUID.fromString(root.get("baseTxId").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("payload's baseTxId is not a UUID", e);
+            }
+        }
         return new RecordSnapshot(root.get("model").asText(), root.get("schemaVersion").asInt(),
-                (ObjectNode) root.get("fields"));
+                (ObjectNode) root.get("fields"), Math.max(0, rev), base);
     }
 
     /**

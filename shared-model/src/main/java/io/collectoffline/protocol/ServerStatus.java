@@ -13,14 +13,15 @@ import java.util.UUID;
  * @param rejected         refused submissions recorded
  * @param applyLagSeconds  age of the oldest stored transaction not yet applied (0 when none)
  * @param producers        progress per producer
+ * @param conflicts        conflicting edits met (see {@code GET /api/v1/conflicts})
  * @param transfer         forwarding and files towards the upstream server, and files imported here
  */
 public record ServerStatus(Map<String, Long> counts, long rejected, long applyLagSeconds,
-        List<ProducerProgress> producers, Transfer transfer) {
+        List<ProducerProgress> producers, long conflicts, Transfer transfer) {
 
     /** The same status with the transfer part filled in. */
     public ServerStatus withTransfer(Transfer transfer) {
-        return new ServerStatus(counts, rejected, applyLagSeconds, producers, transfer);
+        return new ServerStatus(counts, rejected, applyLagSeconds, producers, conflicts, transfer);
     }
 
     /**

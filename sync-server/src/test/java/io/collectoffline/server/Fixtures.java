@@ -72,12 +72,22 @@ public final class Fixtures {
     /** One envelope as JSON, payload sealed with plain-json. */
     public static Map<String, Object> tx(String producer, long seq, String model, String action,
             Map<String, Object> fields) {
+        return tx(producer, seq, model, action, fields, UUID.randomUUID(), 0, null);
+    }
+
+    /** One envelope whose payload carries the record's lineage: revision {@code rev}, made on {@code base}. */
+    public static Map<String, Object> tx(String producer, long seq, String model, String action,
+            Map<String, Object> fields, UUID txId, long rev, UUID base) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("model", model);
         snapshot.put("schemaVersion", 1);
         snapshot.put("fields", fields);
+        if (rev > 0) {
+            snapshot.put("rev", rev);
+            snapshot.put("baseTxId", base == null ? null : base.toString());
+        }
         Map<String, Object> tx = new LinkedHashMap<>();
-        tx.put("txId", UUID.randomUUID().toString());
+        tx.put("txId", txId.toString());
         tx.put("producer", producer);
         tx.put("seq", seq);
         tx.put("model", model);

@@ -36,8 +36,14 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts {@code jar} on {@code port} in {@code workDir} with the given system properties. */
     public static AppProcess start(Path jar, int port, Path workDir, String... properties) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), jar, port, workDir, properties);
+    }
+
+    /** Starts {@code jar} with the {@code java} of another JDK ({@code javaHome}), e.g. to use its AOT cache. */
+    public static AppProcess start(Path javaHome, Path jar, int port, Path workDir, String... properties)
+            throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(List.of(properties));
         command.add("-jar");
@@ -47,6 +53,11 @@ public final class AppProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new AppProcess(process, log, port, workDir);
+    }
+
+    /** Whether the app's process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The operating system's id of the app's process. */

@@ -45,8 +45,11 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             + "(tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_HISTORY = "INSERT INTO record_history "
-            + "(model, record_id, action, tx_id, seq, changed_at, changed_by, device_id, hostname, changes) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "(model, record_id, action, tx_id, seq, changed_at, changed_by, device_id, hostname, changes, rev) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The last captured change of a record on this node: the base of the next one (ADR 8). */
+    private static final String LAST_CHANGE = "SELECT tx_id, rev FROM record_history WHERE model = ? "
+            + "AND record_id = ? AND tx_id IS NOT NULL ORDER BY id DESC LIMIT 1";
 
     private String table;
     private boolean before;
@@ -165,13 +168,27 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         }
         UUID txId = null;
         Long seq = null;
+        Long rev = null;
         if (settings.enabled()) {
             txId = UUID.randomUUID();
             seq = nextSeq(connection, settings.producer());
+            UUID base = null;
+            rev = 1L;
+            // an id seen here before (a record deleted and created again) goes on from its last change
+            try (PreparedStatement ps = connection.prepareStatement(LAST_CHANGE)) {
+                ps.setString(1, model.name());
+                ps.setObject(2, recordId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        base = rs.getObject(1, UUID.class);
+                        rev = rs.getLong(2) + 1; // a change captured before lineage existed counts as rev 0
+                    }
+                }
+            }
             TransactionHeader header = new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId,
                     action);
             SealedPayload payload = settings.codec().seal(header,
-                    new RecordSnapshot(model.name(), model.schemaVersion(), fields).toJson());
+                    new RecordSnapshot(model.name(), model.schemaVersion(), fields, rev, base).toJson());
             try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
                 ps.setObject(1, txId);
                 ps.setString(2, settings.producer());
@@ -200,6 +217,11 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             ps.setString(8, settings.producer());
             ps.setString(9, settings.hostname());
             ps.setString(10, changes(oldRow, newRow).toString());
+            if (rev == null) {
+                ps.setNull(11, Types.BIGINT);
+            } else {
+                ps.setLong(11, rev);
+            }
             ps.executeUpdate();
         }
     }

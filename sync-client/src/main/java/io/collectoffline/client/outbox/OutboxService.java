@@ -109,11 +109,23 @@ public class OutboxService {
      */
     @Transactional
     public List<TransactionEnvelope> nextBatch(Cursor after, int maxCount, int maxBytes) {
-        List<OutgoingTransaction> rows = em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is "
-                + "null and t.rejectedAt is null and (t.producer > :producer or (t.producer = :producer and t.seq > "
-                + ":seq)) order by t.producer, t.seq", OutgoingTransaction.class)
-                .setParameter("producer", after.producer()).setParameter("seq", after.seq())
-                .setMaxResults(maxCount).getResultList();
+        // One producer at a time along the (producer, seq) index: a query across producers read and sorted every
+        // pending row for each batch, which made pushing a long queue quadratic. H2 reads an index in order only
+        // when ORDER BY names its leading columns, hence "order by producer, seq" with the producer fixed.
+        List<OutgoingTransaction> rows = new ArrayList<>();
+        if (!after.producer().isEmpty()) {
+            rows.addAll(pendingOf(after.producer(), after.seq(), maxCount));
+        }
+        if (rows.size() < maxCount) {
+            for (String producer : sendingProducers()) {
+                if (producer.compareTo(after.producer()) > 0) {
+                    rows.addAll(pendingOf(producer, firstPendingSeq(producer) - 1, maxCount - rows.size()));
+                    if (rows.size() >= maxCount) {
+                        break;
+                    }
+                }
+            }
+        }
         List<TransactionEnvelope> batch = new ArrayList<>(rows.size());
         long bytes = 0;
         for (OutgoingTransaction row : rows) {
@@ -126,6 +138,20 @@ public class OutboxService {
             em.detach(row);
         }
         return batch;
+    }
+
+    private List<OutgoingTransaction> pendingOf(String producer, long afterSeq, int max) {
+        return em.createQuery("select t from OutgoingTransaction t where t.producer = :producer and t.seq > :seq "
+                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq", OutgoingTransaction.class)
+                .setParameter("producer", producer).setParameter("seq", afterSeq).setMaxResults(max)
+                .getResultList();
+    }
+
+    private long firstPendingSeq(String producer) {
+        List<Long> first = em.createQuery("select t.seq from OutgoingTransaction t where t.producer = :producer "
+                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq", Long.class)
+                .setParameter("producer", producer).setMaxResults(1).getResultList();
+        return first.isEmpty() ? 1 : first.get(0);
     }
 
     /** Counts of one batch's answers. */
@@ -141,30 +167,38 @@ public class OutboxService {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Map<UUID, TransactionResult> byTx = results.stream().filter(r -> r.txId() != null && r.status() != null)
                 .collect(Collectors.toMap(TransactionResult::txId, Function.identity(), (a, b) -> a));
-        int accepted = 0;
-        int duplicate = 0;
+        Map<String, List<UUID>> byOutcome = new java.util.TreeMap<>();
         int rejected = 0;
         for (TransactionEnvelope envelope : sent) {
-            OutgoingTransaction row = em.find(OutgoingTransaction.class, envelope.txId());
-            row.lastSentAt = now;
             TransactionResult result = byTx.get(envelope.txId());
-            if (result == null) {
-                continue;
-            }
-            if (result.status() == TransactionStatus.REJECTED) {
+            if (result != null && result.status() == TransactionStatus.REJECTED) {
+                OutgoingTransaction row = em.find(OutgoingTransaction.class, envelope.txId());
+                row.lastSentAt = now;
                 row.rejectedAt = now;
                 row.rejectedReason = truncate(result.reason() == null ? "rejected without a reason" : result.reason());
                 rejected++;
             } else {
-                row.deliveredAt = now;
-                row.deliveredVia = result.status().name();
-                if (result.status() == TransactionStatus.ACCEPTED) {
-                    accepted++;
-                } else {
-                    duplicate++;
-                }
+                byOutcome.computeIfAbsent(result == null ? "" : result.status().name(), k -> new ArrayList<>())
+                        .add(envelope.txId());
             }
         }
+        // one statement per outcome instead of loading and rewriting each row through the persistence context
+        for (Map.Entry<String, List<UUID>> outcome : byOutcome.entrySet()) {
+            boolean delivered = !outcome.getKey().isEmpty();
+            for (int from = 0; from < outcome.getValue().size(); from += 500) {
+                List<UUID> ids = outcome.getValue().subList(from, Math.min(outcome.getValue().size(), from + 500));
+                var update = em.createQuery(delivered ? "update OutgoingTransaction t set t.lastSentAt = :now, "
+                        + "t.deliveredAt = :now, t.deliveredVia = :via where t.txId in :ids"
+                        : "update OutgoingTransaction t set t.lastSentAt = :now where t.txId in :ids")
+                        .setParameter("now", now).setParameter("ids", ids);
+                if (delivered) {
+                    update.setParameter("via", outcome.getKey());
+                }
+                update.executeUpdate();
+            }
+        }
+        int accepted = byOutcome.getOrDefault(TransactionStatus.ACCEPTED.name(), List.of()).size();
+        int duplicate = byOutcome.getOrDefault(TransactionStatus.DUPLICATE.name(), List.of()).size();
         return new Delivery(accepted, duplicate, rejected);
     }
 

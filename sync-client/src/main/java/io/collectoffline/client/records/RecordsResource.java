@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -62,6 +63,23 @@ public class RecordsResource {
         JsonNode created = records.create(model, body, user(user));
         return Response.created(uri.getAbsolutePathBuilder().path(created.get("id").asText()).build())
                 .entity(created).build();
+    }
+
+    @POST
+    @Path("/bulk")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create many records at once", description = "A JSON array of up to 5000 records of one "
+            + "model, created in one database transaction: all or none. Each is captured like a record created "
+            + "alone. For loading a list (an enumeration, a baseline) onto the laptop.")
+    @APIResponse(responseCode = "200", description = "All created; body says how many")
+    @APIResponse(responseCode = "400", description = "Not an array, too long, or a record invalid (fields are named "
+            + "by array index, e.g. [3].village); nothing was created",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A natural key or id already taken; nothing was created",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Map<String, Integer> createAll(@PathParam("model") String model, JsonNode body,
+            @HeaderParam(USER_HEADER) String user) {
+        return Map.of("created", records.createAll(model, body, user(user)));
     }
 
     @PUT

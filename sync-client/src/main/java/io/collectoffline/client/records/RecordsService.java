@@ -17,6 +17,7 @@ import io.collectoffline.client.records.RecordConflictException.Kind;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -134,6 +135,34 @@ public class RecordsService {
             em.refresh(record);
             return strict.valueToTree(record);
         });
+    }
+
+    /** Most records one bulk request may create. */
+    public static final int BULK_LIMIT = 5000;
+
+    /**
+     * Creates the records of a JSON array in one database transaction: all of them, or (when any is refused) none;
+     * the refusal names the array index. Each record is captured like one created alone. For integrators loading a
+     * list (an enumeration, a baseline) onto the laptop.
+     */
+    @Transactional
+    public int createAll(String model, JsonNode body, String user) {
+        if (body == null || !body.isArray() || body.isEmpty() || body.size() > BULK_LIMIT) {
+            throw new InvalidInputException("The body must be a JSON array of 1 to " + BULK_LIMIT + " records",
+                    List.of(new FieldError("body", "must be a JSON array of 1 to " + BULK_LIMIT + " records")));
+        }
+        for (int i = 0; i < body.size(); i++) {
+            try {
+                create(model, body.get(i), user);
+            } catch (InvalidInputException e) {
+                String at = "[" + i + "]";
+                throw new InvalidInputException("Record " + at + ": " + e.getMessage(), e.errors().stream()
+                        .map(f -> new FieldError(at + "." + f.field(), f.message())).toList());
+            } catch (RecordConflictException e) {
+                throw new RecordConflictException(e.kind(), "Record [" + i + "]: " + e.getMessage());
+            }
+        }
+        return body.size();
     }
 
     /**

@@ -83,6 +83,31 @@ class AtomicCaptureInvariantTest {
     }
 
     @Test
+    void eachChangeCarriesTheRecordsLineageRevisionAndTheChangeItWasMadeOn() throws Exception {
+        UUID id = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        QuarkusTransaction.requiringNew().run(() -> em.find(Household.class, id).setVillage("Mochudi"));
+        QuarkusTransaction.requiringNew().run(() -> em.find(Household.class, id).setVillage("Gabane"));
+
+        List<List<Object>> txs = db.rows("SELECT tx_id, seq, key_id, payload, action FROM outgoing_transaction "
+                + "WHERE record_id = ? ORDER BY seq", id);
+        UUID previous = null;
+        for (int i = 0; i < txs.size(); i++) {
+            List<Object> tx = txs.get(i);
+            JsonNode snapshot = json.readTree(TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(0),
+                    "test-laptop", ((Number) tx.get(1)).longValue(), "study.household", id,
+                    Action.valueOf((String) tx.get(4))), (String) tx.get(2), (byte[]) tx.get(3)));
+            assertThat(snapshot.get("rev").asLong()).as("rev of change %d", i).isEqualTo(i + 1);
+            if (previous == null) {
+                assertThat(snapshot.get("baseTxId").isNull()).isTrue();
+            } else {
+                assertThat(snapshot.get("baseTxId").asText()).isEqualTo(previous.toString());
+            }
+            previous = (UUID) tx.get(0);
+        }
+        assertThat(txs).hasSize(3);
+    }
+
+    @Test
     void rollbackLeavesNoOutgoingTransaction() {
         long before = db.outgoing();
         long historyBefore = db.count("SELECT COUNT(*) FROM record_history");

@@ -46,6 +46,45 @@ class RecordsResourceTest {
     }
 
     @Test
+    void bulkCreateStoresAndCapturesEveryRecordInOneTransaction() {
+        long before = db.outgoing();
+        String a = TestDb.uniqueIdentifier("HH");
+        String b = TestDb.uniqueIdentifier("HH");
+
+        given().contentType(ContentType.JSON).header("X-Collect-User", "tshepo")
+                .body(java.util.List.of(Map.of("householdIdentifier", a, "village", "Oodi"),
+                        Map.of("householdIdentifier", b, "village", "Gabane")))
+                .post(RECORDS + "study.household/bulk")
+                .then().statusCode(200).body("created", equalTo(2));
+
+        assertThat(db.outgoing()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void bulkCreateWithOneBadRecordCreatesNothingAndNamesIt() {
+        long before = db.outgoing();
+        String taken = TestDb.uniqueIdentifier("HH");
+        createHousehold(taken);
+        long afterFirst = db.outgoing();
+
+        problem(given().contentType(ContentType.JSON)
+                .body(java.util.List.of(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
+                        Map.of("village", "Gabane")))
+                .post(RECORDS + "study.household/bulk").then(), 400, "invalid-input")
+                .body("errors.field", hasItems("[1].householdIdentifier"));
+        problem(given().contentType(ContentType.JSON)
+                .body(java.util.List.of(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
+                        Map.of("householdIdentifier", taken, "village", "Gabane")))
+                .post(RECORDS + "study.household/bulk").then(), 409, "natural-key-taken")
+                .body("detail", containsString("Record [1]"));
+        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", "X"))
+                .post(RECORDS + "study.household/bulk").then(), 400, "invalid-input");
+
+        assertThat(afterFirst).isEqualTo(before + 1);
+        assertThat(db.outgoing()).isEqualTo(afterFirst);
+    }
+
+    @Test
     void updateWithTheEditedVersionIsSavedAndKeptInHistory() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 

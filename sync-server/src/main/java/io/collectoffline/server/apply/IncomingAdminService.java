@@ -205,10 +205,13 @@ public class IncomingAdminService {
             }
             counts.put("APPLIED", stored - notApplied);
             long rejected;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM rejected_transaction");
+            long conflicts;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT (SELECT COUNT(*) FROM "
+                    + "rejected_transaction), (SELECT COUNT(*) FROM record_conflict)");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 rejected = rs.getLong(1);
+                conflicts = rs.getLong(2);
             }
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
@@ -220,7 +223,7 @@ public class IncomingAdminService {
                     lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
                 }
             }
-            return new ServerStatus(counts, rejected, lag, producers(connection), null);
+            return new ServerStatus(counts, rejected, lag, producers(connection), conflicts, null);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status failed", e);
         }

@@ -45,9 +45,11 @@ public class ProducerApplier {
     private final ServerConfig config;
 
     private final MeterRegistry metrics;
+    private final RecordHeads heads;
 
     ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, RecordHeads heads) {
+        this.heads = heads;
         this.database = database;
         this.models = models;
         this.opener = opener;
@@ -74,8 +76,24 @@ public class ProducerApplier {
     }
 
     /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */
-    private record Work(UUID txId, long seq, Action action, TableSchema table, RecordSnapshot snapshot,
-            String error) {
+    private record Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error) {
+
+        UUID txId() {
+            return envelope.txId();
+        }
+
+        long seq() {
+            return envelope.seq();
+        }
+
+        Action action() {
+            return envelope.action();
+        }
+
+        RecordHeads.Change change() {
+            return new RecordHeads.Change(envelope.txId(), envelope.producer(), envelope.model(),
+                    envelope.recordId(), envelope.action(), snapshot.rev(), snapshot.baseTxId());
+        }
     }
 
     /** Applies the next chunk of {@code producer}; returns how many transactions were applied. */
@@ -177,10 +195,7 @@ public class ProducerApplier {
     }
 
     private Work open(TransactionEnvelope envelope) {
-        UUID txId = envelope.txId();
-        long seq = envelope.seq();
         String model = envelope.model();
-        Action action = envelope.action();
         try {
             TableSchema table = models.table(model);
             RecordSnapshot snapshot = opener.open(envelope);
@@ -188,17 +203,17 @@ public class ProducerApplier {
             snapshot.fields().fieldNames().forEachRemaining(fields::add);
             for (String column : table.columnNames()) {
                 if (!fields.remove(column)) {
-                    return new Work(txId, seq, action, table, snapshot, "payload lacks column " + column
+                    return new Work(envelope, table, snapshot, "payload lacks column " + column
                             + " of " + table.model().table() + " (schema version " + snapshot.schemaVersion() + ")");
                 }
             }
             if (!fields.isEmpty()) {
-                return new Work(txId, seq, action, table, snapshot, "payload has columns that " + table.model().table()
+                return new Work(envelope, table, snapshot, "payload has columns that " + table.model().table()
                         + " does not have: " + String.join(", ", fields));
             }
-            return new Work(txId, seq, action, table, snapshot, null);
+            return new Work(envelope, table, snapshot, null);
         } catch (PayloadRejectedException | io.collectoffline.offline.UnknownModelException e) {
-            return new Work(txId, seq, action, null, null, e.getMessage());
+            return new Work(envelope, null, null, e.getMessage());
         }
     }
 
@@ -258,20 +273,31 @@ public class ProducerApplier {
         return work.size();
     }
 
-    /** Consecutive transactions of one model and kind (upsert or delete) go to the database as one JDBC batch. */
-    private static void applyBatched(Connection connection, List<Work> work) throws SQLException {
+    /**
+     * Applies {@code work} as JDBC batches: consecutive transactions of one model and kind (upsert or delete) in
+     * one batch; a transaction that lost a conflicting edit writes nothing (ADR 8). Stores the held versions and
+     * conflicts.
+     */
+    private void applyBatched(Connection connection, List<Work> work) throws SQLException {
+        RecordHeads.Plan plan = heads.plan(connection, work.stream().map(Work::change).toList());
+        List<Work> writing = new ArrayList<>(work.size());
+        for (int i = 0; i < work.size(); i++) {
+            if (plan.writes(i)) {
+                writing.add(work.get(i));
+            }
+        }
         int i = 0;
-        while (i < work.size()) {
-            Work first = work.get(i);
+        while (i < writing.size()) {
+            Work first = writing.get(i);
             boolean delete = first.action() == Action.DELETE;
             int end = i;
-            while (end < work.size() && work.get(end).table() == first.table()
-                    && (work.get(end).action() == Action.DELETE) == delete) {
+            while (end < writing.size() && writing.get(end).table() == first.table()
+                    && (writing.get(end).action() == Action.DELETE) == delete) {
                 end++;
             }
             try (PreparedStatement ps = connection.prepareStatement(delete ? first.table().delete()
                     : first.table().upsert())) {
-                for (Work w : work.subList(i, end)) {
+                for (Work w : writing.subList(i, end)) {
                     bind(ps, w);
                     ps.addBatch();
                 }
@@ -279,6 +305,7 @@ public class ProducerApplier {
             }
             i = end;
         }
+        plan.save(connection, work.size());
     }
 
     private record Failure(Work work, String status, String reason) {
@@ -287,9 +314,13 @@ public class ProducerApplier {
     private record Outcome(int applied, Failure failure) {
     }
 
-    private static Outcome applyOneByOne(Connection connection, List<Work> work) throws SQLException {
+    private Outcome applyOneByOne(Connection connection, List<Work> work) throws SQLException {
+        RecordHeads.Plan plan = heads.plan(connection, work.stream().map(Work::change).toList());
         for (int i = 0; i < work.size(); i++) {
             Work w = work.get(i);
+            if (!plan.writes(i)) {
+                continue; // lost a conflicting edit: nothing to write
+            }
             Savepoint savepoint = connection.setSavepoint();
             try (PreparedStatement ps = connection.prepareStatement(w.action() == Action.DELETE ? w.table().delete()
                     : w.table().upsert())) {
@@ -298,12 +329,15 @@ public class ProducerApplier {
                 connection.releaseSavepoint(savepoint);
             } catch (IllegalArgumentException e) {
                 connection.rollback(savepoint);
+                plan.save(connection, i);
                 return new Outcome(i, new Failure(w, "ERROR", "payload value does not fit: " + e.getMessage()));
             } catch (SQLException e) {
                 connection.rollback(savepoint);
+                plan.save(connection, i);
                 return new Outcome(i, classify(w, e));
             }
         }
+        plan.save(connection, work.size());
         return new Outcome(work.size(), null);
     }
 

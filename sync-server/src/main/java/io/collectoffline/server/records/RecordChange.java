@@ -1,5 +1,6 @@
 package io.collectoffline.server.records;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -16,7 +17,10 @@ import java.util.UUID;
  * @param changedDevice the device the client recorded
  * @param appliedAt     when this server applied it
  * @param fields        the record's columns after the change (before it, for a delete)
+ * @param conflict      for a conflicting edit (ADR 8): {@code "kept over <txId>"} or {@code "overruled by <txId>"}
+ *                      (its values were then not written); absent otherwise
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordChange(UUID txId, String producer, long seq, String action, String changedBy,
-        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields) {
+        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict) {
 }

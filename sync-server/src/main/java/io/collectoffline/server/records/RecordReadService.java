@@ -15,7 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Reads applied records and their history for admins and integrators. */
@@ -66,11 +68,24 @@ public class RecordReadService {
     public List<RecordChange> history(String model, UUID id) {
         models.table(model);
         List<RecordChange> history = new ArrayList<>();
+        Map<UUID, String> conflicts = new HashMap<>();
         try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement conflict = connection.prepareStatement("SELECT winner_tx_id, loser_tx_id FROM "
+                     + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
                      + "key_id, payload FROM incoming_transaction "
                      + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
                      + "LIMIT 10000")) {
+            conflict.setString(1, model);
+            conflict.setObject(2, id);
+            try (ResultSet rs = conflict.executeQuery()) {
+                while (rs.next()) {
+                    UUID winner = rs.getObject(1, UUID.class);
+                    UUID loser = rs.getObject(2, UUID.class);
+                    conflicts.merge(winner, "kept over " + loser, (a, b) -> a + "; " + b);
+                    conflicts.merge(loser, "overruled by " + winner, (a, b) -> a + "; " + b);
+                }
+            }
             ps.setString(1, model);
             ps.setObject(2, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -81,7 +96,8 @@ public class RecordReadService {
                     var fields = opener.open(envelope).fields();
                     history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
                             fields.path("user_modified").asText(null), timestamp(fields.path("modified").asText(null)),
-                            fields.path("device_modified").asText(null), rs.getObject(5, OffsetDateTime.class), fields));
+                            fields.path("device_modified").asText(null), rs.getObject(5, OffsetDateTime.class), fields,
+                            conflicts.get(txId)));
                 }
             }
         } catch (SQLException e) {
