@@ -111,6 +111,10 @@ class ReliabilityIT {
                             .<Integer>path("pending")).as("the queue is kept").isPositive();
                 }
                 assertThat(server.isAlive()).as("the server survives the outage").isTrue();
+                given().baseUri(server.baseUrl()).auth().oauth2(tokens.get(0))
+                        .get("/api/v1/producers/field-pg-0/watermark").then().statusCode(503)
+                        .contentType("application/problem+json").header("Retry-After", "30")
+                        .body("type", equalTo("urn:collect-offline:problem:database-unavailable"));
 
                 postgres.restart();
                 for (AppProcess laptop : laptops) {

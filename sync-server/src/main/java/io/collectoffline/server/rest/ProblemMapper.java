@@ -28,6 +28,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     static final String PREFIX = Problem.TYPE_PREFIX;
+    public static final String DATABASE_UNAVAILABLE = PREFIX + "database-unavailable";
     public static final String INVALID_INPUT = PREFIX + "invalid-input";
     public static final String MALFORMED_JSON = PREFIX + "malformed-json";
     public static final String TOO_LARGE = PREFIX + "too-large";
@@ -118,9 +119,34 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (databaseUnavailable(e)) {
+            Log.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
+            return Response.status(503).header("Retry-After", "30").type(Problem.MEDIA_TYPE)
+                    .entity(new Problem(DATABASE_UNAVAILABLE, "Database unavailable", 503, "The server's database "
+                            + "cannot be reached; nothing was stored. Send again later.", uri.getPath(), List.of()))
+                    .build();
+        }
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
         return Response.status(500).type(Problem.MEDIA_TYPE).entity(Problem.internal(id)).build();
+    }
+
+    /**
+     * The database is down or unreachable (no connection from the pool, or SQLSTATE class 08 "connection exception"
+     * or 57P "operator intervention", e.g. a shutdown): the sender's data is fine and should come again.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response problem(String type, String title, int status, String detail, UriInfo uri,
