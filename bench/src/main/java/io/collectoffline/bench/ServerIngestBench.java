@@ -264,7 +264,7 @@ public final class ServerIngestBench {
     private static byte[] snapshot(UUID id, String identifier) throws Exception {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("model", "study.household");
-        root.put("schemaVersion", 1);
+        root.put("schemaVersion", 2);
         ObjectNode f = root.putObject("fields");
         f.put("id", id.toString());
         f.put("household_identifier", identifier.toUpperCase(Locale.ROOT));

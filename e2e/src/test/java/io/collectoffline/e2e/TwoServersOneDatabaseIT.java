@@ -114,7 +114,7 @@ class TwoServersOneDatabaseIT {
         fields.put("hostname_modified", "laptop");
         fields.put("device_created", producer);
         fields.put("device_modified", producer);
-        Map<String, Object> snapshot = Map.of("model", "study.household", "schemaVersion", 1, "fields", fields);
+        Map<String, Object> snapshot = Map.of("model", "study.household", "schemaVersion", 2, "fields", fields);
         Map<String, Object> tx = new LinkedHashMap<>();
         tx.put("txId", UUID.randomUUID().toString());
         tx.put("producer", producer);

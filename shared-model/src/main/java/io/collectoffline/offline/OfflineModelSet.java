@@ -14,6 +14,11 @@ public interface OfflineModelSet {
     /** The entity classes of this set. */
     List<Class<? extends OfflineEntity>> models();
 
+    /** The steps that bring older payloads of these models to their current schema version ({@link Upcaster}). */
+    default List<Upcaster> upcasters() {
+        return List.of();
+    }
+
     /** Every offline model class published on the class path. */
     static List<Class<?>> discover() {
         List<Class<?>> classes = new ArrayList<>();
@@ -21,5 +26,14 @@ public interface OfflineModelSet {
             classes.addAll(set.models());
         }
         return classes;
+    }
+
+    /** Every upcaster published on the class path. */
+    static List<Upcaster> discoverUpcasters() {
+        List<Upcaster> upcasters = new ArrayList<>();
+        for (OfflineModelSet set : ServiceLoader.load(OfflineModelSet.class, OfflineModelSet.class.getClassLoader())) {
+            upcasters.addAll(set.upcasters());
+        }
+        return upcasters;
     }
 }

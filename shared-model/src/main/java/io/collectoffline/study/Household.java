@@ -14,7 +14,7 @@ import java.time.LocalDate;
 /** A household enumerated by a research assistant; its identifier is printed on the household's card. */
 @Entity
 @Table(name = "household")
-@OfflineModel(name = "study.household", naturalKey = "householdIdentifier")
+@OfflineModel(name = "study.household", naturalKey = "householdIdentifier", schemaVersion = 2) // 1: HouseholdV1Upcaster
 public class Household extends OfflineEntity {
 
     @NotBlank

@@ -2,6 +2,7 @@ package io.collectoffline.study;
 
 import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.OfflineModelSet;
+import io.collectoffline.offline.Upcaster;
 import java.util.List;
 
 /** Publishes the example study domain's offline models. */
@@ -11,5 +12,10 @@ public final class StudyModels implements OfflineModelSet {
     public List<Class<? extends OfflineEntity>> models() {
         return List.of(Household.class, Subject.class, SubjectVisit.class, VitalSigns.class,
                 SpecimenRequisition.class, SpecimenReceipt.class);
+    }
+
+    @Override
+    public List<Upcaster> upcasters() {
+        return List.of(new HouseholdV1Upcaster());
     }
 }

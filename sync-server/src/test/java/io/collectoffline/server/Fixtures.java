@@ -80,7 +80,7 @@ public final class Fixtures {
             Map<String, Object> fields, UUID txId, long rev, UUID base) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("model", model);
-        snapshot.put("schemaVersion", 1);
+        snapshot.put("schemaVersion", model.equals("study.household") ? 2 : 1);
         snapshot.put("fields", fields);
         if (rev > 0) {
             snapshot.put("rev", rev);

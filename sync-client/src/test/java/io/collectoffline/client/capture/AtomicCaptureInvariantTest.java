@@ -58,7 +58,7 @@ class AtomicCaptureInvariantTest {
         JsonNode snapshot = json.readTree(TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(5),
                 "test-laptop", ((Number) tx.get(6)).longValue(), "study.household", id, Action.INSERT), keyId, sealed));
         assertThat(snapshot.get("model").asText()).isEqualTo("study.household");
-        assertThat(snapshot.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(snapshot.get("schemaVersion").asInt()).isEqualTo(2);
         JsonNode fields = snapshot.get("fields");
         assertThat(fields.get("id").asText()).isEqualTo(id.toString());
         assertThat(fields.get("household_identifier").asText()).isEqualTo(identifier);

@@ -76,7 +76,12 @@ public class ProducerApplier {
     }
 
     /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */
-    private record Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error) {
+    private record Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error,
+            String errorStatus) {
+
+        Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error) {
+            this(envelope, table, snapshot, error, "ERROR");
+        }
 
         UUID txId() {
             return envelope.txId();
@@ -142,7 +147,7 @@ public class ProducerApplier {
         }
         if (failure == null && usable < chunk.size()) {
             Work broken = chunk.get(usable);
-            failure = new Failure(broken, "ERROR", broken.error());
+            failure = new Failure(broken, broken.errorStatus(), broken.error());
         }
         List<Work> applied = good.subList(0, done);
         markApplied(connection, applied);
@@ -199,6 +204,21 @@ public class ProducerApplier {
         try {
             TableSchema table = models.table(model);
             RecordSnapshot snapshot = opener.open(envelope);
+            int current = table.model().schemaVersion();
+            if (snapshot.schemaVersion() > current) {
+                return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion() + " of "
+                        + model + " is newer than this server knows (" + current + "): it waits, with the "
+                        + "producer's later transactions, until the server is upgraded, then applies by itself",
+                        "DEFERRED");
+            }
+            if (snapshot.schemaVersion() < 1) {
+                return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion()
+                        + " is not a version of " + model);
+            }
+            if (snapshot.schemaVersion() < current) { // an older laptop's form: upcast (schema evolution)
+                snapshot = new RecordSnapshot(snapshot.model(), current, models.upcasters().toCurrent(model,
+                        snapshot.schemaVersion(), snapshot.fields()), snapshot.rev(), snapshot.baseTxId());
+            }
             Set<String> fields = new HashSet<>();
             snapshot.fields().fieldNames().forEachRemaining(fields::add);
             for (String column : table.columnNames()) {

@@ -5,6 +5,7 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.OfflineModelSet;
+import io.collectoffline.offline.Upcasters;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.logging.Log;
@@ -36,9 +37,11 @@ public class ServerModels {
 
     private final OfflineModelRegistry registry;
     private final Map<String, TableSchema> tables;
+    private final Upcasters upcasters;
 
     ServerModels(ActiveDatabase database) throws SQLException {
         this.registry = OfflineModelRegistry.of(OfflineModelSet.discover());
+        this.upcasters = Upcasters.discover(registry);
         Map<String, TableSchema> schemas = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection()) {
@@ -98,6 +101,11 @@ public class ServerModels {
     }
 
     /** @throws UnknownModelException when the model is not applied here */
+    /** The checked upcaster chains of the models (schema evolution). */
+    public Upcasters upcasters() {
+        return upcasters;
+    }
+
     public TableSchema table(String model) {
         TableSchema schema = tables.get(model);
         if (schema == null) {

@@ -126,7 +126,7 @@ class TamperingTest {
         UUID txId = UUID.randomUUID();
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("model", "study.household");
-        snapshot.put("schemaVersion", 1);
+        snapshot.put("schemaVersion", 2);
         snapshot.put("fields", household(id, identifier("HH"), "Sealed village", 0));
         SealedPayload payload = codec.seal(new TransactionHeader(txId, producer, seq, "study.household", id,
                 Action.INSERT), json.writeValueAsBytes(snapshot));
