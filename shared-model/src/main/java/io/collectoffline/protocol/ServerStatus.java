@@ -47,7 +47,7 @@ public record ServerStatus(Map<String, Long> counts, long rejected, long applyLa
      * @param maxSeq          highest seq stored
      * @param appliedSeq      highest seq applied or skipped
      * @param waitingForSeq   the missing seq that holds apply back (a gap), when there is one
-     * @param blockedBy       the transaction that holds apply back (DEFERRED or ERROR), when there is one
+     * @param blockedBy       the transaction that holds apply back (DEFERRED, ERROR or CONFLICT), when there is one
      * @param lastReceivedAt  when a transaction of it last arrived
      * @param lastAppliedAt   when one was last applied
      */
@@ -61,7 +61,7 @@ public record ServerStatus(Map<String, Long> counts, long rejected, long applyLa
      *
      * @param txId   the transaction
      * @param seq    its seq
-     * @param status DEFERRED or ERROR
+     * @param status DEFERRED, ERROR or CONFLICT
      * @param reason why
      */
     public record Blocker(UUID txId, long seq, String status, String reason) {

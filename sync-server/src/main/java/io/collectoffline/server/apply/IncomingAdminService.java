@@ -31,7 +31,8 @@ import java.util.UUID;
 public class IncomingAdminService {
 
     /** Statuses a stored transaction can have. */
-    public static final Set<String> STATUSES = Set.of("RECEIVED", "APPLIED", "DEFERRED", "ERROR", "SKIPPED");
+    public static final Set<String> STATUSES = Set.of("RECEIVED", "APPLIED", "DEFERRED", "ERROR", "SKIPPED",
+            "CONFLICT");
     private static final String VIEW_COLUMNS = "tx_id, producer, seq, model, record_id, action, sender, batch_id, "
             + "received_at, status, status_reason, attempts, applied_at, skipped_by";
 
@@ -93,14 +94,14 @@ public class IncomingAdminService {
         }
     }
 
-    /** Puts a DEFERRED or ERROR transaction back in line and wakes the worker. */
+    /** Puts a DEFERRED, ERROR or CONFLICT transaction back in line (its cause is gone) and wakes the worker. */
     public IncomingTransactionView retry(UUID txId) {
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             IncomingTransactionView tx = find(connection, txId, true);
-            if (!tx.status().equals("ERROR") && !tx.status().equals("DEFERRED")) {
-                throw new TransactionStateException("Only a DEFERRED or ERROR transaction can be retried; " + txId
-                        + " is " + tx.status());
+            if (!tx.status().equals("ERROR") && !tx.status().equals("DEFERRED") && !tx.status().equals("CONFLICT")) {
+                throw new TransactionStateException("Only a DEFERRED, ERROR or CONFLICT transaction can be retried; "
+                        + txId + " is " + tx.status());
             }
             try (PreparedStatement ps = connection.prepareStatement(
                     "UPDATE incoming_transaction SET status = 'RECEIVED', status_reason = NULL WHERE tx_id = ?")) {
@@ -122,16 +123,70 @@ public class IncomingAdminService {
      * reorders what is applied.
      */
     public IncomingTransactionView skip(UUID txId, String by, String reason) {
+        requireWhoAndWhy(by, reason, "skip");
+        settleHead(txId, by, "skipped: " + reason.trim(), null, null);
+        return get(txId);
+    }
+
+    /** How an admin settles a natural-key clash (a CONFLICT transaction). */
+    public static final Set<String> RESOLUTIONS = Set.of("keep-existing", "reject");
+
+    /**
+     * Settles a natural-key clash: {@code keep-existing} merges the incoming record into the record that holds the
+     * natural key (the transaction is SKIPPED and later transactions that refer to the incoming record — its own
+     * changes, its dependants' foreign keys — apply to the kept one); {@code reject} skips it (its dependants then
+     * wait, DEFERRED, visible). Either way nothing is overwritten and the transaction stays stored with its payload;
+     * who, when and why are kept with it.
+     */
+    public IncomingTransactionView resolve(UUID txId, String action, String by, String reason) {
+        if (action == null || !RESOLUTIONS.contains(action)) {
+            throw new InvalidInputException("Unknown resolution", List.of(new FieldError("action",
+                    "must be one of " + new java.util.TreeSet<>(RESOLUTIONS))));
+        }
+        requireWhoAndWhy(by, reason, "resolution");
+        settleHead(txId, by, null, "CONFLICT", (connection, tx, holder) -> {
+            if (action.equals("reject")) {
+                return "rejected (its natural key belongs to record " + holder + "): " + reason.trim();
+            }
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_alias (from_id, model, to_id, "
+                    + "resolved_tx_id, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setObject(1, tx.recordId());
+                ps.setString(2, tx.model());
+                ps.setObject(3, holder);
+                ps.setObject(4, tx.txId());
+                ps.setString(5, by.trim());
+                ps.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            return "merged into record " + holder + " (same natural key), which is kept: " + reason.trim();
+        });
+        return get(txId);
+    }
+
+    private static void requireWhoAndWhy(String by, String reason, String what) {
         List<FieldError> errors = new ArrayList<>();
         if (by == null || by.isBlank() || by.length() > 50) {
-            errors.add(new FieldError("X-Collect-User", "required: who skips (at most 50 characters)"));
+            errors.add(new FieldError("X-Collect-User", "required: who decides (at most 50 characters)"));
         }
         if (reason == null || reason.isBlank() || reason.length() > 500) {
-            errors.add(new FieldError("reason", "required: why it is skipped (at most 500 characters)"));
+            errors.add(new FieldError("reason", "required: why (at most 500 characters)"));
         }
         if (!errors.isEmpty()) {
-            throw new InvalidInputException("A skip must say who and why", errors);
+            throw new InvalidInputException("A " + what + " must say who and why", errors);
         }
+    }
+
+    /** What a resolution does before its transaction is marked SKIPPED; returns the reason stored with it. */
+    @FunctionalInterface
+    private interface Settlement {
+        String apply(Connection connection, IncomingTransactionView tx, UUID conflictWith) throws SQLException;
+    }
+
+    /**
+     * Marks the transaction at the head of its producer's queue SKIPPED (never applied) and moves the producer on,
+     * after {@code settlement} (if any) ran in the same database transaction.
+     */
+    private void settleHead(UUID txId, String by, String statusReason, String requiredStatus, Settlement settlement) {
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             // lock the producer's cursor before the transaction's row: the apply worker takes them in this order,
@@ -150,16 +205,33 @@ public class IncomingAdminService {
             if (tx.status().equals("APPLIED") || tx.status().equals("SKIPPED")) {
                 throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
             }
+            if (requiredStatus != null && !tx.status().equals(requiredStatus)) {
+                throw new TransactionStateException("Only a " + requiredStatus + " transaction can be resolved; "
+                        + txId + " is " + tx.status());
+            }
             if (tx.seq() != appliedSeq + 1) {
                 throw new TransactionStateException("Only the transaction that blocks producer " + tx.producer()
                         + " (seq " + (appliedSeq + 1) + ") can be skipped; " + txId + " is seq " + tx.seq());
+            }
+            String reason = statusReason;
+            if (settlement != null) {
+                UUID conflictWith;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT conflict_with FROM incoming_transaction WHERE tx_id = ?")) {
+                    ps.setObject(1, txId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        conflictWith = rs.getObject(1, UUID.class);
+                    }
+                }
+                reason = settlement.apply(connection, tx, conflictWith);
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = "
                     + "'SKIPPED', status_reason = ?, skipped_by = ?, applied_at = ? WHERE tx_id = ?");
                  PreparedStatement cursor = connection.prepareStatement(
                          "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
-                ps.setString(1, "skipped: " + reason.trim());
+                ps.setString(1, truncate(reason, 2000));
                 ps.setString(2, by.trim());
                 ps.setObject(3, now);
                 ps.setObject(4, txId);
@@ -171,12 +243,15 @@ public class IncomingAdminService {
             }
             connection.commit();
             Log.infof("Transaction %s (seq %d of %s, %s) SKIPPED by %s: %s", txId, tx.seq(), tx.producer(),
-                    tx.status(), by.trim(), reason.trim());
+                    tx.status(), by.trim(), reason);
         } catch (SQLException e) {
-            throw new IllegalStateException("skipping transaction " + txId + " failed", e);
+            throw new IllegalStateException("settling transaction " + txId + " failed", e);
         }
         worker.wake();
-        return get(txId);
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     /** Counts per status, refusals, apply lag and per-producer progress with what holds each back. */
@@ -215,7 +290,8 @@ public class IncomingAdminService {
             }
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
-                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR') AND status <> 'APPLIED'");
+                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR', 'CONFLICT') "
+                    + "AND status <> 'APPLIED'");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
@@ -235,7 +311,7 @@ public class IncomingAdminService {
                 + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason "
                 + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
                 + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
-                + "AND h.status IN ('DEFERRED', 'ERROR') ORDER BY s.producer LIMIT 1000");
+                + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT') ORDER BY s.producer LIMIT 1000");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long watermark = rs.getLong(2);

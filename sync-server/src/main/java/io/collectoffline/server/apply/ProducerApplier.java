@@ -1,5 +1,7 @@
 package io.collectoffline.server.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -20,8 +22,10 @@ import java.sql.Savepoint;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -64,7 +68,8 @@ public class ProducerApplier {
              PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
                      + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
                      + "AND NOT EXISTS (SELECT 1 FROM incoming_transaction i WHERE i.producer = c.producer "
-                     + "AND i.seq = c.applied_seq + 1 AND i.status = 'ERROR') ORDER BY c.producer LIMIT 1000");
+                     + "AND i.seq = c.applied_seq + 1 AND i.status IN ('ERROR', 'CONFLICT')) ORDER BY c.producer "
+                     + "LIMIT 1000");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 producers.add(rs.getString(1));
@@ -124,7 +129,7 @@ public class ProducerApplier {
         if (appliedSeq < 0) {
             return 0; // another worker holds this producer
         }
-        List<Work> chunk = load(connection, producer, appliedSeq);
+        List<Work> chunk = realias(connection, load(connection, producer, appliedSeq));
         if (chunk.isEmpty()) {
             return 0;
         }
@@ -183,7 +188,7 @@ public class ProducerApplier {
                     if (rs.getLong(2) != appliedSeq + 1 + chunk.size()) {
                         break; // only SKIPPED rows can sit behind the cursor; nothing else is out of order
                     }
-                    if (chunk.isEmpty() && "ERROR".equals(rs.getString(8))) {
+                    if (chunk.isEmpty() && ("ERROR".equals(rs.getString(8)) || "CONFLICT".equals(rs.getString(8)))) {
                         return List.of(); // waits for an admin
                     }
                     chunk.add(open(producer, rs));
@@ -281,6 +286,7 @@ public class ProducerApplier {
         if (work.isEmpty()) {
             return 0;
         }
+        work = realias(connection, work);
         Savepoint before = connection.setSavepoint();
         try {
             applyBatched(connection, work);
@@ -291,6 +297,88 @@ public class ProducerApplier {
         }
         metrics.counter("collect_apply_transactions_total").increment(work.size());
         return work.size();
+    }
+
+    /**
+     * Transactions that refer to a record an admin merged into another (a resolved natural-key clash, table
+     * record_alias) — the record's own later changes, or a dependant's foreign key — are applied to the record kept.
+     */
+    private List<Work> realias(Connection connection, List<Work> works) throws SQLException {
+        Set<UUID> referred = new HashSet<>();
+        for (Work w : works) {
+            if (w.snapshot() != null) {
+                referred.add(w.envelope().recordId());
+                for (String column : foreignKeyColumns(w)) {
+                    JsonNode value = w.snapshot().fields().get(column);
+                    if (value != null && value.isTextual()) {
+                        try {
+                            referred.add(UUID.fromString(value.asText()));
+                        } catch (IllegalArgumentException notAUuid) {
+                            // refused when bound
+                        }
+                    }
+                }
+            }
+        }
+        if (referred.isEmpty()) {
+            return works;
+        }
+        Map<UUID, UUID> alias = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT from_id, to_id FROM record_alias WHERE from_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", referred.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    alias.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
+                }
+            }
+        }
+        if (alias.isEmpty()) {
+            return works;
+        }
+        List<Work> result = new ArrayList<>(works.size());
+        for (Work w : works) {
+            if (w.snapshot() == null) {
+                result.add(w);
+                continue;
+            }
+            ObjectNode fields = w.snapshot().fields().deepCopy();
+            List<String> columns = new ArrayList<>(foreignKeyColumns(w));
+            columns.add("id");
+            for (String column : columns) {
+                JsonNode value = fields.get(column);
+                UUID to = value != null && value.isTextual() ? alias.get(uuidOrNull(value.asText())) : null;
+                if (to != null) {
+                    fields.put(column, to.toString());
+                }
+            }
+            TransactionEnvelope e = w.envelope();
+            UUID recordId = alias.getOrDefault(e.recordId(), e.recordId());
+            result.add(new Work(new TransactionEnvelope(e.txId(), e.producer(), e.seq(), e.model(), recordId,
+                    e.action(), e.capturedAt(), e.keyId(), e.payload()), w.table(),
+                    new RecordSnapshot(w.snapshot().model(), w.snapshot().schemaVersion(), fields, w.snapshot().rev(),
+                            w.snapshot().baseTxId()), w.error(), w.errorStatus()));
+        }
+        return result;
+    }
+
+    private static List<String> foreignKeyColumns(Work w) {
+        if (w.table() == null) {
+            return List.of();
+        }
+        List<String> columns = new ArrayList<>();
+        for (String field : w.table().model().references().keySet()) {
+            columns.add(w.table().model().columns().get(field));
+        }
+        return columns;
+    }
+
+    private static UUID uuidOrNull(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -328,7 +416,11 @@ public class ProducerApplier {
         plan.save(connection, work.size());
     }
 
-    private record Failure(Work work, String status, String reason) {
+    private record Failure(Work work, String status, String reason, UUID conflictWith) {
+
+        Failure(Work work, String status, String reason) {
+            this(work, status, reason, null);
+        }
     }
 
     private record Outcome(int applied, Failure failure) {
@@ -354,7 +446,7 @@ public class ProducerApplier {
             } catch (SQLException e) {
                 connection.rollback(savepoint);
                 plan.save(connection, i);
-                return new Outcome(i, classify(w, e));
+                return new Outcome(i, classify(connection, w, e));
             }
         }
         plan.save(connection, work.size());
@@ -365,7 +457,7 @@ public class ProducerApplier {
      * A missing foreign-key target defers an insert or update (the target may still arrive, from this producer's
      * relay or another producer); anything else the database refuses is an error for an admin to look at.
      */
-    private static Failure classify(Work w, SQLException e) {
+    private static Failure classify(Connection connection, Work w, SQLException e) throws SQLException {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         boolean foreignKey = state.equals("23503") || state.equals("23506");
         if (foreignKey && w.action() != Action.DELETE) {
@@ -375,9 +467,45 @@ public class ProducerApplier {
             return new Failure(w, "ERROR", "other records on this server still refer to it: " + firstLine(e));
         }
         if (state.equals("23505")) {
+            UUID holder = holderOfNaturalKey(connection, w);
+            if (holder != null && !holder.equals(w.envelope().recordId())) {
+                return new Failure(w, "CONFLICT", "natural key " + naturalKey(w) + " of " + w.table().model().name()
+                        + " record " + w.envelope().recordId() + " (from " + w.envelope().producer() + ") already "
+                        + "belongs to record " + holder + ": an admin resolves it (keep-existing or reject)",
+                        holder);
+            }
             return new Failure(w, "ERROR", "natural key already belongs to another record: " + firstLine(e));
         }
         return new Failure(w, "ERROR", "database refused it (" + state + "): " + firstLine(e));
+    }
+
+    /** The id of the record that holds {@code w}'s natural key now, or null. */
+    private static UUID holderOfNaturalKey(Connection connection, Work w) throws SQLException {
+        List<String> columns = w.table().model().naturalKeyColumns();
+        StringBuilder sql = new StringBuilder("SELECT id FROM ").append(w.table().model().table()).append(" WHERE ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append(columns.get(i)).append(" = ?");
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            for (String column : columns) {
+                w.table().types().get(column).bind(ps, index++, w.snapshot().fields().get(column));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String naturalKey(Work w) {
+        StringBuilder key = new StringBuilder("(");
+        for (String column : w.table().model().naturalKeyColumns()) {
+            key.append(key.length() == 1 ? "" : ", ").append(column).append('=')
+                    .append(w.snapshot().fields().path(column).asText());
+        }
+        return key.append(')').toString();
     }
 
     private static String firstLine(SQLException e) {
@@ -417,10 +545,11 @@ public class ProducerApplier {
 
     private static void markFailed(Connection connection, Failure failure) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = ?, "
-                + "status_reason = ?, attempts = attempts + 1 WHERE tx_id = ?")) {
+                + "status_reason = ?, conflict_with = ?, attempts = attempts + 1 WHERE tx_id = ?")) {
             ps.setString(1, failure.status());
             ps.setString(2, truncate(failure.reason(), 2000));
-            ps.setObject(3, failure.work().txId());
+            ps.setObject(3, failure.conflictWith());
+            ps.setObject(4, failure.work().txId());
             ps.executeUpdate();
         }
     }

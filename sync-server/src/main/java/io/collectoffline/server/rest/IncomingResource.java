@@ -79,9 +79,9 @@ public class IncomingResource {
 
     @POST
     @Path("/incoming/{txId}/retry")
-    @Operation(summary = "Put a DEFERRED or ERROR transaction back in line for apply")
+    @Operation(summary = "Put a DEFERRED, ERROR or CONFLICT transaction back in line for apply")
     @APIResponse(responseCode = "200", description = "The transaction, now RECEIVED")
-    @APIResponse(responseCode = "409", description = "Not DEFERRED or ERROR",
+    @APIResponse(responseCode = "409", description = "Not DEFERRED, ERROR or CONFLICT",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public IncomingTransactionView retry(@PathParam("txId") String txId) {
         return admin.retry(uuid(txId));
@@ -101,6 +101,36 @@ public class IncomingResource {
     public IncomingTransactionView skip(@PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user,
             SkipRequest request) {
         return admin.skip(uuid(txId), user, request == null ? null : request.reason());
+    }
+
+    /**
+     * How to settle a natural-key clash.
+     *
+     * @param action {@code keep-existing} (merge the incoming record into the one holding the natural key) or
+     *               {@code reject}
+     * @param reason why (kept with the transaction)
+     */
+    public record ResolveRequest(String action, String reason) {
+    }
+
+    @POST
+    @Path("/incoming/{txId}/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Settle a natural-key clash (a CONFLICT transaction; audited: who, when, why)",
+            description = "keep-existing: the incoming record is merged into the record that holds its natural key; "
+                    + "later transactions that refer to it (its own changes, its dependants' foreign keys) apply to "
+                    + "the kept record. reject: the transaction is skipped; its dependants wait, DEFERRED. Either way "
+                    + "nothing is overwritten and the transaction stays stored. The header X-Collect-User names who "
+                    + "decides.")
+    @APIResponse(responseCode = "200", description = "The transaction, now SKIPPED with the resolution as reason")
+    @APIResponse(responseCode = "400", description = "Unknown action, no reason or no user given",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not a CONFLICT at the head of its producer's queue",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IncomingTransactionView resolve(@PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user,
+            ResolveRequest request) {
+        return admin.resolve(uuid(txId), request == null ? null : request.action(), user,
+                request == null ? null : request.reason());
     }
 
     @GET

@@ -112,7 +112,7 @@ class OrderedApplyInvariantTest {
     }
 
     @Test
-    void errorIsVisibleThenRetryAppliesItOnceTheCauseIsGone() {
+    void blockedTransactionIsVisibleThenRetryAppliesItOnceTheCauseIsGone() {
         String first = producer();
         String second = producer();
         String identifier = identifier("HH");
@@ -122,9 +122,9 @@ class OrderedApplyInvariantTest {
         awaitVillage(original, "A");
 
         send(second, List.of(tx(second, 1, "study.household", "INSERT", household(clash, identifier, "B", 0))));
-        String txId = await().until(() -> blocker(second), b -> b != null && "ERROR".equals(b.get("status")))
+        String txId = await().until(() -> blocker(second), b -> b != null && "CONFLICT".equals(b.get("status")))
                 .get("txId").toString();
-        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("ERROR"))
+        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("CONFLICT"))
                 .body("statusReason", containsString("natural key"));
 
         send(first, List.of(tx(first, 2, "study.household", "DELETE", household(original, identifier, "A", 0))));
