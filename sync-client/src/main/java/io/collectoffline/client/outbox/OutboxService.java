@@ -47,18 +47,17 @@ public class OutboxService {
     @Transactional
     public OutboxStatus status(PushStatus push) {
         String producer = capture.producer();
-        Object[] pending = (Object[]) em.createQuery("select count(t), min(t.capturedAt) from OutgoingTransaction t "
+        // one pass over the pending rows for all five figures (four separate counts took a minute at 1M pending)
+        Object[] pending = (Object[]) em.createQuery("select count(t), min(t.capturedAt), count(t.rejectedAt), "
+                + "count(t.consumedByMiddlemanAt), count(t.relayedFrom) from OutgoingTransaction t "
                 + "where t.deliveredAt is null").getSingleResult();
         long count = ((Number) pending[0]).longValue();
         OffsetDateTime oldest = (OffsetDateTime) pending[1];
         Long age = oldest == null ? null
                 : Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
-        long rejected = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
-                + "and t.rejectedAt is not null", Long.class).getSingleResult();
-        long consumed = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
-                + "and t.consumedByMiddlemanAt is not null", Long.class).getSingleResult();
-        long relayed = em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
-                + "and t.relayedFrom is not null", Long.class).getSingleResult();
+        long rejected = ((Number) pending[2]).longValue();
+        long consumed = ((Number) pending[3]).longValue();
+        long relayed = ((Number) pending[4]).longValue();
         Number lastSeq = (Number) em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1")
                 .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
         return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),

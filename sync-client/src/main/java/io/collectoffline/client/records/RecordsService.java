@@ -120,6 +120,11 @@ public class RecordsService {
     /** Creates a record; its id is minted here unless the body brings one. */
     @Transactional
     public JsonNode create(String model, JsonNode body, String user) {
+        return insert(model, body, user, true);
+    }
+
+    /** Stores one new record; with {@code answer}, reads it back as stored (audit fields filled by capture). */
+    private JsonNode insert(String model, JsonNode body, String user, boolean answer) {
         ModelDescriptor descriptor = registry.require(model);
         ObjectNode input = object(body);
         OfflineEntity record = read(descriptor, input);
@@ -132,6 +137,10 @@ public class RecordsService {
         return CaptureRuntime.asUser(user, () -> {
             em.persist(record);
             flush(descriptor);
+            if (!answer) {
+                em.detach(record); // a bulk request keeps no thousands of entities in the persistence context
+                return null;
+            }
             em.refresh(record);
             return strict.valueToTree(record);
         });
@@ -153,7 +162,7 @@ public class RecordsService {
         }
         for (int i = 0; i < body.size(); i++) {
             try {
-                create(model, body.get(i), user);
+                insert(model, body.get(i), user, false);
             } catch (InvalidInputException e) {
                 String at = "[" + i + "]";
                 throw new InvalidInputException("Record " + at + ": " + e.getMessage(), e.errors().stream()
