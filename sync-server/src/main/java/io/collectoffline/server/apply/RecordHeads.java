@@ -3,6 +3,7 @@ package io.collectoffline.server.apply;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.server.apply.ConflictRule.Version;
 import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.model.ServerModels;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -30,9 +31,11 @@ import java.util.UUID;
 public class RecordHeads {
 
     private final ActiveDatabase database;
+    private final ServerModels models;
 
-    RecordHeads(ActiveDatabase database) {
+    RecordHeads(ActiveDatabase database, ServerModels models) {
         this.database = database;
+        this.models = models;
     }
 
     /** A change to decide about: what {@code ProducerApplier} knows of a transaction. */
@@ -162,10 +165,26 @@ public class RecordHeads {
                 }
             }
         }
+        // Records without a row: a first INSERT whose id the study table does not hold yet is a new record and needs
+        // no look at the stored transactions (a probe of the primary key the upsert is about to touch anyway).
         Map<String, List<UUID>> byModel = new TreeMap<>();
+        Map<String, List<UUID>> inserts = new TreeMap<>();
         for (Change change : changes) {
             if (!held.containsKey(change.recordId())) {
-                byModel.computeIfAbsent(change.model(), m -> new ArrayList<>()).add(change.recordId());
+                (change.action() == Action.INSERT ? inserts : byModel)
+                        .computeIfAbsent(change.model(), m -> new ArrayList<>()).add(change.recordId());
+            }
+        }
+        for (Map.Entry<String, List<UUID>> model : inserts.entrySet()) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM "
+                    + models.table(model.getKey()).model().table() + " WHERE id = ANY (?)")) {
+                ps.setArray(1, connection.createArrayOf("uuid", model.getValue().stream().distinct().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byModel.computeIfAbsent(model.getKey(), m -> new ArrayList<>())
+                                .add(rs.getObject(1, UUID.class));
+                    }
+                }
             }
         }
         for (Map.Entry<String, List<UUID>> model : byModel.entrySet()) {
