@@ -133,7 +133,8 @@ public final class ServerIngestBench {
                 s.execute("DELETE FROM " + table + " WHERE producer LIKE 'pre-%'");
             }
             s.execute("INSERT INTO producer_state (producer, stored_watermark, max_seq, last_received_at) "
-                    + "SELECT producer, MAX(seq), MAX(seq), now() FROM incoming_transaction WHERE producer LIKE 'pre-%' "
+                    + "SELECT producer, MAX(seq), MAX(seq), now() FROM incoming_transaction "
+                    + "WHERE producer LIKE 'pre-%' "
                     + "GROUP BY producer");
             s.execute("INSERT INTO apply_cursor (producer, applied_seq, last_applied_at) SELECT producer, "
                     + "stored_watermark, now() FROM producer_state WHERE producer LIKE 'pre-%'");

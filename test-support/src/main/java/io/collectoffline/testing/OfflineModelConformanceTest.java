@@ -89,7 +89,8 @@ public abstract class OfflineModelConformanceTest {
             Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
             Assertions.assertTrue(token.find(), () -> "enrolment failed: " + enrolment.body());
             AppProcess laptop = AppProcess.start(Path.of(System.getProperty("conformance.clientJar",
-                    "../sync-client/target/quarkus-app/quarkus-run.jar")), AppProcess.freePort(), work.resolve("laptop"),
+                    "../sync-client/target/quarkus-app/quarkus-run.jar")), AppProcess.freePort(),
+                    work.resolve("laptop"),
                     "-Dsync.client.server.url=" + server.baseUrl(), "-Dsync.client.server.token=" + token.group(1),
                     "-Dsync.client.device-id=conformance-laptop", "-Dsync.client.push.interval=off").awaitReady();
             apps = new Apps(server, laptop);
@@ -190,7 +191,8 @@ public abstract class OfflineModelConformanceTest {
             return java.time.OffsetDateTime.parse(laptop.asText()).toInstant().toEpochMilli()
                     == java.time.OffsetDateTime.parse(server.asText()).toInstant().toEpochMilli();
         } catch (java.time.format.DateTimeParseException e) {
-            return laptop.isNumber() && server.isNumber() && laptop.decimalValue().compareTo(server.decimalValue()) == 0;
+            return laptop.isNumber() && server.isNumber()
+                    && laptop.decimalValue().compareTo(server.decimalValue()) == 0;
         }
     }
 

@@ -141,7 +141,8 @@ public class OutboxService {
 
     private List<OutgoingTransaction> pendingOf(String producer, long afterSeq, int max) {
         return em.createQuery("select t from OutgoingTransaction t where t.producer = :producer and t.seq > :seq "
-                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq", OutgoingTransaction.class)
+                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq",
+                OutgoingTransaction.class)
                 .setParameter("producer", producer).setParameter("seq", afterSeq).setMaxResults(max)
                 .getResultList();
     }
