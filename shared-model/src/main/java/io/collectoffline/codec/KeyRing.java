@@ -86,7 +86,9 @@ public final class KeyRing {
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
                         StoredKey key = JSON.readValue(file.toFile(), StoredKey.class);
-                        keys.put(key.keyId(), key);
+                        if (key.privateKey() != null) { // a public key saved next to the pairs is not a pair
+                            keys.put(key.keyId(), key);
+                        }
                     }
                 }
             }

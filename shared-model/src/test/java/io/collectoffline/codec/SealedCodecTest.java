@@ -25,6 +25,18 @@ class SealedCodecTest {
             .getBytes(StandardCharsets.UTF_8);
 
     @Test
+    void aPublicKeySavedInTheKeyFolderDoesNotHideThePair() throws Exception {
+        ServerPublicKey current = KeyRing.generate(keys);
+        SealedPayload sealed = new SealedCodec(current, 1000, Duration.ofHours(24)).seal(header, snapshot);
+        // what `keys current` prints, saved next to the pairs: same key id, no private key
+        for (String name : new String[] {"a-public.json", "public.json", "z-public.json"}) {
+            Files.writeString(keys.resolve(name), current.toJson());
+        }
+
+        assertThat(KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes())).isEqualTo(snapshot);
+    }
+
+    @Test
     void onlyTheServerKeyRingOpensWhatALaptopSealed() {
         SealedCodec laptop = new SealedCodec(KeyRing.generate(keys), 1000, Duration.ofHours(24));
 

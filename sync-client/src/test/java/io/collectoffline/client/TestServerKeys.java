@@ -25,7 +25,7 @@ public class TestServerKeys implements QuarkusTestResourceLifecycleManager {
                 KeyRing.generate(DIR);
             }
             ServerPublicKey key = KeyRing.load(DIR).current();
-            Path file = DIR.resolve("public.json");
+            Path file = DIR.resolveSibling("test-server-public.json"); // outside the ring: not a pair
             Files.writeString(file, key.toJson());
             return Map.of("sync.client.payload.public-key-file", file.toAbsolutePath().toString());
         } catch (IOException e) {
