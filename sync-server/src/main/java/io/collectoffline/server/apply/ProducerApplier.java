@@ -139,14 +139,15 @@ public class ProducerApplier {
         }
         List<Work> good = chunk.subList(0, usable);
         Failure failure = null;
+        RecordHeads.Plan plan = heads.plan(connection, good.stream().map(Work::change).toList());
         Savepoint before = connection.setSavepoint();
         int done;
         try {
-            applyBatched(connection, good);
+            applyBatched(connection, good, plan);
             done = good.size();
         } catch (SQLException | IllegalArgumentException e) {
-            connection.rollback(before);
-            Outcome outcome = applyOneByOne(connection, good);
+            connection.rollback(before); // the plan only read; it holds for the one-by-one attempt
+            Outcome outcome = applyOneByOne(connection, good, plan);
             done = outcome.applied();
             failure = outcome.failure();
         }
@@ -289,7 +290,7 @@ public class ProducerApplier {
         work = realias(connection, work);
         Savepoint before = connection.setSavepoint();
         try {
-            applyBatched(connection, work);
+            applyBatched(connection, work, heads.plan(connection, work.stream().map(Work::change).toList()));
             connection.releaseSavepoint(before);
         } catch (SQLException | IllegalArgumentException e) {
             connection.rollback(before);
@@ -386,8 +387,8 @@ public class ProducerApplier {
      * one batch; a transaction that lost a conflicting edit writes nothing (ADR 8). Stores the held versions and
      * conflicts.
      */
-    private void applyBatched(Connection connection, List<Work> work) throws SQLException {
-        RecordHeads.Plan plan = heads.plan(connection, work.stream().map(Work::change).toList());
+    private static void applyBatched(Connection connection, List<Work> work, RecordHeads.Plan plan)
+            throws SQLException {
         List<Work> writing = new ArrayList<>(work.size());
         for (int i = 0; i < work.size(); i++) {
             if (plan.writes(i)) {
@@ -426,8 +427,8 @@ public class ProducerApplier {
     private record Outcome(int applied, Failure failure) {
     }
 
-    private Outcome applyOneByOne(Connection connection, List<Work> work) throws SQLException {
-        RecordHeads.Plan plan = heads.plan(connection, work.stream().map(Work::change).toList());
+    private static Outcome applyOneByOne(Connection connection, List<Work> work, RecordHeads.Plan plan)
+            throws SQLException {
         for (int i = 0; i < work.size(); i++) {
             Work w = work.get(i);
             if (!plan.writes(i)) {
