@@ -22,6 +22,18 @@ public final class Inputs {
         }
     }
 
+    /** What is wrong with an admin list's paging ({@code offset} from 0, {@code limit} 1 to 1000), if anything. */
+    public static List<FieldError> pagingErrors(int offset, int limit) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (limit < 1 || limit > 1000) {
+            errors.add(new FieldError("limit", "must be between 1 and 1000"));
+        }
+        if (offset < 0) {
+            errors.add(new FieldError("offset", "must be 0 or more"));
+        }
+        return errors;
+    }
+
     /** @throws InvalidInputException naming {@code field} when {@code value} is not a UUID in canonical form */
     public static UUID uuid(String field, String value) {
         try {

@@ -1,6 +1,7 @@
 package io.collectoffline.server.apply;
 
 import io.collectoffline.protocol.IncomingTransactionView;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.protocol.ServerStatus.Blocker;
@@ -50,12 +51,7 @@ public class IncomingAdminService {
         if (status != null && !STATUSES.contains(status)) {
             errors.add(new FieldError("status", "must be one of " + new java.util.TreeSet<>(STATUSES)));
         }
-        if (limit < 1 || limit > 1000) {
-            errors.add(new FieldError("limit", "must be between 1 and 1000"));
-        }
-        if (offset < 0) {
-            errors.add(new FieldError("offset", "must be 0 or more"));
-        }
+        errors.addAll(Inputs.pagingErrors(offset, limit));
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid query", errors);
         }

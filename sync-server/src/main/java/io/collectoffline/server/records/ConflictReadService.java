@@ -1,5 +1,6 @@
 package io.collectoffline.server.records;
 
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.server.apply.ConflictRule;
@@ -25,13 +26,7 @@ public class ConflictReadService {
     }
 
     public List<RecordConflict> list(String model, UUID recordId, int offset, int limit) {
-        List<FieldError> errors = new ArrayList<>();
-        if (offset < 0) {
-            errors.add(new FieldError("offset", "must be 0 or more"));
-        }
-        if (limit < 1 || limit > 1000) {
-            errors.add(new FieldError("limit", "must be between 1 and 1000"));
-        }
+        List<FieldError> errors = Inputs.pagingErrors(offset, limit);
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid conflict filter", errors);
         }
