@@ -7,21 +7,24 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A server's sync status ({@code GET /api/v1/status}).
+ * A server's sync status ({@code GET /api/v1/status}), whole or for one site.
  *
+ * @param site             the site the figures are limited to (its producers); absent for the whole server
  * @param counts           stored transactions per status
  * @param rejected         refused submissions recorded
  * @param applyLagSeconds  age of the oldest stored transaction not yet applied (0 when none)
  * @param producers        progress per producer
  * @param conflicts        conflicting edits met (see {@code GET /api/v1/conflicts})
- * @param transfer         forwarding and files towards the upstream server, and files imported here
+ * @param transfer         forwarding and files towards the upstream server, and files imported here (always the
+ *                         whole server's)
  */
-public record ServerStatus(Map<String, Long> counts, long rejected, long applyLagSeconds,
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServerStatus(String site, Map<String, Long> counts, long rejected, long applyLagSeconds,
         List<ProducerProgress> producers, long conflicts, Transfer transfer) {
 
     /** The same status with the transfer part filled in. */
     public ServerStatus withTransfer(Transfer transfer) {
-        return new ServerStatus(counts, rejected, applyLagSeconds, producers, conflicts, transfer);
+        return new ServerStatus(site, counts, rejected, applyLagSeconds, producers, conflicts, transfer);
     }
 
     /**
@@ -43,6 +46,7 @@ public record ServerStatus(Map<String, Long> counts, long rejected, long applyLa
      * One producer's progress.
      *
      * @param producer        device id
+     * @param site            the site of its latest stored transaction; absent when none
      * @param storedWatermark highest seq with every seq up to it stored
      * @param maxSeq          highest seq stored
      * @param appliedSeq      highest seq applied or skipped
@@ -52,7 +56,7 @@ public record ServerStatus(Map<String, Long> counts, long rejected, long applyLa
      * @param lastAppliedAt   when one was last applied
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProducerProgress(String producer, long storedWatermark, long maxSeq, long appliedSeq,
+    public record ProducerProgress(String producer, String site, long storedWatermark, long maxSeq, long appliedSeq,
             Long waitingForSeq, Blocker blockedBy, OffsetDateTime lastReceivedAt, OffsetDateTime lastAppliedAt) {
     }
 

@@ -1,10 +1,12 @@
 package io.collectoffline.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One change of one record, as it travels between nodes (DESIGN §4). Relays pass it on unchanged.
+ * One change of one record, as it travels between nodes (DESIGN §4). Relays pass it on unchanged, except that the
+ * first server to store it stamps the site it belongs to, which it passes on to its upstream.
  *
  * @param txId       idempotency key
  * @param producer   device id of the node where the change was made
@@ -15,7 +17,11 @@ import java.util.UUID;
  * @param capturedAt producer's clock at capture; informational only, never used for ordering
  * @param keyId      which key (or codec) sealed the payload
  * @param payload    sealed record snapshot; base64 in JSON
+ * @param site       the site (study community) the change belongs to, as the first server that stored it knows it;
+ *                   absent from laptops and for unassigned devices. Routing metadata: neither sealed with the
+ *                   payload nor part of the content compared on a re-send
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TransactionEnvelope(
         UUID txId,
         String producer,
@@ -25,7 +31,19 @@ public record TransactionEnvelope(
         Action action,
         Instant capturedAt,
         String keyId,
-        byte[] payload) {
+        byte[] payload,
+        String site) {
+
+    /** A change without a site (what a laptop sends). */
+    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
+            Instant capturedAt, String keyId, byte[] payload) {
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null);
+    }
+
+    /** The same change stamped with {@code site}. */
+    public TransactionEnvelope withSite(String site) {
+        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site);
+    }
 
     public TransactionHeader header() {
         return new TransactionHeader(txId, producer, seq, model, recordId, action);

@@ -54,6 +54,25 @@ public final class Fixtures {
         return fields;
     }
 
+    public static Map<String, Object> visit(UUID id, UUID subject, String visitCode) {
+        Map<String, Object> fields = audit(id, 0);
+        fields.put("subject_id", subject.toString());
+        fields.put("visit_code", visitCode);
+        fields.put("visit_datetime", "2026-11-20T09:00:00Z");
+        fields.put("reason", "scheduled");
+        return fields;
+    }
+
+    public static Map<String, Object> requisition(UUID id, String identifier, UUID visit, boolean drawn) {
+        Map<String, Object> fields = audit(id, 0);
+        fields.put("requisition_identifier", identifier);
+        fields.put("subject_visit_id", visit.toString());
+        fields.put("panel", "viral_load");
+        fields.put("is_drawn", drawn);
+        fields.put("drawn_datetime", drawn ? "2026-11-20T09:30:00Z" : null);
+        return fields;
+    }
+
     private static Map<String, Object> audit(UUID id, long version) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("id", id.toString());

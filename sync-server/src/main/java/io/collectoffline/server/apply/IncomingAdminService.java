@@ -1,5 +1,6 @@
 package io.collectoffline.server.apply;
 
+import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.IncomingTransactionView;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -35,7 +36,7 @@ public class IncomingAdminService {
     public static final Set<String> STATUSES = Set.of("RECEIVED", "APPLIED", "DEFERRED", "ERROR", "SKIPPED",
             "CONFLICT");
     private static final String VIEW_COLUMNS = "tx_id, producer, seq, model, record_id, action, sender, batch_id, "
-            + "received_at, status, status_reason, attempts, applied_at, skipped_by";
+            + "received_at, status, status_reason, attempts, applied_at, skipped_by, site";
 
     private final ActiveDatabase database;
     private final ApplyWorker worker;
@@ -46,11 +47,13 @@ public class IncomingAdminService {
     }
 
     /** Stored transactions matching every given filter, by producer and seq. */
-    public List<IncomingTransactionView> list(String status, String producer, String model, int offset, int limit) {
+    public List<IncomingTransactionView> list(String status, String producer, String model, String site, int offset,
+            int limit) {
         List<FieldError> errors = new ArrayList<>();
         if (status != null && !STATUSES.contains(status)) {
             errors.add(new FieldError("status", "must be one of " + new java.util.TreeSet<>(STATUSES)));
         }
+        siteError(site).ifPresent(errors::add);
         errors.addAll(Inputs.pagingErrors(offset, limit));
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid query", errors);
@@ -68,6 +71,10 @@ public class IncomingAdminService {
         if (model != null) {
             sql.append(" AND model = ?");
             args.add(model);
+        }
+        if (site != null) {
+            sql.append(" AND site = ?");
+            args.add(site);
         }
         sql.append(" ORDER BY producer, seq LIMIT ").append(limit).append(" OFFSET ").append(offset);
         try (Connection connection = database.dataSource().getConnection();
@@ -250,73 +257,104 @@ public class IncomingAdminService {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
-    /** Counts per status, refusals, apply lag and per-producer progress with what holds each back. */
-    public ServerStatus status() {
+    /**
+     * Counts per status, refusals, conflicts, apply lag and per-producer progress with what holds each back; with a
+     * {@code site}, only for the producers of that site (the site of each producer's latest stored transaction).
+     */
+    public ServerStatus status(String site) {
+        siteError(site).ifPresent(error -> {
+            throw new InvalidInputException("Invalid query", List.of(error));
+        });
+        // producers of the site: the filter each count adds (bound to the site once per use)
+        String ofSite = site == null ? "" : " AND producer IN (SELECT producer FROM producer_state WHERE site = ?)";
         try (Connection connection = database.dataSource().getConnection()) {
             Map<String, Long> counts = new TreeMap<>();
             STATUSES.forEach(s -> counts.put(s, 0L));
             // Counting APPLIED rows would read the whole table; instead: every stored row is either within a
             // producer's contiguous watermark or above it, and the rows not APPLIED are few and indexed.
-            long stored;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(SUM(s.stored_watermark), 0) + "
-                    + "(SELECT COUNT(*) FROM incoming_transaction i JOIN producer_state p ON p.producer = i.producer "
-                    + "AND i.seq > p.stored_watermark) FROM producer_state s");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                stored = rs.getLong(1);
-            }
+            long stored = single(connection, "SELECT COALESCE(SUM(s.stored_watermark), 0) + (SELECT COUNT(*) FROM "
+                    + "incoming_transaction i JOIN producer_state p ON p.producer = i.producer AND i.seq > "
+                    + "p.stored_watermark" + (site == null ? "" : " AND p.site = ?") + ") FROM producer_state s"
+                    + (site == null ? "" : " WHERE s.site = ?"), site, 2);
             long notApplied = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT status, COUNT(*) FROM "
-                    + "incoming_transaction WHERE status <> 'APPLIED' GROUP BY status");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                    notApplied += rs.getLong(2);
+                    + "incoming_transaction WHERE status <> 'APPLIED'" + ofSite + " GROUP BY status")) {
+                bind(ps, site, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                        notApplied += rs.getLong(2);
+                    }
                 }
             }
             counts.put("APPLIED", stored - notApplied);
-            long rejected;
-            long conflicts;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT (SELECT COUNT(*) FROM "
-                    + "rejected_transaction), (SELECT COUNT(*) FROM record_conflict)");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                rejected = rs.getLong(1);
-                conflicts = rs.getLong(2);
-            }
+            long rejected = single(connection, "SELECT COUNT(*) FROM rejected_transaction WHERE 1 = 1" + ofSite,
+                    site, 1);
+            long conflicts = single(connection, "SELECT COUNT(*) FROM record_conflict WHERE 1 = 1" + (site == null
+                    ? "" : " AND (winner_producer IN (SELECT producer FROM producer_state WHERE site = ?) "
+                    + "OR loser_producer IN (SELECT producer FROM producer_state WHERE site = ?))"), site, 2);
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
                     + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR', 'CONFLICT') "
-                    + "AND status <> 'APPLIED'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
-                if (oldest != null) {
-                    lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+                    + "AND status <> 'APPLIED'" + ofSite)) {
+                bind(ps, site, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
+                    if (oldest != null) {
+                        lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+                    }
                 }
             }
-            return new ServerStatus(counts, rejected, lag, producers(connection), conflicts, null);
+            return new ServerStatus(site, counts, rejected, lag, producers(connection, site), conflicts, null);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status failed", e);
         }
     }
 
-    private static List<ProducerProgress> producers(Connection connection) throws SQLException {
+    /** A site id is optional in a query; when given it must be one. */
+    public static java.util.Optional<FieldError> siteError(String site) {
+        return site == null || DeviceId.isValid(site) ? java.util.Optional.empty()
+                : java.util.Optional.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
+    }
+
+    private static long single(Connection connection, String sql, String site, int siteParameters)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, site, siteParameters);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Binds {@code site} to the first {@code count} parameters; nothing when there is no site filter. */
+    private static void bind(PreparedStatement ps, String site, int count) throws SQLException {
+        for (int i = 1; site != null && i <= count; i++) {
+            ps.setString(i, site);
+        }
+    }
+
+    private static List<ProducerProgress> producers(Connection connection, String site) throws SQLException {
         List<ProducerProgress> producers = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT s.producer, s.stored_watermark, s.max_seq, "
-                + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason "
-                + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
+                + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason, "
+                + "s.site FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
                 + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
-                + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT') ORDER BY s.producer LIMIT 1000");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long watermark = rs.getLong(2);
-                long max = rs.getLong(3);
-                UUID head = rs.getObject(7, UUID.class);
-                producers.add(new ProducerProgress(rs.getString(1), watermark, max, rs.getLong(4),
-                        max > watermark ? watermark + 1 : null,
-                        head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
-                        rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class)));
+                + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT')" + (site == null ? "" : " WHERE s.site = ?")
+                + " ORDER BY s.producer LIMIT 1000")) {
+            bind(ps, site, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long watermark = rs.getLong(2);
+                    long max = rs.getLong(3);
+                    UUID head = rs.getObject(7, UUID.class);
+                    producers.add(new ProducerProgress(rs.getString(1), rs.getString(11), watermark, max,
+                            rs.getLong(4), max > watermark ? watermark + 1 : null,
+                            head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
+                            rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class)));
+                }
             }
         }
         return producers;
@@ -341,7 +379,8 @@ public class IncomingAdminService {
                 views.add(new IncomingTransactionView(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
                         rs.getString(4), rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7),
                         rs.getObject(8, UUID.class), rs.getObject(9, OffsetDateTime.class), rs.getString(10),
-                        rs.getString(11), rs.getInt(12), rs.getObject(13, OffsetDateTime.class), rs.getString(14)));
+                        rs.getString(11), rs.getInt(12), rs.getObject(13, OffsetDateTime.class), rs.getString(14),
+                        rs.getString(15)));
             }
         }
         return views;

@@ -4,9 +4,11 @@ import io.collectoffline.server.files.FileCommand;
 import io.collectoffline.server.keys.KeyCommand;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +75,7 @@ public final class AdminCli {
     }
 
     @Command(name = "devices", mixinStandardHelpOptions = true, description = "Enrol, list and revoke devices",
-            subcommands = {Devices.Enrol.class, Devices.ListAll.class, Devices.Revoke.class})
+            subcommands = {Devices.Enrol.class, Devices.ListAll.class, Devices.Revoke.class, Devices.Site.class})
     static class Devices {
 
         @Command(name = "enrol", description = "Enrol a device; prints its token (shown once)")
@@ -84,10 +86,28 @@ public final class AdminCli {
             @Option(names = "--role", required = true, description = "field, middleman or server")
             String role;
 
+            @Option(names = "--site", description = "the site (study community) it belongs to")
+            String site;
+
             @Override
             public Integer call() {
                 return call("POST", "/api/v1/devices", "{\"deviceId\":\"" + json(deviceId) + "\",\"role\":\""
-                        + json(role) + "\"}");
+                        + json(role) + "\"" + (site == null ? "" : ",\"site\":\"" + json(site) + "\"") + "}");
+            }
+        }
+
+        @Command(name = "site", description = "Move a device to another site (its later transactions carry it)")
+        static class Site extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "device id")
+            String deviceId;
+
+            @Parameters(index = "1", description = "site id, or - for none")
+            String site;
+
+            @Override
+            public Integer call() {
+                return call("PUT", "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/site",
+                        "-".equals(site) ? "{\"site\":null}" : "{\"site\":\"" + json(site) + "\"}");
             }
         }
 
@@ -165,9 +185,13 @@ public final class AdminCli {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Counts per status, apply lag, per producer progress, transfer")
     static class Status extends Server implements Callable<Integer> {
+        @Option(names = "--site", description = "only the producers of this site")
+        String site;
+
         @Override
         public Integer call() {
-            return call("GET", "/api/v1/status", null);
+            return call("GET", "/api/v1/status" + (site == null ? ""
+                    : "?site=" + URLEncoder.encode(site, StandardCharsets.UTF_8)), null);
         }
     }
 

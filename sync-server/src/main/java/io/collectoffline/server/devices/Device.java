@@ -13,10 +13,11 @@ import java.time.OffsetDateTime;
  * @param revokedAt  when its token was revoked; null while valid
  * @param revokedBy  who revoked it
  * @param lastSeenAt its last authenticated request
+ * @param site       the site (study community) it belongs to; absent when not assigned
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Device(String deviceId, String role, OffsetDateTime enrolledAt, String enrolledBy,
-        OffsetDateTime revokedAt, String revokedBy, OffsetDateTime lastSeenAt) {
+        OffsetDateTime revokedAt, String revokedBy, OffsetDateTime lastSeenAt, String site) {
 
     /** Whether it may send transactions of other producers (a relay). */
     public boolean relays() {

@@ -35,7 +35,7 @@ public class DeviceService {
     /** Roles a device can have. */
     public static final Set<String> ROLES = Set.of("field", "middleman", "server");
     private static final String COLUMNS = "device_id, role, enrolled_at, enrolled_by, revoked_at, revoked_by, "
-            + "last_seen_at";
+            + "last_seen_at, site";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ActiveDatabase database;
@@ -44,8 +44,8 @@ public class DeviceService {
         this.database = database;
     }
 
-    /** Enrols a device and returns its token, once. */
-    public Enrolment enrol(String deviceId, String role, String by) {
+    /** Enrols a device (in {@code site}, or none when null) and returns its token, once. */
+    public Enrolment enrol(String deviceId, String role, String site, String by) {
         List<FieldError> errors = new ArrayList<>();
         if (!DeviceId.isValid(deviceId)) {
             errors.add(new FieldError("deviceId", "required, " + DeviceId.DESCRIPTION));
@@ -53,6 +53,7 @@ public class DeviceService {
         if (role == null || !ROLES.contains(role)) {
             errors.add(new FieldError("role", "required, one of field, middleman, server"));
         }
+        siteError(site).ifPresent(errors::add);
         if (!errors.isEmpty()) {
             throw new InvalidInputException("The device cannot be enrolled as given", errors);
         }
@@ -61,12 +62,13 @@ public class DeviceService {
         String token = "co_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO device (device_id, role, token_hash, "
-                     + "enrolled_at, enrolled_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                     + "enrolled_at, enrolled_by, site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, deviceId);
             ps.setString(2, role);
             ps.setString(3, hash(token));
             ps.setObject(4, now());
             ps.setString(5, by);
+            ps.setString(6, site);
             if (ps.executeUpdate() == 0) {
                 throw new DeviceConflictException("A device '" + deviceId + "' is already enrolled; revoke it and "
                         + "enrol the replacement under a new id");
@@ -74,8 +76,54 @@ public class DeviceService {
         } catch (SQLException e) {
             throw new IllegalStateException("enrolling " + deviceId + " failed", e);
         }
-        Log.infof("Device %s enrolled as %s by %s", deviceId, role, by);
-        return new Enrolment(deviceId, role, token);
+        Log.infof("Device %s enrolled as %s%s by %s", deviceId, role, site == null ? "" : " in site " + site, by);
+        return new Enrolment(deviceId, role, site, token);
+    }
+
+    /**
+     * Moves a device to {@code site} (none when null). Transactions stored from now on carry the new site; those
+     * stored before keep the one they were stored with.
+     */
+    public Device assignSite(String deviceId, String site, String by) {
+        siteError(site).ifPresent(error -> {
+            throw new InvalidInputException("The site cannot be assigned as given", List.of(error));
+        });
+        Device device = get(deviceId);
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE device SET site = ? WHERE device_id = ?")) {
+            ps.setString(1, site);
+            ps.setString(2, deviceId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("assigning a site to " + deviceId + " failed", e);
+        }
+        Log.infof("Device %s moved from site %s to %s by %s", deviceId, device.site(), site, by);
+        return get(deviceId);
+    }
+
+    /** The sites known here, by id. */
+    public List<SiteSummary> sites() {
+        List<SiteSummary> sites = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT site, SUM(devices), SUM(producers), MAX(last_at) FROM ("
+                     + "SELECT site, 1 AS devices, 0 AS producers, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS last_at "
+                     + "FROM device WHERE site IS NOT NULL AND revoked_at IS NULL UNION ALL "
+                     + "SELECT site, 0, 1, last_received_at FROM producer_state WHERE site IS NOT NULL) known "
+                     + "GROUP BY site ORDER BY site LIMIT 10000");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sites.add(new SiteSummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getObject(4, OffsetDateTime.class)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing sites failed", e);
+        }
+        return sites;
+    }
+
+    private static Optional<FieldError> siteError(String site) {
+        return site == null || DeviceId.isValid(site) ? Optional.empty()
+                : Optional.of(new FieldError("site", "a site id: " + DeviceId.DESCRIPTION + "; leave it out for none"));
     }
 
     public List<Device> list() {
@@ -155,7 +203,7 @@ public class DeviceService {
             while (rs.next()) {
                 devices.add(new Device(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
                         rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getString(6),
-                        rs.getObject(7, OffsetDateTime.class)));
+                        rs.getObject(7, OffsetDateTime.class), rs.getString(8)));
             }
         }
         return devices;

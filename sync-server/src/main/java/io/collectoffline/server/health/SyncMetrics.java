@@ -61,7 +61,7 @@ public class SyncMetrics {
 
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        ServerStatus now = status.status();
+        ServerStatus now = status.status(null);
         now.counts().forEach((state, count) -> perStatus.computeIfAbsent(state, s -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("collect_incoming_transactions", value, AtomicLong::get).tag("status", s)

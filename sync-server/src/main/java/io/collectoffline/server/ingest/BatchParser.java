@@ -175,8 +175,13 @@ public class BatchParser {
         if (payload.length > config.ingest().maxPayloadBytes()) {
             return rejected(txId, "payload exceeds " + config.ingest().maxPayloadBytes() + " bytes");
         }
+        JsonNode siteNode = tx.get("site");
+        String site = siteNode == null || siteNode.isNull() ? null : siteNode.isTextual() ? siteNode.textValue() : "";
+        if (site != null && !DeviceId.isValid(site)) {
+            return rejected(txId, "site must be a site id: " + DeviceId.DESCRIPTION);
+        }
         TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
-                action, capturedAt, keyId, payload);
+                action, capturedAt, keyId, payload, site);
         try {
             opener.open(envelope);
         } catch (PayloadRejectedException e) {

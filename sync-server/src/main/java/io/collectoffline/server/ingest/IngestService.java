@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -46,9 +47,9 @@ public class IngestService {
 
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
             + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
-            + "applied_at, attempts)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ROW_WIDTH = 16;
+            + "applied_at, attempts, site)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 17;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
@@ -133,7 +134,8 @@ public class IngestService {
 
     private Stored store(Connection connection, ParsedBatch batch) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Candidate> valid = batch.candidates().stream().filter(Candidate::valid).toList();
+        List<Candidate> valid = stampSites(connection, batch,
+                batch.candidates().stream().filter(Candidate::valid).toList());
         ensureProducers(connection, valid);
         Savepoint beforeApply = connection.setSavepoint();
         Map<String, Long> appliedTo = applyOnReceipt(connection, valid);
@@ -189,6 +191,41 @@ public class IngestService {
             }
         }
         return new Stored(results, leftToApply);
+    }
+
+    /**
+     * Stamps each transaction with the site it belongs to: its producer's site when the producer is a device
+     * enrolled here with one; else the site it carries (stamped by the server that stored it first, relayed here);
+     * else the site of the device that sent it (a middleman or site server enrolled here with one). Without any of
+     * these it has none.
+     */
+    private static List<Candidate> stampSites(Connection connection, ParsedBatch batch, List<Candidate> valid)
+            throws SQLException {
+        Set<String> devices = new TreeSet<>();
+        devices.add(batch.sender());
+        valid.forEach(c -> devices.add(c.envelope().producer()));
+        Map<String, String> siteOf = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT device_id, site FROM device WHERE site IS NOT NULL AND device_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("varchar", devices.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    siteOf.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (siteOf.isEmpty()) {
+            return valid; // each keeps the site it carries, if any
+        }
+        String senderSite = siteOf.get(batch.sender());
+        List<Candidate> stamped = new ArrayList<>(valid.size());
+        for (Candidate c : valid) {
+            TransactionEnvelope e = c.envelope();
+            String site = siteOf.getOrDefault(e.producer(), e.site() != null ? e.site() : senderSite);
+            stamped.add(Objects.equals(site, e.site()) ? c
+                    : new Candidate(c.txId(), e.withSite(site), c.contentHash(), null));
+        }
+        return stamped;
     }
 
     /** The producer_state and apply_cursor rows of every producer in the batch exist afterwards. */
@@ -319,6 +356,7 @@ public class IngestService {
         ps.setString(offset + 14, applied ? "APPLIED" : "RECEIVED");
         ps.setObject(offset + 15, applied ? now : null);
         ps.setInt(offset + 16, applied ? 1 : 0);
+        ps.setString(offset + 17, e.site());
     }
 
     /** Classifies transactions that were not inserted: re-send, other content, or a seq taken by another txId. */
@@ -392,8 +430,12 @@ public class IngestService {
     private static void advanceProducers(Connection connection, List<Candidate> valid, OffsetDateTime now)
             throws SQLException {
         Map<String, Long> maxSeq = new TreeMap<>();
+        Map<String, String> site = new HashMap<>();
         for (Candidate candidate : valid) {
             maxSeq.merge(candidate.envelope().producer(), candidate.envelope().seq(), Math::max);
+            if (candidate.envelope().site() != null) {
+                site.put(candidate.envelope().producer(), candidate.envelope().site());
+            }
         }
         for (Map.Entry<String, Long> producer : maxSeq.entrySet()) {
             long watermark;
@@ -409,11 +451,12 @@ public class IngestService {
             }
             watermark = contiguousFrom(connection, producer.getKey(), watermark);
             try (PreparedStatement ps = connection.prepareStatement("UPDATE producer_state SET stored_watermark = ?, "
-                    + "max_seq = ?, last_received_at = ? WHERE producer = ?")) {
+                    + "max_seq = ?, last_received_at = ?, site = COALESCE(?, site) WHERE producer = ?")) {
                 ps.setLong(1, watermark);
                 ps.setLong(2, max);
                 ps.setObject(3, now);
-                ps.setString(4, producer.getKey());
+                ps.setString(4, site.get(producer.getKey()));
+                ps.setString(5, producer.getKey());
                 ps.executeUpdate();
             }
         }

@@ -3,6 +3,7 @@ package io.collectoffline.server.reconciliation;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.server.apply.IncomingAdminService;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,11 +33,25 @@ public class LabReconciliationService {
         this.database = database;
     }
 
-    public ReconciliationReport report() {
+    /**
+     * The whole server's reconciliation, or one site's: with a {@code site}, the requisitions created there (their
+     * INSERT carries the site) and the tubes in hand that belong to them; a tube in hand that no requisition names
+     * belongs to no site and shows only without one.
+     */
+    public ReconciliationReport report(String site) {
+        IncomingAdminService.siteError(site).ifPresent(error -> {
+            throw new InvalidInputException("Invalid query", List.of(error));
+        });
+        String ofSite = site == null ? "" : " AND EXISTS (SELECT 1 FROM incoming_transaction t WHERE "
+                + "t.model = 'study.specimen_requisition' AND t.record_id = r.id AND t.action = 'INSERT' "
+                + "AND t.site = ?)";
         try (Connection c = database.dataSource().getConnection()) {
             return ReconciliationReport.of(STAGE,
-                    strings(c, "SELECT requisition_identifier FROM specimen_requisition WHERE is_drawn = TRUE"),
-                    strings(c, "SELECT requisition_identifier FROM specimen_receipt WHERE stage = 'LAB'"));
+                    strings(c, "SELECT requisition_identifier FROM specimen_requisition r WHERE is_drawn = TRUE"
+                            + ofSite, site),
+                    strings(c, "SELECT requisition_identifier FROM specimen_receipt WHERE stage = 'LAB'"
+                            + (site == null ? "" : " AND requisition_identifier IN (SELECT requisition_identifier "
+                            + "FROM specimen_requisition r WHERE 1 = 1" + ofSite + ")"), site));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the lab reconciliation failed", e);
         }
@@ -84,11 +99,16 @@ public class LabReconciliationService {
         return id;
     }
 
-    private static List<String> strings(Connection c, String sql) throws SQLException {
+    private static List<String> strings(Connection c, String sql, String site) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 100000"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
+        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 100000")) {
+            if (site != null) {
+                ps.setString(1, site);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
             }
         }
         return values;

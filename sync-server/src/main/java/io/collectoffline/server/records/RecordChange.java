@@ -19,8 +19,9 @@ import java.util.UUID;
  * @param fields        the record's columns after the change (before it, for a delete)
  * @param conflict      for a conflicting edit (ADR 8): {@code "kept over <txId>"} or {@code "overruled by <txId>"}
  *                      (its values were then not written); absent otherwise
+ * @param site          the site the change belongs to (its transaction's); the record's site is its INSERT's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordChange(UUID txId, String producer, long seq, String action, String changedBy,
-        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict) {
+        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict, String site) {
 }

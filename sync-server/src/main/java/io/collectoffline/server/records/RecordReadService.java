@@ -73,7 +73,7 @@ public class RecordReadService {
              PreparedStatement conflict = connection.prepareStatement("SELECT winner_tx_id, loser_tx_id FROM "
                      + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
-                     + "key_id, payload FROM incoming_transaction "
+                     + "key_id, payload, site FROM incoming_transaction "
                      + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
                      + "LIMIT 10000")) {
             conflict.setString(1, model);
@@ -97,7 +97,7 @@ public class RecordReadService {
                     history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
                             fields.path("user_modified").asText(null), timestamp(fields.path("modified").asText(null)),
                             fields.path("device_modified").asText(null), rs.getObject(5, OffsetDateTime.class), fields,
-                            conflicts.get(txId)));
+                            conflicts.get(txId), rs.getString(8)));
                 }
             }
         } catch (SQLException e) {

@@ -5,11 +5,13 @@ import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.devices.DeviceService;
 import io.collectoffline.server.devices.Enrolment;
+import io.collectoffline.server.devices.SiteSummary;
 import io.collectoffline.server.keys.ServerKeys;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -40,8 +42,17 @@ public class DeviceResource {
      *
      * @param deviceId the device's id (its producer id)
      * @param role     field, middleman or server
+     * @param site     the site (study community) it belongs to; optional
      */
-    public record EnrolRequest(String deviceId, String role) {
+    public record EnrolRequest(String deviceId, String role, String site) {
+    }
+
+    /**
+     * A device's new site.
+     *
+     * @param site the site id; null or absent for none
+     */
+    public record SiteRequest(String site) {
     }
 
     @POST
@@ -57,7 +68,7 @@ public class DeviceResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response enrol(EnrolRequest request, @HeaderParam(IncomingResource.USER_HEADER) String by) {
         Enrolment enrolment = devices.enrol(request == null ? null : request.deviceId(),
-                request == null ? null : request.role(), admin(by));
+                request == null ? null : request.role(), request == null ? null : request.site(), admin(by));
         return Response.status(201).entity(enrolment).build();
     }
 
@@ -84,6 +95,32 @@ public class DeviceResource {
     public Device revoke(@PathParam("deviceId") String deviceId,
             @HeaderParam(IncomingResource.USER_HEADER) String by) {
         return devices.revoke(deviceId, admin(by));
+    }
+
+    @GET
+    @Path("/sites")
+    @Tag(name = "admin")
+    @Operation(summary = "Sites known here: devices assigned, producers whose latest transaction carries the site",
+            description = "Filter by site with ?site= on /api/v1/status, /api/v1/incoming and "
+                    + "/api/v1/reconciliation.")
+    public List<SiteSummary> sites() {
+        return devices.sites();
+    }
+
+    @PUT
+    @Path("/devices/{deviceId}/site")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "admin")
+    @Operation(summary = "Move a device to another site (or none)",
+            description = "Transactions stored from now on carry the new site; those stored before keep theirs. "
+                    + "Header X-Collect-User names the admin, for the log.")
+    @APIResponse(responseCode = "400", description = "Not a site id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such device",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Device assignSite(@PathParam("deviceId") String deviceId, SiteRequest request,
+            @HeaderParam(IncomingResource.USER_HEADER) String by) {
+        return devices.assignSite(deviceId, request == null ? null : request.site(), admin(by));
     }
 
     @GET

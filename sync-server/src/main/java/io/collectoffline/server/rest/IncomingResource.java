@@ -59,11 +59,12 @@ public class IncomingResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<IncomingTransactionView> list(@QueryParam("status") String status,
             @QueryParam("producer") String producer, @QueryParam("model") String model,
+            @Parameter(description = "only transactions of this site") @QueryParam("site") String site,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
             @QueryParam("offset") @DefaultValue("0") String offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
             @QueryParam("limit") @DefaultValue("100") String limit) {
-        return admin.list(status, producer, model, (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset",
+        return admin.list(status, producer, model, site, (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset",
                 offset)), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit",
                 limit))));
     }
@@ -135,9 +136,14 @@ public class IncomingResource {
 
     @GET
     @Path("/status")
-    @Operation(summary = "Counts per status, apply lag, and per producer: stored, applied, and what holds it back")
-    public ServerStatus status() {
-        return admin.status().withTransfer(files.transfer());
+    @Operation(summary = "Counts per status, apply lag, and per producer: stored, applied, and what holds it back",
+            description = "With site: only the producers of that site (the site of each producer's latest stored "
+                    + "transaction). The transfer part is always the whole server's.")
+    @APIResponse(responseCode = "400", description = "Not a site id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ServerStatus status(@Parameter(description = "only the producers of this site") @QueryParam("site")
+            String site) {
+        return admin.status(site).withTransfer(files.transfer());
     }
 
     static UUID uuid(String value) {

@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.server.reconciliation.LabReconciliationService;
 import jakarta.ws.rs.Consumes;
@@ -8,10 +9,15 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The lab's specimen reconciliation (admin). */
@@ -36,9 +42,13 @@ public class ReconciliationResource {
     }
 
     @GET
-    @Operation(summary = "Received requisitions not in hand at the lab, and tubes in hand never requisitioned")
-    public ReconciliationReport report() {
-        return lab.report();
+    @Operation(summary = "Received requisitions not in hand at the lab, and tubes in hand never requisitioned",
+            description = "With site: the requisitions created at that site and the tubes in hand they name.")
+    @APIResponse(responseCode = "400", description = "Not a site id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ReconciliationReport report(@Parameter(description = "only this site's requisitions") @QueryParam("site")
+            String site) {
+        return lab.report(site);
     }
 
     @POST
