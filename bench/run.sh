@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432.
+# Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432
+# (creates databases bench and bench_large).
 #   bench/run.sh                          # everything (about 25 minutes on 2 cores; the 1M push is most of it)
 #   bench/run.sh server|e2e|apps          # one part
 #   BENCH_ARGS="-Dbench.n=20000 -Dbench.scaleStored=0 -Dbench.pending=0" bench/run.sh   # quicker
@@ -7,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all}
-psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'bench'" | grep -q 1 \
-  || createdb -h 127.0.0.1 -U postgres bench
+for db in bench bench_large; do
+  psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+    || createdb -h 127.0.0.1 -U postgres "$db"
+done
 mvn -B -q install -DskipTests
 jdk25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/temurin-2[5-9]-jdk-* 2>/dev/null | head -1 || true)}
 if [ -n "$jdk25" ] && { [ "$part" = all ] || [ "$part" = apps ]; }; then

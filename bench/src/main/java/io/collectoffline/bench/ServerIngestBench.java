@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.protocol.TimeOrderedUuid;
 import io.collectoffline.testing.AppProcess;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -37,7 +38,10 @@ import java.util.zip.GZIPOutputStream;
  * <p>System properties: {@code bench.n} (100000), {@code bench.producers} (10), {@code bench.batch} (1000),
  * {@code bench.jdbc} (jdbc:postgresql://127.0.0.1:5432/bench), {@code bench.user} (postgres), {@code bench.logLevel}
  * (WARN; INFO shows per-batch timings in the server log), {@code bench.serverJvmArg} (one extra JVM option for the
- * server, e.g. {@code -XX:StartFlightRecording=filename=/tmp/server.jfr} to profile it).
+ * server, e.g. {@code -XX:StartFlightRecording=filename=/tmp/server.jfr} to profile it). Scale part:
+ * {@code bench.scaleStored} (1000000; 0 skips it), {@code bench.scaleN} (50000 per round), {@code bench.scaleRounds}
+ * (3), {@code bench.ids} (random,v7), {@code bench.jdbcLarge} (the bench database's URL + _large). {@code bench.n=0}
+ * skips the first part.
  */
 public final class ServerIngestBench {
 
@@ -59,6 +63,16 @@ public final class ServerIngestBench {
         int scaleStored = Integer.getInteger("bench.scaleStored", 1_000_000);
         int scaleN = Integer.getInteger("bench.scaleN", 50_000);
 
+        if (n > 0) {
+            rate(n, producers, batchSize, jdbc, user, jar, compareJar);
+        }
+        if (scaleStored > 0) {
+            scale(jar, jdbc, user, scaleStored, scaleN, producers, batchSize);
+        }
+    }
+
+    private static void rate(int n, int producers, int batchSize, String jdbc, String user, Path jar,
+            String compareJar) throws Exception {
         List<Prepared> prepared = prepare("bench", n, producers, batchSize);
         resetDatabase(jdbc, user);
         List<String> rows = new ArrayList<>();
@@ -85,50 +99,99 @@ public final class ServerIngestBench {
         }
         printTable("Server receive+apply on PostgreSQL, " + n + " household INSERTs, " + producers + " producers "
                 + "taking turns, batches of " + batchSize + " (gzip), 2 senders", rows);
-
-        if (scaleStored > 0) {
-            scale(jar, jdbc, user, scaleStored, scaleN, producers, batchSize);
-        }
     }
 
-    /** Rate with 10k transactions already stored, then with {@code stored}: the same work, another table size. */
+    /**
+     * The same work into two servers at once, one on a database holding 10k transactions, one on a database holding
+     * {@code stored}: rounds of {@code n} transactions go to the small one, then to the large one, so that the
+     * machine's drift hits both alike; the median of the rounds' ratios is the figure. Once per id style (random
+     * version 4 UUIDs as before, time-ordered version 7 as the laptop mints them now), with PostgreSQL's work per
+     * 1000 transactions beside it.
+     */
     private static void scale(Path jar, String jdbc, String user, int stored, int n, int producers, int batchSize)
             throws Exception {
-        resetDatabase(jdbc, user);
-        List<String> rows = new ArrayList<>();
-        try (AppProcess server = startServer(jar, jdbc, user)) {
-            int small = 10_000;
-            // the first 10k go through the server: they warm it up, so both measured runs meet a warm JVM
-            ingest(server, prepare("scale-w", small, producers, batchSize), small);
-            Timing first = ingest(server, prepare("scale-a", n, producers, batchSize), small + n);
-            preload(jdbc, user, small, stored - small);
-            Timing second = ingest(server, prepare("scale-b", n, producers, batchSize), stored + 2 * n);
-            double smallRate = n / first.totalSeconds();
-            rows.add(row("receive + apply with " + small + " transactions stored", n, first.totalSeconds(), smallRate));
-            rows.add(row("**receive + apply with " + (stored + n) + " transactions stored**", n,
-                    second.totalSeconds(), smallRate));
+        String largeJdbc = System.getProperty("bench.jdbcLarge", jdbc + "_large");
+        int rounds = Integer.getInteger("bench.scaleRounds", 3);
+        int small = 10_000;
+        List<String> summary = new ArrayList<>();
+        for (String style : System.getProperty("bench.ids", "random,v7").split(",")) {
+            boolean timeOrdered = style.equals("v7");
+            resetDatabase(jdbc, user);
+            resetDatabase(largeJdbc, user);
+            List<String> rows = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            DbProfile smallWork = null;
+            DbProfile largeWork = null;
+            try (AppProcess smallServer = startServer(jar, jdbc, user);
+                 AppProcess largeServer = startServer(jar, largeJdbc, user)) {
+                // the first 10k go through each server: they warm it up, so every measured round meets a warm JVM
+                ingest(smallServer, prepare("scale-w", small, producers, batchSize, timeOrdered), small);
+                ingest(largeServer, prepare("scale-w", small, producers, batchSize, timeOrdered), small);
+                preload(largeJdbc, user, small, stored - small, timeOrdered);
+                for (int round = 1; round <= rounds; round++) {
+                    String prefix = "scale-" + round;
+                    DbProfile before = DbProfile.take(jdbc, user);
+                    Timing a = ingest(smallServer, prepare(prefix, n, producers, batchSize, timeOrdered),
+                            small + (long) round * n);
+                    smallWork = DbProfile.take(jdbc, user).minus(before).plus(smallWork);
+                    before = DbProfile.take(largeJdbc, user);
+                    Timing b = ingest(largeServer, prepare(prefix, n, producers, batchSize, timeOrdered),
+                            stored + (long) round * n);
+                    largeWork = DbProfile.take(largeJdbc, user).minus(before).plus(largeWork);
+                    double ratio = a.totalSeconds() / b.totalSeconds();
+                    ratios.add(ratio);
+                    rows.add(String.format(Locale.ROOT, "| %d | %d | %.0f | %d | %.0f | %.2f |", round,
+                            small + (round - 1) * n, n / a.totalSeconds(), stored + (round - 1) * n,
+                            n / b.totalSeconds(), ratio));
+                }
+            }
+            ratios.sort(Double::compare);
+            double median = ratios.get(ratios.size() / 2);
+            System.out.println();
+            System.out.println("Scale, " + style + " ids: rounds of " + n + " transactions into a server holding few "
+                    + "vs one holding " + stored + " (ratio = large rate / small rate)");
+            System.out.println("| round | small: stored before | small: tx/s | large: stored before | large: tx/s "
+                    + "| ratio |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|");
+            rows.forEach(System.out::println);
+            DbProfile.print("PostgreSQL's work, " + style + " ids (per 1000 transactions, all rounds; pg_stat_wal, "
+                    + "pg_stat_bgwriter, pg_statio_user_tables/indexes)", rounds * n, "small", smallWork, "large",
+                    largeWork);
+            summary.add(String.format(Locale.ROOT, "| %s | %s | **%.2f** |", style, ratios.stream()
+                    .map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median));
         }
-        printTable("Scale: the same " + n + " transactions into a server that already holds 10k vs " + stored
-                + " (ratio vs the 10k rate)", rows);
+        System.out.println();
+        System.out.println("Scale summary: rate with " + stored + " stored vs with few (median of the rounds)");
+        System.out.println("| ids | ratios per round | median |");
+        System.out.println("|---|---|---:|");
+        summary.forEach(System.out::println);
     }
 
     /**
      * Stores {@code count} applied household INSERTs of 100 producers straight into the server's tables (as if
-     * received and applied earlier), with their households, watermarks and cursors.
+     * received and applied earlier), with their households, watermarks and cursors; ids time-ordered (minted over
+     * the past day, in order) or random.
      */
-    private static void preload(String jdbc, String user, int from, int count) throws Exception {
+    private static void preload(String jdbc, String user, int from, int count, boolean timeOrdered) throws Exception {
         long start = System.nanoTime();
         try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE pre AS SELECT g, gen_random_uuid() AS id, 'pre-' || (g % 100) AS producer, "
-                    + "g / 100 + 1 AS seq FROM generate_series(" + from + ", " + (from + count - 1) + ") g");
+            // a version 7 UUID in SQL: the millisecond in the first 6 bytes, version nibble 7, random elsewhere
+            s.execute("CREATE FUNCTION pg_temp.uuid7(ms bigint) RETURNS uuid LANGUAGE sql AS $$ SELECT encode("
+                    + "set_byte(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(ms) FROM 3) FROM 1), "
+                    + "6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid $$");
+            String id = timeOrdered ? "pg_temp.uuid7(" + (System.currentTimeMillis() - 86_400_000L) + " + g)"
+                    : "gen_random_uuid()";
+            s.execute("CREATE TEMP TABLE pre AS SELECT g, " + id + " AS id, " + id + " AS tx_id, 'pre-' || (g % 100) "
+                    + "AS producer, g / 100 + 1 AS seq FROM generate_series(" + from + ", " + (from + count - 1)
+                    + ") g");
             s.execute("INSERT INTO household (id, household_identifier, village, enumeration_date, version, "
                     + "user_created, user_modified) SELECT id, 'PRE-' || g, 'Oodi', DATE '2026-11-20', 0, 'tshepo', "
-                    + "'tshepo' FROM pre");
+                    + "'tshepo' FROM pre ORDER BY g");
             s.execute("INSERT INTO incoming_transaction (tx_id, producer, seq, model, record_id, action, captured_at, "
                     + "key_id, payload, content_hash, sender, batch_id, received_at, status, applied_at, attempts) "
-                    + "SELECT gen_random_uuid(), producer, seq, 'study.household', id, 'INSERT', now(), 'plain-json', "
+                    + "SELECT tx_id, producer, seq, 'study.household', id, 'INSERT', now(), 'plain-json', "
                     + "convert_to(repeat('x', 480), 'UTF8'), repeat('0', 64), 'bench-relay', gen_random_uuid(), "
-                    + "now(), 'APPLIED', now(), 1 FROM pre");
+                    + "now(), 'APPLIED', now(), 1 FROM pre ORDER BY g");
             for (String table : List.of("producer_state", "apply_cursor")) {
                 s.execute("DELETE FROM " + table + " WHERE producer LIKE 'pre-%'");
             }
@@ -227,6 +290,11 @@ public final class ServerIngestBench {
      * of the producers take turns.
      */
     private static List<Prepared> prepare(String prefix, int n, int producers, int batchSize) throws Exception {
+        return prepare(prefix, n, producers, batchSize, true);
+    }
+
+    private static List<Prepared> prepare(String prefix, int n, int producers, int batchSize, boolean timeOrdered)
+            throws Exception {
         List<Prepared> batches = new ArrayList<>();
         int perProducer = n / producers;
         // round robin over the producers: like laptops, each producer has one batch in flight at a time
@@ -238,9 +306,9 @@ public final class ServerIngestBench {
                 batch.put("sender", "bench-relay");
                 ArrayNode txs = batch.putArray("transactions");
                 for (int seq = from; seq < from + batchSize && seq <= perProducer; seq++) {
-                    UUID id = UUID.randomUUID();
+                    UUID id = timeOrdered ? TimeOrderedUuid.next() : UUID.randomUUID();
                     ObjectNode tx = txs.addObject();
-                    tx.put("txId", UUID.randomUUID().toString());
+                    tx.put("txId", (timeOrdered ? TimeOrderedUuid.next() : UUID.randomUUID()).toString());
                     tx.put("producer", producer);
                     tx.put("seq", seq);
                     tx.put("model", "study.household");

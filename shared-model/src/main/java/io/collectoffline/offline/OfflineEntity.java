@@ -1,6 +1,7 @@
 package io.collectoffline.offline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.collectoffline.protocol.TimeOrderedUuid;
 import jakarta.persistence.Column;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
@@ -22,7 +23,7 @@ public abstract class OfflineEntity {
 
     @Id
     @Column(name = "id", nullable = false, updatable = false)
-    private UUID id = UUID.randomUUID();
+    private UUID id = TimeOrderedUuid.next();
 
     @Version
     @Column(name = "version", nullable = false)

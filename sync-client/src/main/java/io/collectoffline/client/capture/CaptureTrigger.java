@@ -7,6 +7,7 @@ import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TimeOrderedUuid;
 import io.collectoffline.protocol.TransactionHeader;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.sql.Connection;
@@ -170,7 +171,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         Long seq = null;
         Long rev = null;
         if (settings.enabled()) {
-            txId = UUID.randomUUID();
+            txId = TimeOrderedUuid.next();
             seq = nextSeq(connection, settings.producer());
             UUID base = null;
             rev = 1L;
