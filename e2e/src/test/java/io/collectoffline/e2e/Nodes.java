@@ -65,9 +65,20 @@ final class Nodes {
 
     /** Enrols a device on the server; returns its token. */
     static String enrol(AppProcess server, String deviceId, String role) {
+        return enrol(server, deviceId, role, Map.of());
+    }
+
+    /** Enrols the field laptop {@code field-e2e} in {@code site}; returns its token. */
+    static String enrolLaptopIn(AppProcess server, String site) {
+        return enrol(server, "field-e2e", "field", Map.of("site", site));
+    }
+
+    private static String enrol(AppProcess server, String deviceId, String role, Map<String, String> more) {
+        Map<String, String> body = new java.util.HashMap<>(more);
+        body.put("deviceId", deviceId);
+        body.put("role", role);
         return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("deviceId", deviceId, "role", role)).post("/api/v1/devices").then()
-                .statusCode(201).extract().path("token");
+                .body(body).post("/api/v1/devices").then().statusCode(201).extract().path("token");
     }
 
     /** The field laptop {@code field-e2e}. */

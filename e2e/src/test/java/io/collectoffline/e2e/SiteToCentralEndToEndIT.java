@@ -39,7 +39,7 @@ class SiteToCentralEndToEndIT {
     @Test
     void fieldToSiteToFileToCentralExactlyOnceAndTheReceiptClosesTheLoop() throws Exception {
         try (AppProcess site = site(); AppProcess central = central();
-             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptopIn(site, "oodi")).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(field, 20);
             given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
                     .body("accepted", equalTo(40));
@@ -52,6 +52,11 @@ class SiteToCentralEndToEndIT {
             Files.copy(export, inbox(central).resolve(export.getFileName()));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
                     .then().body("counts.APPLIED", equalTo(40)));
+            // the laptop was enrolled in site oodi on the site server only: the file carried the site to central
+            centralAdmin(central).queryParam("site", "oodi").get("/api/v1/status").then()
+                    .body("counts.APPLIED", equalTo(40)).body("producers.producer", equalTo(List.of("field-e2e")));
+            centralAdmin(central).queryParam("site", "oodi").queryParam("limit", 1000).get("/api/v1/incoming").then()
+                    .body("$", hasSize(40));
             Path receipt = await().until(() -> only(files(central).resolve("receipts")), r -> r != null);
 
             Files.copy(receipt, files(site).resolve("receipts-inbox").resolve(receipt.getFileName()));
