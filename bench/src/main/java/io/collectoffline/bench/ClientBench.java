@@ -24,7 +24,9 @@ import java.util.Locale;
  * {@code bench/run.sh} built the AOT layout ({@code sync-client/target/aot-app}), with a Leyden AOT cache made by a
  * training run. The server on its embedded H2 default (quick start) and on PostgreSQL.
  *
- * <p>System properties: {@code bench.saves} (2000), {@code bench.starts} (3), {@code bench.jdk25}.
+ * <p>System properties: {@code bench.saves} (2000), {@code bench.starts} (3), {@code bench.jdk25},
+ * {@code bench.parts=capture} (only the capture part), {@code bench.captureJvmArg} (one extra JVM option for the
+ * capture-on app, e.g. {@code -XX:StartFlightRecording=filename=/tmp/capture.jfr} to profile it).
  */
 public final class ClientBench {
 
@@ -56,25 +58,9 @@ public final class ClientBench {
         String keyFlag = "-Dsync.client.payload.public-key-file=" + keyFile;
 
         List<String> rows = new ArrayList<>();
-        Startup plain = startup(javaHome, jar, work.resolve("plain"), starts, keyFlag);
-        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", no JVM options", plain));
-        List<String> flags = new ArrayList<>(LAPTOP_FLAGS);
-        flags.add(keyFlag);
-        Startup tuned = startup(javaHome, jar, work.resolve("tuned"), starts, flags.toArray(String[]::new));
-        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS),
-                tuned));
-        if (jdk25 != null && Files.exists(aotJar)) {
-            Path cache = aotJar.resolveSibling("app.aot");
-            train(Path.of(jdk25), aotJar, cache, work.resolve("training"), keyFlag);
-            List<String> aot = new ArrayList<>(flags);
-            aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
-            Startup leyden = startup(Path.of(jdk25), aotJar, work.resolve("aot"), starts, aot.toArray(String[]::new));
-            rows.add(startupRow("laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same "
-                    + "options", leyden));
+        if (!"capture".equals(System.getProperty("bench.parts"))) {
+            startupRows(rows, javaHome, jar, serverJar, aotJar, jdk25, work, starts, keyFlag);
         }
-        Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
-        rows.add(startupRow("server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM "
-                + "options", server));
 
         double on = savesPerSecond(jar, work.resolve("capture-on"), keyFile, true, saves);
         double off = savesPerSecond(jar, work.resolve("capture-off"), keyFile, false, saves);
@@ -136,11 +122,35 @@ public final class ClientBench {
         return all;
     }
 
+    private static void startupRows(List<String> rows, Path javaHome, Path jar, Path serverJar, Path aotJar,
+            String jdk25, Path work, int starts, String keyFlag) throws Exception {
+        Startup plain = startup(javaHome, jar, work.resolve("plain"), starts, keyFlag);
+        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", no JVM options", plain));
+        List<String> flags = new ArrayList<>(LAPTOP_FLAGS);
+        flags.add(keyFlag);
+        Startup tuned = startup(javaHome, jar, work.resolve("tuned"), starts, flags.toArray(String[]::new));
+        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS),
+                tuned));
+        if (jdk25 != null && Files.exists(aotJar)) {
+            Path cache = aotJar.resolveSibling("app.aot");
+            train(Path.of(jdk25), aotJar, cache, work.resolve("training"), keyFlag);
+            List<String> aot = new ArrayList<>(flags);
+            aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
+            Startup leyden = startup(Path.of(jdk25), aotJar, work.resolve("aot"), starts, aot.toArray(String[]::new));
+            rows.add(startupRow("laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same "
+                    + "options", leyden));
+        }
+        Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
+        rows.add(startupRow("server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM "
+                + "options", server));
+    }
+
     private static double savesPerSecond(Path jar, Path dir, Path keyFile, boolean capture, int saves)
             throws Exception {
         try (AppProcess app = AppProcess.start(jar, AppProcess.freePort(), dir,
                 "-Dsync.client.payload.public-key-file=" + keyFile, "-Dsync.client.capture.enabled=" + capture,
-                "-Dquarkus.log.level=WARN").awaitReady()) {
+                "-Dquarkus.log.level=WARN", capture ? System.getProperty("bench.captureJvmArg", "-Dbench=on")
+                        : "-Dbench=off").awaitReady()) {
             for (int i = 0; i < 300; i++) {
                 save(app, "WARM-" + i);
             }

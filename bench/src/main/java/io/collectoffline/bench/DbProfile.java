@@ -38,7 +38,8 @@ final class DbProfile {
                     + "SELECT 'buffers written by backends', buffers_backend FROM pg_stat_bgwriter UNION ALL "
                     + "SELECT 'table blocks read', COALESCE(SUM(heap_blks_read), 0) FROM pg_statio_user_tables "
                     + "UNION ALL SELECT 'table blocks hit', COALESCE(SUM(heap_blks_hit), 0) FROM pg_statio_user_tables "
-                    + "UNION ALL SELECT 'index blocks read', COALESCE(SUM(idx_blks_read), 0) FROM pg_statio_user_tables "
+                    + "UNION ALL SELECT 'index blocks read', COALESCE(SUM(idx_blks_read), 0) "
+                    + "FROM pg_statio_user_tables "
                     + "UNION ALL SELECT 'index blocks hit', COALESCE(SUM(idx_blks_hit), 0) FROM pg_statio_user_tables",
                     counters);
             read(s, "SELECT 'index blocks read: ' || indexrelname, idx_blks_read FROM pg_statio_user_indexes "

@@ -47,7 +47,8 @@ public final class ServerIngestBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static volatile String token;
+    /** Each running server's token for the bench's relay device, by base URL. */
+    private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ServerIngestBench() {
     }
@@ -216,10 +217,11 @@ public final class ServerIngestBench {
                 "-Dsync.server.admin-token=bench-admin",
                 "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m",
                 System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady();
-        token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
+        String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
                 .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
+        TOKENS.put(server.baseUrl(), token);
         return server;
     }
 
@@ -234,10 +236,13 @@ public final class ServerIngestBench {
         for (Prepared batch : batches) {
             sent.add(senders.submit(() -> post(server.baseUrl(), batch.gzipBody())));
         }
-        for (Future<?> f : sent) {
-            f.get();
+        try {
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            senders.shutdownNow();
         }
-        senders.shutdown();
         double receiveSeconds = (System.nanoTime() - start) / 1e9;
         long applied;
         do {
@@ -264,7 +269,7 @@ public final class ServerIngestBench {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/batches"))
                     .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                    .header("Authorization", "Bearer " + token)
+                    .header("Authorization", "Bearer " + TOKENS.get(baseUrl))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBody)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 || response.body().contains("REJECTED")) {

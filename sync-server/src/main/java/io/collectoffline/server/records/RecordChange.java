@@ -23,5 +23,6 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordChange(UUID txId, String producer, long seq, String action, String changedBy,
-        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict, String site) {
+        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict,
+        String site) {
 }

@@ -187,7 +187,8 @@ class SitesTest {
 
     @Test
     void badSitesAreRefusedWithClearErrorsAndNothingIsStored() {
-        Map<String, Object> body = new HashMap<>(Map.of("deviceId", producer(), "role", "field", "site", "Oodi village"));
+        Map<String, Object> body = new HashMap<>(Map.of("deviceId", producer(), "role", "field",
+                "site", "Oodi village"));
         problem(admin().contentType(ContentType.JSON).body(body).post("/api/v1/devices").then(), 400, "invalid-input")
                 .body("errors.field", contains("site"));
         for (String path : List.of("/api/v1/status", "/api/v1/incoming", "/api/v1/reconciliation")) {
