@@ -196,8 +196,8 @@ public final class ServerIngestBench {
             for (String table : List.of("producer_state", "apply_cursor")) {
                 s.execute("DELETE FROM " + table + " WHERE producer LIKE 'pre-%'");
             }
-            s.execute("INSERT INTO producer_state (producer, stored_watermark, max_seq, last_received_at) "
-                    + "SELECT producer, MAX(seq), MAX(seq), now() FROM incoming_transaction "
+            s.execute("INSERT INTO producer_state (producer, stored_watermark, max_seq, last_received_at, "
+                    + "stored_count) SELECT producer, MAX(seq), MAX(seq), now(), COUNT(*) FROM incoming_transaction "
                     + "WHERE producer LIKE 'pre-%' "
                     + "GROUP BY producer");
             s.execute("INSERT INTO apply_cursor (producer, applied_seq, last_applied_at) SELECT producer, "

@@ -180,7 +180,13 @@ public class IngestService {
             }
         }
         recordRejections(connection, batch, refused, outcome, now);
-        advanceProducers(connection, valid, now);
+        Map<String, Integer> storedNow = new HashMap<>();
+        for (int i = 0; i < valid.size(); i++) {
+            if (inserted[i] != 0) {
+                storedNow.merge(valid.get(i).envelope().producer(), 1, Integer::sum);
+            }
+        }
+        advanceProducers(connection, valid, storedNow, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
         int leftToApply = 0;
         for (Candidate candidate : batch.candidates()) {
@@ -427,8 +433,8 @@ public class IngestService {
      * Moves each producer's stored watermark over the seqs now contiguous. The producer row is locked (producers
      * in a fixed order, so concurrent batches cannot deadlock); apply keeps its own cursor row and never waits here.
      */
-    private static void advanceProducers(Connection connection, List<Candidate> valid, OffsetDateTime now)
-            throws SQLException {
+    private static void advanceProducers(Connection connection, List<Candidate> valid, Map<String, Integer> storedNow,
+            OffsetDateTime now) throws SQLException {
         Map<String, Long> maxSeq = new TreeMap<>();
         Map<String, String> site = new HashMap<>();
         for (Candidate candidate : valid) {
@@ -451,12 +457,14 @@ public class IngestService {
             }
             watermark = contiguousFrom(connection, producer.getKey(), watermark);
             try (PreparedStatement ps = connection.prepareStatement("UPDATE producer_state SET stored_watermark = ?, "
-                    + "max_seq = ?, last_received_at = ?, site = COALESCE(?, site) WHERE producer = ?")) {
+                    + "max_seq = ?, last_received_at = ?, site = COALESCE(?, site), stored_count = stored_count + ? "
+                    + "WHERE producer = ?")) {
                 ps.setLong(1, watermark);
                 ps.setLong(2, max);
                 ps.setObject(3, now);
                 ps.setString(4, site.get(producer.getKey()));
-                ps.setString(5, producer.getKey());
+                ps.setInt(5, storedNow.getOrDefault(producer.getKey(), 0));
+                ps.setString(6, producer.getKey());
                 ps.executeUpdate();
             }
         }
