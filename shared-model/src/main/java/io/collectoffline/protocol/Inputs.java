@@ -22,6 +22,15 @@ public final class Inputs {
         }
     }
 
+    /**
+     * What is wrong with a site id given to an admin endpoint (enrolment, a move, a {@code ?site=} filter), if
+     * anything: optional (null), else the device-id rule.
+     */
+    public static List<FieldError> siteErrors(String site) {
+        return site == null || DeviceId.isValid(site) ? List.of()
+                : List.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
+    }
+
     /** What is wrong with an admin list's paging ({@code offset} from 0, {@code limit} 1 to 1000), if anything. */
     public static List<FieldError> pagingErrors(int offset, int limit) {
         List<FieldError> errors = new java.util.ArrayList<>();

@@ -1,6 +1,5 @@
 package io.collectoffline.server.apply;
 
-import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.IncomingTransactionView;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -53,7 +52,7 @@ public class IncomingAdminService {
         if (status != null && !STATUSES.contains(status)) {
             errors.add(new FieldError("status", "must be one of " + new java.util.TreeSet<>(STATUSES)));
         }
-        siteError(site).ifPresent(errors::add);
+        errors.addAll(Inputs.siteErrors(site));
         errors.addAll(Inputs.pagingErrors(offset, limit));
         if (!errors.isEmpty()) {
             throw new InvalidInputException("Invalid query", errors);
@@ -262,9 +261,10 @@ public class IncomingAdminService {
      * {@code site}, only for the producers of that site (the site of each producer's latest stored transaction).
      */
     public ServerStatus status(String site) {
-        siteError(site).ifPresent(error -> {
-            throw new InvalidInputException("Invalid query", List.of(error));
-        });
+        List<FieldError> siteErrors = Inputs.siteErrors(site);
+        if (!siteErrors.isEmpty()) {
+            throw new InvalidInputException("Invalid query", siteErrors);
+        }
         // producers of the site: the filter each count adds (bound to the site once per use)
         String ofSite = site == null ? "" : " AND producer IN (SELECT producer FROM producer_state WHERE site = ?)";
         try (Connection connection = database.dataSource().getConnection()) {
@@ -308,12 +308,6 @@ public class IncomingAdminService {
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status failed", e);
         }
-    }
-
-    /** A site id is optional in a query; when given it must be one. */
-    public static java.util.Optional<FieldError> siteError(String site) {
-        return site == null || DeviceId.isValid(site) ? java.util.Optional.empty()
-                : java.util.Optional.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
     }
 
     private static long single(Connection connection, String sql, String site, int siteParameters)

@@ -1,6 +1,7 @@
 package io.collectoffline.server.devices;
 
 import io.collectoffline.protocol.DeviceId;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -53,7 +54,7 @@ public class DeviceService {
         if (role == null || !ROLES.contains(role)) {
             errors.add(new FieldError("role", "required, one of field, middleman, server"));
         }
-        siteError(site).ifPresent(errors::add);
+        errors.addAll(Inputs.siteErrors(site));
         if (!errors.isEmpty()) {
             throw new InvalidInputException("The device cannot be enrolled as given", errors);
         }
@@ -85,9 +86,10 @@ public class DeviceService {
      * stored before keep the one they were stored with.
      */
     public Device assignSite(String deviceId, String site, String by) {
-        siteError(site).ifPresent(error -> {
-            throw new InvalidInputException("The site cannot be assigned as given", List.of(error));
-        });
+        List<FieldError> siteErrors = Inputs.siteErrors(site);
+        if (!siteErrors.isEmpty()) {
+            throw new InvalidInputException("The site cannot be assigned as given", siteErrors);
+        }
         Device device = get(deviceId);
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE device SET site = ? WHERE device_id = ?")) {
@@ -119,11 +121,6 @@ public class DeviceService {
             throw new IllegalStateException("listing sites failed", e);
         }
         return sites;
-    }
-
-    private static Optional<FieldError> siteError(String site) {
-        return site == null || DeviceId.isValid(site) ? Optional.empty()
-                : Optional.of(new FieldError("site", "a site id: " + DeviceId.DESCRIPTION + "; leave it out for none"));
     }
 
     public List<Device> list() {

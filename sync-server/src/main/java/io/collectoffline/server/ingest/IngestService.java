@@ -162,12 +162,14 @@ public class IngestService {
         }
         Map<UUID, TransactionResult> outcome = new HashMap<>();
         List<Candidate> notInserted = new ArrayList<>();
+        Map<String, Integer> storedNow = new HashMap<>();
         for (int i = 0; i < valid.size(); i++) {
             if (inserted[i] == 0) {
                 notInserted.add(valid.get(i));
             } else {
                 outcome.putIfAbsent(valid.get(i).txId(), new TransactionResult(valid.get(i).txId(),
                         TransactionStatus.ACCEPTED, null));
+                storedNow.merge(valid.get(i).envelope().producer(), 1, Integer::sum);
             }
         }
         List<Candidate> refused = new ArrayList<>();
@@ -180,12 +182,6 @@ public class IngestService {
             }
         }
         recordRejections(connection, batch, refused, outcome, now);
-        Map<String, Integer> storedNow = new HashMap<>();
-        for (int i = 0; i < valid.size(); i++) {
-            if (inserted[i] != 0) {
-                storedNow.merge(valid.get(i).envelope().producer(), 1, Integer::sum);
-            }
-        }
         advanceProducers(connection, valid, storedNow, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
         int leftToApply = 0;

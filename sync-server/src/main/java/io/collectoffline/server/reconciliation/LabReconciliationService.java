@@ -1,9 +1,9 @@
 package io.collectoffline.server.reconciliation;
 
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ReconciliationReport;
-import io.collectoffline.server.apply.IncomingAdminService;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,9 +39,10 @@ public class LabReconciliationService {
      * belongs to no site and shows only without one.
      */
     public ReconciliationReport report(String site) {
-        IncomingAdminService.siteError(site).ifPresent(error -> {
-            throw new InvalidInputException("Invalid query", List.of(error));
-        });
+        List<FieldError> siteErrors = Inputs.siteErrors(site);
+        if (!siteErrors.isEmpty()) {
+            throw new InvalidInputException("Invalid query", siteErrors);
+        }
         String ofSite = site == null ? "" : " AND EXISTS (SELECT 1 FROM incoming_transaction t WHERE "
                 + "t.model = 'study.specimen_requisition' AND t.record_id = r.id AND t.action = 'INSERT' "
                 + "AND t.site = ?)";
