@@ -44,12 +44,13 @@ public final class SealedCodec implements PayloadCodec {
     public static final String ALGORITHM = "X25519";
     static final byte[] MAGIC = {'C', 'O', 1};
     static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String serverKeyId;
     private final PublicKey serverKey;
     private final long epochTransactions;
     private final Duration epochLength;
+    /** Per codec, made at run time (a static one would be frozen into a native image, README Native). */
+    private final SecureRandom random = new SecureRandom();
     private Epoch epoch;
 
     private record Epoch(String keyId, SecretKey dataKey, byte[] keyBlock, Instant started, long[] sealed) {
@@ -78,7 +79,7 @@ public final class SealedCodec implements PayloadCodec {
         current.sealed()[0]++;
         try {
             byte[] iv = new byte[12];
-            RANDOM.nextBytes(iv);
+            random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, current.dataKey(), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(associatedData(header, current.keyId()));
@@ -110,12 +111,12 @@ public final class SealedCodec implements PayloadCodec {
         try {
             String keyId = "dk-" + UUID.randomUUID();
             byte[] dataKey = new byte[32];
-            RANDOM.nextBytes(dataKey);
+            random.nextBytes(dataKey);
             KeyPair ephemeral = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
             byte[] ephemeralPublic = ephemeral.getPublic().getEncoded();
             SecretKey kek = kek(ephemeral.getPrivate(), serverKey, ephemeralPublic, keyId);
             byte[] wrapIv = new byte[12];
-            RANDOM.nextBytes(wrapIv);
+            random.nextBytes(wrapIv);
             Cipher wrap = Cipher.getInstance("AES/GCM/NoPadding");
             wrap.init(Cipher.ENCRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, wrapIv));
             wrap.updateAAD(keyId.getBytes(StandardCharsets.UTF_8));

@@ -13,7 +13,11 @@ import java.util.UUID;
  */
 public final class TimeOrderedUuid {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Made on first use, at run time: a native build initialises this class at build time, and a random generator
+     * created then would be frozen into the image with the same seed on every laptop (README, Native).
+     */
+    private static volatile SecureRandom random;
 
     private TimeOrderedUuid() {
     }
@@ -26,7 +30,7 @@ public final class TimeOrderedUuid {
     /** A new version 7 UUID for the given Unix time in milliseconds. */
     public static UUID at(long epochMillis) {
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        random().nextBytes(random);
         long randA = ((random[0] & 0xFFL) << 8 | (random[1] & 0xFFL)) & 0x0FFFL;
         long randB = 0;
         for (int i = 2; i < 10; i++) {
@@ -35,6 +39,20 @@ public final class TimeOrderedUuid {
         long high = (epochMillis & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | randA;
         long low = randB & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L;
         return new UUID(high, low);
+    }
+
+    private static SecureRandom random() {
+        SecureRandom made = random;
+        if (made == null) {
+            synchronized (TimeOrderedUuid.class) {
+                made = random;
+                if (made == null) {
+                    made = new SecureRandom();
+                    random = made;
+                }
+            }
+        }
+        return made;
     }
 
     /** The Unix time in milliseconds a version 7 UUID was minted at. */

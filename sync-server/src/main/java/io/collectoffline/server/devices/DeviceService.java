@@ -37,9 +37,10 @@ public class DeviceService {
     public static final Set<String> ROLES = Set.of("field", "middleman", "server");
     private static final String COLUMNS = "device_id, role, enrolled_at, enrolled_by, revoked_at, revoked_by, "
             + "last_seen_at, site";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ActiveDatabase database;
+    /** Made with the bean at run time: a static one would be frozen into a native image (README, Native). */
+    private final SecureRandom random = new SecureRandom();
 
     DeviceService(ActiveDatabase database) {
         this.database = database;
@@ -59,7 +60,7 @@ public class DeviceService {
             throw new InvalidInputException("The device cannot be enrolled as given", errors);
         }
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
+        random.nextBytes(secret);
         String token = "co_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO device (device_id, role, token_hash, "
