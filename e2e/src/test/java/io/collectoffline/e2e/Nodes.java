@@ -89,16 +89,21 @@ final class Nodes {
     /** A laptop (field or, with {@code -Dsync.client.role=middleman}, middleman) with its own database. */
     static AppProcess laptop(Path dir, String deviceId, int serverPort, String token, String... extra)
             throws IOException {
-        String folder = deviceId.equals("field-e2e") ? "client" : deviceId;
+        return laptopIn(dir.resolve(deviceId.equals("field-e2e") ? "client" : deviceId), deviceId, serverPort, token,
+                extra);
+    }
+
+    /** A laptop whose files (database under {@code db/}, log) are in {@code folder}. */
+    static AppProcess laptopIn(Path folder, String deviceId, int serverPort, String token, String... extra)
+            throws IOException {
         List<String> properties = new ArrayList<>(List.of(
-                "-Dsync.client.db-path=" + dir.resolve(folder).resolve("db").resolve("collect-offline"),
+                "-Dsync.client.db-path=" + folder.resolve("db").resolve("collect-offline"),
                 "-Dsync.client.device-id=" + deviceId,
                 "-Dsync.client.server.url=http://127.0.0.1:" + serverPort,
                 "-Dsync.client.server.token=" + token,
                 "-Dsync.client.push.interval=off"));
         properties.addAll(List.of(extra));
-        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir.resolve(folder),
-                properties.toArray(String[]::new));
+        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), folder, properties.toArray(String[]::new));
     }
 
     /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */

@@ -54,10 +54,25 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param blockedBy       the transaction that holds apply back (DEFERRED, ERROR or CONFLICT), when there is one
      * @param lastReceivedAt  when a transaction of it last arrived
      * @param lastAppliedAt   when one was last applied
+     * @param diverged        when another transaction claimed one of its seqs (its device was restored from a
+     *                        backup, reinstalled with the same id, or cloned): the claim was refused, and the device
+     *                        re-issues its changes on a new stream ({@code <device>~<stream>}); absent otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProducerProgress(String producer, String site, long storedWatermark, long maxSeq, long appliedSeq,
-            Long waitingForSeq, Blocker blockedBy, OffsetDateTime lastReceivedAt, OffsetDateTime lastAppliedAt) {
+            Long waitingForSeq, Blocker blockedBy, OffsetDateTime lastReceivedAt, OffsetDateTime lastAppliedAt,
+            Divergence diverged) {
+    }
+
+    /**
+     * A producer whose seqs were claimed by other transactions.
+     *
+     * @param at      the first time
+     * @param fromSeq the lowest seq claimed
+     * @param claims  refused claims so far
+     * @param note    what it means and what to do, in plain words
+     */
+    public record Divergence(OffsetDateTime at, long fromSeq, long claims, String note) {
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.UUID;
  * @param site       the site (study community) the change belongs to, as the first server that stored it knows it;
  *                   absent from laptops and for unassigned devices. Routing metadata: neither sealed with the
  *                   payload nor part of the content compared on a re-send
+ * @param reissuedFrom where the transaction was first numbered, when its device re-issued it on a new stream after
+ *                   a divergence (README, Guarantees 8); its payload stays sealed under that first numbering.
+ *                   Absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TransactionEnvelope(
@@ -32,20 +35,30 @@ public record TransactionEnvelope(
         Instant capturedAt,
         String keyId,
         byte[] payload,
-        String site) {
+        String site,
+        StreamPosition reissuedFrom) {
 
     /** A change without a site (what a laptop sends). */
     public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
             Instant capturedAt, String keyId, byte[] payload) {
-        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null);
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null, null);
+    }
+
+    /** A change with a site, first numbered where it is now. */
+    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
+            Instant capturedAt, String keyId, byte[] payload, String site) {
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, null);
     }
 
     /** The same change stamped with {@code site}. */
     public TransactionEnvelope withSite(String site) {
-        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site);
+        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site,
+                reissuedFrom);
     }
 
+    /** The metadata the payload is bound to: its first numbering when it was re-issued on another stream. */
     public TransactionHeader header() {
-        return new TransactionHeader(txId, producer, seq, model, recordId, action);
+        return reissuedFrom == null ? new TransactionHeader(txId, producer, seq, model, recordId, action)
+                : new TransactionHeader(txId, reissuedFrom.producer(), reissuedFrom.seq(), model, recordId, action);
     }
 }

@@ -66,6 +66,7 @@ public class CaptureInstaller {
     private final AgroalDataSource dataSource;
     private final OfflineModelRegistry registry;
     private final ServerKeyStore keys;
+    private volatile String device;
     private volatile String producer;
     private volatile String hostname;
 
@@ -96,9 +97,10 @@ public class CaptureInstaller {
             if (!problems.isEmpty()) {
                 throw new InvalidOfflineModelException(problems);
             }
-            producer = resolveProducer(connection);
+            device = resolveProducer(connection);
+            producer = currentStream(connection, device);
             codec = codec(config.payload().codec());
-            CaptureRuntime.install(new CaptureSettings(producer, hostname, config.capture().enabled(), codec,
+            CaptureRuntime.install(new CaptureSettings(device, producer, hostname, config.capture().enabled(), codec,
                     registry), config.records().defaultUser());
             installTriggers(connection);
         }
@@ -122,15 +124,31 @@ public class CaptureInstaller {
     /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
     public void useServerKey(ServerPublicKey key) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.producer(), current.hostname(), current.enabled(),
-                sealed(key), current.registry()), config.records().defaultUser());
+        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.hostname(),
+                current.enabled(), sealed(key), current.registry()), config.records().defaultUser());
+    }
+
+    /**
+     * Captures from now on on {@code stream}, a new stream of this device whose counter row the outbox has
+     * committed (after a divergence, README Guarantees 8).
+     */
+    public void useStream(String stream) {
+        CaptureSettings current = CaptureRuntime.settings();
+        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.hostname(), current.enabled(),
+                current.codec(), current.registry()), config.records().defaultUser());
+        producer = stream;
+    }
+
+    /** This laptop's device id, fixed by its first start. */
+    public String device() {
+        return device;
     }
 
     void onStop(@Observes ShutdownEvent event) {
         org.h2.util.JdbcUtils.removeClassFactory(TRIGGER_CLASS_FACTORY);
     }
 
-    /** The producer id of this laptop, fixed once start-up has run. */
+    /** The producer (stream) this laptop captures on now: its device id, or a stream of it after a divergence. */
     public String producer() {
         return producer;
     }
@@ -197,6 +215,15 @@ public class CaptureInstaller {
         }
         Log.infof("This laptop's device id is %s (first start)", minted);
         return minted;
+    }
+
+    /** The stream recorded in the database (a restart keeps capturing where the last divergence moved it). */
+    private static String currentStream(Connection connection, String device) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT stream FROM node_identity")) {
+            String stream = rs.next() ? rs.getString(1) : null;
+            return stream == null ? device : stream;
+        }
     }
 
     /**

@@ -6,12 +6,14 @@ import io.collectoffline.offline.OfflineModelRegistry;
 /**
  * What the capture trigger needs to know, fixed at start-up.
  *
- * @param producer device id written as every transaction's producer and into the audit fields
+ * @param device   this laptop's device id, written into the audit fields and the local history
+ * @param producer the stream every transaction is captured on: the device id, or a stream of it after a
+ *                 divergence (README, Guarantees 8)
  * @param hostname this machine's name, for the audit fields
  * @param enabled  false when the kill switch is off: audit and history only, no transactions
  * @param codec    seals each snapshot into the payload
  * @param registry the offline models, looked up by table
  */
-record CaptureSettings(String producer, String hostname, boolean enabled, PayloadCodec codec,
+record CaptureSettings(String device, String producer, String hostname, boolean enabled, PayloadCodec codec,
         OfflineModelRegistry registry) {
 }

@@ -123,7 +123,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             newRow[created] = now;
             newRow[userCreated] = user;
             newRow[hostnameCreated] = settings.hostname();
-            newRow[deviceCreated] = settings.producer();
+            newRow[deviceCreated] = settings.device();
             if (newRow[version] == null) {
                 newRow[version] = 0L;
             }
@@ -144,7 +144,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         newRow[modified] = now;
         newRow[userModified] = user;
         newRow[hostnameModified] = settings.hostname();
-        newRow[deviceModified] = settings.producer();
+        newRow[deviceModified] = settings.device();
     }
 
     private void capture(Connection connection, CaptureSettings settings, Object[] oldRow, Object[] newRow)
@@ -165,7 +165,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             fields.set(columns.get(modified), RecordSnapshot.toJsonValue(now));
             fields.put(columns.get(userModified), user);
             fields.put(columns.get(hostnameModified), settings.hostname());
-            fields.put(columns.get(deviceModified), settings.producer());
+            fields.put(columns.get(deviceModified), settings.device());
         }
         UUID txId = null;
         Long seq = null;
@@ -215,7 +215,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             }
             ps.setObject(6, now);
             ps.setString(7, user);
-            ps.setString(8, settings.producer());
+            ps.setString(8, settings.device());
             ps.setString(9, settings.hostname());
             ps.setString(10, changes(oldRow, newRow).toString());
             if (rev == null) {

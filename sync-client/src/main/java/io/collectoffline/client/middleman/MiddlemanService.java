@@ -5,6 +5,7 @@ import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.FieldLaptopClient;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.quarkus.logging.Log;
@@ -49,32 +50,46 @@ public class MiddlemanService {
         long started = System.nanoTime();
         SpecimenManifest manifest = field.manifest(url, pairingToken);
         String producer = manifest.producer();
-        if (producer.equals(outbox.producer())) {
+        if (producer.equals(outbox.device())) {
             throw new NotAMiddlemanException("The laptop at " + url + " is this laptop");
         }
         QuarkusTransaction.requiringNew().run(() -> storeManifest(manifest));
         int pulled = 0;
         int alreadyHeld = 0;
         int acknowledged = 0;
+        int seqTaken = 0;
+        String afterProducer = producer;
         long afterSeq = 0;
         while (true) {
-            OutboxPage page = field.outbox(url, pairingToken, afterSeq, config.middleman().pageSize());
+            OutboxPage page = field.outbox(url, pairingToken, afterProducer, afterSeq,
+                    config.middleman().pageSize());
             if (!page.producer().equals(producer)) {
                 throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
             }
             if (page.transactions().isEmpty()) {
                 break;
             }
-            int added = QuarkusTransaction.requiringNew().call(() -> store(producer, page.transactions()));
-            pulled += added;
-            alreadyHeld += page.transactions().size() - added;
+            Stored stored = QuarkusTransaction.requiringNew().call(() -> store(producer, page.transactions()));
+            pulled += stored.added();
+            seqTaken += stored.seqTaken().size();
+            alreadyHeld += page.transactions().size() - stored.added() - stored.seqTaken().size();
             if (config.middleman().faultHaltAfterStore()) {
                 Log.warn("Fault injection: halting after storing a pulled page, before acknowledging it");
                 Runtime.getRuntime().halt(137);
             }
-            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.producer(),
-                    page.transactions().stream().map(TransactionEnvelope::txId).toList())).acknowledged();
-            afterSeq = page.transactions().get(page.transactions().size() - 1).seq();
+            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.device(),
+                    page.transactions().stream().map(TransactionEnvelope::txId)
+                            .filter(id -> !stored.seqTaken().contains(id)).toList(),
+                    stored.seqTaken().isEmpty() ? null : stored.seqTaken())).acknowledged();
+            TransactionEnvelope last = page.transactions().get(page.transactions().size() - 1);
+            afterProducer = last.producer();
+            afterSeq = last.seq();
+            if (!stored.seqTaken().isEmpty()) {
+                Log.warnf("Field laptop %s offered %d transactions whose producer and seq this middleman holds "
+                        + "with other transactions (its stream diverged); it was told to re-issue them on a new "
+                        + "stream", producer, stored.seqTaken().size());
+                break; // the laptop has re-numbered its queue: the next pull takes the re-issued transactions
+            }
             if (!page.more()) {
                 break;
             }
@@ -83,8 +98,9 @@ public class MiddlemanService {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, url, "
                 + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)").setParameter(1, producer)
                 .setParameter(2, url.toString()).setParameter(3, now).executeUpdate());
-        Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d specimens in its manifest, "
-                + "in %d ms", producer, url, pulled, alreadyHeld, acknowledged, manifest.requisitions().size(),
+        Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d refused as seq taken, %d "
+                + "specimens in its manifest, in %d ms", producer, url, pulled, alreadyHeld, acknowledged, seqTaken,
+                manifest.requisitions().size(),
                 (System.nanoTime() - started) / 1_000_000);
         return new PullReport(producer, pulled, alreadyHeld, acknowledged, manifest.requisitions().size());
     }
@@ -115,26 +131,59 @@ public class MiddlemanService {
         }
     }
 
-    /** Stores the page's transactions not held yet (by txId), unchanged; returns how many were new. */
-    private int store(String producer, List<TransactionEnvelope> page) {
+    /** How many of a page were stored new, and which were refused because their producer and seq are taken. */
+    private record Stored(int added, List<UUID> seqTaken) {
+    }
+
+    /**
+     * Stores the page's transactions not held yet (by txId), unchanged. One whose producer and seq this middleman
+     * holds with another transaction is not stored: the field laptop's stream diverged, and it is told so.
+     */
+    private Stored store(String producer, List<TransactionEnvelope> page) {
         Set<UUID> known = new HashSet<>(em.createQuery("select t.txId from OutgoingTransaction t "
                 + "where t.txId in :ids", UUID.class)
                 .setParameter("ids", page.stream().map(TransactionEnvelope::txId).toList()).getResultList());
         int added = 0;
+        List<UUID> seqTaken = new java.util.ArrayList<>();
         for (TransactionEnvelope tx : page) {
-            if (!tx.producer().equals(producer) || known.contains(tx.txId())) {
+            if (!ProducerId.deviceOf(tx.producer()).equals(producer)) {
+                continue;
+            }
+            if (known.contains(tx.txId())) {
+                if (tx.reissuedFrom() != null) {
+                    // the field laptop re-issued it on a new stream: the copy held here under its first numbering
+                    // would be refused upstream as a taken seq, so it travels on with its new numbering
+                    em.createQuery("update OutgoingTransaction t set t.producer = :producer, t.seq = :seq, "
+                            + "t.reissuedFromProducer = :fromProducer, t.reissuedFromSeq = :fromSeq, "
+                            + "t.rejectedAt = null, t.rejectedReason = null where t.txId = :txId "
+                            + "and t.deliveredAt is null and t.producer <> :producer")
+                            .setParameter("producer", tx.producer()).setParameter("seq", tx.seq())
+                            .setParameter("fromProducer", tx.reissuedFrom().producer())
+                            .setParameter("fromSeq", tx.reissuedFrom().seq()).setParameter("txId", tx.txId())
+                            .executeUpdate();
+                }
+                continue;
+            }
+            boolean taken = !em.createQuery("select t.txId from OutgoingTransaction t where t.producer = :producer "
+                    + "and t.seq = :seq", UUID.class).setParameter("producer", tx.producer())
+                    .setParameter("seq", tx.seq()).getResultList().isEmpty();
+            if (taken) {
+                seqTaken.add(tx.txId());
                 continue;
             }
             em.createNativeQuery("INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, "
-                    + "captured_at, key_id, payload, relayed_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+                    + "captured_at, key_id, payload, relayed_from, reissued_from_producer, reissued_from_seq) "
+                    + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
                     .setParameter(1, tx.txId()).setParameter(2, tx.producer()).setParameter(3, tx.seq())
                     .setParameter(4, tx.model()).setParameter(5, tx.recordId()).setParameter(6, tx.action().name())
                     .setParameter(7, tx.capturedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC)
                             : tx.capturedAt().atOffset(ZoneOffset.UTC))
                     .setParameter(8, tx.keyId()).setParameter(9, tx.payload()).setParameter(10, producer)
+                    .setParameter(11, tx.reissuedFrom() == null ? null : tx.reissuedFrom().producer())
+                    .setParameter(12, tx.reissuedFrom() == null ? null : tx.reissuedFrom().seq())
                     .executeUpdate();
             added++;
         }
-        return added;
+        return new Stored(added, seqTaken);
     }
 }

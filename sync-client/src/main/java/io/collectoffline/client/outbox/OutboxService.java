@@ -4,6 +4,7 @@ import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -39,9 +40,51 @@ public class OutboxService {
         this.registry = registry;
     }
 
-    /** This laptop's producer id. */
+    /** The producer (stream) this laptop captures on now. */
     public String producer() {
         return capture.producer();
+    }
+
+    /** This laptop's device id (the sender of its batches, whatever stream it captures on). */
+    public String device() {
+        return capture.device();
+    }
+
+    /**
+     * Recovers from a divergence a next hop reported by txId (a middleman holding those seqs with other
+     * transactions): re-issues this laptop's pending transactions from the lowest such seq of each stream on a new
+     * stream and captures there from now on.
+     *
+     * @return the re-issues done, one per diverged stream
+     */
+    public List<Reissue> recoverFromSeqTaken(List<UUID> txIds) {
+        Map<String, Long> lowest = new java.util.TreeMap<>();
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            for (UUID txId : txIds) {
+                OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
+                if (row != null && row.deliveredAt == null && row.relayedFrom == null) {
+                    lowest.merge(row.producer, row.seq, Math::min);
+                }
+            }
+        });
+        return recover(lowest);
+    }
+
+    /**
+     * Recovers from a divergence: for each stream, re-issues this laptop's pending transactions from the lowest seq
+     * a next hop holds with another transaction on a new stream, and captures there from now on.
+     */
+    public List<Reissue> recover(Map<String, Long> lowest) {
+        List<Reissue> done = new ArrayList<>();
+        for (Map.Entry<String, Long> diverged : lowest.entrySet()) {
+            Reissue reissue = reissueOnNewStream(diverged.getKey(), diverged.getValue());
+            capture.useStream(reissue.stream());
+            io.quarkus.logging.Log.warnf("Divergence: a next hop holds seq %d of %s with another transaction; %d "
+                    + "pending transactions re-issued on stream %s", reissue.fromSeq(), reissue.from(),
+                    reissue.reissued(), reissue.stream());
+            done.add(reissue);
+        }
+        return done;
     }
 
     @Transactional
@@ -62,19 +105,128 @@ public class OutboxService {
                 .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
         return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),
                 config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed,
-                registry.models().size(), push);
+                registry.models().size(), push, capture.device(), divergence());
+    }
+
+    /** A pending transaction's identity and number. */
+    public record Pending(UUID txId, long seq) {
     }
 
     /**
-     * Marks delivered what the server already holds of {@code producer} (seq at or below its watermark): it arrived
-     * by another route, e.g. through a middleman, or directly from the field laptop.
+     * Pending transactions of {@code producer} with a seq after {@code afterSeq} and at most {@code watermark}, at
+     * most {@code limit}, in seq order: those the server may hold already (it arrived by another route, e.g. through
+     * a middleman). Only the server's answer by txId marks them delivered ({@link #deliveredHeld}).
      */
     @Transactional
-    public int deliveredUpTo(String producer, long watermark) {
-        return em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = 'WATERMARK' "
-                + "where t.deliveredAt is null and t.producer = :producer and t.seq <= :watermark")
-                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("producer", producer)
-                .setParameter("watermark", watermark).executeUpdate();
+    public List<Pending> pendingUpTo(String producer, long afterSeq, long watermark, int limit) {
+        return em.createQuery("select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
+                + "and t.seq > :after and t.seq <= :watermark and t.deliveredAt is null order by t.producer, t.seq",
+                Object[].class).setParameter("producer", producer).setParameter("after", afterSeq)
+                .setParameter("watermark", watermark).setMaxResults(limit).getResultStream()
+                .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue())).toList();
+    }
+
+    /**
+     * Marks delivered the transactions the server said it holds, by txId: never by seq alone, since a restored or
+     * cloned laptop may have used a seq the server holds with another transaction (README, Guarantees 8).
+     */
+    @Transactional
+    public int deliveredHeld(List<UUID> held) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = 'HELD', "
+                + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and t.txId in :ids")
+                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("ids", held).executeUpdate();
+    }
+
+    /**
+     * Re-issues this laptop's pending transactions of {@code producer} from {@code fromSeq} on a new stream, after a
+     * server held one of those seqs with another transaction (a restored backup, a reinstall with the same id, a
+     * cloned laptop image): they keep their txId and sealed payload, are numbered 1.. on the new stream in their
+     * old order, and remember their first numbering (which seals them, and which a middleman may still carry).
+     * Nothing is dropped on either side: the server keeps what it holds, and these arrive on the new stream. New
+     * captures go to the new stream too (the caller switches capture after this commits).
+     *
+     * @return the new stream, and how many transactions moved to it
+     */
+    @Transactional
+    public Reissue reissueOnNewStream(String producer, long fromSeq) {
+        String device = capture.device();
+        if (!device.equals(io.collectoffline.protocol.ProducerId.deviceOf(producer))) {
+            throw new IllegalArgumentException(producer + " is not a stream of this laptop (" + device + ")");
+        }
+        // the capture counters are locked until commit: a change being saved now waits, then takes its number
+        for (String locked : new java.util.TreeSet<>(List.of(producer, capture.producer()))) {
+            em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1 FOR UPDATE")
+                    .setParameter(1, locked).getResultList();
+        }
+        String stream = io.collectoffline.protocol.ProducerId.newStream(device);
+        List<OutgoingTransaction> moving = em.createQuery("select t from OutgoingTransaction t where "
+                + "t.producer = :producer and t.seq >= :from and t.deliveredAt is null and t.relayedFrom is null "
+                + "order by t.producer, t.seq", OutgoingTransaction.class).setParameter("producer", producer)
+                .setParameter("from", fromSeq).getResultList();
+        em.createNativeQuery("INSERT INTO producer_counter (producer, last_seq) VALUES (?1, ?2)")
+                .setParameter(1, stream).setParameter(2, (long) moving.size()).executeUpdate();
+        long seq = 0;
+        for (OutgoingTransaction row : moving) {
+            seq++;
+            if (row.reissuedFromProducer == null) {
+                row.reissuedFromProducer = row.producer;
+                row.reissuedFromSeq = row.seq;
+            }
+            row.producer = stream;
+            row.seq = seq;
+            row.rejectedAt = null;
+            row.rejectedReason = null;
+            em.flush();
+            em.createNativeQuery("UPDATE record_history SET seq = ?1 WHERE tx_id = ?2").setParameter(1, seq)
+                    .setParameter(2, row.txId).executeUpdate();
+        }
+        em.createNativeQuery("UPDATE node_identity SET stream = ?1, diverged_from = ?2, diverged_seq = ?3, "
+                + "diverged_at = ?4, reissued = reissued + ?5").setParameter(1, stream).setParameter(2, producer)
+                .setParameter(3, fromSeq).setParameter(4, OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter(5, moving.size()).executeUpdate();
+        return new Reissue(producer, fromSeq, stream, moving.size());
+    }
+
+    /**
+     * How a divergence was recovered.
+     *
+     * @param from     the stream that diverged
+     * @param fromSeq  the lowest seq a server held with another transaction
+     * @param stream   the new stream
+     * @param reissued how many pending transactions moved to it
+     */
+    public record Reissue(String from, long fromSeq, String stream, int reissued) {
+    }
+
+    /**
+     * Why this laptop captures on a stream other than its device id, or null when it never diverged.
+     *
+     * @param stream   the stream it captures on now
+     * @param from     the stream it left
+     * @param fromSeq  the lowest seq a server held with another transaction
+     * @param at       when it moved
+     * @param reissued pending transactions re-issued on new streams so far
+     */
+    public record Divergence(String stream, String from, long fromSeq, OffsetDateTime at, int reissued) {
+    }
+
+    /** The last divergence this laptop recovered from, or null. */
+    @Transactional
+    public Divergence divergence() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT stream, diverged_from, diverged_seq, diverged_at, reissued "
+                + "FROM node_identity WHERE stream IS NOT NULL").getResultList();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Object[] r = rows.get(0);
+        Object at = r[3];
+        return new Divergence((String) r[0], (String) r[1], ((Number) r[2]).longValue(),
+                at instanceof OffsetDateTime t ? t : at == null ? null : OffsetDateTime.parse(at.toString()),
+                ((Number) r[4]).intValue());
     }
 
     /** Producers with transactions to send: this laptop and, on a middleman, the field laptops it relays. */
@@ -133,7 +285,9 @@ public class OutboxService {
                 break;
             }
             batch.add(new TransactionEnvelope(row.txId, row.producer, row.seq, row.model, row.recordId,
-                    Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload));
+                    Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload, null,
+                    row.reissuedFromProducer == null ? null
+                            : new StreamPosition(row.reissuedFromProducer, row.reissuedFromSeq)));
             em.detach(row);
         }
         return batch;
@@ -154,8 +308,14 @@ public class OutboxService {
         return first.isEmpty() ? 1 : first.get(0);
     }
 
-    /** Counts of one batch's answers. */
-    public record Delivery(int accepted, int duplicate, int rejected) {
+    /**
+     * Counts of one batch's answers.
+     *
+     * @param seqTaken per producer of this laptop's own, the lowest seq the server holds with another transaction
+     *                 (a divergence to recover from with {@link #reissueOnNewStream}); those stay pending, not
+     *                 rejected
+     */
+    public record Delivery(int accepted, int duplicate, int rejected, Map<String, Long> seqTaken) {
     }
 
     /**
@@ -168,10 +328,16 @@ public class OutboxService {
         Map<UUID, TransactionResult> byTx = results.stream().filter(r -> r.txId() != null && r.status() != null)
                 .collect(Collectors.toMap(TransactionResult::txId, Function.identity(), (a, b) -> a));
         Map<String, List<UUID>> byOutcome = new java.util.TreeMap<>();
+        Map<String, Long> seqTaken = new java.util.TreeMap<>();
         int rejected = 0;
         for (TransactionEnvelope envelope : sent) {
             TransactionResult result = byTx.get(envelope.txId());
-            if (result != null && result.status() == TransactionStatus.REJECTED) {
+            if (result != null && result.status() == TransactionStatus.REJECTED
+                    && TransactionResult.SEQ_TAKEN.equals(result.type())
+                    && io.collectoffline.protocol.ProducerId.deviceOf(envelope.producer()).equals(capture.device())) {
+                seqTaken.merge(envelope.producer(), envelope.seq(), Math::min);
+                byOutcome.computeIfAbsent("", k -> new ArrayList<>()).add(envelope.txId());
+            } else if (result != null && result.status() == TransactionStatus.REJECTED) {
                 OutgoingTransaction row = em.find(OutgoingTransaction.class, envelope.txId());
                 row.lastSentAt = now;
                 row.rejectedAt = now;
@@ -199,7 +365,7 @@ public class OutboxService {
         }
         int accepted = byOutcome.getOrDefault(TransactionStatus.ACCEPTED.name(), List.of()).size();
         int duplicate = byOutcome.getOrDefault(TransactionStatus.DUPLICATE.name(), List.of()).size();
-        return new Delivery(accepted, duplicate, rejected);
+        return new Delivery(accepted, duplicate, rejected, seqTaken);
     }
 
     /** Refuses one transaction locally (e.g. larger than the server accepts even alone), keeping it visible. */

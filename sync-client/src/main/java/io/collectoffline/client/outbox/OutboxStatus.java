@@ -5,7 +5,8 @@ import java.time.OffsetDateTime;
 /**
  * What the laptop reports about its capture, outbox and push ({@code GET /api/v1/status}).
  *
- * @param producer                 this laptop's device id (the producer of its transactions)
+ * @param producer                 the producer its new transactions are captured on: its device id, or a stream
+ *                                 of it after a divergence
  * @param role                     {@code field} or {@code middleman}
  * @param captureEnabled           false when the kill switch is off: changes are not being captured
  * @param payloadCodec             codec sealing new payloads
@@ -19,8 +20,13 @@ import java.time.OffsetDateTime;
  * @param relayedPending           on a middleman: pending transactions pulled from field laptops
  * @param offlineModels            number of registered offline models
  * @param push                     the push's state
+ * @param deviceId                 this laptop's device id
+ * @param divergence               when this laptop's stream diverged from what a server or middleman holds
+ *                                 (restored backup, reinstall with the same id, cloned image) and how it recovered;
+ *                                 absent when it never did
  */
 public record OutboxStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
         OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, long rejected,
-        long consumedByMiddleman, long relayedPending, int offlineModels, PushStatus push) {
+        long consumedByMiddleman, long relayedPending, int offlineModels, PushStatus push, String deviceId,
+        OutboxService.Divergence divergence) {
 }

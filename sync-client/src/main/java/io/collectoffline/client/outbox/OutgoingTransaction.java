@@ -23,8 +23,8 @@ public class OutgoingTransaction {
     @Column(name = "tx_id")
     UUID txId;
 
-    /** This laptop's device id. */
-    @Column(name = "producer", nullable = false, length = 36)
+    /** The producer: this laptop's device id, or a stream of it after a divergence (README, Guarantees 8). */
+    @Column(name = "producer", nullable = false, length = 64)
     String producer;
 
     /** Per producer, gap-free, in commit order. */
@@ -60,7 +60,7 @@ public class OutgoingTransaction {
     @Column(name = "delivered_at")
     OffsetDateTime deliveredAt;
 
-    /** ACCEPTED, DUPLICATE (the server's answer by txId) or WATERMARK (the server held it already). */
+    /** ACCEPTED, DUPLICATE (the server's answer by txId) or HELD (the server said it holds this txId already). */
     @Column(name = "delivered_via", length = 10)
     String deliveredVia;
 
@@ -83,6 +83,17 @@ public class OutgoingTransaction {
     /** On a field laptop: which middleman. */
     @Column(name = "consumed_by_middleman", length = 36)
     String consumedByMiddleman;
+
+    /**
+     * Where it was first numbered when it was re-issued on a new stream (its payload is sealed under that
+     * numbering); null otherwise.
+     */
+    @Column(name = "reissued_from_producer", length = 64)
+    String reissuedFromProducer;
+
+    /** The seq of that first numbering. */
+    @Column(name = "reissued_from_seq")
+    Long reissuedFromSeq;
 
     /** On a middleman: the field laptop it was pulled from; null for this laptop's own changes. */
     @Column(name = "relayed_from", length = 36)

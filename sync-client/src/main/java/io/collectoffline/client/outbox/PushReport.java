@@ -14,10 +14,22 @@ import java.time.OffsetDateTime;
  * @param accepted             transactions the server stored now
  * @param duplicate            transactions the server already had
  * @param rejected             transactions the server refused
- * @param deliveredByWatermark transactions the server already held from another route, not sent again
+ * @param deliveredByWatermark transactions the server already held from another route, not sent again (confirmed
+ *                             by txId after its watermark said it might hold them)
  * @param error                what went wrong, for FAILED and AUTH_FAILED
+ * @param reissued             transactions re-issued on a new stream because the server held their seq with
+ *                             another transaction (this laptop's stream diverged: restored backup, reinstall,
+ *                             cloned image); absent when none
+ * @param divergence           what happened, in plain words, when the push met a divergence; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PushReport(String outcome, OffsetDateTime startedAt, OffsetDateTime finishedAt, int batches,
-        int accepted, int duplicate, int rejected, int deliveredByWatermark, String error) {
+        int accepted, int duplicate, int rejected, int deliveredByWatermark, String error, Integer reissued,
+        String divergence) {
+
+    public PushReport(String outcome, OffsetDateTime startedAt, OffsetDateTime finishedAt, int batches, int accepted,
+            int duplicate, int rejected, int deliveredByWatermark, String error) {
+        this(outcome, startedAt, finishedAt, batches, accepted, duplicate, rejected, deliveredByWatermark, error, null,
+                null);
+    }
 }

@@ -7,6 +7,7 @@ import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.SpecimenManifest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -40,16 +41,23 @@ public class OutboxResource {
     }
 
     @GET
-    @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a seq, sealed")
+    @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a position, sealed",
+            description = "In (producer, seq) order across this laptop's streams: after seq afterSeq of producer "
+                    + "afterProducer (default: this laptop's device id, its first stream).")
     public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") String afterSeq,
-            @QueryParam("limit") @DefaultValue("500") String limit) {
+            @QueryParam("limit") @DefaultValue("500") String limit,
+            @QueryParam("afterProducer") String afterProducer) {
+        if (afterProducer != null && !ProducerId.isValid(afterProducer)) {
+            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError("afterProducer",
+                    "must be " + ProducerId.DESCRIPTION)));
+        }
         long after = Inputs.wholeNumber("afterSeq", afterSeq);
         long size = Inputs.wholeNumber("limit", limit);
         if (after < 0 || size < 1) {
             throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(after < 0 ? "afterSeq"
                     : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
         }
-        return pull.page(after, (int) Math.min(size, Integer.MAX_VALUE));
+        return pull.page(afterProducer, after, (int) Math.min(size, Integer.MAX_VALUE));
     }
 
     @POST

@@ -4,6 +4,8 @@ import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.ProducerId;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,23 +35,38 @@ public class PullService {
         this.config = config;
     }
 
-    /** This laptop's pending transactions after {@code afterSeq}, at most {@code limit} (capped). */
+    /**
+     * This laptop's own pending transactions after seq {@code afterSeq} of {@code afterProducer} (null: its device
+     * id), across its streams in (producer, seq) order, at most {@code limit} (capped).
+     */
     @Transactional
-    public OutboxPage page(long afterSeq, int limit) {
+    public OutboxPage page(String afterProducer, long afterSeq, int limit) {
+        String device = outbox.device();
         int size = Math.max(1, Math.min(limit, config.pull().maxPage()));
+        String from = afterProducer == null ? device : afterProducer;
         List<TransactionEnvelope> page = new ArrayList<>(outbox.nextBatch(
-                new OutboxService.Cursor(outbox.producer(), afterSeq), size + 1, Integer.MAX_VALUE));
-        page.removeIf(tx -> !tx.producer().equals(outbox.producer()));
+                new OutboxService.Cursor(from, afterSeq), size + 1, Integer.MAX_VALUE));
+        page.removeIf(tx -> !ProducerId.deviceOf(tx.producer()).equals(device));
         boolean more = page.size() > size;
-        return new OutboxPage(outbox.producer(), more ? page.subList(0, size) : page, more);
+        return new OutboxPage(device, more ? page.subList(0, size) : page, more);
     }
 
-    /** Records that {@code acks.middleman()} stored these transactions; returns how many were newly marked. */
-    @Transactional
+    /**
+     * Records that {@code acks.middleman()} stored these transactions; returns how many were newly marked. Those
+     * the middleman refused because it holds their seq with another transaction are re-issued on a new stream (this
+     * laptop's stream diverged, README Guarantees 8).
+     */
     public int acknowledge(OutboxAcks acks) {
+        if (acks.seqTaken() != null && !acks.seqTaken().isEmpty()) {
+            outbox.recoverFromSeqTaken(acks.seqTaken());
+        }
         if (acks.txIds() == null || acks.txIds().isEmpty()) {
             return 0;
         }
+        return QuarkusTransaction.requiringNew().call(() -> markConsumed(acks));
+    }
+
+    private int markConsumed(OutboxAcks acks) {
         return em.createQuery("update OutgoingTransaction t set t.consumedByMiddlemanAt = :now, "
                 + "t.consumedByMiddleman = :middleman where t.txId in :ids and t.consumedByMiddlemanAt is null "
                 + "and t.relayedFrom is null").setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
@@ -68,7 +85,7 @@ public class PullService {
             entries.add(new SpecimenManifest.Entry((String) row[0], (String) row[1], timestamp(row[2]),
                     (String) row[3]));
         }
-        return new SpecimenManifest(outbox.producer(), entries);
+        return new SpecimenManifest(outbox.device(), entries);
     }
 
     private static OffsetDateTime timestamp(Object value) {

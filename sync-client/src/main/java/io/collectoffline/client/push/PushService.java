@@ -6,6 +6,7 @@ import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxService.Cursor;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
+import io.collectoffline.client.outbox.OutboxService.Reissue;
 import io.collectoffline.client.outbox.PushReport;
 import io.collectoffline.client.outbox.PushStatus;
 import io.collectoffline.client.transport.AuthRejectedException;
@@ -14,6 +15,7 @@ import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.client.transport.TransientPushException;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -144,15 +146,18 @@ public class PushService {
             return finish(new PushReport("NO_SERVER", started, now(), 0, 0, 0, 0, 0,
                     "no server configured (sync.client.server.url)"));
         }
-        String producer = outbox.producer();
+        String sender = capture.device(); // the authenticated device, whatever stream it captures on
         int batches = 0;
         int accepted = 0;
         int duplicate = 0;
         int rejected = 0;
         int byWatermark = 0;
+        int reissued = 0;
+        int restarts = 0;
+        String divergence = null;
         try {
             for (String sending : outbox.sendingProducers()) {
-                byWatermark += outbox.deliveredUpTo(sending, server.watermark(sending).seq());
+                byWatermark += confirmHeld(sending, server.watermark(sending).seq());
             }
             String inUse = capture.serverKeyId();
             if (inUse != null) {
@@ -172,7 +177,7 @@ public class PushService {
                         accepted + duplicate + rejected);
                 BatchResult result;
                 try {
-                    result = server.send(new Batch(UUID.randomUUID(), producer, batch));
+                    result = server.send(new Batch(UUID.randomUUID(), sender, batch));
                 } catch (BatchRefusedException e) {
                     if (!e.tooLarge()) {
                         throw e;
@@ -194,6 +199,23 @@ public class PushService {
                     Runtime.getRuntime().halt(137);
                 }
                 Delivery delivery = outbox.record(batch, result.results());
+                if (!delivery.seqTaken().isEmpty()) {
+                    for (Reissue reissue : outbox.recover(delivery.seqTaken())) {
+                        reissued += reissue.reissued();
+                        divergence = "The server already holds seq " + reissue.fromSeq() + " of " + reissue.from()
+                                + " with another transaction: this laptop's data diverged from what the server "
+                                + "holds (restored from a backup, reinstalled with the same device id, or a copy "
+                                + "of another laptop). Nothing is lost: " + reissue.reissued()
+                                + " pending changes were re-issued on the new stream " + reissue.stream()
+                                + ", where new changes go too. Tell the data manager.";
+                    }
+                    // the re-issued transactions are sent from the start of the queue, on their new stream
+                    after = Cursor.START;
+                    if (++restarts > 10) {
+                        throw new IllegalStateException("the server refused this laptop's seqs as taken 10 times "
+                                + "in one push");
+                    }
+                }
                 metrics.counter("collect_push_transactions_total", "result", "accepted")
                         .increment(delivery.accepted());
                 metrics.counter("collect_push_transactions_total", "result", "duplicate")
@@ -204,14 +226,16 @@ public class PushService {
                 accepted += delivery.accepted();
                 duplicate += delivery.duplicate();
                 rejected += delivery.rejected();
-                after = Cursor.after(batch.get(batch.size() - 1));
+                if (delivery.seqTaken().isEmpty()) {
+                    after = Cursor.after(batch.get(batch.size() - 1));
+                }
             }
             consecutiveFailures = 0;
             nextAttemptAt = null;
             authProblem = null;
             String outcome = batches == 0 && rejected == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
             PushReport report = new PushReport(outcome, started, now(), batches, accepted, duplicate, rejected,
-                    byWatermark, null);
+                    byWatermark, null, reissued == 0 ? null : reissued, divergence);
             Log.infof("Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
                     + "already, in %d ms", server.server().get(), batches, accepted, duplicate, rejected, byWatermark,
                     (System.nanoTime() - startedNanos) / 1_000_000);
@@ -228,6 +252,25 @@ public class PushService {
             return failed(started, batches, accepted, duplicate, rejected, byWatermark,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Marks delivered what the server holds of {@code producer} among the pending transactions its watermark
+     * covers, asking by txId: the watermark alone never marks anything delivered (README, Guarantees 8).
+     */
+    private int confirmHeld(String producer, long watermark) {
+        int held = 0;
+        long afterSeq = 0;
+        while (watermark > afterSeq) {
+            List<OutboxService.Pending> candidates = outbox.pendingUpTo(producer, afterSeq, watermark, HeldQuery.MAX);
+            if (candidates.isEmpty()) {
+                break;
+            }
+            held += outbox.deliveredHeld(server.held(producer,
+                    candidates.stream().map(OutboxService.Pending::txId).toList()).held());
+            afterSeq = candidates.get(candidates.size() - 1).seq();
+        }
+        return held;
     }
 
     private PushReport failed(OffsetDateTime started, int batches, int accepted, int duplicate, int rejected,

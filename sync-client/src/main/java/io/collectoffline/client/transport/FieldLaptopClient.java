@@ -23,8 +23,10 @@ public class FieldLaptopClient {
         this.http = new JsonHttp(json, config.server().connectTimeout(), config.server().requestTimeout());
     }
 
-    public OutboxPage outbox(URI laptop, String pairingToken, long afterSeq, int limit) {
-        return http.exchange(http.request(laptop, "/api/v1/outbox?afterSeq=" + afterSeq + "&limit=" + limit,
+    public OutboxPage outbox(URI laptop, String pairingToken, String afterProducer, long afterSeq, int limit) {
+        return http.exchange(http.request(laptop, "/api/v1/outbox?afterSeq=" + afterSeq + "&limit=" + limit
+                + (afterProducer == null ? "" : "&afterProducer="
+                        + java.net.URLEncoder.encode(afterProducer, java.nio.charset.StandardCharsets.UTF_8)),
                 pairingToken).GET().build(), OutboxPage.class);
     }
 

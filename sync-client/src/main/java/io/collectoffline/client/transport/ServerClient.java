@@ -5,6 +5,8 @@ import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.Watermark;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 /** HTTP to the server: the watermark, the current public key, and batch delivery (gzip). */
@@ -39,6 +43,19 @@ public class ServerClient {
     public Watermark watermark(String producer) {
         return http.exchange(request("/api/v1/producers/" + URLEncoder.encode(producer, StandardCharsets.UTF_8)
                 + "/watermark").GET().build(), Watermark.class);
+    }
+
+    /** Which of {@code txIds} of {@code producer} the server holds: delivery confirmed by identity. */
+    public Held held(String producer, List<UUID> txIds) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(new HeldQuery(txIds));
+        } catch (IOException e) {
+            throw new IllegalStateException("serialising a held query failed", e);
+        }
+        return http.exchange(request("/api/v1/producers/" + URLEncoder.encode(producer, StandardCharsets.UTF_8)
+                + "/held").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), Held.class);
     }
 
     /** The public key the server wants payloads sealed to. */

@@ -3,6 +3,8 @@ package io.collectoffline.client.push;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -119,5 +121,16 @@ public class FakeServer {
             return Response.status(failWith).build();
         }
         return Response.ok(new Watermark(producer, watermark)).build();
+    }
+
+    @POST
+    @Path("/producers/{producer}/held")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response held(@PathParam("producer") String producer, HeldQuery query) {
+        if (failWith != 0) {
+            return Response.status(failWith).build();
+        }
+        return Response.ok(new Held(producer, query.txIds().stream().filter(STORED::contains).toList())).build();
     }
 }

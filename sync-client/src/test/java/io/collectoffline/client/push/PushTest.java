@@ -14,6 +14,7 @@ import io.collectoffline.testing.AppProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.util.List;
 import java.util.Map;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -152,14 +153,33 @@ class PushTest {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
         FakeServer.watermark = db.lastSeq();
+        FakeServer.STORED.addAll(pendingTxIds()); // they arrived by another route (a middleman)
 
         PushReport report = push.pushAndWait(Duration.ofSeconds(30));
 
         assertThat(report.deliveredByWatermark()).isEqualTo(2);
         assertThat(report.batches()).isZero();
         assertThat(FakeServer.BATCH_SIZES).isEmpty();
-        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_via = 'WATERMARK'"))
+        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_via = 'HELD'"))
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aWatermarkCoveringASeqIsNotDeliveryTheServerMustHoldTheTxId() throws Exception {
+        db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        // a restored laptop: the server's watermark covers this seq, but with another transaction
+        FakeServer.watermark = db.lastSeq() + 5;
+
+        PushReport report = push.pushAndWait(Duration.ofSeconds(30));
+
+        assertThat(report.deliveredByWatermark()).isZero();
+        assertThat(report.accepted()).isEqualTo(1);
+        assertThat(FakeServer.BATCH_SIZES).containsExactly(1);
+    }
+
+    private List<UUID> pendingTxIds() {
+        return db.rows("SELECT tx_id FROM outgoing_transaction WHERE delivered_at IS NULL").stream()
+                .map(row -> (UUID) row.get(0)).toList();
     }
 
     @Test

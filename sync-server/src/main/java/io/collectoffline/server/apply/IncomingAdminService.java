@@ -3,6 +3,7 @@ package io.collectoffline.server.apply;
 import io.collectoffline.protocol.IncomingTransactionView;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
@@ -332,7 +333,8 @@ public class IncomingAdminService {
         List<ProducerProgress> producers = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT s.producer, s.stored_watermark, s.max_seq, "
                 + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason, "
-                + "s.site FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
+                + "s.site, s.diverged_at, s.diverged_seq, s.diverged_count "
+                + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
                 + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
                 + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT')" + (site == null ? "" : " WHERE s.site = ?")
                 + " ORDER BY s.producer LIMIT 1000")) {
@@ -345,11 +347,26 @@ public class IncomingAdminService {
                     producers.add(new ProducerProgress(rs.getString(1), rs.getString(11), watermark, max,
                             rs.getLong(4), max > watermark ? watermark + 1 : null,
                             head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
-                            rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class)));
+                            rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
+                            divergence(rs.getString(1), rs.getObject(12, OffsetDateTime.class), rs.getLong(13),
+                                    rs.getLong(14))));
                 }
             }
         }
         return producers;
+    }
+
+    private static ServerStatus.Divergence divergence(String producer, OffsetDateTime at, long fromSeq,
+            long claims) {
+        if (at == null) {
+            return null;
+        }
+        return new ServerStatus.Divergence(at, fromSeq, claims, "Seq " + fromSeq + " of " + producer + " was "
+                + "claimed by another transaction than the one stored here: device "
+                + ProducerId.deviceOf(producer) + " was restored from a backup, reinstalled with the same id, or "
+                + "cloned. The claims were refused and nothing stored here changed; the device re-issues its "
+                + "changes on a new stream (" + ProducerId.deviceOf(producer) + "~…), listed as its own producer. "
+                + "See the runbook, 'A laptop restored, reinstalled or cloned'.");
     }
 
     private static IncomingTransactionView find(Connection connection, UUID txId, boolean lock) throws SQLException {

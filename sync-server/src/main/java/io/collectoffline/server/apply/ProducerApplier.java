@@ -2,6 +2,7 @@ package io.collectoffline.server.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -178,7 +179,8 @@ public class ProducerApplier {
     private List<Work> load(Connection connection, String producer, long appliedSeq) throws SQLException {
         List<Work> chunk = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT i.tx_id, i.seq, i.model, i.record_id, "
-                + "i.action, i.key_id, i.payload, i.status FROM incoming_transaction i "
+                + "i.action, i.key_id, i.payload, i.status, i.reissued_from_producer, i.reissued_from_seq "
+                + "FROM incoming_transaction i "
                 + "JOIN producer_state s ON s.producer = i.producer "
                 + "WHERE i.producer = ? AND i.seq > ? AND i.seq <= s.stored_watermark ORDER BY i.seq LIMIT ?")) {
             ps.setString(1, producer);
@@ -202,7 +204,7 @@ public class ProducerApplier {
     private Work open(String producer, ResultSet rs) throws SQLException {
         return open(new TransactionEnvelope(rs.getObject(1, UUID.class), producer, rs.getLong(2), rs.getString(3),
                 rs.getObject(4, UUID.class), Action.valueOf(rs.getString(5)), null, rs.getString(6),
-                rs.getBytes(7)));
+                rs.getBytes(7), null, StoredPositions.reissuedFrom(rs, 9)));
     }
 
     private Work open(TransactionEnvelope envelope) {
@@ -356,7 +358,7 @@ public class ProducerApplier {
             TransactionEnvelope e = w.envelope();
             UUID recordId = alias.getOrDefault(e.recordId(), e.recordId());
             result.add(new Work(new TransactionEnvelope(e.txId(), e.producer(), e.seq(), e.model(), recordId,
-                    e.action(), e.capturedAt(), e.keyId(), e.payload()), w.table(),
+                    e.action(), e.capturedAt(), e.keyId(), e.payload(), e.site(), e.reissuedFrom()), w.table(),
                     new RecordSnapshot(w.snapshot().model(), w.snapshot().schemaVersion(), fields, w.snapshot().rev(),
                             w.snapshot().baseTxId()), w.error(), w.errorStatus()));
         }

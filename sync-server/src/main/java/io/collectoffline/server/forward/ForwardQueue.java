@@ -1,5 +1,6 @@
 package io.collectoffline.server.forward;
 
+import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
@@ -56,7 +57,8 @@ public class ForwardQueue {
         List<TransactionEnvelope> page = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
-                     + "captured_at, key_id, payload, site FROM incoming_transaction WHERE forwarded_at IS NULL "
+                     + "captured_at, key_id, payload, site, reissued_from_producer, reissued_from_seq "
+                     + "FROM incoming_transaction WHERE forwarded_at IS NULL "
                      + "AND forward_rejected IS NULL" + (notExported ? " AND export_batch_id IS NULL" : "")
                      + " AND (producer > ? OR (producer = ? AND seq > ?)) ORDER BY producer, seq LIMIT ?")) {
             ps.setString(1, after.producer());
@@ -69,7 +71,7 @@ public class ForwardQueue {
                     page.add(new TransactionEnvelope(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
                             rs.getString(4), rs.getObject(5, UUID.class), Action.valueOf(rs.getString(6)),
                             captured == null ? null : captured.toInstant(), rs.getString(8), rs.getBytes(9),
-                            rs.getString(10)));
+                            rs.getString(10), StoredPositions.reissuedFrom(rs, 11)));
                 }
             }
         } catch (SQLException e) {
@@ -78,10 +80,29 @@ public class ForwardQueue {
         return page;
     }
 
-    /** Marks forwarded what the upstream holds of {@code producer} by its watermark. */
-    public int forwardedUpTo(String producer, long watermark) {
-        return update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'WATERMARK' "
-                + "WHERE forwarded_at IS NULL AND producer = ? AND seq <= ?", now(), producer, watermark);
+    /**
+     * Unforwarded transactions of {@code producer} at or below {@code watermark} after {@code afterSeq}, at most
+     * {@code limit}: the ones the upstream may hold already, to be confirmed by txId.
+     */
+    public List<TransactionEnvelope> unforwardedUpTo(String producer, long afterSeq, long watermark, int limit) {
+        List<TransactionEnvelope> page = new ArrayList<>();
+        for (TransactionEnvelope e : next(new Cursor(producer, afterSeq), limit, false)) {
+            if (!e.producer().equals(producer) || e.seq() > watermark) {
+                break;
+            }
+            page.add(e);
+        }
+        return page;
+    }
+
+    /** Marks forwarded what the upstream said it holds, by txId (README, Guarantees 8). */
+    public int forwardedHeld(List<UUID> held) {
+        int marked = 0;
+        for (UUID txId : held) {
+            marked += update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'HELD' "
+                    + "WHERE forwarded_at IS NULL AND tx_id = ?", now(), txId);
+        }
+        return marked;
     }
 
     /** Records the upstream's per-transaction answer, in one connection. Returns {accepted or duplicate, rejected}. */

@@ -2,6 +2,7 @@ package io.collectoffline.server.forward;
 
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ServerConfig;
 import io.quarkus.logging.Log;
@@ -52,7 +53,18 @@ public class ForwardService {
         int held = 0;
         try {
             for (String producer : queue.producers()) {
-                held += queue.forwardedUpTo(producer, upstream.watermark(producer).seq());
+                long watermark = upstream.watermark(producer).seq();
+                long afterSeq = 0;
+                while (watermark > afterSeq) {
+                    List<TransactionEnvelope> candidates = queue.unforwardedUpTo(producer, afterSeq, watermark,
+                            HeldQuery.MAX);
+                    if (candidates.isEmpty()) {
+                        break;
+                    }
+                    held += queue.forwardedHeld(upstream.held(producer,
+                            candidates.stream().map(TransactionEnvelope::txId).toList()).held());
+                    afterSeq = candidates.get(candidates.size() - 1).seq();
+                }
             }
             ForwardQueue.Cursor after = ForwardQueue.Cursor.START;
             while (true) {

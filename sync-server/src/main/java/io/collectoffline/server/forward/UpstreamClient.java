@@ -3,6 +3,8 @@ package io.collectoffline.server.forward;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.config.ServerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
 /** HTTP to the upstream server as this server's enrolled {@code server} device: watermarks and gzip batches. */
@@ -41,6 +45,17 @@ public class UpstreamClient {
     public Watermark watermark(String producer) {
         return exchange(request("/api/v1/producers/" + URLEncoder.encode(producer, StandardCharsets.UTF_8)
                 + "/watermark").GET().build(), Watermark.class);
+    }
+
+    /** Which of {@code txIds} of {@code producer} the upstream holds (identity, not seq). */
+    public Held held(String producer, List<UUID> txIds) {
+        try {
+            return exchange(request("/api/v1/producers/" + URLEncoder.encode(producer, StandardCharsets.UTF_8)
+                    + "/held").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(
+                    json.writeValueAsBytes(new HeldQuery(txIds)))).build(), Held.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("serialising a held query failed", e);
+        }
     }
 
     public BatchResult send(Batch batch) {

@@ -35,6 +35,7 @@ public class SyncMetrics {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong applyLag = new AtomicLong();
     private final AtomicLong forwardBacklog = new AtomicLong();
+    private final AtomicLong diverged = new AtomicLong();
     private final MultiGauge producerLag;
     private final MultiGauge producerLastSeen;
     private final MeterRegistry registry;
@@ -49,6 +50,9 @@ public class SyncMetrics {
                 .description("Age of the oldest stored transaction not applied").register(registry);
         Gauge.builder("collect_forward_backlog", forwardBacklog, AtomicLong::get)
                 .description("Stored transactions not yet acknowledged upstream").register(registry);
+        Gauge.builder("collect_diverged_producers", diverged, AtomicLong::get)
+                .description("Producers one of whose seqs was claimed by another transaction (restored, reinstalled "
+                        + "or cloned device)").register(registry);
         producerLag = MultiGauge.builder("collect_producer_lag")
                 .description("Transactions of a producer stored but not applied").register(registry);
         producerLastSeen = MultiGauge.builder("collect_producer_last_seen_seconds")
@@ -71,6 +75,7 @@ public class SyncMetrics {
         rejected.set(now.rejected());
         applyLag.set(now.applyLagSeconds());
         forwardBacklog.set(files.transfer().forwardBacklog());
+        diverged.set(now.producers().stream().filter(p -> p.diverged() != null).count());
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
         List<MultiGauge.Row<?>> seen = new ArrayList<>();
         OffsetDateTime clock = OffsetDateTime.now(ZoneOffset.UTC);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.DeviceId;
+import io.collectoffline.protocol.ProducerId;
+import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ServerConfig;
@@ -127,8 +129,8 @@ public class BatchParser {
 
     private Candidate candidate(UUID txId, JsonNode tx) {
         String producer = text(tx, "producer");
-        if (!DeviceId.isValid(producer)) {
-            return rejected(txId, "producer must be a device id: " + DeviceId.DESCRIPTION);
+        if (!ProducerId.isValid(producer)) {
+            return rejected(txId, "producer must be " + ProducerId.DESCRIPTION);
         }
         JsonNode seqNode = tx.get("seq");
         if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1) {
@@ -180,8 +182,23 @@ public class BatchParser {
         if (site != null && !DeviceId.isValid(site)) {
             return rejected(txId, "site must be a site id: " + DeviceId.DESCRIPTION);
         }
+        StreamPosition reissuedFrom = null;
+        JsonNode from = tx.get("reissuedFrom");
+        if (from != null && !from.isNull()) {
+            String fromProducer = from.isObject() ? text(from, "producer") : null;
+            JsonNode fromSeq = from.isObject() ? from.get("seq") : null;
+            if (!ProducerId.isValid(fromProducer) || fromSeq == null || !fromSeq.isIntegralNumber()
+                    || !fromSeq.canConvertToLong() || fromSeq.longValue() < 1) {
+                return rejected(txId, "reissuedFrom must be {producer, seq} with a producer id and a seq from 1");
+            }
+            if (!ProducerId.deviceOf(fromProducer).equals(ProducerId.deviceOf(producer))
+                    || fromProducer.equals(producer)) {
+                return rejected(txId, "reissuedFrom must name another stream of the same device as producer");
+            }
+            reissuedFrom = new StreamPosition(fromProducer, fromSeq.longValue());
+        }
         TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
-                action, capturedAt, keyId, payload, site);
+                action, capturedAt, keyId, payload, site, reissuedFrom);
         try {
             opener.open(envelope);
         } catch (PayloadRejectedException e) {
@@ -203,6 +220,9 @@ public class BatchParser {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((e.txId() + "|" + e.producer() + "|" + e.seq() + "|" + e.model() + "|" + e.recordId() + "|"
                     + e.action() + "|" + e.keyId() + "|").getBytes(StandardCharsets.UTF_8));
+            if (e.reissuedFrom() != null) {
+                digest.update(("reissuedFrom=" + e.reissuedFrom() + "|").getBytes(StandardCharsets.UTF_8));
+            }
             digest.update(e.payload());
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException impossible) {

@@ -1,6 +1,9 @@
 package io.collectoffline.server.ingest;
 
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.ProducerId;
+import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -20,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,13 +51,13 @@ public class IngestService {
 
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
             + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
-            + "applied_at, attempts, site)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ROW_WIDTH = 17;
+            + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 19;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
-            + "batch_id, content_hash, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "batch_id, content_hash, reason, rejected_at, problem_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final BatchParser parser;
     private final ActiveDatabase database;
@@ -84,7 +88,8 @@ public class IngestService {
         if (!device.relays()) {
             for (int i = 0; i < batch.candidates().size(); i++) {
                 Candidate candidate = batch.candidates().get(i);
-                if (candidate.valid() && !candidate.envelope().producer().equals(device.deviceId())) {
+                if (candidate.valid()
+                        && !ProducerId.deviceOf(candidate.envelope().producer()).equals(device.deviceId())) {
                     throw new SenderForbiddenException("Field device '" + device.deviceId() + "' may send only its "
                             + "own transactions; transactions[" + i + "] has producer '"
                             + candidate.envelope().producer() + "'");
@@ -182,6 +187,7 @@ public class IngestService {
             }
         }
         recordRejections(connection, batch, refused, outcome, now);
+        recordDivergences(connection, refused, outcome, now);
         advanceProducers(connection, valid, storedNow, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
         int leftToApply = 0;
@@ -205,7 +211,7 @@ public class IngestService {
             throws SQLException {
         Set<String> devices = new TreeSet<>();
         devices.add(batch.sender());
-        valid.forEach(c -> devices.add(c.envelope().producer()));
+        valid.forEach(c -> devices.add(ProducerId.deviceOf(c.envelope().producer())));
         Map<String, String> siteOf = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT device_id, site FROM device WHERE site IS NOT NULL AND device_id = ANY (?)")) {
@@ -223,7 +229,8 @@ public class IngestService {
         List<Candidate> stamped = new ArrayList<>(valid.size());
         for (Candidate c : valid) {
             TransactionEnvelope e = c.envelope();
-            String site = siteOf.getOrDefault(e.producer(), e.site() != null ? e.site() : senderSite);
+            String site = siteOf.getOrDefault(ProducerId.deviceOf(e.producer()),
+                    e.site() != null ? e.site() : senderSite);
             stamped.add(Objects.equals(site, e.site()) ? c
                     : new Candidate(c.txId(), e.withSite(site), c.contentHash(), null));
         }
@@ -359,38 +366,60 @@ public class IngestService {
         ps.setObject(offset + 15, applied ? now : null);
         ps.setInt(offset + 16, applied ? 1 : 0);
         ps.setString(offset + 17, e.site());
+        ps.setString(offset + 18, e.reissuedFrom() == null ? null : e.reissuedFrom().producer());
+        ps.setObject(offset + 19, e.reissuedFrom() == null ? null : e.reissuedFrom().seq(), Types.BIGINT);
     }
 
-    /** Classifies transactions that were not inserted: re-send, other content, or a seq taken by another txId. */
+    /**
+     * Classifies transactions that were not inserted: a re-send (DUPLICATE), the same txId with other content
+     * (refused and flagged), or a seq its producer already used for another transaction (refused as
+     * {@link TransactionResult#SEQ_TAKEN}: the producer's stream diverged, README Guarantees 8). A transaction its
+     * device re-issued on a new stream is the same transaction as its copy under the first numbering, which a relay
+     * may still carry: either one found stored makes the other a DUPLICATE.
+     */
     private static void judgeExisting(Connection connection, List<Candidate> notInserted,
             Map<UUID, TransactionResult> outcome, List<Candidate> refused) throws SQLException {
         if (notInserted.isEmpty()) {
             return;
         }
         Map<UUID, String> storedHash = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT tx_id, content_hash FROM incoming_transaction WHERE tx_id = ANY (?)")) {
+        Map<UUID, StreamPosition> storedAt = new HashMap<>();
+        Map<UUID, StreamPosition> storedFrom = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, content_hash, producer, seq, "
+                + "reissued_from_producer, reissued_from_seq FROM incoming_transaction WHERE tx_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid",
                     notInserted.stream().map(Candidate::txId).distinct().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    storedHash.put(rs.getObject(1, UUID.class), rs.getString(2));
+                    UUID txId = rs.getObject(1, UUID.class);
+                    storedHash.put(txId, rs.getString(2));
+                    storedAt.put(txId, new StreamPosition(rs.getString(3), rs.getLong(4)));
+                    if (rs.getString(5) != null) {
+                        storedFrom.put(txId, new StreamPosition(rs.getString(5), rs.getLong(6)));
+                    }
                 }
             }
         }
         for (Candidate candidate : notInserted) {
             String hash = storedHash.get(candidate.txId());
+            TransactionEnvelope e = candidate.envelope();
+            StreamPosition at = new StreamPosition(e.producer(), e.seq());
             TransactionResult result;
             if (candidate.contentHash().equals(hash)) {
+                result = new TransactionResult(candidate.txId(), TransactionStatus.DUPLICATE, null);
+            } else if (hash != null && (at.equals(storedFrom.get(candidate.txId()))
+                    || storedAt.get(candidate.txId()).equals(e.reissuedFrom()))) {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.DUPLICATE, null);
             } else if (hash != null) {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
                         "txId already stored with other content; refused and flagged, the stored one is kept");
                 refused.add(candidate);
             } else {
-                TransactionEnvelope e = candidate.envelope();
                 result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
-                        + " of producer " + e.producer() + " already belongs to another transaction");
+                        + " of producer " + e.producer() + " already belongs to another transaction: this "
+                        + "producer's stream diverged from what this server holds (restored backup, reinstall or "
+                        + "cloned laptop image); the device re-issues its change on a new stream",
+                        TransactionResult.SEQ_TAKEN);
                 refused.add(candidate);
             }
             TransactionResult first = outcome.putIfAbsent(candidate.txId(), result);
@@ -398,6 +427,39 @@ public class IngestService {
                     && result.status() == TransactionStatus.REJECTED) {
                 outcome.put(candidate.txId(), result); // same txId twice in one batch with other content
             }
+        }
+    }
+
+    /** Marks each producer one of whose seqs was claimed by another transaction (status, admin page, metric). */
+    private static void recordDivergences(Connection connection, List<Candidate> refused,
+            Map<UUID, TransactionResult> outcome, OffsetDateTime now) throws SQLException {
+        Map<String, long[]> diverged = new TreeMap<>();
+        for (Candidate candidate : refused) {
+            TransactionResult result = outcome.get(candidate.txId());
+            if (candidate.envelope() != null && TransactionResult.SEQ_TAKEN.equals(result.type())) {
+                long[] seen = diverged.computeIfAbsent(candidate.envelope().producer(),
+                        p -> new long[] {Long.MAX_VALUE, 0});
+                seen[0] = Math.min(seen[0], candidate.envelope().seq());
+                seen[1]++;
+            }
+        }
+        if (diverged.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE producer_state SET "
+                + "diverged_at = COALESCE(diverged_at, ?), diverged_seq = LEAST(COALESCE(diverged_seq, ?), ?), "
+                + "diverged_count = diverged_count + ? WHERE producer = ?")) {
+            for (Map.Entry<String, long[]> producer : diverged.entrySet()) {
+                ps.setObject(1, now);
+                ps.setLong(2, producer.getValue()[0]);
+                ps.setLong(3, producer.getValue()[0]);
+                ps.setLong(4, producer.getValue()[1]);
+                ps.setString(5, producer.getKey());
+                ps.addBatch();
+                Log.warnf("Producer %s diverged: %d of its seqs (from %d) were claimed by other transactions",
+                        producer.getKey(), producer.getValue()[1], producer.getValue()[0]);
+            }
+            ps.executeBatch();
         }
     }
 
@@ -417,6 +479,7 @@ public class IngestService {
                 ps.setString(6, candidate.contentHash());
                 ps.setString(7, outcome.get(candidate.txId()).reason());
                 ps.setObject(8, now);
+                ps.setString(9, outcome.get(candidate.txId()).type());
                 ps.addBatch();
                 Log.warnf("Rejected transaction %s from %s in batch %s: %s", candidate.txId(), batch.sender(),
                         batch.batchId(), outcome.get(candidate.txId()).reason());
@@ -488,6 +551,32 @@ public class IngestService {
                 return watermark;
             }
         }
+    }
+
+    /**
+     * Which of {@code txIds} this server holds as transactions of {@code producer} (or re-issued from it): delivery
+     * is confirmed by identity, never by seq alone (README, Guarantees 8).
+     */
+    public Held held(String producer, List<UUID> txIds) {
+        List<UUID> held = new ArrayList<>();
+        if (txIds.isEmpty()) {
+            return new Held(producer, held);
+        }
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT tx_id FROM incoming_transaction "
+                     + "WHERE tx_id = ANY (?) AND (producer = ? OR reissued_from_producer = ?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", txIds.stream().distinct().toArray()));
+            ps.setString(2, producer);
+            ps.setString(3, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading what is held of " + producer + " failed", e);
+        }
+        return new Held(producer, held);
     }
 
     /** How far this server holds a producer's transactions without a gap (0 for an unknown producer). */

@@ -2,6 +2,7 @@ package io.collectoffline.server.records;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -73,7 +74,7 @@ public class RecordReadService {
              PreparedStatement conflict = connection.prepareStatement("SELECT winner_tx_id, loser_tx_id FROM "
                      + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
-                     + "key_id, payload, site FROM incoming_transaction "
+                     + "key_id, payload, site, reissued_from_producer, reissued_from_seq FROM incoming_transaction "
                      + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
                      + "LIMIT 10000")) {
             conflict.setString(1, model);
@@ -92,7 +93,8 @@ public class RecordReadService {
                 while (rs.next()) {
                     UUID txId = rs.getObject(1, UUID.class);
                     TransactionEnvelope envelope = new TransactionEnvelope(txId, rs.getString(2), rs.getLong(3),
-                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(6), rs.getBytes(7));
+                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(6), rs.getBytes(7),
+                            null, StoredPositions.reissuedFrom(rs, 9));
                     var fields = opener.open(envelope).fields();
                     history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
                             fields.path("user_modified").asText(null), timestamp(fields.path("modified").asText(null)),

@@ -2,7 +2,12 @@ package io.collectoffline.server.rest;
 
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.ingest.IngestService;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +19,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -78,11 +85,44 @@ public class BatchResource {
     @Path("/producers/{producer}/watermark")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Highest contiguous seq stored for a producer",
-            description = "A sender skips what is at or below it: it arrived by another route.")
+            description = "Tells a sender which of its pending transactions may have arrived by another route; it "
+                    + "then confirms them by txId (POST …/held) — never by seq alone, since a restored or cloned "
+                    + "laptop may reuse a seq this server holds with another transaction.")
     @APIResponse(responseCode = "200", description = "The watermark (0 for an unknown producer)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
             Watermark.class)))
     public Watermark watermark(@PathParam("producer") String producer) {
         return ingest.watermark(producer);
+    }
+
+    @POST
+    @Path("/producers/{producer}/held")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Which of these transactions of a producer are stored here",
+            description = "Confirms delivery by identity: answers the asked txIds stored as transactions of the "
+                    + "producer (or re-issued from it on a new stream). A sender marks delivered only what this "
+                    + "names. At most " + HeldQuery.MAX + " txIds per call.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = HeldQuery.class)))
+    @APIResponse(responseCode = "200", description = "The asked txIds that are stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Held.class)))
+    @APIResponse(responseCode = "400", description = "Not a producer id, or no list of at most 1000 txIds",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "No valid device token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Held held(@PathParam("producer") String producer, HeldQuery query) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!ProducerId.isValid(producer)) {
+            errors.add(new FieldError("producer", "must be " + ProducerId.DESCRIPTION));
+        }
+        if (query == null || query.txIds() == null || query.txIds().size() > HeldQuery.MAX
+                || query.txIds().contains(null)) {
+            errors.add(new FieldError("txIds", "required, a list of at most " + HeldQuery.MAX + " UUIDs"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The question cannot be answered as asked", errors);
+        }
+        return ingest.held(producer, query.txIds());
     }
 }

@@ -1,0 +1,27 @@
+-- Producer streams and diverged producers (issue 15, README Guarantees 8). Versions share one sequence with
+-- db/study and the laptop's.
+
+-- A producer is a device id, or a device id and a stream ('laptop-01~k3x9q2ab'): up to 36 + 1 + 12 characters.
+ALTER TABLE incoming_transaction ALTER COLUMN producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE producer_state ALTER COLUMN producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE apply_cursor ALTER COLUMN producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE rejected_transaction ALTER COLUMN producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE record_head ALTER COLUMN producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE record_conflict ALTER COLUMN winner_producer SET DATA TYPE VARCHAR(64);
+ALTER TABLE record_conflict ALTER COLUMN loser_producer SET DATA TYPE VARCHAR(64);
+
+-- Where a transaction was first numbered, when its device re-issued it on a new stream after a divergence: its
+-- payload stays sealed under that numbering (the payload's associated data), and a relay's stale copy of it under
+-- the first numbering is recognised as the same transaction (DUPLICATE), not as other content.
+ALTER TABLE incoming_transaction ADD COLUMN reissued_from_producer VARCHAR(64);
+ALTER TABLE incoming_transaction ADD COLUMN reissued_from_seq BIGINT;
+
+-- A producer diverged when a transaction claimed one of its seqs that this server holds with another transaction
+-- (restored backup, reinstall with the same id, cloned laptop image). Set by ingest with the refusal; kept for the
+-- admin (status, admin page, metric) even after the device went on on a new stream.
+ALTER TABLE producer_state ADD COLUMN diverged_at TIMESTAMP WITH TIME ZONE;
+ALTER TABLE producer_state ADD COLUMN diverged_seq BIGINT;          -- the lowest seq claimed twice
+ALTER TABLE producer_state ADD COLUMN diverged_count BIGINT DEFAULT 0 NOT NULL; -- refused claims so far
+
+-- The stable problem type of a refusal the sender acts on (urn:collect-offline:problem:seq-taken), if any.
+ALTER TABLE rejected_transaction ADD COLUMN problem_type VARCHAR(100);
