@@ -145,6 +145,14 @@ public interface ClientConfig {
         Duration backoffMax();
 
         /**
+         * How long a transaction the server refused waits before a push sends it again by itself: the cause may be
+         * fixed on the server (upgraded for a new model or schema, a key installed, a limit raised), and a refused
+         * seq holds its producer's later transactions back there until it arrives or an admin skips it.
+         */
+        @WithDefault("6h")
+        Duration resendRejectedAfter();
+
+        /**
          * Fault injection for tests only: stop the JVM at once after the first batch's answer arrived and before
          * it is saved, as a crash would. Never set it on a real laptop.
          */

@@ -4,7 +4,9 @@ import io.collectoffline.protocol.IncomingTransactionView;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
+import io.collectoffline.protocol.Refusal;
 import io.collectoffline.protocol.ServerStatus;
+import io.collectoffline.server.store.StoredWatermarks;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -129,6 +131,130 @@ public class IncomingAdminService {
         requireWhoAndWhy(by, reason, "skip");
         settleHead(txId, by, "skipped: " + reason.trim(), null, null);
         return get(txId);
+    }
+
+    /** The key id of the row that stands in for a seq skipped as missing (never a real key's id). */
+    public static final String MISSING_SKIPPED = "missing-skipped";
+
+    /**
+     * Skips a seq of {@code producer} that is not stored and blocks it: one the server refused on arrival (too large,
+     * an unknown model or key, …) or one that will never arrive (the laptop was destroyed). A stand-in row (status
+     * SKIPPED, no payload, key id {@value #MISSING_SKIPPED}) records who, when and why; the producer's later
+     * transactions go on. The transaction itself, if it comes later, is refused with that reason and never applied.
+     * Only the seq right after the producer's applied seq can be skipped, so a skip never reorders what is applied.
+     */
+    public IncomingTransactionView skipMissing(String producer, long seq, String by, String reason) {
+        requireWhoAndWhy(by, reason, "skip");
+        UUID standIn = io.collectoffline.protocol.TimeOrderedUuid.next();
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                long appliedSeq;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE")) {
+                    ps.setString(1, producer);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new ProducerNotFoundException(producer);
+                        }
+                        appliedSeq = rs.getLong(1);
+                    }
+                }
+                long watermark;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT stored_watermark FROM producer_state WHERE producer = ? FOR UPDATE")) {
+                    ps.setString(1, producer);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        watermark = rs.getLong(1);
+                    }
+                }
+                if (seq != appliedSeq + 1 || seq != watermark + 1) {
+                    throw new TransactionStateException("Only the missing seq that blocks producer " + producer
+                            + " can be skipped this way; " + (watermark > appliedSeq
+                            ? "it is blocked by a stored transaction (seq " + (appliedSeq + 1) + "): use "
+                            + "POST /api/v1/incoming/{txId}/skip" : "the seq it waits for is " + (watermark + 1)));
+                }
+                OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                String why = "seq " + seq + " was never stored here; skipped as missing: " + reason.trim();
+                try (PreparedStatement ps = connection.prepareStatement("INSERT INTO incoming_transaction (tx_id, "
+                        + "producer, seq, model, record_id, action, key_id, payload, content_hash, sender, batch_id, "
+                        + "received_at, status, status_reason, skipped_by, applied_at, forwarded_at, forwarded_via) "
+                        + "VALUES (?, ?, ?, '(missing)', ?, 'INSERT', ?, ?, ?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, "
+                        + "'SKIPPED')")) {
+                    ps.setObject(1, standIn);
+                    ps.setString(2, producer);
+                    ps.setLong(3, seq);
+                    ps.setObject(4, new UUID(0, 0));
+                    ps.setString(5, MISSING_SKIPPED);
+                    ps.setBytes(6, new byte[0]);
+                    ps.setString(7, MISSING_SKIPPED);
+                    ps.setString(8, truncate(by.trim(), 36));
+                    ps.setObject(9, standIn);
+                    ps.setObject(10, now);
+                    ps.setString(11, truncate(why, 2000));
+                    ps.setString(12, by.trim());
+                    ps.setObject(13, now);
+                    ps.setObject(14, now);
+                    ps.executeUpdate();
+                }
+                long reached = StoredWatermarks.contiguousFrom(connection, producer, watermark);
+                try (PreparedStatement state = connection.prepareStatement("UPDATE producer_state SET "
+                        + "stored_watermark = ?, max_seq = GREATEST(max_seq, ?), stored_count = stored_count + 1 "
+                        + "WHERE producer = ?");
+                     PreparedStatement cursor = connection.prepareStatement(
+                             "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
+                    state.setLong(1, reached);
+                    state.setLong(2, seq);
+                    state.setString(3, producer);
+                    state.executeUpdate();
+                    cursor.setLong(1, seq);
+                    cursor.setObject(2, now);
+                    cursor.setString(3, producer);
+                    cursor.executeUpdate();
+                }
+                connection.commit();
+                Log.infof("Missing seq %d of %s SKIPPED by %s: %s", seq, producer, by.trim(), reason.trim());
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("skipping seq " + seq + " of " + producer + " failed", e);
+        }
+        worker.wake();
+        return get(standIn);
+    }
+
+    /** Refusals recorded at ingest, newest first, of {@code producer} (and {@code seq}) when given. */
+    public List<Refusal> refusals(String producer, Long seq, int offset, int limit) {
+        List<FieldError> errors = new ArrayList<>(Inputs.pagingErrors(offset, limit));
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("Invalid query", errors);
+        }
+        List<Refusal> refusals = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, sender, batch_id, "
+                     + "reason, rejected_at, problem_type FROM rejected_transaction WHERE (? IS NULL OR producer = ?) "
+                     + "AND (CAST(? AS BIGINT) IS NULL OR seq = ?) ORDER BY id DESC OFFSET ? LIMIT ?")) {
+            ps.setString(1, producer);
+            ps.setString(2, producer);
+            ps.setObject(3, seq, java.sql.Types.BIGINT);
+            ps.setObject(4, seq, java.sql.Types.BIGINT);
+            ps.setInt(5, offset);
+            ps.setInt(6, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    refusals.add(new Refusal(rs.getObject(1, UUID.class), rs.getString(2),
+                            rs.getObject(3) == null ? null : rs.getLong(3), rs.getString(4),
+                            rs.getObject(5, UUID.class), rs.getString(6), rs.getObject(7, OffsetDateTime.class),
+                            rs.getString(8)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing refusals failed", e);
+        }
+        return refusals;
     }
 
     /** How an admin settles a natural-key clash (a CONFLICT transaction). */
@@ -349,11 +475,38 @@ public class IncomingAdminService {
                             head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
                             rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
                             divergence(rs.getString(1), rs.getObject(12, OffsetDateTime.class), rs.getLong(13),
-                                    rs.getLong(14))));
+                                    rs.getLong(14)), null));
                 }
             }
         }
-        return producers;
+        List<ProducerProgress> explained = new ArrayList<>(producers.size());
+        for (ProducerProgress p : producers) {
+            explained.add(p.waitingForSeq() == null ? p : new ProducerProgress(p.producer(), p.site(),
+                    p.storedWatermark(), p.maxSeq(), p.appliedSeq(), p.waitingForSeq(), p.blockedBy(),
+                    p.lastReceivedAt(), p.lastAppliedAt(), p.diverged(),
+                    waitingReason(connection, p.producer(), p.waitingForSeq())));
+        }
+        return explained;
+    }
+
+    /** Why a producer's seq is missing (refused on arrival, or not arrived), and the remedies. */
+    private static String waitingReason(Connection connection, String producer, long seq) throws SQLException {
+        String skip = "POST /api/v1/incoming/missing/" + producer + "/" + seq + "/skip (audited)";
+        try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, sender, reason, rejected_at "
+                + "FROM rejected_transaction WHERE producer = ? AND seq = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, producer);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return "seq " + seq + " (txId " + rs.getObject(1, UUID.class) + ") was refused on arrival at "
+                            + rs.getObject(4, OffsetDateTime.class) + " from " + rs.getString(2) + ": "
+                            + rs.getString(3) + ". Fix the cause (e.g. upgrade this server, install the key) and the "
+                            + "device's next re-send applies; or skip it: " + skip;
+                }
+            }
+        }
+        return "seq " + seq + " has not arrived: the device or a middleman still holds it (or a file not imported "
+                + "yet). If it never will (the laptop was destroyed), skip it: " + skip;
     }
 
     private static ServerStatus.Divergence divergence(String producer, OffsetDateTime at, long fromSeq,
