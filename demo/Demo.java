@@ -6,11 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +41,7 @@ public class Demo {
             fail("Build first, from the repository root: mvn -B -q package -DskipTests");
         }
         Path work = Path.of("data", "demo");
+        stopLeftOver(work.resolve("pids"));
         wipe(work);
         Files.createDirectories(work.resolve("server"));
         Files.createDirectories(work.resolve("client"));
@@ -117,6 +120,8 @@ public class Demo {
         }
         say("Everything arrived, exactly once.");
         System.out.println();
+        System.out.println("  laptop pages:         " + client + "/   (enter records, push now, status)");
+        System.out.println("  server admin page:    " + server + "/admin   (admin token: " + adminToken + ")");
         System.out.println("  laptop API and docs:  " + client + "/q/swagger-ui   status: " + client + "/api/v1/status");
         System.out.println("  server API and docs:  " + server + "/q/swagger-ui   status: curl -H 'Authorization: Bearer "
                 + adminToken + "' " + server + "/api/v1/status");
@@ -139,8 +144,28 @@ public class Demo {
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         Path log = dir.getParent().resolve(dir.getFileName() + ".log");
-        APPS.add(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start());
+        Process app = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        APPS.add(app);
+        // remembered, so that the next run stops it if this one is killed hard (no shutdown hook runs then)
+        Files.writeString(dir.getParent().resolve("pids"), app.pid() + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Stops the apps a previous run left running (it was killed hard: kill -9, a closed terminal). */
+    private static void stopLeftOver(Path pids) throws Exception {
+        if (!Files.exists(pids)) {
+            return;
+        }
+        for (String line : Files.readAllLines(pids)) {
+            Optional<ProcessHandle> app = line.isBlank() ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(line.trim()));
+            if (app.isPresent() && app.get().isAlive() && app.get().info().command().orElse("").contains("java")) {
+                say("Stopping an app a previous demo left running (pid " + line.trim() + ")");
+                app.get().destroy();
+                app.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static void awaitReady(String base) throws InterruptedException {
@@ -203,6 +228,8 @@ public class Demo {
             return preferred;
         } catch (IOException busy) {
             try (ServerSocket socket = new ServerSocket(0)) {
+                say("Port " + preferred + " is taken by another program; using " + socket.getLocalPort()
+                        + " instead (the URLs below say which)");
                 return socket.getLocalPort();
             }
         }

@@ -25,3 +25,7 @@ ALTER TABLE producer_state ADD COLUMN diverged_count BIGINT DEFAULT 0 NOT NULL; 
 
 -- The stable problem type of a refusal the sender acts on (urn:collect-offline:problem:seq-taken), if any.
 ALTER TABLE rejected_transaction ADD COLUMN problem_type VARCHAR(100);
+
+-- A file imported again keeps the row of its first import (what it brought then); re-imports are counted here.
+ALTER TABLE import_batch ADD COLUMN reimports INTEGER DEFAULT 0 NOT NULL;
+ALTER TABLE import_batch ADD COLUMN last_reimported_at TIMESTAMP WITH TIME ZONE;

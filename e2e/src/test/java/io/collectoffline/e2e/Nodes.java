@@ -52,9 +52,16 @@ final class Nodes {
 
     /** A server on another PostgreSQL database ({@code jdbc}). */
     static AppProcess server(Path dir, int port, String jdbc) throws IOException {
-        return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), "-Dsync.server.db=postgresql",
+        return serverWith(dir, port, jdbc);
+    }
+
+    /** A server on {@code jdbc} with more settings ({@code -Dkey=value}). */
+    static AppProcess serverWith(Path dir, int port, String jdbc, String... extra) throws IOException {
+        List<String> properties = new ArrayList<>(List.of("-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=postgres",
-                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms")
+                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms"));
+        properties.addAll(List.of(extra));
+        return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), properties.toArray(String[]::new))
                 .awaitReady();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.collectoffline.testing.AppProcess;
@@ -67,6 +68,9 @@ class SiteToCentralEndToEndIT {
                     .body(Files.readAllBytes(export)).post("/api/v1/files").then().statusCode(200)
                     .body("accepted", equalTo(0)).body("duplicate", equalTo(40));
             centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(40));
+            // the re-import is counted; the row of the first import (what it brought) is kept
+            centralAdmin(central).get("/api/v1/files").then()
+                    .body("imports[0].accepted", equalTo(40)).body("imports[0].reimports", equalTo(1));
         }
     }
 
@@ -157,10 +161,50 @@ class SiteToCentralEndToEndIT {
                         .get("/api/v1/status").then().body("counts.APPLIED", equalTo(20)));
                 await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
                         .body("transfer.forwardBacklog", equalTo(0)));
-                centralAdmin(central).queryParam("limit", 1).get("/api/v1/incoming").then()
+                centralAdmin(central).queryParam("producer", "field-e2e").queryParam("limit", 1)
+                        .get("/api/v1/incoming").then()
                         .body("[0].producer", equalTo("field-e2e")).body("[0].sender", equalTo("site-01"));
+
+                // a change made on the site server (a lab receipt) is a transaction of its own and travels too
+                String receipt = markInHandAtTheLab(site, "REQ-LAB-1");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
+                        .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LAB-1")));
+                centralAdmin(central).get("/api/v1/records/study.specimen_receipt/" + receipt + "/history").then()
+                        .body("$", hasSize(1)).body("[0].producer", equalTo("site-01"));
+                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
+                        .body("transfer.forwardBacklog", equalTo(0)));
             }
         }
+    }
+
+    @Test
+    void aLabReceiptRecordedOnTheSiteServerIsInHandOnTheCentralServerByFile() throws Exception {
+        try (AppProcess site = site(); AppProcess central = central()) {
+            String receipt = markInHandAtTheLab(site, "REQ-LAB-2");
+            Nodes.admin(site).get("/api/v1/records/study.specimen_receipt/" + receipt + "/history").then()
+                    .statusCode(200).body("$", hasSize(1)).body("[0].producer", equalTo("site-01"))
+                    .body("[0].changedBy", equalTo("lab-anna"));
+            problem409(site, "REQ-LAB-2");
+
+            Path export = export(site, 1);
+            Files.copy(export, inbox(central).resolve(export.getFileName()));
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
+                    .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LAB-2")));
+            centralAdmin(central).get("/api/v1/records/study.specimen_receipt/" + receipt).then().statusCode(200)
+                    .body("device_created", equalTo("site-01")).body("user_created", equalTo("lab-anna"));
+        }
+    }
+
+    private static String markInHandAtTheLab(AppProcess site, String tube) {
+        return Nodes.admin(site).contentType("application/json").header("X-Collect-User", "lab-anna")
+                .body(java.util.Map.of("requisitionIdentifier", tube)).post("/api/v1/reconciliation/receipts")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    private static void problem409(AppProcess site, String tube) {
+        Nodes.admin(site).contentType("application/json").body(java.util.Map.of("requisitionIdentifier", tube))
+                .post("/api/v1/reconciliation/receipts").then().statusCode(409);
     }
 
     private AppProcess site(String... extra) throws Exception {

@@ -30,7 +30,9 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
     /**
      * Forwarding and files.
      *
-     * @param forwardBacklog         stored transactions not yet acknowledged by the upstream
+     * @param forwardBacklog         stored transactions not yet acknowledged by the upstream; absent on a server
+     *                               that sends nothing upstream (no upstream URL, no export schedule, no export
+     *                               ever made)
      * @param forwardRejected        transactions the upstream refused (with reasons on the transactions)
      * @param exportsAwaitingReceipt export files whose receipt has not come back
      * @param missingPreviousBatches batches named as "previous" by an imported file but never imported here
@@ -38,7 +40,7 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param inProgress             a long export or import running now, with how far it has got
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Transfer(long forwardBacklog, long forwardRejected, long exportsAwaitingReceipt,
+    public record Transfer(Long forwardBacklog, long forwardRejected, long exportsAwaitingReceipt,
             List<UUID> missingPreviousBatches, long quarantinedFiles, String inProgress) {
     }
 
@@ -57,11 +59,13 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param diverged        when another transaction claimed one of its seqs (its device was restored from a
      *                        backup, reinstalled with the same id, or cloned): the claim was refused, and the device
      *                        re-issues its changes on a new stream ({@code <device>~<stream>}); absent otherwise
+     * @param waitingReason   why {@code waitingForSeq} is missing and what to do: refused on arrival (what, why, when,
+     *                        from which device) or not arrived yet; absent when nothing waits
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProducerProgress(String producer, String site, long storedWatermark, long maxSeq, long appliedSeq,
             Long waitingForSeq, Blocker blockedBy, OffsetDateTime lastReceivedAt, OffsetDateTime lastAppliedAt,
-            Divergence diverged) {
+            Divergence diverged, String waitingReason) {
     }
 
     /**

@@ -368,6 +368,17 @@ public class OutboxService {
         return new Delivery(accepted, duplicate, rejected, seqTaken);
     }
 
+    /**
+     * Puts back in the queue the refused transactions refused longer ago than {@code after}: the server may take
+     * them now (upgraded, a key installed); a refused seq holds the producer back there until it arrives.
+     */
+    @Transactional
+    public int requeueRejected(Duration after) {
+        return em.createQuery("update OutgoingTransaction t set t.rejectedAt = null where t.deliveredAt is null "
+                + "and t.rejectedAt is not null and t.rejectedAt < :before")
+                .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(after)).executeUpdate();
+    }
+
     /** Refuses one transaction locally (e.g. larger than the server accepts even alone), keeping it visible. */
     @Transactional
     public void reject(UUID txId, String reason) {

@@ -97,7 +97,8 @@ public class PushService {
         if (next != null && OffsetDateTime.now(ZoneOffset.UTC).isBefore(next)) {
             return;
         }
-        if (outbox.sendable() == 0 && next == null) {
+        if (outbox.sendable() == 0 && next == null
+                && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0) {
             return;
         }
         start();
@@ -156,6 +157,11 @@ public class PushService {
         int restarts = 0;
         String divergence = null;
         try {
+            int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
+            if (requeued > 0) {
+                Log.infof("Sending %d refused transactions again (refused more than %s ago)", requeued,
+                        config.push().resendRejectedAfter());
+            }
             for (String sending : outbox.sendingProducers()) {
                 byWatermark += confirmHeld(sending, server.watermark(sending).seq());
             }

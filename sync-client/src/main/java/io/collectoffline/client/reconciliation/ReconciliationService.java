@@ -1,5 +1,7 @@
 package io.collectoffline.client.reconciliation;
 
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.middleman.NotAMiddlemanException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +26,12 @@ public class ReconciliationService {
 
     private final EntityManager em;
     private final RecordsService records;
+    private final ClientConfig config;
 
-    ReconciliationService(EntityManager em, RecordsService records) {
+    ReconciliationService(EntityManager em, RecordsService records, ClientConfig config) {
         this.em = em;
         this.records = records;
+        this.config = config;
     }
 
     /** Requisitioned against in hand; {@code producer} narrows the requisitions to one field laptop's manifest. */
@@ -45,8 +49,12 @@ public class ReconciliationService {
         });
     }
 
-    /** Marks a scanned tube in hand. */
+    /** Marks a scanned tube in hand; only a middleman reconciles (a field laptop holds no driver's cool box). */
     public JsonNode markInHand(String requisitionIdentifier, String comment, String user) {
+        if (config.role() != ClientConfig.Role.middleman) {
+            throw new NotAMiddlemanException("This laptop is a " + config.role() + " laptop; tubes are marked in "
+                    + "hand on the middleman (sync.client.role=middleman)");
+        }
         ObjectNode receipt = JsonNodeFactory.instance.objectNode();
         receipt.put("requisitionIdentifier", requisitionIdentifier);
         receipt.put("stage", STAGE);

@@ -228,6 +228,11 @@ public class RecordsService {
             throw new RecordConflictException(Kind.STALE_VERSION, "The " + model + " record " + id
                     + " is at version " + current.getVersion() + ", not " + expectedVersion);
         }
+        List<String> referrers = referrers(descriptor, id);
+        if (!referrers.isEmpty()) {
+            throw new RecordConflictException(Kind.REFERENCED, "The " + model + " record " + id + " is referred to by "
+                    + String.join(", ", referrers) + "; delete or change those first");
+        }
         CaptureRuntime.asUser(user, () -> {
             em.remove(current);
             flush(descriptor);
@@ -307,6 +312,11 @@ public class RecordsService {
             if (!descriptor.columns().containsKey(field.getKey())) {
                 errors.add(new FieldError(field.getKey(), "unknown field; known: "
                         + String.join(", ", descriptor.columns().keySet())));
+                return;
+            }
+            if (field.getValue().isTextual() && field.getValue().textValue().indexOf(0) >= 0) {
+                // PostgreSQL cannot store it in text: the server would refuse the change, so it is refused here
+                errors.add(new FieldError(field.getKey(), "must not contain a NUL character (U+0000)"));
                 return;
             }
             Class<?> type = entity.getAttribute(field.getKey()).getJavaType();
@@ -433,6 +443,26 @@ public class RecordsService {
             }
             throw e;
         }
+    }
+
+    /** The records that refer to record {@code id} of {@code target}, counted per model and field. */
+    private List<String> referrers(ModelDescriptor target, UUID id) {
+        List<String> found = new ArrayList<>();
+        for (ModelDescriptor model : registry.models()) {
+            for (Map.Entry<String, String> reference : model.references().entrySet()) {
+                if (!reference.getValue().equals(target.name())) {
+                    continue;
+                }
+                String column = model.columns().get(reference.getKey());
+                Number count = (Number) em.createNativeQuery("SELECT COUNT(*) FROM " + model.table() + " WHERE "
+                        + column + " = ?1").setParameter(1, id).getSingleResult();
+                if (count.longValue() > 0) {
+                    found.add(count + " " + model.name() + " record" + (count.longValue() == 1 ? "" : "s") + " ("
+                            + reference.getKey() + ")");
+                }
+            }
+        }
+        return found;
     }
 
     private String entityName(ModelDescriptor descriptor) {

@@ -77,6 +77,16 @@ class HostileInputCatalogueTest {
                 + UUID.randomUUID() + "/retry"), 409, "outbox-state"));
         cases.add(new Case("offline filter of the wrong type", () -> given().queryParam("offline", "1; DROP")
                 .get("/api/v1/models"), 400, "invalid-input"));
+        // second round (issue 15, item 5)
+        cases.add(new Case("NUL character in a record field", () -> json("{\"householdIdentifier\": \"HH-NUL\", "
+                + "\"village\": \"Oo\\u0000di\"}").post(records + "study.household"), 400, "invalid-input"));
+        cases.add(new Case("duplicate JSON keys", () -> json("{\"householdIdentifier\": \"HH-D1\", "
+                + "\"householdIdentifier\": \"HH-D2\", \"village\": \"Oodi\"}").post(records + "study.household"),
+                400, "malformed-json"));
+        cases.add(new Case("reconciliation receipt on a field laptop", () -> json("{\"requisitionIdentifier\": "
+                + "\"REQ-1\"}").post("/api/v1/reconciliation/receipts"), 409, "not-a-middleman"));
+        cases.add(new Case("pull page after a malformed producer", () -> given().auth().oauth2("test-pairing")
+                .queryParam("afterProducer", "../x").get("/api/v1/outbox"), 400, "invalid-input"));
         return cases.stream();
     }
 

@@ -20,11 +20,14 @@ import java.util.UUID;
 public class FilesOverview {
 
     private final ActiveDatabase database;
+    private final io.collectoffline.server.config.ServerConfig config;
     private final ForwardQueue queue;
     private final ExportService exports;
     private final ImportService imports;
 
-    FilesOverview(ActiveDatabase database, ForwardQueue queue, ExportService exports, ImportService imports) {
+    FilesOverview(ActiveDatabase database, ForwardQueue queue, ExportService exports, ImportService imports,
+            io.collectoffline.server.config.ServerConfig config) {
+        this.config = config;
         this.database = database;
         this.queue = queue;
         this.exports = exports;
@@ -33,10 +36,14 @@ public class FilesOverview {
 
     /** The status's transfer part. */
     public ServerStatus.Transfer transfer() {
-        long[] backlog = queue.backlog();
         String progress = exports.progress() != null ? exports.progress() : imports.progress();
         try (Connection c = database.dataSource().getConnection()) {
-            return new ServerStatus.Transfer(backlog[0], backlog[1],
+            // a server that sends nothing upstream has no backlog: counting its whole store as one was an alert that
+            // always fired, and a scan of every stored row on each status call
+            boolean forwards = config.upstream().url().isPresent() || !"off".equals(config.files().exportInterval())
+                    || count(c, "SELECT COUNT(*) FROM (SELECT 1 FROM export_batch LIMIT 1) e") > 0;
+            long[] backlog = forwards ? queue.backlog() : new long[] {0, 0};
+            return new ServerStatus.Transfer(forwards ? backlog[0] : null, backlog[1],
                     count(c, "SELECT COUNT(*) FROM export_batch WHERE receipt_at IS NULL"), missingPrevious(c),
                     count(c, "SELECT COUNT(*) FROM quarantined_file"), progress);
         } catch (SQLException e) {
@@ -52,7 +59,8 @@ public class FilesOverview {
             all.put("exports", rows(c, "SELECT batch_id, previous_batch_id, file_name, transactions, created, "
                     + "receipt_at, receipt_rejected FROM export_batch ORDER BY created DESC LIMIT 200"));
             all.put("imports", rows(c, "SELECT batch_id, exporter, previous_batch_id, file_name, transactions, "
-                    + "accepted, duplicate, rejected, imported_at FROM import_batch ORDER BY imported_at DESC LIMIT 200"));
+                    + "accepted, duplicate, rejected, imported_at, reimports, last_reimported_at FROM import_batch "
+                    + "ORDER BY imported_at DESC LIMIT 200"));
             all.put("quarantined", rows(c, "SELECT file_name, reason, quarantined_at FROM quarantined_file "
                     + "ORDER BY id DESC LIMIT 200"));
         } catch (SQLException e) {

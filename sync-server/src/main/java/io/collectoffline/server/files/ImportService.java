@@ -137,26 +137,32 @@ public class ImportService {
         chunk.clear();
     }
 
-    /** Records the import; returns whether its predecessor is missing. */
+    /**
+     * Records the import; returns whether its predecessor is missing. A file imported again keeps the row of its
+     * first import (what it brought then) and counts the re-import, with its time.
+     */
     private boolean record(UUID batchId, String exporter, UUID previous, String name, int[] counts) {
         try (Connection c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM import_batch WHERE batch_id = ?");
+            try (PreparedStatement again = c.prepareStatement("UPDATE import_batch SET reimports = reimports + 1, "
+                    + "last_reimported_at = ? WHERE batch_id = ?");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO import_batch (batch_id, exporter, "
                          + "previous_batch_id, file_name, transactions, accepted, duplicate, rejected, imported_at) "
                          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                delete.setObject(1, batchId);
-                delete.executeUpdate();
-                insert.setObject(1, batchId);
-                insert.setString(2, exporter);
-                insert.setObject(3, previous);
-                insert.setString(4, name.length() <= 200 ? name : name.substring(0, 200));
-                insert.setInt(5, counts[0]);
-                insert.setInt(6, counts[1]);
-                insert.setInt(7, counts[2]);
-                insert.setInt(8, counts[3]);
-                insert.setObject(9, OffsetDateTime.now(ZoneOffset.UTC));
-                insert.executeUpdate();
+                again.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                again.setObject(2, batchId);
+                if (again.executeUpdate() == 0) {
+                    insert.setObject(1, batchId);
+                    insert.setString(2, exporter);
+                    insert.setObject(3, previous);
+                    insert.setString(4, name.length() <= 200 ? name : name.substring(0, 200));
+                    insert.setInt(5, counts[0]);
+                    insert.setInt(6, counts[1]);
+                    insert.setInt(7, counts[2]);
+                    insert.setInt(8, counts[3]);
+                    insert.setObject(9, OffsetDateTime.now(ZoneOffset.UTC));
+                    insert.executeUpdate();
+                }
             }
             c.commit();
             if (previous == null) {

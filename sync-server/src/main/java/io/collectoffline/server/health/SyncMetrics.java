@@ -74,7 +74,8 @@ public class SyncMetrics {
         }).set(count));
         rejected.set(now.rejected());
         applyLag.set(now.applyLagSeconds());
-        forwardBacklog.set(files.transfer().forwardBacklog());
+        Long backlog = files.transfer().forwardBacklog();
+        forwardBacklog.set(backlog == null ? 0 : backlog);
         diverged.set(now.producers().stream().filter(p -> p.diverged() != null).count());
         List<MultiGauge.Row<?>> lag = new ArrayList<>();
         List<MultiGauge.Row<?>> seen = new ArrayList<>();

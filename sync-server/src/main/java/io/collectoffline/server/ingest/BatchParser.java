@@ -1,8 +1,11 @@
 package io.collectoffline.server.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.ProducerId;
@@ -41,6 +44,10 @@ import java.util.zip.ZipException;
 @ApplicationScoped
 public class BatchParser {
 
+    /** The range a {@code capturedAt} must be in: four-digit years, as RFC 3339 renders them. */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
     private final ObjectMapper json;
     private final ServerConfig config;
     private final ServerModels models;
@@ -59,9 +66,16 @@ public class BatchParser {
 
     /**
      * One transaction of a batch: either an envelope fit to store (with its content hash) or the reason it is
-     * rejected.
+     * rejected, with the producer and seq it claims when they are readable (so that a refused seq is explained to
+     * the admin where its producer waits for it).
      */
-    public record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection) {
+    public record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection,
+            StreamPosition claimed) {
+
+        /** A candidate fit to store. */
+        public Candidate(UUID txId, TransactionEnvelope envelope, String contentHash) {
+            this(txId, envelope, contentHash, null, new StreamPosition(envelope.producer(), envelope.seq()));
+        }
 
         public boolean valid() {
             return rejection == null;
@@ -73,10 +87,14 @@ public class BatchParser {
         byte[] bytes = readBounded(body, contentEncoding);
         JsonNode root;
         try {
-            root = json.readTree(bytes);
+            root = json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(bytes);
         } catch (IOException e) {
+            String detail = e instanceof JsonProcessingException p && p.getOriginalMessage() != null
+                    && p.getOriginalMessage().startsWith("Duplicate field")
+                    ? "not valid JSON: " + printable(abbreviate(p.getOriginalMessage())) + " (each key once)"
+                    : "not valid JSON";
             throw new InvalidBatchException("The request body is not valid JSON",
-                    List.of(new FieldError("(body)", "not valid JSON")));
+                    List.of(new FieldError("(body)", detail)));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidBatchException("The request body must be a batch object",
@@ -130,26 +148,26 @@ public class BatchParser {
     private Candidate candidate(UUID txId, JsonNode tx) {
         String producer = text(tx, "producer");
         if (!ProducerId.isValid(producer)) {
-            return rejected(txId, "producer must be " + ProducerId.DESCRIPTION);
+            return rejected(txId, tx, "producer must be " + ProducerId.DESCRIPTION);
         }
         JsonNode seqNode = tx.get("seq");
         if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1) {
-            return rejected(txId, "seq must be an integer from 1 to " + Long.MAX_VALUE);
+            return rejected(txId, tx, "seq must be an integer from 1 to " + Long.MAX_VALUE);
         }
         String model = text(tx, "model");
         if (model == null || !models.knows(model)) {
-            return rejected(txId, "model " + (model == null ? "is missing" : "'" + abbreviate(model)
+            return rejected(txId, tx, "model " + (model == null ? "is missing" : "'" + abbreviate(model)
                     + "' is not an offline model of this server"));
         }
         UUID recordId = uuid(tx.get("recordId"));
         if (recordId == null) {
-            return rejected(txId, "recordId must be a UUID");
+            return rejected(txId, tx, "recordId must be a UUID");
         }
         Action action;
         try {
             action = Action.valueOf(String.valueOf(text(tx, "action")));
         } catch (IllegalArgumentException e) {
-            return rejected(txId, "action must be INSERT, UPDATE or DELETE");
+            return rejected(txId, tx, "action must be INSERT, UPDATE or DELETE");
         }
         Instant capturedAt = null;
         String captured = text(tx, "capturedAt");
@@ -157,30 +175,34 @@ public class BatchParser {
             try {
                 capturedAt = Instant.parse(captured);
             } catch (DateTimeParseException e) {
-                return rejected(txId, "capturedAt must be an ISO-8601 instant");
+                return rejected(txId, tx, "capturedAt must be an ISO-8601 instant");
+            }
+            if (capturedAt.isBefore(EARLIEST) || !capturedAt.isBefore(LATEST)) {
+                // informational only, but it is stored and rendered: keep it within RFC 3339's four-digit years
+                return rejected(txId, tx, "capturedAt must be from " + EARLIEST + " to before " + LATEST);
             }
         }
         String keyId = text(tx, "keyId");
         if (keyId == null || keyId.isBlank() || keyId.length() > 64) {
-            return rejected(txId, "keyId must be 1 to 64 characters");
+            return rejected(txId, tx, "keyId must be 1 to 64 characters");
         }
         String encoded = text(tx, "payload");
         byte[] payload;
         try {
             payload = encoded == null ? null : Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            return rejected(txId, "payload must be base64");
+            return rejected(txId, tx, "payload must be base64");
         }
         if (payload == null || payload.length == 0) {
-            return rejected(txId, "payload is missing");
+            return rejected(txId, tx, "payload is missing");
         }
         if (payload.length > config.ingest().maxPayloadBytes()) {
-            return rejected(txId, "payload exceeds " + config.ingest().maxPayloadBytes() + " bytes");
+            return rejected(txId, tx, "payload exceeds " + config.ingest().maxPayloadBytes() + " bytes");
         }
         JsonNode siteNode = tx.get("site");
         String site = siteNode == null || siteNode.isNull() ? null : siteNode.isTextual() ? siteNode.textValue() : "";
         if (site != null && !DeviceId.isValid(site)) {
-            return rejected(txId, "site must be a site id: " + DeviceId.DESCRIPTION);
+            return rejected(txId, tx, "site must be a site id: " + DeviceId.DESCRIPTION);
         }
         StreamPosition reissuedFrom = null;
         JsonNode from = tx.get("reissuedFrom");
@@ -189,26 +211,35 @@ public class BatchParser {
             JsonNode fromSeq = from.isObject() ? from.get("seq") : null;
             if (!ProducerId.isValid(fromProducer) || fromSeq == null || !fromSeq.isIntegralNumber()
                     || !fromSeq.canConvertToLong() || fromSeq.longValue() < 1) {
-                return rejected(txId, "reissuedFrom must be {producer, seq} with a producer id and a seq from 1");
+                return rejected(txId, tx, "reissuedFrom must be {producer, seq} with a producer id and a seq from 1");
             }
             if (!ProducerId.deviceOf(fromProducer).equals(ProducerId.deviceOf(producer))
                     || fromProducer.equals(producer)) {
-                return rejected(txId, "reissuedFrom must name another stream of the same device as producer");
+                return rejected(txId, tx, "reissuedFrom must name another stream of the same device as producer");
             }
             reissuedFrom = new StreamPosition(fromProducer, fromSeq.longValue());
         }
         TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
                 action, capturedAt, keyId, payload, site, reissuedFrom);
         try {
-            opener.open(envelope);
+            RecordSnapshot snapshot = opener.open(envelope);
+            String nul = fieldWithNul(snapshot);
+            if (nul != null) {
+                // PostgreSQL cannot store U+0000 in text: applying it would fail and hold the producer back
+                return rejected(txId, tx, "field " + printable(nul) + " contains a NUL character (U+0000)");
+            }
         } catch (PayloadRejectedException e) {
-            return rejected(txId, e.getMessage());
+            return rejected(txId, tx, e.getMessage());
         }
-        return new Candidate(txId, envelope, contentHash(envelope), null);
+        return new Candidate(txId, envelope, contentHash(envelope));
     }
 
-    private static Candidate rejected(UUID txId, String reason) {
-        return new Candidate(txId, null, null, reason);
+    private static Candidate rejected(UUID txId, JsonNode tx, String reason) {
+        String producer = text(tx, "producer");
+        JsonNode seq = tx.get("seq");
+        StreamPosition claimed = ProducerId.isValid(producer) && seq != null && seq.isIntegralNumber()
+                && seq.canConvertToLong() && seq.longValue() >= 1 ? new StreamPosition(producer, seq.longValue()) : null;
+        return new Candidate(txId, null, null, reason, claimed);
     }
 
     /**
@@ -278,6 +309,36 @@ public class BatchParser {
     }
 
     private static String abbreviate(String value) {
-        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
+        return printable(value.length() <= 100 ? value : value.substring(0, 100) + "…");
+    }
+
+    /**
+     * {@code value} with control characters written as a backslash, "u" and four hex digits: client text quoted
+     * back into a reason is stored in a text column, and PostgreSQL refuses U+0000 there (a 500 before this).
+     */
+    static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The first field of the snapshot whose text holds U+0000, or null. */
+    private static String fieldWithNul(RecordSnapshot snapshot) {
+        var fields = snapshot.fields().fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (field.getKey().indexOf(0) >= 0
+                    || field.getValue().isTextual() && field.getValue().textValue().indexOf(0) >= 0) {
+                return field.getKey();
+            }
+        }
+        return null;
     }
 }

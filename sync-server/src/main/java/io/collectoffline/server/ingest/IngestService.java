@@ -9,11 +9,13 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.apply.ApplyWorker;
+import io.collectoffline.server.apply.IncomingAdminService;
 import io.collectoffline.server.apply.ProducerApplier;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
+import io.collectoffline.server.store.StoredWatermarks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -139,8 +141,14 @@ public class IngestService {
 
     private Stored store(Connection connection, ParsedBatch batch) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        List<Candidate> valid = stampSites(connection, batch,
-                batch.candidates().stream().filter(Candidate::valid).toList());
+        // one txId twice in a batch with different content: neither is stored, both answers say so
+        Map<UUID, Set<String>> contents = new HashMap<>();
+        batch.candidates().stream().filter(Candidate::valid)
+                .forEach(c -> contents.computeIfAbsent(c.txId(), k -> new HashSet<>()).add(c.contentHash()));
+        List<Candidate> twice = batch.candidates().stream()
+                .filter(c -> c.valid() && contents.get(c.txId()).size() > 1).toList();
+        List<Candidate> valid = stampSites(connection, batch, batch.candidates().stream()
+                .filter(c -> c.valid() && contents.get(c.txId()).size() == 1).toList());
         ensureProducers(connection, valid);
         Savepoint beforeApply = connection.setSavepoint();
         Map<String, Long> appliedTo = applyOnReceipt(connection, valid);
@@ -185,6 +193,11 @@ public class IngestService {
                 outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
                         candidate.rejection()));
             }
+        }
+        for (Candidate candidate : twice) {
+            refused.add(candidate);
+            outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
+                    "txId appears more than once in this batch with different content; none of them was stored"));
         }
         recordRejections(connection, batch, refused, outcome, now);
         recordDivergences(connection, refused, outcome, now);
@@ -232,7 +245,7 @@ public class IngestService {
             String site = siteOf.getOrDefault(ProducerId.deviceOf(e.producer()),
                     e.site() != null ? e.site() : senderSite);
             stamped.add(Objects.equals(site, e.site()) ? c
-                    : new Candidate(c.txId(), e.withSite(site), c.contentHash(), null));
+                    : new Candidate(c.txId(), e.withSite(site), c.contentHash()));
         }
         return stamped;
     }
@@ -414,6 +427,10 @@ public class IngestService {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
                         "txId already stored with other content; refused and flagged, the stored one is kept");
                 refused.add(candidate);
+            } else if (skippedAsMissing(connection, e) != null) {
+                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
+                        skippedAsMissing(connection, e));
+                refused.add(candidate);
             } else {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
                         + " of producer " + e.producer() + " already belongs to another transaction: this "
@@ -426,6 +443,21 @@ public class IngestService {
             if (first != null && first.status() != TransactionStatus.REJECTED
                     && result.status() == TransactionStatus.REJECTED) {
                 outcome.put(candidate.txId(), result); // same txId twice in one batch with other content
+            }
+        }
+    }
+
+    /** Why the seq of {@code e} was skipped as missing by an admin (who, when, why), or null when it was not. */
+    private static String skippedAsMissing(Connection connection, TransactionEnvelope e) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT skipped_by, applied_at, status_reason "
+                + "FROM incoming_transaction WHERE producer = ? AND seq = ? AND key_id = ?")) {
+            ps.setString(1, e.producer());
+            ps.setLong(2, e.seq());
+            ps.setString(3, IncomingAdminService.MISSING_SKIPPED);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? "seq " + e.seq() + " of " + e.producer() + " was skipped by " + rs.getString(1)
+                        + " at " + rs.getObject(2, OffsetDateTime.class) + " (" + rs.getString(3) + "); this "
+                        + "transaction is not applied" : null;
             }
         }
     }
@@ -470,14 +502,14 @@ public class IngestService {
         }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_REJECTED)) {
             for (Candidate candidate : refused) {
-                TransactionEnvelope e = candidate.envelope();
+                StreamPosition claimed = candidate.claimed();
                 ps.setObject(1, candidate.txId());
-                ps.setString(2, e == null ? null : e.producer());
-                ps.setObject(3, e == null ? null : e.seq());
+                ps.setString(2, claimed == null ? null : claimed.producer());
+                ps.setObject(3, claimed == null ? null : claimed.seq(), Types.BIGINT);
                 ps.setString(4, batch.sender());
                 ps.setObject(5, batch.batchId());
                 ps.setString(6, candidate.contentHash());
-                ps.setString(7, outcome.get(candidate.txId()).reason());
+                ps.setString(7, BatchParser.printable(outcome.get(candidate.txId()).reason()));
                 ps.setObject(8, now);
                 ps.setString(9, outcome.get(candidate.txId()).type());
                 ps.addBatch();
@@ -514,7 +546,7 @@ public class IngestService {
                     max = Math.max(rs.getLong(2), producer.getValue());
                 }
             }
-            watermark = contiguousFrom(connection, producer.getKey(), watermark);
+            watermark = StoredWatermarks.contiguousFrom(connection, producer.getKey(), watermark);
             try (PreparedStatement ps = connection.prepareStatement("UPDATE producer_state SET stored_watermark = ?, "
                     + "max_seq = ?, last_received_at = ?, site = COALESCE(?, site), stored_count = stored_count + ? "
                     + "WHERE producer = ?")) {
@@ -525,30 +557,6 @@ public class IngestService {
                 ps.setInt(5, storedNow.getOrDefault(producer.getKey(), 0));
                 ps.setString(6, producer.getKey());
                 ps.executeUpdate();
-            }
-        }
-    }
-
-    private static long contiguousFrom(Connection connection, String producer, long watermark) throws SQLException {
-        int page = 10_000;
-        while (true) {
-            int read = 0;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT seq FROM incoming_transaction "
-                    + "WHERE producer = ? AND seq > ? ORDER BY seq LIMIT " + page)) {
-                ps.setString(1, producer);
-                ps.setLong(2, watermark);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        read++;
-                        if (rs.getLong(1) != watermark + 1) {
-                            return watermark;
-                        }
-                        watermark++;
-                    }
-                }
-            }
-            if (read < page) {
-                return watermark;
             }
         }
     }

@@ -1,5 +1,14 @@
 package io.collectoffline.server.reconciliation;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TimeOrderedUuid;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.ingest.LocalChanges;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -20,7 +29,8 @@ import java.util.UUID;
 
 /**
  * The lab assistant's reconciliation on a server: the requisitions received (applied, drawn) against the tubes
- * marked in hand at the lab ({@code study.specimen_receipt}, stage LAB, written here with the lab's audit fields).
+ * marked in hand at the lab ({@code study.specimen_receipt}, stage LAB): a receipt is a change captured on this server
+ * (this server is its producer), stored and applied like any other and forwarded upstream.
  */
 @ApplicationScoped
 public class LabReconciliationService {
@@ -28,9 +38,13 @@ public class LabReconciliationService {
     static final String STAGE = "LAB";
 
     private final ActiveDatabase database;
+    private final LocalChanges changes;
+    private final ServerConfig config;
 
-    LabReconciliationService(ActiveDatabase database) {
+    LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config) {
         this.database = database;
+        this.changes = changes;
+        this.config = config;
     }
 
     /**
@@ -70,33 +84,44 @@ public class LabReconciliationService {
         if (!errors.isEmpty()) {
             throw new InvalidInputException("The tube cannot be marked as given", errors);
         }
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedUuid.next();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         String who = user == null || user.isBlank() ? "lab" : user.trim().substring(0, Math.min(50, user.trim().length()));
+        String tube = requisitionIdentifier.trim();
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO specimen_receipt (id, requisition_identifier, "
-                     + "stage, received_datetime, comment, version, created, modified, user_created, user_modified, "
-                     + "hostname_created, hostname_modified, device_created, device_modified) VALUES "
-                     + "(?, ?, 'LAB', ?, ?, 0, ?, ?, ?, ?, ?, ?, 'server', 'server') ON CONFLICT DO NOTHING")) {
-            String host = hostname();
-            ps.setObject(1, id);
-            ps.setString(2, requisitionIdentifier.trim());
-            ps.setObject(3, now);
-            ps.setString(4, comment);
-            ps.setObject(5, now);
-            ps.setObject(6, now);
-            ps.setString(7, who);
-            ps.setString(8, who);
-            ps.setString(9, host);
-            ps.setString(10, host);
-            if (ps.executeUpdate() == 0) {
-                throw new TubeAlreadyInHandException("Tube " + requisitionIdentifier.trim()
-                        + " is already marked in hand at the lab");
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM specimen_receipt WHERE requisition_identifier = ? "
+                     + "AND stage = 'LAB'")) {
+            ps.setString(1, tube);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new TubeAlreadyInHandException("Tube " + tube + " is already marked in hand at the lab");
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("marking tube " + requisitionIdentifier + " failed", e);
         }
-        Log.infof("Tube %s marked in hand at the lab by %s", requisitionIdentifier.trim(), who);
+        // a captured transaction of this server, applied through ingest like any other: history, forwarding, files
+        String host = hostname();
+        ObjectNode fields = JsonNodeFactory.instance.objectNode();
+        fields.put("id", id.toString());
+        fields.put("requisition_identifier", tube);
+        fields.put("stage", STAGE);
+        fields.set("received_datetime", RecordSnapshot.toJsonValue(now));
+        fields.put("comment", comment);
+        fields.put("version", 0);
+        fields.set("created", RecordSnapshot.toJsonValue(now));
+        fields.set("modified", RecordSnapshot.toJsonValue(now));
+        fields.put("user_created", who);
+        fields.put("user_modified", who);
+        fields.put("hostname_created", host);
+        fields.put("hostname_modified", host);
+        fields.put("device_created", config.nodeId());
+        fields.put("device_modified", config.nodeId());
+        TransactionResult result = changes.capture("study.specimen_receipt", id, Action.INSERT, fields);
+        if (result.status() == TransactionStatus.REJECTED) {
+            throw new IllegalStateException("the lab receipt of tube " + tube + " was refused: " + result.reason());
+        }
+        Log.infof("Tube %s marked in hand at the lab by %s (transaction %s)", tube, who, result.txId());
         return id;
     }
 

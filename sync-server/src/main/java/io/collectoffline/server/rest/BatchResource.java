@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -33,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Device endpoints: deliver batches, and ask how far a producer's transactions are stored. */
 @Path("/api/v1")
 @Tag(name = "ingest", description = "What devices call")
+@SecurityRequirement(name = OpenApiDefinition.DEVICE)
 public class BatchResource {
 
     private static final String BATCH_EXAMPLE = """

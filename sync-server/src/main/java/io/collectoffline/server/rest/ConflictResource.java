@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/conflicts")
 @Tag(name = "conflicts", description = "Conflicting edits of one record on several devices")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = OpenApiDefinition.ADMIN)
 public class ConflictResource {
 
     private final ConflictReadService conflicts;

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Device enrolment and revocation (admin), and the server's public key (devices). */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = OpenApiDefinition.ADMIN)
 public class DeviceResource {
 
     private final DeviceService devices;
@@ -124,6 +126,7 @@ public class DeviceResource {
     }
 
     @GET
+    @SecurityRequirement(name = OpenApiDefinition.DEVICE)
     @Path("/keys/current")
     @Tag(name = "ingest")
     @Operation(summary = "The public key devices seal payloads to")

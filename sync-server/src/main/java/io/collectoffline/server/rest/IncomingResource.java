@@ -2,6 +2,9 @@ package io.collectoffline.server.rest;
 
 import io.collectoffline.protocol.IncomingTransactionView;
 import io.collectoffline.protocol.Inputs;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.Refusal;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.apply.IncomingAdminService;
@@ -19,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -30,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1")
 @Tag(name = "admin", description = "What an administrator calls")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = OpenApiDefinition.ADMIN)
 public class IncomingResource {
 
     /** Who is acting, for the audit of a skip. */
@@ -102,6 +107,52 @@ public class IncomingResource {
     public IncomingTransactionView skip(@PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user,
             SkipRequest request) {
         return admin.skip(uuid(txId), user, request == null ? null : request.reason());
+    }
+
+    @POST
+    @Path("/incoming/missing/{producer}/{seq}/skip")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Skip a seq that is not stored and blocks its producer (audited: who, when, why)",
+            description = "For a seq the server refused on arrival (see GET /api/v1/refusals and the status's "
+                    + "waitingReason) or one that will never arrive (the laptop was destroyed). A SKIPPED stand-in "
+                    + "records who, when and why; the producer's later transactions go on; the transaction itself, if "
+                    + "it arrives later, is refused with that reason. Only the seq the producer waits for can be "
+                    + "skipped. The header X-Collect-User names who skips.")
+    @APIResponse(responseCode = "200", description = "The stand-in, SKIPPED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IncomingTransactionView.class)))
+    @APIResponse(responseCode = "400", description = "No reason or no user given, or not a seq",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No transaction of that producer arrived here",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not the seq the producer waits for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IncomingTransactionView skipMissing(@PathParam("producer") String producer, @PathParam("seq") String seq,
+            @HeaderParam(USER_HEADER) String user, SkipRequest request) {
+        long number = Inputs.wholeNumber("seq", seq);
+        if (number < 1) {
+            throw new InvalidInputException("Invalid seq", List.of(new FieldError("seq", "must be 1 or more")));
+        }
+        return admin.skipMissing(producer, number, user, request == null ? null : request.reason());
+    }
+
+    @GET
+    @Path("/refusals")
+    @Operation(summary = "Transactions refused on arrival, newest first: what, why, when, from which device",
+            description = "Refused transactions are not stored (so they are not in /incoming); a refused seq "
+                    + "leaves a gap its producer waits at until the cause is fixed and the device re-sends, or an "
+                    + "admin skips it (POST /api/v1/incoming/missing/{producer}/{seq}/skip).")
+    @APIResponse(responseCode = "200", description = "The refusals",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Refusal.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "400", description = "Invalid filter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<Refusal> refusals(@QueryParam("producer") String producer, @QueryParam("seq") String seq,
+            @QueryParam("offset") @DefaultValue("0") String offset,
+            @QueryParam("limit") @DefaultValue("100") String limit) {
+        return admin.refusals(producer, seq == null ? null : Inputs.wholeNumber("seq", seq),
+                (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset", offset)),
+                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit", limit))));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.server.apply.ProducerNotFoundException;
 import io.collectoffline.server.apply.TransactionNotFoundException;
 import io.collectoffline.server.apply.TransactionStateException;
 import io.collectoffline.server.devices.DeviceConflictException;
@@ -35,6 +36,7 @@ public class ProblemMapper {
     public static final String UNKNOWN_MODEL = PREFIX + "unknown-model";
     public static final String RECORD_NOT_FOUND = PREFIX + "record-not-found";
     public static final String TRANSACTION_NOT_FOUND = PREFIX + "transaction-not-found";
+    public static final String PRODUCER_NOT_FOUND = PREFIX + "producer-not-found";
     public static final String TRANSACTION_STATE = PREFIX + "transaction-state";
     public static final String FORBIDDEN = PREFIX + "forbidden";
     public static final String DEVICE_NOT_FOUND = PREFIX + "device-not-found";
@@ -70,6 +72,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response transactionNotFound(TransactionNotFoundException e, UriInfo uri) {
         return problem(TRANSACTION_NOT_FOUND, "Transaction not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response producerNotFound(ProducerNotFoundException e, UriInfo uri) {
+        return problem(PRODUCER_NOT_FOUND, "Producer not found", 404, e.getMessage(), uri, List.of());
     }
 
     @ServerExceptionMapper

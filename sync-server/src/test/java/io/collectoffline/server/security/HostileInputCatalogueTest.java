@@ -60,6 +60,7 @@ class HostileInputCatalogueTest {
     record Tokens(String field, String revoked) {
     }
 
+    @SuppressWarnings("unchecked")
     static Stream<Case> catalogue() throws Exception {
         List<Case> cases = new ArrayList<>();
         cases.add(problem("malformed JSON", t -> batchBody(t, "{\"batchId\": \"x\", "), 400, "invalid-input"));
@@ -141,7 +142,49 @@ class HostileInputCatalogueTest {
                 "invalid-input"));
         cases.add(problem("retry of an unknown transaction", t -> admin().post("/api/v1/incoming/"
                 + UUID.randomUUID() + "/retry"), 404, "transaction-not-found"));
+        // second round (issue 15, item 5)
+        cases.add(problem("body over the HTTP layer's limit", t -> batchBody(t, "{\"pad\": \""
+                + "x".repeat(33 * 1024 * 1024) + "\"}"), 413, "too-large"));
+        cases.add(rejected("NUL character in the model name", t -> batchJson(t, b -> firstTx(b).put("model",
+                "study.house\u0000hold")), "not an offline model"));
+        cases.add(rejected("NUL character in a record field", t -> batchJson(t, b -> firstTx(b).putAll(tx(FIELD,
+                2_000_000 + (long) (Math.random() * 1_000_000), "study.household", "INSERT",
+                household(UUID.randomUUID(), identifier("HH"), "Oo\u0000di", 0)))), "NUL"));
+        cases.add(rejected("the same txId twice in a batch with different content", t -> batchJson(t, b -> {
+            Map<String, Object> other = new LinkedHashMap<>(firstTx(b));
+            other.put("seq", ((Number) other.get("seq")).longValue() + 1);
+            ((List<Object>) b.get("transactions")).add(other);
+        }), "more than once in this batch"));
+        cases.add(problem("duplicate JSON keys (txId twice)", t -> batchBody(t, duplicateKey(validBatch(FIELD),
+                "txId")), 400, "invalid-input"));
+        cases.add(problem("duplicate JSON keys (seq twice)", t -> batchBody(t, duplicateKey(validBatch(FIELD),
+                "seq")), 400, "invalid-input"));
+        cases.add(rejected("capturedAt in the year 99999", t -> batchJson(t, b -> firstTx(b).put("capturedAt",
+                "+99999-01-01T00:00:00Z")), "capturedAt"));
+        cases.add(rejected("reissuedFrom naming another device's stream", t -> batchJson(t, b -> firstTx(b)
+                .put("reissuedFrom", Map.of("producer", "someone-else", "seq", 1))), "reissuedFrom"));
+        cases.add(problem("held query with more than 1000 txIds", t -> device(t.field()).contentType(ContentType.JSON)
+                .body(Map.of("txIds", java.util.Collections.nCopies(1001, UUID.randomUUID().toString())))
+                .post("/api/v1/producers/" + FIELD + "/held"), 400, "invalid-input"));
+        cases.add(problem("skip of a missing seq of an unknown producer", t -> admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "a").body(Map.of("reason", "r"))
+                .post("/api/v1/incoming/missing/nobody-" + UUID.randomUUID().toString().substring(0, 8) + "/1/skip"),
+                404, "producer-not-found"));
+        cases.add(problem("non-numeric seq in the refusals filter", t -> admin().queryParam("seq", "x")
+                .get("/api/v1/refusals"), 400, "invalid-input"));
         return cases.stream();
+    }
+
+    /** The batch as JSON text with {@code key} of its first transaction written twice (the second wins in Jackson). */
+    private static String duplicateKey(Map<String, Object> batch, String key) {
+        try {
+            String text = json().writeValueAsString(batch);
+            int at = text.indexOf("\"" + key + "\":");
+            return text.substring(0, at) + "\"" + key + "\":" + (key.equals("seq") ? "1" : "\"" + UUID.randomUUID()
+                    + "\"") + "," + text.substring(at);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

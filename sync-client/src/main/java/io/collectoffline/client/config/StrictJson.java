@@ -1,0 +1,19 @@
+package io.collectoffline.client.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+/**
+ * Every JSON body read by this app refuses a key given twice in one object: with the default, the last one silently
+ * won ({@code txId} or a record field given twice), so what was checked and what was stored could differ.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+}

@@ -1,0 +1,89 @@
+package io.collectoffline.server.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.codec.SealedCodec;
+import io.collectoffline.codec.SealedPayload;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TimeOrderedUuid;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionHeader;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.ingest.BatchParser.Candidate;
+import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
+import io.collectoffline.server.keys.ServerKeys;
+import io.collectoffline.server.model.ServerModels;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Changes made on this server (a lab assistant's receipt, …) are captured transactions like a laptop's (README,
+ * Guarantees 11): this server is their producer ({@code sync.server.node-id}) with its own gap-free seq; the record
+ * snapshot is sealed to the study key, stored and applied through the same ingest path as any batch, so it has its
+ * history and is forwarded and exported like every other transaction. No side writes.
+ */
+@ApplicationScoped
+public class LocalChanges {
+
+    private final IngestService ingest;
+    private final ActiveDatabase database;
+    private final ServerConfig config;
+    private final ServerKeys keys;
+    private final ServerModels models;
+
+    LocalChanges(IngestService ingest, ActiveDatabase database, ServerConfig config, ServerKeys keys,
+            ServerModels models) {
+        this.ingest = ingest;
+        this.database = database;
+        this.config = config;
+        this.keys = keys;
+        this.models = models;
+    }
+
+    /**
+     * Captures and applies one change made here; returns its answer. One at a time per instance (the seq comes from
+     * the stored ones); a seq another instance took meanwhile is retried with the next one.
+     */
+    public synchronized TransactionResult capture(String model, UUID recordId, Action action, ObjectNode fields) {
+        String producer = config.nodeId();
+        int schemaVersion = models.table(model).model().schemaVersion();
+        byte[] snapshot = new RecordSnapshot(model, schemaVersion, fields).toJson();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            UUID txId = TimeOrderedUuid.next();
+            long seq = nextSeq(producer);
+            TransactionHeader header = new TransactionHeader(txId, producer, seq, model, recordId, action);
+            SealedPayload sealed = new SealedCodec(keys.current(), 1, Duration.ofMinutes(1)).seal(header, snapshot);
+            TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seq, model, recordId, action,
+                    Instant.now(), sealed.keyId(), sealed.bytes());
+            TransactionResult result = ingest.ingest(new ParsedBatch(UUID.randomUUID(), producer,
+                    List.of(new Candidate(txId, envelope, BatchParser.contentHash(envelope))))).get(0);
+            if (!TransactionResult.SEQ_TAKEN.equals(result.type())) {
+                return result;
+            }
+        }
+        return new TransactionResult(null, TransactionStatus.REJECTED, "no free seq for " + producer
+                + " after 5 attempts (another instance capturing at the same time)");
+    }
+
+    private long nextSeq(String producer) {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT max_seq FROM producer_state WHERE producer = ?")) {
+            ps.setString(1, producer);
+            try (ResultSet rs = ps.executeQuery()) {
+                return (rs.next() ? rs.getLong(1) : 0) + 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the seq of " + producer + " failed", e);
+        }
+    }
+}
