@@ -115,6 +115,12 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields,
             return nodes.textNode(d.toLocalDate().toString());
         } else if (value instanceof java.sql.Time t) {
             return nodes.textNode(t.toLocalTime().toString());
+        } else if (value instanceof java.time.OffsetDateTime t) {
+            return nodes.textNode(io.collectoffline.protocol.Rfc3339.format(t));
+        } else if (value instanceof java.time.Instant t) {
+            return nodes.textNode(io.collectoffline.protocol.Rfc3339.format(t));
+        } else if (value instanceof java.time.ZonedDateTime t) {
+            return nodes.textNode(io.collectoffline.protocol.Rfc3339.format(t.toInstant()));
         } else if (value instanceof TemporalAccessor t) {
             return nodes.textNode(t.toString());
         } else if (value instanceof Date d) {

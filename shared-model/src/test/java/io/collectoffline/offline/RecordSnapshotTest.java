@@ -32,7 +32,7 @@ class RecordSnapshotTest {
         assertThat(back.fields().get("id").asText()).isEqualTo(id.toString());
         assertThat(back.fields().get("weight_kg").decimalValue()).isEqualByComparingTo("72.5");
         assertThat(back.fields().get("dob").asText()).isEqualTo("1990-02-03");
-        assertThat(back.fields().get("created").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(back.fields().get("created").asText()).isEqualTo("2026-01-02T03:04:05.000000Z");
         assertThat(back.fields().get("village").isNull()).isTrue();
     }
 

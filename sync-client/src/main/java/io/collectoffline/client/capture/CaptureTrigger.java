@@ -154,7 +154,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         Action action = oldRow == null ? Action.INSERT : newRow == null ? Action.DELETE : Action.UPDATE;
         Object[] state = newRow != null ? newRow : oldRow;
         UUID recordId = (UUID) state[id];
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // the history's time is the record's own modified (stamped before the write), not a second clock reading
+        OffsetDateTime now = newRow != null && newRow[modified] instanceof OffsetDateTime stamped ? stamped
+                : OffsetDateTime.now(ZoneOffset.UTC);
         String user = truncate(CaptureRuntime.currentUser(), 50);
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < columns.size(); i++) {

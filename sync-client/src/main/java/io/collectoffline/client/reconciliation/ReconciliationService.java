@@ -58,7 +58,7 @@ public class ReconciliationService {
         ObjectNode receipt = JsonNodeFactory.instance.objectNode();
         receipt.put("requisitionIdentifier", requisitionIdentifier);
         receipt.put("stage", STAGE);
-        receipt.put("receivedDatetime", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        receipt.put("receivedDatetime", io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)));
         if (comment != null) {
             receipt.put("comment", comment);
         }

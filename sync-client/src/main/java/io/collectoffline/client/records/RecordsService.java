@@ -66,6 +66,8 @@ public class RecordsService {
         // stricter than the default mapper: data entry must not guess (no "12" for 12, no 12.7 for 12, no unknowns)
         this.strict = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(io.collectoffline.protocol.Rfc3339.jacksonModule())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

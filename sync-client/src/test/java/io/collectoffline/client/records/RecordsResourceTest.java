@@ -85,6 +85,19 @@ class RecordsResourceTest {
     }
 
     @Test
+    void historyTimeIsTheRecordsModifiedInOneRfc3339Rendering() {
+        String id = createHousehold(TestDb.uniqueIdentifier("HH"));
+
+        String modified = given().get(RECORDS + "study.household/" + id).then().statusCode(200)
+                .extract().path("modified");
+        String changedAt = given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
+                .extract().path("[0].changedAt");
+
+        org.assertj.core.api.Assertions.assertThat(changedAt).isEqualTo(modified)
+                .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+    }
+
+    @Test
     void updateWithTheEditedVersionIsSavedAndKeptInHistory() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 

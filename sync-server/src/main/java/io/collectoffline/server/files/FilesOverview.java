@@ -97,7 +97,7 @@ public class FilesOverview {
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     Object value = rs.getObject(i);
                     if (value instanceof java.sql.Timestamp || value instanceof OffsetDateTime) {
-                        value = rs.getObject(i, OffsetDateTime.class).toString();
+                        value = io.collectoffline.protocol.Rfc3339.format(rs.getObject(i, OffsetDateTime.class));
                     }
                     row.put(meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), value == null ? null
                             : value instanceof Number || value instanceof Boolean ? value : value.toString());

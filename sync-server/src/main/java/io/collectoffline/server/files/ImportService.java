@@ -185,7 +185,7 @@ public class ImportService {
         header.put("batchId", batchId.toString());
         header.put("exporter", exporter);
         header.put("importer", config.nodeId());
-        header.put("importedAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        header.put("importedAt", io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)));
         header.put("transactions", counts[0]);
         header.put("accepted", counts[1]);
         header.put("duplicate", counts[2]);

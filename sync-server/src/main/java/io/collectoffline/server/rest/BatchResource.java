@@ -61,8 +61,15 @@ public class BatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Deliver a batch of transactions",
             description = "Stores each transaction once by txId and answers per transaction after the commit. "
-                    + "ACCEPTED and DUPLICATE mean durably stored; REJECTED (with a reason) is never applied. "
-                    + "Re-sending a batch is safe. The body may be gzip (Content-Encoding: gzip).")
+                    + "ACCEPTED and DUPLICATE mean durably stored; REJECTED (with a reason) is neither stored nor "
+                    + "applied and is listed at GET /api/v1/refusals. Re-sending a batch is safe. The body may be "
+                    + "gzip (Content-Encoding: gzip). Whole batch or one transaction: a batch that cannot be read "
+                    + "or taken as a whole (not JSON, a key given twice, no batchId or sender, a transaction "
+                    + "without a readable txId, too large, wrong credentials or sender) gets a 4xx problem and "
+                    + "nothing is stored; within a readable batch each transaction is judged alone and a bad one is "
+                    + "REJECTED (unknown model, malformed field, unopenable or oversized payload, NUL character, "
+                    + "capturedAt outside 1970-2199, a txId twice in the batch with other content, a seq its "
+                    + "producer used for another transaction: type urn:collect-offline:problem:seq-taken).")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Batch.class), examples = @ExampleObject(name = "batch",
             value = BATCH_EXAMPLE)))
