@@ -17,3 +17,17 @@ ALTER TABLE node_identity ADD COLUMN diverged_from VARCHAR(64);
 ALTER TABLE node_identity ADD COLUMN diverged_seq BIGINT;
 ALTER TABLE node_identity ADD COLUMN diverged_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE node_identity ADD COLUMN reissued INTEGER DEFAULT 0 NOT NULL;
+
+-- This laptop's Ed25519 signing key (README, Guarantees 10): every transaction it produces is signed, so that no
+-- relay can forge, alter, insert or reorder its changes. Kept with the data it signs; the public half reaches the
+-- servers with each batch (and each middleman pull), proven with this laptop's token.
+ALTER TABLE node_identity ADD COLUMN signing_key_id VARCHAR(16);
+ALTER TABLE node_identity ADD COLUMN signing_public_key VARCHAR(200);
+ALTER TABLE node_identity ADD COLUMN signing_private_key VARCHAR(200);
+
+-- The producer's signature of each transaction, passed on unchanged by relays (a middleman keeps the field laptop's).
+ALTER TABLE outgoing_transaction ADD COLUMN signer VARCHAR(16);
+ALTER TABLE outgoing_transaction ADD COLUMN signature VARBINARY(128);
+
+-- On a middleman: the signing key registration each field laptop offered with its last pull, carried to the server.
+ALTER TABLE relay_source ADD COLUMN registration VARCHAR(1000);

@@ -29,3 +29,20 @@ ALTER TABLE rejected_transaction ADD COLUMN problem_type VARCHAR(100);
 -- A file imported again keeps the row of its first import (what it brought then); re-imports are counted here.
 ALTER TABLE import_batch ADD COLUMN reimports INTEGER DEFAULT 0 NOT NULL;
 ALTER TABLE import_batch ADD COLUMN last_reimported_at TIMESTAMP WITH TIME ZONE;
+
+-- Devices' signing keys (README, Guarantees 10). A device's key is registered with a proof made with its token
+-- (checked here, where the device was enrolled), or vouched for by an enrolled server device that forwards its
+-- transactions (an upstream server that never enrolled the device). Once a device has a key here, every transaction
+-- of its streams must carry a signature that one of its keys verifies.
+CREATE TABLE device_key (
+    device_id     VARCHAR(36)  NOT NULL,
+    key_id        VARCHAR(16)  NOT NULL,
+    public_key    VARCHAR(200) NOT NULL,
+    registered_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    registered_by VARCHAR(36)  NOT NULL,    -- the device itself (proof checked) or the vouching server device
+    CONSTRAINT pk_device_key PRIMARY KEY (device_id, key_id)
+);
+
+-- The producer's signature of each stored transaction, passed on unchanged when forwarded or exported.
+ALTER TABLE incoming_transaction ADD COLUMN signer VARCHAR(16);
+ALTER TABLE incoming_transaction ADD COLUMN signature BYTEA;

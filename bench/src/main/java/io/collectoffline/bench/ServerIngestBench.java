@@ -214,7 +214,7 @@ public final class ServerIngestBench {
         System.out.println("server log: " + work);
         AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
-                "-Dsync.server.admin-token=bench-admin",
+                "-Dsync.server.admin-token=bench-admin", "-Dsync.server.ingest.accept-unsigned=true",
                 "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m",
                 System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady();
         String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))

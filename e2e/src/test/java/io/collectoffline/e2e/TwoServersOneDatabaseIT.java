@@ -43,8 +43,11 @@ class TwoServersOneDatabaseIT {
     @Test
     void twoInstancesStoreOnceAndApplyEachProducerInOrder() throws Exception {
         Nodes.resetServerDatabase();
-        try (AppProcess first = Nodes.server(dir.resolve("a"), AppProcess.freePort());
-             AppProcess second = Nodes.server(dir.resolve("b"), AppProcess.freePort())) {
+        // hand-made unsigned batches from devices with no signing key
+        try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC,
+                "-Dsync.server.ingest.accept-unsigned=true");
+             AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC,
+                     "-Dsync.server.ingest.accept-unsigned=true")) {
             String token = Nodes.enrol(first, "relay-2x", "server");
             List<UUID> households = new ArrayList<>();
             List<Map<String, Object>> batches = new ArrayList<>();

@@ -10,6 +10,13 @@ import java.util.UUID;
  * @param batchId      id of this batch, for logs and receipts
  * @param sender       device id of the node sending it (the producer itself, or a relay)
  * @param transactions the transactions, each one change of one record
+ * @param registrations the signing keys of the producers in the batch (README, Guarantees 10); absent when none
  */
-public record Batch(UUID batchId, String sender, List<TransactionEnvelope> transactions) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record Batch(UUID batchId, String sender, List<TransactionEnvelope> transactions,
+        List<KeyRegistration> registrations) {
+
+    public Batch(UUID batchId, String sender, List<TransactionEnvelope> transactions) {
+        this(batchId, sender, transactions, null);
+    }
 }

@@ -8,6 +8,12 @@ import java.util.List;
  * @param producer     the field laptop's device id
  * @param transactions pending transactions after the asked seq, in seq order, unchanged (sealed)
  * @param more         whether more pending transactions follow
+ * @param registration the field laptop's signing key with its proof, for the middleman to carry to the server
  */
-public record OutboxPage(String producer, List<TransactionEnvelope> transactions, boolean more) {
+public record OutboxPage(String producer, List<TransactionEnvelope> transactions, boolean more,
+        KeyRegistration registration) {
+
+    public OutboxPage(String producer, List<TransactionEnvelope> transactions, boolean more) {
+        this(producer, transactions, more, null);
+    }
 }

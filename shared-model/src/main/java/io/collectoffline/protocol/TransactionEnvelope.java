@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param reissuedFrom where the transaction was first numbered, when its device re-issued it on a new stream after
  *                   a divergence (README, Guarantees 8); its payload stays sealed under that first numbering.
  *                   Absent otherwise
+ * @param signer     the id of the producer's signing key; absent on unsigned (older) transactions
+ * @param signature  the producer's Ed25519 signature of the transaction (README, Guarantees 10); base64 in JSON
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TransactionEnvelope(
@@ -36,24 +38,39 @@ public record TransactionEnvelope(
         String keyId,
         byte[] payload,
         String site,
-        StreamPosition reissuedFrom) {
+        StreamPosition reissuedFrom,
+        String signer,
+        byte[] signature) {
 
     /** A change without a site (what a laptop sends). */
     public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
             Instant capturedAt, String keyId, byte[] payload) {
-        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null, null);
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null, null, null, null);
     }
 
     /** A change with a site, first numbered where it is now. */
     public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
             Instant capturedAt, String keyId, byte[] payload, String site) {
-        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, null);
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, null, null, null);
+    }
+
+    /** A change with its first numbering, unsigned. */
+    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
+            Instant capturedAt, String keyId, byte[] payload, String site, StreamPosition reissuedFrom) {
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, reissuedFrom, null,
+                null);
+    }
+
+    /** The same change with its producer's signature. */
+    public TransactionEnvelope withSignature(String signer, byte[] signature) {
+        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site,
+                reissuedFrom, signer, signature);
     }
 
     /** The same change stamped with {@code site}. */
     public TransactionEnvelope withSite(String site) {
         return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site,
-                reissuedFrom);
+                reissuedFrom, signer, signature);
     }
 
     /** The metadata the payload is bound to: its first numbering when it was re-issued on another stream. */

@@ -34,7 +34,7 @@ class ServerDefaultDatabaseIT {
                 Fixtures.tx(producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
                 Fixtures.tx(producer, 2, "study.household", "UPDATE", Fixtures.household(id, identifier, "Two", 1))));
 
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin").awaitReady()) {
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
             assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline")
                     .contains("Generated this server's first key pair");
             String token = given().baseUri(server.baseUrl()).auth().oauth2("it-admin").contentType(ContentType.JSON)
@@ -58,7 +58,7 @@ class ServerDefaultDatabaseIT {
 
     @Test
     void adminCliEnrolsListsAndRevokesDevicesAndReadsStatusAndKeys() throws Exception {
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin").awaitReady()) {
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
             assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field")).contains("\"token\":\"co_");
             assertThat(cli(server, "devices", "list")).contains("cli-laptop");
             assertThat(cli(server, "devices", "revoke", "cli-laptop")).contains("revokedAt");

@@ -2,6 +2,7 @@ package io.collectoffline.client.capture;
 
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.PayloadCodec;
 import io.collectoffline.codec.PlainJsonCodec;
 import io.collectoffline.codec.SealedCodec;
@@ -12,6 +13,7 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.protocol.DeviceId;
+import io.collectoffline.protocol.KeyRegistration;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -67,6 +69,7 @@ public class CaptureInstaller {
     private final OfflineModelRegistry registry;
     private final ServerKeyStore keys;
     private volatile String device;
+    private volatile DeviceSigningKey signingKey;
     private volatile String producer;
     private volatile String hostname;
 
@@ -99,8 +102,9 @@ public class CaptureInstaller {
             }
             device = resolveProducer(connection);
             producer = currentStream(connection, device);
+            signingKey = signingKey(connection);
             codec = codec(config.payload().codec());
-            CaptureRuntime.install(new CaptureSettings(device, producer, hostname, config.capture().enabled(), codec,
+            CaptureRuntime.install(new CaptureSettings(device, producer, signingKey, hostname, config.capture().enabled(), codec,
                     registry), config.records().defaultUser());
             installTriggers(connection);
         }
@@ -124,7 +128,7 @@ public class CaptureInstaller {
     /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
     public void useServerKey(ServerPublicKey key) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.hostname(),
+        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.signer(), current.hostname(),
                 current.enabled(), sealed(key), current.registry()), config.records().defaultUser());
     }
 
@@ -134,9 +138,23 @@ public class CaptureInstaller {
      */
     public void useStream(String stream) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.hostname(), current.enabled(),
+        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.signer(), current.hostname(), current.enabled(),
                 current.codec(), current.registry()), config.records().defaultUser());
         producer = stream;
+    }
+
+    /** This laptop's signing key (README, Guarantees 10). */
+    public DeviceSigningKey signingKey() {
+        return signingKey;
+    }
+
+    /**
+     * This laptop's signing key registration for the servers: its public key with the proof made with its token;
+     * null when no token is configured (the server cannot check the key then).
+     */
+    public KeyRegistration registration() {
+        return config.server().token().map(token -> new KeyRegistration(device, signingKey.keyId(),
+                signingKey.publicKey(), KeyRegistration.proof(device, signingKey.publicKey(), token))).orElse(null);
     }
 
     /** This laptop's device id, fixed by its first start. */
@@ -215,6 +233,27 @@ public class CaptureInstaller {
         }
         Log.infof("This laptop's device id is %s (first start)", minted);
         return minted;
+    }
+
+    /** The signing key kept in the database, made on the first start that needs one. */
+    private static DeviceSigningKey signingKey(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT signing_key_id, signing_public_key, signing_private_key "
+                     + "FROM node_identity")) {
+            if (rs.next() && rs.getString(1) != null) {
+                return new DeviceSigningKey(rs.getString(1), rs.getString(2), rs.getString(3));
+            }
+        }
+        DeviceSigningKey made = DeviceSigningKey.generate();
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE node_identity SET signing_key_id = ?, "
+                + "signing_public_key = ?, signing_private_key = ?")) {
+            ps.setString(1, made.keyId());
+            ps.setString(2, made.publicKey());
+            ps.setString(3, made.privateKey());
+            ps.executeUpdate();
+        }
+        Log.infof("This laptop's signing key is %s (made now)", made.keyId());
+        return made;
     }
 
     /** The stream recorded in the database (a restart keeps capturing where the last divergence moved it). */

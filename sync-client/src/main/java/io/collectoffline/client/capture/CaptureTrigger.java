@@ -8,6 +8,7 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TimeOrderedUuid;
+import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.sql.Connection;
@@ -43,8 +44,8 @@ public class CaptureTrigger implements org.h2.api.Trigger {
     private static final String NEXT_SEQ = "SELECT last_seq FROM FINAL TABLE "
             + "(UPDATE producer_counter SET last_seq = last_seq + 1 WHERE producer = ?)";
     private static final String INSERT_OUTGOING = "INSERT INTO outgoing_transaction "
-            + "(tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "(tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload, signer, signature) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_HISTORY = "INSERT INTO record_history "
             + "(model, record_id, action, tx_id, seq, changed_at, changed_by, device_id, hostname, changes, rev) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -192,6 +193,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                     action);
             SealedPayload payload = settings.codec().seal(header,
                     new RecordSnapshot(model.name(), model.schemaVersion(), fields, rev, base).toJson());
+            // signed by this device, so that no relay can forge, alter, insert or reorder it (Guarantees 10)
+            byte[] signature = settings.signer().sign(new TransactionEnvelope(txId, settings.producer(), seq,
+                    model.name(), recordId, action, null, payload.keyId(), payload.bytes()));
             try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
                 ps.setObject(1, txId);
                 ps.setString(2, settings.producer());
@@ -202,6 +206,8 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                 ps.setObject(7, now);
                 ps.setString(8, payload.keyId());
                 ps.setBytes(9, payload.bytes());
+                ps.setString(10, settings.signer().keyId());
+                ps.setBytes(11, signature);
                 ps.executeUpdate();
             }
         }

@@ -33,8 +33,11 @@ public class MiddlemanService {
     private final EntityManager em;
     private final FieldLaptopClient field;
     private final OutboxService outbox;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    MiddlemanService(ClientConfig config, EntityManager em, FieldLaptopClient field, OutboxService outbox) {
+    MiddlemanService(ClientConfig config, EntityManager em, FieldLaptopClient field, OutboxService outbox,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.config = config;
         this.em = em;
         this.field = field;
@@ -68,6 +71,19 @@ public class MiddlemanService {
             }
             if (page.transactions().isEmpty()) {
                 break;
+            }
+            if (page.registration() != null && producer.equals(page.registration().deviceId())) {
+                String registration;
+                try {
+                    registration = json.writeValueAsString(page.registration());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, "
+                        + "url, last_pulled_at, registration) KEY (producer) VALUES (?1, ?2, ?3, ?4)")
+                        .setParameter(1, producer).setParameter(2, url.toString())
+                        .setParameter(3, OffsetDateTime.now(ZoneOffset.UTC)).setParameter(4, registration)
+                        .executeUpdate());
             }
             Stored stored = QuarkusTransaction.requiringNew().call(() -> store(producer, page.transactions()));
             pulled += stored.added();
@@ -155,11 +171,13 @@ public class MiddlemanService {
                     // would be refused upstream as a taken seq, so it travels on with its new numbering
                     em.createQuery("update OutgoingTransaction t set t.producer = :producer, t.seq = :seq, "
                             + "t.reissuedFromProducer = :fromProducer, t.reissuedFromSeq = :fromSeq, "
+                            + "t.signer = :signer, t.signature = :signature, "
                             + "t.rejectedAt = null, t.rejectedReason = null where t.txId = :txId "
                             + "and t.deliveredAt is null and t.producer <> :producer")
                             .setParameter("producer", tx.producer()).setParameter("seq", tx.seq())
                             .setParameter("fromProducer", tx.reissuedFrom().producer())
                             .setParameter("fromSeq", tx.reissuedFrom().seq()).setParameter("txId", tx.txId())
+                            .setParameter("signer", tx.signer()).setParameter("signature", tx.signature())
                             .executeUpdate();
                 }
                 continue;
@@ -172,8 +190,8 @@ public class MiddlemanService {
                 continue;
             }
             em.createNativeQuery("INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, "
-                    + "captured_at, key_id, payload, relayed_from, reissued_from_producer, reissued_from_seq) "
-                    + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+                    + "captured_at, key_id, payload, relayed_from, reissued_from_producer, reissued_from_seq, signer, "
+                    + "signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
                     .setParameter(1, tx.txId()).setParameter(2, tx.producer()).setParameter(3, tx.seq())
                     .setParameter(4, tx.model()).setParameter(5, tx.recordId()).setParameter(6, tx.action().name())
                     .setParameter(7, tx.capturedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC)
@@ -181,6 +199,7 @@ public class MiddlemanService {
                     .setParameter(8, tx.keyId()).setParameter(9, tx.payload()).setParameter(10, producer)
                     .setParameter(11, tx.reissuedFrom() == null ? null : tx.reissuedFrom().producer())
                     .setParameter(12, tx.reissuedFrom() == null ? null : tx.reissuedFrom().seq())
+                    .setParameter(13, tx.signer()).setParameter(14, tx.signature())
                     .executeUpdate();
             added++;
         }

@@ -3,6 +3,7 @@ package io.collectoffline.client.outbox;
 import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -32,8 +33,43 @@ public class OutboxService {
     private final ClientConfig config;
     private final CaptureInstaller capture;
     private final OfflineModelRegistry registry;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    OutboxService(EntityManager em, ClientConfig config, CaptureInstaller capture, OfflineModelRegistry registry) {
+    /** Signs what was captured before this laptop signed, once capture is installed. */
+    void signQueue(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(5)
+            io.quarkus.runtime.StartupEvent event) {
+        int signed = signUnsigned();
+        if (signed > 0) {
+            io.quarkus.logging.Log.infof("Signed %d pending transactions captured before this laptop signed", signed);
+        }
+    }
+
+    /**
+     * The signing keys to send with a batch: this laptop's (proven with its token) and, on a middleman, those of
+     * the field laptops it relays for, as they offered them with their last pull.
+     */
+    @Transactional
+    public List<io.collectoffline.protocol.KeyRegistration> registrations() {
+        List<io.collectoffline.protocol.KeyRegistration> all = new ArrayList<>();
+        if (capture.registration() != null) {
+            all.add(capture.registration());
+        }
+        @SuppressWarnings("unchecked")
+        List<String> relayed = em.createNativeQuery("SELECT registration FROM relay_source WHERE registration "
+                + "IS NOT NULL ORDER BY producer").setMaxResults(1000).getResultList();
+        for (String registration : relayed) {
+            try {
+                all.add(json.readValue(registration, io.collectoffline.protocol.KeyRegistration.class));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a stored key registration cannot be read", e);
+            }
+        }
+        return all;
+    }
+
+    OutboxService(EntityManager em, ClientConfig config, CaptureInstaller capture, OfflineModelRegistry registry,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.em = em;
         this.config = config;
         this.capture = capture;
@@ -179,6 +215,7 @@ public class OutboxService {
             row.seq = seq;
             row.rejectedAt = null;
             row.rejectedReason = null;
+            sign(row); // its new numbering is signed: a relay cannot renumber it
             em.flush();
             em.createNativeQuery("UPDATE record_history SET seq = ?1 WHERE tx_id = ?2").setParameter(1, seq)
                     .setParameter(2, row.txId).executeUpdate();
@@ -284,13 +321,39 @@ public class OutboxService {
             if (!batch.isEmpty() && bytes > maxBytes) {
                 break;
             }
-            batch.add(new TransactionEnvelope(row.txId, row.producer, row.seq, row.model, row.recordId,
-                    Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload, null,
-                    row.reissuedFromProducer == null ? null
-                            : new StreamPosition(row.reissuedFromProducer, row.reissuedFromSeq)));
+            batch.add(envelope(row));
             em.detach(row);
         }
         return batch;
+    }
+
+    private static TransactionEnvelope envelope(OutgoingTransaction row) {
+        return new TransactionEnvelope(row.txId, row.producer, row.seq, row.model, row.recordId,
+                Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload, null,
+                row.reissuedFromProducer == null ? null
+                        : new StreamPosition(row.reissuedFromProducer, row.reissuedFromSeq), row.signer,
+                row.signature);
+    }
+
+    /**
+     * Signs this laptop's own pending transactions captured before it signed (an upgraded laptop's queue), so that
+     * servers that require signatures take them (README, Guarantees 10).
+     */
+    @Transactional
+    public int signUnsigned() {
+        List<OutgoingTransaction> unsigned = em.createQuery("select t from OutgoingTransaction t where "
+                + "t.deliveredAt is null and t.relayedFrom is null and t.signature is null", OutgoingTransaction.class)
+                .getResultList();
+        for (OutgoingTransaction row : unsigned) {
+            sign(row);
+        }
+        return unsigned.size();
+    }
+
+    private void sign(OutgoingTransaction row) {
+        DeviceSigningKey key = capture.signingKey();
+        row.signer = key.keyId();
+        row.signature = key.sign(envelope(row));
     }
 
     private List<OutgoingTransaction> pendingOf(String producer, long afterSeq, int max) {

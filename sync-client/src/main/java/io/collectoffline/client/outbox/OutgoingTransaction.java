@@ -95,6 +95,15 @@ public class OutgoingTransaction {
     @Column(name = "reissued_from_seq")
     Long reissuedFromSeq;
 
+    /** The id of the producer's signing key (README, Guarantees 10); null on transactions captured unsigned. */
+    @Column(name = "signer", length = 16)
+    String signer;
+
+    /** The producer's signature, passed on unchanged by relays. */
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    @Column(name = "signature")
+    byte[] signature;
+
     /** On a middleman: the field laptop it was pulled from; null for this laptop's own changes. */
     @Column(name = "relayed_from", length = 36)
     String relayedFrom;

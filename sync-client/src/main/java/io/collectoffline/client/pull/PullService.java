@@ -28,8 +28,11 @@ public class PullService {
     private final EntityManager em;
     private final OutboxService outbox;
     private final ClientConfig config;
+    private final io.collectoffline.client.capture.CaptureInstaller capture;
 
-    PullService(EntityManager em, OutboxService outbox, ClientConfig config) {
+    PullService(EntityManager em, OutboxService outbox, ClientConfig config,
+            io.collectoffline.client.capture.CaptureInstaller capture) {
+        this.capture = capture;
         this.em = em;
         this.outbox = outbox;
         this.config = config;
@@ -48,7 +51,7 @@ public class PullService {
                 new OutboxService.Cursor(from, afterSeq), size + 1, Integer.MAX_VALUE));
         page.removeIf(tx -> !ProducerId.deviceOf(tx.producer()).equals(device));
         boolean more = page.size() > size;
-        return new OutboxPage(device, more ? page.subList(0, size) : page, more);
+        return new OutboxPage(device, more ? page.subList(0, size) : page, more, capture.registration());
     }
 
     /**

@@ -183,7 +183,7 @@ public class PushService {
                         accepted + duplicate + rejected);
                 BatchResult result;
                 try {
-                    result = server.send(new Batch(UUID.randomUUID(), sender, batch));
+                    result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrations()));
                 } catch (BatchRefusedException e) {
                     if (!e.tooLarge()) {
                         throw e;

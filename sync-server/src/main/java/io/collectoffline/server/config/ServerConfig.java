@@ -80,6 +80,14 @@ public interface ServerConfig {
         /** Whether payloads sealed with the unencrypted {@code plain-json} codec are accepted. */
         @WithDefault("true")
         boolean acceptPlainJson();
+
+        /**
+         * Whether a transaction without a signature is taken from a device that has no signing key registered here
+         * (laptops older than signing, hand-made test batches). A device with a registered key must always sign:
+         * its unsigned transactions are refused whatever this says (README, Guarantees 10).
+         */
+        @WithDefault("false")
+        boolean acceptUnsigned();
     }
 
     /** Applying stored transactions into the study tables, per producer in seq order. */

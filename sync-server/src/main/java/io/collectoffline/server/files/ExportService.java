@@ -44,9 +44,12 @@ public class ExportService {
     private final ActiveDatabase database;
     private final ForwardQueue queue;
     private final ObjectMapper json;
+    private final io.collectoffline.server.ingest.IngestService ingest;
     private volatile String progress;
 
-    ExportService(ServerConfig config, ActiveDatabase database, ForwardQueue queue, ObjectMapper json) {
+    ExportService(ServerConfig config, ActiveDatabase database, ForwardQueue queue, ObjectMapper json,
+            io.collectoffline.server.ingest.IngestService ingest) {
+        this.ingest = ingest;
         this.config = config;
         this.database = database;
         this.queue = queue;
@@ -102,6 +105,7 @@ public class ExportService {
         try {
             Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
             List<UUID> txIds = new ArrayList<>();
+            java.util.Set<String> producers = new java.util.TreeSet<>();
             try {
                 try (var out = Files.newBufferedWriter(body)) {
                     ForwardQueue.Cursor after = ForwardQueue.Cursor.START;
@@ -116,6 +120,7 @@ public class ExportService {
                             out.write(json.writeValueAsString(tx));
                             out.write('\n');
                             txIds.add(tx.txId());
+                            producers.add(tx.producer());
                         }
                         TransactionEnvelope last = page.get(page.size() - 1);
                         after = new ForwardQueue.Cursor(last.producer(), last.seq());
@@ -133,6 +138,8 @@ public class ExportService {
                 header.put("previousBatchId", previous == null ? null : previous.toString());
                 header.put("count", txIds.size());
                 header.put("created", created.toString());
+                // the producers' signing keys, vouched for by this server: the importer checks every signature
+                header.set("registrations", json.valueToTree(ingest.registrationsFor(producers)));
                 ChecksummedFile.write(outgoing.resolve(name), header, lines -> {
                     try (var in = Files.newBufferedReader(body)) {
                         in.lines().forEach(lines::write);

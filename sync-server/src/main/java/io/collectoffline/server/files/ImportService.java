@@ -11,6 +11,8 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
+import io.collectoffline.protocol.KeyRegistration;
+import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.ingest.IngestService;
 import io.quarkus.logging.Log;
@@ -85,6 +87,8 @@ public class ImportService {
             throw new ChecksummedFile.UnusableFileException("the header names no valid batch id or exporting node");
         }
         UUID previous = uuid(header.path("previousBatchId"));
+        // the producers' signing keys, vouched for by the exporting server; an admin chose to import its file
+        List<KeyRegistration> registrations = BatchParser.registrations(header.path("registrations"));
         int[] counts = new int[4];
         ArrayNode refusals = JsonNodeFactory.instance.arrayNode();
         List<Candidate> chunk = new ArrayList<>(CHUNK);
@@ -97,14 +101,14 @@ public class ImportService {
             }
             chunk.add(candidate);
             if (chunk.size() == CHUNK) {
-                store(batchId, exporter, chunk, counts, refusals);
+                store(batchId, exporter, registrations, chunk, counts, refusals);
                 progress = "importing " + name + ": " + counts[0] + " of " + header.path("count").asInt();
                 if (counts[0] % 10_000 == 0) {
                     Log.infof("Import %s: %d of %d transactions", name, counts[0], header.path("count").asInt());
                 }
             }
         });
-        store(batchId, exporter, chunk, counts, refusals);
+        store(batchId, exporter, registrations, chunk, counts, refusals);
         progress = null;
         if (counts[0] != header.path("count").asInt(-1)) {
             Log.warnf("Import %s: the header says %d transactions, the file holds %d", name,
@@ -120,11 +124,13 @@ public class ImportService {
                 missing ? previous : null, receipt.toString());
     }
 
-    private void store(UUID batchId, String exporter, List<Candidate> chunk, int[] counts, ArrayNode refusals) {
+    private void store(UUID batchId, String exporter, List<KeyRegistration> registrations, List<Candidate> chunk,
+            int[] counts, ArrayNode refusals) {
         if (chunk.isEmpty()) {
             return;
         }
-        for (TransactionResult result : ingest.ingest(new ParsedBatch(batchId, exporter, List.copyOf(chunk)))) {
+        for (TransactionResult result : ingest.ingest(new ParsedBatch(batchId, exporter, List.copyOf(chunk),
+                registrations), exporter)) {
             if (result.status() == TransactionStatus.ACCEPTED) {
                 counts[1]++;
             } else if (result.status() == TransactionStatus.DUPLICATE) {

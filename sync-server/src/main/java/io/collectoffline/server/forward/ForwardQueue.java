@@ -57,8 +57,8 @@ public class ForwardQueue {
         List<TransactionEnvelope> page = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
-                     + "captured_at, key_id, payload, site, reissued_from_producer, reissued_from_seq "
-                     + "FROM incoming_transaction WHERE forwarded_at IS NULL "
+                     + "captured_at, key_id, payload, site, reissued_from_producer, reissued_from_seq, signer, "
+                     + "signature FROM incoming_transaction WHERE forwarded_at IS NULL "
                      + "AND forward_rejected IS NULL" + (notExported ? " AND export_batch_id IS NULL" : "")
                      + " AND (producer > ? OR (producer = ? AND seq > ?)) ORDER BY producer, seq LIMIT ?")) {
             ps.setString(1, after.producer());
@@ -71,7 +71,8 @@ public class ForwardQueue {
                     page.add(new TransactionEnvelope(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
                             rs.getString(4), rs.getObject(5, UUID.class), Action.valueOf(rs.getString(6)),
                             captured == null ? null : captured.toInstant(), rs.getString(8), rs.getBytes(9),
-                            rs.getString(10), StoredPositions.reissuedFrom(rs, 11)));
+                            rs.getString(10), StoredPositions.reissuedFrom(rs, 11), rs.getString(13),
+                            rs.getBytes(14)));
                 }
             }
         } catch (SQLException e) {

@@ -22,8 +22,11 @@ public class ForwardService {
     private final ServerConfig config;
     private final ForwardQueue queue;
     private final UpstreamClient upstream;
+    private final io.collectoffline.server.ingest.IngestService ingest;
 
-    ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream) {
+    ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream,
+            io.collectoffline.server.ingest.IngestService ingest) {
+        this.ingest = ingest;
         this.config = config;
         this.queue = queue;
         this.upstream = upstream;
@@ -72,7 +75,10 @@ public class ForwardService {
                 if (batch.isEmpty()) {
                     break;
                 }
-                BatchResult result = upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch));
+                // the signing keys of the batch's producers, vouched for by this server (the upstream never enrolled them)
+                BatchResult result = upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch,
+                        ingest.registrationsFor(batch.stream().map(TransactionEnvelope::producer)
+                                .collect(java.util.stream.Collectors.toSet()))));
                 int[] counts = queue.record(result.results());
                 delivered += counts[0];
                 rejected += counts[1];

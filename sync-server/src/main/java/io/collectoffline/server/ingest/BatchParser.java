@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.DeviceId;
@@ -60,8 +62,16 @@ public class BatchParser {
         this.opener = opener;
     }
 
-    /** A parsed batch: its header and one candidate per transaction, in order. */
-    public record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
+    /**
+     * A parsed batch: its header, one candidate per transaction, in order, and the signing keys it carries (each
+     * checked by ingest before the transactions: a proven or vouched key is registered, another is ignored).
+     */
+    public record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates,
+            List<KeyRegistration> registrations) {
+
+        public ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
+            this(batchId, sender, candidates, List.of());
+        }
     }
 
     /**
@@ -132,7 +142,7 @@ public class BatchParser {
         if (!errors.isEmpty()) {
             throw new InvalidBatchException("The batch cannot be read", errors);
         }
-        return new ParsedBatch(batchId, sender, candidates);
+        return new ParsedBatch(batchId, sender, candidates, registrations(root.get("registrations")));
     }
 
     /**
@@ -219,8 +229,22 @@ public class BatchParser {
             }
             reissuedFrom = new StreamPosition(fromProducer, fromSeq.longValue());
         }
+        String signer = text(tx, "signer");
+        byte[] signature = null;
+        if (signer != null || tx.has("signature")) {
+            String encodedSignature = text(tx, "signature");
+            try {
+                signature = encodedSignature == null ? null : Base64.getDecoder().decode(encodedSignature);
+            } catch (IllegalArgumentException e) {
+                signature = null;
+            }
+            if (signer == null || signer.length() != 16 || signature == null || signature.length > 128) {
+                return rejected(txId, tx, "signer and signature must come together: a 16-character key id and a "
+                        + "base64 signature");
+            }
+        }
         TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
-                action, capturedAt, keyId, payload, site, reissuedFrom);
+                action, capturedAt, keyId, payload, site, reissuedFrom, signer, signature);
         try {
             RecordSnapshot snapshot = opener.open(envelope);
             String nul = fieldWithNul(snapshot);
@@ -232,6 +256,27 @@ public class BatchParser {
             return rejected(txId, tx, e.getMessage());
         }
         return new Candidate(txId, envelope, contentHash(envelope));
+    }
+
+    /** The well-formed key registrations of a batch (at most 1000); malformed ones are left out. */
+    public static List<KeyRegistration> registrations(JsonNode node) {
+        List<KeyRegistration> found = new ArrayList<>();
+        if (node == null || !node.isArray()) {
+            return found;
+        }
+        for (int i = 0; i < node.size() && i < 1000; i++) {
+            JsonNode r = node.get(i);
+            String deviceId = r.isObject() ? text(r, "deviceId") : null;
+            String keyId = r.isObject() ? text(r, "keyId") : null;
+            String publicKey = r.isObject() ? text(r, "publicKey") : null;
+            if (DeviceId.isValid(deviceId) && keyId != null && keyId.length() == 16 && publicKey != null
+                    && publicKey.length() <= 200 && DeviceSigningKey.keyIdOf(publicKey).equals(keyId)) {
+                String proof = text(r, "proof");
+                found.add(new KeyRegistration(deviceId, keyId, publicKey,
+                        proof == null || proof.length() > 100 ? null : proof));
+            }
+        }
+        return found;
     }
 
     private static Candidate rejected(UUID txId, JsonNode tx, String reason) {

@@ -53,9 +53,9 @@ public class IngestService {
 
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
             + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
-            + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ROW_WIDTH = 19;
+            + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq, signer, signature)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 21;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     private static final String INSERT_REJECTED = "INSERT INTO rejected_transaction (tx_id, producer, seq, sender, "
@@ -66,9 +66,11 @@ public class IngestService {
     private final ApplyWorker applyWorker;
     private final ProducerApplier applier;
     private final MeterRegistry metrics;
+    private final io.collectoffline.server.config.ServerConfig config;
 
     IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker, ProducerApplier applier,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, io.collectoffline.server.config.ServerConfig config) {
+        this.config = config;
         this.parser = parser;
         this.database = database;
         this.applyWorker = applyWorker;
@@ -98,7 +100,8 @@ public class IngestService {
                 }
             }
         }
-        List<TransactionResult> results = ingest(batch);
+        // a server device forwarding vouches for the keys of the devices it relays (it enrolled them, or trusts who did)
+        List<TransactionResult> results = ingest(batch, "server".equals(device.role()) ? device.deviceId() : null);
         Map<TransactionStatus, Integer> counts = new TreeMap<>();
         results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
         Log.infof("Received batch %s from %s: %d transactions %s in %d ms", batch.batchId(), batch.sender(),
@@ -111,11 +114,20 @@ public class IngestService {
      * way in shares (REST batches, imported files). Wakes the apply worker when something new was stored.
      */
     public List<TransactionResult> ingest(ParsedBatch batch) {
+        return ingest(batch, null);
+    }
+
+    /**
+     * As {@link #ingest(ParsedBatch)}, registering the batch's signing keys that are proven, or all of them when a
+     * trusted carrier ({@code vouchedBy}: an enrolled server device, an admin's file import) vouches for them.
+     */
+    public List<TransactionResult> ingest(ParsedBatch batch, String vouchedBy) {
         List<TransactionResult> results;
         Stored stored;
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
+                SigningKeys.register(connection, batch.registrations(), vouchedBy);
                 stored = store(connection, batch);
                 results = stored.results();
                 connection.commit();
@@ -147,8 +159,22 @@ public class IngestService {
                 .forEach(c -> contents.computeIfAbsent(c.txId(), k -> new HashSet<>()).add(c.contentHash()));
         List<Candidate> twice = batch.candidates().stream()
                 .filter(c -> c.valid() && contents.get(c.txId()).size() > 1).toList();
-        List<Candidate> valid = stampSites(connection, batch, batch.candidates().stream()
-                .filter(c -> c.valid() && contents.get(c.txId()).size() == 1).toList());
+        // each transaction's signature is checked against its device's keys before anything is stored (Guarantees 10)
+        List<Candidate> signedOk = new ArrayList<>();
+        Map<Candidate, String> badSignature = new java.util.LinkedHashMap<>();
+        List<Candidate> unique = batch.candidates().stream()
+                .filter(c -> c.valid() && contents.get(c.txId()).size() == 1).toList();
+        var keys = SigningKeys.of(connection, unique.stream().map(c -> c.envelope().producer())
+                .collect(java.util.stream.Collectors.toSet()));
+        for (Candidate c : unique) {
+            String problem = SigningKeys.problem(c.envelope(), keys, config.ingest().acceptUnsigned());
+            if (problem == null) {
+                signedOk.add(c);
+            } else {
+                badSignature.put(c, problem);
+            }
+        }
+        List<Candidate> valid = stampSites(connection, batch, signedOk);
         ensureProducers(connection, valid);
         Savepoint beforeApply = connection.setSavepoint();
         Map<String, Long> appliedTo = applyOnReceipt(connection, valid);
@@ -193,6 +219,11 @@ public class IngestService {
                 outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
                         candidate.rejection()));
             }
+        }
+        for (Map.Entry<Candidate, String> bad : badSignature.entrySet()) {
+            refused.add(bad.getKey());
+            outcome.put(bad.getKey().txId(), new TransactionResult(bad.getKey().txId(), TransactionStatus.REJECTED,
+                    bad.getValue(), SigningKeys.BAD_SIGNATURE));
         }
         for (Candidate candidate : twice) {
             refused.add(candidate);
@@ -381,6 +412,8 @@ public class IngestService {
         ps.setString(offset + 17, e.site());
         ps.setString(offset + 18, e.reissuedFrom() == null ? null : e.reissuedFrom().producer());
         ps.setObject(offset + 19, e.reissuedFrom() == null ? null : e.reissuedFrom().seq(), Types.BIGINT);
+        ps.setString(offset + 20, e.signer());
+        ps.setBytes(offset + 21, e.signature());
     }
 
     /**
@@ -558,6 +591,24 @@ public class IngestService {
                 ps.setString(6, producer.getKey());
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** The signing keys of the devices of {@code producers}, vouched for by this server, to pass on upstream. */
+    public List<io.collectoffline.protocol.KeyRegistration> registrationsFor(Set<String> producers) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return SigningKeys.vouchFor(connection, producers);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading signing keys failed", e);
+        }
+    }
+
+    /** Registers this server's own signing key (it produces changes made here, Guarantees 11). */
+    public void registerOwnKey(String nodeId, io.collectoffline.codec.DeviceSigningKey key) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            SigningKeys.registerOwn(connection, nodeId, key);
+        } catch (SQLException e) {
+            throw new IllegalStateException("registering this server's signing key failed", e);
         }
     }
 

@@ -1,7 +1,13 @@
 package io.collectoffline.server.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.SealedCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -40,9 +46,12 @@ public class LocalChanges {
     private final ServerConfig config;
     private final ServerKeys keys;
     private final ServerModels models;
+    private final ObjectMapper json;
+    private DeviceSigningKey signingKey;
 
     LocalChanges(IngestService ingest, ActiveDatabase database, ServerConfig config, ServerKeys keys,
-            ServerModels models) {
+            ServerModels models, ObjectMapper json) {
+        this.json = json;
         this.ingest = ingest;
         this.database = database;
         this.config = config;
@@ -63,8 +72,8 @@ public class LocalChanges {
             long seq = nextSeq(producer);
             TransactionHeader header = new TransactionHeader(txId, producer, seq, model, recordId, action);
             SealedPayload sealed = new SealedCodec(keys.current(), 1, Duration.ofMinutes(1)).seal(header, snapshot);
-            TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seq, model, recordId, action,
-                    Instant.now(), sealed.keyId(), sealed.bytes());
+            TransactionEnvelope envelope = signingKey().signed(new TransactionEnvelope(txId, producer, seq, model,
+                    recordId, action, Instant.now(), sealed.keyId(), sealed.bytes()));
             TransactionResult result = ingest.ingest(new ParsedBatch(UUID.randomUUID(), producer,
                     List.of(new Candidate(txId, envelope, BatchParser.contentHash(envelope))))).get(0);
             if (!TransactionResult.SEQ_TAKEN.equals(result.type())) {
@@ -73,6 +82,32 @@ public class LocalChanges {
         }
         return new TransactionResult(null, TransactionStatus.REJECTED, "no free seq for " + producer
                 + " after 5 attempts (another instance capturing at the same time)");
+    }
+
+    /**
+     * This server's signing key as a producer, kept beside the study keys ({@code device-signing-key.ed25519}, not
+     * a {@code .json}: the key folder's JSON files are study key pairs), made on first use and registered here.
+     */
+    private DeviceSigningKey signingKey() {
+        if (signingKey == null) {
+            Path file = Path.of(config.keys().dir()).resolve("device-signing-key.ed25519");
+            try {
+                if (Files.exists(file)) {
+                    signingKey = json.readValue(file.toFile(), DeviceSigningKey.class);
+                } else {
+                    DeviceSigningKey made = DeviceSigningKey.generate();
+                    Files.createDirectories(file.getParent());
+                    Path temp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
+                    Files.writeString(temp, json.writeValueAsString(made));
+                    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    signingKey = made;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading or making this server's signing key " + file + " failed", e);
+            }
+            ingest.registerOwnKey(config.nodeId(), signingKey);
+        }
+        return signingKey;
     }
 
     private long nextSeq(String producer) {
