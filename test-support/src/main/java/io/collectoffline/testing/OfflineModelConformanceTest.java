@@ -22,6 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The conformance test a team extends for each of its offline models (one small subclass per model). It checks,
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * {@code conformance.clientJar} (defaults: {@code ../sync-server/target/quarkus-app/quarkus-run.jar} and the same for
  * sync-client, as in this repository's e2e module).
  */
+@ExtendWith(OfflineModelConformanceTest.AppsPerOutermostClass.class)
 public abstract class OfflineModelConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,37 +77,77 @@ public abstract class OfflineModelConformanceTest {
         }
     }
 
-    /** The two apps, started once per test JVM and stopped at its end. */
-    private record Apps(AppProcess server, AppProcess laptop) {
+    /**
+     * The two apps and their folder, started for the outermost test class (one start for all the model classes
+     * nested in it, as in {@code StudyModelsConformanceIT}) and stopped, their folder deleted, when that class ends —
+     * not when the JVM exits.
+     */
+    private record Apps(AppProcess server, AppProcess laptop, Path work) implements AutoCloseable {
+
+        @Override
+        public void close() throws Exception {
+            try {
+                laptop.close();
+                server.close();
+            } finally {
+                synchronized (OfflineModelConformanceTest.class) {
+                    apps = null;
+                }
+                if (Files.exists(work)) {
+                    try (var files = Files.walk(work)) {
+                        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    private static synchronized Apps apps() throws Exception {
-        if (apps == null) {
-            Path work = Files.createTempDirectory("conformance");
-            int serverPort = AppProcess.freePort();
-            AppProcess server = AppProcess.start(Path.of(System.getProperty("conformance.serverJar",
-                    "../sync-server/target/quarkus-app/quarkus-run.jar")), serverPort, work.resolve("server"),
-                    "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms").awaitReady();
-            HttpResponse<String> enrolment = send("POST", server.baseUrl() + "/api/v1/devices", ADMIN,
-                    Map.of("deviceId", "conformance-laptop", "role", "field"));
-            Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
-            Assertions.assertTrue(token.find(), () -> "enrolment failed: " + enrolment.body());
-            AppProcess laptop = AppProcess.start(Path.of(System.getProperty("conformance.clientJar",
-                    "../sync-client/target/quarkus-app/quarkus-run.jar")), AppProcess.freePort(),
-                    work.resolve("laptop"),
-                    "-Dsync.client.server.url=" + server.baseUrl(), "-Dsync.client.server.token=" + token.group(1),
-                    "-Dsync.client.device-id=conformance-laptop", "-Dsync.client.push.interval=off").awaitReady();
-            apps = new Apps(server, laptop);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    laptop.close();
-                    server.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+    /** Starts the apps in the store of the outermost test class, which closes them when that class ends. */
+    static final class AppsPerOutermostClass implements BeforeAllCallback {
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            ExtensionContext outermost = context;
+            while (outermost.getParent().isPresent() && outermost.getParent().get().getTestClass().isPresent()) {
+                outermost = outermost.getParent().get();
+            }
+            Apps started = outermost.getStore(ExtensionContext.Namespace.create(OfflineModelConformanceTest.class))
+                    .getOrComputeIfAbsent("apps", key -> {
+                        try {
+                            return start();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("starting the apps failed", e);
+                        }
+                    }, Apps.class);
+            synchronized (OfflineModelConformanceTest.class) {
+                apps = started;
+            }
         }
+    }
+
+    private static synchronized Apps apps() {
+        Assertions.assertNotNull(apps, "the apps start before the first test of the outermost class");
         return apps;
+    }
+
+    private static Apps start() throws Exception {
+        Path work = Files.createTempDirectory("conformance");
+        int serverPort = AppProcess.freePort();
+        AppProcess server = AppProcess.start(Path.of(System.getProperty("conformance.serverJar",
+                "../sync-server/target/quarkus-app/quarkus-run.jar")), serverPort, work.resolve("server"),
+                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms").awaitReady();
+        HttpResponse<String> enrolment = send("POST", server.baseUrl() + "/api/v1/devices", ADMIN,
+                Map.of("deviceId", "conformance-laptop", "role", "field"));
+        Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
+        Assertions.assertTrue(token.find(), () -> "enrolment failed: " + enrolment.body());
+        AppProcess laptop = AppProcess.start(Path.of(System.getProperty("conformance.clientJar",
+                "../sync-client/target/quarkus-app/quarkus-run.jar")), AppProcess.freePort(),
+                work.resolve("laptop"),
+                "-Dsync.client.server.url=" + server.baseUrl(), "-Dsync.client.server.token=" + token.group(1),
+                "-Dsync.client.device-id=conformance-laptop", "-Dsync.client.push.interval=off").awaitReady();
+        return new Apps(server, laptop, work);
     }
 
     @Test

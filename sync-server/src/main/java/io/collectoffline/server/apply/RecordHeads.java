@@ -44,7 +44,7 @@ public class RecordHeads {
     }
 
     /** What happened to one change: whether its values are written, and the conflict it caused, if any. */
-    record Step(Change change, boolean write, Version newHead, boolean persistHead, Conflict conflict) {
+    record Step(Change change, boolean write, Version newHead, boolean persistHead, Conflict conflict, long rev) {
     }
 
     record Conflict(String model, UUID recordId, Version winner, Version loser) {
@@ -68,7 +68,11 @@ public class RecordHeads {
         public void save(Connection connection, int applied) throws SQLException {
             Map<UUID, Step> heads = new LinkedHashMap<>();
             List<Conflict> conflicts = new ArrayList<>();
+            List<Step> revised = new ArrayList<>();
             for (Step step : steps.subList(0, applied)) {
+                if (step.rev() > 1) {
+                    revised.add(step);
+                }
                 if (step.persistHead()) {
                     heads.put(step.change().recordId(), step);
                 }
@@ -89,6 +93,18 @@ public class RecordHeads {
                         ps.setObject(3, step.newHead().txId());
                         ps.setLong(4, step.newHead().rev());
                         ps.setString(5, step.newHead().producer());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            if (!revised.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement(database.isPostgresql()
+                        ? "INSERT INTO tx_rev (tx_id, rev) VALUES (?, ?) ON CONFLICT (tx_id) DO NOTHING"
+                        : "MERGE INTO tx_rev (tx_id, rev) KEY (tx_id) VALUES (?, ?)")) {
+                    for (Step step : revised) {
+                        ps.setObject(1, step.change().txId());
+                        ps.setLong(2, step.rev());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -120,31 +136,67 @@ public class RecordHeads {
         }
     }
 
-    /** Decides, in order, about each change against the held versions (and the changes before it in the list). */
+    /**
+     * Decides, in order, about each change against the held versions (and the changes before it in the list). A
+     * change's revision is derived from the lineage this server holds — its base's revision here plus one — never
+     * the number the device states: a device cannot win conflicts by claiming a high revision.
+     */
     public Plan plan(Connection connection, List<Change> changes) throws SQLException {
         Map<UUID, Version> held = held(connection, changes);
+        Map<UUID, Long> known = revisions(connection, changes);
         List<Step> steps = new ArrayList<>(changes.size());
         for (Change change : changes) {
             Version head = held.get(change.recordId());
-            long rev = change.rev() > 0 ? change.rev() : (head == null ? 1 : head.rev() + 1);
+            long rev;
+            if (change.rev() == 0) {
+                rev = head == null ? 1 : head.rev() + 1; // from a laptop without lineage: in line
+            } else if (change.baseTxId() == null) {
+                rev = 1; // a first version
+            } else if (head != null && head.txId().equals(change.baseTxId())) {
+                rev = head.rev() + 1;
+            } else {
+                // a base with no recorded revision was a first version (rev 1: not recorded, to spare a row per
+                // insert) — or is unknown here, which proves no more than that
+                rev = known.getOrDefault(change.baseTxId(), 1L) + 1;
+            }
             Version incoming = new Version(change.txId(), rev, change.producer());
             Step step;
             if (head == null) {
                 // the record's first version here: only a first INSERT needs no row (its transaction is the head)
-                step = new Step(change, true, incoming, change.action() != Action.INSERT || rev > 1, null);
+                step = new Step(change, true, incoming, change.action() != Action.INSERT || rev > 1, null, rev);
             } else if (change.rev() == 0 || head.txId().equals(change.baseTxId())) {
-                step = new Step(change, true, incoming, true, null); // in line (or from a laptop without lineage)
+                step = new Step(change, true, incoming, true, null, rev); // in line (or without lineage)
             } else if (ConflictRule.wins(incoming, head)) {
                 step = new Step(change, true, incoming, true,
-                        new Conflict(change.model(), change.recordId(), incoming, head));
+                        new Conflict(change.model(), change.recordId(), incoming, head), rev);
             } else {
                 step = new Step(change, false, head, true,
-                        new Conflict(change.model(), change.recordId(), head, incoming));
+                        new Conflict(change.model(), change.recordId(), head, incoming), rev);
             }
             held.put(change.recordId(), step.newHead());
+            known.put(change.txId(), rev);
             steps.add(step);
         }
         return new Plan(steps);
+    }
+
+    /** The revisions this server derived for the changes' bases. */
+    private static Map<UUID, Long> revisions(Connection connection, List<Change> changes) throws SQLException {
+        Map<UUID, Long> known = new HashMap<>();
+        Object[] bases = changes.stream().map(Change::baseTxId).filter(java.util.Objects::nonNull).distinct()
+                .toArray();
+        if (bases.length == 0) {
+            return known;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, rev FROM tx_rev WHERE tx_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", bases));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                }
+            }
+        }
+        return known;
     }
 
     /**

@@ -121,6 +121,32 @@ class ConflictingEditsTest {
     }
 
     @Test
+    void aClaimedRevisionIsIgnoredOnlyTheLineageTheServerHoldsCounts() {
+        UUID record = UUID.randomUUID();
+        String identifier = io.collectoffline.server.Fixtures.identifier("HH");
+        String a = producer();
+        String b = producer();
+        UUID created = UUID.randomUUID();
+        // of two edits of the same version, the greater txId wins a tie; b claims revision 999 to win anyway
+        UUID honest = UUID.fromString("ffffffff-ffff-4fff-bfff-ffffffffffff");
+        UUID boastful = UUID.fromString("00000000-0000-4000-8000-" + String.format("%012x",
+                (long) (Math.random() * 0xffffffffL)));
+        send(a, List.of(tx(a, 1, "study.household", "INSERT", household(record, identifier, "Oodi", 0), created, 1,
+                null)));
+        awaitVillage(record, "Oodi");
+        send(b, List.of(tx(b, 1, "study.household", "UPDATE", household(record, identifier, "Boastful", 1),
+                boastful, 999, created)));
+        awaitVillage(record, "Boastful");
+        send(a, List.of(tx(a, 2, "study.household", "UPDATE", household(record, identifier, "Honest", 1), honest,
+                2, created)));
+
+        awaitVillage(record, "Honest");
+        admin().queryParam("recordId", record.toString()).get("/api/v1/conflicts").then()
+                .body("[0].kept.txId", equalTo(honest.toString())).body("[0].kept.rev", equalTo(2))
+                .body("[0].overruled.rev", equalTo(2));
+    }
+
+    @Test
     void twoDevicesCreatingOneRecordIdConflictInsteadOfOverwriting() {
         UUID record = UUID.randomUUID();
         String identifier = identifier("HH");
