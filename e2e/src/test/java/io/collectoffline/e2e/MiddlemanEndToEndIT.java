@@ -134,6 +134,65 @@ class MiddlemanEndToEndIT {
         }
     }
 
+    @Test
+    void aRestoredFieldLaptopMetOnlyByAMiddlemanIsToldToReissueAndEverythingArrivesOnce() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port);
+             AppProcess middleman = middleman(port, Nodes.enrol(server, "driver-e2e", "middleman"))) {
+            String token = Nodes.enrolLaptop(server);
+            Path db = dir.resolve("client").resolve("db");
+            Path backup = dir.resolve("backup");
+            try (AppProcess field = field(port, token)) {
+                Nodes.enterHouseholdsWithSubjects(field, 0, 1);
+                pull(middleman, field).body("pulled", equalTo(2));
+            }
+            copy(db, backup);
+            try (AppProcess field = field(port, token)) {
+                Nodes.enterHouseholdsWithSubjects(field, 1, 1); // seqs 3, 4
+                pull(middleman, field).body("pulled", equalTo(2));
+            }
+            push(middleman).body("accepted", equalTo(4));
+            delete(db);
+            copy(backup, db); // the laptop restored from its backup: seqs 3, 4 are used again for other changes
+            try (AppProcess field = field(port, token)) {
+                Nodes.enterHouseholdsWithSubjects(field, 2, 1);
+
+                pull(middleman, field).body("pulled", equalTo(0)); // the middleman holds seqs 3, 4: seq taken
+                given().baseUri(field.baseUrl()).get("/api/v1/status").then()
+                        .body("divergence.fromSeq", equalTo(3)).body("divergence.reissued", equalTo(2));
+                pull(middleman, field).body("pulled", equalTo(2)); // the re-issued changes, on the new stream
+                push(middleman).body("accepted", equalTo(2));
+            }
+            await().untilAsserted(() -> {
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM household")).isEqualTo(3);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(3);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
+                        .isEqualTo(6);
+            });
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void delete(Path folder) throws Exception {
+        try (var files = java.nio.file.Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
+
     private AppProcess field(int serverPort, String token) throws Exception {
         return Nodes.laptop(dir, "field-e2e", serverPort, token, "-Dsync.client.pull.pairing-token=" + PAIRING)
                 .awaitReady();

@@ -34,7 +34,8 @@ class ServerDefaultDatabaseIT {
                 Fixtures.tx(producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
                 Fixtures.tx(producer, 2, "study.household", "UPDATE", Fixtures.household(id, identifier, "Two", 1))));
 
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin",
+                "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
             assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline")
                     .contains("Generated this server's first key pair");
             String token = given().baseUri(server.baseUrl()).auth().oauth2("it-admin").contentType(ContentType.JSON)

@@ -104,7 +104,8 @@ public class CaptureInstaller {
             producer = currentStream(connection, device);
             signingKey = signingKey(connection);
             codec = codec(config.payload().codec());
-            CaptureRuntime.install(new CaptureSettings(device, producer, signingKey, hostname, config.capture().enabled(), codec,
+            CaptureRuntime.install(new CaptureSettings(device, producer, signingKey, hostname,
+                    config.capture().enabled(), codec,
                     registry), config.records().defaultUser());
             installTriggers(connection);
         }
@@ -128,7 +129,8 @@ public class CaptureInstaller {
     /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
     public void useServerKey(ServerPublicKey key) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.signer(), current.hostname(),
+        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.signer(),
+                current.hostname(),
                 current.enabled(), sealed(key), current.registry()), config.records().defaultUser());
     }
 
@@ -138,7 +140,8 @@ public class CaptureInstaller {
      */
     public void useStream(String stream) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.signer(), current.hostname(), current.enabled(),
+        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.signer(), current.hostname(),
+                current.enabled(),
                 current.codec(), current.registry()), config.records().defaultUser());
         producer = stream;
     }

@@ -1,5 +1,6 @@
 package io.collectoffline.client.records;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.protocol.Inputs;
@@ -112,12 +113,17 @@ public class RecordsResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "Read a record")
+    @APIResponse(responseCode = "200", description = "The record",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode get(@PathParam("model") String model, @PathParam("id") String id) {
         return records.get(model, uuid(id));
     }
 
     @GET
     @Operation(summary = "List a model's records, oldest first, a page at a time")
+    @APIResponse(responseCode = "200", description = "A page of records, oldest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RecordPage.class)))
     public RecordPage list(@PathParam("model") String model,
             @QueryParam("page") @DefaultValue("0") String page, @QueryParam("size") @DefaultValue("50") String size) {
         return records.list(model, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
@@ -128,6 +134,9 @@ public class RecordsResource {
     @GET
     @Path("/{id}/history")
     @Operation(summary = "The record's changes on this laptop, oldest first")
+    @APIResponse(responseCode = "200", description = "The record's changes on this laptop",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HistoryEntry.class, type = SchemaType.ARRAY)))
     public List<HistoryEntry> history(@PathParam("model") String model, @PathParam("id") String id) {
         return records.history(model, uuid(id));
     }

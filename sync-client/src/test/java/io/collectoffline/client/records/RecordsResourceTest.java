@@ -165,7 +165,9 @@ class RecordsResourceTest {
         createSubject(TestDb.uniqueIdentifier("S"), household).statusCode(201);
         long before = db.outgoing();
 
-        problem(given().delete(RECORDS + "study.household/" + household).then(), 409, "record-referenced");
+        problem(given().delete(RECORDS + "study.household/" + household).then(), 409, "record-referenced")
+                .body("detail", org.hamcrest.Matchers.containsString("1 study.subject record (householdId)"))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("FK_")));
 
         given().get(RECORDS + "study.household/" + household).then().statusCode(200);
         assertThat(db.outgoing()).isEqualTo(before);

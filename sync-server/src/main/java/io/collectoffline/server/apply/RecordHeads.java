@@ -188,7 +188,8 @@ public class RecordHeads {
         if (bases.length == 0) {
             return known;
         }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, rev FROM tx_rev WHERE tx_id = ANY (?)")) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tx_id, rev FROM tx_rev WHERE tx_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", bases));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

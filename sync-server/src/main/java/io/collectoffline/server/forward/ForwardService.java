@@ -75,7 +75,7 @@ public class ForwardService {
                 if (batch.isEmpty()) {
                     break;
                 }
-                // the signing keys of the batch's producers, vouched for by this server (the upstream never enrolled them)
+                // the batch's producers' signing keys, vouched for by this server (the upstream never enrolled them)
                 BatchResult result = upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch,
                         ingest.registrationsFor(batch.stream().map(TransactionEnvelope::producer)
                                 .collect(java.util.stream.Collectors.toSet()))));

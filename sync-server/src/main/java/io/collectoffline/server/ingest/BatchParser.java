@@ -283,7 +283,8 @@ public class BatchParser {
         String producer = text(tx, "producer");
         JsonNode seq = tx.get("seq");
         StreamPosition claimed = ProducerId.isValid(producer) && seq != null && seq.isIntegralNumber()
-                && seq.canConvertToLong() && seq.longValue() >= 1 ? new StreamPosition(producer, seq.longValue()) : null;
+                && seq.canConvertToLong() && seq.longValue() >= 1
+                ? new StreamPosition(producer, seq.longValue()) : null;
         return new Candidate(txId, null, null, reason, claimed);
     }
 

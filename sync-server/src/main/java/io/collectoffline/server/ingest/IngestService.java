@@ -100,7 +100,8 @@ public class IngestService {
                 }
             }
         }
-        // a server device forwarding vouches for the keys of the devices it relays (it enrolled them, or trusts who did)
+        // a server device forwarding vouches for the keys of the devices it relays (it enrolled them, or trusts
+        // the server that did)
         List<TransactionResult> results = ingest(batch, "server".equals(device.role()) ? device.deviceId() : null);
         Map<TransactionStatus, Integer> counts = new TreeMap<>();
         results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));

@@ -86,11 +86,12 @@ public class LabReconciliationService {
         }
         UUID id = TimeOrderedUuid.next();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        String who = user == null || user.isBlank() ? "lab" : user.trim().substring(0, Math.min(50, user.trim().length()));
+        String who = user == null || user.isBlank() ? "lab"
+                : user.trim().substring(0, Math.min(50, user.trim().length()));
         String tube = requisitionIdentifier.trim();
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM specimen_receipt WHERE requisition_identifier = ? "
-                     + "AND stage = 'LAB'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM specimen_receipt "
+                     + "WHERE requisition_identifier = ? AND stage = 'LAB'")) {
             ps.setString(1, tube);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

@@ -22,6 +22,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -34,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Device endpoints: deliver batches, and ask how far a producer's transactions are stored. */
 @Path("/api/v1")
 @Tag(name = "ingest", description = "What devices call")
+@SecurityScheme(securitySchemeName = OpenApiDefinition.DEVICE, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A device's token, shown once when it was enrolled")
 @SecurityRequirement(name = OpenApiDefinition.DEVICE)
 public class BatchResource {
 

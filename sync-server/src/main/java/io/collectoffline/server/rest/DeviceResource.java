@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.devices.Device;
@@ -120,6 +121,8 @@ public class DeviceResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such device",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The device, now in the site",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Device.class)))
     public Device assignSite(@PathParam("deviceId") String deviceId, SiteRequest request,
             @HeaderParam(IncomingResource.USER_HEADER) String by) {
         return devices.assignSite(deviceId, request == null ? null : request.site(), admin(by));

@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.files.ExportService;
 import io.collectoffline.server.files.FilesOverview;
@@ -61,6 +62,9 @@ public class FilesResource {
             description = "Header X-File-Name names the file. A truncated or corrupt file is quarantined, not used.")
     @APIResponse(responseCode = "400", description = "Unusable file (quarantined with the reason)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "What the import stored, with the receipt written",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ImportService.ImportReport.class)))
     public ImportService.ImportReport importFile(InputStream body, @HeaderParam("X-File-Name") String name)
             throws IOException {
         return uploads.importFile(body, name);

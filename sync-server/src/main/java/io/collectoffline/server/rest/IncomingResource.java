@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -34,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1")
 @Tag(name = "admin", description = "What an administrator calls")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = OpenApiDefinition.ADMIN, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "The administrator's token (sync.server.admin-token)")
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
 public class IncomingResource {
 
@@ -79,6 +83,9 @@ public class IncomingResource {
     @Operation(summary = "One stored transaction")
     @APIResponse(responseCode = "404", description = "Not stored here",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The stored transaction (never its payload)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IncomingTransactionView.class)))
     public IncomingTransactionView get(@PathParam("txId") String txId) {
         return admin.get(uuid(txId));
     }
@@ -192,6 +199,9 @@ public class IncomingResource {
                     + "transaction). The transfer part is always the whole server's.")
     @APIResponse(responseCode = "400", description = "Not a site id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "Counts, refusals, apply lag and per-producer progress",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ServerStatus.class)))
     public ServerStatus status(@Parameter(description = "only the producers of this site") @QueryParam("site")
             String site) {
         return admin.status(site).withTransfer(files.transfer());

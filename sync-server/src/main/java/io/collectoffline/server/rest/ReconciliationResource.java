@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.server.reconciliation.LabReconciliationService;
@@ -48,6 +49,9 @@ public class ReconciliationResource {
             description = "With site: the requisitions created at that site and the tubes in hand they name.")
     @APIResponse(responseCode = "400", description = "Not a site id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "Requisitioned against in hand at the lab",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ReconciliationReport.class)))
     public ReconciliationReport report(@Parameter(description = "only this site's requisitions") @QueryParam("site")
             String site) {
         return lab.report(site);

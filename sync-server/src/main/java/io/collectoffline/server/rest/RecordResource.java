@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.RecordChange;
@@ -34,6 +35,8 @@ public class RecordResource {
 
     @GET
     @Operation(summary = "A record's current columns")
+    @APIResponse(responseCode = "200", description = "The record's columns as the server holds them",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode get(@PathParam("model") String model, @PathParam("id") String id) {
         return records.get(model, IncomingResource.uuid(id));
     }
@@ -41,6 +44,9 @@ public class RecordResource {
     @GET
     @Path("/history")
     @Operation(summary = "Every applied change of the record with the client's user, time and device")
+    @APIResponse(responseCode = "200", description = "Its applied transactions, in apply order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RecordChange.class, type = SchemaType.ARRAY)))
     public List<RecordChange> history(@PathParam("model") String model, @PathParam("id") String id) {
         return records.history(model, IncomingResource.uuid(id));
     }
