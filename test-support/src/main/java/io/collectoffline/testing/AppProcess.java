@@ -74,14 +74,22 @@ public final class AppProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Waits until the app answers its readiness check; fails with the app's output if it dies first. */
+    /**
+     * Waits until the app answers its readiness check; fails with the app's output if it dies first. An app that
+     * never gets ready is stopped before the failure is thrown: the caller never got it to close.
+     */
     public AppProcess awaitReady() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("app exited with " + process.exitValue() + ":\n" + output());
-            }
-            return get("/q/health/ready") == 200;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("app exited with " + process.exitValue() + ":\n" + output());
+                }
+                return get("/q/health/ready") == 200;
+            });
+        } catch (RuntimeException | AssertionError e) {
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
