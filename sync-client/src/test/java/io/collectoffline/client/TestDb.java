@@ -56,7 +56,7 @@ public class TestDb {
     }
 
     public long lastSeq() {
-        return count("SELECT MAX(seq) FROM outgoing_transaction");
+        return count("SELECT COALESCE(MAX(seq), 0) FROM outgoing_transaction"); // 0 before the first change
     }
 
     /** Persists a household in a transaction of its own and returns its id. */
