@@ -50,7 +50,8 @@ class DivergedLaptopEndToEndIT {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 0, 1));
                 push(client).body("accepted", equalTo(2));
             }
-            copy(laptop.resolve("db"), backup); // the runbook's backup: the laptop app stopped, its folder copied
+            // the runbook's backup: the laptop app stopped, its folder copied
+            Nodes.copyFolder(laptop.resolve("db"), backup);
             try (AppProcess client = laptop(laptop, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 1, 1)); // seqs 3, 4
                 push(client).body("accepted", equalTo(2));
@@ -92,7 +93,8 @@ class DivergedLaptopEndToEndIT {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 0, 2));
                 push(client).body("accepted", equalTo(4));
             }
-            delete(laptop.resolve("db")); // a new disk, the app installed again with the same id and token
+            // a new disk, the app installed again with the same id and token
+            Nodes.deleteFolder(laptop.resolve("db"));
             try (AppProcess client = laptop(laptop, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 2, 1)); // seqs 1, 2 again
 
@@ -117,7 +119,7 @@ class DivergedLaptopEndToEndIT {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 0, 1));
                 push(client).body("accepted", equalTo(2));
             }
-            copy(first.resolve("db"), clone.resolve("db")); // the image copied onto a second laptop
+            Nodes.copyFolder(first.resolve("db"), clone.resolve("db")); // the image on a second laptop
             try (AppProcess a = laptop(first, port, token); AppProcess b = laptop(clone, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(a, 1, 1)); // seqs 3, 4 on both
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(b, 2, 1));
@@ -162,29 +164,10 @@ class DivergedLaptopEndToEndIT {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
     private static void restore(Path backup, Path to) throws IOException {
-        delete(to);
-        copy(backup, to);
+        Nodes.deleteFolder(to);
+        Nodes.copyFolder(backup, to);
     }
 
-    private static void delete(Path folder) throws IOException {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
-    }
 }

@@ -146,14 +146,15 @@ class MiddlemanEndToEndIT {
                 Nodes.enterHouseholdsWithSubjects(field, 0, 1);
                 pull(middleman, field).body("pulled", equalTo(2));
             }
-            copy(db, backup);
+            Nodes.copyFolder(db, backup);
             try (AppProcess field = field(port, token)) {
                 Nodes.enterHouseholdsWithSubjects(field, 1, 1); // seqs 3, 4
                 pull(middleman, field).body("pulled", equalTo(2));
             }
             push(middleman).body("accepted", equalTo(4));
-            delete(db);
-            copy(backup, db); // the laptop restored from its backup: seqs 3, 4 are used again for other changes
+            Nodes.deleteFolder(db);
+            // the laptop restored from its backup: seqs 3, 4 are used again for other changes
+            Nodes.copyFolder(backup, db);
             try (AppProcess field = field(port, token)) {
                 Nodes.enterHouseholdsWithSubjects(field, 2, 1);
 
@@ -172,26 +173,7 @@ class MiddlemanEndToEndIT {
         }
     }
 
-    private static void copy(Path from, Path to) throws Exception {
-        try (var files = java.nio.file.Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (java.nio.file.Files.isDirectory(file)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else {
-                    java.nio.file.Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
-    private static void delete(Path folder) throws Exception {
-        try (var files = java.nio.file.Files.walk(folder)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(file);
-            }
-        }
-    }
 
     private AppProcess field(int serverPort, String token) throws Exception {
         return Nodes.laptop(dir, "field-e2e", serverPort, token, "-Dsync.client.pull.pairing-token=" + PAIRING)

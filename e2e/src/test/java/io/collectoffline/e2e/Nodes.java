@@ -177,4 +177,27 @@ final class Nodes {
         org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(households);
         org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM rejected_transaction")).isZero();
     }
+
+    /** Copies a folder (a laptop's database, as the runbook's backup does) into {@code to}. */
+    static void copyFolder(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Deletes a folder and everything in it. */
+    static void deleteFolder(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
 }

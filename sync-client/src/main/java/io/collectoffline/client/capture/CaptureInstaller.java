@@ -70,6 +70,7 @@ public class CaptureInstaller {
     private final ServerKeyStore keys;
     private volatile String device;
     private volatile DeviceSigningKey signingKey;
+    private volatile KeyRegistration registration;
     private volatile String producer;
     private volatile String hostname;
 
@@ -103,6 +104,9 @@ public class CaptureInstaller {
             device = resolveProducer(connection);
             producer = currentStream(connection, device);
             signingKey = signingKey(connection);
+            registration = config.server().token().map(token -> new KeyRegistration(device, signingKey.keyId(),
+                    signingKey.publicKey(), KeyRegistration.proof(device, signingKey.publicKey(), token)))
+                    .orElse(null);
             codec = codec(config.payload().codec());
             CaptureRuntime.install(new CaptureSettings(device, producer, signingKey, hostname,
                     config.capture().enabled(), codec,
@@ -152,12 +156,11 @@ public class CaptureInstaller {
     }
 
     /**
-     * This laptop's signing key registration for the servers: its public key with the proof made with its token;
-     * null when no token is configured (the server cannot check the key then).
+     * This laptop's signing key registration for the servers, made at start-up: its public key with the proof made
+     * with its token; null when no token is configured (the server cannot check the key then).
      */
     public KeyRegistration registration() {
-        return config.server().token().map(token -> new KeyRegistration(device, signingKey.keyId(),
-                signingKey.publicKey(), KeyRegistration.proof(device, signingKey.publicKey(), token))).orElse(null);
+        return registration;
     }
 
     /** This laptop's device id, fixed by its first start. */

@@ -61,6 +61,7 @@ public class MiddlemanService {
         int alreadyHeld = 0;
         int acknowledged = 0;
         int seqTaken = 0;
+        boolean registrationKept = false;
         String afterProducer = producer;
         long afterSeq = 0;
         while (true) {
@@ -72,7 +73,9 @@ public class MiddlemanService {
             if (page.transactions().isEmpty()) {
                 break;
             }
-            if (page.registration() != null && producer.equals(page.registration().deviceId())) {
+            if (!registrationKept && page.registration() != null
+                    && producer.equals(page.registration().deviceId())) {
+                registrationKept = true; // every page carries the same one
                 String registration;
                 try {
                     registration = json.writeValueAsString(page.registration());

@@ -5,6 +5,7 @@ import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
@@ -49,17 +50,18 @@ public class OutboxService {
      * the field laptops it relays for, as they offered them with their last pull.
      */
     @Transactional
-    public List<io.collectoffline.protocol.KeyRegistration> registrations() {
-        List<io.collectoffline.protocol.KeyRegistration> all = new ArrayList<>();
-        if (capture.registration() != null) {
-            all.add(capture.registration());
+    public List<KeyRegistration> registrations() {
+        List<KeyRegistration> all = new ArrayList<>();
+        KeyRegistration own = capture.registration();
+        if (own != null) {
+            all.add(own);
         }
         @SuppressWarnings("unchecked")
         List<String> relayed = em.createNativeQuery("SELECT registration FROM relay_source WHERE registration "
                 + "IS NOT NULL ORDER BY producer").setMaxResults(1000).getResultList();
         for (String registration : relayed) {
             try {
-                all.add(json.readValue(registration, io.collectoffline.protocol.KeyRegistration.class));
+                all.add(json.readValue(registration, KeyRegistration.class));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("a stored key registration cannot be read", e);
             }

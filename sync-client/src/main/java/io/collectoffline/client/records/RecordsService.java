@@ -64,17 +64,15 @@ public class RecordsService {
         this.validator = validator;
         this.config = config;
         // stricter than the default mapper: data entry must not guess (no "12" for 12, no 12.7 for 12, no unknowns)
-        this.strict = JsonMapper.builder()
+        this.strict = io.collectoffline.protocol.JsonRules.apply(JsonMapper.builder()
                 .addModule(new JavaTimeModule())
-                .addModule(io.collectoffline.protocol.Rfc3339.jacksonModule())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .build();
+                .build());
     }
 
     /** Registered offline models and, with {@code offline=false}, the JPA entities that are not. */

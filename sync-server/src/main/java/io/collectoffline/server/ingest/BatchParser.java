@@ -101,7 +101,7 @@ public class BatchParser {
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException p && p.getOriginalMessage() != null
                     && p.getOriginalMessage().startsWith("Duplicate field")
-                    ? "not valid JSON: " + printable(abbreviate(p.getOriginalMessage())) + " (each key once)"
+                    ? "not valid JSON: " + abbreviate(p.getOriginalMessage()) + " (each key once)"
                     : "not valid JSON";
             throw new InvalidBatchException("The request body is not valid JSON",
                     List.of(new FieldError("(body)", detail)));

@@ -461,12 +461,10 @@ public class IngestService {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
                         "txId already stored with other content; refused and flagged, the stored one is kept");
                 refused.add(candidate);
-            } else if (skippedAsMissing(connection, e) != null) {
-                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
-                        skippedAsMissing(connection, e));
-                refused.add(candidate);
             } else {
-                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
+                String skipped = skippedAsMissing(connection, e);
+                result = skipped != null ? new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, skipped)
+                        : new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
                         + " of producer " + e.producer() + " already belongs to another transaction: this "
                         + "producer's stream diverged from what this server holds (restored backup, reinstall or "
                         + "cloned laptop image); the device re-issues its change on a new stream",

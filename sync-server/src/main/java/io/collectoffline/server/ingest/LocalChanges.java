@@ -48,6 +48,7 @@ public class LocalChanges {
     private final ServerModels models;
     private final ObjectMapper json;
     private DeviceSigningKey signingKey;
+    private SealedCodec codec;
 
     LocalChanges(IngestService ingest, ActiveDatabase database, ServerConfig config, ServerKeys keys,
             ServerModels models, ObjectMapper json) {
@@ -71,7 +72,7 @@ public class LocalChanges {
             UUID txId = TimeOrderedUuid.next();
             long seq = nextSeq(producer);
             TransactionHeader header = new TransactionHeader(txId, producer, seq, model, recordId, action);
-            SealedPayload sealed = new SealedCodec(keys.current(), 1, Duration.ofMinutes(1)).seal(header, snapshot);
+            SealedPayload sealed = codec().seal(header, snapshot);
             TransactionEnvelope envelope = signingKey().signed(new TransactionEnvelope(txId, producer, seq, model,
                     recordId, action, Instant.now(), sealed.keyId(), sealed.bytes()));
             TransactionResult result = ingest.ingest(new ParsedBatch(UUID.randomUUID(), producer,
@@ -108,6 +109,17 @@ public class LocalChanges {
             ingest.registerOwnKey(config.nodeId(), signingKey);
         }
         return signingKey;
+    }
+
+    /**
+     * The codec sealing this server's changes to the study key: one data key per epoch like a laptop's (no
+     * asymmetric operation per change, DESIGN §7), made anew when the study key was rotated.
+     */
+    private SealedCodec codec() {
+        if (codec == null || !codec.serverKeyId().equals(keys.current().keyId())) {
+            codec = new SealedCodec(keys.current(), 10_000, Duration.ofHours(24));
+        }
+        return codec;
     }
 
     private long nextSeq(String producer) {
