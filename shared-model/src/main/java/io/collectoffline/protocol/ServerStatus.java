@@ -38,10 +38,23 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param missingPreviousBatches batches named as "previous" by an imported file but never imported here
      * @param quarantinedFiles       files refused whole (see {@code GET /api/v1/files})
      * @param inProgress             a long export or import running now, with how far it has got
+     * @param upstream               how the link to the upstream stands; absent without an upstream URL
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Transfer(Long forwardBacklog, long forwardRejected, long exportsAwaitingReceipt,
-            List<UUID> missingPreviousBatches, long quarantinedFiles, String inProgress) {
+            List<UUID> missingPreviousBatches, long quarantinedFiles, String inProgress, Link upstream) {
+    }
+
+    /**
+     * How a link to a next hop stands.
+     *
+     * @param failures      failed passes in a row (0: the last pass went through)
+     * @param nextAttemptAt when the schedule tries again after failures (capped exponential backoff with jitter)
+     * @param authProblem   the next hop refused this node's credentials: nothing goes until they are fixed
+     * @param lastError     what the last failed pass met
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Link(int failures, java.time.Instant nextAttemptAt, String authProblem, String lastError) {
     }
 
     /**

@@ -3,14 +3,12 @@ package io.collectoffline.client.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collectoffline.client.middleman.NotAMiddlemanException;
 import io.collectoffline.client.outbox.OutboxStateException;
-import io.collectoffline.client.transport.AuthRejectedException;
-import io.collectoffline.client.transport.BatchRefusedException;
-import io.collectoffline.client.transport.TransientPushException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.shipping.LinkFailure;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -85,19 +83,15 @@ public class ProblemMapper {
         return problem(NOT_A_MIDDLEMAN, "Conflict", 409, e.getMessage(), uri, List.of());
     }
 
-    /** A middleman's pull whose field laptop could not be reached: the request was understood, the pull not done. */
+    /**
+     * A middleman's pull whose field laptop could not be reached, or refused it: the request was understood, the
+     * pull not done.
+     */
     @ServerExceptionMapper
-    public Response unreachable(TransientPushException e, UriInfo uri) {
-        return problem(FIELD_LAPTOP_UNREACHABLE, "Field laptop unreachable", 422, e.getMessage(), uri, List.of());
-    }
-
-    @ServerExceptionMapper
-    public Response pairingRefused(AuthRejectedException e, UriInfo uri) {
-        return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
-    }
-
-    @ServerExceptionMapper
-    public Response fieldRefused(BatchRefusedException e, UriInfo uri) {
+    public Response fieldLaptop(LinkFailure e, UriInfo uri) {
+        if (e.kind() == LinkFailure.Kind.UNAVAILABLE || e.kind() == LinkFailure.Kind.TIMEOUT) {
+            return problem(FIELD_LAPTOP_UNREACHABLE, "Field laptop unreachable", 422, e.getMessage(), uri, List.of());
+        }
         return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
     }
 

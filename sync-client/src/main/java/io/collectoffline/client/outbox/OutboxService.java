@@ -10,6 +10,8 @@ import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.shipping.ShippingQueue.Pending;
+import io.collectoffline.shipping.ShippingQueue.Position;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -29,6 +31,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class OutboxService {
+
+    /** Producers read per query when listing those with work; all pages are read. */
+    private static final int PRODUCER_PAGE = 1000;
 
     private final EntityManager em;
     private final ClientConfig config;
@@ -144,10 +149,6 @@ public class OutboxService {
         return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),
                 config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed,
                 registry.models().size(), push, capture.device(), divergence());
-    }
-
-    /** A pending transaction's identity and number. */
-    public record Pending(UUID txId, long seq) {
     }
 
     /**
@@ -271,8 +272,18 @@ public class OutboxService {
     /** Producers with transactions to send: this laptop and, on a middleman, the field laptops it relays. */
     @Transactional
     public List<String> sendingProducers() {
-        return em.createQuery("select distinct t.producer from OutgoingTransaction t where t.deliveredAt is null "
-                + "and t.rejectedAt is null order by t.producer", String.class).setMaxResults(1000).getResultList();
+        List<String> producers = new ArrayList<>();
+        while (true) {
+            List<String> page = em.createQuery("select distinct t.producer from OutgoingTransaction t "
+                    + "where t.deliveredAt is null and t.rejectedAt is null and t.producer > :after "
+                    + "order by t.producer", String.class)
+                    .setParameter("after", producers.isEmpty() ? "" : producers.get(producers.size() - 1))
+                    .setMaxResults(PRODUCER_PAGE).getResultList();
+            producers.addAll(page);
+            if (page.size() < PRODUCER_PAGE) {
+                return producers;
+            }
+        }
     }
 
     /** Transactions to send: pending and not refused by the server. */
@@ -282,23 +293,12 @@ public class OutboxService {
                 + "and t.rejectedAt is null", Long.class).getSingleResult();
     }
 
-    /** Where a push has got to: the last (producer, seq) sent. */
-    public record Cursor(String producer, long seq) {
-
-        /** Before everything. */
-        public static final Cursor START = new Cursor("", 0);
-
-        public static Cursor after(TransactionEnvelope sent) {
-            return new Cursor(sent.producer(), sent.seq());
-        }
-    }
-
     /**
      * The next transactions to send after {@code after}, by producer then seq, at most {@code maxCount} and about
      * {@code maxBytes} of JSON (always at least one).
      */
     @Transactional
-    public List<TransactionEnvelope> nextBatch(Cursor after, int maxCount, int maxBytes) {
+    public List<TransactionEnvelope> nextBatch(Position after, int maxCount, int maxBytes) {
         // One producer at a time along the (producer, seq) index: a query across producers read and sorted every
         // pending row for each batch, which made pushing a long queue quadratic. H2 reads an index in order only
         // when ORDER BY names its leading columns, hence "order by producer, seq" with the producer fixed.

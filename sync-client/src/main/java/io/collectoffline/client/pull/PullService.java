@@ -8,6 +8,7 @@ import io.collectoffline.protocol.ProducerId;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.shipping.ShippingQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -48,7 +49,7 @@ public class PullService {
         int size = Math.max(1, Math.min(limit, config.pull().maxPage()));
         String from = afterProducer == null ? device : afterProducer;
         List<TransactionEnvelope> page = new ArrayList<>(outbox.nextBatch(
-                new OutboxService.Cursor(from, afterSeq), size + 1, Integer.MAX_VALUE));
+                new ShippingQueue.Position(from, afterSeq), size + 1, Integer.MAX_VALUE));
         page.removeIf(tx -> !ProducerId.deviceOf(tx.producer()).equals(device));
         boolean more = page.size() > size;
         return new OutboxPage(device, more ? page.subList(0, size) : page, more, capture.registration());

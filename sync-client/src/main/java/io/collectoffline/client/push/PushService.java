@@ -1,22 +1,28 @@
 package io.collectoffline.client.push;
 
+import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
-import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.client.outbox.OutboxService;
-import io.collectoffline.client.outbox.OutboxService.Cursor;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.OutboxService.Reissue;
 import io.collectoffline.client.outbox.PushReport;
 import io.collectoffline.client.outbox.PushStatus;
-import io.collectoffline.client.transport.AuthRejectedException;
-import io.collectoffline.client.transport.BatchRefusedException;
 import io.collectoffline.client.transport.ServerClient;
-import io.collectoffline.client.transport.TransientPushException;
+import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
-import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.shipping.Backoff;
+import io.collectoffline.shipping.Link;
+import io.collectoffline.shipping.LinkFailure;
+import io.collectoffline.shipping.LinkState;
+import io.collectoffline.shipping.LinkStates;
+import io.collectoffline.shipping.ShipObserver;
+import io.collectoffline.shipping.ShipReport;
+import io.collectoffline.shipping.Shipper;
+import io.collectoffline.shipping.ShippingQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,6 +30,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -36,23 +43,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Delivers the outbox to the server: on a schedule and on demand, one push at a time, in seq order, in batches
- * bounded by count and bytes. A transaction leaves the pending state only on the server's ACCEPTED or DUPLICATE for
- * its txId, or when the server's watermark shows it already holds it (DESIGN §5, invariant 3).
+ * Delivers the outbox to the server through the shipping engine ({@link Shipper}): on a schedule and on demand, one
+ * push at a time. This class is the push's adapter: the outbox as the engine's queue, the server as its link, and
+ * what only a laptop does around a pass (re-sending refused transactions after a while, following a rotated server
+ * key, re-issuing on a new stream when the server holds a seq with another transaction).
  *
- * <p>Failures are classified once, here: transient ones (unreachable, timeouts, 5xx, 429) end the push and the
- * schedule retries with capped exponential backoff and jitter; refused credentials (401/403) stop scheduled pushes
- * and make the readiness check DOWN until a push succeeds again; a transaction the server rejects stays visible and
- * is not sent again unless retried.
+ * <p>The link's state ({@link LinkState}) is kept in the database: transient failures back off exponentially with
+ * jitter, refused credentials (401/403) stop scheduled pushes and make the readiness check DOWN until a push
+ * succeeds again, and a restart keeps both.
  */
 @ApplicationScoped
 public class PushService {
+
+    /** The name of this laptop's link to its server in {@code link_state}. */
+    static final String LINK = "server";
 
     private final ClientConfig config;
     private final OutboxService outbox;
     private final ServerClient server;
     private final ServerKeyStore keys;
     private final CaptureInstaller capture;
+    private final LinkStates links;
+    private final MeterRegistry metrics;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "push");
         thread.setDaemon(true);
@@ -63,20 +75,17 @@ public class PushService {
     private CompletableFuture<PushReport> current;
     private volatile Progress progress;
     private volatile PushReport lastPush;
-    private volatile int consecutiveFailures;
-    private volatile OffsetDateTime nextAttemptAt;
-    private volatile String authProblem;
-
-    private final MeterRegistry metrics;
+    private volatile LinkState link;
 
     PushService(ClientConfig config, OutboxService outbox, ServerClient server, ServerKeyStore keys,
-            CaptureInstaller capture, MeterRegistry metrics) {
+            CaptureInstaller capture, MeterRegistry metrics, AgroalDataSource dataSource) {
         this.config = config;
         this.outbox = outbox;
         this.server = server;
         this.keys = keys;
         this.capture = capture;
         this.metrics = metrics;
+        this.links = new LinkStates(dataSource);
     }
 
     private record Progress(long startedNanos, int batch, int batches, int sent) {
@@ -86,18 +95,14 @@ public class PushService {
         executor.shutdownNow();
     }
 
-    /** The schedule: pushes when a server is configured, not in backoff, credentials not refused, work pending. */
+    /** The schedule: pushes when a server is configured, the link is due (no backoff, credentials not refused). */
     @Scheduled(every = "{sync.client.push.interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (server.server().isEmpty() || authProblem != null) {
+        if (server.server().isEmpty() || !link().due(Instant.now())) {
             return;
         }
-        OffsetDateTime next = nextAttemptAt;
-        if (next != null && OffsetDateTime.now(ZoneOffset.UTC).isBefore(next)) {
-            return;
-        }
-        if (outbox.sendable() == 0 && next == null
+        if (outbox.sendable() == 0 && link().failures() == 0
                 && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0) {
             return;
         }
@@ -130,172 +135,118 @@ public class PushService {
             double seconds = (System.nanoTime() - p.startedNanos()) / 1e9;
             rate = seconds > 0 ? Math.round(p.sent() / seconds * 10) / 10.0 : 0.0;
         }
+        LinkState state = link();
         return new PushStatus(server.server().map(Object::toString).orElse(null), config.push().interval(),
                 p != null, p == null ? null : p.batch(), p == null ? null : p.batches(), p == null ? null : p.sent(),
-                rate, lastPush, consecutiveFailures, nextAttemptAt, authProblem);
+                rate, lastPush, state.failures(),
+                state.nextAttemptAt() == null ? null : state.nextAttemptAt().atOffset(ZoneOffset.UTC),
+                state.authProblem() == null ? null : "the server refused this laptop's credentials: "
+                        + state.authProblem());
     }
 
     /** Why pushing has stopped because the server refused this laptop's credentials; null when it has not. */
     public String authProblem() {
-        return authProblem;
+        String problem = link().authProblem();
+        return problem == null ? null : "the server refused this laptop's credentials: " + problem;
+    }
+
+    private LinkState link() {
+        LinkState known = link;
+        if (known == null) {
+            known = links.load(LINK);
+            link = known;
+        }
+        return known;
     }
 
     private PushReport push() {
-        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime started = now();
         long startedNanos = System.nanoTime();
         if (server.server().isEmpty()) {
             return finish(new PushReport("NO_SERVER", started, now(), 0, 0, 0, 0, 0,
                     "no server configured (sync.client.server.url)"));
         }
-        String sender = capture.device(); // the authenticated device, whatever stream it captures on
-        int batches = 0;
-        int accepted = 0;
-        int duplicate = 0;
-        int rejected = 0;
-        int byWatermark = 0;
-        int reissued = 0;
-        int restarts = 0;
-        String divergence = null;
+        OutboxQueue queue = new OutboxQueue();
         try {
             int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
             if (requeued > 0) {
                 Log.infof("Sending %d refused transactions again (refused more than %s ago)", requeued,
                         config.push().resendRejectedAfter());
             }
-            for (String sending : outbox.sendingProducers()) {
-                byWatermark += confirmHeld(sending, server.watermark(sending).seq());
-            }
             String inUse = capture.serverKeyId();
             if (inUse != null) {
                 keys.rotated(inUse).ifPresent(capture::useServerKey);
             }
-            long sendable = outbox.sendable();
-            int maxCount = config.push().maxTransactions();
-            int expected = (int) Math.ceil(sendable / (double) maxCount);
-            progress = new Progress(startedNanos, 0, expected, 0);
-            Cursor after = Cursor.START;
-            while (true) {
-                List<TransactionEnvelope> batch = outbox.nextBatch(after, maxCount, config.push().maxBytes());
-                if (batch.isEmpty()) {
-                    break;
-                }
-                progress = new Progress(startedNanos, batches + 1, Math.max(expected, batches + 1),
-                        accepted + duplicate + rejected);
-                BatchResult result;
-                try {
-                    result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrations()));
-                } catch (BatchRefusedException e) {
-                    if (!e.tooLarge()) {
-                        throw e;
-                    }
-                    if (batch.size() > 1) {
-                        maxCount = (batch.size() + 1) / 2;
-                        Log.infof("Server refused a batch of %d as too large; sending %d at a time", batch.size(),
-                                maxCount);
-                        continue;
-                    }
-                    TransactionEnvelope alone = batch.get(0);
-                    outbox.reject(alone.txId(), "too large for the server even alone: " + e.getMessage());
-                    rejected++;
-                    after = Cursor.after(alone);
-                    continue;
-                }
-                if (config.push().faultHaltAfterSend()) {
-                    Log.warn("Fault injection: halting after the server answered, before saving the answer");
-                    Runtime.getRuntime().halt(137);
-                }
-                Delivery delivery = outbox.record(batch, result.results());
-                if (!delivery.seqTaken().isEmpty()) {
-                    for (Reissue reissue : outbox.recover(delivery.seqTaken())) {
-                        reissued += reissue.reissued();
-                        divergence = "The server already holds seq " + reissue.fromSeq() + " of " + reissue.from()
-                                + " with another transaction: this laptop's data diverged from what the server "
-                                + "holds (restored from a backup, reinstalled with the same device id, or a copy "
-                                + "of another laptop). Nothing is lost: " + reissue.reissued()
-                                + " pending changes were re-issued on the new stream " + reissue.stream()
-                                + ", where new changes go too. Tell the data manager.";
-                    }
-                    // the re-issued transactions are sent from the start of the queue, on their new stream
-                    after = Cursor.START;
-                    if (++restarts > 10) {
-                        throw new IllegalStateException("the server refused this laptop's seqs as taken 10 times "
-                                + "in one push");
-                    }
-                }
-                metrics.counter("collect_push_transactions_total", "result", "accepted")
-                        .increment(delivery.accepted());
-                metrics.counter("collect_push_transactions_total", "result", "duplicate")
-                        .increment(delivery.duplicate());
-                metrics.counter("collect_push_transactions_total", "result", "rejected")
-                        .increment(delivery.rejected());
-                batches++;
-                accepted += delivery.accepted();
-                duplicate += delivery.duplicate();
-                rejected += delivery.rejected();
-                if (delivery.seqTaken().isEmpty()) {
-                    after = Cursor.after(batch.get(batch.size() - 1));
-                }
+            ShipReport shipped = Shipper.ship(queue, new ServerLink(capture.device()), config.push().maxTransactions(),
+                    new ShipObserver() {
+                        @Override
+                        public void sending(int batch, int expected, int answered) {
+                            progress = new Progress(startedNanos, batch, expected, answered);
+                        }
+
+                        @Override
+                        public void shrunk(int from, int to, LinkFailure why) {
+                            Log.infof("Server could not take a batch of %d (%s); sending %d at a time", from,
+                                    why.getMessage(), to);
+                        }
+
+                        @Override
+                        public void recorded(ShippingQueue.Recorded recorded) {
+                            count("accepted", recorded.accepted());
+                            count("duplicate", recorded.duplicate());
+                            count("rejected", recorded.rejected());
+                        }
+                    });
+            saveLink(links.load(LINK).after(shipped, backoffPolicy(), Instant.now()));
+            LinkFailure failure = shipped.failure();
+            if (failure == null) {
+                String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
+                Log.infof("Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
+                        + "already, in %d ms", server.server().get(), shipped.batches(), shipped.accepted(),
+                        shipped.duplicate(), shipped.rejected(), shipped.held(),
+                        (System.nanoTime() - startedNanos) / 1_000_000);
+                return finish(report(outcome, started, shipped, null, queue));
             }
-            consecutiveFailures = 0;
-            nextAttemptAt = null;
-            authProblem = null;
-            String outcome = batches == 0 && rejected == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
-            PushReport report = new PushReport(outcome, started, now(), batches, accepted, duplicate, rejected,
-                    byWatermark, null, reissued == 0 ? null : reissued, divergence);
-            Log.infof("Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
-                    + "already, in %d ms", server.server().get(), batches, accepted, duplicate, rejected, byWatermark,
-                    (System.nanoTime() - startedNanos) / 1_000_000);
-            return finish(report);
-        } catch (AuthRejectedException e) {
-            authProblem = "the server refused this laptop's credentials: " + e.getMessage();
-            Log.errorf("Push stopped: %s", authProblem);
-            return finish(new PushReport("AUTH_FAILED", started, now(), batches, accepted, duplicate, rejected,
-                    byWatermark, e.getMessage()));
-        } catch (TransientPushException | BatchRefusedException e) {
-            return failed(started, batches, accepted, duplicate, rejected, byWatermark, e.getMessage());
+            if (failure.kind() == LinkFailure.Kind.AUTH_REFUSED) {
+                Log.errorf("Push stopped: %s", authProblem());
+                return finish(report("AUTH_FAILED", started, shipped, failure.getMessage(), queue));
+            }
+            LinkState state = link();
+            Log.warnf("Push failed (%d in a row), next attempt after %s: %s", state.failures(),
+                    state.nextAttemptAt(), failure.getMessage());
+            return finish(report("FAILED", started, shipped, failure.getMessage(), queue));
         } catch (RuntimeException e) {
             Log.errorf(e, "Push failed");
-            return failed(started, batches, accepted, duplicate, rejected, byWatermark,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            ShipReport none = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(LinkFailure.Kind.UNAVAILABLE, error));
+            saveLink(links.load(LINK).after(none, backoffPolicy(), Instant.now()));
+            return finish(report("FAILED", started, none, error, queue));
         }
     }
 
-    /**
-     * Marks delivered what the server holds of {@code producer} among the pending transactions its watermark
-     * covers, asking by txId: the watermark alone never marks anything delivered (README, Guarantees 8).
-     */
-    private int confirmHeld(String producer, long watermark) {
-        int held = 0;
-        long afterSeq = 0;
-        while (watermark > afterSeq) {
-            List<OutboxService.Pending> candidates = outbox.pendingUpTo(producer, afterSeq, watermark, HeldQuery.MAX);
-            if (candidates.isEmpty()) {
-                break;
-            }
-            held += outbox.deliveredHeld(server.held(producer,
-                    candidates.stream().map(OutboxService.Pending::txId).toList()).held());
-            afterSeq = candidates.get(candidates.size() - 1).seq();
-        }
-        return held;
+    private void saveLink(LinkState state) {
+        links.save(LINK, state);
+        link = state;
     }
 
-    private PushReport failed(OffsetDateTime started, int batches, int accepted, int duplicate, int rejected,
-            int byWatermark, String error) {
-        int failures = ++consecutiveFailures;
-        Duration wait = backoff(failures);
-        nextAttemptAt = now().plus(wait);
-        Log.warnf("Push failed (%d in a row), next attempt in %d s: %s", failures, wait.toSeconds(), error);
-        return finish(new PushReport("FAILED", started, now(), batches, accepted, duplicate, rejected, byWatermark,
-                error));
+    private static PushReport report(String outcome, OffsetDateTime started, ShipReport shipped, String error,
+            OutboxQueue queue) {
+        return new PushReport(outcome, started, now(), shipped.batches(), shipped.accepted(), shipped.duplicate(),
+                shipped.rejected(), shipped.held(), error, queue.reissued == 0 ? null : queue.reissued,
+                queue.divergence);
     }
 
-    /** Capped exponential backoff with full jitter in [half, whole] of the step, so laptops do not stampede. */
+    private void count(String result, int transactions) {
+        metrics.counter("collect_push_transactions_total", "result", result).increment(transactions);
+    }
+
+    private Backoff backoffPolicy() {
+        return new Backoff(config.push().backoffInitial(), config.push().backoffMax());
+    }
+
+    /** The wait after {@code failures} failed pushes in a row (the engine's capped exponential backoff). */
     Duration backoff(int failures) {
-        long initial = config.push().backoffInitial().toMillis();
-        long max = config.push().backoffMax().toMillis();
-        long step = failures >= 31 ? max : Math.min(max, initial * (1L << Math.max(0, failures - 1)));
-        long jittered = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
-        return Duration.ofMillis(jittered);
+        return backoffPolicy().after(failures, bound -> ThreadLocalRandom.current().nextLong(bound));
     }
 
     private PushReport finish(PushReport report) {
@@ -307,5 +258,91 @@ public class PushService {
 
     private static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    /** The server as the engine's link, sending as this laptop's device whatever stream it captures on. */
+    private final class ServerLink implements Link {
+
+        private final String sender;
+
+        ServerLink(String sender) {
+            this.sender = sender;
+        }
+
+        @Override
+        public long watermark(String producer) {
+            return server.watermark(producer).seq();
+        }
+
+        @Override
+        public List<UUID> held(String producer, List<UUID> txIds) {
+            return server.held(producer, txIds).held();
+        }
+
+        @Override
+        public BatchResult send(List<TransactionEnvelope> batch) {
+            BatchResult result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrations()));
+            if (config.push().faultHaltAfterSend()) {
+                Log.warn("Fault injection: halting after the server answered, before saving the answer");
+                Runtime.getRuntime().halt(137);
+            }
+            return result;
+        }
+    }
+
+    /**
+     * The outbox as the engine's queue, for one push. An answer saying the server holds one of this laptop's seqs
+     * with another transaction (a restored, reinstalled or cloned laptop) re-issues the pending transactions on a
+     * new stream and makes the engine start again from the beginning of the queue.
+     */
+    private final class OutboxQueue implements ShippingQueue {
+
+        private int reissued;
+        private String divergence;
+
+        @Override
+        public long pending() {
+            return outbox.sendable();
+        }
+
+        @Override
+        public List<String> producers() {
+            return outbox.sendingProducers();
+        }
+
+        @Override
+        public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
+            return outbox.pendingUpTo(producer, afterSeq, upTo, limit);
+        }
+
+        @Override
+        public int markHeld(List<UUID> txIds) {
+            return outbox.deliveredHeld(txIds);
+        }
+
+        @Override
+        public List<TransactionEnvelope> next(Position after, int maxCount) {
+            return outbox.nextBatch(after, maxCount, config.push().maxBytes());
+        }
+
+        @Override
+        public Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results) {
+            Delivery delivery = outbox.record(batch, results);
+            for (Reissue reissue : outbox.recover(delivery.seqTaken())) {
+                reissued += reissue.reissued();
+                divergence = "The server already holds seq " + reissue.fromSeq() + " of " + reissue.from()
+                        + " with another transaction: this laptop's data diverged from what the server holds "
+                        + "(restored from a backup, reinstalled with the same device id, or a copy of another "
+                        + "laptop). Nothing is lost: " + reissue.reissued() + " pending changes were re-issued on "
+                        + "the new stream " + reissue.stream() + ", where new changes go too. Tell the data manager.";
+            }
+            return new Recorded(delivery.accepted(), delivery.duplicate(), delivery.rejected(),
+                    !delivery.seqTaken().isEmpty());
+        }
+
+        @Override
+        public void refuse(TransactionEnvelope tx, String reason) {
+            outbox.reject(tx.txId(), reason);
+        }
     }
 }

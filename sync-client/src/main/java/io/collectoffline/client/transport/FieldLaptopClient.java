@@ -5,9 +5,9 @@ import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.SpecimenManifest;
+import io.collectoffline.shipping.JsonHop;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpRequest;
 
 /** HTTP from a middleman to a field laptop's pull API, authenticated with the field laptop's pairing token. */
 @ApplicationScoped
@@ -17,23 +17,22 @@ public class FieldLaptopClient {
     public record AckAnswer(int acknowledged) {
     }
 
-    private final JsonHttp http;
+    private final JsonHop http;
 
     FieldLaptopClient(ClientConfig config, ObjectMapper json) {
-        this.http = new JsonHttp(json, config.server().connectTimeout(), config.server().requestTimeout());
+        this.http = new JsonHop(json, config.server().connectTimeout(), config.server().requestTimeout());
     }
 
     public OutboxPage outbox(URI laptop, String pairingToken, String afterProducer, long afterSeq, int limit) {
         return http.exchange(http.request(laptop, "/api/v1/outbox?afterSeq=" + afterSeq + "&limit=" + limit
                 + (afterProducer == null ? "" : "&afterProducer="
-                        + java.net.URLEncoder.encode(afterProducer, java.nio.charset.StandardCharsets.UTF_8)),
+                        + JsonHop.segment(afterProducer)),
                 pairingToken).GET().build(), OutboxPage.class);
     }
 
     public AckAnswer ack(URI laptop, String pairingToken, OutboxAcks acks) {
-        return http.exchange(http.request(laptop, "/api/v1/outbox/acks", pairingToken)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(http.body(acks))).build(), AckAnswer.class);
+        return http.exchange(http.postJson(http.request(laptop, "/api/v1/outbox/acks", pairingToken), acks).build(),
+                AckAnswer.class);
     }
 
     public SpecimenManifest manifest(URI laptop, String pairingToken) {

@@ -1,5 +1,5 @@
 /**
- * Transport to the next hop over HTTP: batches gzip-compressed, failures classified (transient, auth, refused) so
- * that retrying is decided in one place, the push schedule.
+ * Transport to the next hop over HTTP: the server (batches gzip-compressed) and field laptops' pull API. Failures
+ * are classified once, as {@link io.collectoffline.shipping.LinkFailure}s, so that retrying is decided in one place.
  */
 package io.collectoffline.client.transport;

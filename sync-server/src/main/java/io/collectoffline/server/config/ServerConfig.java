@@ -126,9 +126,21 @@ public interface ServerConfig {
         @WithDefault("500")
         int batchSize();
 
-        /** How long to wait for the upstream's answer. */
+        /** How long to wait for the upstream's answer; a batch that outlives it is halved and sent again. */
         @WithDefault("60s")
         Duration requestTimeout();
+
+        /** How long to wait for a connection to the upstream. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** First wait after a failed forwarding pass; doubles with each failure in a row, with jitter. */
+        @WithDefault("10s")
+        Duration backoffInitial();
+
+        /** Longest wait between failed forwarding passes. */
+        @WithDefault("10m")
+        Duration backoffMax();
     }
 
     /** Files between servers (a USB stick, scp): export, import, receipts. */

@@ -1,5 +1,6 @@
 package io.collectoffline.server.files;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,8 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.forward.ForwardQueue;
+import io.collectoffline.server.store.JobLock;
+import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +28,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -47,8 +51,11 @@ public class ExportService {
     private final io.collectoffline.server.ingest.IngestService ingest;
     private volatile String progress;
 
+    private final JobLock jobs;
+
     ExportService(ServerConfig config, ActiveDatabase database, ForwardQueue queue, ObjectMapper json,
-            io.collectoffline.server.ingest.IngestService ingest) {
+            io.collectoffline.server.ingest.IngestService ingest, JobLock jobs) {
+        this.jobs = jobs;
         this.ingest = ingest;
         this.config = config;
         this.database = database;
@@ -62,8 +69,14 @@ public class ExportService {
      * @param batchId      the file's batch id (null when there was nothing to export)
      * @param file         the file written in {@code outgoing/}
      * @param transactions how many it carries
+     * @param skipped      why no export was made although there may be work: another export is running (on this
+     *                     or another instance of this server); absent otherwise
      */
-    public record ExportReport(UUID batchId, String file, int transactions) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ExportReport(UUID batchId, String file, int transactions, String skipped) {
+        ExportReport(UUID batchId, String file, int transactions) {
+            this(batchId, file, transactions, null);
+        }
     }
 
     /**
@@ -91,8 +104,21 @@ public class ExportService {
      * Exports the transactions not forwarded yet and in no earlier export ({@code includeUnconfirmed}: also those
      * in exports without a receipt, e.g. after a lost USB stick), at most one file's worth.
      */
-    public synchronized ExportReport export(boolean includeUnconfirmed) {
-        List<TransactionEnvelope> first = queue.next(ForwardQueue.Cursor.START, 1, !includeUnconfirmed);
+    public ExportReport export(boolean includeUnconfirmed) {
+        // one export at a time across every instance sharing the database: two at once would put the same
+        // transactions in two files and fork the chain of previous batches
+        Optional<JobLock.Held> lock = jobs.tryLock("export");
+        if (lock.isEmpty()) {
+            return new ExportReport(null, null, 0, "another export is running (on this or another instance of this "
+                    + "server)");
+        }
+        try (JobLock.Held held = lock.get()) {
+            return exportLocked(includeUnconfirmed);
+        }
+    }
+
+    private ExportReport exportLocked(boolean includeUnconfirmed) {
+        List<TransactionEnvelope> first = queue.next(Position.START, 1, !includeUnconfirmed);
         if (first.isEmpty()) {
             return new ExportReport(null, null, 0);
         }
@@ -108,7 +134,7 @@ public class ExportService {
             java.util.Set<String> producers = new java.util.TreeSet<>();
             try {
                 try (var out = Files.newBufferedWriter(body)) {
-                    ForwardQueue.Cursor after = ForwardQueue.Cursor.START;
+                    Position after = Position.START;
                     int max = config.files().maxTransactionsPerFile();
                     while (txIds.size() < max) {
                         List<TransactionEnvelope> page = queue.next(after, Math.min(1000, max - txIds.size()),
@@ -123,7 +149,7 @@ public class ExportService {
                             producers.add(tx.producer());
                         }
                         TransactionEnvelope last = page.get(page.size() - 1);
-                        after = new ForwardQueue.Cursor(last.producer(), last.seq());
+                        after = Position.after(last);
                         progress = "exporting " + name + ": " + txIds.size() + " transactions written";
                         if (txIds.size() % 10_000 == 0) {
                             Log.infof("Export %s: %d transactions written", name, txIds.size());

@@ -2,6 +2,7 @@ package io.collectoffline.server.files;
 
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.store.JobLock;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +34,11 @@ public class FileWatcher {
     private final ExportService exports;
     private final ActiveDatabase database;
 
-    FileWatcher(ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database) {
+    private final JobLock jobs;
+
+    FileWatcher(ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database,
+            JobLock jobs) {
+        this.jobs = jobs;
         this.config = config;
         this.imports = imports;
         this.exports = exports;
@@ -42,6 +48,17 @@ public class FileWatcher {
     @Scheduled(every = "{sync.server.files.watch-interval}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scan() {
+        // one instance at a time reads the inbox folders, however many share the database (and the folders)
+        Optional<JobLock.Held> lock = jobs.tryLock("inbox");
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (JobLock.Held held = lock.get()) {
+            scanLocked();
+        }
+    }
+
+    private void scanLocked() {
         Folders folders = Folders.of(config);
         for (Path file : ready(folders.inbox(), ".colx")) {
             handle(folders, file, () -> imports.importFile(file, file.getFileName().toString()));

@@ -3,6 +3,8 @@ package io.collectoffline.server.files;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.forward.ForwardQueue;
+import io.collectoffline.server.forward.ForwardService;
+import io.collectoffline.shipping.LinkState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +27,11 @@ public class FilesOverview {
     private final ExportService exports;
     private final ImportService imports;
 
+    private final ForwardService forward;
+
     FilesOverview(ActiveDatabase database, ForwardQueue queue, ExportService exports, ImportService imports,
-            io.collectoffline.server.config.ServerConfig config) {
+            io.collectoffline.server.config.ServerConfig config, ForwardService forward) {
+        this.forward = forward;
         this.config = config;
         this.database = database;
         this.queue = queue;
@@ -45,10 +50,18 @@ public class FilesOverview {
             long[] backlog = forwards ? queue.backlog() : new long[] {0, 0};
             return new ServerStatus.Transfer(forwards ? backlog[0] : null, backlog[1],
                     count(c, "SELECT COUNT(*) FROM export_batch WHERE receipt_at IS NULL"), missingPrevious(c),
-                    count(c, "SELECT COUNT(*) FROM quarantined_file"), progress);
+                    count(c, "SELECT COUNT(*) FROM quarantined_file"), progress, upstream());
         } catch (SQLException e) {
             throw new IllegalStateException("reading the transfer status failed", e);
         }
+    }
+
+    private ServerStatus.Link upstream() {
+        if (config.upstream().url().isEmpty()) {
+            return null;
+        }
+        LinkState state = forward.state();
+        return new ServerStatus.Link(state.failures(), state.nextAttemptAt(), state.authProblem(), state.lastError());
     }
 
     /** Everything, for {@code GET /api/v1/files}. */

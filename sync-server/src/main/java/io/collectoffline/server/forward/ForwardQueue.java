@@ -1,11 +1,12 @@
 package io.collectoffline.server.forward;
 
-import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.model.StoredPositions;
+import io.collectoffline.shipping.ShippingQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,10 @@ import java.util.UUID;
  * it is sent or exported (DESIGN §8).
  */
 @ApplicationScoped
-public class ForwardQueue {
+public class ForwardQueue implements ShippingQueue {
+
+    /** Producers read per query when listing those with work; all pages are read. */
+    private static final int PRODUCER_PAGE = 1000;
 
     private final ActiveDatabase database;
 
@@ -31,29 +35,44 @@ public class ForwardQueue {
         this.database = database;
     }
 
-    /** Where a forwarding pass has got to. */
-    public record Cursor(String producer, long seq) {
-        public static final Cursor START = new Cursor("", 0);
-    }
-
-    /** Producers with transactions not yet forwarded. */
+    /** Producers with transactions not yet forwarded, all of them, read in pages. */
+    @Override
     public List<String> producers() {
         List<String> producers = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT DISTINCT producer FROM incoming_transaction "
-                     + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL ORDER BY producer LIMIT 10000");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                producers.add(rs.getString(1));
+                     + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL AND producer > ? ORDER BY producer "
+                     + "LIMIT " + PRODUCER_PAGE)) {
+            while (true) {
+                ps.setString(1, producers.isEmpty() ? "" : producers.get(producers.size() - 1));
+                int read = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        producers.add(rs.getString(1));
+                        read++;
+                    }
+                }
+                if (read < PRODUCER_PAGE) {
+                    return producers;
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to forward failed", e);
         }
-        return producers;
+    }
+
+    @Override
+    public long pending() {
+        return backlog()[0];
+    }
+
+    @Override
+    public List<TransactionEnvelope> next(Position after, int maxCount) {
+        return next(after, maxCount, false);
     }
 
     /** Unforwarded transactions after {@code after} by producer and seq; only those in no export when asked. */
-    public List<TransactionEnvelope> next(Cursor after, int limit, boolean notExported) {
+    public List<TransactionEnvelope> next(Position after, int limit, boolean notExported) {
         List<TransactionEnvelope> page = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
@@ -81,23 +100,22 @@ public class ForwardQueue {
         return page;
     }
 
-    /**
-     * Unforwarded transactions of {@code producer} at or below {@code watermark} after {@code afterSeq}, at most
-     * {@code limit}: the ones the upstream may hold already, to be confirmed by txId.
-     */
-    public List<TransactionEnvelope> unforwardedUpTo(String producer, long afterSeq, long watermark, int limit) {
-        List<TransactionEnvelope> page = new ArrayList<>();
-        for (TransactionEnvelope e : next(new Cursor(producer, afterSeq), limit, false)) {
-            if (!e.producer().equals(producer) || e.seq() > watermark) {
+    /** Unforwarded transactions of {@code producer} after {@code afterSeq} up to {@code upTo}: the upstream may hold them. */
+    @Override
+    public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
+        List<Pending> page = new ArrayList<>();
+        for (TransactionEnvelope e : next(new Position(producer, afterSeq), limit, false)) {
+            if (!e.producer().equals(producer) || e.seq() > upTo) {
                 break;
             }
-            page.add(e);
+            page.add(new Pending(e.txId(), e.seq()));
         }
         return page;
     }
 
     /** Marks forwarded what the upstream said it holds, by txId (README, Guarantees 8). */
-    public int forwardedHeld(List<UUID> held) {
+    @Override
+    public int markHeld(List<UUID> held) {
         int marked = 0;
         for (UUID txId : held) {
             marked += update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'HELD' "
@@ -106,8 +124,11 @@ public class ForwardQueue {
         return marked;
     }
 
-    /** Records the upstream's per-transaction answer, in one connection. Returns {accepted or duplicate, rejected}. */
-    public int[] record(List<TransactionResult> results) {
+    /** Records the upstream's per-transaction answer to {@code batch}, in one connection. */
+    @Override
+    public Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results) {
+        int accepted = 0;
+        int duplicate = 0;
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement refused = c.prepareStatement(
                      "UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?");
@@ -120,16 +141,26 @@ public class ForwardQueue {
                     refused.setObject(2, result.txId());
                     refused.addBatch();
                 } else {
+                    accepted += result.status() == TransactionStatus.ACCEPTED ? 1 : 0;
+                    duplicate += result.status() == TransactionStatus.DUPLICATE ? 1 : 0;
                     delivered.setObject(1, now);
                     delivered.setString(2, result.status().name());
                     delivered.setObject(3, result.txId());
                     delivered.addBatch();
                 }
             }
-            return new int[] {sum(delivered.executeBatch()), sum(refused.executeBatch())};
+            delivered.executeBatch();
+            return new Recorded(accepted, duplicate, sum(refused.executeBatch()), false);
         } catch (SQLException e) {
             throw new IllegalStateException("recording the upstream's answer failed", e);
         }
+    }
+
+    /** Takes {@code tx} out of forwarding: the upstream cannot take it even alone. */
+    @Override
+    public void refuse(TransactionEnvelope tx, String reason) {
+        update("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ? AND forwarded_at IS NULL",
+                truncate(reason), tx.txId());
     }
 
     private static int sum(int[] counts) {

@@ -2,99 +2,169 @@ package io.collectoffline.server.forward;
 
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
-import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.ingest.IngestService;
+import io.collectoffline.server.store.JobLock;
+import io.collectoffline.shipping.Backoff;
+import io.collectoffline.shipping.Link;
+import io.collectoffline.shipping.LinkFailure;
+import io.collectoffline.shipping.LinkState;
+import io.collectoffline.shipping.LinkStates;
+import io.collectoffline.shipping.ShipObserver;
+import io.collectoffline.shipping.ShipReport;
+import io.collectoffline.shipping.Shipper;
+import io.collectoffline.shipping.ShippingQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Forwards every stored transaction, unchanged (sealed payload, original producer and seq), to the upstream server
- * by REST, as this server's {@code server} device. Asks the upstream's watermark per producer first, so that what
- * arrived there by another route (a file) is not sent again. Failures end the pass; the schedule tries again.
+ * by REST, as this server's {@code server} device, through the shipping engine ({@link Shipper}): the forward queue
+ * is its queue, the upstream its link. One instance forwards at a time however many share the database
+ * ({@link JobLock}); the link's backoff and refused credentials are kept in {@code link_state}, so every instance
+ * and every restart sees them.
  */
 @ApplicationScoped
 public class ForwardService {
 
+    /** The name of the upstream link in {@code link_state}, and of the forwarding job's lock. */
+    public static final String LINK = "upstream";
+
     private final ServerConfig config;
     private final ForwardQueue queue;
     private final UpstreamClient upstream;
-    private final io.collectoffline.server.ingest.IngestService ingest;
+    private final IngestService ingest;
+    private final JobLock jobs;
+    private final LinkStates links;
+    private final MeterRegistry metrics;
 
-    ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream,
-            io.collectoffline.server.ingest.IngestService ingest) {
-        this.ingest = ingest;
+    ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream, IngestService ingest,
+            JobLock jobs, ActiveDatabase database, MeterRegistry metrics) {
         this.config = config;
         this.queue = queue;
         this.upstream = upstream;
+        this.ingest = ingest;
+        this.jobs = jobs;
+        this.links = new LinkStates(database.dataSource());
+        this.metrics = metrics;
     }
 
-    /** How one forwarding pass went. */
+    /**
+     * How one forwarding pass went.
+     *
+     * @param batches      batches the upstream answered
+     * @param delivered    transactions it accepted or already had
+     * @param rejected     transactions it refused (or could not take even alone)
+     * @param heldUpstream transactions it held already by another route (a file), confirmed by txId
+     * @param error        why the pass stopped early; absent when it went through the whole queue
+     */
     public record ForwardReport(int batches, int delivered, int rejected, int heldUpstream, String error) {
     }
 
     @Scheduled(every = "{sync.server.upstream.interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (config.upstream().url().isPresent()) {
+        if (config.upstream().url().isPresent() && state().due(Instant.now())) {
             forward();
         }
     }
 
-    /** One forwarding pass; synchronized so that the schedule and an admin's request never overlap. */
-    public synchronized ForwardReport forward() {
+    /** What this server knows of its link to the upstream. */
+    public LinkState state() {
+        return links.load(LINK);
+    }
+
+    /** Why forwarding stopped because the upstream refused this server's token; null when it has not. */
+    public String authProblem() {
+        return config.upstream().url().isEmpty() ? null : state().authProblem();
+    }
+
+    /** One forwarding pass, unless one runs already (here or on another instance sharing the database). */
+    public ForwardReport forward() {
         if (config.upstream().url().isEmpty()) {
             return new ForwardReport(0, 0, 0, 0, "no upstream configured (sync.server.upstream.url)");
         }
-        long started = System.nanoTime();
-        int batches = 0;
-        int delivered = 0;
-        int rejected = 0;
-        int held = 0;
-        try {
-            for (String producer : queue.producers()) {
-                long watermark = upstream.watermark(producer).seq();
-                long afterSeq = 0;
-                while (watermark > afterSeq) {
-                    List<TransactionEnvelope> candidates = queue.unforwardedUpTo(producer, afterSeq, watermark,
-                            HeldQuery.MAX);
-                    if (candidates.isEmpty()) {
-                        break;
-                    }
-                    held += queue.forwardedHeld(upstream.held(producer,
-                            candidates.stream().map(TransactionEnvelope::txId).toList()).held());
-                    afterSeq = candidates.get(candidates.size() - 1).seq();
-                }
-            }
-            ForwardQueue.Cursor after = ForwardQueue.Cursor.START;
-            while (true) {
-                List<TransactionEnvelope> batch = queue.next(after, config.upstream().batchSize(), false);
-                if (batch.isEmpty()) {
-                    break;
-                }
-                // the batch's producers' signing keys, vouched for by this server (the upstream never enrolled them)
-                BatchResult result = upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch,
-                        ingest.registrationsFor(batch.stream().map(TransactionEnvelope::producer)
-                                .collect(java.util.stream.Collectors.toSet()))));
-                int[] counts = queue.record(result.results());
-                delivered += counts[0];
-                rejected += counts[1];
-                batches++;
-                TransactionEnvelope last = batch.get(batch.size() - 1);
-                after = new ForwardQueue.Cursor(last.producer(), last.seq());
-            }
-            if (batches > 0 || held > 0) {
+        Optional<JobLock.Held> lock = jobs.tryLock("forward");
+        if (lock.isEmpty()) {
+            return new ForwardReport(0, 0, 0, 0, "another forwarding pass is running (on this or another instance "
+                    + "of this server)");
+        }
+        try (JobLock.Held held = lock.get()) {
+            long started = System.nanoTime();
+            ShipReport report = Shipper.ship(queue, new UpstreamLink(), config.upstream().batchSize(),
+                    new Observer());
+            LinkState after = state().after(report, new Backoff(config.upstream().backoffInitial(),
+                    config.upstream().backoffMax()), Instant.now());
+            links.save(LINK, after);
+            metrics.counter("collect_forward_total", "outcome", outcome(report)).increment();
+            if (report.movedAnything()) {
                 Log.infof("Forwarded to %s: %d batches, %d delivered, %d rejected upstream, %d held there already, "
-                        + "in %d ms", config.upstream().url().get(), batches, delivered, rejected, held,
+                        + "in %d ms", config.upstream().url().get(), report.batches(),
+                        report.accepted() + report.duplicate(), report.rejected(), report.held(),
                         (System.nanoTime() - started) / 1_000_000);
             }
-            return new ForwardReport(batches, delivered, rejected, held, null);
-        } catch (UpstreamClient.UpstreamUnavailableException e) {
-            Log.warnf("Forwarding to %s stopped: %s", config.upstream().url().get(), e.getMessage());
-            return new ForwardReport(batches, delivered, rejected, held, e.getMessage());
+            LinkFailure failure = report.failure();
+            if (failure != null && failure.kind() == LinkFailure.Kind.AUTH_REFUSED) {
+                Log.errorf("Forwarding to %s stopped until its token is fixed: the upstream refused this server's "
+                        + "credentials: %s", config.upstream().url().get(), failure.getMessage());
+            } else if (failure != null) {
+                Log.warnf("Forwarding to %s stopped (%d failures in a row, next attempt after %s): %s",
+                        config.upstream().url().get(), after.failures(), after.nextAttemptAt(), failure.getMessage());
+            }
+            return new ForwardReport(report.batches(), report.accepted() + report.duplicate(), report.rejected(),
+                    report.held(), failure == null ? null : failure.getMessage());
+        }
+    }
+
+    private static String outcome(ShipReport report) {
+        if (report.failure() != null) {
+            return report.failure().kind() == LinkFailure.Kind.AUTH_REFUSED ? "AUTH_FAILED" : "FAILED";
+        }
+        return report.movedAnything() ? "DELIVERED" : "NOTHING_TO_SEND";
+    }
+
+    /** Metrics and logs of a pass. */
+    private final class Observer implements ShipObserver {
+        @Override
+        public void shrunk(int from, int to, LinkFailure why) {
+            Log.infof("Upstream could not take a batch of %d (%s); forwarding %d at a time", from, why.getMessage(),
+                    to);
+        }
+
+        @Override
+        public void recorded(ShippingQueue.Recorded recorded) {
+            metrics.counter("collect_forward_transactions_total", "result", "accepted").increment(recorded.accepted());
+            metrics.counter("collect_forward_transactions_total", "result", "duplicate")
+                    .increment(recorded.duplicate());
+            metrics.counter("collect_forward_transactions_total", "result", "rejected").increment(recorded.rejected());
+        }
+    }
+
+    /** The upstream as the engine's link; each batch carries its producers' signing keys, vouched for by us. */
+    private final class UpstreamLink implements Link {
+        @Override
+        public long watermark(String producer) {
+            return upstream.watermark(producer).seq();
+        }
+
+        @Override
+        public List<UUID> held(String producer, List<UUID> txIds) {
+            return upstream.held(producer, txIds).held();
+        }
+
+        @Override
+        public BatchResult send(List<TransactionEnvelope> batch) {
+            return upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch, ingest.registrationsFor(
+                    batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
         }
     }
 }

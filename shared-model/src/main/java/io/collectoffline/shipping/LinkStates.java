@@ -1,0 +1,81 @@
+package io.collectoffline.shipping;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+
+/** The {@code link_state} table, the same on laptops and servers: the one place that reads and writes it. */
+public final class LinkStates {
+
+    private static final int TEXT = 2000;
+
+    private final DataSource dataSource;
+
+    public LinkStates(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** What is known of {@code link}; {@link LinkState#FRESH} for a link that never failed. */
+    public LinkState load(String link) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error "
+                     + "FROM link_state WHERE link = ?")) {
+            ps.setString(1, link);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return LinkState.FRESH;
+                }
+                OffsetDateTime next = rs.getObject(2, OffsetDateTime.class);
+                return new LinkState(rs.getInt(1), next == null ? null : next.toInstant(), rs.getString(3),
+                        rs.getString(4));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the state of link " + link + " failed", e);
+        }
+    }
+
+    /** Keeps {@code state} for {@code link} (update, or insert the first time; two writers: the last one wins). */
+    public void save(String link, LinkState state) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, last_error = ?, "
+                    + "updated_at = ? WHERE link = ?", link, state) == 0) {
+                try {
+                    write(c, "INSERT INTO link_state (failures, next_attempt_at, auth_problem, last_error, updated_at, "
+                            + "link) VALUES (?, ?, ?, ?, ?, ?)", link, state);
+                } catch (SQLException raced) {
+                    // another instance inserted the row between our UPDATE and INSERT: update it
+                    write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, "
+                            + "last_error = ?, updated_at = ? WHERE link = ?", link, state);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("saving the state of link " + link + " failed", e);
+        }
+    }
+
+    private static int write(Connection c, String sql, String link, LinkState state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, state.failures());
+            ps.setObject(2, utc(state.nextAttemptAt()));
+            ps.setString(3, truncate(state.authProblem()));
+            ps.setString(4, truncate(state.lastError()));
+            ps.setObject(5, utc(Instant.now()));
+            ps.setString(6, link);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= TEXT ? text : text.substring(0, TEXT);
+    }
+}

@@ -1,0 +1,19 @@
+package io.collectoffline.shipping;
+
+/**
+ * How one pass over a queue went.
+ *
+ * @param batches   batches the next hop answered
+ * @param accepted  transactions it stored now
+ * @param duplicate transactions it already had
+ * @param rejected  transactions it refused (or the link refused as too large even alone)
+ * @param held      transactions it already held by another route, confirmed by txId and not sent again
+ * @param failure   why the pass stopped early; null when it went through the whole queue
+ */
+public record ShipReport(int batches, int accepted, int duplicate, int rejected, int held, LinkFailure failure) {
+
+    /** Whether anything was sent or confirmed. */
+    public boolean movedAnything() {
+        return batches > 0 || held > 0 || rejected > 0;
+    }
+}

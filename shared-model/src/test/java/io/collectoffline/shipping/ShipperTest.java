@@ -1,0 +1,269 @@
+package io.collectoffline.shipping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.shipping.LinkFailure.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The engine's semantics, the same for every hop, without a network or a database. */
+class ShipperTest {
+
+    private final Queue queue = new Queue();
+    private final Hop hop = new Hop();
+
+    @Test
+    void everythingPendingIsSentInOrderAndMarkedOnlyByTheAnswer() {
+        queue.add("p", 5);
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() { });
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.accepted()).isEqualTo(5);
+        assertThat(hop.sizes).containsExactly(2, 2, 1);
+        assertThat(hop.stored).hasSize(5);
+        assertThat(queue.pending()).isZero();
+    }
+
+    @Test
+    void tooLargeHalvesTheBatchUntilItPasses() {
+        queue.add("p", 7);
+        hop.fail = batch -> batch.size() > 2 ? new LinkFailure(Kind.TOO_LARGE, "HTTP 413") : null;
+        List<String> shrinks = new ArrayList<>();
+
+        ShipReport report = Shipper.ship(queue, hop, 500, new ShipObserver() {
+            @Override
+            public void shrunk(int from, int to, LinkFailure why) {
+                shrinks.add(from + "->" + to);
+            }
+        });
+
+        assertThat(report.accepted()).isEqualTo(7);
+        assertThat(shrinks).startsWith("7->4", "4->2");
+        assertThat(hop.answered).allMatch(size -> size <= 2);
+        assertThat(queue.pending()).isZero();
+    }
+
+    @Test
+    void aTransactionTooLargeEvenAloneIsRefusedWithTheReasonAndTheQueueGoesOn() {
+        queue.add("p", 3);
+        UUID big = queue.order.get(1).txId();
+        hop.fail = batch -> batch.stream().anyMatch(tx -> tx.txId().equals(big))
+                ? new LinkFailure(Kind.TOO_LARGE, "HTTP 413") : null;
+
+        ShipReport report = Shipper.ship(queue, hop, 10, new ShipObserver() { });
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(report.rejected()).isEqualTo(1);
+        assertThat(queue.refused).containsOnlyKeys(big);
+        assertThat(queue.refused.get(big)).contains("too large").contains("HTTP 413");
+    }
+
+    @Test
+    void aTimeoutHalvesTheBatchForASlowLink() {
+        queue.add("p", 8);
+        hop.fail = batch -> batch.size() > 3 ? new LinkFailure(Kind.TIMEOUT, "timed out") : null;
+
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.accepted()).isEqualTo(8);
+        assertThat(hop.answered).allMatch(size -> size <= 2);
+    }
+
+    @Test
+    void aTimeoutOfASingleTransactionEndsThePassAndKeepsItPending() {
+        queue.add("p", 1);
+        hop.fail = batch -> new LinkFailure(Kind.TIMEOUT, "timed out");
+
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+
+        assertThat(report.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(queue.pending()).isEqualTo(1);
+        assertThat(queue.refused).isEmpty();
+    }
+
+    @Test
+    void refusedCredentialsEndThePassWithNothingMarked() {
+        queue.add("p", 3);
+        hop.fail = batch -> new LinkFailure(Kind.AUTH_REFUSED, "HTTP 401");
+
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+
+        assertThat(report.failure().kind()).isEqualTo(Kind.AUTH_REFUSED);
+        assertThat(report.batches()).isZero();
+        assertThat(queue.pending()).isEqualTo(3);
+        LinkState state = LinkState.FRESH.after(report, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                Instant.EPOCH);
+        assertThat(state.authProblem()).isEqualTo("HTTP 401");
+        assertThat(state.due(Instant.EPOCH.plus(Duration.ofDays(1)))).isFalse();
+    }
+
+    @Test
+    void aWatermarkMarksOnlyTheTxIdsTheNextHopHolds() {
+        queue.add("p", 3);
+        hop.watermark = 3;
+        hop.stored.add(queue.order.get(0).txId()); // seqs 2 and 3 are held there with other txIds (a restored laptop)
+
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+
+        assertThat(report.held()).isEqualTo(1);
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(hop.sizes).containsExactly(2);
+    }
+
+    @Test
+    void anAnswerThatReordersTheQueueStartsThePassAgainButNotForEver() {
+        queue.add("p", 2);
+        queue.restartEvery = true;
+
+        assertThatThrownBy(() -> Shipper.ship(queue, hop, 8, new ShipObserver() { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-ordered the queue 10 times");
+        assertThat(hop.answered).hasSize(Shipper.MAX_RESTARTS + 1);
+    }
+
+    @Test
+    void backoffIsCappedExponentialWithJitterAndSurvivesInTheState() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60));
+        assertThat(backoff.after(1, bound -> 0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.after(1, bound -> bound - 1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(backoff.after(3, bound -> bound - 1)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(backoff.after(40, bound -> bound - 1)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(backoff.after(40, bound -> 0)).isEqualTo(Duration.ofSeconds(30));
+
+        ShipReport failed = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(Kind.UNAVAILABLE, "HTTP 503"));
+        LinkState once = LinkState.FRESH.after(failed, backoff, Instant.EPOCH);
+        LinkState twice = once.after(failed, backoff, Instant.EPOCH);
+        assertThat(twice.failures()).isEqualTo(2);
+        assertThat(twice.authProblem()).isNull();
+        assertThat(twice.nextAttemptAt()).isBetween(Instant.EPOCH.plusSeconds(2), Instant.EPOCH.plusSeconds(4));
+        assertThat(twice.due(Instant.EPOCH.plusSeconds(1))).isFalse();
+        assertThat(twice.due(Instant.EPOCH.plusSeconds(5))).isTrue();
+        assertThat(twice.after(new ShipReport(1, 1, 0, 0, 0, null), backoff, Instant.EPOCH))
+                .isEqualTo(LinkState.FRESH);
+    }
+
+    /** An in-memory queue keeping the engine's contract. */
+    static final class Queue implements ShippingQueue {
+        final List<TransactionEnvelope> order = new ArrayList<>();
+        final Map<UUID, String> refused = new LinkedHashMap<>();
+        final Set<UUID> delivered = new HashSet<>();
+        boolean restartEvery;
+
+        void add(String producer, int count) {
+            for (int seq = 1; seq <= count; seq++) {
+                order.add(new TransactionEnvelope(UUID.randomUUID(), producer, seq, "study.household",
+                        UUID.randomUUID(), Action.INSERT, Instant.EPOCH, "k", new byte[] {1}, "site", null, null,
+                        null));
+            }
+        }
+
+        private boolean isPending(TransactionEnvelope tx) {
+            return !delivered.contains(tx.txId()) && !refused.containsKey(tx.txId());
+        }
+
+        @Override
+        public long pending() {
+            return order.stream().filter(this::isPending).count();
+        }
+
+        @Override
+        public List<String> producers() {
+            return order.stream().filter(this::isPending).map(TransactionEnvelope::producer).distinct().toList();
+        }
+
+        @Override
+        public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
+            return order.stream().filter(this::isPending).filter(tx -> tx.producer().equals(producer)
+                    && tx.seq() > afterSeq && tx.seq() <= upTo).limit(limit)
+                    .map(tx -> new Pending(tx.txId(), tx.seq())).toList();
+        }
+
+        @Override
+        public int markHeld(List<UUID> txIds) {
+            int marked = 0;
+            for (UUID txId : txIds) {
+                marked += delivered.add(txId) ? 1 : 0;
+            }
+            return marked;
+        }
+
+        @Override
+        public List<TransactionEnvelope> next(Position after, int maxCount) {
+            return order.stream().filter(this::isPending).filter(tx -> tx.producer().compareTo(after.producer()) > 0
+                    || tx.producer().equals(after.producer()) && tx.seq() > after.seq()).limit(maxCount).toList();
+        }
+
+        @Override
+        public Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results) {
+            if (restartEvery) {
+                return new Recorded(0, 0, 0, true);
+            }
+            int accepted = 0;
+            for (TransactionResult result : results) {
+                if (result.status() == TransactionStatus.ACCEPTED) {
+                    delivered.add(result.txId());
+                    accepted++;
+                }
+            }
+            return new Recorded(accepted, 0, 0, false);
+        }
+
+        @Override
+        public void refuse(TransactionEnvelope tx, String reason) {
+            refused.put(tx.txId(), reason);
+        }
+    }
+
+    /** A next hop that stores what it is sent, failing as told. */
+    static final class Hop implements Link {
+        final Set<UUID> stored = new HashSet<>();
+        final List<Integer> sizes = new ArrayList<>();
+        final List<Integer> answered = new ArrayList<>();
+        Function<List<TransactionEnvelope>, LinkFailure> fail = batch -> null;
+        long watermark;
+
+        @Override
+        public long watermark(String producer) {
+            return watermark;
+        }
+
+        @Override
+        public List<UUID> held(String producer, List<UUID> txIds) {
+            return txIds.stream().filter(stored::contains).toList();
+        }
+
+        @Override
+        public BatchResult send(List<TransactionEnvelope> batch) {
+            sizes.add(batch.size());
+            LinkFailure failure = fail.apply(batch);
+            if (failure != null) {
+                sizes.remove(sizes.size() - 1);
+                throw failure;
+            }
+            answered.add(batch.size());
+            List<TransactionResult> results = new ArrayList<>();
+            for (TransactionEnvelope tx : batch) {
+                stored.add(tx.txId());
+                results.add(new TransactionResult(tx.txId(), TransactionStatus.ACCEPTED, null));
+            }
+            return new BatchResult(UUID.randomUUID(), results);
+        }
+    }
+}
