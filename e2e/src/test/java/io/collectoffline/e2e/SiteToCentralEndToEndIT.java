@@ -12,7 +12,6 @@ import io.collectoffline.testing.AppProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -150,7 +149,7 @@ class SiteToCentralEndToEndIT {
             String siteToken = given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN)
                     .contentType("application/json").body(java.util.Map.of("deviceId", "site-01", "role", "server"))
                     .post("/api/v1/devices").then().statusCode(201).extract().path("token");
-            copyKeys(dir.resolve("central"), dir.resolve("site"));
+            Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
             try (AppProcess site = site("-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
                     "-Dsync.server.upstream.token=" + siteToken, "-Dsync.server.upstream.interval=1s");
                  AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
@@ -220,7 +219,7 @@ class SiteToCentralEndToEndIT {
 
     /** The central server, given the study's key pair that the site server generated (as an admin would). */
     private AppProcess central() throws Exception {
-        copyKeys(dir.resolve("site"), dir.resolve("central"));
+        Nodes.copyKeys(dir.resolve("site"), dir.resolve("central"));
         return central(AppProcess.freePort());
     }
 
@@ -228,21 +227,6 @@ class SiteToCentralEndToEndIT {
         return AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"), port,
                 dir.resolve("central"), "-Dsync.server.admin-token=" + CENTRAL_ADMIN, "-Dsync.server.node-id=central",
                 "-Dsync.server.apply.interval=200ms", "-Dsync.server.files.watch-interval=1s").awaitReady();
-    }
-
-    /**
-     * Every server of a study opens the same payloads, so they share the study's key pair: copied, private, from
-     * the server that generated it.
-     */
-    private static void copyKeys(Path fromWorkDir, Path toWorkDir) throws Exception {
-        Path from = fromWorkDir.resolve("data").resolve("server").resolve("keys");
-        Path to = toWorkDir.resolve("data").resolve("server").resolve("keys");
-        Files.createDirectories(to);
-        try (Stream<Path> keys = Files.list(from)) {
-            for (Path key : keys.toList()) {
-                Files.copy(key, to.resolve(key.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 
     private static int port(AppProcess server) {

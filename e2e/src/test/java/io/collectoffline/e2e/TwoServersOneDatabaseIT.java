@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * DESIGN §9: several server instances share one PostgreSQL. Two packaged servers receive interleaved batches of 24
  * producers at once and both run apply workers; every transaction is stored once and every producer is applied in
  * seq order by one worker at a time (its cursor row is held with FOR UPDATE SKIP LOCKED), so each household ends in
- * the state of its producer's last change.
+ * the state of its producer's last change. With the same upstream and export schedule, the two forward each
+ * transaction once and write one unbroken chain of export files (the jobs take a PostgreSQL advisory lock).
  */
 class TwoServersOneDatabaseIT {
 
@@ -98,6 +99,77 @@ class TwoServersOneDatabaseIT {
             }
             assertThat(first.output()).contains("Applied ");
             assertThat(second.output()).contains("Applied ");
+        }
+    }
+
+    @Test
+    void twoInstancesWithTheSameUpstreamAndExportScheduleForwardEachTransactionOnceInOneFileChain()
+            throws Exception {
+        Nodes.resetServerDatabase();
+        int centralPort = AppProcess.freePort();
+        try (AppProcess central = AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app",
+                "quarkus-run.jar"), centralPort, dir.resolve("central"), "-Dsync.server.admin-token=central-admin",
+                "-Dsync.server.node-id=central", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
+            String siteToken = given().baseUri(central.baseUrl()).auth().oauth2("central-admin")
+                    .contentType("application/json").body(Map.of("deviceId", "site-2x", "role", "server"))
+                    .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+            String[] shared = {"-Dsync.server.ingest.accept-unsigned=true", "-Dsync.server.node-id=site-2x",
+                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort, "-Dsync.server.upstream.token=" + siteToken,
+                "-Dsync.server.upstream.interval=2s", "-Dsync.server.files.export-interval=1s"};
+            try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC, shared);
+                 AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {
+                String token = Nodes.enrol(first, "relay-2x", "server");
+                int total = 0;
+                for (int wave = 0; wave < 4; wave++) {
+                    List<Map<String, Object>> txs = new ArrayList<>();
+                    for (int p = 0; p < 6; p++) {
+                        UUID household = UUID.randomUUID();
+                        for (int seq = 1; seq <= 10; seq++) {
+                            txs.add(tx("wave" + wave + "-producer-" + p, seq, household, "HH-W" + wave + "-" + p,
+                                    seq == 1 ? "INSERT" : "UPDATE"));
+                        }
+                    }
+                    total += txs.size();
+                    Map<String, Object> batch = new LinkedHashMap<>();
+                    batch.put("batchId", UUID.randomUUID().toString());
+                    batch.put("sender", "relay-2x");
+                    batch.put("transactions", txs);
+                    AppProcess server = wave % 2 == 0 ? first : second;
+                    given().baseUri(server.baseUrl()).auth().oauth2(token).contentType("application/json")
+                            .body(batch).post("/api/v1/batches").then().statusCode(200);
+                    int sent = total;
+                    // the next wave once this one has left, by file or by REST, so that both jobs have work
+                    await().atMost(Duration.ofSeconds(60)).until(() -> Nodes.serverCount(
+                            "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NOT NULL "
+                                    + "OR export_batch_id IS NOT NULL") == sent);
+                }
+                int all = total;
+                await().atMost(Duration.ofSeconds(90)).until(() -> Nodes.serverCount(
+                        "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NULL") == 0);
+                String metrics = given().baseUri(central.baseUrl()).get("/q/metrics").then().statusCode(200)
+                        .extract().asString();
+                assertThat(metrics).as("every transaction reached the central server once")
+                        .contains("collect_ingest_transactions_total{status=\"ACCEPTED\"} " + all + ".0")
+                        .doesNotContain("status=\"DUPLICATE\"");
+                // one chain of export files: each names the one before it, and no transaction is in two files
+                List<UUID[]> chain = new ArrayList<>();
+                try (Connection c = DriverManager.getConnection(Nodes.JDBC, "postgres", "");
+                     PreparedStatement ps = c.prepareStatement(
+                             "SELECT batch_id, previous_batch_id FROM export_batch ORDER BY created, batch_id");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        chain.add(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)});
+                    }
+                }
+                assertThat(chain).as("exports made while both instances ran").isNotEmpty();
+                for (int i = 0; i < chain.size(); i++) {
+                    assertThat(chain.get(i)[1]).as("export " + i + " names the one before it")
+                            .isEqualTo(i == 0 ? null : chain.get(i - 1)[0]);
+                }
+                assertThat(Nodes.serverCount("SELECT COALESCE(SUM(transactions), 0) FROM export_batch"))
+                        .isEqualTo(Nodes.serverCount(
+                                "SELECT COUNT(*) FROM incoming_transaction WHERE export_batch_id IS NOT NULL"));
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package io.collectoffline.shipping;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import javax.sql.DataSource;
 
 /** The {@code link_state} table, the same on laptops and servers: the one place that reads and writes it. */
@@ -20,12 +24,33 @@ public final class LinkStates {
         this.dataSource = dataSource;
     }
 
-    /** What is known of {@code link}; {@link LinkState#FRESH} for a link that never failed. */
-    public LinkState load(String link) {
+    /**
+     * A fingerprint of what this node uses to reach a link (its address and token): state kept under other
+     * credentials does not apply to these (an operator who fixed a refused token starts afresh).
+     */
+    public static String credentials(String... parts) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                sha256.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                sha256.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha256.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * What is known of {@code link} under {@code credentials}; {@link LinkState#FRESH} for a link that never failed
+     * or whose state was kept under other credentials.
+     */
+    public LinkState load(String link, String credentials) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error "
-                     + "FROM link_state WHERE link = ?")) {
+                     + "FROM link_state WHERE link = ? AND credentials = ?")) {
             ps.setString(1, link);
+            ps.setString(2, credentials);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return LinkState.FRESH;
@@ -40,18 +65,19 @@ public final class LinkStates {
     }
 
     /** Keeps {@code state} for {@code link} (update, or insert the first time; two writers: the last one wins). */
-    public void save(String link, LinkState state) {
+    public void save(String link, String credentials, LinkState state) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             if (write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, last_error = ?, "
-                    + "updated_at = ? WHERE link = ?", link, state) == 0) {
+                    + "updated_at = ?, credentials = ? WHERE link = ?", link, credentials, state) == 0) {
                 try {
                     write(c, "INSERT INTO link_state (failures, next_attempt_at, auth_problem, last_error, updated_at, "
-                            + "link) VALUES (?, ?, ?, ?, ?, ?)", link, state);
+                            + "credentials, link) VALUES (?, ?, ?, ?, ?, ?, ?)", link, credentials, state);
                 } catch (SQLException raced) {
                     // another instance inserted the row between our UPDATE and INSERT: update it
                     write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, "
-                            + "last_error = ?, updated_at = ? WHERE link = ?", link, state);
+                            + "last_error = ?, updated_at = ?, credentials = ? WHERE link = ?", link, credentials,
+                            state);
                 }
             }
         } catch (SQLException e) {
@@ -59,14 +85,16 @@ public final class LinkStates {
         }
     }
 
-    private static int write(Connection c, String sql, String link, LinkState state) throws SQLException {
+    private static int write(Connection c, String sql, String link, String credentials, LinkState state)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, state.failures());
             ps.setObject(2, utc(state.nextAttemptAt()));
             ps.setString(3, truncate(state.authProblem()));
             ps.setString(4, truncate(state.lastError()));
             ps.setObject(5, utc(Instant.now()));
-            ps.setString(6, link);
+            ps.setString(6, credentials);
+            ps.setString(7, link);
             return ps.executeUpdate();
         }
     }

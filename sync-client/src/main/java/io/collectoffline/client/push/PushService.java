@@ -64,6 +64,7 @@ public class PushService {
     private final ServerKeyStore keys;
     private final CaptureInstaller capture;
     private final LinkStates links;
+    private final String credentials;
     private final MeterRegistry metrics;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "push");
@@ -86,6 +87,8 @@ public class PushService {
         this.capture = capture;
         this.metrics = metrics;
         this.links = new LinkStates(dataSource);
+        this.credentials = LinkStates.credentials(config.server().url().map(Object::toString).orElse(""),
+                config.server().token().orElse(""));
     }
 
     private record Progress(long startedNanos, int batch, int batches, int sent) {
@@ -153,7 +156,7 @@ public class PushService {
     private LinkState link() {
         LinkState known = link;
         if (known == null) {
-            known = links.load(LINK);
+            known = links.load(LINK, credentials);
             link = known;
         }
         return known;
@@ -197,7 +200,7 @@ public class PushService {
                             count("rejected", recorded.rejected());
                         }
                     });
-            saveLink(links.load(LINK).after(shipped, backoffPolicy(), Instant.now()));
+            saveLink(links.load(LINK, credentials).after(shipped, backoffPolicy(), Instant.now()));
             LinkFailure failure = shipped.failure();
             if (failure == null) {
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
@@ -219,13 +222,13 @@ public class PushService {
             Log.errorf(e, "Push failed");
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             ShipReport none = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(LinkFailure.Kind.UNAVAILABLE, error));
-            saveLink(links.load(LINK).after(none, backoffPolicy(), Instant.now()));
+            saveLink(links.load(LINK, credentials).after(none, backoffPolicy(), Instant.now()));
             return finish(report("FAILED", started, none, error, queue));
         }
     }
 
     private void saveLink(LinkState state) {
-        links.save(LINK, state);
+        links.save(LINK, credentials, state);
         link = state;
     }
 

@@ -9,6 +9,7 @@ import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.store.KeysetPages;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
 import io.collectoffline.server.model.TableSchema;
@@ -52,6 +53,9 @@ public class ProducerApplier {
     private final MeterRegistry metrics;
     private final RecordHeads heads;
 
+    /** Producers read per query when listing those with work; all pages are read. */
+    private static final int PRODUCER_PAGE = 1000;
+
     ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config,
             MeterRegistry metrics, RecordHeads heads) {
         this.heads = heads;
@@ -62,23 +66,21 @@ public class ProducerApplier {
         this.metrics = metrics;
     }
 
-    /** Producers with stored, unapplied transactions whose next one is not waiting for an admin. */
+    /**
+     * Producers with stored, unapplied transactions whose next one is not waiting for an admin: all of them, read in
+     * pages (a cut at 1000 let producer 1001 starve while the first thousand kept having work).
+     */
     List<String> producersWithWork() {
-        List<String> producers = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
              PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
                      + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
-                     + "AND NOT EXISTS (SELECT 1 FROM incoming_transaction i WHERE i.producer = c.producer "
-                     + "AND i.seq = c.applied_seq + 1 AND i.status IN ('ERROR', 'CONFLICT')) ORDER BY c.producer "
-                     + "LIMIT 1000");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                producers.add(rs.getString(1));
-            }
+                     + "AND c.producer > ? AND NOT EXISTS (SELECT 1 FROM incoming_transaction i "
+                     + "WHERE i.producer = c.producer AND i.seq = c.applied_seq + 1 AND i.status IN ('ERROR', "
+                     + "'CONFLICT')) ORDER BY c.producer LIMIT " + PRODUCER_PAGE)) {
+            return KeysetPages.readAll(ps, PRODUCER_PAGE);
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to apply failed", e);
         }
-        return producers;
     }
 
     /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */

@@ -6,6 +6,7 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.StoredPositions;
+import io.collectoffline.server.store.KeysetPages;
 import io.collectoffline.shipping.ShippingQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -38,24 +39,11 @@ public class ForwardQueue implements ShippingQueue {
     /** Producers with transactions not yet forwarded, all of them, read in pages. */
     @Override
     public List<String> producers() {
-        List<String> producers = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT DISTINCT producer FROM incoming_transaction "
                      + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL AND producer > ? ORDER BY producer "
                      + "LIMIT " + PRODUCER_PAGE)) {
-            while (true) {
-                ps.setString(1, producers.isEmpty() ? "" : producers.get(producers.size() - 1));
-                int read = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        producers.add(rs.getString(1));
-                        read++;
-                    }
-                }
-                if (read < PRODUCER_PAGE) {
-                    return producers;
-                }
-            }
+            return KeysetPages.readAll(ps, PRODUCER_PAGE);
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to forward failed", e);
         }

@@ -45,6 +45,7 @@ public class ForwardService {
     private final IngestService ingest;
     private final JobLock jobs;
     private final LinkStates links;
+    private final String credentials;
     private final MeterRegistry metrics;
 
     ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream, IngestService ingest,
@@ -55,6 +56,8 @@ public class ForwardService {
         this.ingest = ingest;
         this.jobs = jobs;
         this.links = new LinkStates(database.dataSource());
+        this.credentials = LinkStates.credentials(config.upstream().url().map(Object::toString).orElse(""),
+                config.upstream().token().orElse(""));
         this.metrics = metrics;
     }
 
@@ -80,7 +83,7 @@ public class ForwardService {
 
     /** What this server knows of its link to the upstream. */
     public LinkState state() {
-        return links.load(LINK);
+        return links.load(LINK, credentials);
     }
 
     /** Why forwarding stopped because the upstream refused this server's token; null when it has not. */
@@ -104,7 +107,7 @@ public class ForwardService {
                     new Observer());
             LinkState after = state().after(report, new Backoff(config.upstream().backoffInitial(),
                     config.upstream().backoffMax()), Instant.now());
-            links.save(LINK, after);
+            links.save(LINK, credentials, after);
             metrics.counter("collect_forward_total", "outcome", outcome(report)).increment();
             if (report.movedAnything()) {
                 Log.infof("Forwarded to %s: %d batches, %d delivered, %d rejected upstream, %d held there already, "
