@@ -8,6 +8,7 @@ import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.LinkFailure;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -37,6 +38,7 @@ public class ProblemMapper {
     public static final String NOT_A_MIDDLEMAN = PREFIX + "not-a-middleman";
     public static final String FIELD_LAPTOP_UNREACHABLE = PREFIX + "field-laptop-unreachable";
     public static final String FIELD_LAPTOP_REFUSED = PREFIX + "field-laptop-refused";
+    public static final String UNUSABLE_FILE = PREFIX + "unusable-file";
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -93,6 +95,13 @@ public class ProblemMapper {
             return problem(FIELD_LAPTOP_UNREACHABLE, "Field laptop unreachable", 422, e.getMessage(), uri, List.of());
         }
         return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
+    }
+
+    /** A receipt that is truncated, corrupt or not a receipt: nothing of it is used. */
+    @ServerExceptionMapper
+    public Response unusableFile(ChecksummedFile.UnusableFileException e, UriInfo uri) {
+        return problem(UNUSABLE_FILE, "Unusable file", 400, "Nothing of it was used: " + e.getMessage(), uri,
+                List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */

@@ -47,6 +47,21 @@ public interface ClientConfig {
     /** Pulling from field laptops (middleman laptops). */
     Middleman middleman();
 
+    /** Files to carry by hand (a USB stick) when there is no network and no middleman. */
+    Files files();
+
+    /** Export files and receipts of this laptop. */
+    interface Files {
+
+        /** Folder of export files ({@code outgoing/}) and of the receipts taken back ({@code receipts/}). */
+        @WithDefault("./data/client/files")
+        String dir();
+
+        /** Most transactions in one export file (a larger outbox becomes several chained files). */
+        @WithDefault("100000")
+        int maxTransactionsPerFile();
+    }
+
     /** The two roles of the laptop binary. */
     enum Role {
         field,

@@ -171,12 +171,23 @@ public class OutboxService {
      */
     @Transactional
     public int deliveredHeld(List<UUID> held) {
-        if (held.isEmpty()) {
-            return 0;
+        return delivered(held, "HELD");
+    }
+
+    /**
+     * Marks delivered the pending transactions among {@code txIds} that a next hop stored, as it said by another
+     * way than a batch answer ({@code via}: HELD, RECEIPT for an export file's receipt).
+     */
+    @Transactional
+    public int delivered(List<UUID> txIds, String via) {
+        int marked = 0;
+        for (int from = 0; from < txIds.size(); from += 1000) {
+            marked += em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = :via, "
+                    + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and t.txId in :ids")
+                    .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("via", via)
+                    .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000))).executeUpdate();
         }
-        return em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = 'HELD', "
-                + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and t.txId in :ids")
-                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("ids", held).executeUpdate();
+        return marked;
     }
 
     /**
@@ -448,6 +459,9 @@ public class OutboxService {
     @Transactional
     public void reject(UUID txId, String reason) {
         OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
+        if (row == null || row.deliveredAt != null) {
+            return; // delivered meanwhile (by another route): nothing to refuse
+        }
         row.rejectedAt = OffsetDateTime.now(ZoneOffset.UTC);
         row.rejectedReason = truncate(reason);
     }

@@ -1,7 +1,7 @@
 package io.collectoffline.server.cli;
 
-import io.collectoffline.server.files.FileCommand;
 import io.collectoffline.server.keys.KeyCommand;
+import io.collectoffline.shipping.FileCommand;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -168,17 +168,24 @@ public final class AdminCli {
 
         @Override
         public Integer call() {
-            List<String> args = new ArrayList<>(List.of("files", action));
-            if (file != null) {
-                args.add(file.toString());
+            FileCommand.Action what;
+            switch (action) {
+                case "export" -> what = FileCommand.Action.export;
+                case "import" -> what = FileCommand.Action.importFile;
+                case "receipt" -> what = FileCommand.Action.receipt;
+                case "status" -> what = FileCommand.Action.status;
+                default -> {
+                    System.err.println("files: export, import FILE, receipt FILE or status, not '" + action + "'");
+                    return 2;
+                }
             }
-            if (url != null) {
-                args.addAll(List.of("--url", url));
+            String token = System.getenv("SYNC_SERVER_ADMIN_TOKEN");
+            if (token == null || token.isBlank()) {
+                System.err.println("set SYNC_SERVER_ADMIN_TOKEN to the server's admin token");
+                return 2;
             }
-            if (unconfirmed) {
-                args.add("--include-unconfirmed");
-            }
-            return FileCommand.run(args.toArray(String[]::new), System.out, System.err);
+            String base = url != null ? url : System.getenv().getOrDefault("SYNC_SERVER_URL", "http://127.0.0.1:8080");
+            return FileCommand.run(what, file, unconfirmed, URI.create(base), token, System.out, System.err);
         }
     }
 

@@ -11,6 +11,7 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.forward.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
+import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -38,11 +39,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExportService {
-
-    /** Format name in export file headers. */
-    public static final String FORMAT = "collect-offline-export/1";
-    /** Format name in receipt headers. */
-    public static final String RECEIPT_FORMAT = "collect-offline-receipt/1";
 
     private final ServerConfig config;
     private final ActiveDatabase database;
@@ -157,7 +153,7 @@ public class ExportService {
                     }
                 }
                 ObjectNode header = JsonNodeFactory.instance.objectNode();
-                header.put("format", FORMAT);
+                header.put("format", ChecksummedFile.EXPORT_FORMAT);
                 header.put("node", config.nodeId());
                 header.put("batchId", batchId.toString());
                 UUID previous = previousExport();
@@ -189,7 +185,7 @@ public class ExportService {
 
     /** Takes the importer's receipt: what it stored is forwarded, what it refused is marked with its reason. */
     public ReceiptReport takeReceipt(Path file) throws IOException {
-        var header = ChecksummedFile.verify(file, RECEIPT_FORMAT);
+        var header = ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT);
         UUID batchId;
         try {
             batchId = UUID.fromString(header.path("batchId").asText());

@@ -3,6 +3,7 @@ package io.collectoffline.server.files;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.store.JobLock;
+import io.collectoffline.shipping.ChecksummedFile;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

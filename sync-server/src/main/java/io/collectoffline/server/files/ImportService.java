@@ -15,6 +15,7 @@ import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.ingest.IngestService;
+import io.collectoffline.shipping.ChecksummedFile;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public class ImportService {
      */
     public synchronized ImportReport importFile(Path file, String name) throws IOException {
         long started = System.nanoTime();
-        JsonNode header = ChecksummedFile.verify(file, ExportService.FORMAT);
+        JsonNode header = ChecksummedFile.verify(file, ChecksummedFile.EXPORT_FORMAT);
         UUID batchId = uuid(header.path("batchId"));
         String exporter = header.path("node").asText(null);
         if (batchId == null || !DeviceId.isValid(exporter)) {
@@ -187,7 +188,7 @@ public class ImportService {
 
     private Path writeReceipt(UUID batchId, String exporter, int[] counts, ArrayNode refusals) throws IOException {
         ObjectNode header = JsonNodeFactory.instance.objectNode();
-        header.put("format", ExportService.RECEIPT_FORMAT);
+        header.put("format", ChecksummedFile.RECEIPT_FORMAT);
         header.put("batchId", batchId.toString());
         header.put("exporter", exporter);
         header.put("importer", config.nodeId());

@@ -1,6 +1,7 @@
 package io.collectoffline.server.files;
 
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.shipping.ChecksummedFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.collectoffline.server.files;
+package io.collectoffline.shipping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +14,16 @@ import java.util.HexFormat;
 import java.util.function.Consumer;
 
 /**
- * The file layout shared by export files and receipts: a JSON header line, JSON body lines, and a last line
- * {@code {"sha256": …}} over every byte before it. A file without that line is truncated; a different digest means
- * it was altered or damaged. Either way nothing of it is used.
+ * The file layout shared by export files and receipts, written by servers and laptops alike: a JSON header line,
+ * JSON body lines, and a last line {@code {"sha256": …}} over every byte before it. A file without that line is
+ * truncated; a different digest means it was altered or damaged. Either way nothing of it is used.
  */
-final class ChecksummedFile {
+public final class ChecksummedFile {
+
+    /** Format name in export file headers (a server's or a laptop's). */
+    public static final String EXPORT_FORMAT = "collect-offline-export/1";
+    /** Format name in receipt headers. */
+    public static final String RECEIPT_FORMAT = "collect-offline-receipt/1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,14 +31,14 @@ final class ChecksummedFile {
     }
 
     /** A file that cannot be used as it is; it goes to quarantine with this reason. */
-    static final class UnusableFileException extends RuntimeException {
-        UnusableFileException(String message) {
+    public static final class UnusableFileException extends RuntimeException {
+        public UnusableFileException(String message) {
             super(message);
         }
     }
 
     /** Appends the checksum line over everything {@code body} wrote. */
-    static void write(Path target, JsonNode header, Consumer<LineWriter> body) throws IOException {
+    public static void write(Path target, JsonNode header, Consumer<LineWriter> body) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         MessageDigest digest = sha256();
         try (OutputStream out = Files.newOutputStream(temp)) {
@@ -58,7 +63,7 @@ final class ChecksummedFile {
     }
 
     /** Writes one line. */
-    interface LineWriter {
+    public interface LineWriter {
         void write(String line);
     }
 
@@ -67,7 +72,7 @@ final class ChecksummedFile {
      *
      * @throws UnusableFileException when the file is truncated or its digest differs
      */
-    static JsonNode verify(Path file, String format) throws IOException {
+    public static JsonNode verify(Path file, String format) throws IOException {
         String header = null;
         String last = null;
         long lines = 0;
@@ -104,7 +109,7 @@ final class ChecksummedFile {
     }
 
     /** The body lines of a verified file, parsed, one at a time. */
-    static void body(Path file, Consumer<JsonNode> each) throws IOException {
+    public static void body(Path file, Consumer<JsonNode> each) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             String line = in.readLine();
