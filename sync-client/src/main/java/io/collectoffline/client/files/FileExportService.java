@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.outbox.OutboxService;
@@ -15,14 +16,16 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -47,15 +50,15 @@ public class FileExportService {
     private final ClientConfig config;
     private final OutboxService outbox;
     private final CaptureInstaller capture;
-    private final EntityManager em;
+    private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    FileExportService(ClientConfig config, OutboxService outbox, CaptureInstaller capture, EntityManager em,
+    FileExportService(ClientConfig config, OutboxService outbox, CaptureInstaller capture, AgroalDataSource dataSource,
             ObjectMapper json) {
         this.config = config;
         this.outbox = outbox;
         this.capture = capture;
-        this.em = em;
+        this.dataSource = dataSource;
         this.json = json;
     }
 
@@ -120,7 +123,7 @@ public class FileExportService {
                     throw new UncheckedIOException(e);
                 }
             });
-            QuarkusTransaction.requiringNew().run(() -> record(batchId, previous, name, txIds, created));
+            record(batchId, previous, name, txIds, created);
             Log.infof("Exported %d pending transactions to %s (delivered only when its receipt comes back)",
                     txIds.size(), file);
             return new ExportReport(batchId, file.toString(), txIds.size());
@@ -168,7 +171,7 @@ public class FileExportService {
             throw refused("exporter", "this receipt is for " + header.path("exporter").asText()
                     + "'s file, not one of this laptop (" + capture.device() + ")");
         }
-        List<UUID> carried = QuarkusTransaction.requiringNew().call(() -> carried(batchId));
+        List<UUID> carried = carried(batchId);
         if (carried.isEmpty()) {
             throw refused("batchId", "this laptop exported no batch " + batchId);
         }
@@ -190,10 +193,8 @@ public class FileExportService {
         for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
             outbox.reject(refusal.getKey(), "refused by " + importer + " (file import): " + refusal.getValue());
         }
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("UPDATE file_export SET receipt_at = ?1, "
-                + "receipt_delivered = ?2, receipt_rejected = ?3 WHERE batch_id = ?4")
-                .setParameter(1, OffsetDateTime.now(ZoneOffset.UTC)).setParameter(2, stored.size())
-                .setParameter(3, refusals.size()).setParameter(4, batchId).executeUpdate());
+        update("UPDATE file_export SET receipt_at = ?, receipt_delivered = ?, receipt_rejected = ? WHERE batch_id = ?",
+                OffsetDateTime.now(ZoneOffset.UTC), stored.size(), refusals.size(), batchId);
         Path archive = folder("receipts");
         Files.copy(file, archive.resolve(batchId + ".receipt"), StandardCopyOption.REPLACE_EXISTING);
         Log.infof("Receipt from %s for export %s: %d delivered now, %d refused", importer, batchId, delivered,
@@ -203,58 +204,110 @@ public class FileExportService {
 
     /** This laptop's export files, newest first (at most {@code limit}). */
     public List<ExportFile> exports(int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<ExportFile> files = new ArrayList<>();
-            for (Object row : em.createNativeQuery("SELECT batch_id, file_name, transactions, created, receipt_at, "
-                    + "receipt_delivered, receipt_rejected FROM file_export ORDER BY created DESC")
-                    .setMaxResults(limit).getResultList()) {
-                Object[] r = (Object[]) row;
-                files.add(new ExportFile((UUID) r[0], (String) r[1], ((Number) r[2]).intValue(), time(r[3]),
-                        time(r[4]), r[5] == null ? null : ((Number) r[5]).intValue(),
-                        r[6] == null ? null : ((Number) r[6]).intValue()));
+        List<ExportFile> files = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT batch_id, file_name, transactions, created, "
+                     + "receipt_at, receipt_delivered, receipt_rejected FROM file_export ORDER BY created DESC "
+                     + "LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    files.add(new ExportFile(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
+                            rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class),
+                            (Integer) rs.getObject(6), (Integer) rs.getObject(7)));
+                }
             }
-            return files;
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing export files failed", e);
+        }
+        return files;
     }
 
     private Set<UUID> inUnconfirmedExports(List<TransactionEnvelope> page) {
-        List<UUID> ids = page.stream().map(TransactionEnvelope::txId).toList();
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Set<UUID> exported = new HashSet<>();
-            for (Object id : em.createNativeQuery("SELECT t.tx_id FROM file_export_tx t JOIN file_export e "
-                    + "ON e.batch_id = t.batch_id WHERE e.receipt_at IS NULL AND t.tx_id IN (?1)")
-                    .setParameter(1, ids).getResultList()) {
-                exported.add((UUID) id);
+        Set<UUID> exported = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_export_tx t JOIN file_export e "
+                     + "ON e.batch_id = t.batch_id WHERE e.receipt_at IS NULL AND t.tx_id = ?")) {
+            for (TransactionEnvelope tx : page) {
+                ps.setObject(1, tx.txId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        exported.add(tx.txId());
+                    }
+                }
             }
-            return exported;
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading earlier exports failed", e);
+        }
+        return exported;
     }
 
+    /** Records the file and what it carries, in one database transaction. */
     private void record(UUID batchId, UUID previous, String name, List<UUID> txIds, OffsetDateTime created) {
-        em.createNativeQuery("INSERT INTO file_export (batch_id, previous_batch_id, file_name, transactions, created) "
-                + "VALUES (?1, ?2, ?3, ?4, ?5)").setParameter(1, batchId).setParameter(2, previous)
-                .setParameter(3, name).setParameter(4, txIds.size()).setParameter(5, created).executeUpdate();
-        for (UUID txId : txIds) {
-            em.createNativeQuery("INSERT INTO file_export_tx (batch_id, tx_id) VALUES (?1, ?2)")
-                    .setParameter(1, batchId).setParameter(2, txId).executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement file = c.prepareStatement("INSERT INTO file_export (batch_id, previous_batch_id, "
+                    + "file_name, transactions, created) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement carried = c.prepareStatement(
+                         "INSERT INTO file_export_tx (batch_id, tx_id) VALUES (?, ?)")) {
+                file.setObject(1, batchId);
+                file.setObject(2, previous);
+                file.setString(3, name);
+                file.setInt(4, txIds.size());
+                file.setObject(5, created);
+                file.executeUpdate();
+                for (UUID txId : txIds) {
+                    carried.setObject(1, batchId);
+                    carried.setObject(2, txId);
+                    carried.addBatch();
+                }
+                carried.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording export " + batchId + " failed", e);
         }
     }
 
     private UUID previousExport() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<?> last = em.createNativeQuery("SELECT batch_id FROM file_export ORDER BY created DESC")
-                    .setMaxResults(1).getResultList();
-            return last.isEmpty() ? null : (UUID) last.get(0);
-        });
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM file_export ORDER BY created DESC "
+                     + "LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getObject(1, UUID.class) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the last export failed", e);
+        }
     }
 
     private List<UUID> carried(UUID batchId) {
         List<UUID> txIds = new ArrayList<>();
-        for (Object id : em.createNativeQuery("SELECT tx_id FROM file_export_tx WHERE batch_id = ?1")
-                .setParameter(1, batchId).getResultList()) {
-            txIds.add((UUID) id);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tx_id FROM file_export_tx WHERE batch_id = ?")) {
+            ps.setObject(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    txIds.add(rs.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading export " + batchId + " failed", e);
         }
         return txIds;
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("updating the export files failed", e);
+        }
     }
 
     private Path folder(String name) throws IOException {
@@ -274,12 +327,5 @@ public class FileExportService {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static OffsetDateTime time(Object value) {
-        if (value == null) {
-            return null;
-        }
-        return value instanceof OffsetDateTime t ? t : OffsetDateTime.parse(value.toString());
     }
 }
