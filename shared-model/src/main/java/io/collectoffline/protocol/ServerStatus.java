@@ -17,14 +17,17 @@ import java.util.UUID;
  * @param conflicts        conflicting edits met (see {@code GET /api/v1/conflicts})
  * @param transfer         forwarding and files towards the upstream server, and files imported here (always the
  *                         whole server's)
+ * @param producersNotListed producers left out of {@code producers} because the list is capped
+ *                           ({@code sync.server.status.max-producers}, by producer id); absent when none are
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServerStatus(String site, Map<String, Long> counts, long rejected, long applyLagSeconds,
-        List<ProducerProgress> producers, long conflicts, Transfer transfer) {
+        List<ProducerProgress> producers, long conflicts, Transfer transfer, Long producersNotListed) {
 
     /** The same status with the transfer part filled in. */
     public ServerStatus withTransfer(Transfer transfer) {
-        return new ServerStatus(site, counts, rejected, applyLagSeconds, producers, conflicts, transfer);
+        return new ServerStatus(site, counts, rejected, applyLagSeconds, producers, conflicts, transfer,
+                producersNotListed);
     }
 
     /**

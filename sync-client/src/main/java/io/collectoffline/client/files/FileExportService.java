@@ -101,7 +101,8 @@ public class FileExportService {
                 + batchId.toString().substring(0, 8) + ".colx";
         Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
         try {
-            List<UUID> txIds = writeBody(body, includeUnconfirmed);
+            Set<String> producers = new java.util.TreeSet<>();
+            List<UUID> txIds = writeBody(body, includeUnconfirmed, producers);
             if (txIds.isEmpty()) {
                 return new ExportReport(null, null, 0);
             }
@@ -114,7 +115,7 @@ public class FileExportService {
             header.put("count", txIds.size());
             header.put("created", Rfc3339.format(created));
             // this laptop's signing key with its proof: the server that enrolled it checks every signature
-            header.set("registrations", json.valueToTree(outbox.registrations()));
+            header.set("registrations", json.valueToTree(outbox.registrationsFor(producers)));
             Path file = outgoing.resolve(name);
             ChecksummedFile.write(file, header, lines -> {
                 try (var in = Files.newBufferedReader(body)) {
@@ -132,7 +133,7 @@ public class FileExportService {
         }
     }
 
-    private List<UUID> writeBody(Path body, boolean includeUnconfirmed) throws IOException {
+    private List<UUID> writeBody(Path body, boolean includeUnconfirmed, Set<String> producers) throws IOException {
         List<UUID> txIds = new ArrayList<>();
         int max = config.files().maxTransactionsPerFile();
         try (var out = Files.newBufferedWriter(body)) {
@@ -148,6 +149,7 @@ public class FileExportService {
                         out.write(json.writeValueAsString(tx));
                         out.write('\n');
                         txIds.add(tx.txId());
+                        producers.add(tx.producer());
                     }
                 }
                 after = Position.after(page.get(page.size() - 1));

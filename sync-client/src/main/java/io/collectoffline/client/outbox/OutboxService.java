@@ -51,24 +51,33 @@ public class OutboxService {
     }
 
     /**
-     * The signing keys to send with a batch: this laptop's (proven with its token) and, on a middleman, those of
-     * the field laptops it relays for, as they offered them with their last pull.
+     * The signing keys to send with transactions of {@code producers}: this laptop's (proven with its token) and,
+     * on a middleman, those of the field laptops it relays for among them, as they offered them with their last
+     * pull. Only the producers asked for: a middleman serving thousands of laptops sends each batch its own keys.
      */
     @Transactional
-    public List<KeyRegistration> registrations() {
+    public List<KeyRegistration> registrationsFor(java.util.Collection<String> producers) {
         List<KeyRegistration> all = new ArrayList<>();
+        java.util.Set<String> devices = new java.util.TreeSet<>();
+        for (String producer : producers) {
+            devices.add(io.collectoffline.protocol.ProducerId.deviceOf(producer));
+        }
         KeyRegistration own = capture.registration();
-        if (own != null) {
+        if (own != null && devices.remove(capture.device())) {
             all.add(own);
         }
-        @SuppressWarnings("unchecked")
-        List<String> relayed = em.createNativeQuery("SELECT registration FROM relay_source WHERE registration "
-                + "IS NOT NULL ORDER BY producer").setMaxResults(1000).getResultList();
-        for (String registration : relayed) {
-            try {
-                all.add(json.readValue(registration, KeyRegistration.class));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("a stored key registration cannot be read", e);
+        List<String> relayedDevices = new ArrayList<>(devices);
+        for (int from = 0; from < relayedDevices.size(); from += 1000) {
+            @SuppressWarnings("unchecked")
+            List<String> relayed = em.createNativeQuery("SELECT registration FROM relay_source WHERE registration "
+                    + "IS NOT NULL AND producer IN (:devices) ORDER BY producer").setParameter("devices",
+                    relayedDevices.subList(from, Math.min(relayedDevices.size(), from + 1000))).getResultList();
+            for (String registration : relayed) {
+                try {
+                    all.add(json.readValue(registration, KeyRegistration.class));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("a stored key registration cannot be read", e);
+                }
             }
         }
         return all;

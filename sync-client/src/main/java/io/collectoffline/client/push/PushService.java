@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Delivers the outbox to the server through the shipping engine ({@link Shipper}): on a schedule and on demand, one
@@ -284,7 +285,8 @@ public class PushService {
 
         @Override
         public BatchResult send(List<TransactionEnvelope> batch) {
-            BatchResult result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrations()));
+            BatchResult result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrationsFor(
+                    batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
             if (config.push().faultHaltAfterSend()) {
                 Log.warn("Fault injection: halting after the server answered, before saving the answer");
                 Runtime.getRuntime().halt(137);

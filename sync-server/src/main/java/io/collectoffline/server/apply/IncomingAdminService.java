@@ -10,6 +10,7 @@ import io.collectoffline.server.store.StoredWatermarks;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
 import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.protocol.InvalidInputException;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +44,10 @@ public class IncomingAdminService {
     private final ActiveDatabase database;
     private final ApplyWorker worker;
 
-    IncomingAdminService(ActiveDatabase database, ApplyWorker worker) {
+    private final ServerConfig config;
+
+    IncomingAdminService(ActiveDatabase database, ApplyWorker worker, ServerConfig config) {
+        this.config = config;
         this.database = database;
         this.worker = worker;
     }
@@ -431,7 +435,15 @@ public class IncomingAdminService {
                     }
                 }
             }
-            return new ServerStatus(site, counts, rejected, lag, producers(connection, site), conflicts, null);
+            int cap = config.status().maxProducers();
+            List<ProducerProgress> producers = producers(connection, site, cap + 1);
+            Long notListed = null;
+            if (producers.size() > cap) {
+                producers = producers.subList(0, cap);
+                notListed = single(connection, "SELECT COUNT(*) FROM producer_state"
+                        + (site == null ? "" : " WHERE site = ?"), site, 1) - cap;
+            }
+            return new ServerStatus(site, counts, rejected, lag, producers, conflicts, null, notListed);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status failed", e);
         }
@@ -455,7 +467,8 @@ public class IncomingAdminService {
         }
     }
 
-    private static List<ProducerProgress> producers(Connection connection, String site) throws SQLException {
+    private static List<ProducerProgress> producers(Connection connection, String site, int limit)
+            throws SQLException {
         List<ProducerProgress> producers = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT s.producer, s.stored_watermark, s.max_seq, "
                 + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason, "
@@ -463,7 +476,7 @@ public class IncomingAdminService {
                 + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
                 + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
                 + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT')" + (site == null ? "" : " WHERE s.site = ?")
-                + " ORDER BY s.producer LIMIT 1000")) {
+                + " ORDER BY s.producer LIMIT " + limit)) {
             bind(ps, site, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

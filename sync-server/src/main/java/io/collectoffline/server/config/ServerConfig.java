@@ -47,6 +47,20 @@ public interface ServerConfig {
     /** Forwarding to an upstream (central) server by REST. */
     Upstream upstream();
 
+    /** The status ({@code GET /api/v1/status}). */
+    Status status();
+
+    /** What the status lists. */
+    interface Status {
+
+        /**
+         * Most producers listed, by producer id; the status says how many more there are
+         * ({@code producersNotListed}).
+         */
+        @WithDefault("1000")
+        int maxProducers();
+    }
+
     /** Export and import files between servers. */
     Files files();
 

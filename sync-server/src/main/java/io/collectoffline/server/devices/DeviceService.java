@@ -112,7 +112,7 @@ public class DeviceService {
                      + "SELECT site, 1 AS devices, 0 AS producers, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS last_at "
                      + "FROM device WHERE site IS NOT NULL AND revoked_at IS NULL UNION ALL "
                      + "SELECT site, 0, 1, last_received_at FROM producer_state WHERE site IS NOT NULL) known "
-                     + "GROUP BY site ORDER BY site LIMIT 10000");
+                     + "GROUP BY site ORDER BY site");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 sites.add(new SiteSummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
@@ -126,8 +126,7 @@ public class DeviceService {
 
     public List<Device> list() {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device ORDER BY device_id "
-                     + "LIMIT 10000")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device ORDER BY device_id")) {
             return devices(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("listing devices failed", e);

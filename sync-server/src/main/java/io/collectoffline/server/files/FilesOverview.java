@@ -76,6 +76,12 @@ public class FilesOverview {
                     + "ORDER BY imported_at DESC LIMIT 200"));
             all.put("quarantined", rows(c, "SELECT file_name, reason, quarantined_at FROM quarantined_file "
                     + "ORDER BY id DESC LIMIT 200"));
+            // the lists show the newest 200; the totals say how many there are in all
+            Map<String, Long> totals = new LinkedHashMap<>();
+            totals.put("exports", count(c, "SELECT COUNT(*) FROM export_batch"));
+            totals.put("imports", count(c, "SELECT COUNT(*) FROM import_batch"));
+            totals.put("quarantined", count(c, "SELECT COUNT(*) FROM quarantined_file"));
+            all.put("totals", totals);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the files overview failed", e);
         }

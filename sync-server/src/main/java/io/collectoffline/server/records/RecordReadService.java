@@ -65,8 +65,11 @@ public class RecordReadService {
         }
     }
 
-    /** Every applied change of the record, in apply order; also answers for a record deleted since. */
-    public List<RecordChange> history(String model, UUID id) {
+    /**
+     * The record's applied changes in apply order from {@code offset}, at most {@code limit} (the caller asks for
+     * one more than it shows, to say whether more follow); also answers for a record deleted since.
+     */
+    public List<RecordChange> history(String model, UUID id, long offset, int limit) {
         models.table(model);
         List<RecordChange> history = new ArrayList<>();
         Map<UUID, String> conflicts = new HashMap<>();
@@ -76,7 +79,7 @@ public class RecordReadService {
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
                      + "key_id, payload, site, reissued_from_producer, reissued_from_seq FROM incoming_transaction "
                      + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
-                     + "LIMIT 10000")) {
+                     + "LIMIT ? OFFSET ?")) {
             conflict.setString(1, model);
             conflict.setObject(2, id);
             try (ResultSet rs = conflict.executeQuery()) {
@@ -89,6 +92,8 @@ public class RecordReadService {
             }
             ps.setString(1, model);
             ps.setObject(2, id);
+            ps.setInt(3, limit);
+            ps.setLong(4, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID txId = rs.getObject(1, UUID.class);
@@ -105,7 +110,7 @@ public class RecordReadService {
         } catch (SQLException e) {
             throw new IllegalStateException("reading the history of " + model + " " + id + " failed", e);
         }
-        if (history.isEmpty()) {
+        if (history.isEmpty() && offset == 0) {
             get(model, id); // 404 unless the record exists without applied history
         }
         return history;

@@ -1,21 +1,26 @@
 package io.collectoffline.server.rest;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.RecordChange;
 import io.collectoffline.server.records.RecordReadService;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Applied records and their history, for admins and integrators. */
@@ -26,6 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
 public class RecordResource {
+
+    /** Most changes of a record's history in one answer; X-Next-Offset says where the rest starts. */
+    private static final int MAX_HISTORY = 10_000;
 
     private final RecordReadService records;
 
@@ -43,11 +51,24 @@ public class RecordResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "Every applied change of the record with the client's user, time and device")
+    @Operation(summary = "Every applied change of the record with the client's user, time and device",
+            description = "In pages of at most `limit` (default and most 10000) from `offset`; when more follow, "
+                    + "the header X-Next-Offset says where the next page starts.")
     @APIResponse(responseCode = "200", description = "Its applied transactions, in apply order",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RecordChange.class, type = SchemaType.ARRAY)))
-    public List<RecordChange> history(@PathParam("model") String model, @PathParam("id") String id) {
-        return records.history(model, IncomingResource.uuid(id));
+    public Response history(@PathParam("model") String model, @PathParam("id") String id,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+            @QueryParam("offset") @DefaultValue("0") String offset,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
+            @QueryParam("limit") @DefaultValue("10000") String limit) {
+        long from = Inputs.wholeNumber("offset", offset);
+        int size = (int) Math.max(1, Math.min(MAX_HISTORY, Inputs.wholeNumber("limit", limit)));
+        List<RecordChange> page = records.history(model, IncomingResource.uuid(id), from, size + 1);
+        Response.ResponseBuilder answer = Response.ok(page.size() > size ? page.subList(0, size) : page);
+        if (page.size() > size) {
+            answer.header("X-Next-Offset", from + size);
+        }
+        return answer.build();
     }
 }

@@ -164,6 +164,11 @@ class ConflictingEditsTest {
         String expected = ConflictRule.wins(new Version(fromA, 1, a), new Version(fromB, 1, b)) ? "From A" : "From B";
         admin().get(HOUSEHOLDS + record).then().body("village", equalTo(expected));
         admin().get(HOUSEHOLDS + record + "/history").then().body("txId", hasSize(2));
+        // a long history is paged, never cut silently: the header says where the rest starts
+        admin().queryParam("limit", 1).get(HOUSEHOLDS + record + "/history").then().body("txId", hasSize(1))
+                .header("X-Next-Offset", equalTo("1"));
+        admin().queryParam("offset", 1).queryParam("limit", 1).get(HOUSEHOLDS + record + "/history").then()
+                .body("txId", hasSize(1)).header("X-Next-Offset", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
