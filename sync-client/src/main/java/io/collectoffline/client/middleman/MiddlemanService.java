@@ -3,11 +3,19 @@ package io.collectoffline.client.middleman;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.FieldLaptopClient;
+import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
+import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.shipping.Link;
+import io.collectoffline.shipping.ShipObserver;
+import io.collectoffline.shipping.ShipReport;
+import io.collectoffline.shipping.Shipper;
+import io.collectoffline.shipping.ShippingQueue;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,15 +23,17 @@ import jakarta.persistence.EntityManager;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The middleman's pull: takes a field laptop's pending transactions into this laptop's outbox unchanged (original
- * producer, seq and sealed payload; this laptop cannot read them), and only after they are committed here tells the
- * field laptop so. A crash between the two repeats the pull harmlessly: stored transactions are recognised by txId.
+ * The middleman's pull, through the shipping engine ({@link Shipper}): the field laptop's outbox is the queue (read
+ * page by page through its pull API), this laptop's outbox the link. It takes a field laptop's pending transactions
+ * into this laptop's outbox unchanged (original producer, seq and sealed payload; this laptop cannot read them),
+ * and only after they are committed here tells the field laptop so. A crash between the two repeats the pull harmlessly: stored transactions are recognised by txId.
  * The relayed transactions then travel with this laptop's own pushes.
  */
 @ApplicationScoped
@@ -57,71 +67,165 @@ public class MiddlemanService {
             throw new NotAMiddlemanException("The laptop at " + url + " is this laptop");
         }
         QuarkusTransaction.requiringNew().run(() -> storeManifest(manifest));
-        int pulled = 0;
-        int alreadyHeld = 0;
-        int acknowledged = 0;
-        int seqTaken = 0;
-        boolean registrationKept = false;
-        String afterProducer = producer;
-        long afterSeq = 0;
-        while (true) {
-            OutboxPage page = field.outbox(url, pairingToken, afterProducer, afterSeq,
-                    config.middleman().pageSize());
-            if (!page.producer().equals(producer)) {
-                throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
-            }
-            if (page.transactions().isEmpty()) {
-                break;
-            }
-            if (!registrationKept && page.registration() != null
-                    && producer.equals(page.registration().deviceId())) {
-                registrationKept = true; // every page carries the same one
-                String registration;
-                try {
-                    registration = json.writeValueAsString(page.registration());
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-                QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, "
-                        + "url, last_pulled_at, registration) KEY (producer) VALUES (?1, ?2, ?3, ?4)")
-                        .setParameter(1, producer).setParameter(2, url.toString())
-                        .setParameter(3, OffsetDateTime.now(ZoneOffset.UTC)).setParameter(4, registration)
-                        .executeUpdate());
-            }
-            Stored stored = QuarkusTransaction.requiringNew().call(() -> store(producer, page.transactions()));
-            pulled += stored.added();
-            seqTaken += stored.seqTaken().size();
-            alreadyHeld += page.transactions().size() - stored.added() - stored.seqTaken().size();
-            if (config.middleman().faultHaltAfterStore()) {
-                Log.warn("Fault injection: halting after storing a pulled page, before acknowledging it");
-                Runtime.getRuntime().halt(137);
-            }
-            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.device(),
-                    page.transactions().stream().map(TransactionEnvelope::txId)
-                            .filter(id -> !stored.seqTaken().contains(id)).toList(),
-                    stored.seqTaken().isEmpty() ? null : stored.seqTaken())).acknowledged();
-            TransactionEnvelope last = page.transactions().get(page.transactions().size() - 1);
-            afterProducer = last.producer();
-            afterSeq = last.seq();
-            if (!stored.seqTaken().isEmpty()) {
-                Log.warnf("Field laptop %s offered %d transactions whose producer and seq this middleman holds "
-                        + "with other transactions (its stream diverged); it was told to re-issue them on a new "
-                        + "stream", producer, stored.seqTaken().size());
-                break; // the laptop has re-numbered its queue: the next pull takes the re-issued transactions
-            }
-            if (!page.more()) {
-                break;
-            }
+        FieldLaptopQueue queue = new FieldLaptopQueue(url, pairingToken, producer);
+        ShipReport shipped = Shipper.ship(queue, new ThisOutbox(producer), config.middleman().pageSize(),
+                new ShipObserver() { });
+        if (shipped.failure() != null) {
+            throw shipped.failure(); // the field laptop could not be reached or refused: the pull was not done
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, url, "
                 + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)").setParameter(1, producer)
                 .setParameter(2, url.toString()).setParameter(3, now).executeUpdate());
         Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d refused as seq taken, %d "
-                + "specimens in its manifest, in %d ms", producer, url, pulled, alreadyHeld, acknowledged, seqTaken,
-                manifest.requisitions().size(),
+                + "specimens in its manifest, in %d ms", producer, url, shipped.accepted(), shipped.duplicate(),
+                queue.acknowledged, shipped.rejected(), manifest.requisitions().size(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new PullReport(producer, pulled, alreadyHeld, acknowledged, manifest.requisitions().size());
+        return new PullReport(producer, shipped.accepted(), shipped.duplicate(), queue.acknowledged,
+                manifest.requisitions().size());
+    }
+
+    /**
+     * The field laptop's outbox as the shipping engine's queue, read page by page through its pull API; the answer
+     * for a page is the acknowledgement sent back. A page with transactions whose seq this middleman holds with
+     * other transactions ends the pull: the field laptop re-numbers its queue, and the next pull takes it.
+     */
+    private final class FieldLaptopQueue implements ShippingQueue {
+
+        private final URI url;
+        private final String pairingToken;
+        private final String producer;
+        private boolean registrationKept;
+        private boolean ended;
+        private int acknowledged;
+
+        FieldLaptopQueue(URI url, String pairingToken, String producer) {
+            this.url = url;
+            this.pairingToken = pairingToken;
+            this.producer = producer;
+        }
+
+        @Override
+        public long pending() {
+            return 0; // not known before the pages are read
+        }
+
+        @Override
+        public List<String> producers() {
+            return List.of(); // nothing to confirm by txId first: this outbox answers DUPLICATE for what it holds
+        }
+
+        @Override
+        public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int markHeld(List<UUID> txIds) {
+            return 0;
+        }
+
+        @Override
+        public List<TransactionEnvelope> next(Position after, int maxCount) {
+            if (ended) {
+                return List.of();
+            }
+            OutboxPage page = field.outbox(url, pairingToken, after.producer().isEmpty() ? producer : after.producer(),
+                    after.seq(), maxCount);
+            if (!page.producer().equals(producer)) {
+                throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
+            }
+            ended = !page.more();
+            if (!registrationKept && page.registration() != null
+                    && producer.equals(page.registration().deviceId())) {
+                registrationKept = true; // every page carries the same one
+                keepRegistration(page);
+            }
+            return page.transactions();
+        }
+
+        private void keepRegistration(OutboxPage page) {
+            String registration;
+            try {
+                registration = json.writeValueAsString(page.registration());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, "
+                    + "url, last_pulled_at, registration) KEY (producer) VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, producer).setParameter(2, url.toString())
+                    .setParameter(3, OffsetDateTime.now(ZoneOffset.UTC)).setParameter(4, registration)
+                    .executeUpdate());
+        }
+
+        @Override
+        public Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results) {
+            List<UUID> stored = new ArrayList<>();
+            List<UUID> seqTaken = new ArrayList<>();
+            int accepted = 0;
+            for (TransactionResult result : results) {
+                if (result.status() == TransactionStatus.REJECTED) {
+                    seqTaken.add(result.txId());
+                } else {
+                    stored.add(result.txId());
+                    accepted += result.status() == TransactionStatus.ACCEPTED ? 1 : 0;
+                }
+            }
+            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.device(), stored,
+                    seqTaken.isEmpty() ? null : seqTaken)).acknowledged();
+            if (!seqTaken.isEmpty()) {
+                Log.warnf("Field laptop %s offered %d transactions whose producer and seq this middleman holds "
+                        + "with other transactions (its stream diverged); it was told to re-issue them on a new "
+                        + "stream", producer, seqTaken.size());
+                ended = true; // the laptop has re-numbered its queue: the next pull takes the re-issued transactions
+            }
+            return new Recorded(accepted, stored.size() - accepted, seqTaken.size(), false);
+        }
+
+        @Override
+        public void refuse(TransactionEnvelope tx, String reason) {
+            throw new IllegalStateException("this laptop's own outbox never refuses a transaction as too large");
+        }
+    }
+
+    /** This middleman's outbox as the engine's link: a page is stored unchanged, answered per txId. */
+    private final class ThisOutbox implements Link {
+
+        private final String producer;
+
+        ThisOutbox(String producer) {
+            this.producer = producer;
+        }
+
+        @Override
+        public long watermark(String producer) {
+            return 0;
+        }
+
+        @Override
+        public List<UUID> held(String producer, List<UUID> txIds) {
+            return List.of();
+        }
+
+        @Override
+        public BatchResult send(List<TransactionEnvelope> batch) {
+            Stored stored = QuarkusTransaction.requiringNew().call(() -> store(producer, batch));
+            if (config.middleman().faultHaltAfterStore()) {
+                Log.warn("Fault injection: halting after storing a pulled page, before acknowledging it");
+                Runtime.getRuntime().halt(137);
+            }
+            List<TransactionResult> results = new ArrayList<>(batch.size());
+            for (TransactionEnvelope tx : batch) {
+                if (stored.seqTaken().contains(tx.txId())) {
+                    results.add(new TransactionResult(tx.txId(), TransactionStatus.REJECTED,
+                            "this middleman holds the seq with another transaction", TransactionResult.SEQ_TAKEN));
+                } else {
+                    results.add(new TransactionResult(tx.txId(), stored.added().contains(tx.txId())
+                            ? TransactionStatus.ACCEPTED : TransactionStatus.DUPLICATE, null));
+                }
+            }
+            return new BatchResult(UUID.randomUUID(), results);
+        }
     }
 
     /** Per field laptop: what was pulled from it, pushed on, and acknowledged by the server. */
@@ -151,7 +255,7 @@ public class MiddlemanService {
     }
 
     /** How many of a page were stored new, and which were refused because their producer and seq are taken. */
-    private record Stored(int added, List<UUID> seqTaken) {
+    private record Stored(Set<UUID> added, List<UUID> seqTaken) {
     }
 
     /**
@@ -162,7 +266,7 @@ public class MiddlemanService {
         Set<UUID> known = new HashSet<>(em.createQuery("select t.txId from OutgoingTransaction t "
                 + "where t.txId in :ids", UUID.class)
                 .setParameter("ids", page.stream().map(TransactionEnvelope::txId).toList()).getResultList());
-        int added = 0;
+        Set<UUID> added = new HashSet<>();
         List<UUID> seqTaken = new java.util.ArrayList<>();
         for (TransactionEnvelope tx : page) {
             if (!ProducerId.deviceOf(tx.producer()).equals(producer)) {
@@ -204,7 +308,7 @@ public class MiddlemanService {
                     .setParameter(12, tx.reissuedFrom() == null ? null : tx.reissuedFrom().seq())
                     .setParameter(13, tx.signer()).setParameter(14, tx.signature())
                     .executeUpdate();
-            added++;
+            added.add(tx.txId());
         }
         return new Stored(added, seqTaken);
     }
