@@ -2,12 +2,15 @@ package io.collectoffline.client.capture;
 
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.identity.StreamChanged;
+import io.collectoffline.client.keys.ServerKeyRotated;
+import io.collectoffline.client.keys.ServerKeyStore;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.PayloadCodec;
 import io.collectoffline.codec.PlainJsonCodec;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.ServerPublicKey;
-import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.offline.InvalidOfflineModelException;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
@@ -68,18 +71,16 @@ public class CaptureInstaller {
     private final AgroalDataSource dataSource;
     private final OfflineModelRegistry registry;
     private final ServerKeyStore keys;
-    private volatile String device;
-    private volatile DeviceSigningKey signingKey;
-    private volatile KeyRegistration registration;
-    private volatile String producer;
+    private final NodeIdentity identity;
     private volatile String hostname;
 
     CaptureInstaller(ClientConfig config, AgroalDataSource dataSource, OfflineModelRegistry registry,
-            ServerKeyStore keys) {
+            ServerKeyStore keys, NodeIdentity identity) {
         this.config = config;
         this.dataSource = dataSource;
         this.registry = registry;
         this.keys = keys;
+        this.identity = identity;
     }
 
     /** The registry of this application's offline models, built from its JPA entities and validated. */
@@ -101,80 +102,46 @@ public class CaptureInstaller {
             if (!problems.isEmpty()) {
                 throw new InvalidOfflineModelException(problems);
             }
-            device = resolveProducer(connection);
-            producer = currentStream(connection, device);
-            signingKey = signingKey(connection);
-            registration = config.server().token().map(token -> new KeyRegistration(device, signingKey.keyId(),
-                    signingKey.publicKey(), KeyRegistration.proof(device, signingKey.publicKey(), token)))
-                    .orElse(null);
+            String producer = identity.producer();
             codec = codec(config.payload().codec());
-            CaptureRuntime.install(new CaptureSettings(device, producer, signingKey, hostname,
+            CaptureRuntime.install(new CaptureSettings(identity.device(), producer, identity.signingKey(), hostname,
                     config.capture().enabled(), codec,
                     registry), config.records().defaultUser());
             installTriggers(connection);
         }
         if (config.capture().enabled()) {
-            Log.infof("Change capture on: producer %s, %d offline models, payload codec %s", producer,
+            Log.infof("Change capture on: producer %s, %d offline models, payload codec %s", identity.producer(),
                     registry.models().size(), codec.name());
         } else {
             Log.warnf("Change capture OFF (sync.client.capture.enabled=false): records save but no transactions "
-                    + "are written for producer %s", producer);
+                    + "are written for producer %s", identity.producer());
         }
         if (PlainJsonCodec.NAME.equals(codec.name())) {
             Log.warn("Payloads are sealed with plain-json: participant data travels unencrypted");
         }
     }
 
-    /** The server key new payloads are sealed to; null with the plain-json codec. */
-    public String serverKeyId() {
-        return CaptureRuntime.settings().codec() instanceof SealedCodec sealed ? sealed.serverKeyId() : null;
-    }
-
     /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
-    public void useServerKey(ServerPublicKey key) {
+    void useServerKey(@Observes ServerKeyRotated rotated) {
         CaptureSettings current = CaptureRuntime.settings();
         CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.signer(),
-                current.hostname(),
-                current.enabled(), sealed(key), current.registry()), config.records().defaultUser());
+                current.hostname(), current.enabled(), sealed(rotated.key()), current.registry()),
+                config.records().defaultUser());
     }
 
     /**
-     * Captures from now on on {@code stream}, a new stream of this device whose counter row the outbox has
-     * committed (after a divergence, README Guarantees 8).
+     * Captures from now on on the stream this laptop moved to (a new stream of this device whose counter row the
+     * outbox has committed, after a divergence, README Guarantees 8).
      */
-    public void useStream(String stream) {
+    void useStream(@Observes StreamChanged changed) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), stream, current.signer(), current.hostname(),
-                current.enabled(),
-                current.codec(), current.registry()), config.records().defaultUser());
-        producer = stream;
-    }
-
-    /** This laptop's signing key (README, Guarantees 10). */
-    public DeviceSigningKey signingKey() {
-        return signingKey;
-    }
-
-    /**
-     * This laptop's signing key registration for the servers, made at start-up: its public key with the proof made
-     * with its token; null when no token is configured (the server cannot check the key then).
-     */
-    public KeyRegistration registration() {
-        return registration;
-    }
-
-    /** This laptop's device id, fixed by its first start. */
-    public String device() {
-        return device;
+        CaptureRuntime.install(new CaptureSettings(current.device(), changed.stream(), current.signer(),
+                current.hostname(), current.enabled(), current.codec(), current.registry()),
+                config.records().defaultUser());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         org.h2.util.JdbcUtils.removeClassFactory(TRIGGER_CLASS_FACTORY);
-    }
-
-    /** The producer (stream) this laptop captures on now: its device id, or a stream of it after a divergence. */
-    public String producer() {
-        return producer;
     }
 
     private PayloadCodec codec(String name) {
@@ -190,85 +157,6 @@ public class CaptureInstaller {
 
     private SealedCodec sealed(ServerPublicKey key) {
         return new SealedCodec(key, config.payload().epochTransactions(), config.payload().epochLength());
-    }
-
-    /**
-     * The producer id is fixed by the first start: the sequence of every transaction already captured belongs to
-     * it, so a later different configured value is refused rather than silently starting a second sequence.
-     */
-    private String resolveProducer(Connection connection) throws SQLException {
-        String configured = config.deviceId().map(String::trim).orElse(null);
-        if (configured != null && !DeviceId.isValid(configured)) {
-            throw new IllegalArgumentException("sync.client.device-id: '" + configured
-                    + "' must be " + DeviceId.DESCRIPTION);
-        }
-        String stored = null;
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT device_id FROM node_identity")) {
-            if (rs.next()) {
-                stored = rs.getString(1);
-            }
-        }
-        if (stored != null) {
-            if (configured != null && !configured.equals(stored)) {
-                throw new IllegalStateException("sync.client.device-id: configured '" + configured
-                        + "' but this database was created by device '" + stored
-                        + "'; use the original id or a new database (" + config.dbPath() + ")");
-            }
-            return stored;
-        }
-        String minted = configured != null ? configured
-                : "laptop-" + UUID.randomUUID().toString().substring(0, 8);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (PreparedStatement identity = connection.prepareStatement(
-                "INSERT INTO node_identity (singleton, device_id, created) VALUES (1, ?, ?)");
-             PreparedStatement counter = connection.prepareStatement(
-                     "INSERT INTO producer_counter (producer, last_seq) VALUES (?, 0)")) {
-            identity.setString(1, minted);
-            identity.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-            identity.executeUpdate();
-            counter.setString(1, minted);
-            counter.executeUpdate();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-        Log.infof("This laptop's device id is %s (first start)", minted);
-        return minted;
-    }
-
-    /** The signing key kept in the database, made on the first start that needs one. */
-    private static DeviceSigningKey signingKey(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT signing_key_id, signing_public_key, signing_private_key "
-                     + "FROM node_identity")) {
-            if (rs.next() && rs.getString(1) != null) {
-                return new DeviceSigningKey(rs.getString(1), rs.getString(2), rs.getString(3));
-            }
-        }
-        DeviceSigningKey made = DeviceSigningKey.generate();
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE node_identity SET signing_key_id = ?, "
-                + "signing_public_key = ?, signing_private_key = ?")) {
-            ps.setString(1, made.keyId());
-            ps.setString(2, made.publicKey());
-            ps.setString(3, made.privateKey());
-            ps.executeUpdate();
-        }
-        Log.infof("This laptop's signing key is %s (made now)", made.keyId());
-        return made;
-    }
-
-    /** The stream recorded in the database (a restart keeps capturing where the last divergence moved it). */
-    private static String currentStream(Connection connection, String device) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT stream FROM node_identity")) {
-            String stream = rs.next() ? rs.getString(1) : null;
-            return stream == null ? device : stream;
-        }
     }
 
     /**

@@ -5,11 +5,15 @@ import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.protocol.SpecimenManifest;
+import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -27,7 +31,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * the strict data entry mapper), registered for the native image where Quarkus cannot see them being used.
  */
 @RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
-        TransactionEnvelope.class, Action.class, Watermark.class, ServerPublicKey.class, OutboxPage.class,
+        TransactionEnvelope.class, Action.class, Watermark.class, Held.class, HeldQuery.class, KeyRegistration.class,
+        StreamPosition.class, ServerPublicKey.class, OutboxPage.class,
         OutboxAcks.class, SpecimenManifest.class, SpecimenManifest.Entry.class, Problem.class,
         Problem.FieldError.class, ReconciliationReport.class, OfflineEntity.class, Household.class, Subject.class,
         SubjectVisit.class, VitalSigns.class, SpecimenRequisition.class, SpecimenReceipt.class},

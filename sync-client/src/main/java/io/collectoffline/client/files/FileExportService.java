@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
-import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -49,15 +49,15 @@ public class FileExportService {
 
     private final ClientConfig config;
     private final OutboxService outbox;
-    private final CaptureInstaller capture;
+    private final NodeIdentity identity;
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    FileExportService(ClientConfig config, OutboxService outbox, CaptureInstaller capture, AgroalDataSource dataSource,
+    FileExportService(ClientConfig config, OutboxService outbox, NodeIdentity identity, AgroalDataSource dataSource,
             ObjectMapper json) {
         this.config = config;
         this.outbox = outbox;
-        this.capture = capture;
+        this.identity = identity;
         this.dataSource = dataSource;
         this.json = json;
     }
@@ -97,7 +97,7 @@ public class FileExportService {
         Path outgoing = folder("outgoing");
         UUID batchId = UUID.randomUUID();
         OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC);
-        String name = capture.device() + "-" + created.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+        String name = identity.device() + "-" + created.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + batchId.toString().substring(0, 8) + ".colx";
         Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
         try {
@@ -109,7 +109,7 @@ public class FileExportService {
             UUID previous = previousExport();
             ObjectNode header = JsonNodeFactory.instance.objectNode();
             header.put("format", ChecksummedFile.EXPORT_FORMAT);
-            header.put("node", capture.device());
+            header.put("node", identity.device());
             header.put("batchId", batchId.toString());
             header.put("previousBatchId", previous == null ? null : previous.toString());
             header.put("count", txIds.size());
@@ -169,9 +169,9 @@ public class FileExportService {
         if (batchId == null) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
         }
-        if (!capture.device().equals(header.path("exporter").asText())) {
+        if (!identity.device().equals(header.path("exporter").asText())) {
             throw refused("exporter", "this receipt is for " + header.path("exporter").asText()
-                    + "'s file, not one of this laptop (" + capture.device() + ")");
+                    + "'s file, not one of this laptop (" + identity.device() + ")");
         }
         List<UUID> carried = carried(batchId);
         if (carried.isEmpty()) {

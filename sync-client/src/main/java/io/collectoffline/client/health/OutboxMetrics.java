@@ -1,8 +1,7 @@
 package io.collectoffline.client.health;
 
 import io.collectoffline.client.outbox.OutboxService;
-import io.collectoffline.client.outbox.OutboxStatus;
-import io.collectoffline.client.push.PushService;
+import io.collectoffline.client.outbox.OutboxFigures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -19,16 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class OutboxMetrics {
 
     private final OutboxService outbox;
-    private final PushService push;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestAge = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong consumed = new AtomicLong();
 
-    OutboxMetrics(OutboxService outbox, PushService push, MeterRegistry registry) {
+    OutboxMetrics(OutboxService outbox, MeterRegistry registry) {
         this.outbox = outbox;
-        this.push = push;
         Gauge.builder("collect_outbox_pending", pending, AtomicLong::get)
                 .description("Transactions not yet acknowledged by the next hop").register(registry);
         Gauge.builder("collect_outbox_oldest_pending_age_seconds", oldestAge, AtomicLong::get)
@@ -47,7 +44,7 @@ public class OutboxMetrics {
 
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        OutboxStatus status = outbox.status(push.status());
+        OutboxFigures status = outbox.figures();
         pending.set(status.pending());
         oldestAge.set(status.oldestPendingAgeSeconds() == null ? 0 : status.oldestPendingAgeSeconds());
         rejected.set(status.rejected());

@@ -1,7 +1,7 @@
 package io.collectoffline.client.outbox;
 
-import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.Action;
@@ -37,7 +37,7 @@ public class OutboxService {
 
     private final EntityManager em;
     private final ClientConfig config;
-    private final CaptureInstaller capture;
+    private final NodeIdentity identity;
     private final OfflineModelRegistry registry;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
@@ -62,8 +62,8 @@ public class OutboxService {
         for (String producer : producers) {
             devices.add(io.collectoffline.protocol.ProducerId.deviceOf(producer));
         }
-        KeyRegistration own = capture.registration();
-        if (own != null && devices.remove(capture.device())) {
+        KeyRegistration own = identity.registration();
+        if (own != null && devices.remove(identity.device())) {
             all.add(own);
         }
         List<String> relayedDevices = new ArrayList<>(devices);
@@ -83,23 +83,23 @@ public class OutboxService {
         return all;
     }
 
-    OutboxService(EntityManager em, ClientConfig config, CaptureInstaller capture, OfflineModelRegistry registry,
+    OutboxService(EntityManager em, ClientConfig config, NodeIdentity identity, OfflineModelRegistry registry,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.json = json;
         this.em = em;
         this.config = config;
-        this.capture = capture;
+        this.identity = identity;
         this.registry = registry;
     }
 
     /** The producer (stream) this laptop captures on now. */
     public String producer() {
-        return capture.producer();
+        return identity.producer();
     }
 
     /** This laptop's device id (the sender of its batches, whatever stream it captures on). */
     public String device() {
-        return capture.device();
+        return identity.device();
     }
 
     /**
@@ -130,7 +130,7 @@ public class OutboxService {
         List<Reissue> done = new ArrayList<>();
         for (Map.Entry<String, Long> diverged : lowest.entrySet()) {
             Reissue reissue = reissueOnNewStream(diverged.getKey(), diverged.getValue());
-            capture.useStream(reissue.stream());
+            identity.useStream(reissue.stream());
             io.quarkus.logging.Log.warnf("Divergence: a next hop holds seq %d of %s with another transaction; %d "
                     + "pending transactions re-issued on stream %s", reissue.fromSeq(), reissue.from(),
                     reissue.reissued(), reissue.stream());
@@ -139,9 +139,10 @@ public class OutboxService {
         return done;
     }
 
+    /** What the outbox holds now, in one pass over the pending rows. */
     @Transactional
-    public OutboxStatus status(PushStatus push) {
-        String producer = capture.producer();
+    public OutboxFigures figures() {
+        String producer = identity.producer();
         // one pass over the pending rows for all five figures (four separate counts took a minute at 1M pending)
         Object[] pending = (Object[]) em.createQuery("select count(t), min(t.capturedAt), count(t.rejectedAt), "
                 + "count(t.consumedByMiddlemanAt), count(t.relayedFrom) from OutgoingTransaction t "
@@ -155,9 +156,7 @@ public class OutboxService {
         long relayed = ((Number) pending[4]).longValue();
         Number lastSeq = (Number) em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1")
                 .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
-        return new OutboxStatus(producer, config.role().name(), config.capture().enabled(),
-                config.payload().codec(), count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed,
-                registry.models().size(), push, capture.device(), divergence());
+        return new OutboxFigures(producer, count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed);
     }
 
     /**
@@ -211,12 +210,12 @@ public class OutboxService {
      */
     @Transactional
     public Reissue reissueOnNewStream(String producer, long fromSeq) {
-        String device = capture.device();
+        String device = identity.device();
         if (!device.equals(io.collectoffline.protocol.ProducerId.deviceOf(producer))) {
             throw new IllegalArgumentException(producer + " is not a stream of this laptop (" + device + ")");
         }
         // the capture counters are locked until commit: a change being saved now waits, then takes its number
-        for (String locked : new java.util.TreeSet<>(List.of(producer, capture.producer()))) {
+        for (String locked : new java.util.TreeSet<>(List.of(producer, identity.producer()))) {
             em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1 FOR UPDATE")
                     .setParameter(1, locked).getResultList();
         }
@@ -243,10 +242,7 @@ public class OutboxService {
             em.createNativeQuery("UPDATE record_history SET seq = ?1 WHERE tx_id = ?2").setParameter(1, seq)
                     .setParameter(2, row.txId).executeUpdate();
         }
-        em.createNativeQuery("UPDATE node_identity SET stream = ?1, diverged_from = ?2, diverged_seq = ?3, "
-                + "diverged_at = ?4, reissued = reissued + ?5").setParameter(1, stream).setParameter(2, producer)
-                .setParameter(3, fromSeq).setParameter(4, OffsetDateTime.now(ZoneOffset.UTC))
-                .setParameter(5, moving.size()).executeUpdate();
+        identity.recordMove(producer, fromSeq, stream, moving.size());
         return new Reissue(producer, fromSeq, stream, moving.size());
     }
 
@@ -261,32 +257,9 @@ public class OutboxService {
     public record Reissue(String from, long fromSeq, String stream, int reissued) {
     }
 
-    /**
-     * Why this laptop captures on a stream other than its device id, or null when it never diverged.
-     *
-     * @param stream   the stream it captures on now
-     * @param from     the stream it left
-     * @param fromSeq  the lowest seq a server held with another transaction
-     * @param at       when it moved
-     * @param reissued pending transactions re-issued on new streams so far
-     */
-    public record Divergence(String stream, String from, long fromSeq, OffsetDateTime at, int reissued) {
-    }
-
     /** The last divergence this laptop recovered from, or null. */
-    @Transactional
-    public Divergence divergence() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT stream, diverged_from, diverged_seq, diverged_at, reissued "
-                + "FROM node_identity WHERE stream IS NOT NULL").getResultList();
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] r = rows.get(0);
-        Object at = r[3];
-        return new Divergence((String) r[0], (String) r[1], ((Number) r[2]).longValue(),
-                at instanceof OffsetDateTime t ? t : at == null ? null : OffsetDateTime.parse(at.toString()),
-                ((Number) r[4]).intValue());
+    public NodeIdentity.Divergence divergence() {
+        return identity.divergence();
     }
 
     /** Producers with transactions to send: this laptop and, on a middleman, the field laptops it relays. */
@@ -373,7 +346,7 @@ public class OutboxService {
     }
 
     private void sign(OutgoingTransaction row) {
-        DeviceSigningKey key = capture.signingKey();
+        DeviceSigningKey key = identity.signingKey();
         row.signer = key.keyId();
         row.signature = key.sign(envelope(row));
     }
@@ -419,7 +392,7 @@ public class OutboxService {
             TransactionResult result = byTx.get(envelope.txId());
             if (result != null && result.status() == TransactionStatus.REJECTED
                     && TransactionResult.SEQ_TAKEN.equals(result.type())
-                    && io.collectoffline.protocol.ProducerId.deviceOf(envelope.producer()).equals(capture.device())) {
+                    && io.collectoffline.protocol.ProducerId.deviceOf(envelope.producer()).equals(identity.device())) {
                 seqTaken.merge(envelope.producer(), envelope.seq(), Math::min);
                 byOutcome.computeIfAbsent("", k -> new ArrayList<>()).add(envelope.txId());
             } else if (result != null && result.status() == TransactionStatus.REJECTED) {

@@ -1,13 +1,12 @@
 package io.collectoffline.client.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.collectoffline.client.outbox.OutboxService;
-import io.collectoffline.client.push.PushService;
 import io.collectoffline.client.reconciliation.ReconciliationService;
 import io.collectoffline.client.records.RecordPage;
 import io.collectoffline.client.records.RecordsService;
 import io.collectoffline.client.records.RecordsService.FieldInfo;
-import io.collectoffline.client.outbox.OutboxStatus;
+import io.collectoffline.client.status.LaptopStatus;
+import io.collectoffline.client.status.StatusService;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -30,7 +29,7 @@ public class ClientPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(OutboxStatus status, List<String> models);
+        static native TemplateInstance index(LaptopStatus status, List<String> models);
 
         static native TemplateInstance records(String model, List<FieldInfo> fields, RecordPage page,
                 List<JsonNode> rows, List<String> models);
@@ -38,15 +37,13 @@ public class ClientPages {
         static native TemplateInstance reconciliation(ReconciliationReport report, List<String> models);
     }
 
-    private final OutboxService outbox;
-    private final PushService push;
+    private final StatusService status;
     private final RecordsService records;
     private final ReconciliationService reconciliation;
 
-    ClientPages(OutboxService outbox, PushService push, RecordsService records,
+    ClientPages(StatusService status, RecordsService records,
             ReconciliationService reconciliation) {
-        this.outbox = outbox;
-        this.push = push;
+        this.status = status;
         this.records = records;
         this.reconciliation = reconciliation;
     }
@@ -54,7 +51,7 @@ public class ClientPages {
     @GET
     @Operation(hidden = true)
     public TemplateInstance index() {
-        return Templates.index(outbox.status(push.status()), models());
+        return Templates.index(status.status(), models());
     }
 
     @GET

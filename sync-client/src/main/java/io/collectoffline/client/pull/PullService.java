@@ -29,11 +29,11 @@ public class PullService {
     private final EntityManager em;
     private final OutboxService outbox;
     private final ClientConfig config;
-    private final io.collectoffline.client.capture.CaptureInstaller capture;
+    private final io.collectoffline.client.identity.NodeIdentity identity;
 
     PullService(EntityManager em, OutboxService outbox, ClientConfig config,
-            io.collectoffline.client.capture.CaptureInstaller capture) {
-        this.capture = capture;
+            io.collectoffline.client.identity.NodeIdentity identity) {
+        this.identity = identity;
         this.em = em;
         this.outbox = outbox;
         this.config = config;
@@ -52,7 +52,7 @@ public class PullService {
                 new ShippingQueue.Position(from, afterSeq), size + 1, Integer.MAX_VALUE));
         page.removeIf(tx -> !ProducerId.deviceOf(tx.producer()).equals(device));
         boolean more = page.size() > size;
-        return new OutboxPage(device, more ? page.subList(0, size) : page, more, capture.registration());
+        return new OutboxPage(device, more ? page.subList(0, size) : page, more, identity.registration());
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.collectoffline.client.push;
 
-import io.collectoffline.client.outbox.PushReport;
-import io.collectoffline.client.outbox.PushStatus;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

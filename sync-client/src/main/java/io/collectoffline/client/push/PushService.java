@@ -1,15 +1,13 @@
 package io.collectoffline.client.push;
 
 import io.agroal.api.AgroalDataSource;
-import io.collectoffline.client.capture.CaptureInstaller;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.keys.ServerKeyStore;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.OutboxService.Reissue;
-import io.collectoffline.client.outbox.PushReport;
-import io.collectoffline.client.outbox.PushStatus;
 import io.collectoffline.client.transport.ServerClient;
-import io.collectoffline.client.transport.ServerKeyStore;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -63,7 +61,7 @@ public class PushService {
     private final OutboxService outbox;
     private final ServerClient server;
     private final ServerKeyStore keys;
-    private final CaptureInstaller capture;
+    private final NodeIdentity identity;
     private final LinkStates links;
     private final String credentials;
     private final MeterRegistry metrics;
@@ -80,12 +78,12 @@ public class PushService {
     private volatile LinkState link;
 
     PushService(ClientConfig config, OutboxService outbox, ServerClient server, ServerKeyStore keys,
-            CaptureInstaller capture, MeterRegistry metrics, AgroalDataSource dataSource) {
+            NodeIdentity identity, MeterRegistry metrics, AgroalDataSource dataSource) {
         this.config = config;
         this.outbox = outbox;
         this.server = server;
         this.keys = keys;
-        this.capture = capture;
+        this.identity = identity;
         this.metrics = metrics;
         this.links = new LinkStates(dataSource);
         this.credentials = LinkStates.credentials(config.server().url().map(Object::toString).orElse(""),
@@ -177,11 +175,8 @@ public class PushService {
                 Log.infof("Sending %d refused transactions again (refused more than %s ago)", requeued,
                         config.push().resendRejectedAfter());
             }
-            String inUse = capture.serverKeyId();
-            if (inUse != null) {
-                keys.rotated(inUse).ifPresent(capture::useServerKey);
-            }
-            ShipReport shipped = Shipper.ship(queue, new ServerLink(capture.device()), config.push().maxTransactions(),
+            keys.followRotation();
+            ShipReport shipped = Shipper.ship(queue, new ServerLink(identity.device()), config.push().maxTransactions(),
                     new ShipObserver() {
                         @Override
                         public void sending(int batch, int expected, int answered) {

@@ -1,5 +1,6 @@
 /**
- * Push: the outbox delivered to the server on a schedule and on demand, one push at a time, with failures
- * classified and retried in one place. Keeps DESIGN §5 invariant 3 on the laptop's side.
+ * Push: the laptop's adapter of the shipping engine (the outbox as its queue, the server as its link), on a schedule
+ * and on demand, one push at a time, and the push's report and state types. Keeps DESIGN §5 invariant 3 on the
+ * laptop's side.
  */
 package io.collectoffline.client.push;

@@ -1,8 +1,5 @@
 package io.collectoffline.client.status;
 
-import io.collectoffline.client.outbox.OutboxService;
-import io.collectoffline.client.outbox.OutboxStatus;
-import io.collectoffline.client.push.PushService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,18 +12,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "status")
 public class StatusResource {
 
-    private final OutboxService outbox;
-    private final PushService push;
+    private final StatusService status;
 
-    StatusResource(OutboxService outbox, PushService push) {
-        this.outbox = outbox;
-        this.push = push;
+    StatusResource(StatusService status) {
+        this.status = status;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Capture, outbox and push status of this laptop")
-    public OutboxStatus status() {
-        return outbox.status(push.status());
+    public LaptopStatus status() {
+        return status.status();
     }
 }

@@ -1,2 +1,5 @@
-/** The laptop's status page in JSON: capture, outbox and push together. */
+/**
+ * The laptop's status in JSON and on its page: who it is (identity), its capture, its outbox and its push, put
+ * together here so that none of those packages needs another's types.
+ */
 package io.collectoffline.client.status;

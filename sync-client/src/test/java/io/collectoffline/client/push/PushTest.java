@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.collectoffline.client.TestDb;
-import io.collectoffline.client.outbox.PushReport;
+import io.collectoffline.client.push.PushReport;
 import io.collectoffline.testing.AppProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,10 +1,12 @@
-package io.collectoffline.client.transport;
+package io.collectoffline.client.keys;
 
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.codec.ServerPublicKey;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -26,11 +28,15 @@ public class ServerKeyStore {
     private final ClientConfig config;
     private final AgroalDataSource dataSource;
     private final ServerClient server;
+    private final Event<ServerKeyRotated> rotated;
+    private volatile String inUse;
 
-    ServerKeyStore(ClientConfig config, AgroalDataSource dataSource, ServerClient server) {
+    ServerKeyStore(ClientConfig config, AgroalDataSource dataSource, ServerClient server,
+            Event<ServerKeyRotated> rotated) {
         this.config = config;
         this.dataSource = dataSource;
         this.server = server;
+        this.rotated = rotated;
     }
 
     /**
@@ -48,10 +54,12 @@ public class ServerKeyStore {
                         + config.payload().publicKeyFile().get() + ": " + e.getMessage(), e);
             }
             store(key, "file");
+            inUse = key.keyId();
             return key;
         }
         Optional<ServerPublicKey> stored = stored();
         if (stored.isPresent()) {
+            inUse = stored.get().keyId();
             return stored.get();
         }
         if (server.server().isEmpty()) {
@@ -64,6 +72,7 @@ public class ServerKeyStore {
             key.decode();
             store(key, "server");
             Log.infof("Fetched the server's public key %s from %s", key.keyId(), server.server().get());
+            inUse = key.keyId();
             return key;
         } catch (RuntimeException e) {
             throw new IllegalStateException("sync.client.payload.codec=sealed needs the server's public key and "
@@ -72,16 +81,24 @@ public class ServerKeyStore {
         }
     }
 
-    /** Asks the server for its current key; returns it when it differs from {@code inUse} (stored for next time). */
-    public Optional<ServerPublicKey> rotated(String inUse) {
+    /**
+     * Asks the server for its current key and, when it differs from the one payloads are sealed to, keeps it and
+     * tells capture to seal to it from now on. Nothing to do with the plain-json codec (no key in use).
+     */
+    public void followRotation() {
+        String inUse = this.inUse;
+        if (inUse == null || server.server().isEmpty()) {
+            return;
+        }
         ServerPublicKey current = server.currentKey();
         if (current.keyId().equals(inUse)) {
-            return Optional.empty();
+            return;
         }
         current.decode();
         store(current, "server");
+        this.inUse = current.keyId();
         Log.infof("The server's current key is now %s (was %s): sealing to it from now on", current.keyId(), inUse);
-        return Optional.of(current);
+        rotated.fire(new ServerKeyRotated(current));
     }
 
     private Optional<ServerPublicKey> stored() {

@@ -1,5 +1,7 @@
-package io.collectoffline.client.outbox;
+package io.collectoffline.client.status;
 
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.push.PushStatus;
 import java.time.OffsetDateTime;
 
 /**
@@ -25,8 +27,8 @@ import java.time.OffsetDateTime;
  *                                 (restored backup, reinstall with the same id, cloned image) and how it recovered;
  *                                 absent when it never did
  */
-public record OutboxStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
+public record LaptopStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
         OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, long rejected,
         long consumedByMiddleman, long relayedPending, int offlineModels, PushStatus push, String deviceId,
-        OutboxService.Divergence divergence) {
+        NodeIdentity.Divergence divergence) {
 }

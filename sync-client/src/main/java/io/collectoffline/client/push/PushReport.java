@@ -1,4 +1,4 @@
-package io.collectoffline.client.outbox;
+package io.collectoffline.client.push;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;

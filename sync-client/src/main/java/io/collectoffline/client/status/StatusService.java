@@ -1,0 +1,38 @@
+package io.collectoffline.client.status;
+
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.outbox.OutboxFigures;
+import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.push.PushService;
+import io.collectoffline.offline.OfflineModelRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The laptop's status put together: who it is, its capture, its outbox and its push. */
+@ApplicationScoped
+public class StatusService {
+
+    private final ClientConfig config;
+    private final NodeIdentity identity;
+    private final OutboxService outbox;
+    private final PushService push;
+    private final OfflineModelRegistry registry;
+
+    StatusService(ClientConfig config, NodeIdentity identity, OutboxService outbox, PushService push,
+            OfflineModelRegistry registry) {
+        this.config = config;
+        this.identity = identity;
+        this.outbox = outbox;
+        this.push = push;
+        this.registry = registry;
+    }
+
+    public LaptopStatus status() {
+        OutboxFigures figures = outbox.figures();
+        return new LaptopStatus(figures.producer(), config.role().name(), config.capture().enabled(),
+                config.payload().codec(), figures.pending(), figures.oldestPendingCapturedAt(),
+                figures.oldestPendingAgeSeconds(), figures.lastSeq(), figures.rejected(),
+                figures.consumedByMiddleman(), figures.relayedPending(), registry.models().size(), push.status(),
+                identity.device(), identity.divergence());
+    }
+}
