@@ -9,7 +9,7 @@ import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
-import io.collectoffline.server.forward.ForwardQueue;
+import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.ShippingQueue.Position;
@@ -28,7 +28,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -203,25 +205,15 @@ public class ExportService {
                     }
                 }
             }
-            int rejected = 0;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? "
-                    + "WHERE tx_id = ? AND export_batch_id = ? AND forwarded_at IS NULL")) {
-                for (var refusal : header.path("rejected")) {
-                    ps.setString(1, refusal.path("reason").asText("rejected by the importer"));
-                    ps.setObject(2, UUID.fromString(refusal.path("txId").asText()));
-                    ps.setObject(3, batchId);
-                    rejected += ps.executeUpdate();
-                }
+            Map<UUID, String> refusals = new LinkedHashMap<>();
+            for (var refusal : header.path("rejected")) {
+                refusals.put(UUID.fromString(refusal.path("txId").asText()),
+                        refusal.path("reason").asText("rejected by the importer"));
             }
-            int delivered;
+            int[] marked = ForwardQueue.markByReceipt(c, batchId, refusals);
+            int delivered = marked[0];
+            int rejected = marked[1];
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
-                    + "forwarded_via = 'RECEIPT' WHERE export_batch_id = ? AND forwarded_at IS NULL "
-                    + "AND forward_rejected IS NULL")) {
-                ps.setObject(1, now);
-                ps.setObject(2, batchId);
-                delivered = ps.executeUpdate();
-            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE export_batch SET receipt_at = ?, "
                     + "receipt_rejected = ? WHERE batch_id = ?")) {
                 ps.setObject(1, now);
@@ -260,15 +252,7 @@ public class ExportService {
                 ps.setObject(5, created);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE incoming_transaction SET export_batch_id = ? WHERE tx_id = ?")) {
-                for (UUID txId : txIds) {
-                    ps.setObject(1, batchId);
-                    ps.setObject(2, txId);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            ForwardQueue.markExported(c, batchId, txIds);
             c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("recording export " + batchId + " failed", e);

@@ -2,8 +2,8 @@ package io.collectoffline.server.files;
 
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.config.ActiveDatabase;
-import io.collectoffline.server.forward.ForwardQueue;
 import io.collectoffline.server.forward.ForwardService;
+import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.shipping.LinkState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -6,6 +6,7 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.ingest.IngestService;
+import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.Backoff;
 import io.collectoffline.shipping.Link;

@@ -1,5 +1,6 @@
 /**
- * Forwarding to an upstream (central) server: every stored transaction travels on unchanged, and is marked
- * forwarded only on the upstream's word (answer by txId, file receipt, or watermark). DESIGN §8.
+ * Forwarding to an upstream (central) server by REST: the server's adapter of the shipping engine, with the forward
+ * queue of {@code store} as its queue and the upstream as its link. Every stored transaction travels on unchanged,
+ * and is marked forwarded only on the upstream's word (answer by txId, or its word that it holds the txId). DESIGN §8.
  */
 package io.collectoffline.server.forward;

@@ -22,7 +22,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.collectoffline.protocol.TransactionEnvelope;
-import io.collectoffline.server.forward.ForwardQueue;
+import io.collectoffline.server.store.ForwardQueue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package io.collectoffline.server.forward;
+package io.collectoffline.server.store;
 
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -6,7 +6,6 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.StoredPositions;
-import io.collectoffline.server.store.KeysetPages;
 import io.collectoffline.shipping.ShippingQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -17,10 +16,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The stored transactions still to travel upstream, and the marks the upstream's word puts on them. A transaction
+ * The stored transactions still to travel upstream, and the marks the upstream's word puts on them: the one owner
+ * of the forward marks of {@code incoming_transaction} ({@code forwarded_at}, {@code forwarded_via},
+ * {@code forward_rejected}, {@code export_batch_id}), for REST forwarding and for files alike. A transaction
  * is marked forwarded only on the upstream's ACCEPTED or DUPLICATE, a file receipt, or its watermark — never when
  * it is sent or exported (DESIGN §8).
  */
@@ -149,6 +151,43 @@ public class ForwardQueue implements ShippingQueue {
     public void refuse(TransactionEnvelope tx, String reason) {
         update("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ? AND forwarded_at IS NULL",
                 truncate(reason), tx.txId());
+    }
+
+    /** Records, in the caller's database transaction, that export {@code batchId} carries {@code txIds}. */
+    public static void markExported(Connection c, UUID batchId, List<UUID> txIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE incoming_transaction SET export_batch_id = ? WHERE tx_id = ?")) {
+            for (UUID txId : txIds) {
+                ps.setObject(1, batchId);
+                ps.setObject(2, txId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Applies an importer's receipt for export {@code batchId}, in the caller's database transaction: what it
+     * refused is marked with the reason, the rest of the file forwarded. Returns {delivered now, refused now}.
+     */
+    public static int[] markByReceipt(Connection c, UUID batchId, Map<UUID, String> refusals) throws SQLException {
+        int rejected = 0;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? "
+                + "WHERE tx_id = ? AND export_batch_id = ? AND forwarded_at IS NULL")) {
+            for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
+                ps.setString(1, truncate(refusal.getValue()));
+                ps.setObject(2, refusal.getKey());
+                ps.setObject(3, batchId);
+                rejected += ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
+                + "forwarded_via = 'RECEIPT' WHERE export_batch_id = ? AND forwarded_at IS NULL "
+                + "AND forward_rejected IS NULL")) {
+            ps.setObject(1, now());
+            ps.setObject(2, batchId);
+            return new int[] {ps.executeUpdate(), rejected};
+        }
     }
 
     private static int sum(int[] counts) {
