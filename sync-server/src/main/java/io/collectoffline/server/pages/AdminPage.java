@@ -4,6 +4,7 @@ import io.collectoffline.server.config.ServerConfig;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * skip. The page itself holds no data: it asks for the admin token and calls the admin API with it.
  */
 @Path("/admin")
+@PermitAll
 public class AdminPage {
 
     private final Template admin;

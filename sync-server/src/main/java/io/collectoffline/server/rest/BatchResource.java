@@ -10,6 +10,7 @@ import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.ingest.IngestService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityScheme(securitySchemeName = OpenApiDefinition.DEVICE, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "A device's token, shown once when it was enrolled")
 @SecurityRequirement(name = OpenApiDefinition.DEVICE)
+@RolesAllowed(Roles.DEVICE)
 public class BatchResource {
 
     private static final String BATCH_EXAMPLE = """

@@ -4,6 +4,7 @@ import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.ConflictReadService;
 import io.collectoffline.server.records.RecordConflict;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "conflicts", description = "Conflicting edits of one record on several devices")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class ConflictResource {
 
     private final ConflictReadService conflicts;

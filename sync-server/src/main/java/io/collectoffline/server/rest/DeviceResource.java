@@ -8,6 +8,7 @@ import io.collectoffline.server.devices.DeviceService;
 import io.collectoffline.server.devices.Enrolment;
 import io.collectoffline.server.devices.SiteSummary;
 import io.collectoffline.server.keys.ServerKeys;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class DeviceResource {
 
     private final DeviceService devices;
@@ -130,6 +132,7 @@ public class DeviceResource {
 
     @GET
     @SecurityRequirement(name = OpenApiDefinition.DEVICE)
+    @RolesAllowed(Roles.DEVICE)
     @Path("/keys/current")
     @Tag(name = "ingest")
     @Operation(summary = "The public key devices seal payloads to")

@@ -7,6 +7,7 @@ import io.collectoffline.server.files.FilesOverview;
 import io.collectoffline.server.files.ImportService;
 import io.collectoffline.server.files.Uploads;
 import io.collectoffline.server.forward.ForwardService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "files", description = "Site server to central server")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class FilesResource {
 
     private final ExportService exports;

@@ -9,6 +9,7 @@ import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.server.apply.IncomingAdminService;
 import io.collectoffline.server.files.FilesOverview;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityScheme(securitySchemeName = OpenApiDefinition.ADMIN, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "The administrator's token (sync.server.admin-token)")
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class IncomingResource {
 
     /** Who is acting, for the audit of a skip. */

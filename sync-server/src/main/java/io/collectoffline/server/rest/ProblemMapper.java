@@ -15,6 +15,8 @@ import io.collectoffline.server.ingest.SenderForbiddenException;
 import io.collectoffline.server.reconciliation.TubeAlreadyInHandException;
 import io.collectoffline.server.records.RecordNotFoundException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -27,6 +29,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * client mistakes are 4xx naming what is wrong; anything unexpected is a generic 500 whose id is in the log.
  */
 public class ProblemMapper {
+
+    private final io.collectoffline.server.config.ServerConfig config;
+
+    ProblemMapper(io.collectoffline.server.config.ServerConfig config) {
+        this.config = config;
+    }
 
     static final String PREFIX = Problem.TYPE_PREFIX;
     public static final String DATABASE_UNAVAILABLE = PREFIX + "database-unavailable";
@@ -43,6 +51,37 @@ public class ProblemMapper {
     public static final String DEVICE_CONFLICT = PREFIX + "device-conflict";
     public static final String TUBE_IN_HAND = PREFIX + "tube-already-in-hand";
     public static final String FILE_REFUSED = PREFIX + "file-refused";
+    public static final String UNAUTHORIZED = PREFIX + "unauthorized";
+
+    /** A bearer token that is no one's (unknown, revoked). */
+    @ServerExceptionMapper
+    public Response tokenNotValid(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized("The token is not valid (unknown or revoked)", uri);
+    }
+
+    /** No bearer token where one is needed. */
+    @ServerExceptionMapper
+    public Response tokenMissing(UnauthorizedException e, UriInfo uri) {
+        return unauthorized("A bearer token is required (an enrolled device's, or the admin token"
+                + (config.adminToken().isEmpty() ? "; administration is closed here: sync.server.admin-token is "
+                        + "not set" : "") + ")", uri);
+    }
+
+    /**
+     * A valid token of the wrong kind (a device's on an administration endpoint, the admin's on a device endpoint):
+     * answered like a missing one, so that a token's kind is not revealed.
+     */
+    @ServerExceptionMapper
+    public Response tokenOfAnotherKind(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return unauthorized("This endpoint needs " + (uri.getPath().startsWith("/api/v1/batches")
+                || uri.getPath().startsWith("/api/v1/producers/") || uri.getPath().equals("/api/v1/keys/current")
+                ? "an enrolled device's token" : "the admin token"), uri);
+    }
+
+    private static Response unauthorized(String detail, UriInfo uri) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(UNAUTHORIZED, "Unauthorized", 401, detail, uri.getPath(), List.of())).build();
+    }
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {

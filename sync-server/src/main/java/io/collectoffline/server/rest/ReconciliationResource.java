@@ -4,6 +4,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.server.reconciliation.LabReconciliationService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "admin")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class ReconciliationResource {
 
     private final LabReconciliationService lab;

@@ -5,6 +5,7 @@ import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.RecordChange;
 import io.collectoffline.server.records.RecordReadService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(responseCode = "404", description = "Unknown model or record",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
+@RolesAllowed(Roles.ADMIN)
 public class RecordResource {
 
     /** Most changes of a record's history in one answer; X-Next-Offset says where the rest starts. */

@@ -119,6 +119,23 @@ class DeviceAuthTest {
     }
 
     @Test
+    void eachRoleReachesOnlyItsOwnEndpoints() {
+        String device = enrol("field-" + UUID.randomUUID().toString().substring(0, 8), "field");
+        // the admin token is not a device's: device endpoints refuse it like any token of the wrong kind
+        problem(admin().get("/api/v1/keys/current").then(), 401, "unauthorized").header("WWW-Authenticate",
+                equalTo("Bearer")).body("detail", org.hamcrest.Matchers.containsString("device"));
+        problem(admin().get("/api/v1/producers/" + device + "/watermark").then(), 401, "unauthorized");
+        problem(given().auth().oauth2(device).post("/api/v1/forward").then(), 401, "unauthorized")
+                .body("detail", org.hamcrest.Matchers.containsString("admin token"));
+        given().auth().oauth2(device).get("/api/v1/keys/current").then().statusCode(200);
+        admin().get("/api/v1/status").then().statusCode(200);
+        // pages, health and OpenAPI stay open whatever header a client sends
+        given().auth().oauth2("no-ones-token").get("/q/health/live").then().statusCode(200);
+        given().auth().oauth2("no-ones-token").get("/admin").then().statusCode(200);
+        given().auth().oauth2("no-ones-token").get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
     void devicesFetchTheServersPublicKey() {
         String token = enrol("field-" + UUID.randomUUID().toString().substring(0, 8), "field");
 
