@@ -1,7 +1,7 @@
 package io.collectoffline.e2e;
 
-import io.collectoffline.testing.OfflineModelConformanceTest;
 import io.collectoffline.testing.OfflineModelConformanceTest.Laptop;
+import io.collectoffline.testing.OfflineModelConformanceTest;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 

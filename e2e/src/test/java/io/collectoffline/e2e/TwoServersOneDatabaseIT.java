@@ -114,7 +114,8 @@ class TwoServersOneDatabaseIT {
                     .contentType("application/json").body(Map.of("deviceId", "site-2x", "role", "server"))
                     .post("/api/v1/devices").then().statusCode(201).extract().path("token");
             String[] shared = {"-Dsync.server.ingest.accept-unsigned=true", "-Dsync.server.node-id=site-2x",
-                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort, "-Dsync.server.upstream.token=" + siteToken,
+                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
+                "-Dsync.server.upstream.token=" + siteToken,
                 "-Dsync.server.upstream.interval=2s", "-Dsync.server.files.export-interval=1s"};
             try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC, shared);
                  AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {

@@ -161,7 +161,8 @@ public final class OfflineModelRegistry {
     }
 
     /** A foreign key must point to a model of the same registry, or its records could never be applied. */
-    private static void checkReferences(List<Class<?>> candidates, List<ModelDescriptor> models, List<String> problems) {
+    private static void checkReferences(List<Class<?>> candidates, List<ModelDescriptor> models,
+            List<String> problems) {
         for (ModelDescriptor model : models) {
             for (Field field : persistentFields(model.entityClass())) {
                 RefersTo refersTo = field.getAnnotation(RefersTo.class);

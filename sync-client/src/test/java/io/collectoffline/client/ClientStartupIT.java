@@ -72,7 +72,8 @@ class ClientStartupIT {
 
     @Test
     void restartWithAnotherDeviceIdIsRefusedNamingTheKey() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-07").awaitReady()) {
+        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-07")
+                .awaitReady()) {
             app.close();
         }
 

@@ -42,7 +42,8 @@ class ServerDefaultDatabaseIT {
                     .body(Map.of("deviceId", producer, "role", "field")).post("/api/v1/devices").then()
                     .statusCode(201).extract().path("token");
             given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
-                    .post("/api/v1/batches").then().statusCode(200).body("results.status", contains("ACCEPTED", "ACCEPTED"));
+                    .post("/api/v1/batches").then().statusCode(200)
+                            .body("results.status", contains("ACCEPTED", "ACCEPTED"));
             given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
                     .post("/api/v1/batches").then().statusCode(200)
                     .body("results.status", contains("DUPLICATE", "DUPLICATE"));
@@ -59,13 +60,15 @@ class ServerDefaultDatabaseIT {
 
     @Test
     void adminCliEnrolsListsAndRevokesDevicesAndReadsStatusAndKeys() throws Exception {
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin",
+                "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
             assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field")).contains("\"token\":\"co_");
             assertThat(cli(server, "devices", "list")).contains("cli-laptop");
             assertThat(cli(server, "devices", "revoke", "cli-laptop")).contains("revokedAt");
             assertThat(cli(server, "status")).contains("\"counts\"");
         }
-        assertThat(cli(null, "keys", "list", "--dir", dir.resolve("data/server/keys").toString())).contains("(current)");
+        assertThat(cli(null, "keys", "list", "--dir", dir.resolve("data/server/keys").toString()))
+                .contains("(current)");
         assertThat(cli(null, "models")).contains("study.subject_visit");
     }
 

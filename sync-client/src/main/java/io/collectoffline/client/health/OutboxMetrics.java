@@ -1,7 +1,7 @@
 package io.collectoffline.client.health;
 
-import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxFigures;
+import io.collectoffline.client.outbox.OutboxService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

@@ -1,7 +1,6 @@
 package io.collectoffline.client.health;
 
 import io.collectoffline.client.push.PushService;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -33,7 +33,8 @@ import java.util.UUID;
  * The middleman's pull, through the shipping engine ({@link Shipper}): the field laptop's outbox is the queue (read
  * page by page through its pull API), this laptop's outbox the link. It takes a field laptop's pending transactions
  * into this laptop's outbox unchanged (original producer, seq and sealed payload; this laptop cannot read them),
- * and only after they are committed here tells the field laptop so. A crash between the two repeats the pull harmlessly: stored transactions are recognised by txId.
+ * and only after they are committed here tells the field laptop so. A crash between the two repeats the pull
+ * harmlessly: stored transactions are recognised by txId.
  * The relayed transactions then travel with this laptop's own pushes.
  */
 @ApplicationScoped

@@ -2,8 +2,8 @@ package io.collectoffline.client.outbox;
 
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
-import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.codec.DeviceSigningKey;
+import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.StreamPosition;

@@ -4,9 +4,9 @@ import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.keys.ServerKeyStore;
-import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.OutboxService.Reissue;
+import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
@@ -175,27 +175,33 @@ public class PushService {
                 Log.infof("Sending %d refused transactions again (refused more than %s ago)", requeued,
                         config.push().resendRejectedAfter());
             }
-            keys.followRotation();
-            ShipReport shipped = Shipper.ship(queue, new ServerLink(identity.device()), config.push().maxTransactions(),
-                    new ShipObserver() {
-                        @Override
-                        public void sending(int batch, int expected, int answered) {
-                            progress = new Progress(startedNanos, batch, expected, answered);
-                        }
+            ShipReport shipped;
+            try {
+                // a key rotated on the server is followed first: what is sealed from now on uses it
+                keys.followRotation();
+                shipped = Shipper.ship(queue, new ServerLink(identity.device()), config.push().maxTransactions(),
+                        new ShipObserver() {
+                            @Override
+                            public void sending(int batch, int expected, int answered) {
+                                progress = new Progress(startedNanos, batch, expected, answered);
+                            }
 
-                        @Override
-                        public void shrunk(int from, int to, LinkFailure why) {
-                            Log.infof("Server could not take a batch of %d (%s); sending %d at a time", from,
-                                    why.getMessage(), to);
-                        }
+                            @Override
+                            public void shrunk(int from, int to, LinkFailure why) {
+                                Log.infof("Server could not take a batch of %d (%s); sending %d at a time", from,
+                                        why.getMessage(), to);
+                            }
 
-                        @Override
-                        public void recorded(ShippingQueue.Recorded recorded) {
-                            count("accepted", recorded.accepted());
-                            count("duplicate", recorded.duplicate());
-                            count("rejected", recorded.rejected());
-                        }
-                    });
+                            @Override
+                            public void recorded(ShippingQueue.Recorded recorded) {
+                                count("accepted", recorded.accepted());
+                                count("duplicate", recorded.duplicate());
+                                count("rejected", recorded.rejected());
+                            }
+                        });
+            } catch (LinkFailure failure) {
+                shipped = new ShipReport(0, 0, 0, 0, 0, failure);
+            }
             saveLink(links.load(LINK, credentials).after(shipped, backoffPolicy(), Instant.now()));
             LinkFailure failure = shipped.failure();
             if (failure == null) {

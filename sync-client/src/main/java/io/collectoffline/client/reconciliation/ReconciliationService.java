@@ -1,10 +1,10 @@
 package io.collectoffline.client.reconciliation;
 
-import io.collectoffline.client.config.ClientConfig;
-import io.collectoffline.client.middleman.NotAMiddlemanException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.middleman.NotAMiddlemanException;
 import io.collectoffline.client.records.RecordsService;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,15 +1,19 @@
 package io.collectoffline.client.transport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.SpecimenManifest;
-import io.collectoffline.shipping.JsonHop;
+import io.collectoffline.shipping.RestHops;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** HTTP from a middleman to a field laptop's pull API, authenticated with the field laptop's pairing token. */
+/**
+ * A middleman's calls to field laptops' pull API through the REST Client of {@link FieldLaptopApi}, one client per
+ * field laptop address and pairing token (the base URL is the one the driver gives at each pull).
+ */
 @ApplicationScoped
 public class FieldLaptopClient {
 
@@ -17,26 +21,27 @@ public class FieldLaptopClient {
     public record AckAnswer(int acknowledged) {
     }
 
-    private final JsonHop http;
+    private final ClientConfig config;
+    private final Map<String, FieldLaptopApi> clients = new ConcurrentHashMap<>();
 
-    FieldLaptopClient(ClientConfig config, ObjectMapper json) {
-        this.http = new JsonHop(json, config.server().connectTimeout(), config.server().requestTimeout());
+    FieldLaptopClient(ClientConfig config) {
+        this.config = config;
     }
 
     public OutboxPage outbox(URI laptop, String pairingToken, String afterProducer, long afterSeq, int limit) {
-        return http.exchange(http.request(laptop, "/api/v1/outbox?afterSeq=" + afterSeq + "&limit=" + limit
-                + (afterProducer == null ? "" : "&afterProducer="
-                        + JsonHop.segment(afterProducer)),
-                pairingToken).GET().build(), OutboxPage.class);
+        return RestHops.call(() -> api(laptop, pairingToken).page(afterProducer, afterSeq, limit));
     }
 
     public AckAnswer ack(URI laptop, String pairingToken, OutboxAcks acks) {
-        return http.exchange(http.postJson(http.request(laptop, "/api/v1/outbox/acks", pairingToken), acks).build(),
-                AckAnswer.class);
+        return RestHops.call(() -> api(laptop, pairingToken).ack(acks));
     }
 
     public SpecimenManifest manifest(URI laptop, String pairingToken) {
-        return http.exchange(http.request(laptop, "/api/v1/outbox/manifest", pairingToken).GET().build(),
-                SpecimenManifest.class);
+        return RestHops.call(() -> api(laptop, pairingToken).manifest());
+    }
+
+    private FieldLaptopApi api(URI laptop, String pairingToken) {
+        return clients.computeIfAbsent(laptop + " " + pairingToken, key -> RestHops.create(FieldLaptopApi.class,
+                laptop, pairingToken, config.server().connectTimeout(), config.server().requestTimeout()));
     }
 }

@@ -8,27 +8,28 @@ import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.Watermark;
-import io.collectoffline.shipping.JsonHop;
+import io.collectoffline.shipping.RestHops;
+import io.collectoffline.shipping.ServerApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * HTTP to the server: the watermark, the current public key, and batch delivery (gzip). Every failure is a
- * {@link io.collectoffline.shipping.LinkFailure}, classified once by {@link JsonHop}.
+ * The server this laptop delivers to, through the REST Client of {@link ServerApi}: the watermark, held txIds, the
+ * current public key, and batch delivery (gzip). Every failure is a {@link io.collectoffline.shipping.LinkFailure}.
  */
 @ApplicationScoped
 public class ServerClient {
 
     private final ClientConfig config;
-    private final JsonHop http;
+    private final ObjectMapper json;
+    private volatile ServerApi api;
 
     ServerClient(ClientConfig config, ObjectMapper json) {
         this.config = config;
-        this.http = new JsonHop(json, config.server().connectTimeout(), config.server().requestTimeout());
+        this.json = json;
     }
 
     /** The configured server, if any. */
@@ -38,28 +39,34 @@ public class ServerClient {
 
     /** How far the server holds {@code producer}'s transactions without a gap. */
     public Watermark watermark(String producer) {
-        return http.exchange(request("/api/v1/producers/" + JsonHop.segment(producer) + "/watermark").GET().build(),
-                Watermark.class);
+        return RestHops.call(() -> api().watermark(producer));
     }
 
     /** Which of {@code txIds} of {@code producer} the server holds: delivery confirmed by identity. */
     public Held held(String producer, List<UUID> txIds) {
-        return http.exchange(http.postJson(request("/api/v1/producers/" + JsonHop.segment(producer) + "/held"),
-                new HeldQuery(txIds)).build(), Held.class);
+        return RestHops.call(() -> api().held(producer, new HeldQuery(txIds)));
     }
 
     /** The public key the server wants payloads sealed to. */
     public ServerPublicKey currentKey() {
-        return http.exchange(request("/api/v1/keys/current").GET().build(), ServerPublicKey.class);
+        return RestHops.call(() -> api().currentKey());
     }
 
     /** Sends one batch, gzip-compressed; returns the server's per-transaction answer. */
     public BatchResult send(Batch batch) {
-        return http.exchange(http.postGzipJson(request("/api/v1/batches"), batch).build(), BatchResult.class);
+        byte[] body = RestHops.gzipJson(json, batch);
+        return RestHops.call(() -> api().send("gzip", body));
     }
 
-    private HttpRequest.Builder request(String path) {
-        URI base = config.server().url().orElseThrow(() -> new IllegalStateException("no sync.client.server.url"));
-        return http.request(base, path, config.server().token().orElse(null));
+    private ServerApi api() {
+        ServerApi known = api;
+        if (known == null) {
+            URI base = config.server().url().orElseThrow(() -> new IllegalStateException(
+                    "no sync.client.server.url"));
+            known = RestHops.create(ServerApi.class, base, config.server().token().orElse(null),
+                    config.server().connectTimeout(), config.server().requestTimeout());
+            api = known;
+        }
+        return known;
     }
 }

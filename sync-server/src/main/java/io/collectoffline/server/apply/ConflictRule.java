@@ -7,8 +7,8 @@ import java.util.UUID;
  * with the higher revision (the longer line of edits; revisions as the server derives them from the lineage it
  * holds, never as a device states them — {@link RecordHeads#plan}), and between equal revisions the one whose
  * transaction id is greater. Arbitrary between equals, but the same whatever order the transactions arrive in and
- * on every server, so that site and central servers end with the same record. The loser is kept in the history and listed as a
- * conflict for an admin.
+ * on every server, so that site and central servers end with the same record. The loser is kept in the history and
+ * listed as a conflict for an admin.
  */
 public final class ConflictRule {
 

@@ -7,45 +7,53 @@ import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.config.ServerConfig;
-import io.collectoffline.shipping.JsonHop;
+import io.collectoffline.shipping.RestHops;
+import io.collectoffline.shipping.ServerApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * HTTP to the upstream server as this server's enrolled {@code server} device: watermarks, held txIds and gzip
- * batches. Every failure is a {@link io.collectoffline.shipping.LinkFailure}, classified once by {@link JsonHop}.
+ * The upstream server, as this server's enrolled {@code server} device, through the REST Client of
+ * {@link ServerApi}: watermarks, held txIds and gzip batches. Every failure is a
+ * {@link io.collectoffline.shipping.LinkFailure}.
  */
 @ApplicationScoped
 public class UpstreamClient {
 
     private final ServerConfig config;
-    private final JsonHop http;
+    private final ObjectMapper json;
+    private volatile ServerApi api;
 
     UpstreamClient(ServerConfig config, ObjectMapper json) {
         this.config = config;
-        this.http = new JsonHop(json, config.upstream().connectTimeout(), config.upstream().requestTimeout());
+        this.json = json;
     }
 
     public Watermark watermark(String producer) {
-        return http.exchange(request("/api/v1/producers/" + JsonHop.segment(producer) + "/watermark").GET().build(),
-                Watermark.class);
+        return RestHops.call(() -> api().watermark(producer));
     }
 
     /** Which of {@code txIds} of {@code producer} the upstream holds (identity, not seq). */
     public Held held(String producer, List<UUID> txIds) {
-        return http.exchange(http.postJson(request("/api/v1/producers/" + JsonHop.segment(producer) + "/held"),
-                new HeldQuery(txIds)).build(), Held.class);
+        return RestHops.call(() -> api().held(producer, new HeldQuery(txIds)));
     }
 
     public BatchResult send(Batch batch) {
-        return http.exchange(http.postGzipJson(request("/api/v1/batches"), batch).build(), BatchResult.class);
+        byte[] body = RestHops.gzipJson(json, batch);
+        return RestHops.call(() -> api().send("gzip", body));
     }
 
-    private HttpRequest.Builder request(String path) {
-        URI base = config.upstream().url().orElseThrow(() -> new IllegalStateException("no sync.server.upstream.url"));
-        return http.request(base, path, config.upstream().token().orElse(null));
+    private ServerApi api() {
+        ServerApi known = api;
+        if (known == null) {
+            URI base = config.upstream().url().orElseThrow(() -> new IllegalStateException(
+                    "no sync.server.upstream.url"));
+            known = RestHops.create(ServerApi.class, base, config.upstream().token().orElse(null),
+                    config.upstream().connectTimeout(), config.upstream().requestTimeout());
+            api = known;
+        }
+        return known;
     }
 }

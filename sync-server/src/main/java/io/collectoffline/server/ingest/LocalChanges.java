@@ -1,13 +1,9 @@
 package io.collectoffline.server.ingest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.SealedCodec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
@@ -23,6 +19,10 @@ import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.ServerModels;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

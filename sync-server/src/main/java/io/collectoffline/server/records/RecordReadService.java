@@ -2,12 +2,12 @@ package io.collectoffline.server.records;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
+import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.server.model.TableSchema;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -5,8 +5,8 @@ import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.InvalidInputException;
-import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.ingest.IngestService;
@@ -23,15 +23,15 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Device endpoints: deliver batches, and ask how far a producer's transactions are stored. */

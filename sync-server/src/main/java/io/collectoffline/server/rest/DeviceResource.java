@@ -1,6 +1,5 @@
 package io.collectoffline.server.rest;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.devices.Device;
@@ -21,10 +20,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Device enrolment and revocation (admin), and the server's public key (devices). */

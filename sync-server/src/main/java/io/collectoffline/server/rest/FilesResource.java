@@ -1,6 +1,5 @@
 package io.collectoffline.server.rest;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.files.ExportService;
 import io.collectoffline.server.files.FilesOverview;
@@ -21,10 +20,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Forwarding and files between servers (admin). */

@@ -1,6 +1,5 @@
 package io.collectoffline.server.rest;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.server.reconciliation.LabReconciliationService;
@@ -16,11 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The lab's specimen reconciliation (admin). */

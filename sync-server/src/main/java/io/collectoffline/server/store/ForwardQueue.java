@@ -90,7 +90,10 @@ public class ForwardQueue implements ShippingQueue {
         return page;
     }
 
-    /** Unforwarded transactions of {@code producer} after {@code afterSeq} up to {@code upTo}: the upstream may hold them. */
+    /**
+     * Unforwarded transactions of {@code producer} after {@code afterSeq} up to {@code upTo}: the upstream may
+     * hold them.
+     */
     @Override
     public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
         List<Pending> page = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.collectoffline.server.apply;
 
+import static io.collectoffline.server.Fixtures.admin;
 import static io.collectoffline.server.Fixtures.household;
 import static io.collectoffline.server.Fixtures.identifier;
 import static io.collectoffline.server.Fixtures.problem;
@@ -7,7 +8,6 @@ import static io.collectoffline.server.Fixtures.producer;
 import static io.collectoffline.server.Fixtures.send;
 import static io.collectoffline.server.Fixtures.subject;
 import static io.collectoffline.server.Fixtures.tx;
-import static io.collectoffline.server.Fixtures.admin;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -183,7 +183,8 @@ class OrderedApplyInvariantTest {
 
         await().untilAsserted(() -> admin().queryParam("producer", producer).queryParam("status", "APPLIED")
                 .queryParam("model", "study.household").get("/api/v1/incoming").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].seq", equalTo(1)).body("[0].sender", equalTo(io.collectoffline.server.Fixtures.RELAY)));
+                .body("size()", equalTo(1)).body("[0].seq", equalTo(1))
+                        .body("[0].sender", equalTo(io.collectoffline.server.Fixtures.RELAY)));
         problem(admin().queryParam("status", "LOST").get("/api/v1/incoming").then(), 400, "invalid-input")
                 .body("errors[0].field", equalTo("status"));
         problem(admin().get("/api/v1/incoming/" + UUID.randomUUID()).then(), 404, "transaction-not-found");

@@ -122,7 +122,8 @@ class SitesTest {
         assertEquals("letlhakeng", siteOfStored(carrying, 1));
         assertEquals(relaySite, siteOfStored(unknown, 1));
         // what this server passes on upstream (forwarding and export files) carries the site it stored
-        List<TransactionEnvelope> upstream = forwardQueue.next(new io.collectoffline.shipping.ShippingQueue.Position(unknown, 0), 1, false);
+        List<TransactionEnvelope> upstream = forwardQueue.next(
+                new io.collectoffline.shipping.ShippingQueue.Position(unknown, 0), 1, false);
         assertEquals(unknown, upstream.get(0).producer());
         assertEquals(relaySite, upstream.get(0).site());
     }

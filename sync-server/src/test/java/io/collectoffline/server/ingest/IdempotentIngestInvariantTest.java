@@ -50,7 +50,8 @@ class IdempotentIngestInvariantTest {
         String producer = producer();
         Map<String, Object> batch = batch(producer, List.of(
                 tx(producer, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)),
-                tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+                tx(producer, 2, "study.household", "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
 
         post(batch).statusCode(200).body("results.status", org.hamcrest.Matchers.contains("ACCEPTED", "ACCEPTED"));
         post(batch).statusCode(200).body("results.status", org.hamcrest.Matchers.contains("DUPLICATE", "DUPLICATE"))
@@ -76,7 +77,8 @@ class IdempotentIngestInvariantTest {
 
         assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?",
                 UUID.fromString((String) original.get("txId")))).isEqualTo(1);
-        org.awaitility.Awaitility.await().untilAsserted(() -> Fixtures.admin().get("/api/v1/records/study.household/" + id)
+        org.awaitility.Awaitility.await().untilAsserted(() -> Fixtures.admin()
+                .get("/api/v1/records/study.household/" + id)
                 .then().statusCode(200).body("village", equalTo("Oodi")));
     }
 
@@ -172,7 +174,8 @@ class IdempotentIngestInvariantTest {
         problem(Fixtures.device().contentType(ContentType.JSON).body(Map.of("transactions", List.of()))
                 .post("/api/v1/batches").then(), 400, "invalid-input")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("batchId", "sender", "transactions"));
-        problem(Fixtures.device().contentType(ContentType.JSON).body("{\"batchId\": ").post("/api/v1/batches").then(), 400,
+        problem(Fixtures.device().contentType(ContentType.JSON).body("{\"batchId\": ").post("/api/v1/batches")
+                .then(), 400,
                 "invalid-input");
     }
 

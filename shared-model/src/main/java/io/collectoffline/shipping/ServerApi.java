@@ -1,0 +1,46 @@
+package io.collectoffline.shipping;
+
+import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.Watermark;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * What a laptop or a site server calls on the server it delivers to, as a REST Client interface (built for a base
+ * URL and token by {@link RestHops#create}). Every failure is a {@link LinkFailure}.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public interface ServerApi {
+
+    /** How far the server holds {@code producer}'s transactions without a gap. */
+    @GET
+    @Path("/producers/{producer}/watermark")
+    Watermark watermark(@PathParam("producer") String producer);
+
+    /** Which of the txIds of {@code producer} the server holds: delivery confirmed by identity. */
+    @POST
+    @Path("/producers/{producer}/held")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Held held(@PathParam("producer") String producer, HeldQuery query);
+
+    /** The public key the server wants payloads sealed to. */
+    @GET
+    @Path("/keys/current")
+    ServerPublicKey currentKey();
+
+    /** One batch, as JSON compressed with {@code contentEncoding} (gzip: field links are slow). */
+    @POST
+    @Path("/batches")
+    @Consumes(MediaType.APPLICATION_JSON)
+    BatchResult send(@HeaderParam("Content-Encoding") String contentEncoding, byte[] body);
+}

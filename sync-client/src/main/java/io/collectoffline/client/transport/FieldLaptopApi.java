@@ -1,0 +1,34 @@
+package io.collectoffline.client.transport;
+
+import io.collectoffline.protocol.OutboxAcks;
+import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.protocol.SpecimenManifest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** A field laptop's pull API as a middleman calls it (a REST Client interface, one client per field laptop). */
+@Path("/api/v1/outbox")
+@Produces(MediaType.APPLICATION_JSON)
+public interface FieldLaptopApi {
+
+    /** Its pending transactions after a position, at most {@code limit}. */
+    @GET
+    OutboxPage page(@QueryParam("afterProducer") String afterProducer, @QueryParam("afterSeq") long afterSeq,
+            @QueryParam("limit") int limit);
+
+    /** What the middleman stored, and what it refused as a taken seq. */
+    @POST
+    @Path("/acks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    FieldLaptopClient.AckAnswer ack(OutboxAcks acks);
+
+    /** Its specimen manifest. */
+    @GET
+    @Path("/manifest")
+    SpecimenManifest manifest();
+}
