@@ -96,9 +96,13 @@ public final class RestHops {
                     + ": " + (oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…"));
         }
 
+        /**
+         * Answers with a status only: the REST Client also offers a transport failure (refused, timed out) as a
+         * "status 0" response, which must stay the transport's exception for {@link RestHops#call} to classify.
+         */
         @Override
         public boolean handles(int status, MultivaluedMap<String, Object> headers) {
-            return LinkFailure.ofHttpStatus(status) != null;
+            return status >= 100 && LinkFailure.ofHttpStatus(status) != null;
         }
 
         @Override

@@ -9,7 +9,6 @@ import io.collectoffline.client.outbox.OutboxService.Reissue;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.protocol.Batch;
-import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.shipping.Backoff;
@@ -179,7 +178,7 @@ public class PushService {
             try {
                 // a key rotated on the server is followed first: what is sealed from now on uses it
                 keys.followRotation();
-                shipped = Shipper.ship(queue, new ServerLink(identity.device()), config.push().maxTransactions(),
+                shipped = Shipper.ship(queue, serverLink(), config.push().maxTransactions(),
                         new ShipObserver() {
                             @Override
                             public void sending(int batch, int expected, int answered) {
@@ -229,6 +228,18 @@ public class PushService {
         }
     }
 
+    /** The server as the engine's link, sending as this laptop's device whatever stream it captures on. */
+    private Link serverLink() {
+        String sender = identity.device();
+        return server.hop().link(batch -> new Batch(UUID.randomUUID(), sender, batch, outbox.registrationsFor(
+                batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))), () -> {
+                    if (config.push().faultHaltAfterSend()) {
+                        Log.warn("Fault injection: halting after the server answered, before saving the answer");
+                        Runtime.getRuntime().halt(137);
+                    }
+                });
+    }
+
     private void saveLink(LinkState state) {
         links.save(LINK, credentials, state);
         link = state;
@@ -263,37 +274,6 @@ public class PushService {
 
     private static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
-    }
-
-    /** The server as the engine's link, sending as this laptop's device whatever stream it captures on. */
-    private final class ServerLink implements Link {
-
-        private final String sender;
-
-        ServerLink(String sender) {
-            this.sender = sender;
-        }
-
-        @Override
-        public long watermark(String producer) {
-            return server.watermark(producer).seq();
-        }
-
-        @Override
-        public List<UUID> held(String producer, List<UUID> txIds) {
-            return server.held(producer, txIds).held();
-        }
-
-        @Override
-        public BatchResult send(List<TransactionEnvelope> batch) {
-            BatchResult result = server.send(new Batch(UUID.randomUUID(), sender, batch, outbox.registrationsFor(
-                    batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
-            if (config.push().faultHaltAfterSend()) {
-                Log.warn("Fault injection: halting after the server answered, before saving the answer");
-                Runtime.getRuntime().halt(137);
-            }
-            return result;
-        }
     }
 
     /**

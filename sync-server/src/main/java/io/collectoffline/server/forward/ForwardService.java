@@ -1,7 +1,7 @@
 package io.collectoffline.server.forward;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.protocol.Batch;
-import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
@@ -13,6 +13,7 @@ import io.collectoffline.shipping.Link;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.LinkState;
 import io.collectoffline.shipping.LinkStates;
+import io.collectoffline.shipping.ServerHop;
 import io.collectoffline.shipping.ShipObserver;
 import io.collectoffline.shipping.ShipReport;
 import io.collectoffline.shipping.Shipper;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -42,18 +44,19 @@ public class ForwardService {
 
     private final ServerConfig config;
     private final ForwardQueue queue;
-    private final UpstreamClient upstream;
+    private final ObjectMapper json;
+    private volatile ServerHop upstream;
     private final IngestService ingest;
     private final JobLock jobs;
     private final LinkStates links;
     private final String credentials;
     private final MeterRegistry metrics;
 
-    ForwardService(ServerConfig config, ForwardQueue queue, UpstreamClient upstream, IngestService ingest,
+    ForwardService(ServerConfig config, ForwardQueue queue, ObjectMapper json, IngestService ingest,
             JobLock jobs, ActiveDatabase database, MeterRegistry metrics) {
         this.config = config;
         this.queue = queue;
-        this.upstream = upstream;
+        this.json = json;
         this.ingest = ingest;
         this.jobs = jobs;
         this.links = new LinkStates(database.dataSource());
@@ -104,7 +107,7 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
-            ShipReport report = Shipper.ship(queue, new UpstreamLink(), config.upstream().batchSize(),
+            ShipReport report = Shipper.ship(queue, upstreamLink(), config.upstream().batchSize(),
                     new Observer());
             LinkState after = state().after(report, new Backoff(config.upstream().backoffInitial(),
                     config.upstream().backoffMax()), Instant.now());
@@ -129,6 +132,20 @@ public class ForwardService {
         }
     }
 
+    /** The upstream as the engine's link; each batch carries its producers' signing keys, vouched for by us. */
+    private Link upstreamLink() {
+        ServerHop known = upstream;
+        if (known == null) {
+            URI base = config.upstream().url().orElseThrow(() -> new IllegalStateException(
+                    "no sync.server.upstream.url"));
+            known = new ServerHop(base, config.upstream().token().orElse(null), config.upstream().connectTimeout(),
+                    config.upstream().requestTimeout(), json);
+            upstream = known;
+        }
+        return known.link(batch -> new Batch(UUID.randomUUID(), config.nodeId(), batch, ingest.registrationsFor(
+                batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
+    }
+
     private static String outcome(ShipReport report) {
         if (report.failure() != null) {
             return report.failure().kind() == LinkFailure.Kind.AUTH_REFUSED ? "AUTH_FAILED" : "FAILED";
@@ -150,25 +167,6 @@ public class ForwardService {
             metrics.counter("collect_forward_transactions_total", "result", "duplicate")
                     .increment(recorded.duplicate());
             metrics.counter("collect_forward_transactions_total", "result", "rejected").increment(recorded.rejected());
-        }
-    }
-
-    /** The upstream as the engine's link; each batch carries its producers' signing keys, vouched for by us. */
-    private final class UpstreamLink implements Link {
-        @Override
-        public long watermark(String producer) {
-            return upstream.watermark(producer).seq();
-        }
-
-        @Override
-        public List<UUID> held(String producer, List<UUID> txIds) {
-            return upstream.held(producer, txIds).held();
-        }
-
-        @Override
-        public BatchResult send(List<TransactionEnvelope> batch) {
-            return upstream.send(new Batch(UUID.randomUUID(), config.nodeId(), batch, ingest.registrationsFor(
-                    batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
         }
     }
 }
