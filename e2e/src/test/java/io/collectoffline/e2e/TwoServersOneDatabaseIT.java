@@ -107,20 +107,29 @@ class TwoServersOneDatabaseIT {
             throws Exception {
         Nodes.resetServerDatabase();
         int centralPort = AppProcess.freePort();
-        try (AppProcess central = AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app",
-                "quarkus-run.jar"), centralPort, dir.resolve("central"), "-Dsync.server.admin-token=central-admin",
-                "-Dsync.server.node-id=central", "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
-            String siteToken = given().baseUri(central.baseUrl()).auth().oauth2("central-admin")
+        Path centralJar = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
+        String[] centralSettings = {"-Dsync.server.admin-token=central-admin", "-Dsync.server.node-id=central",
+            "-Dsync.server.ingest.accept-unsigned=true"};
+        String siteToken;
+        try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"), centralSettings)
+                .awaitReady()) {
+            siteToken = given().baseUri(central.baseUrl()).auth().oauth2("central-admin")
                     .contentType("application/json").body(Map.of("deviceId", "site-2x", "role", "server"))
                     .post("/api/v1/devices").then().statusCode(201).extract().path("token");
-            String[] shared = {"-Dsync.server.ingest.accept-unsigned=true", "-Dsync.server.node-id=site-2x",
-                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
-                "-Dsync.server.upstream.token=" + siteToken,
-                "-Dsync.server.upstream.interval=2s", "-Dsync.server.files.export-interval=1s"};
-            try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC, shared);
-                 AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {
-                String token = Nodes.enrol(first, "relay-2x", "server");
-                int total = 0;
+        }
+        // the central server is away while the waves arrive: both instances export them (on their schedule and on
+        // request, at the same moment), then both forward once it is back
+        String[] shared = {"-Dsync.server.ingest.accept-unsigned=true", "-Dsync.server.node-id=site-2x",
+            "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
+            "-Dsync.server.upstream.token=" + siteToken, "-Dsync.server.upstream.interval=1s",
+            "-Dsync.server.upstream.backoff-initial=1s", "-Dsync.server.upstream.backoff-max=2s",
+            "-Dsync.server.files.export-interval=1s"};
+        try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC, shared);
+             AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {
+            String token = Nodes.enrol(first, "relay-2x", "server");
+            ExecutorService admins = Executors.newFixedThreadPool(2);
+            int total = 0;
+            try {
                 for (int wave = 0; wave < 4; wave++) {
                     List<Map<String, Object>> txs = new ArrayList<>();
                     for (int p = 0; p < 6; p++) {
@@ -135,41 +144,51 @@ class TwoServersOneDatabaseIT {
                     batch.put("batchId", UUID.randomUUID().toString());
                     batch.put("sender", "relay-2x");
                     batch.put("transactions", txs);
-                    AppProcess server = wave % 2 == 0 ? first : second;
-                    given().baseUri(server.baseUrl()).auth().oauth2(token).contentType("application/json")
-                            .body(batch).post("/api/v1/batches").then().statusCode(200);
+                    given().baseUri((wave % 2 == 0 ? first : second).baseUrl()).auth().oauth2(token)
+                            .contentType("application/json").body(batch).post("/api/v1/batches").then()
+                            .statusCode(200);
+                    List<Future<?>> exports = new ArrayList<>();
+                    for (AppProcess server : List.of(first, second)) {
+                        exports.add(admins.submit(() -> Nodes.admin(server).post("/api/v1/files/export").then()
+                                .statusCode(200)));
+                    }
+                    for (Future<?> export : exports) {
+                        export.get();
+                    }
                     int sent = total;
-                    // the next wave once this one has left, by file or by REST, so that both jobs have work
                     await().atMost(Duration.ofSeconds(60)).until(() -> Nodes.serverCount(
-                            "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NOT NULL "
-                                    + "OR export_batch_id IS NOT NULL") == sent);
+                            "SELECT COUNT(*) FROM incoming_transaction WHERE export_batch_id IS NOT NULL") == sent);
                 }
-                int all = total;
+            } finally {
+                admins.shutdown();
+            }
+            // one chain of export files: each names the one before it, and no transaction is in two files
+            List<UUID[]> chain = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection(Nodes.JDBC, "postgres", "");
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT batch_id, previous_batch_id FROM export_batch ORDER BY created, batch_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chain.add(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)});
+                }
+            }
+            assertThat(chain).as("exports, at least one per wave").hasSizeGreaterThanOrEqualTo(4);
+            for (int i = 0; i < chain.size(); i++) {
+                assertThat(chain.get(i)[1]).as("export " + i + " names the one before it")
+                        .isEqualTo(i == 0 ? null : chain.get(i - 1)[0]);
+            }
+            assertThat(Nodes.serverCount("SELECT COALESCE(SUM(transactions), 0) FROM export_batch"))
+                    .isEqualTo(total);
+
+            try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"),
+                    centralSettings).awaitReady()) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> Nodes.serverCount(
                         "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NULL") == 0);
                 String metrics = given().baseUri(central.baseUrl()).get("/q/metrics").then().statusCode(200)
                         .extract().asString();
                 assertThat(metrics).as("every transaction reached the central server once")
-                        .contains("collect_ingest_transactions_total{status=\"ACCEPTED\"} " + all + ".0")
+                        .contains("collect_ingest_transactions_total{status=\"ACCEPTED\"} " + total + ".0")
                         .doesNotContain("status=\"DUPLICATE\"");
-                // one chain of export files: each names the one before it, and no transaction is in two files
-                List<UUID[]> chain = new ArrayList<>();
-                try (Connection c = DriverManager.getConnection(Nodes.JDBC, "postgres", "");
-                     PreparedStatement ps = c.prepareStatement(
-                             "SELECT batch_id, previous_batch_id FROM export_batch ORDER BY created, batch_id");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        chain.add(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)});
-                    }
-                }
-                assertThat(chain).as("exports made while both instances ran").isNotEmpty();
-                for (int i = 0; i < chain.size(); i++) {
-                    assertThat(chain.get(i)[1]).as("export " + i + " names the one before it")
-                            .isEqualTo(i == 0 ? null : chain.get(i - 1)[0]);
-                }
-                assertThat(Nodes.serverCount("SELECT COALESCE(SUM(transactions), 0) FROM export_batch"))
-                        .isEqualTo(Nodes.serverCount(
-                                "SELECT COUNT(*) FROM incoming_transaction WHERE export_batch_id IS NOT NULL"));
             }
         }
     }
