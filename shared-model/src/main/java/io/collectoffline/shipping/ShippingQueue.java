@@ -31,7 +31,7 @@ public interface ShippingQueue {
     record Recorded(int accepted, int duplicate, int rejected, boolean restart) {
     }
 
-    /** How many transactions are waiting to be sent, for progress. */
+    /** How many transactions are waiting to be sent, for progress; 0 where the adapter shows none. */
     long pending();
 
     /** Producers with pending transactions, all of them (paged by the implementation, never cut). */

@@ -201,7 +201,7 @@ public class PushService {
             } catch (LinkFailure failure) {
                 shipped = new ShipReport(0, 0, 0, 0, 0, failure);
             }
-            saveLink(links.load(LINK, credentials).after(shipped, backoffPolicy(), Instant.now()));
+            saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             LinkFailure failure = shipped.failure();
             if (failure == null) {
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
@@ -223,7 +223,7 @@ public class PushService {
             Log.errorf(e, "Push failed");
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             ShipReport none = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(LinkFailure.Kind.UNAVAILABLE, error));
-            saveLink(links.load(LINK, credentials).after(none, backoffPolicy(), Instant.now()));
+            saveLink(link().after(none, backoffPolicy(), Instant.now()));
             return finish(report("FAILED", started, none, error, queue));
         }
     }
