@@ -9,9 +9,11 @@ import io.collectoffline.protocol.Refusal;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
 import io.collectoffline.protocol.ServerStatus;
+import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
-import io.collectoffline.server.store.StoredWatermarks;
+import io.collectoffline.server.store.IncomingStore;
+import io.collectoffline.server.store.TxStatus;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -35,18 +37,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class IncomingAdminService {
 
-    /** Statuses a stored transaction can have. */
-    public static final Set<String> STATUSES = Set.of("RECEIVED", "APPLIED", "DEFERRED", "ERROR", "SKIPPED",
-            "CONFLICT");
     private static final String VIEW_COLUMNS = "tx_id, producer, seq, model, record_id, action, sender, batch_id, "
             + "received_at, status, status_reason, attempts, applied_at, skipped_by, site";
 
     private final ActiveDatabase database;
     private final ApplyWorker worker;
+    private final IncomingStore store;
 
     private final ServerConfig config;
 
-    IncomingAdminService(ActiveDatabase database, ApplyWorker worker, ServerConfig config) {
+    IncomingAdminService(ActiveDatabase database, ApplyWorker worker, ServerConfig config, IncomingStore store) {
+        this.store = store;
         this.config = config;
         this.database = database;
         this.worker = worker;
@@ -56,8 +57,8 @@ public class IncomingAdminService {
     public List<IncomingTransactionView> list(String status, String producer, String model, String site, int offset,
             int limit) {
         List<FieldError> errors = new ArrayList<>();
-        if (status != null && !STATUSES.contains(status)) {
-            errors.add(new FieldError("status", "must be one of " + new java.util.TreeSet<>(STATUSES)));
+        if (status != null && TxStatus.parse(status) == null) {
+            errors.add(new FieldError("status", "must be one of " + java.util.Arrays.toString(TxStatus.values())));
         }
         errors.addAll(Inputs.siteErrors(site));
         errors.addAll(Inputs.pagingErrors(offset, limit));
@@ -105,23 +106,16 @@ public class IncomingAdminService {
 
     /** Puts a DEFERRED, ERROR or CONFLICT transaction back in line (its cause is gone) and wakes the worker. */
     public IncomingTransactionView retry(UUID txId) {
-        try (Connection connection = database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            IncomingTransactionView tx = find(connection, txId, true);
-            if (!tx.status().equals("ERROR") && !tx.status().equals("DEFERRED") && !tx.status().equals("CONFLICT")) {
+        IncomingTransactionView tx = database.inTransaction("retrying transaction " + txId, connection -> {
+            IncomingTransactionView found = find(connection, txId, true);
+            if (!TxStatus.valueOf(found.status()).retryable()) {
                 throw new TransactionStateException("Only a DEFERRED, ERROR or CONFLICT transaction can be retried; "
-                        + txId + " is " + tx.status());
+                        + txId + " is " + found.status());
             }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "UPDATE incoming_transaction SET status = 'RECEIVED', status_reason = NULL WHERE tx_id = ?")) {
-                ps.setObject(1, txId);
-                ps.executeUpdate();
-            }
-            connection.commit();
-            Log.infof("Transaction %s (seq %d of %s) put back in line for apply", txId, tx.seq(), tx.producer());
-        } catch (SQLException e) {
-            throw new IllegalStateException("retrying transaction " + txId + " failed", e);
-        }
+            store.putBackInLine(connection, txId);
+            return found;
+        });
+        Log.infof("Transaction %s (seq %d of %s) put back in line for apply", txId, tx.seq(), tx.producer());
         worker.wake();
         return get(txId);
     }
@@ -137,95 +131,32 @@ public class IncomingAdminService {
         return get(txId);
     }
 
-    /** The key id of the row that stands in for a seq skipped as missing (never a real key's id). */
-    public static final String MISSING_SKIPPED = "missing-skipped";
-
     /**
      * Skips a seq of {@code producer} that is not stored and blocks it: one the server refused on arrival (too large,
      * an unknown model or key, …) or one that will never arrive (the laptop was destroyed). A stand-in row (status
-     * SKIPPED, no payload, key id {@value #MISSING_SKIPPED}) records who, when and why; the producer's later
-     * transactions go on. The transaction itself, if it comes later, is refused with that reason and never applied.
+     * SKIPPED, no payload, key id {@value IncomingStore#MISSING_SKIPPED}) records who, when and why; the producer's
+     * later transactions go on. The transaction itself, if it comes later, is refused with that reason and never applied.
      * Only the seq right after the producer's applied seq can be skipped, so a skip never reorders what is applied.
      */
     public IncomingTransactionView skipMissing(String producer, long seq, String by, String reason) {
         requireWhoAndWhy(by, reason, "skip");
-        UUID standIn = io.collectoffline.protocol.TimeOrderedUuid.next();
-        try (Connection connection = database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                long appliedSeq;
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE")) {
-                    ps.setString(1, producer);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new ProducerNotFoundException(producer);
-                        }
-                        appliedSeq = rs.getLong(1);
-                    }
-                }
-                long watermark;
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT stored_watermark FROM producer_state WHERE producer = ? FOR UPDATE")) {
-                    ps.setString(1, producer);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        watermark = rs.getLong(1);
-                    }
-                }
-                if (seq != appliedSeq + 1 || seq != watermark + 1) {
-                    throw new TransactionStateException("Only the missing seq that blocks producer " + producer
-                            + " can be skipped this way; " + (watermark > appliedSeq
-                            ? "it is blocked by a stored transaction (seq " + (appliedSeq + 1) + "): use "
-                            + "POST /api/v1/incoming/{txId}/skip" : "the seq it waits for is " + (watermark + 1)));
-                }
-                OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                String why = "seq " + seq + " was never stored here; skipped as missing: " + reason.trim();
-                try (PreparedStatement ps = connection.prepareStatement("INSERT INTO incoming_transaction (tx_id, "
-                        + "producer, seq, model, record_id, action, key_id, payload, content_hash, sender, batch_id, "
-                        + "received_at, status, status_reason, skipped_by, applied_at, forwarded_at, forwarded_via) "
-                        + "VALUES (?, ?, ?, '(missing)', ?, 'INSERT', ?, ?, ?, ?, ?, ?, 'SKIPPED', ?, ?, ?, ?, "
-                        + "'SKIPPED')")) {
-                    ps.setObject(1, standIn);
-                    ps.setString(2, producer);
-                    ps.setLong(3, seq);
-                    ps.setObject(4, new UUID(0, 0));
-                    ps.setString(5, MISSING_SKIPPED);
-                    ps.setBytes(6, new byte[0]);
-                    ps.setString(7, MISSING_SKIPPED);
-                    ps.setString(8, truncate(by.trim(), 36));
-                    ps.setObject(9, standIn);
-                    ps.setObject(10, now);
-                    ps.setString(11, truncate(why, 2000));
-                    ps.setString(12, by.trim());
-                    ps.setObject(13, now);
-                    ps.setObject(14, now);
-                    ps.executeUpdate();
-                }
-                long reached = StoredWatermarks.contiguousFrom(connection, producer, watermark);
-                try (PreparedStatement state = connection.prepareStatement("UPDATE producer_state SET "
-                        + "stored_watermark = ?, max_seq = GREATEST(max_seq, ?), stored_count = stored_count + 1 "
-                        + "WHERE producer = ?");
-                     PreparedStatement cursor = connection.prepareStatement(
-                             "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
-                    state.setLong(1, reached);
-                    state.setLong(2, seq);
-                    state.setString(3, producer);
-                    state.executeUpdate();
-                    cursor.setLong(1, seq);
-                    cursor.setObject(2, now);
-                    cursor.setString(3, producer);
-                    cursor.executeUpdate();
-                }
-                connection.commit();
-                Log.infof("Missing seq %d of %s SKIPPED by %s: %s", seq, producer, by.trim(), reason.trim());
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        UUID standIn = database.inTransaction("skipping seq " + seq + " of " + producer, connection -> {
+            long appliedSeq = store.lockCursor(connection, producer);
+            if (appliedSeq < 0) {
+                throw new ProducerNotFoundException(producer);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("skipping seq " + seq + " of " + producer + " failed", e);
-        }
+            long watermark = store.lockStoredWatermark(connection, producer);
+            if (seq != appliedSeq + 1 || seq != watermark + 1) {
+                throw new TransactionStateException("Only the missing seq that blocks producer " + producer
+                        + " can be skipped this way; " + (watermark > appliedSeq
+                        ? "it is blocked by a stored transaction (seq " + (appliedSeq + 1) + "): use "
+                        + "POST /api/v1/incoming/{txId}/skip" : "the seq it waits for is " + (watermark + 1)));
+            }
+            String why = "seq " + seq + " was never stored here; skipped as missing: " + reason.trim();
+            return store.storeSkippedStandIn(connection, new StreamPosition(producer, seq), watermark, by.trim(),
+                    why);
+        });
+        Log.infof("Missing seq %d of %s SKIPPED by %s: %s", seq, producer, by.trim(), reason.trim());
         worker.wake();
         return get(standIn);
     }
@@ -277,7 +208,7 @@ public class IncomingAdminService {
                     "must be one of " + new java.util.TreeSet<>(RESOLUTIONS))));
         }
         requireWhoAndWhy(by, reason, "resolution");
-        settleHead(txId, by, null, "CONFLICT", (connection, tx, holder) -> {
+        settleHead(txId, by, null, TxStatus.CONFLICT, (connection, tx, holder) -> {
             if (action.equals("reject")) {
                 return "rejected (its natural key belongs to record " + holder + "): " + reason.trim();
             }
@@ -319,26 +250,18 @@ public class IncomingAdminService {
      * Marks the transaction at the head of its producer's queue SKIPPED (never applied) and moves the producer on,
      * after {@code settlement} (if any) ran in the same database transaction.
      */
-    private void settleHead(UUID txId, String by, String statusReason, String requiredStatus, Settlement settlement) {
-        try (Connection connection = database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
+    private void settleHead(UUID txId, String by, String statusReason, TxStatus requiredStatus,
+            Settlement settlement) {
+        database.inTransaction("settling transaction " + txId, connection -> {
             // lock the producer's cursor before the transaction's row: the apply worker takes them in this order,
             // so a skip and an apply cycle can never deadlock
-            String producer = find(connection, txId, false).producer();
-            long appliedSeq;
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE")) {
-                ps.setString(1, producer);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    appliedSeq = rs.getLong(1);
-                }
-            }
+            long appliedSeq = store.lockCursor(connection, find(connection, txId, false).producer());
             IncomingTransactionView tx = find(connection, txId, true);
-            if (tx.status().equals("APPLIED") || tx.status().equals("SKIPPED")) {
+            TxStatus status = TxStatus.valueOf(tx.status());
+            if (status.settled()) {
                 throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
             }
-            if (requiredStatus != null && !tx.status().equals(requiredStatus)) {
+            if (requiredStatus != null && status != requiredStatus) {
                 throw new TransactionStateException("Only a " + requiredStatus + " transaction can be resolved; "
                         + txId + " is " + tx.status());
             }
@@ -346,45 +269,14 @@ public class IncomingAdminService {
                 throw new TransactionStateException("Only the transaction that blocks producer " + tx.producer()
                         + " (seq " + (appliedSeq + 1) + ") can be skipped; " + txId + " is seq " + tx.seq());
             }
-            String reason = statusReason;
-            if (settlement != null) {
-                UUID conflictWith;
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "SELECT conflict_with FROM incoming_transaction WHERE tx_id = ?")) {
-                    ps.setObject(1, txId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        conflictWith = rs.getObject(1, UUID.class);
-                    }
-                }
-                reason = settlement.apply(connection, tx, conflictWith);
-            }
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = "
-                    + "'SKIPPED', status_reason = ?, skipped_by = ?, applied_at = ? WHERE tx_id = ?");
-                 PreparedStatement cursor = connection.prepareStatement(
-                         "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
-                ps.setString(1, truncate(reason, 2000));
-                ps.setString(2, by.trim());
-                ps.setObject(3, now);
-                ps.setObject(4, txId);
-                ps.executeUpdate();
-                cursor.setLong(1, tx.seq());
-                cursor.setObject(2, now);
-                cursor.setString(3, tx.producer());
-                cursor.executeUpdate();
-            }
-            connection.commit();
+            String reason = settlement == null ? statusReason
+                    : settlement.apply(connection, tx, store.conflictWith(connection, txId));
+            store.markSkipped(connection, txId, new StreamPosition(tx.producer(), tx.seq()), by.trim(), reason);
             Log.infof("Transaction %s (seq %d of %s, %s) SKIPPED by %s: %s", txId, tx.seq(), tx.producer(),
                     tx.status(), by.trim(), reason);
-        } catch (SQLException e) {
-            throw new IllegalStateException("settling transaction " + txId + " failed", e);
-        }
+            return null;
+        });
         worker.wake();
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     /**
@@ -400,14 +292,17 @@ public class IncomingAdminService {
         String ofSite = site == null ? "" : " AND producer IN (SELECT producer FROM producer_state WHERE site = ?)";
         try (Connection connection = database.dataSource().getConnection()) {
             Map<String, Long> counts = new TreeMap<>();
-            STATUSES.forEach(s -> counts.put(s, 0L));
+            for (TxStatus status : TxStatus.values()) {
+                counts.put(status.name(), 0L);
+            }
             // Counting APPLIED rows would read the whole table; instead: ingest keeps each producer's count of
             // stored rows, and the rows not APPLIED are few and indexed.
             long stored = single(connection, "SELECT COALESCE(SUM(stored_count), 0) FROM producer_state"
                     + (site == null ? "" : " WHERE site = ?"), site, 1);
             long notApplied = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT status, COUNT(*) FROM "
-                    + "incoming_transaction WHERE status <> 'APPLIED'" + ofSite + " GROUP BY status")) {
+                    + "incoming_transaction WHERE status <> '" + TxStatus.APPLIED + "'" + ofSite
+                    + " GROUP BY status")) {
                 bind(ps, site, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -416,7 +311,7 @@ public class IncomingAdminService {
                     }
                 }
             }
-            counts.put("APPLIED", stored - notApplied);
+            counts.put(TxStatus.APPLIED.name(), stored - notApplied);
             long rejected = single(connection, "SELECT COUNT(*) FROM rejected_transaction WHERE 1 = 1" + ofSite,
                     site, 1);
             long conflicts = single(connection, "SELECT COUNT(*) FROM record_conflict WHERE 1 = 1" + (site == null
@@ -424,8 +319,8 @@ public class IncomingAdminService {
                     + "OR loser_producer IN (SELECT producer FROM producer_state WHERE site = ?))"), site, 2);
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
-                    + "incoming_transaction WHERE status IN ('RECEIVED', 'DEFERRED', 'ERROR', 'CONFLICT') "
-                    + "AND status <> 'APPLIED'" + ofSite)) {
+                    + "incoming_transaction WHERE status IN (" + TxStatus.sqlList(TxStatus.RECEIVED, TxStatus.DEFERRED,
+                    TxStatus.ERROR, TxStatus.CONFLICT) + ") AND status <> '" + TxStatus.APPLIED + "'" + ofSite)) {
                 bind(ps, site, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -475,7 +370,8 @@ public class IncomingAdminService {
                 + "s.site, s.diverged_at, s.diverged_seq, s.diverged_count "
                 + "FROM producer_state s JOIN apply_cursor c ON c.producer = s.producer "
                 + "LEFT JOIN incoming_transaction h ON h.producer = s.producer AND h.seq = c.applied_seq + 1 "
-                + "AND h.status IN ('DEFERRED', 'ERROR', 'CONFLICT')" + (site == null ? "" : " WHERE s.site = ?")
+                + "AND h.status IN (" + TxStatus.sqlList(TxStatus.DEFERRED, TxStatus.ERROR, TxStatus.CONFLICT) + ")"
+                + (site == null ? "" : " WHERE s.site = ?")
                 + " ORDER BY s.producer LIMIT " + limit)) {
             bind(ps, site, 1);
             try (ResultSet rs = ps.executeQuery()) {

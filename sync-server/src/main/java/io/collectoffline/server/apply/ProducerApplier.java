@@ -10,9 +10,9 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
-import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.server.model.TableSchema;
-import io.collectoffline.server.store.KeysetPages;
+import io.collectoffline.server.store.IncomingStore;
+import io.collectoffline.server.store.TxStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +21,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,12 +50,11 @@ public class ProducerApplier {
 
     private final MeterRegistry metrics;
     private final RecordHeads heads;
-
-    /** Producers read per query when listing those with work; all pages are read. */
-    private static final int PRODUCER_PAGE = 1000;
+    private final IncomingStore store;
 
     ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config,
-            MeterRegistry metrics, RecordHeads heads) {
+            MeterRegistry metrics, RecordHeads heads, IncomingStore store) {
+        this.store = store;
         this.heads = heads;
         this.database = database;
         this.models = models;
@@ -66,29 +63,17 @@ public class ProducerApplier {
         this.metrics = metrics;
     }
 
-    /**
-     * Producers with stored, unapplied transactions whose next one is not waiting for an admin: all of them, read in
-     * pages (a cut at 1000 let producer 1001 starve while the first thousand kept having work).
-     */
+    /** Producers with stored, unapplied transactions whose next one is not waiting for an admin (all of them). */
     List<String> producersWithWork() {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
-                     + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
-                     + "AND c.producer > ? AND NOT EXISTS (SELECT 1 FROM incoming_transaction i "
-                     + "WHERE i.producer = c.producer AND i.seq = c.applied_seq + 1 AND i.status IN ('ERROR', "
-                     + "'CONFLICT')) ORDER BY c.producer LIMIT " + PRODUCER_PAGE)) {
-            return KeysetPages.readAll(ps, PRODUCER_PAGE);
-        } catch (SQLException e) {
-            throw new IllegalStateException("listing producers to apply failed", e);
-        }
+        return store.producersWithWork();
     }
 
     /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */
     private record Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error,
-            String errorStatus) {
+            TxStatus errorStatus) {
 
         Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error) {
-            this(envelope, table, snapshot, error, "ERROR");
+            this(envelope, table, snapshot, error, TxStatus.ERROR);
         }
 
         UUID txId() {
@@ -112,27 +97,21 @@ public class ProducerApplier {
     /** Applies the next chunk of {@code producer}; returns how many transactions were applied. */
     int apply(String producer) {
         long started = System.nanoTime();
-        try (Connection connection = database.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int applied = apply(connection, producer, started);
-                connection.commit();
-                return applied;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("applying producer " + producer + " failed", e);
-        }
+        return database.inTransaction("applying producer " + producer,
+                connection -> apply(connection, producer, started));
     }
 
     private int apply(Connection connection, String producer, long started) throws SQLException {
-        long appliedSeq = lockCursor(connection, producer);
+        long appliedSeq = store.tryLockCursor(connection, producer);
         if (appliedSeq < 0) {
             return 0; // another worker holds this producer
         }
-        List<Work> chunk = realias(connection, load(connection, producer, appliedSeq));
+        List<Work> chunk = new ArrayList<>();
+        for (TransactionEnvelope envelope : store.nextToApply(connection, producer, appliedSeq,
+                config.apply().chunkSize())) {
+            chunk.add(open(envelope));
+        }
+        chunk = realias(connection, chunk);
         if (chunk.isEmpty()) {
             return 0;
         }
@@ -149,7 +128,7 @@ public class ProducerApplier {
             applyBatched(connection, good, plan);
             done = good.size();
         } catch (SQLException | IllegalArgumentException e) {
-            connection.rollback(before); // the plan only read; it holds for the one-by-one attempt
+            ActiveDatabase.rollbackTo(connection, before); // the plan only read; it holds for the one-by-one attempt
             Outcome outcome = applyOneByOne(connection, good, plan);
             done = outcome.applied();
             failure = outcome.failure();
@@ -159,54 +138,24 @@ public class ProducerApplier {
             failure = new Failure(broken, broken.errorStatus(), broken.error());
         }
         List<Work> applied = good.subList(0, done);
-        markApplied(connection, applied);
+        store.markApplied(connection, applied.stream().map(Work::txId).toList());
         if (failure != null) {
-            markFailed(connection, failure);
+            store.markFailed(connection, failure.work().txId(), failure.status(), failure.reason(),
+                    failure.conflictWith());
         }
         if (!applied.isEmpty()) {
-            advanceCursor(connection, producer, applied.get(applied.size() - 1).seq());
+            store.advanceCursor(connection, producer, applied.get(applied.size() - 1).seq());
             Log.infof("Applied %d transactions of %s (seq %d..%d) in %d ms", applied.size(), producer,
                     applied.get(0).seq(), applied.get(applied.size() - 1).seq(),
                     (System.nanoTime() - started) / 1_000_000);
         }
         metrics.counter("collect_apply_transactions_total").increment(applied.size());
         if (failure != null) {
-            metrics.counter("collect_apply_blocked_total", "status", failure.status()).increment();
+            metrics.counter("collect_apply_blocked_total", "status", failure.status().name()).increment();
             Log.infof("Transaction %s (seq %d of %s) is %s: %s", failure.work().txId(), failure.work().seq(),
                     producer, failure.status(), failure.reason());
         }
         return applied.size();
-    }
-
-    private List<Work> load(Connection connection, String producer, long appliedSeq) throws SQLException {
-        List<Work> chunk = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT i.tx_id, i.seq, i.model, i.record_id, "
-                + "i.action, i.key_id, i.payload, i.status, i.reissued_from_producer, i.reissued_from_seq "
-                + "FROM incoming_transaction i "
-                + "JOIN producer_state s ON s.producer = i.producer "
-                + "WHERE i.producer = ? AND i.seq > ? AND i.seq <= s.stored_watermark ORDER BY i.seq LIMIT ?")) {
-            ps.setString(1, producer);
-            ps.setLong(2, appliedSeq);
-            ps.setInt(3, config.apply().chunkSize());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getLong(2) != appliedSeq + 1 + chunk.size()) {
-                        break; // only SKIPPED rows can sit behind the cursor; nothing else is out of order
-                    }
-                    if (chunk.isEmpty() && ("ERROR".equals(rs.getString(8)) || "CONFLICT".equals(rs.getString(8)))) {
-                        return List.of(); // waits for an admin
-                    }
-                    chunk.add(open(producer, rs));
-                }
-            }
-        }
-        return chunk;
-    }
-
-    private Work open(String producer, ResultSet rs) throws SQLException {
-        return open(new TransactionEnvelope(rs.getObject(1, UUID.class), producer, rs.getLong(2), rs.getString(3),
-                rs.getObject(4, UUID.class), Action.valueOf(rs.getString(5)), null, rs.getString(6),
-                rs.getBytes(7), null, StoredPositions.reissuedFrom(rs, 9)));
     }
 
     private Work open(TransactionEnvelope envelope) {
@@ -219,7 +168,7 @@ public class ProducerApplier {
                 return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion() + " of "
                         + model + " is newer than this server knows (" + current + "): it waits, with the "
                         + "producer's later transactions, until the server is upgraded, then applies by itself",
-                        "DEFERRED");
+                        TxStatus.DEFERRED);
             }
             if (snapshot.schemaVersion() < 1) {
                 return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion()
@@ -247,39 +196,89 @@ public class ProducerApplier {
         }
     }
 
+    /** Stores a received batch's rows, those in {@code appliedNow} as applied; see {@link IncomingStore#insert}. */
+    @FunctionalInterface
+    public interface RowWriter {
+        int[] store(Set<UUID> appliedNow) throws SQLException;
+    }
+
+    /** What storing a batch did: 1 or 0 per row (inserted now or stored before), and what was applied with it. */
+    public record Received(int[] inserted, Set<UUID> appliedNow) {
+    }
+
     /**
-     * Locks {@code producer}'s apply cursor for the rest of {@code connection}'s transaction without waiting;
-     * returns its applied seq, or -1 when another worker (or a receive) holds it.
+     * Stores a received batch with {@code writer} and, on the fast path (ADR 7), applies in the same database
+     * transaction the transactions of each producer that directly follow its apply cursor, when no worker holds the
+     * cursor: they are stored APPLIED, which spares the worker reading them back and rewriting each row's status.
+     * Everything else is stored RECEIVED for the worker. If one the fast path applied turns out stored already (a
+     * re-send racing the worker, or a taken seq), the fast path is undone and the batch stored for the worker, which
+     * judges the stored rows in order. The producers' rows must exist ({@link IncomingStore#ensureProducers}).
      */
-    public long lockCursor(Connection connection, String producer) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT applied_seq FROM apply_cursor WHERE producer = ? FOR UPDATE SKIP LOCKED")) {
-            ps.setString(1, producer);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+    public Received storeOnReceipt(Connection connection, List<TransactionEnvelope> valid, RowWriter writer)
+            throws SQLException {
+        Savepoint beforeApply = connection.setSavepoint();
+        Map<String, Long> appliedTo = applyRuns(connection, valid);
+        Set<UUID> appliedNow = new HashSet<>();
+        for (TransactionEnvelope e : valid) {
+            Long to = appliedTo.get(e.producer());
+            if (to != null && e.seq() <= to) {
+                appliedNow.add(e.txId());
             }
         }
+        int[] inserted = writer.store(appliedNow);
+        boolean allInserted = true;
+        for (int i = 0; i < valid.size(); i++) {
+            allInserted &= inserted[i] != 0 || !appliedNow.contains(valid.get(i).txId());
+        }
+        if (!allInserted) {
+            ActiveDatabase.rollbackTo(connection, beforeApply);
+            return new Received(writer.store(Set.of()), Set.of());
+        }
+        connection.releaseSavepoint(beforeApply);
+        for (Map.Entry<String, Long> cursor : appliedTo.entrySet()) {
+            store.advanceCursor(connection, cursor.getKey(), cursor.getValue());
+        }
+        metrics.counter("collect_apply_transactions_total").increment(appliedNow.size());
+        return new Received(inserted, appliedNow);
     }
 
-    /** Moves the (locked) cursor of {@code producer} to {@code seq}. */
-    public void advanceCursor(Connection connection, String producer, long seq) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE apply_cursor SET applied_seq = ?, last_applied_at = ? WHERE producer = ?")) {
-            ps.setLong(1, seq);
-            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setString(3, producer);
-            ps.executeUpdate();
+    /** Per producer whose cursor is free, applies the run of {@code valid} after it; returns the seq applied to. */
+    private Map<String, Long> applyRuns(Connection connection, List<TransactionEnvelope> valid) throws SQLException {
+        Map<String, Map<Long, TransactionEnvelope>> byProducer = new java.util.TreeMap<>();
+        Set<String> ambiguous = new HashSet<>();
+        for (TransactionEnvelope e : valid) {
+            if (byProducer.computeIfAbsent(e.producer(), p -> new HashMap<>()).putIfAbsent(e.seq(), e) != null) {
+                ambiguous.add(e.producer()); // one seq twice in a batch: leave the judging to the worker
+            }
         }
+        Map<String, Long> appliedTo = new HashMap<>();
+        for (Map.Entry<String, Map<Long, TransactionEnvelope>> producer : byProducer.entrySet()) {
+            if (ambiguous.contains(producer.getKey())) {
+                continue;
+            }
+            long cursor = store.tryLockCursor(connection, producer.getKey());
+            if (cursor < 0) {
+                continue; // the worker is applying this producer right now
+            }
+            List<TransactionEnvelope> run = new ArrayList<>();
+            for (long seq = cursor + 1; producer.getValue().containsKey(seq); seq++) {
+                run.add(producer.getValue().get(seq));
+            }
+            int applied = run.isEmpty() ? 0 : applyRun(connection, run);
+            if (applied > 0) {
+                appliedTo.put(producer.getKey(), cursor + applied);
+            }
+        }
+        return appliedTo;
     }
 
     /**
-     * Receive's fast path: applies {@code run} — the transactions that directly follow a producer's cursor, which
-     * the caller holds locked — inside the receiving database transaction. Returns how many of the run, from its
-     * start, were applied: all of them, or only those before the first payload that cannot be opened; 0 when the
-     * database refuses any of them (nothing of the run is then applied, and the worker applies them one by one
-     * later, classifying the one that fails as DEFERRED or ERROR).
+     * Applies {@code run} — transactions that directly follow a producer's cursor, which the caller holds locked.
+     * Returns how many of the run, from its start, were applied: all of them, or only those before the first payload
+     * that cannot be opened; 0 when the database refuses any of them (nothing of the run is then applied, and the
+     * worker applies them one by one later, classifying the one that fails as DEFERRED or ERROR).
      */
-    public int applyOnReceipt(Connection connection, List<TransactionEnvelope> run) throws SQLException {
+    private int applyRun(Connection connection, List<TransactionEnvelope> run) throws SQLException {
         List<Work> work = new ArrayList<>(run.size());
         for (TransactionEnvelope envelope : run) {
             Work w = open(envelope);
@@ -297,10 +296,9 @@ public class ProducerApplier {
             applyBatched(connection, work, heads.plan(connection, work.stream().map(Work::change).toList()));
             connection.releaseSavepoint(before);
         } catch (SQLException | IllegalArgumentException e) {
-            connection.rollback(before);
+            ActiveDatabase.rollbackTo(connection, before);
             return 0;
         }
-        metrics.counter("collect_apply_transactions_total").increment(work.size());
         return work.size();
     }
 
@@ -421,9 +419,9 @@ public class ProducerApplier {
         plan.save(connection, work.size());
     }
 
-    private record Failure(Work work, String status, String reason, UUID conflictWith) {
+    private record Failure(Work work, TxStatus status, String reason, UUID conflictWith) {
 
-        Failure(Work work, String status, String reason) {
+        Failure(Work work, TxStatus status, String reason) {
             this(work, status, reason, null);
         }
     }
@@ -445,11 +443,12 @@ public class ProducerApplier {
                 ps.executeUpdate();
                 connection.releaseSavepoint(savepoint);
             } catch (IllegalArgumentException e) {
-                connection.rollback(savepoint);
+                ActiveDatabase.rollbackTo(connection, savepoint);
                 plan.save(connection, i);
-                return new Outcome(i, new Failure(w, "ERROR", "payload value does not fit: " + e.getMessage()));
+                return new Outcome(i, new Failure(w, TxStatus.ERROR,
+                        "payload value does not fit: " + e.getMessage()));
             } catch (SQLException e) {
-                connection.rollback(savepoint);
+                ActiveDatabase.rollbackTo(connection, savepoint);
                 plan.save(connection, i);
                 return new Outcome(i, classify(connection, w, e));
             }
@@ -466,22 +465,22 @@ public class ProducerApplier {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         boolean foreignKey = state.equals("23503") || state.equals("23506");
         if (foreignKey && w.action() != Action.DELETE) {
-            return new Failure(w, "DEFERRED", "waits for a record it refers to: " + firstLine(e));
+            return new Failure(w, TxStatus.DEFERRED, "waits for a record it refers to: " + firstLine(e));
         }
         if (foreignKey) {
-            return new Failure(w, "ERROR", "other records on this server still refer to it: " + firstLine(e));
+            return new Failure(w, TxStatus.ERROR, "other records on this server still refer to it: " + firstLine(e));
         }
         if (state.equals("23505")) {
             UUID holder = holderOfNaturalKey(connection, w);
             if (holder != null && !holder.equals(w.envelope().recordId())) {
-                return new Failure(w, "CONFLICT", "natural key " + naturalKey(w) + " of " + w.table().model().name()
+                return new Failure(w, TxStatus.CONFLICT, "natural key " + naturalKey(w) + " of " + w.table().model().name()
                         + " record " + w.envelope().recordId() + " (from " + w.envelope().producer() + ") already "
                         + "belongs to record " + holder + ": an admin resolves it (keep-existing or reject)",
                         holder);
             }
-            return new Failure(w, "ERROR", "natural key already belongs to another record: " + firstLine(e));
+            return new Failure(w, TxStatus.ERROR, "natural key already belongs to another record: " + firstLine(e));
         }
-        return new Failure(w, "ERROR", "database refused it (" + state + "): " + firstLine(e));
+        return new Failure(w, TxStatus.ERROR, "database refused it (" + state + "): " + firstLine(e));
     }
 
     /** The id of the record that holds {@code w}'s natural key now, or null. */
@@ -533,33 +532,5 @@ public class ProducerApplier {
                 throw new IllegalArgumentException("column " + column + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    /** One statement for the whole chunk: the audit fields stay in the payloads, where the history reads them. */
-    private static void markApplied(Connection connection, List<Work> applied) throws SQLException {
-        if (applied.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = 'APPLIED', "
-                + "status_reason = NULL, attempts = attempts + 1, applied_at = ? WHERE tx_id = ANY (?)")) {
-            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setArray(2, connection.createArrayOf("uuid", applied.stream().map(Work::txId).toArray()));
-            ps.executeUpdate();
-        }
-    }
-
-    private static void markFailed(Connection connection, Failure failure) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = ?, "
-                + "status_reason = ?, conflict_with = ?, attempts = attempts + 1 WHERE tx_id = ?")) {
-            ps.setString(1, failure.status());
-            ps.setString(2, truncate(failure.reason(), 2000));
-            ps.setObject(3, failure.conflictWith());
-            ps.setObject(4, failure.work().txId());
-            ps.executeUpdate();
-        }
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

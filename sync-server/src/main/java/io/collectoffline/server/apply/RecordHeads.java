@@ -4,6 +4,7 @@ import io.collectoffline.protocol.Action;
 import io.collectoffline.server.apply.ConflictRule.Version;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.ServerModels;
+import io.collectoffline.server.store.TxStatus;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -243,8 +244,8 @@ public class RecordHeads {
         for (Map.Entry<String, List<UUID>> model : byModel.entrySet()) {
             Map<UUID, Integer> count = new HashMap<>();
             try (PreparedStatement ps = connection.prepareStatement("SELECT record_id, tx_id, producer FROM "
-                    + "incoming_transaction WHERE model = ? AND record_id = ANY (?) AND status = 'APPLIED' "
-                    + "ORDER BY applied_at, seq")) {
+                    + "incoming_transaction WHERE model = ? AND record_id = ANY (?) AND status = '"
+                    + TxStatus.APPLIED + "' ORDER BY applied_at, seq")) {
                 ps.setString(1, model.getKey());
                 ps.setArray(2, connection.createArrayOf("uuid", model.getValue().stream().distinct().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {

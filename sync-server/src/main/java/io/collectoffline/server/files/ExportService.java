@@ -194,8 +194,7 @@ public class ExportService {
         } catch (IllegalArgumentException e) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
         }
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
+        return database.inTransaction("taking the receipt of " + batchId, c -> {
             try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM export_batch WHERE batch_id = ?")) {
                 known.setObject(1, batchId);
                 try (ResultSet rs = known.executeQuery()) {
@@ -221,13 +220,10 @@ public class ExportService {
                 ps.setObject(3, batchId);
                 ps.executeUpdate();
             }
-            c.commit();
             Log.infof("Receipt for export %s: %d transactions delivered, %d refused by the importer", batchId,
                     delivered, rejected);
             return new ReceiptReport(batchId, delivered, rejected);
-        } catch (SQLException e) {
-            throw new IllegalStateException("taking the receipt of " + batchId + " failed", e);
-        }
+        });
     }
 
     private UUID previousExport() {
@@ -241,8 +237,7 @@ public class ExportService {
     }
 
     private void record(UUID batchId, UUID previous, String name, List<UUID> txIds, OffsetDateTime created) {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
+        database.inTransaction("recording export " + batchId, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_batch (batch_id, previous_batch_id, "
                     + "file_name, transactions, created) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setObject(1, batchId);
@@ -253,9 +248,7 @@ public class ExportService {
                 ps.executeUpdate();
             }
             ForwardQueue.markExported(c, batchId, txIds);
-            c.commit();
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording export " + batchId + " failed", e);
-        }
+            return null;
+        });
     }
 }

@@ -148,8 +148,7 @@ public class ImportService {
      * first import (what it brought then) and counts the re-import, with its time.
      */
     private boolean record(UUID batchId, String exporter, UUID previous, String name, int[] counts) {
-        try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
+        database.inTransaction("recording import " + batchId, c -> {
             try (PreparedStatement again = c.prepareStatement("UPDATE import_batch SET reimports = reimports + 1, "
                     + "last_reimported_at = ? WHERE batch_id = ?");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO import_batch (batch_id, exporter, "
@@ -170,10 +169,12 @@ public class ImportService {
                     insert.executeUpdate();
                 }
             }
-            c.commit();
-            if (previous == null) {
-                return false;
-            }
+            return null;
+        });
+        if (previous == null) {
+            return false;
+        }
+        try (Connection c = database.dataSource().getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM import_batch WHERE batch_id = ?")) {
                 ps.setObject(1, previous);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -9,6 +9,7 @@ import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
 import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.server.model.TableSchema;
+import io.collectoffline.server.store.TxStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,8 +79,8 @@ public class RecordReadService {
                      + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
                      + "key_id, payload, site, reissued_from_producer, reissued_from_seq FROM incoming_transaction "
-                     + "WHERE model = ? AND record_id = ? AND status = 'APPLIED' ORDER BY applied_at, producer, seq "
-                     + "LIMIT ? OFFSET ?")) {
+                     + "WHERE model = ? AND record_id = ? AND status = '" + TxStatus.APPLIED + "' "
+                     + "ORDER BY applied_at, producer, seq LIMIT ? OFFSET ?")) {
             conflict.setString(1, model);
             conflict.setObject(2, id);
             try (ResultSet rs = conflict.executeQuery()) {
