@@ -1,46 +1,62 @@
 package io.collectoffline.protocol;
 
 import io.collectoffline.protocol.Problem.FieldError;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Parsing of path and query values shared by both apps' resources, so that a malformed value is a 400 naming its
- * field (JAX-RS would answer a bare 404 for a query parameter it cannot convert).
+ * Checks of path and query values shared by both apps' resources, so that a malformed value is a 400 naming its
+ * field; whole numbers are converted by {@link WholeNumberParameters}, paging and site filters are Bean Validation
+ * constraints ({@link Paging}, {@link SiteId}) answered through {@link #invalid}.
  */
 public final class Inputs {
 
     private Inputs() {
     }
 
-    /** @throws InvalidInputException naming {@code field} when {@code value} is not a whole number */
-    public static long wholeNumber(String field, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new InvalidInputException("Invalid query", List.of(new FieldError(field, "must be a whole number")));
-        }
-    }
-
     /**
-     * What is wrong with a site id given to an admin endpoint (enrolment, a move, a {@code ?site=} filter), if
-     * anything: optional (null), else the device-id rule.
+     * What is wrong with a site id given to an admin endpoint (enrolment, a move), if anything: optional (null), else
+     * the device-id rule. Parameters say it with {@link SiteId}.
      */
     public static List<FieldError> siteErrors(String site) {
         return site == null || DeviceId.isValid(site) ? List.of()
                 : List.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
     }
 
-    /** What is wrong with an admin list's paging ({@code offset} from 0, {@code limit} 1 to 1000), if anything. */
-    public static List<FieldError> pagingErrors(int offset, int limit) {
-        List<FieldError> errors = new java.util.ArrayList<>();
-        if (limit < 1 || limit > 1000) {
-            errors.add(new FieldError("limit", "must be between 1 and 1000"));
+    /**
+     * Bean Validation's violations of parameter constraints as the one answer both apps give to invalid input: each
+     * field (the parameter's or property's name) with what it must be, in field order.
+     */
+    public static InvalidInputException invalid(Set<? extends ConstraintViolation<?>> violations) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> violation : violations) {
+            String field = null;
+            for (Path.Node node : violation.getPropertyPath()) {
+                field = node.getName();
+            }
+            errors.add(new FieldError(field, violation.getMessage()));
         }
-        if (offset < 0) {
-            errors.add(new FieldError("offset", "must be 0 or more"));
+        errors.sort(Comparator.comparing(FieldError::field, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(FieldError::message));
+        return new InvalidInputException("Invalid input", errors);
+    }
+
+    /** Whether a violation is of a method's return value: the server's own fault, not the caller's. */
+    public static boolean ofReturnValue(Set<? extends ConstraintViolation<?>> violations) {
+        for (ConstraintViolation<?> violation : violations) {
+            for (Path.Node node : violation.getPropertyPath()) {
+                if (node.getKind() == ElementKind.RETURN_VALUE) {
+                    return true;
+                }
+            }
         }
-        return errors;
+        return false;
     }
 
     /** @throws InvalidInputException naming {@code field} when {@code value} is not a UUID in canonical form */

@@ -6,11 +6,14 @@ import io.collectoffline.client.outbox.OutboxStateException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
+import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.InvalidParameterException;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.LinkFailure;
 import io.quarkus.logging.Log;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -43,6 +46,24 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
         return problem(INVALID_INPUT, "Invalid input", 400, e.getMessage(), uri, e.errors());
+    }
+
+    /**
+     * Bean Validation's violations of the constraints on parameters (paging, site ids, …): the same answer as above,
+     * each field named. A violated return value is this node's own fault: a 500 like any other.
+     */
+    @ServerExceptionMapper
+    public Response violations(ConstraintViolationException e, UriInfo uri) {
+        if (Inputs.ofReturnValue(e.getConstraintViolations())) {
+            return unexpected(e, uri);
+        }
+        return invalid(Inputs.invalid(e.getConstraintViolations()), uri);
+    }
+
+    /** A query or path parameter that is not of its type (WholeNumberParameters): the same answer as above. */
+    @ServerExceptionMapper
+    public Response invalidParameter(InvalidParameterException e, UriInfo uri) {
+        return invalid(e.input(), uri);
     }
 
     @ServerExceptionMapper

@@ -15,6 +15,7 @@ import io.collectoffline.offline.InvalidOfflineModelException;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.offline.OfflineModelSet;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.KeyRegistration;
 import io.quarkus.logging.Log;
@@ -83,7 +84,10 @@ public class CaptureInstaller {
         this.identity = identity;
     }
 
-    /** The registry of this application's offline models, built from its JPA entities and validated. */
+    /**
+     * The registry of this application's offline models: the published ones ({@link OfflineModelSet}, the list the
+     * server uses too), checked against the JPA entities and validated.
+     */
     @Produces
     @Singleton
     static OfflineModelRegistry registry(EntityManagerFactory entityManagerFactory) {
@@ -91,7 +95,7 @@ public class CaptureInstaller {
         for (EntityType<?> entity : entityManagerFactory.getMetamodel().getEntities()) {
             entities.add(entity.getJavaType());
         }
-        return OfflineModelRegistry.of(entities);
+        return OfflineModelSet.registryFor(entities);
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) throws SQLException {

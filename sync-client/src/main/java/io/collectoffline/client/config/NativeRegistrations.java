@@ -1,7 +1,6 @@
 package io.collectoffline.client.config;
 
 import io.collectoffline.codec.ServerPublicKey;
-import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
@@ -18,24 +17,19 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.protocol.Watermark;
-import io.collectoffline.study.Household;
-import io.collectoffline.study.SpecimenReceipt;
-import io.collectoffline.study.SpecimenRequisition;
-import io.collectoffline.study.Subject;
-import io.collectoffline.study.SubjectVisit;
-import io.collectoffline.study.VitalSigns;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Types that Jackson reads or writes by reflection outside REST signatures (the transport's own ObjectMapper calls,
- * the strict data entry mapper), registered for the native image where Quarkus cannot see them being used.
+ * the strict data entry mapper), registered for the native image where Quarkus cannot see them being used. The
+ * offline models are not listed here: {@link io.collectoffline.offline.OfflineModelsFeature} registers what the
+ * published model sets hold.
  */
 @RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
         TransactionEnvelope.class, Action.class, Watermark.class, Held.class, HeldQuery.class, KeyRegistration.class,
         StreamPosition.class, ServerPublicKey.class, OutboxPage.class,
         OutboxAcks.class, SpecimenManifest.class, SpecimenManifest.Entry.class, Problem.class,
-        Problem.FieldError.class, ReconciliationReport.class, OfflineEntity.class, Household.class, Subject.class,
-        SubjectVisit.class, VitalSigns.class, SpecimenRequisition.class, SpecimenReceipt.class},
+        Problem.FieldError.class, ReconciliationReport.class},
         classNames = "io.collectoffline.client.transport.FieldLaptopClient$AckAnswer")
 public final class NativeRegistrations {
 

@@ -1,10 +1,7 @@
 package io.collectoffline.client.files;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
@@ -14,6 +11,7 @@ import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.Rfc3339;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.shipping.ChecksummedFile;
+import io.collectoffline.shipping.FileHeaders;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,17 +105,11 @@ public class FileExportService {
                 return new ExportReport(null, null, 0);
             }
             UUID previous = previousExport();
-            ObjectNode header = JsonNodeFactory.instance.objectNode();
-            header.put("format", ChecksummedFile.EXPORT_FORMAT);
-            header.put("node", identity.device());
-            header.put("batchId", batchId.toString());
-            header.put("previousBatchId", previous == null ? null : previous.toString());
-            header.put("count", txIds.size());
-            header.put("created", Rfc3339.format(created));
             // this laptop's signing key with its proof: the server that enrolled it checks every signature
-            header.set("registrations", json.valueToTree(outbox.registrationsFor(producers)));
+            FileHeaders.Export header = FileHeaders.Export.of(identity.device(), batchId, previous, txIds.size(),
+                    Rfc3339.format(created), outbox.registrationsFor(producers));
             Path file = outgoing.resolve(name);
-            ChecksummedFile.write(file, header, lines -> {
+            ChecksummedFile.write(file, header.toJson(), lines -> {
                 try (var in = Files.newBufferedReader(body)) {
                     in.lines().forEach(lines::write);
                 } catch (IOException e) {
@@ -164,13 +156,14 @@ public class FileExportService {
      * transaction of the file is refused whole: nothing is marked.
      */
     public synchronized ReceiptReport takeReceipt(Path file) throws IOException {
-        JsonNode header = ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT);
-        UUID batchId = uuid(header.path("batchId").asText(null));
+        FileHeaders.Receipt header = FileHeaders.Receipt.read(
+                ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
+        UUID batchId = header.batchId();
         if (batchId == null) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
         }
-        if (!identity.device().equals(header.path("exporter").asText())) {
-            throw refused("exporter", "this receipt is for " + header.path("exporter").asText()
+        if (!identity.device().equals(header.exporter())) {
+            throw refused("exporter", "this receipt is for " + header.exporter()
                     + "'s file, not one of this laptop (" + identity.device() + ")");
         }
         List<UUID> carried = carried(batchId);
@@ -178,20 +171,17 @@ public class FileExportService {
             throw refused("batchId", "this laptop exported no batch " + batchId);
         }
         Map<UUID, String> refusals = new LinkedHashMap<>();
-        for (JsonNode refusal : header.path("rejected")) {
-            UUID txId = uuid(refusal.path("txId").asText(null));
-            if (txId != null) {
-                refusals.put(txId, refusal.path("reason").asText("refused by the importer"));
-            }
+        for (FileHeaders.Refused refusal : header.rejected()) {
+            refusals.put(refusal.txId(), refusal.reason());
         }
-        long answered = header.path("accepted").asLong(-1) + header.path("duplicate").asLong(-1) + refusals.size();
+        long answered = header.accepted() + header.duplicate() + refusals.size();
         if (answered != carried.size() || !new HashSet<>(carried).containsAll(refusals.keySet())) {
             throw refused("rejected", "the receipt accounts for " + answered + " transactions, the file carried "
                     + carried.size() + ": not every one is answered by txId, so none is marked");
         }
         List<UUID> stored = carried.stream().filter(txId -> !refusals.containsKey(txId)).toList();
         int delivered = outbox.delivered(stored, "RECEIPT");
-        String importer = header.path("importer").asText("the server");
+        String importer = header.importer() == null ? "the server" : header.importer();
         for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
             outbox.reject(refusal.getKey(), "refused by " + importer + " (file import): " + refusal.getValue());
         }
@@ -321,13 +311,5 @@ public class FileExportService {
     private static InvalidInputException refused(String field, String message) {
         return new InvalidInputException("Receipt not for this laptop's export", List.of(new FieldError(field,
                 message)));
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            return value == null ? null : UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

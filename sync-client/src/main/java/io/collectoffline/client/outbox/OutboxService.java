@@ -6,6 +6,7 @@ import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.KeyRegistration;
+import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
@@ -450,7 +451,7 @@ public class OutboxService {
 
     /** Transactions the server refused, oldest first. */
     @Transactional
-    public List<RejectedTransaction> rejected(int limit) {
+    public List<RejectedTransaction> rejected(@Paging.Limit int limit) {
         return em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is null and t.rejectedAt is "
                 + "not null order by t.seq", OutgoingTransaction.class).setMaxResults(limit).getResultList().stream()
                 .map(t -> new RejectedTransaction(t.txId, t.seq, t.model, t.recordId, t.action, t.rejectedAt,

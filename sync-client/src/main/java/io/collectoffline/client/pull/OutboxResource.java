@@ -44,20 +44,18 @@ public class OutboxResource {
     @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a position, sealed",
             description = "In (producer, seq) order across this laptop's streams: after seq afterSeq of producer "
                     + "afterProducer (default: this laptop's device id, its first stream).")
-    public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") String afterSeq,
-            @QueryParam("limit") @DefaultValue("500") String limit,
+    public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("500") int size,
             @QueryParam("afterProducer") String afterProducer) {
         if (afterProducer != null && !ProducerId.isValid(afterProducer)) {
             throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError("afterProducer",
                     "must be " + ProducerId.DESCRIPTION)));
         }
-        long after = Inputs.wholeNumber("afterSeq", afterSeq);
-        long size = Inputs.wholeNumber("limit", limit);
         if (after < 0 || size < 1) {
             throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(after < 0 ? "afterSeq"
                     : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
         }
-        return pull.page(afterProducer, after, (int) Math.min(size, Integer.MAX_VALUE));
+        return pull.page(afterProducer, after, size);
     }
 
     @POST
@@ -83,10 +81,6 @@ public class OutboxResource {
     @Path("/rejected")
     @Operation(summary = "Transactions the server refused, oldest first, with its reasons")
     public List<RejectedTransaction> rejected(@QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new InvalidRecordException("Invalid query",
-                    List.of(new Problem.FieldError("limit", "must be between 1 and 1000")));
-        }
         return outbox.rejected(limit);
     }
 

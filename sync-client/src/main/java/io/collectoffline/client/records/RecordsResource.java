@@ -2,7 +2,6 @@ package io.collectoffline.client.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.client.config.ClientConfig;
-import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -125,10 +124,8 @@ public class RecordsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RecordPage.class)))
     public RecordPage list(@PathParam("model") String model,
-            @QueryParam("page") @DefaultValue("0") String page, @QueryParam("size") @DefaultValue("50") String size) {
-        return records.list(model, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-                Inputs.wholeNumber("page", page))), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-                Inputs.wholeNumber("size", size))));
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        return records.list(model, page, size);
     }
 
     @GET

@@ -87,6 +87,15 @@ class HostileInputCatalogueTest {
                 + "\"REQ-1\"}").post("/api/v1/reconciliation/receipts"), 409, "not-a-middleman"));
         cases.add(new Case("pull page after a malformed producer", () -> given().auth().oauth2("test-pairing")
                 .queryParam("afterProducer", "../x").get("/api/v1/outbox"), 400, "invalid-input"));
+        // third round (issue 16: one converter for whole numbers, Bean Validation for paging)
+        cases.add(new Case("non-numeric limit of the refused list", () -> given().queryParam("limit", "all")
+                .get("/api/v1/outbox/rejected"), 400, "invalid-input"));
+        cases.add(new Case("refused list page beyond the largest", () -> given().queryParam("limit", 5000)
+                .get("/api/v1/outbox/rejected"), 400, "invalid-input"));
+        cases.add(new Case("non-numeric limit of the export files", () -> given().queryParam("limit", "1e3")
+                .get("/api/v1/files"), 400, "invalid-input"));
+        cases.add(new Case("non-numeric pull position", () -> given().auth().oauth2("test-pairing")
+                .queryParam("afterSeq", "0x10").get("/api/v1/outbox"), 400, "invalid-input"));
         return cases.stream();
     }
 

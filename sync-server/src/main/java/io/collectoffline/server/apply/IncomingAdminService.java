@@ -1,14 +1,15 @@
 package io.collectoffline.server.apply;
 
 import io.collectoffline.protocol.IncomingTransactionView;
-import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Refusal;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
 import io.collectoffline.protocol.ServerStatus;
+import io.collectoffline.protocol.SiteId;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
@@ -54,16 +55,11 @@ public class IncomingAdminService {
     }
 
     /** Stored transactions matching every given filter, by producer and seq. */
-    public List<IncomingTransactionView> list(String status, String producer, String model, String site, int offset,
-            int limit) {
-        List<FieldError> errors = new ArrayList<>();
+    public List<IncomingTransactionView> list(String status, String producer, String model, @SiteId String site,
+            @Paging.Offset int offset, @Paging.Limit int limit) {
         if (status != null && TxStatus.parse(status) == null) {
-            errors.add(new FieldError("status", "must be one of " + java.util.Arrays.toString(TxStatus.values())));
-        }
-        errors.addAll(Inputs.siteErrors(site));
-        errors.addAll(Inputs.pagingErrors(offset, limit));
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException("Invalid query", errors);
+            throw new InvalidInputException("Invalid query", List.of(new FieldError("status",
+                    "must be one of " + java.util.Arrays.toString(TxStatus.values()))));
         }
         StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM incoming_transaction WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -135,7 +131,8 @@ public class IncomingAdminService {
      * Skips a seq of {@code producer} that is not stored and blocks it: one the server refused on arrival (too large,
      * an unknown model or key, …) or one that will never arrive (the laptop was destroyed). A stand-in row (status
      * SKIPPED, no payload, key id {@value IncomingStore#MISSING_SKIPPED}) records who, when and why; the producer's
-     * later transactions go on. The transaction itself, if it comes later, is refused with that reason and never applied.
+     * later transactions go on. The transaction itself, if it comes later, is refused with that reason and never
+     * applied.
      * Only the seq right after the producer's applied seq can be skipped, so a skip never reorders what is applied.
      */
     public IncomingTransactionView skipMissing(String producer, long seq, String by, String reason) {
@@ -162,11 +159,7 @@ public class IncomingAdminService {
     }
 
     /** Refusals recorded at ingest, newest first, of {@code producer} (and {@code seq}) when given. */
-    public List<Refusal> refusals(String producer, Long seq, int offset, int limit) {
-        List<FieldError> errors = new ArrayList<>(Inputs.pagingErrors(offset, limit));
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException("Invalid query", errors);
-        }
+    public List<Refusal> refusals(String producer, Long seq, @Paging.Offset int offset, @Paging.Limit int limit) {
         List<Refusal> refusals = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
              PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, sender, batch_id, "
@@ -283,11 +276,7 @@ public class IncomingAdminService {
      * Counts per status, refusals, conflicts, apply lag and per-producer progress with what holds each back; with a
      * {@code site}, only for the producers of that site (the site of each producer's latest stored transaction).
      */
-    public ServerStatus status(String site) {
-        List<FieldError> siteErrors = Inputs.siteErrors(site);
-        if (!siteErrors.isEmpty()) {
-            throw new InvalidInputException("Invalid query", siteErrors);
-        }
+    public ServerStatus status(@SiteId String site) {
         // producers of the site: the filter each count adds (bound to the site once per use)
         String ofSite = site == null ? "" : " AND producer IN (SELECT producer FROM producer_state WHERE site = ?)";
         try (Connection connection = database.dataSource().getConnection()) {

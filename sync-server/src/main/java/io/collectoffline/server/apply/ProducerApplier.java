@@ -473,7 +473,8 @@ public class ProducerApplier {
         if (state.equals("23505")) {
             UUID holder = holderOfNaturalKey(connection, w);
             if (holder != null && !holder.equals(w.envelope().recordId())) {
-                return new Failure(w, TxStatus.CONFLICT, "natural key " + naturalKey(w) + " of " + w.table().model().name()
+                return new Failure(w, TxStatus.CONFLICT, "natural key " + naturalKey(w) + " of "
+                        + w.table().model().name()
                         + " record " + w.envelope().recordId() + " (from " + w.envelope().producer() + ") already "
                         + "belongs to record " + holder + ": an admin resolves it (keep-existing or reject)",
                         holder);

@@ -2,16 +2,16 @@ package io.collectoffline.server.files;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.Rfc3339;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.ChecksummedFile;
+import io.collectoffline.shipping.FileHeaders;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -154,17 +154,11 @@ public class ExportService {
                         }
                     }
                 }
-                ObjectNode header = JsonNodeFactory.instance.objectNode();
-                header.put("format", ChecksummedFile.EXPORT_FORMAT);
-                header.put("node", config.nodeId());
-                header.put("batchId", batchId.toString());
                 UUID previous = previousExport();
-                header.put("previousBatchId", previous == null ? null : previous.toString());
-                header.put("count", txIds.size());
-                header.put("created", created.toString());
                 // the producers' signing keys, vouched for by this server: the importer checks every signature
-                header.set("registrations", json.valueToTree(ingest.registrationsFor(producers)));
-                ChecksummedFile.write(outgoing.resolve(name), header, lines -> {
+                FileHeaders.Export header = FileHeaders.Export.of(config.nodeId(), batchId, previous, txIds.size(),
+                        Rfc3339.format(created), ingest.registrationsFor(producers));
+                ChecksummedFile.write(outgoing.resolve(name), header.toJson(), lines -> {
                     try (var in = Files.newBufferedReader(body)) {
                         in.lines().forEach(lines::write);
                     } catch (IOException e) {
@@ -187,11 +181,10 @@ public class ExportService {
 
     /** Takes the importer's receipt: what it stored is forwarded, what it refused is marked with its reason. */
     public ReceiptReport takeReceipt(Path file) throws IOException {
-        var header = ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT);
-        UUID batchId;
-        try {
-            batchId = UUID.fromString(header.path("batchId").asText());
-        } catch (IllegalArgumentException e) {
+        FileHeaders.Receipt header = FileHeaders.Receipt.read(
+                ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
+        UUID batchId = header.batchId();
+        if (batchId == null) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
         }
         return database.inTransaction("taking the receipt of " + batchId, c -> {
@@ -205,9 +198,8 @@ public class ExportService {
                 }
             }
             Map<UUID, String> refusals = new LinkedHashMap<>();
-            for (var refusal : header.path("rejected")) {
-                refusals.put(UUID.fromString(refusal.path("txId").asText()),
-                        refusal.path("reason").asText("rejected by the importer"));
+            for (FileHeaders.Refused refusal : header.rejected()) {
+                refusals.put(refusal.txId(), refusal.reason());
             }
             int[] marked = ForwardQueue.markByReceipt(c, batchId, refusals);
             int delivered = marked[0];
@@ -216,7 +208,7 @@ public class ExportService {
             try (PreparedStatement ps = c.prepareStatement("UPDATE export_batch SET receipt_at = ?, "
                     + "receipt_rejected = ? WHERE batch_id = ?")) {
                 ps.setObject(1, now);
-                ps.setInt(2, header.path("rejected").size());
+                ps.setInt(2, header.rejected().size());
                 ps.setObject(3, batchId);
                 ps.executeUpdate();
             }

@@ -1,9 +1,5 @@
 package io.collectoffline.server.files;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.TransactionResult;
@@ -15,6 +11,7 @@ import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.IngestService;
 import io.collectoffline.shipping.ChecksummedFile;
+import io.collectoffline.shipping.FileHeaders;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -80,17 +77,18 @@ public class ImportService {
      */
     public synchronized ImportReport importFile(Path file, String name) throws IOException {
         long started = System.nanoTime();
-        JsonNode header = ChecksummedFile.verify(file, ChecksummedFile.EXPORT_FORMAT);
-        UUID batchId = uuid(header.path("batchId"));
-        String exporter = header.path("node").asText(null);
+        FileHeaders.Export header = FileHeaders.Export.read(ChecksummedFile.verify(file,
+                ChecksummedFile.EXPORT_FORMAT));
+        UUID batchId = header.batchId();
+        String exporter = header.node();
         if (batchId == null || !DeviceId.isValid(exporter)) {
             throw new ChecksummedFile.UnusableFileException("the header names no valid batch id or exporting node");
         }
-        UUID previous = uuid(header.path("previousBatchId"));
+        UUID previous = header.previousBatchId();
         // the producers' signing keys, vouched for by the exporting server; an admin chose to import its file
-        List<KeyRegistration> registrations = BatchParser.registrations(header.path("registrations"));
+        List<KeyRegistration> registrations = BatchParser.registrations(header.registrations());
         int[] counts = new int[4];
-        ArrayNode refusals = JsonNodeFactory.instance.arrayNode();
+        List<FileHeaders.Refused> refusals = new ArrayList<>();
         List<Candidate> chunk = new ArrayList<>(CHUNK);
         ChecksummedFile.body(file, line -> {
             Candidate candidate = parser.transaction(line);
@@ -102,17 +100,17 @@ public class ImportService {
             chunk.add(candidate);
             if (chunk.size() == CHUNK) {
                 store(batchId, exporter, registrations, chunk, counts, refusals);
-                progress = "importing " + name + ": " + counts[0] + " of " + header.path("count").asInt();
+                progress = "importing " + name + ": " + counts[0] + " of " + header.count();
                 if (counts[0] % 10_000 == 0) {
-                    Log.infof("Import %s: %d of %d transactions", name, counts[0], header.path("count").asInt());
+                    Log.infof("Import %s: %d of %d transactions", name, counts[0], header.count());
                 }
             }
         });
         store(batchId, exporter, registrations, chunk, counts, refusals);
         progress = null;
-        if (counts[0] != header.path("count").asInt(-1)) {
+        if (counts[0] != header.count()) {
             Log.warnf("Import %s: the header says %d transactions, the file holds %d", name,
-                    header.path("count").asInt(-1), counts[0]);
+                    header.count(), counts[0]);
         }
         boolean missing = record(batchId, exporter, previous, name, counts);
         Path receipt = writeReceipt(batchId, exporter, counts, refusals);
@@ -125,7 +123,7 @@ public class ImportService {
     }
 
     private void store(UUID batchId, String exporter, List<KeyRegistration> registrations, List<Candidate> chunk,
-            int[] counts, ArrayNode refusals) {
+            int[] counts, List<FileHeaders.Refused> refusals) {
         if (chunk.isEmpty()) {
             return;
         }
@@ -137,7 +135,7 @@ public class ImportService {
                 counts[2]++;
             } else {
                 counts[3]++;
-                refusals.addObject().put("txId", result.txId().toString()).put("reason", result.reason());
+                refusals.add(new FileHeaders.Refused(result.txId(), result.reason()));
             }
         }
         chunk.clear();
@@ -186,27 +184,13 @@ public class ImportService {
         }
     }
 
-    private Path writeReceipt(UUID batchId, String exporter, int[] counts, ArrayNode refusals) throws IOException {
-        ObjectNode header = JsonNodeFactory.instance.objectNode();
-        header.put("format", ChecksummedFile.RECEIPT_FORMAT);
-        header.put("batchId", batchId.toString());
-        header.put("exporter", exporter);
-        header.put("importer", config.nodeId());
-        header.put("importedAt", io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)));
-        header.put("transactions", counts[0]);
-        header.put("accepted", counts[1]);
-        header.put("duplicate", counts[2]);
-        header.set("rejected", refusals);
+    private Path writeReceipt(UUID batchId, String exporter, int[] counts, List<FileHeaders.Refused> refusals)
+            throws IOException {
+        FileHeaders.Receipt header = new FileHeaders.Receipt(batchId, exporter, config.nodeId(),
+                io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)), counts[0], counts[1],
+                counts[2], refusals);
         Path receipt = Folders.of(config).receipts().resolve(exporter + "-" + batchId + ".receipt");
-        ChecksummedFile.write(receipt, header, lines -> { });
+        ChecksummedFile.write(receipt, header.toJson(), lines -> { });
         return receipt;
-    }
-
-    private static UUID uuid(JsonNode node) {
-        try {
-            return node == null || !node.isTextual() ? null : UUID.fromString(node.asText());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

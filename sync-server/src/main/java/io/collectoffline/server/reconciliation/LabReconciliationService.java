@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
-import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.protocol.SiteId;
 import io.collectoffline.protocol.TimeOrderedUuid;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -52,11 +52,7 @@ public class LabReconciliationService {
      * INSERT carries the site) and the tubes in hand that belong to them; a tube in hand that no requisition names
      * belongs to no site and shows only without one.
      */
-    public ReconciliationReport report(String site) {
-        List<FieldError> siteErrors = Inputs.siteErrors(site);
-        if (!siteErrors.isEmpty()) {
-            throw new InvalidInputException("Invalid query", siteErrors);
-        }
+    public ReconciliationReport report(@SiteId String site) {
         String ofSite = site == null ? "" : " AND EXISTS (SELECT 1 FROM incoming_transaction t WHERE "
                 + "t.model = 'study.specimen_requisition' AND t.record_id = r.id AND t.action = 'INSERT' "
                 + "AND t.site = ?)";

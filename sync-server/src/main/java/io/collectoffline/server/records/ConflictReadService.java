@@ -1,8 +1,6 @@
 package io.collectoffline.server.records;
 
-import io.collectoffline.protocol.Inputs;
-import io.collectoffline.protocol.InvalidInputException;
-import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.protocol.Paging;
 import io.collectoffline.server.apply.ConflictRule;
 import io.collectoffline.server.config.ActiveDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +23,8 @@ public class ConflictReadService {
         this.database = database;
     }
 
-    public List<RecordConflict> list(String model, UUID recordId, int offset, int limit) {
-        List<FieldError> errors = Inputs.pagingErrors(offset, limit);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException("Invalid conflict filter", errors);
-        }
+    public List<RecordConflict> list(String model, UUID recordId, @Paging.Offset int offset,
+            @Paging.Limit int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, model, record_id, winner_tx_id, winner_producer, "
                 + "winner_rev, loser_tx_id, loser_producer, loser_rev, detected_at FROM record_conflict WHERE 1 = 1");
         List<Object> args = new ArrayList<>();

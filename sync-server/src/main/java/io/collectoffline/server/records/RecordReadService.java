@@ -3,6 +3,7 @@ package io.collectoffline.server.records;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.PayloadOpener;
@@ -70,7 +71,7 @@ public class RecordReadService {
      * The record's applied changes in apply order from {@code offset}, at most {@code limit} (the caller asks for
      * one more than it shows, to say whether more follow); also answers for a record deleted since.
      */
-    public List<RecordChange> history(String model, UUID id, long offset, int limit) {
+    public List<RecordChange> history(String model, UUID id, @Paging.Offset long offset, int limit) {
         models.table(model);
         List<RecordChange> history = new ArrayList<>();
         Map<UUID, String> conflicts = new HashMap<>();

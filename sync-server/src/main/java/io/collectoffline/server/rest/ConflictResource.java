@@ -45,11 +45,9 @@ public class ConflictResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public List<RecordConflict> list(@QueryParam("model") String model, @QueryParam("recordId") String recordId,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-            @QueryParam("offset") @DefaultValue("0") String offset,
+            @QueryParam("offset") @DefaultValue("0") int offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
-            @QueryParam("limit") @DefaultValue("100") String limit) {
-        return conflicts.list(model, recordId == null ? null : Inputs.uuid("recordId", recordId),
-                (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset", offset)),
-                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit", limit))));
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return conflicts.list(model, recordId == null ? null : Inputs.uuid("recordId", recordId), offset, limit);
     }
 }

@@ -72,12 +72,10 @@ public class IncomingResource {
             @QueryParam("producer") String producer, @QueryParam("model") String model,
             @Parameter(description = "only transactions of this site") @QueryParam("site") String site,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-            @QueryParam("offset") @DefaultValue("0") String offset,
+            @QueryParam("offset") @DefaultValue("0") int offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
-            @QueryParam("limit") @DefaultValue("100") String limit) {
-        return admin.list(status, producer, model, site, (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset",
-                offset)), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit",
-                limit))));
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return admin.list(status, producer, model, site, offset, limit);
     }
 
     @GET
@@ -136,13 +134,12 @@ public class IncomingResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Not the seq the producer waits for",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public IncomingTransactionView skipMissing(@PathParam("producer") String producer, @PathParam("seq") String seq,
+    public IncomingTransactionView skipMissing(@PathParam("producer") String producer, @PathParam("seq") long seq,
             @HeaderParam(USER_HEADER) String user, SkipRequest request) {
-        long number = Inputs.wholeNumber("seq", seq);
-        if (number < 1) {
+        if (seq < 1) {
             throw new InvalidInputException("Invalid seq", List.of(new FieldError("seq", "must be 1 or more")));
         }
-        return admin.skipMissing(producer, number, user, request == null ? null : request.reason());
+        return admin.skipMissing(producer, seq, user, request == null ? null : request.reason());
     }
 
     @GET
@@ -156,12 +153,10 @@ public class IncomingResource {
                     schema = @Schema(implementation = Refusal.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "400", description = "Invalid filter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public List<Refusal> refusals(@QueryParam("producer") String producer, @QueryParam("seq") String seq,
-            @QueryParam("offset") @DefaultValue("0") String offset,
-            @QueryParam("limit") @DefaultValue("100") String limit) {
-        return admin.refusals(producer, seq == null ? null : Inputs.wholeNumber("seq", seq),
-                (int) Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("offset", offset)),
-                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Inputs.wholeNumber("limit", limit))));
+    public List<Refusal> refusals(@QueryParam("producer") String producer, @QueryParam("seq") Long seq,
+            @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return admin.refusals(producer, seq, offset, limit);
     }
 
     /**

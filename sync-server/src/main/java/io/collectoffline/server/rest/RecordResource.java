@@ -1,7 +1,6 @@
 package io.collectoffline.server.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.RecordChange;
 import io.collectoffline.server.records.RecordReadService;
@@ -61,15 +60,14 @@ public class RecordResource {
                     schema = @Schema(implementation = RecordChange.class, type = SchemaType.ARRAY)))
     public Response history(@PathParam("model") String model, @PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-            @QueryParam("offset") @DefaultValue("0") String offset,
+            @QueryParam("offset") @DefaultValue("0") long offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
-            @QueryParam("limit") @DefaultValue("10000") String limit) {
-        long from = Inputs.wholeNumber("offset", offset);
-        int size = (int) Math.max(1, Math.min(MAX_HISTORY, Inputs.wholeNumber("limit", limit)));
-        List<RecordChange> page = records.history(model, IncomingResource.uuid(id), from, size + 1);
+            @QueryParam("limit") @DefaultValue("10000") int limit) {
+        int size = Math.max(1, Math.min(MAX_HISTORY, limit));
+        List<RecordChange> page = records.history(model, IncomingResource.uuid(id), offset, size + 1);
         Response.ResponseBuilder answer = Response.ok(page.size() > size ? page.subList(0, size) : page);
         if (page.size() > size) {
-            answer.header("X-Next-Offset", from + size);
+            answer.header("X-Next-Offset", offset + size);
         }
         return answer.build();
     }

@@ -172,6 +172,16 @@ class HostileInputCatalogueTest {
                 404, "producer-not-found"));
         cases.add(problem("non-numeric seq in the refusals filter", t -> admin().queryParam("seq", "x")
                 .get("/api/v1/refusals"), 400, "invalid-input"));
+        // third round (issue 16: one converter for whole numbers, Bean Validation for paging and sites)
+        cases.add(problem("non-numeric seq in a path", t -> admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "a").body(Map.of("reason", "r"))
+                .post("/api/v1/incoming/missing/" + FIELD + "/9e9/skip"), 400, "invalid-input"));
+        cases.add(problem("negative history offset", t -> admin().queryParam("offset", -1)
+                .get("/api/v1/records/study.household/" + UUID.randomUUID() + "/history"), 400, "invalid-input"));
+        cases.add(problem("refusals page beyond the largest", t -> admin().queryParam("limit", 5000)
+                .get("/api/v1/refusals"), 400, "invalid-input"));
+        cases.add(problem("status of a site that is no site id", t -> admin().queryParam("site", "../etc")
+                .get("/api/v1/status"), 400, "invalid-input"));
         return cases.stream();
     }
 
