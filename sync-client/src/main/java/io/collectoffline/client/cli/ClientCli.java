@@ -1,13 +1,11 @@
 package io.collectoffline.client.cli;
 
 import io.collectoffline.shipping.FileCommand;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
@@ -29,37 +27,28 @@ public final class ClientCli {
         return new CommandLine(new ClientCli()).execute(args);
     }
 
-    /** What {@code files} does. */
-    enum Action {
-        export, receipt, status
-    }
-
     @Command(name = "files", mixinStandardHelpOptions = true,
             description = "export: the pending outbox to a file for a USB stick; receipt FILE: take the server's "
-                    + "receipt back; status: this laptop's export files")
-    static class Files implements Callable<Integer> {
-        @Parameters(index = "0", description = "export, receipt or status")
-        Action action;
+                    + "receipt back; status: this laptop's export files",
+            subcommands = {FileCommand.Export.class, FileCommand.Receipt.class, FileCommand.Status.class})
+    static class Files implements FileCommand.Node, Runnable {
 
-        @Parameters(index = "1", arity = "0..1", description = "the receipt file")
-        Path file;
-
-        @Option(names = "--url", description = "the laptop app's base URL")
-        String url;
-
-        @Option(names = "--include-unconfirmed", description = "export: also what earlier files carried without a "
-                + "receipt (a lost stick)")
-        boolean unconfirmed;
+        @Spec
+        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            String base = url != null ? url : System.getenv().getOrDefault("SYNC_CLIENT_URL", "http://127.0.0.1:8081");
-            FileCommand.Action what = switch (action) {
-                case export -> FileCommand.Action.export;
-                case receipt -> FileCommand.Action.receipt;
-                case status -> FileCommand.Action.status;
-            };
-            return FileCommand.run(what, file, unconfirmed, URI.create(base), null, System.out, System.err);
+        public String defaultUrl() {
+            return System.getenv().getOrDefault("SYNC_CLIENT_URL", "http://127.0.0.1:8081");
+        }
+
+        @Override
+        public String token() {
+            return null; // the laptop's API answers on 127.0.0.1 without a token
+        }
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "files: export, receipt FILE or status");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.collectoffline.server.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.server.keys.KeyCommand;
 import io.collectoffline.shipping.FileCommand;
 import java.io.IOException;
@@ -11,12 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
@@ -30,6 +34,8 @@ import picocli.CommandLine;
         subcommands = {AdminCli.Devices.class, AdminCli.Keys.class, AdminCli.Files.class, AdminCli.Status.class,
                 AdminCli.Models.class})
 public final class AdminCli {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The subcommands this CLI answers (the first argument); anything else starts the server. */
     public static final List<String> COMMANDS = List.of("devices", "keys", "files", "status", "models", "--help",
@@ -65,7 +71,8 @@ public final class AdminCli {
                 System.out.println(response.body());
                 return response.statusCode() / 100 == 2 ? 0 : 1;
             } catch (IOException e) {
-                System.err.println("the server at " + url + " could not be reached: " + e.getMessage());
+                System.err.println("the server at " + url + " could not be reached: "
+                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
                 return 1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -91,8 +98,11 @@ public final class AdminCli {
 
             @Override
             public Integer call() {
-                return call("POST", "/api/v1/devices", "{\"deviceId\":\"" + json(deviceId) + "\",\"role\":\""
-                        + json(role) + "\"" + (site == null ? "" : ",\"site\":\"" + json(site) + "\"") + "}");
+                ObjectNode body = JSON.createObjectNode().put("deviceId", deviceId).put("role", role);
+                if (site != null) {
+                    body.put("site", site);
+                }
+                return call("POST", "/api/v1/devices", body.toString());
             }
         }
 
@@ -107,7 +117,7 @@ public final class AdminCli {
             @Override
             public Integer call() {
                 return call("PUT", "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/site",
-                        "-".equals(site) ? "{\"site\":null}" : "{\"site\":\"" + json(site) + "\"}");
+                        JSON.createObjectNode().put("site", "-".equals(site) ? null : site).toString());
             }
         }
 
@@ -132,60 +142,77 @@ public final class AdminCli {
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true,
-            description = "Key pairs in the key folder: generate (rotate), list, current (public key JSON)")
-    static class Keys implements Callable<Integer> {
-        @Parameters(index = "0", description = "generate, list or current")
-        String action;
+            description = "Key pairs in the key folder: generate (rotate), list, current (public key JSON)",
+            subcommands = {Keys.Generate.class, Keys.ListKeys.class, Keys.Current.class})
+    static class Keys implements Runnable {
 
-        @Option(names = "--dir", description = "key folder (default: $SYNC_SERVER_KEYS_DIR or ./data/server/keys)")
-        Path dir;
+        @Spec
+        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            List<String> args = new ArrayList<>(List.of("keys", action));
-            if (dir != null) {
-                args.addAll(List.of("--dir", dir.toString()));
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "keys: generate, list or current");
+        }
+
+        /** What every keys subcommand takes: the key folder. */
+        abstract static class InFolder implements Callable<Integer> {
+            @Option(names = "--dir", description = "key folder (default: $SYNC_SERVER_KEYS_DIR or ./data/server/keys)")
+            Path dir = Path.of(System.getenv().getOrDefault("SYNC_SERVER_KEYS_DIR", "./data/server/keys"));
+        }
+
+        @Command(name = "generate", description = "Add a key pair and make it current (rotation: restart the server "
+                + "afterwards; older keys keep opening their payloads)")
+        static class Generate extends InFolder {
+            @Override
+            public Integer call() {
+                return KeyCommand.generate(dir, System.out, System.err);
             }
-            return KeyCommand.run(args.toArray(String[]::new), System.out, System.err);
+        }
+
+        @Command(name = "list", description = "The key ids in the folder, the current one marked")
+        static class ListKeys extends InFolder {
+            @Override
+            public Integer call() {
+                return KeyCommand.list(dir, System.out, System.err);
+            }
+        }
+
+        @Command(name = "current", description = "The current public key as JSON (for a laptop without network)")
+        static class Current extends InFolder {
+            @Override
+            public Integer call() {
+                return KeyCommand.current(dir, System.out, System.err);
+            }
         }
     }
 
     @Command(name = "files", mixinStandardHelpOptions = true,
-            description = "export; import FILE (with a progress bar); receipt FILE; status")
-    static class Files implements Callable<Integer> {
-        @Parameters(index = "0", description = "export, import, receipt or status")
-        String action;
+            description = "export; import FILE (with a progress bar); receipt FILE; status",
+            subcommands = {FileCommand.Export.class, FileCommand.Import.class, FileCommand.Receipt.class,
+                    FileCommand.Status.class})
+    static class Files implements FileCommand.Node, Runnable {
 
-        @Parameters(index = "1", arity = "0..1", description = "the file to import, or the receipt")
-        Path file;
-
-        @Option(names = "--url", description = "server base URL")
-        String url;
-
-        @Option(names = "--include-unconfirmed", description = "export: also what earlier exports carried without "
-                + "a receipt")
-        boolean unconfirmed;
+        @Spec
+        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            FileCommand.Action what;
-            switch (action) {
-                case "export" -> what = FileCommand.Action.export;
-                case "import" -> what = FileCommand.Action.importFile;
-                case "receipt" -> what = FileCommand.Action.receipt;
-                case "status" -> what = FileCommand.Action.status;
-                default -> {
-                    System.err.println("files: export, import FILE, receipt FILE or status, not '" + action + "'");
-                    return 2;
-                }
-            }
+        public String defaultUrl() {
+            return System.getenv().getOrDefault("SYNC_SERVER_URL", "http://127.0.0.1:8080");
+        }
+
+        @Override
+        public String token() {
             String token = System.getenv("SYNC_SERVER_ADMIN_TOKEN");
             if (token == null || token.isBlank()) {
-                System.err.println("set SYNC_SERVER_ADMIN_TOKEN to the server's admin token");
-                return 2;
+                throw new ParameterException(spec.commandLine(), "set SYNC_SERVER_ADMIN_TOKEN to the server's "
+                        + "admin token");
             }
-            String base = url != null ? url : System.getenv().getOrDefault("SYNC_SERVER_URL", "http://127.0.0.1:8080");
-            return FileCommand.run(what, file, unconfirmed, URI.create(base), token, System.out, System.err);
+            return token;
+        }
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "files: export, import FILE, receipt FILE or status");
         }
     }
 
@@ -215,9 +242,5 @@ public final class AdminCli {
             }
             return 0;
         }
-    }
-
-    private static String json(String value) {
-        return value == null ? "" : value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }
