@@ -1,5 +1,6 @@
 package io.collectoffline.study;
 
+import io.collectoffline.offline.ItemReceipt;
 import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.OfflineModel;
 import jakarta.persistence.Column;
@@ -18,6 +19,8 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "specimen_receipt")
 @OfflineModel(name = "study.specimen_receipt", naturalKey = {"requisitionIdentifier", "stage"})
+@ItemReceipt(item = SpecimenRequisition.class, identifier = "requisitionIdentifier", stage = "stage",
+        time = "receivedDatetime", comment = "comment")
 public class SpecimenReceipt extends OfflineEntity {
 
     @NotBlank

@@ -3,6 +3,7 @@ package io.collectoffline.study;
 import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.OfflineModel;
 import io.collectoffline.offline.RefersTo;
+import io.collectoffline.offline.TrackedItem;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
@@ -16,6 +17,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "specimen_requisition")
 @OfflineModel(name = "study.specimen_requisition", naturalKey = "requisitionIdentifier")
+@TrackedItem(identifier = "requisitionIdentifier", ready = "drawn",
+        manifest = {"panel", "drawnDatetime", "subjectVisitId.visitCode"})
 public class SpecimenRequisition extends OfflineEntity {
 
     @NotBlank

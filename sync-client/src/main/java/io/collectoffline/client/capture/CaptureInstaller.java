@@ -6,7 +6,6 @@ import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.identity.StreamChanged;
 import io.collectoffline.client.keys.ServerKeyRotated;
 import io.collectoffline.client.keys.ServerKeyStore;
-import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.PayloadCodec;
 import io.collectoffline.codec.PlainJsonCodec;
 import io.collectoffline.codec.SealedCodec;
@@ -16,8 +15,7 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.OfflineModelSet;
-import io.collectoffline.protocol.DeviceId;
-import io.collectoffline.protocol.KeyRegistration;
+import io.collectoffline.offline.TrackedItems;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,14 +33,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Makes change capture live before the app serves its first request: validates the offline models against the
@@ -95,7 +90,9 @@ public class CaptureInstaller {
         for (EntityType<?> entity : entityManagerFactory.getMetamodel().getEntities()) {
             entities.add(entity.getJavaType());
         }
-        return OfflineModelSet.registryFor(entities);
+        OfflineModelRegistry registry = OfflineModelSet.registryFor(entities);
+        TrackedItems.of(registry); // the tracked-item annotations are checked at start, not at first use
+        return registry;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) throws SQLException {

@@ -6,12 +6,12 @@ import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ReconciliationReport;
-import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
@@ -28,7 +28,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
         TransactionEnvelope.class, Action.class, Watermark.class, Held.class, HeldQuery.class, KeyRegistration.class,
         StreamPosition.class, ServerPublicKey.class, OutboxPage.class,
-        OutboxAcks.class, SpecimenManifest.class, SpecimenManifest.Entry.class, Problem.class,
+        OutboxAcks.class, ItemManifest.class, Problem.class,
         Problem.FieldError.class, ReconciliationReport.class},
         classNames = "io.collectoffline.client.transport.FieldLaptopClient$AckAnswer")
 public final class NativeRegistrations {

@@ -1,13 +1,16 @@
 package io.collectoffline.client.middleman;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.FieldLaptopClient;
+import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.offline.TrackedItems;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.ProducerId;
-import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
@@ -26,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,8 +50,11 @@ public class MiddlemanService {
     private final OutboxService outbox;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
+    private final Optional<TrackedItems> tracked;
+
     MiddlemanService(ClientConfig config, EntityManager em, FieldLaptopClient field, OutboxService outbox,
-            com.fasterxml.jackson.databind.ObjectMapper json) {
+            com.fasterxml.jackson.databind.ObjectMapper json, OfflineModelRegistry registry) {
+        this.tracked = TrackedItems.of(registry);
         this.json = json;
         this.config = config;
         this.em = em;
@@ -62,7 +69,7 @@ public class MiddlemanService {
                     + " laptop; pulling needs sync.client.role=middleman");
         }
         long started = System.nanoTime();
-        SpecimenManifest manifest = field.manifest(url, pairingToken);
+        ItemManifest manifest = field.manifest(url, pairingToken);
         String producer = manifest.producer();
         if (producer.equals(outbox.device())) {
             throw new NotAMiddlemanException("The laptop at " + url + " is this laptop");
@@ -79,11 +86,11 @@ public class MiddlemanService {
                 + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)").setParameter(1, producer)
                 .setParameter(2, url.toString()).setParameter(3, now).executeUpdate());
         Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d refused as seq taken, %d "
-                + "specimens in its manifest, in %d ms", producer, url, shipped.accepted(), shipped.duplicate(),
-                queue.acknowledged, shipped.rejected(), manifest.requisitions().size(),
+                + "items in its manifest, in %d ms", producer, url, shipped.accepted(), shipped.duplicate(),
+                queue.acknowledged, shipped.rejected(), manifest.items().size(),
                 (System.nanoTime() - started) / 1_000_000);
         return new PullReport(producer, shipped.accepted(), shipped.duplicate(), queue.acknowledged,
-                manifest.requisitions().size());
+                manifest.items().size());
     }
 
     /**
@@ -242,16 +249,26 @@ public class MiddlemanService {
         });
     }
 
-    private void storeManifest(SpecimenManifest manifest) {
-        em.createNativeQuery("DELETE FROM specimen_manifest WHERE producer = ?1").setParameter(1, manifest.producer())
+    /** Replaces what is stored of {@code manifest}'s field laptop; entries without an identifier are skipped. */
+    private void storeManifest(ItemManifest manifest) {
+        em.createNativeQuery("DELETE FROM item_manifest WHERE producer = ?1").setParameter(1, manifest.producer())
                 .executeUpdate();
+        if (tracked.isEmpty()) {
+            return; // this study tracks no items
+        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        for (SpecimenManifest.Entry entry : manifest.requisitions()) {
-            em.createNativeQuery("INSERT INTO specimen_manifest (producer, requisition_identifier, panel, "
-                    + "drawn_datetime, visit_code, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                    .setParameter(1, manifest.producer()).setParameter(2, entry.requisitionIdentifier())
-                    .setParameter(3, entry.panel()).setParameter(4, entry.drawnDatetime())
-                    .setParameter(5, entry.visitCode()).setParameter(6, now).executeUpdate();
+        Set<String> seen = new HashSet<>();
+        for (ObjectNode entry : manifest.items()) {
+            String identifier = tracked.get().identifierOf(entry);
+            String text = entry.toString();
+            if (identifier == null || identifier.length() > 100 || text.length() > 4000 || !seen.add(identifier)) {
+                Log.warnf("Manifest of %s: an entry without a usable identifier is skipped: %.200s",
+                        manifest.producer(), text);
+                continue;
+            }
+            em.createNativeQuery("INSERT INTO item_manifest (producer, identifier, entry, received_at) "
+                    + "VALUES (?1, ?2, ?3, ?4)").setParameter(1, manifest.producer()).setParameter(2, identifier)
+                    .setParameter(3, text).setParameter(4, now).executeUpdate();
         }
     }
 

@@ -4,11 +4,11 @@ import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.RejectedTransaction;
 import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.protocol.Inputs;
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.ProducerId;
-import io.collectoffline.protocol.SpecimenManifest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -73,7 +73,7 @@ public class OutboxResource {
     @GET
     @Path("/manifest")
     @Operation(summary = "(middleman, pairing token) Drawn specimens to reconcile, without participant data")
-    public SpecimenManifest manifest() {
+    public ItemManifest manifest() {
         return pull.manifest();
     }
 

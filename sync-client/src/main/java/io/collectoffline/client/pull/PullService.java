@@ -1,13 +1,17 @@
 package io.collectoffline.client.pull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.offline.TrackedItems;
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
 import io.collectoffline.protocol.ProducerId;
-import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.shipping.ShippingQueue;
+import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,12 +20,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The field laptop's side of a middleman's pull: pages of its own pending transactions (sealed, unchanged), the
- * middleman's acknowledgements, and the specimen manifest. An acknowledged transaction is only marked consumed by
- * the middleman: it stays pending until the server itself acknowledges it (directly or by its watermark), so a
- * middleman lost on the road loses nothing.
+ * middleman's acknowledgements, and the manifest of tracked items. An acknowledged transaction is only marked
+ * consumed by the middleman: it stays pending until the server itself acknowledges it (directly or by its
+ * watermark), so a middleman lost on the road loses nothing.
  */
 @ApplicationScoped
 public class PullService {
@@ -30,10 +35,15 @@ public class PullService {
     private final OutboxService outbox;
     private final ClientConfig config;
     private final io.collectoffline.client.identity.NodeIdentity identity;
+    private final Optional<TrackedItems> tracked;
+
+    /** The most items one manifest lists (a pull carries it whole). */
+    private static final int MANIFEST_MAX = 10_000;
 
     PullService(EntityManager em, OutboxService outbox, ClientConfig config,
-            io.collectoffline.client.identity.NodeIdentity identity) {
+            io.collectoffline.client.identity.NodeIdentity identity, OfflineModelRegistry registry) {
         this.identity = identity;
+        this.tracked = TrackedItems.of(registry);
         this.em = em;
         this.outbox = outbox;
         this.config = config;
@@ -77,28 +87,25 @@ public class PullService {
                 .setParameter("middleman", acks.middleman()).setParameter("ids", acks.txIds()).executeUpdate();
     }
 
-    /** Drawn requisitions with their visit code: what the driver should find in the cool box. No participant data. */
+    /**
+     * The ready tracked items (drawn specimens in the example study) with the fields their model lists for the
+     * manifest: what the driver should find in the cool box. No participant data. Empty when the study tracks none.
+     */
     @Transactional
-    public SpecimenManifest manifest() {
+    public ItemManifest manifest() {
+        if (tracked.isEmpty()) {
+            return new ItemManifest(outbox.device(), List.of());
+        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT r.requisition_identifier, r.panel, r.drawn_datetime, "
-                + "v.visit_code FROM specimen_requisition r JOIN subject_visit v ON v.id = r.subject_visit_id "
-                + "WHERE r.is_drawn = TRUE ORDER BY r.requisition_identifier").setMaxResults(10_000).getResultList();
-        List<SpecimenManifest.Entry> entries = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            entries.add(new SpecimenManifest.Entry((String) row[0], (String) row[1], timestamp(row[2]),
-                    (String) row[3]));
+        List<Object> rows = em.createNativeQuery(tracked.get().manifestSql()).setMaxResults(MANIFEST_MAX)
+                .getResultList();
+        List<ObjectNode> entries = new ArrayList<>(rows.size());
+        for (Object row : rows) {
+            entries.add(tracked.get().entry(row instanceof Object[] columns ? columns : new Object[] {row}));
         }
-        return new SpecimenManifest(outbox.device(), entries);
-    }
-
-    private static OffsetDateTime timestamp(Object value) {
-        if (value instanceof OffsetDateTime t) {
-            return t;
+        if (entries.size() == MANIFEST_MAX) {
+            Log.warnf("The manifest lists the first %d ready items only", MANIFEST_MAX);
         }
-        if (value instanceof java.time.Instant i) {
-            return i.atOffset(ZoneOffset.UTC);
-        }
-        return value == null ? null : OffsetDateTime.parse(value.toString());
+        return new ItemManifest(outbox.device(), entries);
     }
 }

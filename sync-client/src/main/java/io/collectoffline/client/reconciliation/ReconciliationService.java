@@ -6,62 +6,80 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.middleman.NotAMiddlemanException;
 import io.collectoffline.client.records.RecordsService;
+import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.offline.TrackedItems;
+import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.ReconciliationReport;
+import io.collectoffline.protocol.Rfc3339;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The driver's reconciliation on a middleman: the specimens the field laptops' manifests say were drawn, against
- * the tubes the driver marks in hand. Marking writes a {@code study.specimen_receipt} (stage MIDDLEMAN) through the
- * data entry service, so it is captured and pushed like any other change.
+ * The driver's reconciliation on a middleman: the items the field laptops' manifests say are ready (drawn
+ * specimens in the example study), against the items the driver marks in hand. Marking writes a record of the study's
+ * {@link io.collectoffline.offline.ItemReceipt} model (stage MIDDLEMAN) through the data entry service, so it is
+ * captured and pushed like any other change. Which tables and fields these are comes from the model metadata
+ * ({@link TrackedItems}); a study that tracks no items has no reconciliation.
  */
 @ApplicationScoped
 public class ReconciliationService {
 
     static final String STAGE = "MIDDLEMAN";
+    /** The most identifiers one side of a report reads. */
+    private static final int REPORT_MAX = 100_000;
 
     private final EntityManager em;
     private final RecordsService records;
     private final ClientConfig config;
+    private final Optional<TrackedItems> tracked;
 
-    ReconciliationService(EntityManager em, RecordsService records, ClientConfig config) {
+    ReconciliationService(EntityManager em, RecordsService records, ClientConfig config,
+            OfflineModelRegistry registry) {
         this.em = em;
         this.records = records;
         this.config = config;
+        this.tracked = TrackedItems.of(registry);
     }
 
-    /** Requisitioned against in hand; {@code producer} narrows the requisitions to one field laptop's manifest. */
+    /** Ready against in hand; {@code producer} narrows the ready items to one field laptop's manifest. */
     public ReconciliationReport report(String producer) {
+        TrackedItems items = tracked();
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<String> requisitioned = (producer == null
-                    ? em.createNativeQuery("SELECT requisition_identifier FROM specimen_manifest")
-                    : em.createNativeQuery("SELECT requisition_identifier FROM specimen_manifest WHERE producer = ?1")
-                            .setParameter(1, producer)).setMaxResults(100_000).getResultList();
-            List<String> inHand = em.createQuery("select r.requisitionIdentifier from SpecimenReceipt r "
-                    + "where r.stage = :stage", String.class).setParameter("stage", STAGE).setMaxResults(100_000)
-                    .getResultList();
+                    ? em.createNativeQuery("SELECT identifier FROM item_manifest")
+                    : em.createNativeQuery("SELECT identifier FROM item_manifest WHERE producer = ?1")
+                            .setParameter(1, producer)).setMaxResults(REPORT_MAX).getResultList();
+            @SuppressWarnings("unchecked")
+            List<String> inHand = em.createNativeQuery(items.inHandSql()).setParameter(1, STAGE)
+                    .setMaxResults(REPORT_MAX).getResultList();
             return ReconciliationReport.of(STAGE, requisitioned, inHand);
         });
     }
 
-    /** Marks a scanned tube in hand; only a middleman reconciles (a field laptop holds no driver's cool box). */
-    public JsonNode markInHand(String requisitionIdentifier, String comment, String user) {
+    /** Marks a scanned item in hand; only a middleman reconciles (a field laptop holds no driver's cool box). */
+    public JsonNode markInHand(String identifier, String comment, String user) {
         if (config.role() != ClientConfig.Role.middleman) {
             throw new NotAMiddlemanException("This laptop is a " + config.role() + " laptop; tubes are marked in "
                     + "hand on the middleman (sync.client.role=middleman)");
         }
+        TrackedItems items = tracked();
         ObjectNode receipt = JsonNodeFactory.instance.objectNode();
-        receipt.put("requisitionIdentifier", requisitionIdentifier);
-        receipt.put("stage", STAGE);
-        receipt.put("receivedDatetime", io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)));
-        if (comment != null) {
-            receipt.put("comment", comment);
+        receipt.put(items.receiptIdentifier(), identifier);
+        receipt.put(items.stage(), STAGE);
+        receipt.put(items.time(), Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)));
+        if (comment != null && items.comment() != null) {
+            receipt.put(items.comment(), comment);
         }
-        return records.create("study.specimen_receipt", receipt, user);
+        return records.create(items.receipt().name(), receipt, user);
+    }
+
+    private TrackedItems tracked() {
+        return tracked.orElseThrow(() -> new UnknownModelException("(no @TrackedItem model in this study)"));
     }
 }

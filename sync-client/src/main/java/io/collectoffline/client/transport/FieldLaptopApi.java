@@ -1,8 +1,8 @@
 package io.collectoffline.client.transport;
 
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
-import io.collectoffline.protocol.SpecimenManifest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,8 +27,8 @@ public interface FieldLaptopApi {
     @Consumes(MediaType.APPLICATION_JSON)
     FieldLaptopClient.AckAnswer ack(OutboxAcks acks);
 
-    /** Its specimen manifest. */
+    /** Its manifest of tracked items. */
     @GET
     @Path("/manifest")
-    SpecimenManifest manifest();
+    ItemManifest manifest();
 }

@@ -1,9 +1,9 @@
 package io.collectoffline.client.transport;
 
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
-import io.collectoffline.protocol.SpecimenManifest;
 import io.collectoffline.shipping.RestHops;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -36,7 +36,7 @@ public class FieldLaptopClient {
         return RestHops.call(() -> api(laptop, pairingToken).ack(acks));
     }
 
-    public SpecimenManifest manifest(URI laptop, String pairingToken) {
+    public ItemManifest manifest(URI laptop, String pairingToken) {
         return RestHops.call(() -> api(laptop, pairingToken).manifest());
     }
 

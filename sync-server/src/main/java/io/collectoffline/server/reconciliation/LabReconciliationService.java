@@ -3,6 +3,8 @@ package io.collectoffline.server.reconciliation;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.offline.TrackedItems;
+import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -14,6 +16,7 @@ import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.ingest.LocalChanges;
+import io.collectoffline.server.model.ServerModels;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
@@ -25,12 +28,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The lab assistant's reconciliation on a server: the requisitions received (applied, drawn) against the tubes
- * marked in hand at the lab ({@code study.specimen_receipt}, stage LAB): a receipt is a change captured on this server
- * (this server is its producer), stored and applied like any other and forwarded upstream.
+ * The lab assistant's reconciliation on a server: the tracked items received (applied and ready: drawn requisitions
+ * in the example study) against the items marked in hand at the lab (records of the study's
+ * {@link io.collectoffline.offline.ItemReceipt} model, stage LAB): a receipt is a change captured on this server (this
+ * server is its producer), stored and applied like any other and forwarded upstream. Which tables and columns these
+ * are comes from the model metadata ({@link TrackedItems}); a study that tracks no items has no reconciliation.
  */
 @ApplicationScoped
 public class LabReconciliationService {
@@ -41,7 +48,11 @@ public class LabReconciliationService {
     private final LocalChanges changes;
     private final ServerConfig config;
 
-    LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config) {
+    private final Optional<TrackedItems> tracked;
+
+    LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config,
+            ServerModels models) {
+        this.tracked = TrackedItems.of(models.registry());
         this.database = database;
         this.changes = changes;
         this.config = config;
@@ -53,22 +64,27 @@ public class LabReconciliationService {
      * belongs to no site and shows only without one.
      */
     public ReconciliationReport report(@SiteId String site) {
-        String ofSite = site == null ? "" : " AND EXISTS (SELECT 1 FROM incoming_transaction t WHERE "
-                + "t.model = 'study.specimen_requisition' AND t.record_id = r.id AND t.action = 'INSERT' "
-                + "AND t.site = ?)";
+        TrackedItems items = tracked();
+        String identifier = "r." + items.identifierColumn();
+        String ready = "SELECT " + identifier + " FROM " + items.item().table() + " r WHERE r." + items.readyColumn()
+                + " = TRUE";
+        String ofSite = " AND EXISTS (SELECT 1 FROM incoming_transaction t WHERE t.model = ? AND t.record_id = r.id "
+                + "AND t.action = 'INSERT' AND t.site = ?)";
         try (Connection c = database.dataSource().getConnection()) {
-            return ReconciliationReport.of(STAGE,
-                    strings(c, "SELECT requisition_identifier FROM specimen_requisition r WHERE is_drawn = TRUE"
-                            + ofSite, site),
-                    strings(c, "SELECT requisition_identifier FROM specimen_receipt WHERE stage = 'LAB'"
-                            + (site == null ? "" : " AND requisition_identifier IN (SELECT requisition_identifier "
-                            + "FROM specimen_requisition r WHERE 1 = 1" + ofSite + ")"), site));
+            if (site == null) {
+                return ReconciliationReport.of(STAGE, strings(c, ready), strings(c, items.inHandSql(), STAGE));
+            }
+            String model = items.item().name();
+            return ReconciliationReport.of(STAGE, strings(c, ready + ofSite, model, site),
+                    strings(c, items.inHandSql() + " AND " + items.receipt().columns().get(items.receiptIdentifier())
+                            + " IN (SELECT " + identifier + " FROM " + items.item().table() + " r WHERE 1 = 1"
+                            + ofSite + ")", STAGE, model, site));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the lab reconciliation failed", e);
         }
     }
 
-    /** Marks a tube in hand at the lab; a second mark of the same tube is a conflict. */
+    /** Marks an item (a tube) in hand at the lab; a second mark of the same item is a conflict. */
     public UUID markInHand(String requisitionIdentifier, String comment, String user) {
         List<FieldError> errors = new ArrayList<>();
         if (requisitionIdentifier == null || requisitionIdentifier.isBlank() || requisitionIdentifier.length() > 36) {
@@ -85,14 +101,12 @@ public class LabReconciliationService {
         String who = user == null || user.isBlank() ? "lab"
                 : user.trim().substring(0, Math.min(50, user.trim().length()));
         String tube = requisitionIdentifier.trim();
-        try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM specimen_receipt "
-                     + "WHERE requisition_identifier = ? AND stage = 'LAB'")) {
-            ps.setString(1, tube);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new TubeAlreadyInHandException("Tube " + tube + " is already marked in hand at the lab");
-                }
+        TrackedItems items = tracked();
+        Map<String, String> columns = items.receipt().columns();
+        try (Connection c = database.dataSource().getConnection()) {
+            if (!strings(c, items.inHandSql() + " AND " + columns.get(items.receiptIdentifier()) + " = ?", STAGE,
+                    tube).isEmpty()) {
+                throw new TubeAlreadyInHandException("Tube " + tube + " is already marked in hand at the lab");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("marking tube " + requisitionIdentifier + " failed", e);
@@ -101,10 +115,12 @@ public class LabReconciliationService {
         String host = hostname();
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
         fields.put("id", id.toString());
-        fields.put("requisition_identifier", tube);
-        fields.put("stage", STAGE);
-        fields.set("received_datetime", RecordSnapshot.toJsonValue(now));
-        fields.put("comment", comment);
+        fields.put(columns.get(items.receiptIdentifier()), tube);
+        fields.put(columns.get(items.stage()), STAGE);
+        fields.set(columns.get(items.time()), RecordSnapshot.toJsonValue(now));
+        if (items.comment() != null) {
+            fields.put(columns.get(items.comment()), comment);
+        }
         fields.put("version", 0);
         fields.set("created", RecordSnapshot.toJsonValue(now));
         fields.set("modified", RecordSnapshot.toJsonValue(now));
@@ -114,7 +130,12 @@ public class LabReconciliationService {
         fields.put("hostname_modified", host);
         fields.put("device_created", config.nodeId());
         fields.put("device_modified", config.nodeId());
-        TransactionResult result = changes.capture("study.specimen_receipt", id, Action.INSERT, fields);
+        for (String column : columns.values()) {
+            if (!fields.has(column)) {
+                fields.putNull(column); // a field of the study's receipt model this service does not fill
+            }
+        }
+        TransactionResult result = changes.capture(items.receipt().name(), id, Action.INSERT, fields);
         if (result.status() == TransactionStatus.REJECTED) {
             throw new IllegalStateException("the lab receipt of tube " + tube + " was refused: " + result.reason());
         }
@@ -122,11 +143,11 @@ public class LabReconciliationService {
         return id;
     }
 
-    private static List<String> strings(Connection c, String sql, String site) throws SQLException {
+    private static List<String> strings(Connection c, String sql, String... parameters) throws SQLException {
         List<String> values = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 100000")) {
-            if (site != null) {
-                ps.setString(1, site);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -135,6 +156,10 @@ public class LabReconciliationService {
             }
         }
         return values;
+    }
+
+    private TrackedItems tracked() {
+        return tracked.orElseThrow(() -> new UnknownModelException("(no @TrackedItem model in this study)"));
     }
 
     private static String hostname() {
