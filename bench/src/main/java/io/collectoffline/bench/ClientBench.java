@@ -31,17 +31,15 @@ import java.util.Locale;
 public final class ClientBench {
 
     /** The laptop's JVM options in deploy/systemd/collect-offline-client.service. */
-    static final List<String> LAPTOP_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-            "-Xss512k");
+    static final List<String> LAPTOP_FLAGS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xss512k");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ClientBench() {
-    }
+    private ClientBench() {}
 
     /** Median start-to-ready and largest idle RSS of one set-up. */
-    private record Startup(long readyMillis, long rssKb) {
-    }
+    private record Startup(long readyMillis, long rssKb) {}
 
     public static void main(String[] args) throws Exception {
         int saves = Integer.getInteger("bench.saves", 2000);
@@ -66,8 +64,11 @@ public final class ClientBench {
         double off = savesPerSecond(jar, work.resolve("capture-off"), keyFile, false, saves);
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "Start to ready (median of %d, includes JVM start and a fresh database) and "
-                + "RSS 3 s after ready (largest)%n", starts);
+        System.out.printf(
+                Locale.ROOT,
+                "Start to ready (median of %d, includes JVM start and a fresh database) and "
+                        + "RSS 3 s after ready (largest)%n",
+                starts);
         System.out.println("| set-up | start to ready | idle RSS |");
         System.out.println("|---|---:|---:|");
         rows.forEach(System.out::println);
@@ -82,8 +83,8 @@ public final class ClientBench {
     }
 
     private static String startupRow(String setUp, Startup startup) {
-        return String.format(Locale.ROOT, "| %s | %d ms | %d MB |", setUp, startup.readyMillis(),
-                startup.rssKb() / 1024);
+        return String.format(
+                Locale.ROOT, "| %s | %d ms | %d MB |", setUp, startup.readyMillis(), startup.rssKb() / 1024);
     }
 
     private static Startup startup(Path javaHome, Path jar, Path dir, int starts, String... flags) throws Exception {
@@ -91,8 +92,13 @@ public final class ClientBench {
         long rssKb = 0;
         for (int i = 0; i < starts; i++) {
             long started = System.nanoTime();
-            try (AppProcess app = AppProcess.start(javaHome, jar, AppProcess.freePort(), dir.resolve("start-" + i),
-                    concat(flags, "-Dquarkus.log.level=WARN")).awaitReady()) {
+            try (AppProcess app = AppProcess.start(
+                            javaHome,
+                            jar,
+                            AppProcess.freePort(),
+                            dir.resolve("start-" + i),
+                            concat(flags, "-Dquarkus.log.level=WARN"))
+                    .awaitReady()) {
                 readyMillis.add((System.nanoTime() - started) / 1_000_000);
                 Thread.sleep(3000);
                 rssKb = Math.max(rssKb, EndToEndBench.rssKb(app.pid()));
@@ -105,8 +111,9 @@ public final class ClientBench {
     /** Leyden training run: starts the app, uses it a little, stops it; the JVM writes the AOT cache at exit. */
     private static void train(Path jdk, Path jar, Path cache, Path dir, String keyFlag) throws Exception {
         Files.deleteIfExists(cache);
-        try (AppProcess app = AppProcess.start(jdk, jar, AppProcess.freePort(), dir,
-                "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), keyFlag).awaitReady()) {
+        try (AppProcess app = AppProcess.start(
+                        jdk, jar, AppProcess.freePort(), dir, "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), keyFlag)
+                .awaitReady()) {
             for (int i = 0; i < 50; i++) {
                 save(app, "TRAIN-" + i);
             }
@@ -122,35 +129,51 @@ public final class ClientBench {
         return all;
     }
 
-    private static void startupRows(List<String> rows, Path javaHome, Path jar, Path serverJar, Path aotJar,
-            String jdk25, Path work, int starts, String keyFlag) throws Exception {
+    private static void startupRows(
+            List<String> rows,
+            Path javaHome,
+            Path jar,
+            Path serverJar,
+            Path aotJar,
+            String jdk25,
+            Path work,
+            int starts,
+            String keyFlag)
+            throws Exception {
         Startup plain = startup(javaHome, jar, work.resolve("plain"), starts, keyFlag);
         rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", no JVM options", plain));
         List<String> flags = new ArrayList<>(LAPTOP_FLAGS);
         flags.add(keyFlag);
         Startup tuned = startup(javaHome, jar, work.resolve("tuned"), starts, flags.toArray(String[]::new));
-        rows.add(startupRow("laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS),
-                tuned));
+        rows.add(startupRow(
+                "laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS), tuned));
         if (jdk25 != null && Files.exists(aotJar)) {
             Path cache = aotJar.resolveSibling("app.aot");
             train(Path.of(jdk25), aotJar, cache, work.resolve("training"), keyFlag);
             List<String> aot = new ArrayList<>(flags);
             aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
             Startup leyden = startup(Path.of(jdk25), aotJar, work.resolve("aot"), starts, aot.toArray(String[]::new));
-            rows.add(startupRow("laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same "
-                    + "options", leyden));
+            rows.add(startupRow(
+                    "laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same " + "options",
+                    leyden));
         }
         Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
-        rows.add(startupRow("server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM "
-                + "options", server));
+        rows.add(startupRow(
+                "server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM " + "options",
+                server));
     }
 
     private static double savesPerSecond(Path jar, Path dir, Path keyFile, boolean capture, int saves)
             throws Exception {
-        try (AppProcess app = AppProcess.start(jar, AppProcess.freePort(), dir,
-                "-Dsync.client.payload.public-key-file=" + keyFile, "-Dsync.client.capture.enabled=" + capture,
-                "-Dquarkus.log.level=WARN", capture ? System.getProperty("bench.captureJvmArg", "-Dbench=on")
-                        : "-Dbench=off").awaitReady()) {
+        try (AppProcess app = AppProcess.start(
+                        jar,
+                        AppProcess.freePort(),
+                        dir,
+                        "-Dsync.client.payload.public-key-file=" + keyFile,
+                        "-Dsync.client.capture.enabled=" + capture,
+                        "-Dquarkus.log.level=WARN",
+                        capture ? System.getProperty("bench.captureJvmArg", "-Dbench=on") : "-Dbench=off")
+                .awaitReady()) {
             for (int i = 0; i < 300; i++) {
                 save(app, "WARM-" + i);
             }
@@ -163,10 +186,13 @@ public final class ClientBench {
     }
 
     private static void save(AppProcess app, String identifier) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
-                + "/api/v1/records/study.household")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"householdIdentifier\":\"" + identifier
-                        + "\",\"village\":\"Oodi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/v1/records/study.household"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"householdIdentifier\":\"" + identifier + "\",\"village\":\"Oodi\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("save failed: " + response.statusCode() + " " + response.body());
         }

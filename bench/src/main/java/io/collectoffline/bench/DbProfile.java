@@ -29,25 +29,39 @@ final class DbProfile {
     static DbProfile take(String jdbc, String user) throws Exception {
         Thread.sleep(FLUSH_WAIT_MS);
         Map<String, Long> counters = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
-            read(s, "SELECT 'WAL records' k, wal_records v FROM pg_stat_wal UNION ALL "
-                    + "SELECT 'WAL full-page images', wal_fpi FROM pg_stat_wal UNION ALL "
-                    + "SELECT 'WAL kB', (wal_bytes / 1024)::bigint FROM pg_stat_wal UNION ALL "
-                    + "SELECT 'checkpoints', checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter UNION ALL "
-                    + "SELECT 'buffers written by checkpoints', buffers_checkpoint FROM pg_stat_bgwriter UNION ALL "
-                    + "SELECT 'buffers written by backends', buffers_backend FROM pg_stat_bgwriter UNION ALL "
-                    + "SELECT 'table blocks read', COALESCE(SUM(heap_blks_read), 0) FROM pg_statio_user_tables "
-                    + "UNION ALL SELECT 'table blocks hit', COALESCE(SUM(heap_blks_hit), 0) FROM pg_statio_user_tables "
-                    + "UNION ALL SELECT 'index blocks read', COALESCE(SUM(idx_blks_read), 0) "
-                    + "FROM pg_statio_user_tables "
-                    + "UNION ALL SELECT 'index blocks hit', COALESCE(SUM(idx_blks_hit), 0) FROM pg_statio_user_tables",
+        try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                Statement s = c.createStatement()) {
+            read(
+                    s,
+                    "SELECT 'WAL records' k, wal_records v FROM pg_stat_wal UNION ALL "
+                            + "SELECT 'WAL full-page images', wal_fpi FROM pg_stat_wal UNION ALL "
+                            + "SELECT 'WAL kB', (wal_bytes / 1024)::bigint FROM pg_stat_wal UNION ALL "
+                            + "SELECT 'checkpoints', checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter UNION "
+                            + "ALL "
+                            + "SELECT 'buffers written by checkpoints', buffers_checkpoint FROM pg_stat_bgwriter "
+                            + "UNION ALL "
+                            + "SELECT 'buffers written by backends', buffers_backend FROM pg_stat_bgwriter UNION ALL "
+                            + "SELECT 'table blocks read', COALESCE(SUM(heap_blks_read), 0) FROM pg_statio_user_tables "
+                            + "UNION ALL SELECT 'table blocks hit', COALESCE(SUM(heap_blks_hit), 0) FROM "
+                            + "pg_statio_user_tables "
+                            + "UNION ALL SELECT 'index blocks read', COALESCE(SUM(idx_blks_read), 0) "
+                            + "FROM pg_statio_user_tables "
+                            + "UNION ALL SELECT 'index blocks hit', COALESCE(SUM(idx_blks_hit), 0) FROM "
+                            + "pg_statio_user_tables",
                     counters);
-            read(s, "SELECT 'index blocks read: ' || indexrelname, idx_blks_read FROM pg_statio_user_indexes "
-                    + "WHERE relname IN ('incoming_transaction', 'household')", counters);
-            read(s, "SELECT 'size MB: ' || relname, (pg_relation_size(relid) / 1048576)::bigint "
-                    + "FROM pg_statio_user_tables WHERE relname IN ('incoming_transaction', 'household') UNION ALL "
-                    + "SELECT 'size MB: ' || indexrelname, (pg_relation_size(indexrelid) / 1048576)::bigint "
-                    + "FROM pg_statio_user_indexes WHERE relname IN ('incoming_transaction', 'household')", counters);
+            read(
+                    s,
+                    "SELECT 'index blocks read: ' || indexrelname, idx_blks_read FROM pg_statio_user_indexes "
+                            + "WHERE relname IN ('incoming_transaction', 'household')",
+                    counters);
+            read(
+                    s,
+                    "SELECT 'size MB: ' || relname, (pg_relation_size(relid) / 1048576)::bigint "
+                            + "FROM pg_statio_user_tables WHERE relname IN ('incoming_transaction', 'household') "
+                            + "UNION ALL "
+                            + "SELECT 'size MB: ' || indexrelname, (pg_relation_size(indexrelid) / 1048576)::bigint "
+                            + "FROM pg_statio_user_indexes WHERE relname IN ('incoming_transaction', 'household')",
+                    counters);
         }
         return new DbProfile(counters);
     }
@@ -93,7 +107,12 @@ final class DbProfile {
             if (a == 0 && b == 0) {
                 continue;
             }
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %s |%n", k, fa, fb,
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %s |%n",
+                    k,
+                    fa,
+                    fb,
                     fa == 0 ? "–" : String.format(Locale.ROOT, "%.2f", fb / fa));
         }
     }

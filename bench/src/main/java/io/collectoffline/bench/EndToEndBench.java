@@ -30,11 +30,11 @@ import java.util.Locale;
 public final class EndToEndBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String LAPTOP_FLAGS = "-Xmx128m";
 
-    private EndToEndBench() {
-    }
+    private EndToEndBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("bench.e2e.n", 100_000);
@@ -46,21 +46,40 @@ public final class EndToEndBench {
 
         List<String> rows = new ArrayList<>();
         for (int count : pending > 0 ? new int[] {n, pending} : new int[] {n}) {
-            try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                    Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA public CASCADE");
                 s.execute("CREATE SCHEMA public");
             }
             Path work = Files.createTempDirectory("bench-e2e");
-            try (AppProcess server = AppProcess.start(serverJar, AppProcess.freePort(), work.resolve("server"),
-                    "-Dsync.server.db=postgresql", "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
-                    "-Dquarkus.datasource.postgresql.username=" + user, "-Dsync.server.admin-token=bench-admin",
-                    "-Dquarkus.log.level=WARN", "-Xmx512m").awaitReady()) {
-                String token = send(server.baseUrl() + "/api/v1/devices", "bench-admin",
-                        "{\"deviceId\":\"bench-laptop\",\"role\":\"field\"}").get("token").asText();
-                try (AppProcess laptop = AppProcess.start(clientJar, AppProcess.freePort(), work.resolve("laptop"),
-                        "-Dsync.client.server.url=" + server.baseUrl(), "-Dsync.client.server.token=" + token,
-                        "-Dsync.client.device-id=bench-laptop", "-Dsync.client.push.interval=off",
-                        "-Dquarkus.log.level=WARN", LAPTOP_FLAGS).awaitReady()) {
+            try (AppProcess server = AppProcess.start(
+                            serverJar,
+                            AppProcess.freePort(),
+                            work.resolve("server"),
+                            "-Dsync.server.db=postgresql",
+                            "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                            "-Dquarkus.datasource.postgresql.username=" + user,
+                            "-Dsync.server.admin-token=bench-admin",
+                            "-Dquarkus.log.level=WARN",
+                            "-Xmx512m")
+                    .awaitReady()) {
+                String token = send(
+                                server.baseUrl() + "/api/v1/devices",
+                                "bench-admin",
+                                "{\"deviceId\":\"bench-laptop\",\"role\":\"field\"}")
+                        .get("token")
+                        .asText();
+                try (AppProcess laptop = AppProcess.start(
+                                clientJar,
+                                AppProcess.freePort(),
+                                work.resolve("laptop"),
+                                "-Dsync.client.server.url=" + server.baseUrl(),
+                                "-Dsync.client.server.token=" + token,
+                                "-Dsync.client.device-id=bench-laptop",
+                                "-Dsync.client.push.interval=off",
+                                "-Dquarkus.log.level=WARN",
+                                LAPTOP_FLAGS)
+                        .awaitReady()) {
                     long started = System.nanoTime();
                     enter(laptop.baseUrl(), count);
                     double entrySeconds = (System.nanoTime() - started) / 1e9;
@@ -77,14 +96,24 @@ public final class EndToEndBench {
                     long applied;
                     do {
                         Thread.sleep(100);
-                        applied = status(server.baseUrl(), "bench-admin").path("counts").path("APPLIED").asLong();
+                        applied = status(server.baseUrl(), "bench-admin")
+                                .path("counts")
+                                .path("APPLIED")
+                                .asLong();
                     } while (applied < count);
                     double totalSeconds = (System.nanoTime() - started) / 1e9;
                     check(applied == count, "applied on the server");
                     System.out.println("last push report: " + report);
-                    rows.add(String.format(Locale.ROOT, "| %d | %.1f | %.0f | %.1f | %.1f | **%.0f** | %d MB |",
-                            count, entrySeconds, count / entrySeconds, pushSeconds, totalSeconds,
-                            count / totalSeconds, maxRssKb / 1024));
+                    rows.add(String.format(
+                            Locale.ROOT,
+                            "| %d | %.1f | %.0f | %.1f | %.1f | **%.0f** | %d MB |",
+                            count,
+                            entrySeconds,
+                            count / entrySeconds,
+                            pushSeconds,
+                            totalSeconds,
+                            count / totalSeconds,
+                            maxRssKb / 1024));
                 }
             }
         }
@@ -109,8 +138,10 @@ public final class EndToEndBench {
     }
 
     private static JsonNode send(String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(15))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(15))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -126,7 +157,8 @@ public final class EndToEndBench {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return JSON.readTree(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private static void check(boolean condition, String what) {

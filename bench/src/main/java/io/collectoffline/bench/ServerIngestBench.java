@@ -50,8 +50,7 @@ public final class ServerIngestBench {
     /** Each running server's token for the bench's relay device, by base URL. */
     private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ServerIngestBench() {
-    }
+    private ServerIngestBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("bench.n", 100_000);
@@ -72,8 +71,8 @@ public final class ServerIngestBench {
         }
     }
 
-    private static void rate(int n, int producers, int batchSize, String jdbc, String user, Path jar,
-            String compareJar) throws Exception {
+    private static void rate(int n, int producers, int batchSize, String jdbc, String user, Path jar, String compareJar)
+            throws Exception {
         List<Prepared> prepared = prepare("bench", n, producers, batchSize);
         resetDatabase(jdbc, user);
         List<String> rows = new ArrayList<>();
@@ -84,8 +83,11 @@ public final class ServerIngestBench {
             rawRate = rawInsertRate(jdbc, user, n, "household_raw", null);
             double floorRate = rawInsertRate(jdbc, user, n, "household_floor", prepared);
             rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate));
-            rows.add(row("raw JDBC: the same rows plus their stored transactions (the server's minimum writes)", n,
-                    n / floorRate, rawRate));
+            rows.add(row(
+                    "raw JDBC: the same rows plus their stored transactions (the server's minimum writes)",
+                    n,
+                    n / floorRate,
+                    rawRate));
             Timing timing = ingest(server, prepared, n);
             rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate));
             rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate));
@@ -94,12 +96,13 @@ public final class ServerIngestBench {
             resetDatabase(jdbc, user);
             try (AppProcess server = startServer(Path.of(compareJar), jdbc, user)) {
                 Timing timing = ingest(server, prepared, n);
-                rows.add(row("comparison jar " + compareJar + ": receive + apply", n, timing.totalSeconds(),
-                        rawRate));
+                rows.add(row("comparison jar " + compareJar + ": receive + apply", n, timing.totalSeconds(), rawRate));
             }
         }
-        printTable("Server receive+apply on PostgreSQL, " + n + " household INSERTs, " + producers + " producers "
-                + "taking turns, batches of " + batchSize + " (gzip), 2 senders", rows);
+        printTable(
+                "Server receive+apply on PostgreSQL, " + n + " household INSERTs, " + producers + " producers "
+                        + "taking turns, batches of " + batchSize + " (gzip), 2 senders",
+                rows);
     }
 
     /**
@@ -124,7 +127,7 @@ public final class ServerIngestBench {
             DbProfile smallWork = null;
             DbProfile largeWork = null;
             try (AppProcess smallServer = startServer(jar, jdbc, user);
-                 AppProcess largeServer = startServer(jar, largeJdbc, user)) {
+                    AppProcess largeServer = startServer(jar, largeJdbc, user)) {
                 // the first 10k go through each server: they warm it up, so every measured round meets a warm JVM
                 ingest(smallServer, prepare("scale-w", small, producers, batchSize, timeOrdered), small);
                 ingest(largeServer, prepare("scale-w", small, producers, batchSize, timeOrdered), small);
@@ -132,18 +135,28 @@ public final class ServerIngestBench {
                 for (int round = 1; round <= rounds; round++) {
                     String prefix = "scale-" + round;
                     DbProfile before = DbProfile.take(jdbc, user);
-                    Timing a = ingest(smallServer, prepare(prefix, n, producers, batchSize, timeOrdered),
+                    Timing a = ingest(
+                            smallServer,
+                            prepare(prefix, n, producers, batchSize, timeOrdered),
                             small + (long) round * n);
                     smallWork = DbProfile.take(jdbc, user).minus(before).plus(smallWork);
                     before = DbProfile.take(largeJdbc, user);
-                    Timing b = ingest(largeServer, prepare(prefix, n, producers, batchSize, timeOrdered),
+                    Timing b = ingest(
+                            largeServer,
+                            prepare(prefix, n, producers, batchSize, timeOrdered),
                             stored + (long) round * n);
                     largeWork = DbProfile.take(largeJdbc, user).minus(before).plus(largeWork);
                     double ratio = a.totalSeconds() / b.totalSeconds();
                     ratios.add(ratio);
-                    rows.add(String.format(Locale.ROOT, "| %d | %d | %.0f | %d | %.0f | %.2f |", round,
-                            small + (round - 1) * n, n / a.totalSeconds(), stored + (round - 1) * n,
-                            n / b.totalSeconds(), ratio));
+                    rows.add(String.format(
+                            Locale.ROOT,
+                            "| %d | %d | %.0f | %d | %.0f | %.2f |",
+                            round,
+                            small + (round - 1) * n,
+                            n / a.totalSeconds(),
+                            stored + (round - 1) * n,
+                            n / b.totalSeconds(),
+                            ratio));
                 }
             }
             ratios.sort(Double::compare);
@@ -151,15 +164,26 @@ public final class ServerIngestBench {
             System.out.println();
             System.out.println("Scale, " + style + " ids: rounds of " + n + " transactions into a server holding few "
                     + "vs one holding " + stored + " (ratio = large rate / small rate)");
-            System.out.println("| round | small: stored before | small: tx/s | large: stored before | large: tx/s "
-                    + "| ratio |");
+            System.out.println(
+                    "| round | small: stored before | small: tx/s | large: stored before | large: tx/s " + "| ratio |");
             System.out.println("|---:|---:|---:|---:|---:|---:|");
             rows.forEach(System.out::println);
-            DbProfile.print("PostgreSQL's work, " + style + " ids (per 1000 transactions, all rounds; pg_stat_wal, "
-                    + "pg_stat_bgwriter, pg_statio_user_tables/indexes)", rounds * n, "small", smallWork, "large",
+            DbProfile.print(
+                    "PostgreSQL's work, " + style + " ids (per 1000 transactions, all rounds; pg_stat_wal, "
+                            + "pg_stat_bgwriter, pg_statio_user_tables/indexes)",
+                    rounds * n,
+                    "small",
+                    smallWork,
+                    "large",
                     largeWork);
-            summary.add(String.format(Locale.ROOT, "| %s | %s | **%.2f** |", style, ratios.stream()
-                    .map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), median));
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | **%.2f** |",
+                    style,
+                    ratios.stream()
+                            .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                            .toList(),
+                    median));
         }
         System.out.println();
         System.out.println("Scale summary: rate with " + stored + " stored vs with few (median of the rounds)");
@@ -175,12 +199,14 @@ public final class ServerIngestBench {
      */
     private static void preload(String jdbc, String user, int from, int count, boolean timeOrdered) throws Exception {
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                Statement s = c.createStatement()) {
             // a version 7 UUID in SQL: the millisecond in the first 6 bytes, version nibble 7, random elsewhere
             s.execute("CREATE FUNCTION pg_temp.uuid7(ms bigint) RETURNS uuid LANGUAGE sql AS $$ SELECT encode("
                     + "set_byte(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(ms) FROM 3) FROM 1), "
                     + "6, (get_byte(uuid_send(gen_random_uuid()), 6) & 15) | 112), 'hex')::uuid $$");
-            String id = timeOrdered ? "pg_temp.uuid7(" + (System.currentTimeMillis() - 86_400_000L) + " + g)"
+            String id = timeOrdered
+                    ? "pg_temp.uuid7(" + (System.currentTimeMillis() - 86_400_000L) + " + g)"
                     : "gen_random_uuid()";
             s.execute("CREATE TEMP TABLE pre AS SELECT g, " + id + " AS id, " + id + " AS tx_id, 'pre-' || (g % 100) "
                     + "AS producer, g / 100 + 1 AS seq FROM generate_series(" + from + ", " + (from + count - 1)
@@ -205,28 +231,42 @@ public final class ServerIngestBench {
             s.execute("VACUUM ANALYZE incoming_transaction");
             s.execute("VACUUM ANALYZE household");
         }
-        System.out.printf(Locale.ROOT, "preloaded %d stored transactions in %.1f s%n", count,
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                Locale.ROOT, "preloaded %d stored transactions in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
     }
 
     private static AppProcess startServer(Path jar, String jdbc, String user) throws Exception {
         Path work = Files.createTempDirectory("bench-server");
         System.out.println("server log: " + work);
-        AppProcess server = AppProcess.start(jar, AppProcess.freePort(), work, "-Dsync.server.db=postgresql",
-                "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=" + user,
-                "-Dsync.server.admin-token=bench-admin", "-Dsync.server.ingest.accept-unsigned=true",
-                "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"), "-Xmx512m",
-                System.getProperty("bench.serverJvmArg", "-Dbench.server=true")).awaitReady();
-        String token = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
-                .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body()).get("token").asText();
+        AppProcess server = AppProcess.start(
+                        jar,
+                        AppProcess.freePort(),
+                        work,
+                        "-Dsync.server.db=postgresql",
+                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                        "-Dquarkus.datasource.postgresql.username=" + user,
+                        "-Dsync.server.admin-token=bench-admin",
+                        "-Dsync.server.ingest.accept-unsigned=true",
+                        "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"),
+                        "-Xmx512m",
+                        System.getProperty("bench.serverJvmArg", "-Dbench.server=true"))
+                .awaitReady();
+        String token = JSON.readTree(HTTP.send(
+                                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
+                                        .header("Authorization", "Bearer bench-admin")
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                "{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .get("token")
+                .asText();
         TOKENS.put(server.baseUrl(), token);
         return server;
     }
 
-    private record Timing(double receiveSeconds, double totalSeconds) {
-    }
+    private record Timing(double receiveSeconds, double totalSeconds) {}
 
     /** Posts the batches from two senders; returns when all are answered and when {@code appliedTotal} are applied. */
     private static Timing ingest(AppProcess server, List<Prepared> batches, long appliedTotal) throws Exception {
@@ -267,10 +307,13 @@ public final class ServerIngestBench {
 
     private static void post(String baseUrl, byte[] gzipBody) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/batches"))
-                    .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                    .header("Authorization", "Bearer " + TOKENS.get(baseUrl))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBody)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/batches"))
+                            .header("Content-Type", "application/json")
+                            .header("Content-Encoding", "gzip")
+                            .header("Authorization", "Bearer " + TOKENS.get(baseUrl))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBody))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 || response.body().contains("REJECTED")) {
                 throw new IllegalStateException("batch refused: " + response.statusCode() + " " + response.body());
@@ -281,14 +324,16 @@ public final class ServerIngestBench {
     }
 
     private static JsonNode status(String baseUrl) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status"))
-                .header("Authorization", "Bearer bench-admin").build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status"))
+                                .header("Authorization", "Bearer bench-admin")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     /** One batch: its transactions (for the floor figure) and its gzipped JSON body. */
-    private record Prepared(List<ObjectNode> transactions, byte[] gzipBody) {
-    }
+    private record Prepared(List<ObjectNode> transactions, byte[] gzipBody) {}
 
     /**
      * N households spread over P producers, each producer's seqs in order, pre-serialised and gzipped; the batches
@@ -382,12 +427,16 @@ public final class ServerIngestBench {
                 withTransactions.forEach(p -> transactions.addAll(p.transactions()));
             }
             long start = System.nanoTime();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement tx = withTransactions == null ? null : c.prepareStatement("INSERT INTO " + table
-                         + "_tx (tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload, "
-                         + "content_hash, sender, batch_id, received_at, status, applied_at, attempts) VALUES "
-                         + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'APPLIED', ?, 1)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO " + table + " VALUES " + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    PreparedStatement tx = withTransactions == null
+                            ? null
+                            : c.prepareStatement("INSERT INTO " + table
+                                    + "_tx (tx_id, producer, seq, model, record_id, action, captured_at, key_id, "
+                                    + "payload, "
+                                    + "content_hash, sender, batch_id, received_at, status, applied_at, attempts) "
+                                    + "VALUES "
+                                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'APPLIED', ?, 1)")) {
                 UUID batchId = UUID.randomUUID();
                 for (int i = 0; i < n; i++) {
                     ps.setObject(1, UUID.randomUUID());
@@ -414,7 +463,8 @@ public final class ServerIngestBench {
                         tx.setString(6, t.get("action").asText());
                         tx.setObject(7, now);
                         tx.setString(8, t.get("keyId").asText());
-                        tx.setBytes(9, Base64.getDecoder().decode(t.get("payload").asText()));
+                        tx.setBytes(
+                                9, Base64.getDecoder().decode(t.get("payload").asText()));
                         tx.setString(10, "0".repeat(64));
                         tx.setString(11, "bench-relay");
                         tx.setObject(12, batchId);
@@ -441,7 +491,8 @@ public final class ServerIngestBench {
     }
 
     private static void resetDatabase(String jdbc, String user) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, user, ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");
         }

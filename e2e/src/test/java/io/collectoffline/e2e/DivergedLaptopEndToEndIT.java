@@ -10,14 +10,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.collectoffline.testing.AppProcess;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,24 +56,39 @@ class DivergedLaptopEndToEndIT {
             try (AppProcess client = laptop(laptop, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 2, 1)); // seqs 3, 4 again, other changes
 
-                JsonPath report = push(client).body("outcome", equalTo("DELIVERED"))
-                        .body("reissued", equalTo(2)).body("divergence", containsString("diverged"))
-                        .extract().jsonPath();
+                JsonPath report = push(client)
+                        .body("outcome", equalTo("DELIVERED"))
+                        .body("reissued", equalTo(2))
+                        .body("divergence", containsString("diverged"))
+                        .extract()
+                        .jsonPath();
                 assertThat(report.getInt("accepted")).isEqualTo(2);
-                given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0))
-                        .body("divergence.from", equalTo("field-e2e")).body("divergence.fromSeq", equalTo(3))
-                        .body("producer", containsString("field-e2e~")).body("deviceId", equalTo("field-e2e"));
-                given().baseUri(client.baseUrl()).get("/").then().statusCode(200)
+                given().baseUri(client.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(0))
+                        .body("divergence.from", equalTo("field-e2e"))
+                        .body("divergence.fromSeq", equalTo(3))
+                        .body("producer", containsString("field-e2e~"))
+                        .body("deviceId", equalTo("field-e2e"));
+                given().baseUri(client.baseUrl())
+                        .get("/")
+                        .then()
+                        .statusCode(200)
                         .body(containsString("diverged from what the server holds"));
                 // the laptop goes on capturing on its new stream
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 3, 1));
                 push(client).body("accepted", equalTo(2));
             }
             assertEveryRecordOnTheServerOnce(server, ids);
-            Nodes.admin(server).get("/api/v1/status").then()
+            Nodes.admin(server)
+                    .get("/api/v1/status")
+                    .then()
                     .body("producers.find { it.producer == 'field-e2e' }.diverged.fromSeq", equalTo(3))
                     .body("producers.find { it.producer == 'field-e2e' }.diverged.note", containsString("restored"));
-            given().baseUri(server.baseUrl()).get("/q/metrics").then()
+            given().baseUri(server.baseUrl())
+                    .get("/q/metrics")
+                    .then()
                     .body(containsString("collect_diverged_producers"));
         }
     }
@@ -98,9 +109,14 @@ class DivergedLaptopEndToEndIT {
             try (AppProcess client = laptop(laptop, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 2, 1)); // seqs 1, 2 again
 
-                push(client).body("outcome", equalTo("DELIVERED")).body("reissued", equalTo(2))
+                push(client)
+                        .body("outcome", equalTo("DELIVERED"))
+                        .body("reissued", equalTo(2))
                         .body("accepted", equalTo(2));
-                given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0))
+                given().baseUri(client.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(0))
                         .body("divergence.fromSeq", equalTo(1));
             }
             assertEveryRecordOnTheServerOnce(server, ids);
@@ -120,7 +136,8 @@ class DivergedLaptopEndToEndIT {
                 push(client).body("accepted", equalTo(2));
             }
             Nodes.copyFolder(first.resolve("db"), clone.resolve("db")); // the image on a second laptop
-            try (AppProcess a = laptop(first, port, token); AppProcess b = laptop(clone, port, token)) {
+            try (AppProcess a = laptop(first, port, token);
+                    AppProcess b = laptop(clone, port, token)) {
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(a, 1, 1)); // seqs 3, 4 on both
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(b, 2, 1));
                 push(a).body("accepted", equalTo(2));
@@ -140,8 +157,12 @@ class DivergedLaptopEndToEndIT {
     }
 
     private static io.restassured.response.ValidatableResponse push(AppProcess client) {
-        return given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
-                .statusCode(200).body("outcome", equalTo("DELIVERED"));
+        return given().baseUri(client.baseUrl())
+                .queryParam("wait", true)
+                .post("/api/v1/push")
+                .then()
+                .statusCode(200)
+                .body("outcome", equalTo("DELIVERED"));
     }
 
     /** Every record once on the server, every change applied once, nothing stuck or refused but the claims. */
@@ -152,22 +173,27 @@ class DivergedLaptopEndToEndIT {
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(households);
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
                     .isEqualTo(ids.size());
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(ids.size());
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isEqualTo(ids.size());
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM rejected_transaction WHERE problem_type IS NULL"))
                     .isZero();
         });
         for (int i = 0; i < ids.size(); i += 2) {
-            Nodes.admin(server).get("/api/v1/records/study.household/" + ids.get(i)).then().statusCode(200)
+            Nodes.admin(server)
+                    .get("/api/v1/records/study.household/" + ids.get(i))
+                    .then()
+                    .statusCode(200)
                     .body("id", notNullValue());
-            Nodes.admin(server).get("/api/v1/records/study.subject/" + ids.get(i + 1)).then().statusCode(200)
+            Nodes.admin(server)
+                    .get("/api/v1/records/study.subject/" + ids.get(i + 1))
+                    .then()
+                    .statusCode(200)
                     .body("household_id", equalTo(ids.get(i).toString()));
         }
     }
-
 
     private static void restore(Path backup, Path to) throws IOException {
         Nodes.deleteFolder(to);
         Nodes.copyFolder(backup, to);
     }
-
 }

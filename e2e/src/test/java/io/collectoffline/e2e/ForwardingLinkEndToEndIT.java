@@ -43,19 +43,33 @@ class ForwardingLinkEndToEndIT {
         try (AppProcess central = central(centralPort, "-Dsync.server.ingest.max-transactions=8")) {
             String token = enrolSite(central);
             try (AppProcess site = site(centralPort, token).awaitReady();
-                 AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+                    AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site))
+                            .awaitReady()) {
                 Nodes.enterHouseholdsWithSubjects(field, 20);
-                given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+                given().baseUri(field.baseUrl())
+                        .queryParam("wait", true)
+                        .post("/api/v1/push")
+                        .then()
                         .body("accepted", equalTo(40));
 
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> centralAdmin(central)
-                        .get("/api/v1/status").then().body("counts.APPLIED", equalTo(40)));
-                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                        .body("transfer.forwardBacklog", equalTo(0)).body("transfer.forwardRejected", equalTo(0))
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> centralAdmin(central)
+                                .get("/api/v1/status")
+                                .then()
+                                .body("counts.APPLIED", equalTo(40)));
+                await().untilAsserted(() -> Nodes.admin(site)
+                        .get("/api/v1/status")
+                        .then()
+                        .body("transfer.forwardBacklog", equalTo(0))
+                        .body("transfer.forwardRejected", equalTo(0))
                         .body("transfer.upstream.failures", equalTo(0)));
-                centralAdmin(central).queryParam("limit", 1000).get("/api/v1/incoming").then()
+                centralAdmin(central)
+                        .queryParam("limit", 1000)
+                        .get("/api/v1/incoming")
+                        .then()
                         .body("size()", equalTo(40));
-                assertThat(site.output()).contains("Upstream could not take a batch of 40")
+                assertThat(site.output())
+                        .contains("Upstream could not take a batch of 40")
                         .contains("forwarding 5 at a time");
             }
         }
@@ -68,30 +82,54 @@ class ForwardingLinkEndToEndIT {
             String token = enrolSite(central);
             try (AppProcess site = site(centralPort, "not-the-site-token").awaitReady()) {
                 markInHandAtTheLab(site, "REQ-LINK-1");
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().baseUri(site.baseUrl())
-                        .get("/q/health/ready").then().statusCode(503)
-                        .body("checks.find { it.name == 'forward' }.data.reason", containsString("credentials")));
-                Nodes.admin(site).get("/api/v1/status").then().body("transfer.upstream.failures", equalTo(1))
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> given().baseUri(site.baseUrl())
+                                .get("/q/health/ready")
+                                .then()
+                                .statusCode(503)
+                                .body(
+                                        "checks.find { it.name == 'forward' }.data.reason",
+                                        containsString("credentials")));
+                Nodes.admin(site)
+                        .get("/api/v1/status")
+                        .then()
+                        .body("transfer.upstream.failures", equalTo(1))
                         .body("transfer.upstream.authProblem", containsString("401"));
                 // the schedule (every second) does not try again while the token is refused
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).untilAsserted(() ->
-                        Nodes.admin(site).get("/api/v1/status").then().body("transfer.upstream.failures",
-                                equalTo(1)));
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(6))
+                        .untilAsserted(() -> Nodes.admin(site)
+                                .get("/api/v1/status")
+                                .then()
+                                .body("transfer.upstream.failures", equalTo(1)));
             }
             // a restart with the same token remembers the refusal: no new attempt, still not ready
             try (AppProcess site = site(centralPort, "not-the-site-token")) {
-                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> given()
-                        .baseUri(site.baseUrl()).get("/q/health/ready").then().statusCode(503));
-                await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(9)).untilAsserted(() ->
-                        Nodes.admin(site).get("/api/v1/status").then().body("transfer.upstream.failures",
-                                equalTo(1)));
+                await().atMost(Duration.ofSeconds(60))
+                        .ignoreExceptions()
+                        .untilAsserted(() -> given().baseUri(site.baseUrl())
+                                .get("/q/health/ready")
+                                .then()
+                                .statusCode(503));
+                await().during(Duration.ofSeconds(7))
+                        .atMost(Duration.ofSeconds(9))
+                        .untilAsserted(() -> Nodes.admin(site)
+                                .get("/api/v1/status")
+                                .then()
+                                .body("transfer.upstream.failures", equalTo(1)));
             }
             // the operator fixes the token: a fresh start, and the receipt arrives once
             try (AppProcess site = site(centralPort, token).awaitReady()) {
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
-                        .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LINK-1")));
-                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                        .body("transfer.forwardBacklog", equalTo(0)).body("transfer.upstream.failures", equalTo(0)));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> centralAdmin(central)
+                                .get("/api/v1/reconciliation")
+                                .then()
+                                .body("inHand", hasItem("REQ-LINK-1")));
+                await().untilAsserted(() -> Nodes.admin(site)
+                        .get("/api/v1/status")
+                        .then()
+                        .body("transfer.forwardBacklog", equalTo(0))
+                        .body("transfer.upstream.failures", equalTo(0)));
                 given().baseUri(site.baseUrl()).get("/q/health/ready").then().statusCode(200);
             }
         }
@@ -107,10 +145,13 @@ class ForwardingLinkEndToEndIT {
         String[] backoff = {"-Dsync.server.upstream.backoff-initial=1s", "-Dsync.server.upstream.backoff-max=4s"};
         try (AppProcess site = site(centralPort, token, backoff).awaitReady()) {
             markInHandAtTheLab(site, "REQ-LINK-2");
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Nodes.admin(site).get("/api/v1/status")
-                    .then().body("transfer.upstream.failures", greaterThanOrEqualTo(3))
-                    .body("transfer.upstream.nextAttemptAt", notNullValue())
-                    .body("transfer.upstream.lastError", containsString("unreachable")));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> Nodes.admin(site)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("transfer.upstream.failures", greaterThanOrEqualTo(3))
+                            .body("transfer.upstream.nextAttemptAt", notNullValue())
+                            .body("transfer.upstream.lastError", containsString("unreachable")));
             // an unreachable central is normal for a site server on a poor link: it stays ready
             given().baseUri(site.baseUrl()).get("/q/health/ready").then().statusCode(200);
         }
@@ -119,10 +160,16 @@ class ForwardingLinkEndToEndIT {
             before = Nodes.admin(site).get("/api/v1/status").then().extract().path("transfer.upstream.failures");
             assertThat(before).as("the failures counted before the restart").isGreaterThanOrEqualTo(3);
             try (AppProcess central = central(centralPort)) {
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> centralAdmin(central)
-                        .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LINK-2")));
-                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                        .body("transfer.forwardBacklog", equalTo(0)).body("transfer.upstream.failures", equalTo(0)));
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> centralAdmin(central)
+                                .get("/api/v1/reconciliation")
+                                .then()
+                                .body("inHand", hasItem("REQ-LINK-2")));
+                await().untilAsserted(() -> Nodes.admin(site)
+                        .get("/api/v1/status")
+                        .then()
+                        .body("transfer.forwardBacklog", equalTo(0))
+                        .body("transfer.upstream.failures", equalTo(0)));
             }
         }
     }
@@ -132,34 +179,54 @@ class ForwardingLinkEndToEndIT {
         if (Files.isDirectory(dir.resolve("site").resolve("data"))) {
             Nodes.copyKeys(dir.resolve("site"), root);
         }
-        String[] properties = Stream.concat(Stream.of("-Dsync.server.admin-token=" + CENTRAL_ADMIN,
-                "-Dsync.server.node-id=central", "-Dsync.server.apply.interval=200ms"),
-                Stream.of(extra)).toArray(String[]::new);
+        String[] properties = Stream.concat(
+                        Stream.of(
+                                "-Dsync.server.admin-token=" + CENTRAL_ADMIN,
+                                "-Dsync.server.node-id=central",
+                                "-Dsync.server.apply.interval=200ms"),
+                        Stream.of(extra))
+                .toArray(String[]::new);
         return AppProcess.start(SERVER_JAR, port, root, properties).awaitReady();
     }
 
     private String enrolSite(AppProcess central) throws Exception {
-        String token = centralAdmin(central).contentType("application/json")
-                .body(Map.of("deviceId", "site-01", "role", "server")).post("/api/v1/devices").then().statusCode(201)
-                .extract().path("token");
+        String token = centralAdmin(central)
+                .contentType("application/json")
+                .body(Map.of("deviceId", "site-01", "role", "server"))
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
         Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
         return token;
     }
 
     /** The site server on PostgreSQL, forwarding every second to the central server at {@code centralPort}. */
     private AppProcess site(int centralPort, String token, String... extra) throws Exception {
-        String[] properties = Stream.concat(Stream.of("-Dsync.server.db=postgresql",
-                "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
-                "-Dquarkus.datasource.postgresql.username=postgres", "-Dsync.server.admin-token=" + Nodes.ADMIN,
-                "-Dsync.server.node-id=site-01", "-Dsync.server.apply.interval=200ms",
-                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort, "-Dsync.server.upstream.token=" + token,
-                "-Dsync.server.upstream.interval=1s"), Stream.of(extra)).toArray(String[]::new);
+        String[] properties = Stream.concat(
+                        Stream.of(
+                                "-Dsync.server.db=postgresql",
+                                "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
+                                "-Dquarkus.datasource.postgresql.username=postgres",
+                                "-Dsync.server.admin-token=" + Nodes.ADMIN,
+                                "-Dsync.server.node-id=site-01",
+                                "-Dsync.server.apply.interval=200ms",
+                                "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
+                                "-Dsync.server.upstream.token=" + token,
+                                "-Dsync.server.upstream.interval=1s"),
+                        Stream.of(extra))
+                .toArray(String[]::new);
         return AppProcess.start(SERVER_JAR, AppProcess.freePort(), dir.resolve("site"), properties);
     }
 
     private static void markInHandAtTheLab(AppProcess site, String tube) {
-        Nodes.admin(site).contentType("application/json").header("X-Collect-User", "lab-anna")
-                .body(Map.of("requisitionIdentifier", tube)).post("/api/v1/reconciliation/receipts").then()
+        Nodes.admin(site)
+                .contentType("application/json")
+                .header("X-Collect-User", "lab-anna")
+                .body(Map.of("requisitionIdentifier", tube))
+                .post("/api/v1/reconciliation/receipts")
+                .then()
                 .statusCode(201);
     }
 

@@ -29,54 +29,87 @@ class LaptopFileEndToEndIT {
     @Test
     void aLaptopsOutboxTravelsByFileAndTheReceiptMarksItDeliveredExactlyOnce() throws Exception {
         Nodes.resetServerDatabase();
-        try (AppProcess server = Nodes.serverWith(dir, AppProcess.freePort(), Nodes.JDBC,
-                "-Dsync.server.files.watch-interval=1s");
-             AppProcess laptop = Nodes.client(dir, port(server), Nodes.enrolLaptop(server)).awaitReady()) {
+        try (AppProcess server = Nodes.serverWith(
+                        dir, AppProcess.freePort(), Nodes.JDBC, "-Dsync.server.files.watch-interval=1s");
+                AppProcess laptop = Nodes.client(dir, port(server), Nodes.enrolLaptop(server))
+                        .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(laptop, 10);
 
-            Path file = Path.of(given().baseUri(laptop.baseUrl()).post("/api/v1/files/export").then().statusCode(200)
-                    .body("transactions", equalTo(20)).extract().<String>path("file"));
+            Path file = Path.of(given().baseUri(laptop.baseUrl())
+                    .post("/api/v1/files/export")
+                    .then()
+                    .statusCode(200)
+                    .body("transactions", equalTo(20))
+                    .extract()
+                    .<String>path("file"));
             Path exported = file.isAbsolute() ? file : laptop.workDir().resolve(file);
             // exporting marks nothing delivered, and a second export leaves out what the first file carries
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(20));
-            given().baseUri(laptop.baseUrl()).post("/api/v1/files/export").then().statusCode(200)
+            given().baseUri(laptop.baseUrl())
+                    .post("/api/v1/files/export")
+                    .then()
+                    .statusCode(200)
                     .body("transactions", equalTo(0));
 
             // a truncated copy is quarantined by the server, nothing of it used
             Path inbox = Files.createDirectories(server.workDir().resolve("data/server/files/inbox"));
             List<String> lines = Files.readAllLines(exported, StandardCharsets.UTF_8);
             Files.write(inbox.resolve("truncated.colx"), lines.subList(0, lines.size() - 3), StandardCharsets.UTF_8);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.admin(server).get("/api/v1/status")
-                    .then().body("transfer.quarantinedFiles", equalTo(1)));
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isZero();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> Nodes.admin(server)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("transfer.quarantinedFiles", equalTo(1)));
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isZero();
 
             Files.copy(exported, inbox.resolve(exported.getFileName()));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.assertExactlyOnce(20, 10));
-            Path receipt = server.workDir().resolve("data/server/files/receipts")
+            Path receipt = server.workDir()
+                    .resolve("data/server/files/receipts")
                     .resolve("field-e2e-" + batchOf(exported) + ".receipt");
             await().until(() -> Files.isRegularFile(receipt));
 
             // a damaged receipt is refused whole
             byte[] damaged = Files.readAllBytes(receipt);
             damaged[damaged.length / 2] ^= 1;
-            given().baseUri(laptop.baseUrl()).contentType("application/octet-stream").body(damaged)
-                    .post("/api/v1/files/receipts").then().statusCode(400).contentType("application/problem+json")
+            given().baseUri(laptop.baseUrl())
+                    .contentType("application/octet-stream")
+                    .body(damaged)
+                    .post("/api/v1/files/receipts")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("type", equalTo("urn:collect-offline:problem:unusable-file"));
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(20));
 
-            given().baseUri(laptop.baseUrl()).contentType("application/octet-stream")
-                    .body(Files.readAllBytes(receipt)).post("/api/v1/files/receipts").then().statusCode(200)
-                    .body("delivered", equalTo(20)).body("rejected", equalTo(0));
+            given().baseUri(laptop.baseUrl())
+                    .contentType("application/octet-stream")
+                    .body(Files.readAllBytes(receipt))
+                    .post("/api/v1/files/receipts")
+                    .then()
+                    .statusCode(200)
+                    .body("delivered", equalTo(20))
+                    .body("rejected", equalTo(0));
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
             // the same receipt again, and the same file imported again, change nothing
-            given().baseUri(laptop.baseUrl()).contentType("application/octet-stream")
-                    .body(Files.readAllBytes(receipt)).post("/api/v1/files/receipts").then().statusCode(200)
+            given().baseUri(laptop.baseUrl())
+                    .contentType("application/octet-stream")
+                    .body(Files.readAllBytes(receipt))
+                    .post("/api/v1/files/receipts")
+                    .then()
+                    .statusCode(200)
                     .body("delivered", equalTo(0));
             Files.copy(exported, inbox.resolve("again-" + exported.getFileName()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> Nodes.serverCount(
-                    "SELECT reimports FROM import_batch WHERE batch_id = '" + batchOf(exported) + "'") == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Nodes.serverCount(
+                                    "SELECT reimports FROM import_batch WHERE batch_id = '" + batchOf(exported) + "'")
+                            == 1);
             Nodes.assertExactlyOnce(20, 10);
-            given().baseUri(laptop.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+            given().baseUri(laptop.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
                     .body("outcome", equalTo("NOTHING_TO_SEND"));
 
             // the same round with the laptop's CLI
@@ -85,7 +118,8 @@ class LaptopFileEndToEndIT {
             assertThat(printed).contains("\"transactions\":4");
             Path second = laptop.workDir().resolve(printed.replaceAll("(?s).*\"file\":\"([^\"]+)\".*", "$1"));
             Files.copy(second, inbox.resolve(second.getFileName()));
-            Path secondReceipt = server.workDir().resolve("data/server/files/receipts")
+            Path secondReceipt = server.workDir()
+                    .resolve("data/server/files/receipts")
                     .resolve("field-e2e-" + batchOf(second) + ".receipt");
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(secondReceipt));
             assertThat(cli(laptop, "files", "receipt", secondReceipt.toString(), "--url", laptop.baseUrl()))
@@ -93,8 +127,9 @@ class LaptopFileEndToEndIT {
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.assertExactlyOnce(24, 12));
             // the second file names the first, so the server sees one unbroken chain
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM import_batch WHERE previous_batch_id = '"
-                    + batchOf(exported) + "'")).isEqualTo(1);
+            assertThat(Nodes.serverCount(
+                            "SELECT COUNT(*) FROM import_batch WHERE previous_batch_id = '" + batchOf(exported) + "'"))
+                    .isEqualTo(1);
         }
     }
 
@@ -105,11 +140,16 @@ class LaptopFileEndToEndIT {
 
     /** Runs the laptop's CLI as a process, as a field worker would; returns what it printed (exit code 0). */
     private static String cli(AppProcess laptop, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar")
-                .toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar")
+                        .toAbsolutePath()
+                        .toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(laptop.workDir().toFile()).redirectErrorStream(true)
+        Process process = new ProcessBuilder(command)
+                .directory(laptop.workDir().toFile())
+                .redirectErrorStream(true)
                 .start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

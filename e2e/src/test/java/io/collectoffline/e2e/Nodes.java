@@ -26,22 +26,23 @@ final class Nodes {
     private static final Path SERVER_JAR = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
     private static final Path CLIENT_JAR = Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar");
 
-    private Nodes() {
-    }
+    private Nodes() {}
 
     /** Empties the server database (creating it on a fresh machine): the server migrates it afresh on start. */
     static void resetServerDatabase() throws SQLException {
         String name = JDBC.substring(JDBC.lastIndexOf('/') + 1);
-        try (Connection c = DriverManager.getConnection(JDBC.substring(0, JDBC.lastIndexOf('/')) + "/postgres",
-                "postgres", ""); Statement s = c.createStatement();
-             ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+        try (Connection c = DriverManager.getConnection(
+                        JDBC.substring(0, JDBC.lastIndexOf('/')) + "/postgres", "postgres", "");
+                Statement s = c.createStatement();
+                ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
             if (!exists.next()) {
                 try (Statement create = c.createStatement()) {
                     create.execute("CREATE DATABASE " + name);
                 }
             }
         }
-        try (Connection c = DriverManager.getConnection(JDBC, "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(JDBC, "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");
         }
@@ -58,9 +59,12 @@ final class Nodes {
 
     /** A server on {@code jdbc} with more settings ({@code -Dkey=value}). */
     static AppProcess serverWith(Path dir, int port, String jdbc, String... extra) throws IOException {
-        List<String> properties = new ArrayList<>(List.of("-Dsync.server.db=postgresql",
-                "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc, "-Dquarkus.datasource.postgresql.username=postgres",
-                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms"));
+        List<String> properties = new ArrayList<>(List.of(
+                "-Dsync.server.db=postgresql",
+                "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                "-Dquarkus.datasource.postgresql.username=postgres",
+                "-Dsync.server.admin-token=" + ADMIN,
+                "-Dsync.server.apply.interval=200ms"));
         properties.addAll(List.of(extra));
         return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), properties.toArray(String[]::new))
                 .awaitReady();
@@ -85,8 +89,16 @@ final class Nodes {
         Map<String, String> body = new java.util.HashMap<>(more);
         body.put("deviceId", deviceId);
         body.put("role", role);
-        return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN).contentType(ContentType.JSON)
-                .body(body).post("/api/v1/devices").then().statusCode(201).extract().path("token");
+        return given().baseUri(server.baseUrl())
+                .auth()
+                .oauth2(ADMIN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
     }
 
     /** The field laptop {@code field-e2e}. */
@@ -97,8 +109,8 @@ final class Nodes {
     /** A laptop (field or, with {@code -Dsync.client.role=middleman}, middleman) with its own database. */
     static AppProcess laptop(Path dir, String deviceId, int serverPort, String token, String... extra)
             throws IOException {
-        return laptopIn(dir.resolve(deviceId.equals("field-e2e") ? "client" : deviceId), deviceId, serverPort, token,
-                extra);
+        return laptopIn(
+                dir.resolve(deviceId.equals("field-e2e") ? "client" : deviceId), deviceId, serverPort, token, extra);
     }
 
     /** A laptop whose files (database under {@code db/}, log) are in {@code folder}. */
@@ -123,13 +135,30 @@ final class Nodes {
     static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int first, int households) {
         List<UUID> ids = new ArrayList<>();
         for (int i = first; i < first + households; i++) {
-            String household = given().baseUri(client.baseUrl()).contentType(ContentType.JSON)
+            String household = given().baseUri(client.baseUrl())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("householdIdentifier", "HH-" + i, "village", "Oodi"))
-                    .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
-            String subject = given().baseUri(client.baseUrl()).contentType(ContentType.JSON)
-                    .body(Map.of("subjectIdentifier", "S-" + i, "householdId", household, "gender", "F",
-                            "consentDatetime", "2026-11-27T09:00:00+02:00"))
-                    .post("/api/v1/records/study.subject").then().statusCode(201).extract().path("id");
+                    .post("/api/v1/records/study.household")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            String subject = given().baseUri(client.baseUrl())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "subjectIdentifier",
+                            "S-" + i,
+                            "householdId",
+                            household,
+                            "gender",
+                            "F",
+                            "consentDatetime",
+                            "2026-11-27T09:00:00+02:00"))
+                    .post("/api/v1/records/study.subject")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             ids.add(UUID.fromString(household));
             ids.add(UUID.fromString(subject));
         }
@@ -148,7 +177,8 @@ final class Nodes {
     /** A number from a query on another PostgreSQL database. */
     static long count(String jdbc, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
-             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -167,16 +197,21 @@ final class Nodes {
      * middleman's own receipts).
      */
     static void assertExactlyOnce(long transactions, int households, long allApplied) throws SQLException {
-        org.assertj.core.api.Assertions.assertThat(serverCount(
-                "SELECT COUNT(*) FROM incoming_transaction WHERE producer = 'field-e2e'")).isEqualTo(transactions);
-        org.assertj.core.api.Assertions.assertThat(serverCount(
-                "SELECT COUNT(DISTINCT seq) FROM incoming_transaction WHERE producer = 'field-e2e'"))
+        org.assertj.core.api.Assertions.assertThat(
+                        serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE producer = 'field-e2e'"))
                 .isEqualTo(transactions);
         org.assertj.core.api.Assertions.assertThat(serverCount(
-                "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")).isEqualTo(allApplied);
-        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM household")).isEqualTo(households);
-        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM subject")).isEqualTo(households);
-        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM rejected_transaction")).isZero();
+                        "SELECT COUNT(DISTINCT seq) FROM incoming_transaction WHERE producer = 'field-e2e'"))
+                .isEqualTo(transactions);
+        org.assertj.core.api.Assertions.assertThat(
+                        serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
+                .isEqualTo(allApplied);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM household"))
+                .isEqualTo(households);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM subject"))
+                .isEqualTo(households);
+        org.assertj.core.api.Assertions.assertThat(serverCount("SELECT COUNT(*) FROM rejected_transaction"))
+                .isZero();
     }
 
     /** Copies a folder (a laptop's database, as the runbook's backup does) into {@code to}. */

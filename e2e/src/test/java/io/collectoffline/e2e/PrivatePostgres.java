@@ -35,8 +35,8 @@ final class PrivatePostgres implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path folder = Files.createTempDirectory("e2e-postgres");
         if (root) {
-            UserPrincipal postgres = folder.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName("postgres");
+            UserPrincipal postgres =
+                    folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
             Files.setOwner(folder, postgres);
         }
         PrivatePostgres pg = new PrivatePostgres(bin, folder, AppProcess.freePort(), root);
@@ -51,8 +51,16 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** Starts (again) on the same port and data folder; waits until it accepts connections. */
     void restart() throws Exception {
-        run("pg_ctl", "-D", root.resolve("data").toString(), "-l", root.resolve("log").toString(), "-w", "-o",
-                "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1", "start");
+        run(
+                "pg_ctl",
+                "-D",
+                root.resolve("data").toString(),
+                "-l",
+                root.resolve("log").toString(),
+                "-w",
+                "-o",
+                "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1",
+                "start");
     }
 
     /** Stops at once, like a crash: no checkpoint, clients cut off. */
@@ -90,9 +98,11 @@ final class PrivatePostgres implements AutoCloseable {
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
-                Path newest = versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
-                        .max(Comparator.comparing(v -> Integer.parseInt(v.getFileName().toString().replaceAll(
-                                "\\D", "0")))).orElse(null);
+                Path newest = versions.filter(
+                                v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
+                        .max(Comparator.comparing(
+                                v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                        .orElse(null);
                 if (newest != null) {
                     return newest.resolve("bin");
                 }

@@ -32,17 +32,29 @@ class PushEndToEndIT {
     void recordsCreatedOnTheLaptopAreAppliedOnTheServerExactlyOnce() throws Exception {
         int port = AppProcess.freePort();
         try (AppProcess server = Nodes.server(dir, port);
-             AppProcess client = Nodes.client(dir, port, Nodes.enrolLaptop(server)).awaitReady()) {
+                AppProcess client =
+                        Nodes.client(dir, port, Nodes.enrolLaptop(server)).awaitReady()) {
             List<UUID> ids = Nodes.enterHouseholdsWithSubjects(client, 50);
 
-            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then().statusCode(200)
-                    .body("outcome", equalTo("DELIVERED")).body("accepted", equalTo(100));
-            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+            given().baseUri(client.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("DELIVERED"))
+                    .body("accepted", equalTo(100));
+            given().baseUri(client.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
                     .body("outcome", equalTo("NOTHING_TO_SEND"));
 
             await().untilAsserted(() -> Nodes.assertExactlyOnce(100, 50));
-            Nodes.admin(server).get("/api/v1/records/study.subject/" + ids.get(1)).then()
-                    .statusCode(200).body("household_id", equalTo(ids.get(0).toString()))
+            Nodes.admin(server)
+                    .get("/api/v1/records/study.subject/" + ids.get(1))
+                    .then()
+                    .statusCode(200)
+                    .body("household_id", equalTo(ids.get(0).toString()))
                     .body("device_created", equalTo("field-e2e"));
             given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
         }
@@ -59,9 +71,15 @@ class PushEndToEndIT {
         java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
         // one transaction per batch, so that the push lasts; the data is entered while the server is away, so that
         // no scheduled push delivers it piecemeal before the push the test interrupts
-        try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.interval=1s",
-                "-Dsync.client.push.max-transactions=1", "-Dsync.client.push.backoff-initial=200ms",
-                "-Dsync.client.push.backoff-max=1s", "-Dsync.client.payload.public-key-file=" + keyFile)
+        try (AppProcess client = Nodes.client(
+                        dir,
+                        port,
+                        token,
+                        "-Dsync.client.push.interval=1s",
+                        "-Dsync.client.push.max-transactions=1",
+                        "-Dsync.client.push.backoff-initial=200ms",
+                        "-Dsync.client.push.backoff-max=1s",
+                        "-Dsync.client.payload.public-key-file=" + keyFile)
                 .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 300);
             AppProcess server = Nodes.server(dir, port);
@@ -73,8 +91,11 @@ class PushEndToEndIT {
                 assertThat(storedBeforeTheCrash).as("killed mid-push").isLessThan(600);
                 server = Nodes.server(dir, port);
 
-                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().baseUri(client.baseUrl())
-                        .get("/api/v1/status").then().body("pending", equalTo(0)));
+                await().atMost(Duration.ofSeconds(120))
+                        .untilAsserted(() -> given().baseUri(client.baseUrl())
+                                .get("/api/v1/status")
+                                .then()
+                                .body("pending", equalTo(0)));
                 await().untilAsserted(() -> Nodes.assertExactlyOnce(600, 300));
             } finally {
                 server.close();
@@ -87,23 +108,40 @@ class PushEndToEndIT {
         int port = AppProcess.freePort();
         try (AppProcess server = Nodes.server(dir, port)) {
             String token = Nodes.enrolLaptop(server);
-            try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.max-transactions=40",
-                    "-Dsync.client.push.fault-halt-after-send=true").awaitReady()) {
+            try (AppProcess client = Nodes.client(
+                            dir,
+                            port,
+                            token,
+                            "-Dsync.client.push.max-transactions=40",
+                            "-Dsync.client.push.fault-halt-after-send=true")
+                    .awaitReady()) {
                 Nodes.enterHouseholdsWithSubjects(client, 50);
                 given().baseUri(client.baseUrl()).post("/api/v1/push");
                 assertThat(client.awaitExit()).isEqualTo(137);
             }
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(40);
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isEqualTo(40);
 
             try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.max-transactions=40")
                     .awaitReady()) {
                 given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(100));
-                int alreadyStored = given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push")
-                        .then().statusCode(200).body("outcome", equalTo("DELIVERED"))
-                        .body("accepted", equalTo(60)).extract().path("deliveredByWatermark");
-                int duplicates = given().baseUri(client.baseUrl()).get("/api/v1/status").then().extract()
+                int alreadyStored = given().baseUri(client.baseUrl())
+                        .queryParam("wait", true)
+                        .post("/api/v1/push")
+                        .then()
+                        .statusCode(200)
+                        .body("outcome", equalTo("DELIVERED"))
+                        .body("accepted", equalTo(60))
+                        .extract()
+                        .path("deliveredByWatermark");
+                int duplicates = given().baseUri(client.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .extract()
                         .path("push.lastPush.duplicate");
-                assertThat(alreadyStored + duplicates).as("the 40 the server stored before the crash").isEqualTo(40);
+                assertThat(alreadyStored + duplicates)
+                        .as("the 40 the server stored before the crash")
+                        .isEqualTo(40);
             }
             await().untilAsserted(() -> Nodes.assertExactlyOnce(100, 50));
         }
@@ -118,18 +156,30 @@ class PushEndToEndIT {
         }
         Path keyFile = dir.resolve("server-key.json");
         java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
-        try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.interval=1s",
-                "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=1s",
-                "-Dsync.client.payload.public-key-file=" + keyFile).awaitReady()) {
+        try (AppProcess client = Nodes.client(
+                        dir,
+                        port,
+                        token,
+                        "-Dsync.client.push.interval=1s",
+                        "-Dsync.client.push.backoff-initial=200ms",
+                        "-Dsync.client.push.backoff-max=1s",
+                        "-Dsync.client.payload.public-key-file=" + keyFile)
+                .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(client, 20);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().baseUri(client.baseUrl())
-                    .get("/api/v1/status").then().body("push.lastPush.outcome", equalTo("FAILED"))
-                    .body("pending", equalTo(40)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().baseUri(client.baseUrl())
+                            .get("/api/v1/status")
+                            .then()
+                            .body("push.lastPush.outcome", equalTo("FAILED"))
+                            .body("pending", equalTo(40)));
             given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(200);
 
             try (AppProcess server = Nodes.server(dir, port)) {
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(client.baseUrl())
-                        .get("/api/v1/status").then().body("pending", equalTo(0)));
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> given().baseUri(client.baseUrl())
+                                .get("/api/v1/status")
+                                .then()
+                                .body("pending", equalTo(0)));
                 await().untilAsserted(() -> Nodes.assertExactlyOnce(40, 20));
             }
         }
@@ -142,22 +192,29 @@ class PushEndToEndIT {
             Nodes.enrolLaptop(server);
             Path keyFile = dir.resolve("server-key.json");
             java.nio.file.Files.writeString(keyFile, serverKeyJson(dir));
-            try (AppProcess client = Nodes.client(dir, port, "co_not-the-token",
-                    "-Dsync.client.payload.public-key-file=" + keyFile).awaitReady()) {
-            Nodes.enterHouseholdsWithSubjects(client, 1);
+            try (AppProcess client = Nodes.client(
+                            dir, port, "co_not-the-token", "-Dsync.client.payload.public-key-file=" + keyFile)
+                    .awaitReady()) {
+                Nodes.enterHouseholdsWithSubjects(client, 1);
 
-            given().baseUri(client.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
-                    .body("outcome", equalTo("AUTH_FAILED"));
-            given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(503);
-            given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(2));
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isZero();
+                given().baseUri(client.baseUrl())
+                        .queryParam("wait", true)
+                        .post("/api/v1/push")
+                        .then()
+                        .body("outcome", equalTo("AUTH_FAILED"));
+                given().baseUri(client.baseUrl()).get("/q/health/ready").then().statusCode(503);
+                given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(2));
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                        .isZero();
             }
         }
     }
 
     /** The public key of the server whose key folder is under {@code dir}, as {@code keys current} prints it. */
     static String serverKeyJson(Path dir) {
-        return io.collectoffline.codec.KeyRing.load(dir.resolve("server").resolve("data").resolve("server")
-                .resolve("keys")).current().toJson();
+        return io.collectoffline.codec.KeyRing.load(
+                        dir.resolve("server").resolve("data").resolve("server").resolve("keys"))
+                .current()
+                .toJson();
     }
 }

@@ -42,8 +42,12 @@ class ReliabilityIT {
         int port = AppProcess.freePort();
         AppProcess server = Nodes.server(dir, port);
         String token = Nodes.enrolLaptop(server);
-        String[] laptopFlags = {"-Dsync.client.push.interval=1s", "-Dsync.client.push.max-transactions=7",
-            "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=1s"};
+        String[] laptopFlags = {
+            "-Dsync.client.push.interval=1s",
+            "-Dsync.client.push.max-transactions=7",
+            "-Dsync.client.push.backoff-initial=200ms",
+            "-Dsync.client.push.backoff-max=1s"
+        };
         AppProcess laptop = Nodes.client(dir, port, token, laptopFlags).awaitReady();
         List<String> kills = new ArrayList<>();
         int households = 0;
@@ -65,11 +69,13 @@ class ReliabilityIT {
             }
             System.out.println("reliability: kills " + kills);
             AppProcess finalLaptop = laptop;
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> given().baseUri(finalLaptop.baseUrl())
-                    .get("/api/v1/status").then().body("pending", equalTo(0)));
+            await().atMost(Duration.ofMinutes(3))
+                    .untilAsserted(() -> given().baseUri(finalLaptop.baseUrl())
+                            .get("/api/v1/status")
+                            .then()
+                            .body("pending", equalTo(0)));
             int expected = households;
-            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> Nodes.assertExactlyOnce(2L * expected,
-                    expected));
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> Nodes.assertExactlyOnce(2L * expected, expected));
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("lastSeq", equalTo(2 * expected));
         } finally {
             laptop.close();
@@ -90,9 +96,15 @@ class ReliabilityIT {
             List<AppProcess> laptops = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    laptops.add(Nodes.laptop(dir, "field-pg-" + i, port, tokens.get(i),
-                            "-Dsync.client.push.interval=1s", "-Dsync.client.push.max-transactions=5",
-                            "-Dsync.client.push.backoff-initial=200ms", "-Dsync.client.push.backoff-max=2s")
+                    laptops.add(Nodes.laptop(
+                                    dir,
+                                    "field-pg-" + i,
+                                    port,
+                                    tokens.get(i),
+                                    "-Dsync.client.push.interval=1s",
+                                    "-Dsync.client.push.max-transactions=5",
+                                    "-Dsync.client.push.backoff-initial=200ms",
+                                    "-Dsync.client.push.backoff-max=2s")
                             .awaitReady());
                 }
                 for (int i = 0; i < 3; i++) {
@@ -107,28 +119,47 @@ class ReliabilityIT {
                 }
                 Thread.sleep(4000); // several push attempts fail meanwhile
                 for (AppProcess laptop : laptops) {
-                    assertThat(given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().extract()
-                            .<Integer>path("pending")).as("the queue is kept").isPositive();
+                    assertThat(given().baseUri(laptop.baseUrl())
+                                    .get("/api/v1/status")
+                                    .then()
+                                    .extract()
+                                    .<Integer>path("pending"))
+                            .as("the queue is kept")
+                            .isPositive();
                 }
-                assertThat(server.isAlive()).as("the server survives the outage").isTrue();
-                given().baseUri(server.baseUrl()).auth().oauth2(tokens.get(0))
-                        .get("/api/v1/producers/field-pg-0/watermark").then().statusCode(503)
-                        .contentType("application/problem+json").header("Retry-After", "30")
+                assertThat(server.isAlive())
+                        .as("the server survives the outage")
+                        .isTrue();
+                given().baseUri(server.baseUrl())
+                        .auth()
+                        .oauth2(tokens.get(0))
+                        .get("/api/v1/producers/field-pg-0/watermark")
+                        .then()
+                        .statusCode(503)
+                        .contentType("application/problem+json")
+                        .header("Retry-After", "30")
                         .body("type", equalTo("urn:collect-offline:problem:database-unavailable"));
 
                 postgres.restart();
                 for (AppProcess laptop : laptops) {
-                    await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> given().baseUri(laptop.baseUrl())
-                            .get("/api/v1/status").then().body("pending", equalTo(0)));
+                    await().atMost(Duration.ofMinutes(2))
+                            .untilAsserted(() -> given().baseUri(laptop.baseUrl())
+                                    .get("/api/v1/status")
+                                    .then()
+                                    .body("pending", equalTo(0)));
                 }
-                await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Nodes.count(jdbc,
-                        "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")).isEqualTo(240));
-                assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(240);
+                await().atMost(Duration.ofMinutes(1))
+                        .untilAsserted(() -> assertThat(Nodes.count(
+                                        jdbc, "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
+                                .isEqualTo(240));
+                assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM incoming_transaction"))
+                        .isEqualTo(240);
                 assertThat(Nodes.count(jdbc, "SELECT COUNT(DISTINCT (producer, seq)) FROM incoming_transaction"))
                         .isEqualTo(240);
                 assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM household")).isEqualTo(120);
                 assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM subject")).isEqualTo(120);
-                assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM rejected_transaction")).isZero();
+                assertThat(Nodes.count(jdbc, "SELECT COUNT(*) FROM rejected_transaction"))
+                        .isZero();
             } finally {
                 for (AppProcess laptop : laptops) {
                     laptop.close();

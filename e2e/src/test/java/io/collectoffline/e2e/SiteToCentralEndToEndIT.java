@@ -38,47 +38,82 @@ class SiteToCentralEndToEndIT {
 
     @Test
     void fieldToSiteToFileToCentralExactlyOnceAndTheReceiptClosesTheLoop() throws Exception {
-        try (AppProcess site = site(); AppProcess central = central();
-             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptopIn(site, "oodi")).awaitReady()) {
+        try (AppProcess site = site();
+                AppProcess central = central();
+                AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptopIn(site, "oodi"))
+                        .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(field, 20);
-            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+            given().baseUri(field.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
                     .body("accepted", equalTo(40));
             await().untilAsserted(() -> Nodes.assertExactlyOnce(40, 20));
 
             Path export = export(site, 40);
-            Nodes.admin(site).get("/api/v1/status").then().body("transfer.forwardBacklog", equalTo(40))
+            Nodes.admin(site)
+                    .get("/api/v1/status")
+                    .then()
+                    .body("transfer.forwardBacklog", equalTo(40))
                     .body("transfer.exportsAwaitingReceipt", equalTo(1));
 
             Files.copy(export, inbox(central).resolve(export.getFileName()));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
-                    .then().body("counts.APPLIED", equalTo(40)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() ->
+                            centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(40)));
             // the laptop was enrolled in site oodi on the site server only: the file carried the site to central
-            centralAdmin(central).queryParam("site", "oodi").get("/api/v1/status").then()
-                    .body("counts.APPLIED", equalTo(40)).body("producers.producer", equalTo(List.of("field-e2e")));
-            centralAdmin(central).queryParam("site", "oodi").queryParam("limit", 1000).get("/api/v1/incoming").then()
+            centralAdmin(central)
+                    .queryParam("site", "oodi")
+                    .get("/api/v1/status")
+                    .then()
+                    .body("counts.APPLIED", equalTo(40))
+                    .body("producers.producer", equalTo(List.of("field-e2e")));
+            centralAdmin(central)
+                    .queryParam("site", "oodi")
+                    .queryParam("limit", 1000)
+                    .get("/api/v1/incoming")
+                    .then()
                     .body("$", hasSize(40));
             Path receipt = await().until(() -> only(files(central).resolve("receipts")), r -> r != null);
 
             Files.copy(receipt, files(site).resolve("receipts-inbox").resolve(receipt.getFileName()));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                    .body("transfer.forwardBacklog", equalTo(0)).body("transfer.exportsAwaitingReceipt", equalTo(0)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> Nodes.admin(site)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("transfer.forwardBacklog", equalTo(0))
+                            .body("transfer.exportsAwaitingReceipt", equalTo(0)));
 
-            centralAdmin(central).header("X-File-Name", "again.colx").contentType("application/octet-stream")
-                    .body(Files.readAllBytes(export)).post("/api/v1/files").then().statusCode(200)
-                    .body("accepted", equalTo(0)).body("duplicate", equalTo(40));
+            centralAdmin(central)
+                    .header("X-File-Name", "again.colx")
+                    .contentType("application/octet-stream")
+                    .body(Files.readAllBytes(export))
+                    .post("/api/v1/files")
+                    .then()
+                    .statusCode(200)
+                    .body("accepted", equalTo(0))
+                    .body("duplicate", equalTo(40));
             centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(40));
             // the re-import is counted; the row of the first import (what it brought) is kept
-            centralAdmin(central).get("/api/v1/files").then()
-                    .body("imports[0].accepted", equalTo(40)).body("imports[0].reimports", equalTo(1));
+            centralAdmin(central)
+                    .get("/api/v1/files")
+                    .then()
+                    .body("imports[0].accepted", equalTo(40))
+                    .body("imports[0].reimports", equalTo(1));
         }
     }
 
     @Test
     void truncatedAndCorruptFilesAreQuarantinedWithTheReasonAndTheWatcherGoesOn() throws Exception {
-        try (AppProcess site = site(); AppProcess central = central();
-             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+        try (AppProcess site = site();
+                AppProcess central = central();
+                AppProcess field =
+                        Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(field, 10);
-            given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push").then()
+            given().baseUri(field.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
                     .body("accepted", equalTo(20));
             Path export = export(site, 20);
             byte[] bytes = Files.readAllBytes(export);
@@ -91,27 +126,45 @@ class SiteToCentralEndToEndIT {
             Files.writeString(inbox(central).resolve("b-truncated.colx"), truncated);
             Files.copy(export, inbox(central).resolve("c-" + export.getFileName()));
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
-                    .then().body("counts.APPLIED", equalTo(20)).body("transfer.quarantinedFiles", equalTo(2)));
-            centralAdmin(central).get("/api/v1/files").then()
-                    .body("quarantined.file_name", org.hamcrest.Matchers.containsInAnyOrder("a-corrupt.colx",
-                            "b-truncated.colx"))
-                    .body("quarantined.find { it.file_name == 'a-corrupt.colx' }.reason",
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> centralAdmin(central)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("counts.APPLIED", equalTo(20))
+                            .body("transfer.quarantinedFiles", equalTo(2)));
+            centralAdmin(central)
+                    .get("/api/v1/files")
+                    .then()
+                    .body(
+                            "quarantined.file_name",
+                            org.hamcrest.Matchers.containsInAnyOrder("a-corrupt.colx", "b-truncated.colx"))
+                    .body(
+                            "quarantined.find { it.file_name == 'a-corrupt.colx' }.reason",
                             org.hamcrest.Matchers.startsWith("corrupt"))
-                    .body("quarantined.find { it.file_name == 'b-truncated.colx' }.reason",
+                    .body(
+                            "quarantined.find { it.file_name == 'b-truncated.colx' }.reason",
                             org.hamcrest.Matchers.startsWith("truncated"));
-            assertThat(files(central).resolve("quarantine").resolve("a-corrupt.colx.reason")).exists();
-            centralAdmin(central).header("X-File-Name", "../../etc/passwd").contentType("application/octet-stream")
-                    .body(corrupt).post("/api/v1/files").then().statusCode(400)
+            assertThat(files(central).resolve("quarantine").resolve("a-corrupt.colx.reason"))
+                    .exists();
+            centralAdmin(central)
+                    .header("X-File-Name", "../../etc/passwd")
+                    .contentType("application/octet-stream")
+                    .body(corrupt)
+                    .post("/api/v1/files")
+                    .then()
+                    .statusCode(400)
                     .body("type", equalTo("urn:collect-offline:problem:file-refused"));
-            assertThat(files(central).resolve("quarantine").resolve("passwd.colx")).exists();
+            assertThat(files(central).resolve("quarantine").resolve("passwd.colx"))
+                    .exists();
         }
     }
 
     @Test
     void filesArrivingOutOfOrderApplyCorrectlyAndTheMissingOneIsReported() throws Exception {
-        try (AppProcess site = site(); AppProcess central = central();
-             AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+        try (AppProcess site = site();
+                AppProcess central = central();
+                AppProcess field =
+                        Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(field, 10);
             given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
             Path first = export(site, 20);
@@ -121,24 +174,41 @@ class SiteToCentralEndToEndIT {
             Path second = export(site, 20);
 
             Files.copy(second, inbox(central).resolve("second.colx"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
-                    .then().body("counts.RECEIVED", equalTo(20)).body("counts.APPLIED", equalTo(0))
-                    .body("producers[0].waitingForSeq", equalTo(1))
-                    .body("transfer.missingPreviousBatches", hasSize(1)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> centralAdmin(central)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("counts.RECEIVED", equalTo(20))
+                            .body("counts.APPLIED", equalTo(0))
+                            .body("producers[0].waitingForSeq", equalTo(1))
+                            .body("transfer.missingPreviousBatches", hasSize(1)));
 
             // the first file comes in through the admin CLI, with its progress bar
-            ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-jar", Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar")
-                    .toAbsolutePath().toString(), "files", "import", dir.resolve("first.colx").toString(), "--url",
-                    central.baseUrl()).redirectErrorStream(true);
+            ProcessBuilder command = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar")
+                                    .toAbsolutePath()
+                                    .toString(),
+                            "files",
+                            "import",
+                            dir.resolve("first.colx").toString(),
+                            "--url",
+                            central.baseUrl())
+                    .redirectErrorStream(true);
             command.environment().put("SYNC_SERVER_ADMIN_TOKEN", CENTRAL_ADMIN);
             Process cli = command.start();
             cli.getOutputStream().close();
             String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(cli.waitFor()).as(printed).isZero();
             assertThat(printed).contains("100%").contains("\"accepted\":20");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central).get("/api/v1/status")
-                    .then().body("counts.APPLIED", equalTo(40)).body("transfer.missingPreviousBatches", empty()));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> centralAdmin(central)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("counts.APPLIED", equalTo(40))
+                            .body("transfer.missingPreviousBatches", empty()));
         }
     }
 
@@ -146,75 +216,130 @@ class SiteToCentralEndToEndIT {
     void siteForwardsToCentralByRestAndMarksOnlyWhatCentralAcknowledged() throws Exception {
         int centralPort = AppProcess.freePort();
         try (AppProcess central = central(centralPort)) {
-            String siteToken = given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN)
-                    .contentType("application/json").body(java.util.Map.of("deviceId", "site-01", "role", "server"))
-                    .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+            String siteToken = given().baseUri(central.baseUrl())
+                    .auth()
+                    .oauth2(CENTRAL_ADMIN)
+                    .contentType("application/json")
+                    .body(java.util.Map.of("deviceId", "site-01", "role", "server"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("token");
             Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
-            try (AppProcess site = site("-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
-                    "-Dsync.server.upstream.token=" + siteToken, "-Dsync.server.upstream.interval=1s");
-                 AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            try (AppProcess site = site(
+                            "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
+                            "-Dsync.server.upstream.token=" + siteToken,
+                            "-Dsync.server.upstream.interval=1s");
+                    AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site))
+                            .awaitReady()) {
                 Nodes.enterHouseholdsWithSubjects(field, 10);
                 given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
 
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
-                        .get("/api/v1/status").then().body("counts.APPLIED", equalTo(20)));
-                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                        .body("transfer.forwardBacklog", equalTo(0)));
-                centralAdmin(central).queryParam("producer", "field-e2e").queryParam("limit", 1)
-                        .get("/api/v1/incoming").then()
-                        .body("[0].producer", equalTo("field-e2e")).body("[0].sender", equalTo("site-01"));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> centralAdmin(central)
+                                .get("/api/v1/status")
+                                .then()
+                                .body("counts.APPLIED", equalTo(20)));
+                await().untilAsserted(() ->
+                        Nodes.admin(site).get("/api/v1/status").then().body("transfer.forwardBacklog", equalTo(0)));
+                centralAdmin(central)
+                        .queryParam("producer", "field-e2e")
+                        .queryParam("limit", 1)
+                        .get("/api/v1/incoming")
+                        .then()
+                        .body("[0].producer", equalTo("field-e2e"))
+                        .body("[0].sender", equalTo("site-01"));
 
                 // a change made on the site server (a lab receipt) is a transaction of its own and travels too
                 String receipt = markInHandAtTheLab(site, "REQ-LAB-1");
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
-                        .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LAB-1")));
-                centralAdmin(central).get("/api/v1/records/study.specimen_receipt/" + receipt + "/history").then()
-                        .body("$", hasSize(1)).body("[0].producer", equalTo("site-01"));
-                await().untilAsserted(() -> Nodes.admin(site).get("/api/v1/status").then()
-                        .body("transfer.forwardBacklog", equalTo(0)));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> centralAdmin(central)
+                                .get("/api/v1/reconciliation")
+                                .then()
+                                .body("inHand", hasItem("REQ-LAB-1")));
+                centralAdmin(central)
+                        .get("/api/v1/records/study.specimen_receipt/" + receipt + "/history")
+                        .then()
+                        .body("$", hasSize(1))
+                        .body("[0].producer", equalTo("site-01"));
+                await().untilAsserted(() ->
+                        Nodes.admin(site).get("/api/v1/status").then().body("transfer.forwardBacklog", equalTo(0)));
             }
         }
     }
 
     @Test
     void aLabReceiptRecordedOnTheSiteServerIsInHandOnTheCentralServerByFile() throws Exception {
-        try (AppProcess site = site(); AppProcess central = central()) {
+        try (AppProcess site = site();
+                AppProcess central = central()) {
             String receipt = markInHandAtTheLab(site, "REQ-LAB-2");
-            Nodes.admin(site).get("/api/v1/records/study.specimen_receipt/" + receipt + "/history").then()
-                    .statusCode(200).body("$", hasSize(1)).body("[0].producer", equalTo("site-01"))
+            Nodes.admin(site)
+                    .get("/api/v1/records/study.specimen_receipt/" + receipt + "/history")
+                    .then()
+                    .statusCode(200)
+                    .body("$", hasSize(1))
+                    .body("[0].producer", equalTo("site-01"))
                     .body("[0].changedBy", equalTo("lab-anna"));
             problem409(site, "REQ-LAB-2");
 
             Path export = export(site, 1);
             Files.copy(export, inbox(central).resolve(export.getFileName()));
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> centralAdmin(central)
-                    .get("/api/v1/reconciliation").then().body("inHand", hasItem("REQ-LAB-2")));
-            centralAdmin(central).get("/api/v1/records/study.specimen_receipt/" + receipt).then().statusCode(200)
-                    .body("device_created", equalTo("site-01")).body("user_created", equalTo("lab-anna"));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> centralAdmin(central)
+                            .get("/api/v1/reconciliation")
+                            .then()
+                            .body("inHand", hasItem("REQ-LAB-2")));
+            centralAdmin(central)
+                    .get("/api/v1/records/study.specimen_receipt/" + receipt)
+                    .then()
+                    .statusCode(200)
+                    .body("device_created", equalTo("site-01"))
+                    .body("user_created", equalTo("lab-anna"));
         }
     }
 
     private static String markInHandAtTheLab(AppProcess site, String tube) {
-        return Nodes.admin(site).contentType("application/json").header("X-Collect-User", "lab-anna")
-                .body(java.util.Map.of("requisitionIdentifier", tube)).post("/api/v1/reconciliation/receipts")
-                .then().statusCode(201).extract().path("id");
+        return Nodes.admin(site)
+                .contentType("application/json")
+                .header("X-Collect-User", "lab-anna")
+                .body(java.util.Map.of("requisitionIdentifier", tube))
+                .post("/api/v1/reconciliation/receipts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static void problem409(AppProcess site, String tube) {
-        Nodes.admin(site).contentType("application/json").body(java.util.Map.of("requisitionIdentifier", tube))
-                .post("/api/v1/reconciliation/receipts").then().statusCode(409);
+        Nodes.admin(site)
+                .contentType("application/json")
+                .body(java.util.Map.of("requisitionIdentifier", tube))
+                .post("/api/v1/reconciliation/receipts")
+                .then()
+                .statusCode(409);
     }
 
     private AppProcess site(String... extra) throws Exception {
         Path root = dir.resolve("site");
-        String[] properties = Stream.concat(Stream.of("-Dsync.server.db=postgresql",
-                "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
-                "-Dquarkus.datasource.postgresql.username=postgres", "-Dsync.server.admin-token=" + Nodes.ADMIN,
-                "-Dsync.server.node-id=site-01", "-Dsync.server.apply.interval=200ms",
-                "-Dsync.server.files.watch-interval=1s"), Stream.of(extra)).toArray(String[]::new);
-        return AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
-                AppProcess.freePort(), root, properties).awaitReady();
+        String[] properties = Stream.concat(
+                        Stream.of(
+                                "-Dsync.server.db=postgresql",
+                                "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
+                                "-Dquarkus.datasource.postgresql.username=postgres",
+                                "-Dsync.server.admin-token=" + Nodes.ADMIN,
+                                "-Dsync.server.node-id=site-01",
+                                "-Dsync.server.apply.interval=200ms",
+                                "-Dsync.server.files.watch-interval=1s"),
+                        Stream.of(extra))
+                .toArray(String[]::new);
+        return AppProcess.start(
+                        Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
+                        AppProcess.freePort(),
+                        root,
+                        properties)
+                .awaitReady();
     }
 
     /** The central server, given the study's key pair that the site server generated (as an admin would). */
@@ -224,9 +349,15 @@ class SiteToCentralEndToEndIT {
     }
 
     private AppProcess central(int port) throws Exception {
-        return AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"), port,
-                dir.resolve("central"), "-Dsync.server.admin-token=" + CENTRAL_ADMIN, "-Dsync.server.node-id=central",
-                "-Dsync.server.apply.interval=200ms", "-Dsync.server.files.watch-interval=1s").awaitReady();
+        return AppProcess.start(
+                        Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
+                        port,
+                        dir.resolve("central"),
+                        "-Dsync.server.admin-token=" + CENTRAL_ADMIN,
+                        "-Dsync.server.node-id=central",
+                        "-Dsync.server.apply.interval=200ms",
+                        "-Dsync.server.files.watch-interval=1s")
+                .awaitReady();
     }
 
     private static int port(AppProcess server) {
@@ -254,8 +385,13 @@ class SiteToCentralEndToEndIT {
     }
 
     private static Path export(AppProcess site, int expected) {
-        String file = Nodes.admin(site).post("/api/v1/files/export").then().statusCode(200)
-                .body("transactions", equalTo(expected)).extract().path("file");
+        String file = Nodes.admin(site)
+                .post("/api/v1/files/export")
+                .then()
+                .statusCode(200)
+                .body("transactions", equalTo(expected))
+                .extract()
+                .path("file");
         return Path.of(file).isAbsolute() ? Path.of(file) : site.workDir().resolve(file);
     }
 

@@ -1,7 +1,7 @@
 package io.collectoffline.e2e;
 
-import io.collectoffline.testing.OfflineModelConformanceTest.Laptop;
 import io.collectoffline.testing.OfflineModelConformanceTest;
+import io.collectoffline.testing.OfflineModelConformanceTest.Laptop;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 
@@ -13,21 +13,43 @@ class StudyModelsConformanceIT {
 
     private static String household(Laptop laptop) throws Exception {
         return laptop.create("study.household", Map.of("householdIdentifier", unique("HH"), "village", "Oodi"))
-                .path("id").asText();
+                .path("id")
+                .asText();
     }
 
     private static String subject(Laptop laptop) throws Exception {
-        return laptop.create("study.subject", Map.of("subjectIdentifier", unique("S"), "householdId",
-                household(laptop), "gender", "F", "consentDatetime", "2026-11-27T09:00:00Z")).path("id").asText();
+        return laptop.create(
+                        "study.subject",
+                        Map.of(
+                                "subjectIdentifier",
+                                unique("S"),
+                                "householdId",
+                                household(laptop),
+                                "gender",
+                                "F",
+                                "consentDatetime",
+                                "2026-11-27T09:00:00Z"))
+                .path("id")
+                .asText();
     }
 
     private static String visit(Laptop laptop) throws Exception {
-        return laptop.create("study.subject_visit", Map.of("subjectId", subject(laptop), "visitCode", "1000",
-                "visitDatetime", "2026-11-27T10:00:00Z")).path("id").asText();
+        return laptop.create(
+                        "study.subject_visit",
+                        Map.of(
+                                "subjectId",
+                                subject(laptop),
+                                "visitCode",
+                                "1000",
+                                "visitDatetime",
+                                "2026-11-27T10:00:00Z"))
+                .path("id")
+                .asText();
     }
 
     private static String unique(String prefix) {
-        return prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
+        return prefix + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
     }
 
     private static Map.Entry<String, Object> change(String field, Object value) {
@@ -61,8 +83,19 @@ class StudyModelsConformanceIT {
 
         @Override
         protected Map<String, Object> newRecord(Laptop laptop) throws Exception {
-            return Map.of("subjectIdentifier", unique("S"), "householdId", household(laptop), "gender", "F",
-                    "initials", "KM", "dob", "1991-04-05", "consentDatetime", "2026-11-27T09:00:00Z");
+            return Map.of(
+                    "subjectIdentifier",
+                    unique("S"),
+                    "householdId",
+                    household(laptop),
+                    "gender",
+                    "F",
+                    "initials",
+                    "KM",
+                    "dob",
+                    "1991-04-05",
+                    "consentDatetime",
+                    "2026-11-27T09:00:00Z");
         }
 
         @Override
@@ -80,8 +113,15 @@ class StudyModelsConformanceIT {
 
         @Override
         protected Map<String, Object> newRecord(Laptop laptop) throws Exception {
-            return Map.of("subjectId", subject(laptop), "visitCode", "1000", "visitDatetime", "2026-11-27T10:00:00Z",
-                    "reason", "scheduled");
+            return Map.of(
+                    "subjectId",
+                    subject(laptop),
+                    "visitCode",
+                    "1000",
+                    "visitDatetime",
+                    "2026-11-27T10:00:00Z",
+                    "reason",
+                    "scheduled");
         }
 
         @Override
@@ -99,8 +139,19 @@ class StudyModelsConformanceIT {
 
         @Override
         protected Map<String, Object> newRecord(Laptop laptop) throws Exception {
-            return Map.of("subjectVisitId", visit(laptop), "weightKg", 61.5, "heightCm", 164.0, "systolicBp", 118,
-                    "diastolicBp", 76, "temperatureC", 36.8);
+            return Map.of(
+                    "subjectVisitId",
+                    visit(laptop),
+                    "weightKg",
+                    61.5,
+                    "heightCm",
+                    164.0,
+                    "systolicBp",
+                    118,
+                    "diastolicBp",
+                    76,
+                    "temperatureC",
+                    36.8);
         }
 
         @Override
@@ -118,8 +169,17 @@ class StudyModelsConformanceIT {
 
         @Override
         protected Map<String, Object> newRecord(Laptop laptop) throws Exception {
-            return Map.of("requisitionIdentifier", unique("RQ"), "subjectVisitId", visit(laptop), "panel", "cd4",
-                    "drawn", true, "drawnDatetime", "2026-11-27T10:30:00Z");
+            return Map.of(
+                    "requisitionIdentifier",
+                    unique("RQ"),
+                    "subjectVisitId",
+                    visit(laptop),
+                    "panel",
+                    "cd4",
+                    "drawn",
+                    true,
+                    "drawnDatetime",
+                    "2026-11-27T10:30:00Z");
         }
 
         @Override
@@ -137,8 +197,15 @@ class StudyModelsConformanceIT {
 
         @Override
         protected Map<String, Object> newRecord(Laptop laptop) {
-            return Map.of("requisitionIdentifier", unique("RQ"), "stage", "LAB", "receivedDatetime",
-                    "2026-11-27T12:00:00Z", "comment", "cool box intact");
+            return Map.of(
+                    "requisitionIdentifier",
+                    unique("RQ"),
+                    "stage",
+                    "LAB",
+                    "receivedDatetime",
+                    "2026-11-27T12:00:00Z",
+                    "comment",
+                    "cool box intact");
         }
 
         @Override

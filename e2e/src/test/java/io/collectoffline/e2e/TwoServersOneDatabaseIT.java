@@ -45,10 +45,16 @@ class TwoServersOneDatabaseIT {
     void twoInstancesStoreOnceAndApplyEachProducerInOrder() throws Exception {
         Nodes.resetServerDatabase();
         // hand-made unsigned batches from devices with no signing key
-        try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC,
-                "-Dsync.server.ingest.accept-unsigned=true");
-             AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC,
-                     "-Dsync.server.ingest.accept-unsigned=true")) {
+        try (AppProcess first = Nodes.serverWith(
+                        dir.resolve("a"),
+                        AppProcess.freePort(),
+                        Nodes.JDBC,
+                        "-Dsync.server.ingest.accept-unsigned=true");
+                AppProcess second = Nodes.serverWith(
+                        dir.resolve("b"),
+                        AppProcess.freePort(),
+                        Nodes.JDBC,
+                        "-Dsync.server.ingest.accept-unsigned=true")) {
             String token = Nodes.enrol(first, "relay-2x", "server");
             List<UUID> households = new ArrayList<>();
             List<Map<String, Object>> batches = new ArrayList<>();
@@ -73,21 +79,29 @@ class TwoServersOneDatabaseIT {
             for (int i = 0; i < batches.size(); i++) {
                 AppProcess server = i % 2 == 0 ? first : second;
                 Map<String, Object> batch = batches.get(i);
-                sent.add(senders.submit(() -> given().baseUri(server.baseUrl()).auth().oauth2(token)
-                        .contentType("application/json").body(batch).post("/api/v1/batches").then().statusCode(200)));
+                sent.add(senders.submit(() -> given().baseUri(server.baseUrl())
+                        .auth()
+                        .oauth2(token)
+                        .contentType("application/json")
+                        .body(batch)
+                        .post("/api/v1/batches")
+                        .then()
+                        .statusCode(200)));
             }
             for (Future<?> f : sent) {
                 f.get();
             }
             senders.shutdown();
 
-            await().atMost(Duration.ofSeconds(90)).until(() -> Nodes.serverCount(
-                    "SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'") == PRODUCERS * CHANGES);
-            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction")).isEqualTo(PRODUCERS * CHANGES);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")
+                            == PRODUCERS * CHANGES);
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isEqualTo(PRODUCERS * CHANGES);
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status <> 'APPLIED'"))
                     .isZero();
             try (Connection c = DriverManager.getConnection(Nodes.JDBC, "postgres", "");
-                 PreparedStatement ps = c.prepareStatement("SELECT village, version FROM household WHERE id = ?")) {
+                    PreparedStatement ps = c.prepareStatement("SELECT village, version FROM household WHERE id = ?")) {
                 for (UUID household : households) {
                     ps.setObject(1, household);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -103,29 +117,43 @@ class TwoServersOneDatabaseIT {
     }
 
     @Test
-    void twoInstancesWithTheSameUpstreamAndExportScheduleForwardEachTransactionOnceInOneFileChain()
-            throws Exception {
+    void twoInstancesWithTheSameUpstreamAndExportScheduleForwardEachTransactionOnceInOneFileChain() throws Exception {
         Nodes.resetServerDatabase();
         int centralPort = AppProcess.freePort();
         Path centralJar = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
-        String[] centralSettings = {"-Dsync.server.admin-token=central-admin", "-Dsync.server.node-id=central",
-            "-Dsync.server.ingest.accept-unsigned=true"};
+        String[] centralSettings = {
+            "-Dsync.server.admin-token=central-admin",
+            "-Dsync.server.node-id=central",
+            "-Dsync.server.ingest.accept-unsigned=true"
+        };
         String siteToken;
         try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"), centralSettings)
                 .awaitReady()) {
-            siteToken = given().baseUri(central.baseUrl()).auth().oauth2("central-admin")
-                    .contentType("application/json").body(Map.of("deviceId", "site-2x", "role", "server"))
-                    .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+            siteToken = given().baseUri(central.baseUrl())
+                    .auth()
+                    .oauth2("central-admin")
+                    .contentType("application/json")
+                    .body(Map.of("deviceId", "site-2x", "role", "server"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("token");
         }
         // the central server is away while the waves arrive: both instances export them (on their schedule and on
         // request, at the same moment), then both forward once it is back
-        String[] shared = {"-Dsync.server.ingest.accept-unsigned=true", "-Dsync.server.node-id=site-2x",
+        String[] shared = {
+            "-Dsync.server.ingest.accept-unsigned=true",
+            "-Dsync.server.node-id=site-2x",
             "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
-            "-Dsync.server.upstream.token=" + siteToken, "-Dsync.server.upstream.interval=1s",
-            "-Dsync.server.upstream.backoff-initial=1s", "-Dsync.server.upstream.backoff-max=2s",
-            "-Dsync.server.files.export-interval=1s"};
+            "-Dsync.server.upstream.token=" + siteToken,
+            "-Dsync.server.upstream.interval=1s",
+            "-Dsync.server.upstream.backoff-initial=1s",
+            "-Dsync.server.upstream.backoff-max=2s",
+            "-Dsync.server.files.export-interval=1s"
+        };
         try (AppProcess first = Nodes.serverWith(dir.resolve("a"), AppProcess.freePort(), Nodes.JDBC, shared);
-             AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {
+                AppProcess second = Nodes.serverWith(dir.resolve("b"), AppProcess.freePort(), Nodes.JDBC, shared)) {
             String token = Nodes.enrol(first, "relay-2x", "server");
             ExecutorService admins = Executors.newFixedThreadPool(2);
             int total = 0;
@@ -135,7 +163,11 @@ class TwoServersOneDatabaseIT {
                     for (int p = 0; p < 6; p++) {
                         UUID household = UUID.randomUUID();
                         for (int seq = 1; seq <= 10; seq++) {
-                            txs.add(tx("wave" + wave + "-producer-" + p, seq, household, "HH-W" + wave + "-" + p,
+                            txs.add(tx(
+                                    "wave" + wave + "-producer-" + p,
+                                    seq,
+                                    household,
+                                    "HH-W" + wave + "-" + p,
                                     seq == 1 ? "INSERT" : "UPDATE"));
                         }
                     }
@@ -144,20 +176,30 @@ class TwoServersOneDatabaseIT {
                     batch.put("batchId", UUID.randomUUID().toString());
                     batch.put("sender", "relay-2x");
                     batch.put("transactions", txs);
-                    given().baseUri((wave % 2 == 0 ? first : second).baseUrl()).auth().oauth2(token)
-                            .contentType("application/json").body(batch).post("/api/v1/batches").then()
+                    given().baseUri((wave % 2 == 0 ? first : second).baseUrl())
+                            .auth()
+                            .oauth2(token)
+                            .contentType("application/json")
+                            .body(batch)
+                            .post("/api/v1/batches")
+                            .then()
                             .statusCode(200);
                     List<Future<?>> exports = new ArrayList<>();
                     for (AppProcess server : List.of(first, second)) {
-                        exports.add(admins.submit(() -> Nodes.admin(server).post("/api/v1/files/export").then()
+                        exports.add(admins.submit(() -> Nodes.admin(server)
+                                .post("/api/v1/files/export")
+                                .then()
                                 .statusCode(200)));
                     }
                     for (Future<?> export : exports) {
                         export.get();
                     }
                     int sent = total;
-                    await().atMost(Duration.ofSeconds(60)).until(() -> Nodes.serverCount(
-                            "SELECT COUNT(*) FROM incoming_transaction WHERE export_batch_id IS NOT NULL") == sent);
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> Nodes.serverCount(
+                                            "SELECT COUNT(*) FROM incoming_transaction WHERE export_batch_id IS NOT "
+                                                    + "NULL")
+                                    == sent);
                 }
             } finally {
                 admins.shutdown();
@@ -165,28 +207,36 @@ class TwoServersOneDatabaseIT {
             // one chain of export files: each names the one before it, and no transaction is in two files
             List<UUID[]> chain = new ArrayList<>();
             try (Connection c = DriverManager.getConnection(Nodes.JDBC, "postgres", "");
-                 PreparedStatement ps = c.prepareStatement(
-                         "SELECT batch_id, previous_batch_id FROM export_batch ORDER BY created, batch_id");
-                 ResultSet rs = ps.executeQuery()) {
+                    PreparedStatement ps = c.prepareStatement(
+                            "SELECT batch_id, previous_batch_id FROM export_batch ORDER BY created, batch_id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     chain.add(new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)});
                 }
             }
             assertThat(chain).as("exports, at least one per wave").hasSizeGreaterThanOrEqualTo(4);
             for (int i = 0; i < chain.size(); i++) {
-                assertThat(chain.get(i)[1]).as("export " + i + " names the one before it")
+                assertThat(chain.get(i)[1])
+                        .as("export " + i + " names the one before it")
                         .isEqualTo(i == 0 ? null : chain.get(i - 1)[0]);
             }
             assertThat(Nodes.serverCount("SELECT COALESCE(SUM(transactions), 0) FROM export_batch"))
                     .isEqualTo(total);
 
-            try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"),
-                    centralSettings).awaitReady()) {
-                await().atMost(Duration.ofSeconds(90)).until(() -> Nodes.serverCount(
-                        "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NULL") == 0);
-                String metrics = given().baseUri(central.baseUrl()).get("/q/metrics").then().statusCode(200)
-                        .extract().asString();
-                assertThat(metrics).as("every transaction reached the central server once")
+            try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"), centralSettings)
+                    .awaitReady()) {
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> Nodes.serverCount(
+                                        "SELECT COUNT(*) FROM incoming_transaction WHERE forwarded_at IS NULL")
+                                == 0);
+                String metrics = given().baseUri(central.baseUrl())
+                        .get("/q/metrics")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+                assertThat(metrics)
+                        .as("every transaction reached the central server once")
                         .contains("collect_ingest_transactions_total{status=\"ACCEPTED\"} " + total + ".0")
                         .doesNotContain("status=\"DUPLICATE\"");
             }
@@ -218,8 +268,10 @@ class TwoServersOneDatabaseIT {
         tx.put("recordId", id.toString());
         tx.put("action", action);
         tx.put("keyId", "plain-json");
-        tx.put("payload", Base64.getEncoder().encodeToString(JSON.writeValueAsString(snapshot)
-                .getBytes(StandardCharsets.UTF_8)));
+        tx.put(
+                "payload",
+                Base64.getEncoder()
+                        .encodeToString(JSON.writeValueAsString(snapshot).getBytes(StandardCharsets.UTF_8)));
         return tx;
     }
 }

@@ -26,23 +26,46 @@ class UiEndToEndIT {
     @Test
     void recordEnteredInTheFormIsPushedAndSeenOnTheServerPage() throws Exception {
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-        assertThat(chromium).as("the page test needs Debian's chromium: apt-get install chromium").exists();
-        try (AppProcess server = AppProcess.start(Path.of("..", "sync-server", "target", "quarkus-app",
-                "quarkus-run.jar"), AppProcess.freePort(), dir.resolve("server"), "-Dsync.server.admin-token=ui-admin",
-                "-Dsync.server.apply.interval=200ms").awaitReady()) {
-            String token = given().baseUri(server.baseUrl()).auth().oauth2("ui-admin").contentType("application/json")
-                    .body(Map.of("deviceId", "ui-laptop", "role", "field")).post("/api/v1/devices").then()
-                    .statusCode(201).extract().path("token");
-            int serverPort = Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
-            try (AppProcess laptop = Nodes.laptop(dir, "ui-laptop", serverPort, token).awaitReady()) {
+        assertThat(chromium)
+                .as("the page test needs Debian's chromium: apt-get install chromium")
+                .exists();
+        try (AppProcess server = AppProcess.start(
+                        Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
+                        AppProcess.freePort(),
+                        dir.resolve("server"),
+                        "-Dsync.server.admin-token=ui-admin",
+                        "-Dsync.server.apply.interval=200ms")
+                .awaitReady()) {
+            String token = given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("ui-admin")
+                    .contentType("application/json")
+                    .body(Map.of("deviceId", "ui-laptop", "role", "field"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("token");
+            int serverPort =
+                    Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
+            try (AppProcess laptop =
+                    Nodes.laptop(dir, "ui-laptop", serverPort, token).awaitReady()) {
                 Path shots = Files.createDirectories(Path.of("target", "ui-screenshots"));
-                Process ui = new ProcessBuilder("node", Path.of("..", "ui-test", "ui.mjs").toString(),
-                        laptop.baseUrl(), server.baseUrl(), "ui-admin", shots.toAbsolutePath().toString())
-                        .redirectErrorStream(true).start();
+                Process ui = new ProcessBuilder(
+                                "node",
+                                Path.of("..", "ui-test", "ui.mjs").toString(),
+                                laptop.baseUrl(),
+                                server.baseUrl(),
+                                "ui-admin",
+                                shots.toAbsolutePath().toString())
+                        .redirectErrorStream(true)
+                        .start();
                 ui.getOutputStream().close();
                 String output = new String(ui.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(ui.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(ui.exitValue()).as(output + "\nlaptop log:\n" + laptop.output()).isZero();
+                assertThat(ui.exitValue())
+                        .as(output + "\nlaptop log:\n" + laptop.output())
+                        .isZero();
                 assertThat(output).contains("ui: ok");
             }
         }

@@ -34,8 +34,11 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
     public static DeviceSigningKey generate() {
         try {
             KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-            String publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-            return new DeviceSigningKey(keyIdOf(publicKey), publicKey,
+            String publicKey =
+                    Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+            return new DeviceSigningKey(
+                    keyIdOf(publicKey),
+                    publicKey,
                     Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("creating a signing key failed", e);
@@ -58,10 +61,12 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
      */
     public static byte[] signedBytes(TransactionEnvelope e) {
         try {
-            String payloadHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(e.payload()));
+            String payloadHash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(e.payload()));
             return ("collect-offline signed transaction v1|" + e.txId() + "|" + e.producer() + "|" + e.seq() + "|"
-                    + e.model() + "|" + e.recordId() + "|" + e.action() + "|" + e.keyId() + "|" + payloadHash + "|"
-                    + (e.reissuedFrom() == null ? "" : e.reissuedFrom().toString()))
+                            + e.model() + "|" + e.recordId() + "|" + e.action() + "|" + e.keyId() + "|" + payloadHash
+                            + "|"
+                            + (e.reissuedFrom() == null ? "" : e.reissuedFrom().toString()))
                     .getBytes(StandardCharsets.UTF_8);
         } catch (GeneralSecurityException x) {
             throw new IllegalStateException(x);

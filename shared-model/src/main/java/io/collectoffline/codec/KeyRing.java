@@ -48,11 +48,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyRing {
 
     /** A stored key pair, as its file holds it. */
-    record StoredKey(String keyId, String algorithm, String publicKey, String privateKey, String created) {
-    }
+    record StoredKey(String keyId, String algorithm, String publicKey, String privateKey, String created) {}
 
-    private record CachedKey(byte[] blockDigest, SecretKey dataKey) {
-    }
+    private record CachedKey(byte[] blockDigest, SecretKey dataKey) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CACHE_SIZE = 10_000;
@@ -60,13 +58,12 @@ public final class KeyRing {
     private final Path dir;
     private final Map<String, StoredKey> keys;
     private final String current;
-    private final Map<String, CachedKey> cache = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, CachedKey> eldest) {
-                    return size() > CACHE_SIZE;
-                }
-            });
+    private final Map<String, CachedKey> cache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedKey> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    });
 
     private KeyRing(Path dir, Map<String, StoredKey> keys, String current) {
         this.dir = dir;
@@ -84,7 +81,9 @@ public final class KeyRing {
             Map<String, StoredKey> keys = new TreeMap<>();
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                    for (Path file : files.filter(
+                                    f -> f.getFileName().toString().endsWith(".json"))
+                            .toList()) {
                         StoredKey key = JSON.readValue(file.toFile(), StoredKey.class);
                         if (key.privateKey() != null) { // a public key saved next to the pairs is not a pair
                             keys.put(key.keyId(), key);
@@ -93,7 +92,8 @@ public final class KeyRing {
                 }
             }
             Path currentFile = dir.resolve("current");
-            String current = Files.exists(currentFile) ? Files.readString(currentFile).trim() : null;
+            String current =
+                    Files.exists(currentFile) ? Files.readString(currentFile).trim() : null;
             if (current == null || !keys.containsKey(current)) {
                 throw new IllegalStateException("no current server key in " + dir.toAbsolutePath()
                         + " (generate one with the 'keys generate' command)");
@@ -116,16 +116,22 @@ public final class KeyRing {
             KeyPair pair = KeyPairGenerator.getInstance(SealedCodec.ALGORITHM).generateKeyPair();
             String keyId = "sk-" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE) + "-"
                     + UUID.randomUUID().toString().substring(0, 8);
-            StoredKey key = new StoredKey(keyId, SealedCodec.ALGORITHM,
+            StoredKey key = new StoredKey(
+                    keyId,
+                    SealedCodec.ALGORITHM,
                     Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()),
-                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()), Instant.now().toString());
+                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
+                    Instant.now().toString());
             Path file = dir.resolve(keyId + ".json");
-            Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(key),
-                    StandardOpenOption.CREATE_NEW);
+            Files.write(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(key), StandardOpenOption.CREATE_NEW);
             ownerOnly(file);
             Path current = dir.resolve("current.tmp");
             Files.writeString(current, keyId + "\n");
-            Files.move(current, dir.resolve("current"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    current,
+                    dir.resolve("current"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new ServerPublicKey(keyId, SealedCodec.ALGORITHM, key.publicKey());
         } catch (IOException e) {
@@ -182,8 +188,8 @@ public final class KeyRing {
             byte[] wrapped = new byte[32 + 16];
             in.get(wrapped);
             block = Arrays.copyOf(payload, in.position());
-            SecretKey dataKey = dataKey(keyId, block, new String(serverKeyId, StandardCharsets.UTF_8), ephemeral,
-                    wrapIv, wrapped);
+            SecretKey dataKey =
+                    dataKey(keyId, block, new String(serverKeyId, StandardCharsets.UTF_8), ephemeral, wrapIv, wrapped);
             byte[] iv = new byte[12];
             in.get(iv);
             byte[] ciphertext = new byte[in.remaining()];
@@ -198,12 +204,14 @@ public final class KeyRing {
             throw new PayloadRejectedException("payload failed authentication: its ciphertext or its metadata "
                     + "(txId, producer, seq, model, recordId, action, keyId) was altered");
         } catch (GeneralSecurityException e) {
-            throw new PayloadRejectedException("sealed payload cannot be opened: " + e.getClass().getSimpleName());
+            throw new PayloadRejectedException(
+                    "sealed payload cannot be opened: " + e.getClass().getSimpleName());
         }
     }
 
-    private SecretKey dataKey(String keyId, byte[] block, String serverKeyId, byte[] ephemeral, byte[] wrapIv,
-            byte[] wrapped) throws GeneralSecurityException {
+    private SecretKey dataKey(
+            String keyId, byte[] block, String serverKeyId, byte[] ephemeral, byte[] wrapIv, byte[] wrapped)
+            throws GeneralSecurityException {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(block);
         CachedKey cached = cache.get(keyId);
         if (cached != null && Arrays.equals(cached.blockDigest(), digest)) {
@@ -211,13 +219,13 @@ public final class KeyRing {
         }
         StoredKey key = keys.get(serverKeyId);
         if (key == null) {
-            throw new PayloadRejectedException("payload is sealed to server key '" + serverKeyId
-                    + "', which this server does not hold");
+            throw new PayloadRejectedException(
+                    "payload is sealed to server key '" + serverKeyId + "', which this server does not hold");
         }
-        PrivateKey privateKey = KeyFactory.getInstance(SealedCodec.ALGORITHM).generatePrivate(
-                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key.privateKey())));
-        java.security.PublicKey ephemeralKey = KeyFactory.getInstance(SealedCodec.ALGORITHM).generatePublic(
-                new X509EncodedKeySpec(ephemeral));
+        PrivateKey privateKey = KeyFactory.getInstance(SealedCodec.ALGORITHM)
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key.privateKey())));
+        java.security.PublicKey ephemeralKey =
+                KeyFactory.getInstance(SealedCodec.ALGORITHM).generatePublic(new X509EncodedKeySpec(ephemeral));
         SecretKey kek = SealedCodec.kek(privateKey, ephemeralKey, ephemeral, keyId);
         Cipher unwrap = Cipher.getInstance("AES/GCM/NoPadding");
         unwrap.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(SealedCodec.TAG_BITS, wrapIv));

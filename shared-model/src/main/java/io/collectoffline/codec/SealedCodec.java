@@ -42,6 +42,7 @@ public final class SealedCodec implements PayloadCodec {
     public static final String NAME = "sealed";
     /** The key agreement algorithm of server keys. */
     public static final String ALGORITHM = "X25519";
+
     static final byte[] MAGIC = {'C', 'O', 1};
     static final int TAG_BITS = 128;
 
@@ -51,10 +52,10 @@ public final class SealedCodec implements PayloadCodec {
     private final Duration epochLength;
     /** Per codec, made at run time (a static one would be frozen into a native image, README Native). */
     private final SecureRandom random = new SecureRandom();
+
     private Epoch epoch;
 
-    private record Epoch(String keyId, SecretKey dataKey, byte[] keyBlock, Instant started, long[] sealed) {
-    }
+    private record Epoch(String keyId, SecretKey dataKey, byte[] keyBlock, Instant started, long[] sealed) {}
 
     public SealedCodec(ServerPublicKey serverKey, long epochTransactions, Duration epochLength) {
         this.serverKeyId = serverKey.keyId();
@@ -100,7 +101,8 @@ public final class SealedCodec implements PayloadCodec {
     }
 
     private Epoch currentEpoch() {
-        if (epoch == null || epoch.sealed()[0] >= epochTransactions
+        if (epoch == null
+                || epoch.sealed()[0] >= epochTransactions
                 || Instant.now().isAfter(epoch.started().plus(epochLength))) {
             epoch = newEpoch();
         }
@@ -122,10 +124,15 @@ public final class SealedCodec implements PayloadCodec {
             wrap.updateAAD(keyId.getBytes(StandardCharsets.UTF_8));
             byte[] wrapped = wrap.doFinal(dataKey);
             byte[] serverKeyIdBytes = serverKeyId.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer block = ByteBuffer.allocate(MAGIC.length + 1 + serverKeyIdBytes.length + 2
-                    + ephemeralPublic.length + 12 + wrapped.length);
-            block.put(MAGIC).put((byte) serverKeyIdBytes.length).put(serverKeyIdBytes)
-                    .putShort((short) ephemeralPublic.length).put(ephemeralPublic).put(wrapIv).put(wrapped);
+            ByteBuffer block = ByteBuffer.allocate(
+                    MAGIC.length + 1 + serverKeyIdBytes.length + 2 + ephemeralPublic.length + 12 + wrapped.length);
+            block.put(MAGIC)
+                    .put((byte) serverKeyIdBytes.length)
+                    .put(serverKeyIdBytes)
+                    .putShort((short) ephemeralPublic.length)
+                    .put(ephemeralPublic)
+                    .put(wrapIv)
+                    .put(wrapped);
             return new Epoch(keyId, new SecretKeySpec(dataKey, "AES"), block.array(), Instant.now(), new long[1]);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("creating a data key failed", e);

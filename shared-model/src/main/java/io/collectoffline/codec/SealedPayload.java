@@ -6,5 +6,4 @@ package io.collectoffline.codec;
  * @param keyId the envelope's {@code keyId}
  * @param bytes the envelope's {@code payload}
  */
-public record SealedPayload(String keyId, byte[] bytes) {
-}
+public record SealedPayload(String keyId, byte[] bytes) {}

@@ -22,12 +22,12 @@ public record ServerPublicKey(String keyId, String algorithm, String publicKey) 
     /** The key, checked. @throws IllegalArgumentException when it is not an X25519 public key */
     public PublicKey decode() {
         if (!SealedCodec.ALGORITHM.equals(algorithm)) {
-            throw new IllegalArgumentException("server key " + keyId + " is " + algorithm + ", expected "
-                    + SealedCodec.ALGORITHM);
+            throw new IllegalArgumentException(
+                    "server key " + keyId + " is " + algorithm + ", expected " + SealedCodec.ALGORITHM);
         }
         try {
-            return KeyFactory.getInstance(SealedCodec.ALGORITHM).generatePublic(
-                    new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
+            return KeyFactory.getInstance(SealedCodec.ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
         } catch (InvalidKeySpecException | IllegalArgumentException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalArgumentException("server key " + keyId + " is not a valid X25519 public key", e);
         }

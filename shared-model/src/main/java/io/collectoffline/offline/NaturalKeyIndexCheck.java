@@ -21,8 +21,7 @@ import java.util.Set;
  */
 public final class NaturalKeyIndexCheck {
 
-    private NaturalKeyIndexCheck() {
-    }
+    private NaturalKeyIndexCheck() {}
 
     /**
      * @return one sentence per model whose table is missing or whose natural key has no unique index or constraint
@@ -38,8 +37,8 @@ public final class NaturalKeyIndexCheck {
             }
             Set<String> key = new HashSet<>(model.naturalKeyColumns());
             if (!uniqueColumnSets(metadata, table).contains(key)) {
-                problems.add("offline model " + model.name() + ": natural key (" + String.join(", ",
-                        model.naturalKeyColumns()) + ") is not unique in the database; add UNIQUE ("
+                problems.add("offline model " + model.name() + ": natural key ("
+                        + String.join(", ", model.naturalKeyColumns()) + ") is not unique in the database; add UNIQUE ("
                         + String.join(", ", model.naturalKeyColumns()) + ") to table " + model.table());
             }
         }

@@ -97,7 +97,8 @@ public final class OfflineModelRegistry {
         if (idField == null) {
             problems.add(label + ": has no @Id primary key; it needs a java.util.UUID primary key");
         } else if (!UUID.class.equals(idField.getType())) {
-            problems.add(label + ": primary key '" + idField.getName() + "' is " + idField.getType().getSimpleName()
+            problems.add(label + ": primary key '" + idField.getName() + "' is "
+                    + idField.getType().getSimpleName()
                     + "; it must be java.util.UUID, minted where the record is created");
         }
         if (!OfflineEntity.class.isAssignableFrom(type)) {
@@ -125,8 +126,11 @@ public final class OfflineModelRegistry {
                 problems.add(label + ": natural key field '" + fieldName
                         + "' is the primary key; the natural key is the business identity");
             } else {
-                columnName(field).ifPresentOrElse(keyColumns::add, () -> problems.add(label + ": natural key field '"
-                        + fieldName + "' has no explicit @Column(name = ...)"));
+                columnName(field)
+                        .ifPresentOrElse(
+                                keyColumns::add,
+                                () -> problems.add(label + ": natural key field '" + fieldName
+                                        + "' has no explicit @Column(name = ...)"));
             }
         }
         Map<String, String> columns = new LinkedHashMap<>();
@@ -155,20 +159,28 @@ public final class OfflineModelRegistry {
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ModelDescriptor(declaration.name(), (Class<? extends OfflineEntity>) type,
-                table.name().toLowerCase(Locale.ROOT), List.of(declaration.naturalKey()), keyColumns,
-                declaration.schemaVersion(), columns, references));
+        return Optional.of(new ModelDescriptor(
+                declaration.name(),
+                (Class<? extends OfflineEntity>) type,
+                table.name().toLowerCase(Locale.ROOT),
+                List.of(declaration.naturalKey()),
+                keyColumns,
+                declaration.schemaVersion(),
+                columns,
+                references));
     }
 
     /** A foreign key must point to a model of the same registry, or its records could never be applied. */
-    private static void checkReferences(List<Class<?>> candidates, List<ModelDescriptor> models,
-            List<String> problems) {
+    private static void checkReferences(
+            List<Class<?>> candidates, List<ModelDescriptor> models, List<String> problems) {
         for (ModelDescriptor model : models) {
             for (Field field : persistentFields(model.entityClass())) {
                 RefersTo refersTo = field.getAnnotation(RefersTo.class);
                 if (refersTo != null && !candidates.contains(refersTo.value())) {
-                    problems.add("offline model " + model.name() + " (" + model.entityClass().getName()
-                            + "): foreign key '" + field.getName() + "' refers to " + refersTo.value().getName()
+                    problems.add("offline model " + model.name() + " ("
+                            + model.entityClass().getName()
+                            + "): foreign key '" + field.getName() + "' refers to "
+                            + refersTo.value().getName()
                             + ", which is not an entity of this application");
                 }
             }
@@ -211,8 +223,10 @@ public final class OfflineModelRegistry {
 
     private static boolean isPersistent(Field field) {
         int modifiers = field.getModifiers();
-        return !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers)
-                && field.getAnnotation(Transient.class) == null && !field.isSynthetic()
+        return !Modifier.isStatic(modifiers)
+                && !Modifier.isTransient(modifiers)
+                && field.getAnnotation(Transient.class) == null
+                && !field.isSynthetic()
                 && !field.getName().startsWith("$$_hibernate");
     }
 
@@ -226,7 +240,9 @@ public final class OfflineModelRegistry {
 
     /** Registered models, sorted by name. */
     public List<ModelDescriptor> models() {
-        return byName.values().stream().sorted(Comparator.comparing(ModelDescriptor::name)).toList();
+        return byName.values().stream()
+                .sorted(Comparator.comparing(ModelDescriptor::name))
+                .toList();
     }
 
     /** JPA entities of the application that are not offline models (internal tables, local-only data). */

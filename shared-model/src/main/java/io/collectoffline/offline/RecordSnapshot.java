@@ -66,7 +66,9 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields,
         } catch (IOException e) {
             throw new IllegalArgumentException("payload is not JSON: " + e.getMessage(), e);
         }
-        if (root == null || !root.path("model").isTextual() || !root.path("schemaVersion").canConvertToInt()
+        if (root == null
+                || !root.path("model").isTextual()
+                || !root.path("schemaVersion").canConvertToInt()
                 || !root.path("fields").isObject()) {
             throw new IllegalArgumentException("payload is not a record snapshot (model, schemaVersion, fields)");
         }
@@ -79,8 +81,12 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields,
                 throw new IllegalArgumentException("payload's baseTxId is not a UUID", e);
             }
         }
-        return new RecordSnapshot(root.get("model").asText(), root.get("schemaVersion").asInt(),
-                (ObjectNode) root.get("fields"), Math.max(0, rev), base);
+        return new RecordSnapshot(
+                root.get("model").asText(),
+                root.get("schemaVersion").asInt(),
+                (ObjectNode) root.get("fields"),
+                Math.max(0, rev),
+                base);
     }
 
     /**
@@ -128,7 +134,7 @@ public record RecordSnapshot(String model, int schemaVersion, ObjectNode fields,
         } else if (value instanceof byte[] bytes) {
             return nodes.textNode(Base64.getEncoder().encodeToString(bytes));
         }
-        throw new IllegalArgumentException("column value of type " + value.getClass().getName()
-                + " cannot be written to a record snapshot");
+        throw new IllegalArgumentException(
+                "column value of type " + value.getClass().getName() + " cannot be written to a record snapshot");
     }
 }

@@ -23,8 +23,16 @@ import java.util.Optional;
  * @param time the receipt's time field
  * @param comment the receipt's comment field, null when it has none
  */
-public record TrackedItems(ModelDescriptor item, String identifierField, String identifierColumn, String readyColumn,
-        List<ManifestField> manifest, ModelDescriptor receipt, String receiptIdentifier, String stage, String time,
+public record TrackedItems(
+        ModelDescriptor item,
+        String identifierField,
+        String identifierColumn,
+        String readyColumn,
+        List<ManifestField> manifest,
+        ModelDescriptor receipt,
+        String receiptIdentifier,
+        String stage,
+        String time,
         String comment) {
 
     public TrackedItems {
@@ -39,8 +47,7 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
      * @param via the item's foreign-key column to the record holding it, null when the item holds it
      * @param viaTable that record's table, null when the item holds it
      */
-    public record ManifestField(String name, String column, String via, String viaTable) {
-    }
+    public record ManifestField(String name, String column, String via, String viaTable) {}
 
     /**
      * The study's tracked items, if it has a {@link TrackedItem} model and an {@link ItemReceipt} model for it.
@@ -51,9 +58,11 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
     public static Optional<TrackedItems> of(OfflineModelRegistry registry) {
         List<String> problems = new ArrayList<>();
         List<ModelDescriptor> items = registry.models().stream()
-                .filter(m -> m.entityClass().isAnnotationPresent(TrackedItem.class)).toList();
+                .filter(m -> m.entityClass().isAnnotationPresent(TrackedItem.class))
+                .toList();
         List<ModelDescriptor> receipts = registry.models().stream()
-                .filter(m -> m.entityClass().isAnnotationPresent(ItemReceipt.class)).toList();
+                .filter(m -> m.entityClass().isAnnotationPresent(ItemReceipt.class))
+                .toList();
         if (items.isEmpty() && receipts.isEmpty()) {
             return Optional.empty();
         }
@@ -66,8 +75,9 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
         TrackedItem tracked = item.entityClass().getAnnotation(TrackedItem.class);
         ItemReceipt received = receipt.entityClass().getAnnotation(ItemReceipt.class);
         if (received.item() != item.entityClass()) {
-            problems.add("@ItemReceipt of " + receipt.name() + " receives " + received.item().getName()
-                    + ", which is not the tracked model " + item.entityClass().getName());
+            problems.add("@ItemReceipt of " + receipt.name() + " receives "
+                    + received.item().getName() + ", which is not the tracked model "
+                    + item.entityClass().getName());
         }
         String identifierColumn = column(item, tracked.identifier(), problems);
         String readyColumn = column(item, tracked.ready(), problems);
@@ -77,10 +87,14 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
             if (parts.length == 1) {
                 manifest.add(new ManifestField(path, column(item, path, problems), null, null));
             } else if (parts.length == 2 && item.references().containsKey(parts[0])) {
-                Optional<ModelDescriptor> target = registry.find(item.references().get(parts[0]));
+                Optional<ModelDescriptor> target =
+                        registry.find(item.references().get(parts[0]));
                 if (target.isPresent()) {
-                    manifest.add(new ManifestField(parts[1], column(target.get(), parts[1], problems),
-                            item.columns().get(parts[0]), target.get().table()));
+                    manifest.add(new ManifestField(
+                            parts[1],
+                            column(target.get(), parts[1], problems),
+                            item.columns().get(parts[0]),
+                            target.get().table()));
                 }
             } else {
                 problems.add("manifest field '" + path + "' of " + item.name() + " is neither a field nor "
@@ -96,8 +110,16 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
         if (!problems.isEmpty()) {
             throw new InvalidOfflineModelException(problems);
         }
-        return Optional.of(new TrackedItems(item, tracked.identifier(), identifierColumn, readyColumn, manifest,
-                receipt, received.identifier(), received.stage(), received.time(),
+        return Optional.of(new TrackedItems(
+                item,
+                tracked.identifier(),
+                identifierColumn,
+                readyColumn,
+                manifest,
+                receipt,
+                received.identifier(),
+                received.stage(),
+                received.time(),
                 received.comment().isEmpty() ? null : received.comment()));
     }
 
@@ -131,12 +153,25 @@ public record TrackedItems(ModelDescriptor item, String identifierField, String 
             } else {
                 String alias = "r" + (++n);
                 select.append(", ").append(alias).append('.').append(field.column());
-                joins.append(" LEFT JOIN ").append(field.viaTable()).append(' ').append(alias).append(" ON ")
-                        .append(alias).append(".id = t.").append(field.via());
+                joins.append(" LEFT JOIN ")
+                        .append(field.viaTable())
+                        .append(' ')
+                        .append(alias)
+                        .append(" ON ")
+                        .append(alias)
+                        .append(".id = t.")
+                        .append(field.via());
             }
         }
-        return select.append(" FROM ").append(item.table()).append(" t").append(joins).append(" WHERE t.")
-                .append(readyColumn).append(" = TRUE ORDER BY t.").append(identifierColumn).toString();
+        return select.append(" FROM ")
+                .append(item.table())
+                .append(" t")
+                .append(joins)
+                .append(" WHERE t.")
+                .append(readyColumn)
+                .append(" = TRUE ORDER BY t.")
+                .append(identifierColumn)
+                .toString();
     }
 
     /** One manifest entry from a row of {@link #manifestSql()}: each value under its name. */

@@ -41,7 +41,8 @@ public final class Upcasters {
             Upcaster[] chain = byModel.computeIfAbsent(model.name(), m -> new Upcaster[model.schemaVersion()]);
             if (chain[from] != null) {
                 problems.add(model.name() + ": two upcasters read version " + from + " ("
-                        + chain[from].getClass().getName() + ", " + upcaster.getClass().getName() + ")");
+                        + chain[from].getClass().getName() + ", "
+                        + upcaster.getClass().getName() + ")");
             }
             chain[from] = upcaster;
         }

@@ -13,8 +13,8 @@ import java.util.UUID;
  * @param registrations the signing keys of the producers in the batch (README, Guarantees 10); absent when none
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record Batch(UUID batchId, String sender, List<TransactionEnvelope> transactions,
-        List<KeyRegistration> registrations) {
+public record Batch(
+        UUID batchId, String sender, List<TransactionEnvelope> transactions, List<KeyRegistration> registrations) {
 
     public Batch(UUID batchId, String sender, List<TransactionEnvelope> transactions) {
         this(batchId, sender, transactions, null);

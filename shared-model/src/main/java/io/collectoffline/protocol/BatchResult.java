@@ -9,5 +9,4 @@ import java.util.UUID;
  * @param batchId the batch answered
  * @param results per transaction, by txId
  */
-public record BatchResult(UUID batchId, List<TransactionResult> results) {
-}
+public record BatchResult(UUID batchId, List<TransactionResult> results) {}

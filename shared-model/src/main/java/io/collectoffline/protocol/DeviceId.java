@@ -15,8 +15,7 @@ public final class DeviceId {
     public static final String DESCRIPTION =
             "1 to 36 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
-    private DeviceId() {
-    }
+    private DeviceId() {}
 
     public static boolean isValid(String id) {
         return id != null && PATTERN.matcher(id).matches();

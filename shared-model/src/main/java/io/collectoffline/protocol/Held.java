@@ -9,5 +9,4 @@ import java.util.UUID;
  * @param producer the producer asked about
  * @param held     the asked txIds the receiver has stored as transactions of that producer
  */
-public record Held(String producer, List<UUID> held) {
-}
+public record Held(String producer, List<UUID> held) {}

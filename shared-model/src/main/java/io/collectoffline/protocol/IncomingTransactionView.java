@@ -24,7 +24,19 @@ import java.util.UUID;
  * @param site         the site it belongs to; absent when none is known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record IncomingTransactionView(UUID txId, String producer, long seq, String model, UUID recordId,
-        String action, String sender, UUID batchId, OffsetDateTime receivedAt, String status, String statusReason,
-        int attempts, OffsetDateTime appliedAt, String skippedBy, String site) {
-}
+public record IncomingTransactionView(
+        UUID txId,
+        String producer,
+        long seq,
+        String model,
+        UUID recordId,
+        String action,
+        String sender,
+        UUID batchId,
+        OffsetDateTime receivedAt,
+        String status,
+        String statusReason,
+        int attempts,
+        OffsetDateTime appliedAt,
+        String skippedBy,
+        String site) {}

@@ -17,15 +17,15 @@ import java.util.UUID;
  */
 public final class Inputs {
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /**
      * What is wrong with a site id given to an admin endpoint (enrolment, a move), if anything: optional (null), else
      * the device-id rule. Parameters say it with {@link SiteId}.
      */
     public static List<FieldError> siteErrors(String site) {
-        return site == null || DeviceId.isValid(site) ? List.of()
+        return site == null || DeviceId.isValid(site)
+                ? List.of()
                 : List.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  * @param items    one entry per ready item, in identifier order; {@code requisitions} on the wire, the name laptops
  *                 of earlier versions send and read
  */
-public record ItemManifest(String producer, @JsonProperty("requisitions") List<ObjectNode> items) {
+public record ItemManifest(
+        String producer, @JsonProperty("requisitions") List<ObjectNode> items) {
 
     public ItemManifest {
         items = items == null ? List.of() : List.copyOf(items);

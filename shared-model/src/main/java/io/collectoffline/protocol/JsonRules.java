@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class JsonRules {
 
-    private JsonRules() {
-    }
+    private JsonRules() {}
 
     /** Applies the rules to {@code mapper}; returns it. */
     public static <M extends ObjectMapper> M apply(M mapper) {

@@ -34,8 +34,9 @@ public record KeyRegistration(String deviceId, String keyId, String publicKey, S
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(tokenHash.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(("collect-offline key v1|" + deviceId + "|"
-                    + publicKey).getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal(
+                            ("collect-offline key v1|" + deviceId + "|" + publicKey).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -44,8 +45,8 @@ public record KeyRegistration(String deviceId, String keyId, String publicKey, S
     /** Hex SHA-256 of a token, as servers store it. */
     public static String sha256Hex(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

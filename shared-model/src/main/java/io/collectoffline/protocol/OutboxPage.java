@@ -10,8 +10,8 @@ import java.util.List;
  * @param more         whether more pending transactions follow
  * @param registration the field laptop's signing key with its proof, for the middleman to carry to the server
  */
-public record OutboxPage(String producer, List<TransactionEnvelope> transactions, boolean more,
-        KeyRegistration registration) {
+public record OutboxPage(
+        String producer, List<TransactionEnvelope> transactions, boolean more, KeyRegistration registration) {
 
     public OutboxPage(String producer, List<TransactionEnvelope> transactions, boolean more) {
         this(producer, transactions, more, null);

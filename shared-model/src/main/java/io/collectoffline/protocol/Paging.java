@@ -16,8 +16,7 @@ public final class Paging {
     /** The most rows one page of an admin list holds. */
     public static final int MAX_LIMIT = 1000;
 
-    private Paging() {
-    }
+    private Paging() {}
 
     /** Where a page starts: 0 or more. */
     @Min(0)

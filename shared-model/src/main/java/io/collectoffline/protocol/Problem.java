@@ -14,8 +14,7 @@ import java.util.List;
  * @param errors   the offending fields of invalid input, when there are any
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance,
-        List<FieldError> errors) {
+public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
 
     /** The media type of problem documents. */
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -31,8 +30,13 @@ public record Problem(String type, String title, int status, String detail, Stri
      * {@code …:http-<status>} and titled with the status's reason phrase.
      */
     public static Problem ofStatus(int status, String reasonPhrase, String detail, String instance) {
-        return new Problem(TYPE_PREFIX + "http-" + status, reasonPhrase != null ? reasonPhrase : "HTTP " + status,
-                status, detail, instance, List.of());
+        return new Problem(
+                TYPE_PREFIX + "http-" + status,
+                reasonPhrase != null ? reasonPhrase : "HTTP " + status,
+                status,
+                detail,
+                instance,
+                List.of());
     }
 
     /**
@@ -40,8 +44,13 @@ public record Problem(String type, String title, int status, String detail, Stri
      * class name or stack trace leaks.
      */
     public static Problem internal(String errorId) {
-        return new Problem(INTERNAL, "Internal error", 500, "An unexpected error occurred; it is logged under id "
-                + errorId, "urn:error:" + errorId, List.of());
+        return new Problem(
+                INTERNAL,
+                "Internal error",
+                500,
+                "An unexpected error occurred; it is logged under id " + errorId,
+                "urn:error:" + errorId,
+                List.of());
     }
 
     /**
@@ -50,6 +59,5 @@ public record Problem(String type, String title, int status, String detail, Stri
      * @param field   JSON path of the field ({@code subjectIdentifier}, {@code transactions[3].seq})
      * @param message what is wrong with it
      */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 }

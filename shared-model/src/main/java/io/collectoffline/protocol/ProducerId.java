@@ -22,8 +22,7 @@ public final class ProducerId {
     public static final String DESCRIPTION = "a device id (" + DeviceId.DESCRIPTION
             + "), optionally followed by '~' and a stream of 1 to 12 lowercase letters or digits";
 
-    private ProducerId() {
-    }
+    private ProducerId() {}
 
     public static boolean isValid(String producer) {
         return producer != null && PATTERN.matcher(producer).matches();

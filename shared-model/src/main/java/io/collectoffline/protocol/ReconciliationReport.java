@@ -12,14 +12,21 @@ import java.util.List;
  * @param requisitionedNotInHand drawn but not found: chase them
  * @param inHandNotRequisitioned found but never requisitioned: a labelling error or a requisition not yet synced
  */
-public record ReconciliationReport(String stage, List<String> requisitioned, List<String> inHand,
-        List<String> requisitionedNotInHand, List<String> inHandNotRequisitioned) {
+public record ReconciliationReport(
+        String stage,
+        List<String> requisitioned,
+        List<String> inHand,
+        List<String> requisitionedNotInHand,
+        List<String> inHandNotRequisitioned) {
 
     /** Compares the two sets (both sorted in the report). */
     public static ReconciliationReport of(String stage, List<String> requisitioned, List<String> inHand) {
         List<String> wanted = requisitioned.stream().distinct().sorted().toList();
         List<String> found = inHand.stream().distinct().sorted().toList();
-        return new ReconciliationReport(stage, wanted, found,
+        return new ReconciliationReport(
+                stage,
+                wanted,
+                found,
                 wanted.stream().filter(id -> !found.contains(id)).toList(),
                 found.stream().filter(id -> !wanted.contains(id)).toList());
     }

@@ -17,6 +17,12 @@ import java.util.UUID;
  * @param type       a stable problem type for refusals a sender acts on (e.g. seq-taken); absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Refusal(UUID txId, String producer, Long seq, String sender, UUID batchId, String reason,
-        OffsetDateTime refusedAt, String type) {
-}
+public record Refusal(
+        UUID txId,
+        String producer,
+        Long seq,
+        String sender,
+        UUID batchId,
+        String reason,
+        OffsetDateTime refusedAt,
+        String type) {}

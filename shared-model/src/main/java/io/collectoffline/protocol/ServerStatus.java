@@ -21,13 +21,20 @@ import java.util.UUID;
  *                           ({@code sync.server.status.max-producers}, by producer id); absent when none are
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ServerStatus(String site, Map<String, Long> counts, long rejected, long applyLagSeconds,
-        List<ProducerProgress> producers, long conflicts, Transfer transfer, Long producersNotListed) {
+public record ServerStatus(
+        String site,
+        Map<String, Long> counts,
+        long rejected,
+        long applyLagSeconds,
+        List<ProducerProgress> producers,
+        long conflicts,
+        Transfer transfer,
+        Long producersNotListed) {
 
     /** The same status with the transfer part filled in. */
     public ServerStatus withTransfer(Transfer transfer) {
-        return new ServerStatus(site, counts, rejected, applyLagSeconds, producers, conflicts, transfer,
-                producersNotListed);
+        return new ServerStatus(
+                site, counts, rejected, applyLagSeconds, producers, conflicts, transfer, producersNotListed);
     }
 
     /**
@@ -44,9 +51,14 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param upstream               how the link to the upstream stands; absent without an upstream URL
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Transfer(Long forwardBacklog, long forwardRejected, long exportsAwaitingReceipt,
-            List<UUID> missingPreviousBatches, long quarantinedFiles, String inProgress, Link upstream) {
-    }
+    public record Transfer(
+            Long forwardBacklog,
+            long forwardRejected,
+            long exportsAwaitingReceipt,
+            List<UUID> missingPreviousBatches,
+            long quarantinedFiles,
+            String inProgress,
+            Link upstream) {}
 
     /**
      * How a link to a next hop stands.
@@ -57,8 +69,7 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param lastError     what the last failed pass met
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Link(int failures, java.time.Instant nextAttemptAt, String authProblem, String lastError) {
-    }
+    public record Link(int failures, java.time.Instant nextAttemptAt, String authProblem, String lastError) {}
 
     /**
      * One producer's progress.
@@ -79,10 +90,18 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      *                        from which device) or not arrived yet; absent when nothing waits
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProducerProgress(String producer, String site, long storedWatermark, long maxSeq, long appliedSeq,
-            Long waitingForSeq, Blocker blockedBy, OffsetDateTime lastReceivedAt, OffsetDateTime lastAppliedAt,
-            Divergence diverged, String waitingReason) {
-    }
+    public record ProducerProgress(
+            String producer,
+            String site,
+            long storedWatermark,
+            long maxSeq,
+            long appliedSeq,
+            Long waitingForSeq,
+            Blocker blockedBy,
+            OffsetDateTime lastReceivedAt,
+            OffsetDateTime lastAppliedAt,
+            Divergence diverged,
+            String waitingReason) {}
 
     /**
      * A producer whose seqs were claimed by other transactions.
@@ -92,8 +111,7 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param claims  refused claims so far
      * @param note    what it means and what to do, in plain words
      */
-    public record Divergence(OffsetDateTime at, long fromSeq, long claims, String note) {
-    }
+    public record Divergence(OffsetDateTime at, long fromSeq, long claims, String note) {}
 
     /**
      * The transaction at the head of a producer's queue that cannot be applied yet.
@@ -103,6 +121,5 @@ public record ServerStatus(String site, Map<String, Long> counts, long rejected,
      * @param status DEFERRED, ERROR or CONFLICT
      * @param reason why
      */
-    public record Blocker(UUID txId, long seq, String status, String reason) {
-    }
+    public record Blocker(UUID txId, long seq, String status, String reason) {}
 }

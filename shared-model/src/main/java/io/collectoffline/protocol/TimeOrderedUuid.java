@@ -19,8 +19,7 @@ public final class TimeOrderedUuid {
      */
     private static volatile SecureRandom random;
 
-    private TimeOrderedUuid() {
-    }
+    private TimeOrderedUuid() {}
 
     /** A new version 7 UUID for now. */
     public static UUID next() {

@@ -43,39 +43,90 @@ public record TransactionEnvelope(
         byte[] signature) {
 
     /** A change without a site (what a laptop sends). */
-    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
-            Instant capturedAt, String keyId, byte[] payload) {
+    public TransactionEnvelope(
+            UUID txId,
+            String producer,
+            long seq,
+            String model,
+            UUID recordId,
+            Action action,
+            Instant capturedAt,
+            String keyId,
+            byte[] payload) {
         this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, null, null, null, null);
     }
 
     /** A change with a site, first numbered where it is now. */
-    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
-            Instant capturedAt, String keyId, byte[] payload, String site) {
+    public TransactionEnvelope(
+            UUID txId,
+            String producer,
+            long seq,
+            String model,
+            UUID recordId,
+            Action action,
+            Instant capturedAt,
+            String keyId,
+            byte[] payload,
+            String site) {
         this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, null, null, null);
     }
 
     /** A change with its first numbering, unsigned. */
-    public TransactionEnvelope(UUID txId, String producer, long seq, String model, UUID recordId, Action action,
-            Instant capturedAt, String keyId, byte[] payload, String site, StreamPosition reissuedFrom) {
-        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, reissuedFrom, null,
-                null);
+    public TransactionEnvelope(
+            UUID txId,
+            String producer,
+            long seq,
+            String model,
+            UUID recordId,
+            Action action,
+            Instant capturedAt,
+            String keyId,
+            byte[] payload,
+            String site,
+            StreamPosition reissuedFrom) {
+        this(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site, reissuedFrom, null, null);
     }
 
     /** The same change with its producer's signature. */
     public TransactionEnvelope withSignature(String signer, byte[] signature) {
-        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site,
-                reissuedFrom, signer, signature);
+        return new TransactionEnvelope(
+                txId,
+                producer,
+                seq,
+                model,
+                recordId,
+                action,
+                capturedAt,
+                keyId,
+                payload,
+                site,
+                reissuedFrom,
+                signer,
+                signature);
     }
 
     /** The same change stamped with {@code site}. */
     public TransactionEnvelope withSite(String site) {
-        return new TransactionEnvelope(txId, producer, seq, model, recordId, action, capturedAt, keyId, payload, site,
-                reissuedFrom, signer, signature);
+        return new TransactionEnvelope(
+                txId,
+                producer,
+                seq,
+                model,
+                recordId,
+                action,
+                capturedAt,
+                keyId,
+                payload,
+                site,
+                reissuedFrom,
+                signer,
+                signature);
     }
 
     /** The metadata the payload is bound to: its first numbering when it was re-issued on another stream. */
     public TransactionHeader header() {
-        return reissuedFrom == null ? new TransactionHeader(txId, producer, seq, model, recordId, action)
+        return reissuedFrom == null
+                ? new TransactionHeader(txId, producer, seq, model, recordId, action)
                 : new TransactionHeader(txId, reissuedFrom.producer(), reissuedFrom.seq(), model, recordId, action);
     }
 }

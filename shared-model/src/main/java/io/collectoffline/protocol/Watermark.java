@@ -6,5 +6,4 @@ package io.collectoffline.protocol;
  * @param producer the producer
  * @param seq      highest seq such that every seq from 1 to it is stored (0 when none)
  */
-public record Watermark(String producer, long seq) {
-}
+public record Watermark(String producer, long seq) {}

@@ -33,7 +33,8 @@ public class WholeNumberParameters implements ParamConverterProvider {
                     return null;
                 }
                 long number = parse(name, value);
-                Object converted = isLong ? (Object) number
+                Object converted = isLong
+                        ? (Object) number
                         : (Object) (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number));
                 return (T) converted;
             }

@@ -27,8 +27,7 @@ public final class ChecksummedFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ChecksummedFile() {
-    }
+    private ChecksummedFile() {}
 
     /** A file that cannot be used as it is; it goes to quarantine with this reason. */
     public static final class UnusableFileException extends RuntimeException {
@@ -96,14 +95,16 @@ public final class ChecksummedFile {
                 throw new UnusableFileException("truncated: the last line is not the checksum line");
             }
             JsonNode checksum = parse(last, "checksum line");
-            if (!HexFormat.of().formatHex(covered.digest()).equals(checksum.path("sha256").asText())) {
+            if (!HexFormat.of()
+                    .formatHex(covered.digest())
+                    .equals(checksum.path("sha256").asText())) {
                 throw new UnusableFileException("corrupt: SHA-256 differs from the checksum line");
             }
         }
         JsonNode parsed = parse(header, "header");
         if (!format.equals(parsed.path("format").asText())) {
-            throw new UnusableFileException("not a " + format + " file (format '" + parsed.path("format").asText()
-                    + "')");
+            throw new UnusableFileException("not a " + format + " file (format '"
+                    + parsed.path("format").asText() + "')");
         }
         return parsed;
     }

@@ -49,8 +49,14 @@ public final class FileCommand {
         String url;
 
         Integer run(String method, String path, Path upload) {
-            return FileCommand.run(method, path, upload, URI.create(url != null ? url : node.defaultUrl()),
-                    node.token(), System.out, System.err);
+            return FileCommand.run(
+                    method,
+                    path,
+                    upload,
+                    URI.create(url != null ? url : node.defaultUrl()),
+                    node.token(),
+                    System.out,
+                    System.err);
         }
     }
 
@@ -58,8 +64,9 @@ public final class FileCommand {
     @Command(name = "export", description = "Write what is pending into an export file (its outgoing folder)")
     public static final class Export extends OnNode {
 
-        @Option(names = "--include-unconfirmed", description = "also what earlier files carried without a receipt "
-                + "(a lost stick)")
+        @Option(
+                names = "--include-unconfirmed",
+                description = "also what earlier files carried without a receipt " + "(a lost stick)")
         boolean unconfirmed;
 
         @Override
@@ -104,18 +111,17 @@ public final class FileCommand {
         }
     }
 
-    private FileCommand() {
-    }
+    private FileCommand() {}
 
     /**
      * Calls {@code method path} on the node at {@code base} (uploading {@code upload}, if any, with a progress bar),
      * with {@code token} as bearer (null: none); prints the node's answer and returns the exit code (0 done, 1
      * refused or unreachable, 2 bad usage).
      */
-    static int run(String method, String path, Path upload, URI base, String token, PrintStream out,
-            PrintStream err) {
+    static int run(String method, String path, Path upload, URI base, String token, PrintStream out, PrintStream err) {
         String url = base.toString().replaceAll("/+$", "");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path));
             if (upload != null) {
@@ -126,16 +132,17 @@ public final class FileCommand {
                 long size = Files.size(upload);
                 request.header("Content-Type", "application/octet-stream")
                         .header("X-File-Name", upload.getFileName().toString())
-                        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                                () -> progress(open(upload), size, out)), size));
+                        .POST(HttpRequest.BodyPublishers.fromPublisher(
+                                HttpRequest.BodyPublishers.ofInputStream(() -> progress(open(upload), size, out)),
+                                size));
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofHours(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofHours(2)).build(), HttpResponse.BodyHandlers.ofString());
             out.println();
             out.println(response.body());
             return response.statusCode() / 100 == 2 ? 0 : 1;
@@ -171,8 +178,9 @@ public final class FileCommand {
                     int percent = size == 0 ? 100 : (int) (sent * 100 / size);
                     if (percent != shown) {
                         shown = percent;
-                        out.printf("\r[%-20s] %3d%%  %.1f of %.1f MB", "#".repeat(percent / 5), percent,
-                                sent / 1e6, size / 1e6);
+                        out.printf(
+                                "\r[%-20s] %3d%%  %.1f of %.1f MB",
+                                "#".repeat(percent / 5), percent, sent / 1e6, size / 1e6);
                     }
                 }
                 return n;

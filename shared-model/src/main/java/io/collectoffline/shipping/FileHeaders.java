@@ -19,8 +19,7 @@ public final class FileHeaders {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private FileHeaders() {
-    }
+    private FileHeaders() {}
 
     /**
      * An export file's header.
@@ -32,19 +31,28 @@ public final class FileHeaders {
      * @param created when it was written (RFC 3339)
      * @param registrations the producers' signing keys, as written; the importer reads them with its own checks
      */
-    public record Export(String node, UUID batchId, UUID previousBatchId, long count, String created,
-            JsonNode registrations) {
+    public record Export(
+            String node, UUID batchId, UUID previousBatchId, long count, String created, JsonNode registrations) {
 
-        public static Export of(String node, UUID batchId, UUID previousBatchId, long count, String created,
+        public static Export of(
+                String node,
+                UUID batchId,
+                UUID previousBatchId,
+                long count,
+                String created,
                 List<KeyRegistration> registrations) {
             return new Export(node, batchId, previousBatchId, count, created, JSON.valueToTree(registrations));
         }
 
         /** The header of a verified export file; a value it cannot use is null (count: -1). */
         public static Export read(JsonNode header) {
-            return new Export(header.path("node").asText(null), uuid(header.path("batchId")),
-                    uuid(header.path("previousBatchId")), header.path("count").asLong(-1),
-                    header.path("created").asText(null), header.path("registrations"));
+            return new Export(
+                    header.path("node").asText(null),
+                    uuid(header.path("batchId")),
+                    uuid(header.path("previousBatchId")),
+                    header.path("count").asLong(-1),
+                    header.path("created").asText(null),
+                    header.path("registrations"));
         }
 
         public ObjectNode toJson() {
@@ -61,8 +69,7 @@ public final class FileHeaders {
     }
 
     /** A transaction of the file the importer refused, and why. */
-    public record Refused(UUID txId, String reason) {
-    }
+    public record Refused(UUID txId, String reason) {}
 
     /**
      * A receipt's header: what the importer made of one export file.
@@ -76,8 +83,15 @@ public final class FileHeaders {
      * @param duplicate stored before
      * @param rejected refused, each with its reason
      */
-    public record Receipt(UUID batchId, String exporter, String importer, String importedAt, long transactions,
-            long accepted, long duplicate, List<Refused> rejected) {
+    public record Receipt(
+            UUID batchId,
+            String exporter,
+            String importer,
+            String importedAt,
+            long transactions,
+            long accepted,
+            long duplicate,
+            List<Refused> rejected) {
 
         public Receipt {
             rejected = List.copyOf(rejected);
@@ -97,10 +111,15 @@ public final class FileHeaders {
                 }
                 rejected.add(new Refused(txId, refusal.path("reason").asText("refused by the importer")));
             }
-            return new Receipt(uuid(header.path("batchId")), header.path("exporter").asText(null),
-                    header.path("importer").asText(null), header.path("importedAt").asText(null),
-                    header.path("transactions").asLong(-1), header.path("accepted").asLong(-1),
-                    header.path("duplicate").asLong(-1), rejected);
+            return new Receipt(
+                    uuid(header.path("batchId")),
+                    header.path("exporter").asText(null),
+                    header.path("importer").asText(null),
+                    header.path("importedAt").asText(null),
+                    header.path("transactions").asLong(-1),
+                    header.path("accepted").asLong(-1),
+                    header.path("duplicate").asLong(-1),
+                    rejected);
         }
 
         public ObjectNode toJson() {

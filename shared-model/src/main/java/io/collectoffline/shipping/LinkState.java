@@ -29,9 +29,10 @@ public record LinkState(int failures, Instant nextAttemptAt, String authProblem,
             return FRESH;
         }
         int failed = failures + 1;
-        Instant next = now.plus(backoff.after(failed, bound -> ThreadLocalRandom.current().nextLong(bound)));
+        Instant next = now.plus(
+                backoff.after(failed, bound -> ThreadLocalRandom.current().nextLong(bound)));
         String error = report.failure().getMessage();
-        return new LinkState(failed, next, report.failure().kind() == LinkFailure.Kind.AUTH_REFUSED ? error : null,
-                error);
+        return new LinkState(
+                failed, next, report.failure().kind() == LinkFailure.Kind.AUTH_REFUSED ? error : null, error);
     }
 }

@@ -47,8 +47,8 @@ public final class LinkStates {
      */
     public LinkState load(String link, String credentials) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error "
-                     + "FROM link_state WHERE link = ? AND credentials = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error "
+                        + "FROM link_state WHERE link = ? AND credentials = ?")) {
             ps.setString(1, link);
             ps.setString(2, credentials);
             try (ResultSet rs = ps.executeQuery()) {
@@ -56,8 +56,8 @@ public final class LinkStates {
                     return LinkState.FRESH;
                 }
                 OffsetDateTime next = rs.getObject(2, OffsetDateTime.class);
-                return new LinkState(rs.getInt(1), next == null ? null : next.toInstant(), rs.getString(3),
-                        rs.getString(4));
+                return new LinkState(
+                        rs.getInt(1), next == null ? null : next.toInstant(), rs.getString(3), rs.getString(4));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the state of link " + link + " failed", e);
@@ -68,15 +68,31 @@ public final class LinkStates {
     public void save(String link, String credentials, LinkState state) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            if (write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, last_error = ?, "
-                    + "updated_at = ?, credentials = ? WHERE link = ?", link, credentials, state) == 0) {
+            if (write(
+                            c,
+                            "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, last_error = "
+                                    + "?, "
+                                    + "updated_at = ?, credentials = ? WHERE link = ?",
+                            link,
+                            credentials,
+                            state)
+                    == 0) {
                 try {
-                    write(c, "INSERT INTO link_state (failures, next_attempt_at, auth_problem, last_error, updated_at, "
-                            + "credentials, link) VALUES (?, ?, ?, ?, ?, ?, ?)", link, credentials, state);
+                    write(
+                            c,
+                            "INSERT INTO link_state (failures, next_attempt_at, auth_problem, last_error, updated_at, "
+                                    + "credentials, link) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            link,
+                            credentials,
+                            state);
                 } catch (SQLException raced) {
                     // another instance inserted the row between our UPDATE and INSERT: update it
-                    write(c, "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, "
-                            + "last_error = ?, updated_at = ?, credentials = ? WHERE link = ?", link, credentials,
+                    write(
+                            c,
+                            "UPDATE link_state SET failures = ?, next_attempt_at = ?, auth_problem = ?, "
+                                    + "last_error = ?, updated_at = ?, credentials = ? WHERE link = ?",
+                            link,
+                            credentials,
                             state);
                 }
             }

@@ -24,12 +24,12 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  */
 public final class RestHops {
 
-    private RestHops() {
-    }
+    private RestHops() {}
 
     /** A client of {@code api} at {@code base}, sending {@code token} (null: none) as bearer. */
     public static <T> T create(Class<T> api, URI base, String token, Duration connectTimeout, Duration readTimeout) {
-        RestClientBuilder builder = RestClientBuilder.newBuilder().baseUri(base)
+        RestClientBuilder builder = RestClientBuilder.newBuilder()
+                .baseUri(base)
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .register(new StatusMapper());
@@ -76,8 +76,11 @@ public final class RestHops {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return new LinkFailure(LinkFailure.Kind.UNAVAILABLE, "unreachable: " + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : " " + root.getMessage()), e);
+        return new LinkFailure(
+                LinkFailure.Kind.UNAVAILABLE,
+                "unreachable: " + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : " " + root.getMessage()),
+                e);
     }
 
     /** Every HTTP error answer as a LinkFailure of the kind its status says. */
@@ -92,8 +95,10 @@ public final class RestHops {
                 body = "";
             }
             String oneLine = body == null ? "" : body.replaceAll("\\s+", " ");
-            return new LinkFailure(LinkFailure.ofHttpStatus(response.getStatus()), "HTTP " + response.getStatus()
-                    + ": " + (oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…"));
+            return new LinkFailure(
+                    LinkFailure.ofHttpStatus(response.getStatus()),
+                    "HTTP " + response.getStatus() + ": "
+                            + (oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…"));
         }
 
         /**

@@ -49,7 +49,7 @@ public final class ServerHop {
 
     /** This server as the engine's link, each batch wrapped by {@code batchOf} (sender, key registrations). */
     public Link link(Function<List<TransactionEnvelope>, Batch> batchOf) {
-        return link(batchOf, () -> { });
+        return link(batchOf, () -> {});
     }
 
     /**

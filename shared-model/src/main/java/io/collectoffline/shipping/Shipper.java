@@ -21,8 +21,7 @@ public final class Shipper {
     /** How often one pass may start again from the beginning because an answer re-ordered the queue. */
     static final int MAX_RESTARTS = 10;
 
-    private Shipper() {
-    }
+    private Shipper() {}
 
     /** One pass over {@code queue} to {@code link}. */
     public static ShipReport ship(ShippingQueue queue, Link link, int maxCount, ShipObserver observer) {
@@ -52,8 +51,8 @@ public final class Shipper {
                 try {
                     result = link.send(batch);
                 } catch (LinkFailure failure) {
-                    boolean shrinkable = failure.kind() == LinkFailure.Kind.TOO_LARGE
-                            || failure.kind() == LinkFailure.Kind.TIMEOUT;
+                    boolean shrinkable =
+                            failure.kind() == LinkFailure.Kind.TOO_LARGE || failure.kind() == LinkFailure.Kind.TIMEOUT;
                     if (shrinkable && batch.size() > 1) {
                         limit = (batch.size() + 1) / 2;
                         observer.shrunk(batch.size(), limit, failure);
@@ -76,8 +75,8 @@ public final class Shipper {
                 rejected += recorded.rejected();
                 if (recorded.restart()) {
                     if (++restarts > MAX_RESTARTS) {
-                        throw new IllegalStateException("the next hop's answers re-ordered the queue "
-                                + MAX_RESTARTS + " times in one pass");
+                        throw new IllegalStateException(
+                                "the next hop's answers re-ordered the queue " + MAX_RESTARTS + " times in one pass");
                     }
                     after = Position.START;
                 } else {
@@ -99,7 +98,8 @@ public final class Shipper {
             if (candidates.isEmpty()) {
                 break;
             }
-            held += queue.markHeld(link.held(producer, candidates.stream().map(Pending::txId).toList()));
+            held += queue.markHeld(
+                    link.held(producer, candidates.stream().map(Pending::txId).toList()));
             afterSeq = candidates.get(candidates.size() - 1).seq();
         }
         return held;

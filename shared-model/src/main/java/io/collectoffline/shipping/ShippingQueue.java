@@ -21,15 +21,13 @@ public interface ShippingQueue {
     }
 
     /** A pending transaction's identity and place. */
-    record Pending(UUID txId, long seq) {
-    }
+    record Pending(UUID txId, long seq) {}
 
     /**
      * What one answer did to the queue. {@code restart}: the answer re-ordered the queue (a laptop re-issued its
      * pending transactions on a new stream), so the pass starts again from the beginning.
      */
-    record Recorded(int accepted, int duplicate, int rejected, boolean restart) {
-    }
+    record Recorded(int accepted, int duplicate, int rejected, boolean restart) {}
 
     /** How many transactions are waiting to be sent, for progress; 0 where the adapter shows none. */
     long pending();

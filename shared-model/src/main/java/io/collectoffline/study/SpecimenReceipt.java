@@ -18,9 +18,15 @@ import java.time.OffsetDateTime;
  */
 @Entity
 @Table(name = "specimen_receipt")
-@OfflineModel(name = "study.specimen_receipt", naturalKey = {"requisitionIdentifier", "stage"})
-@ItemReceipt(item = SpecimenRequisition.class, identifier = "requisitionIdentifier", stage = "stage",
-        time = "receivedDatetime", comment = "comment")
+@OfflineModel(
+        name = "study.specimen_receipt",
+        naturalKey = {"requisitionIdentifier", "stage"})
+@ItemReceipt(
+        item = SpecimenRequisition.class,
+        identifier = "requisitionIdentifier",
+        stage = "stage",
+        time = "receivedDatetime",
+        comment = "comment")
 public class SpecimenReceipt extends OfflineEntity {
 
     @NotBlank

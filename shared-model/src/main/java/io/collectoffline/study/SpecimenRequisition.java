@@ -17,7 +17,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "specimen_requisition")
 @OfflineModel(name = "study.specimen_requisition", naturalKey = "requisitionIdentifier")
-@TrackedItem(identifier = "requisitionIdentifier", ready = "drawn",
+@TrackedItem(
+        identifier = "requisitionIdentifier",
+        ready = "drawn",
         manifest = {"panel", "drawnDatetime", "subjectVisitId.visitCode"})
 public class SpecimenRequisition extends OfflineEntity {
 

@@ -10,8 +10,13 @@ public final class StudyModels implements OfflineModelSet {
 
     @Override
     public List<Class<? extends OfflineEntity>> models() {
-        return List.of(Household.class, Subject.class, SubjectVisit.class, VitalSigns.class,
-                SpecimenRequisition.class, SpecimenReceipt.class);
+        return List.of(
+                Household.class,
+                Subject.class,
+                SubjectVisit.class,
+                VitalSigns.class,
+                SpecimenRequisition.class,
+                SpecimenReceipt.class);
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.util.UUID;
 /** One scheduled or unscheduled visit of a subject, identified by the subject and the visit code. */
 @Entity
 @Table(name = "subject_visit")
-@OfflineModel(name = "study.subject_visit", naturalKey = {"subjectId", "visitCode"})
+@OfflineModel(
+        name = "study.subject_visit",
+        naturalKey = {"subjectId", "visitCode"})
 public class SubjectVisit extends OfflineEntity {
 
     @NotNull

@@ -19,10 +19,10 @@ class SealedCodecTest {
     @TempDir
     Path keys;
 
-    private final TransactionHeader header = new TransactionHeader(UUID.randomUUID(), "laptop-1", 7,
-            "study.subject", UUID.randomUUID(), Action.INSERT);
-    private final byte[] snapshot = "{\"model\":\"study.subject\",\"fields\":{\"initials\":\"KM\"}}"
-            .getBytes(StandardCharsets.UTF_8);
+    private final TransactionHeader header =
+            new TransactionHeader(UUID.randomUUID(), "laptop-1", 7, "study.subject", UUID.randomUUID(), Action.INSERT);
+    private final byte[] snapshot =
+            "{\"model\":\"study.subject\",\"fields\":{\"initials\":\"KM\"}}".getBytes(StandardCharsets.UTF_8);
 
     @Test
     void aPublicKeySavedInTheKeyFolderDoesNotHideThePair() throws Exception {
@@ -33,7 +33,8 @@ class SealedCodecTest {
             Files.writeString(keys.resolve(name), current.toJson());
         }
 
-        assertThat(KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes())).isEqualTo(snapshot);
+        assertThat(KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes()))
+                .isEqualTo(snapshot);
     }
 
     @Test
@@ -43,7 +44,8 @@ class SealedCodecTest {
         SealedPayload sealed = laptop.seal(header, snapshot);
 
         assertThat(new String(sealed.bytes(), StandardCharsets.ISO_8859_1)).doesNotContain("KM");
-        assertThat(KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes())).isEqualTo(snapshot);
+        assertThat(KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes()))
+                .isEqualTo(snapshot);
         assertThatThrownBy(() -> laptop.open(header, sealed.keyId(), sealed.bytes()))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
@@ -67,16 +69,17 @@ class SealedCodecTest {
         tampered[tampered.length - 20] ^= 1;
 
         assertThatThrownBy(() -> KeyRing.load(keys).open(header, sealed.keyId(), tampered))
-                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("failed authentication");
+                .isInstanceOf(PayloadRejectedException.class)
+                .hasMessageContaining("failed authentication");
     }
 
     @Test
     void metadataSwappedOntoAPayloadIsRefused() {
         SealedPayload sealed = new SealedCodec(KeyRing.generate(keys), 10, Duration.ofHours(1)).seal(header, snapshot);
-        TransactionHeader otherSeq = new TransactionHeader(header.txId(), header.producer(), 8, header.model(),
-                header.recordId(), header.action());
-        TransactionHeader otherAction = new TransactionHeader(header.txId(), header.producer(), 7, header.model(),
-                header.recordId(), Action.DELETE);
+        TransactionHeader otherSeq = new TransactionHeader(
+                header.txId(), header.producer(), 8, header.model(), header.recordId(), header.action());
+        TransactionHeader otherAction = new TransactionHeader(
+                header.txId(), header.producer(), 7, header.model(), header.recordId(), Action.DELETE);
 
         KeyRing ring = KeyRing.load(keys);
         assertThatThrownBy(() -> ring.open(otherSeq, sealed.keyId(), sealed.bytes()))
@@ -102,12 +105,13 @@ class SealedCodecTest {
 
     @Test
     void payloadSealedToAnUnknownServerKeyIsRefused(@TempDir Path otherServer) {
-        SealedPayload sealed = new SealedCodec(KeyRing.generate(otherServer), 10, Duration.ofHours(1))
-                .seal(header, snapshot);
+        SealedPayload sealed =
+                new SealedCodec(KeyRing.generate(otherServer), 10, Duration.ofHours(1)).seal(header, snapshot);
         KeyRing.generate(keys);
 
         assertThatThrownBy(() -> KeyRing.load(keys).open(header, sealed.keyId(), sealed.bytes()))
-                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("does not hold");
+                .isInstanceOf(PayloadRejectedException.class)
+                .hasMessageContaining("does not hold");
     }
 
     @Test
@@ -116,9 +120,11 @@ class SealedCodecTest {
         KeyRing ring = KeyRing.load(keys);
 
         assertThatThrownBy(() -> ring.open(header, "dk-x", new byte[] {'C', 'O', 1, 5}))
-                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("truncated");
+                .isInstanceOf(PayloadRejectedException.class)
+                .hasMessageContaining("truncated");
         assertThatThrownBy(() -> ring.open(header, "dk-x", snapshot))
-                .isInstanceOf(PayloadRejectedException.class).hasMessageContaining("not a sealed payload");
+                .isInstanceOf(PayloadRejectedException.class)
+                .hasMessageContaining("not a sealed payload");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +28,19 @@ class SourceFormatTest {
         List<String> problems = new ArrayList<>();
         for (Path file : javaSources()) {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<String> imports = lines.stream().filter(line -> line.startsWith("import ")).toList();
-            List<String> statics = imports.stream().filter(line -> line.startsWith("import static ")).toList();
-            List<String> others = imports.stream().filter(line -> !line.startsWith("import static ")).toList();
-            List<String> expected = new ArrayList<>(statics.stream().sorted().distinct().toList());
-            expected.addAll(others.stream().sorted().distinct().toList());
+            List<String> imports =
+                    lines.stream().filter(line -> line.startsWith("import ")).toList();
+            List<String> statics = imports.stream()
+                    .filter(line -> line.startsWith("import static "))
+                    .toList();
+            List<String> others = imports.stream()
+                    .filter(line -> !line.startsWith("import static "))
+                    .toList();
+            // sorted by the imported name, as the formatter sorts them ("a.B" before "a.B.C")
+            Comparator<String> byName = Comparator.comparing(line -> line.replace(";", ""));
+            List<String> expected =
+                    new ArrayList<>(statics.stream().sorted(byName).distinct().toList());
+            expected.addAll(others.stream().sorted(byName).distinct().toList());
             if (!imports.equals(expected)) {
                 problems.add(root().relativize(file) + ": imports not in order (static first, then sorted)");
             }
@@ -61,8 +70,11 @@ class SourceFormatTest {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                return name.equals("target") || name.equals("node_modules") || name.startsWith(".")
-                        && !dir.equals(root()) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return name.equals("target")
+                                || name.equals("node_modules")
+                                || name.startsWith(".") && !dir.equals(root())
+                        ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
             }
 
             @Override

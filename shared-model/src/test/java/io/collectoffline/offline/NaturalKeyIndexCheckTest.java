@@ -19,31 +19,52 @@ class NaturalKeyIndexCheckTest {
             runStudyMigration(connection);
             OfflineModelRegistry registry = OfflineModelRegistry.of(OfflineModelRegistryTest.STUDY);
 
-            assertThat(NaturalKeyIndexCheck.problems(connection, registry.models())).isEmpty();
+            assertThat(NaturalKeyIndexCheck.problems(connection, registry.models()))
+                    .isEmpty();
         }
     }
 
     @Test
     void naturalKeyWithoutUniqueConstraintIsRefusedNamingTheModel() throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:nk2;DB_CLOSE_DELAY=-1");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE gadget (id UUID PRIMARY KEY, code VARCHAR(10) NOT NULL)");
-            ModelDescriptor gadget = new ModelDescriptor("test.gadget", OfflineEntity.class, "gadget",
-                    List.of("code"), List.of("code"), 1, Map.of("code", "code"), Map.of());
+            ModelDescriptor gadget = new ModelDescriptor(
+                    "test.gadget",
+                    OfflineEntity.class,
+                    "gadget",
+                    List.of("code"),
+                    List.of("code"),
+                    1,
+                    Map.of("code", "code"),
+                    Map.of());
 
-            assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget))).singleElement()
-                    .asString().contains("test.gadget").contains("natural key (code) is not unique");
+            assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget)))
+                    .singleElement()
+                    .asString()
+                    .contains("test.gadget")
+                    .contains("natural key (code) is not unique");
         }
     }
 
     @Test
     void missingTableIsRefusedNamingTheModel() throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:nk3;DB_CLOSE_DELAY=-1")) {
-            ModelDescriptor gadget = new ModelDescriptor("test.gadget", OfflineEntity.class, "gadget",
-                    List.of("code"), List.of("code"), 1, Map.of("code", "code"), Map.of());
+            ModelDescriptor gadget = new ModelDescriptor(
+                    "test.gadget",
+                    OfflineEntity.class,
+                    "gadget",
+                    List.of("code"),
+                    List.of("code"),
+                    1,
+                    Map.of("code", "code"),
+                    Map.of());
 
-            assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget))).singleElement()
-                    .asString().contains("test.gadget").contains("table 'gadget' does not exist");
+            assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget)))
+                    .singleElement()
+                    .asString()
+                    .contains("test.gadget")
+                    .contains("table 'gadget' does not exist");
         }
     }
 

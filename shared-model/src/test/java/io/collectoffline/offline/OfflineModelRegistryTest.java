@@ -19,8 +19,13 @@ import org.junit.jupiter.api.Test;
 
 class OfflineModelRegistryTest {
 
-    static final List<Class<?>> STUDY = List.of(Household.class, Subject.class, SubjectVisit.class,
-            VitalSigns.class, SpecimenRequisition.class, SpecimenReceipt.class);
+    static final List<Class<?>> STUDY = List.of(
+            Household.class,
+            Subject.class,
+            SubjectVisit.class,
+            VitalSigns.class,
+            SpecimenRequisition.class,
+            SpecimenReceipt.class);
 
     @Entity
     @Table(name = "local_note")
@@ -36,6 +41,7 @@ class OfflineModelRegistryTest {
         @Id
         @Column(name = "id")
         Long id;
+
         @Column(name = "code")
         String code;
     }
@@ -50,7 +56,9 @@ class OfflineModelRegistryTest {
 
     @Entity
     @Table(name = "no_key")
-    @OfflineModel(name = "test.no_key", naturalKey = {})
+    @OfflineModel(
+            name = "test.no_key",
+            naturalKey = {})
     static class NoNaturalKey extends OfflineEntity {
         @Column(name = "code")
         String code;
@@ -71,6 +79,7 @@ class OfflineModelRegistryTest {
         @Id
         @Column(name = "id")
         UUID id;
+
         @Column(name = "code")
         String code;
     }
@@ -96,6 +105,7 @@ class OfflineModelRegistryTest {
     static class DanglingReference extends OfflineEntity {
         @Column(name = "code")
         String code;
+
         @RefersTo(Household.class)
         @Column(name = "household_id")
         UUID householdId;
@@ -113,9 +123,15 @@ class OfflineModelRegistryTest {
     void studyDomainRegistersEveryModelWithItsNaturalKeyAndReferences() {
         OfflineModelRegistry registry = OfflineModelRegistry.of(STUDY);
 
-        assertThat(registry.models()).extracting(ModelDescriptor::name).containsExactly("study.household",
-                "study.specimen_receipt", "study.specimen_requisition", "study.subject", "study.subject_visit",
-                "study.vital_signs");
+        assertThat(registry.models())
+                .extracting(ModelDescriptor::name)
+                .containsExactly(
+                        "study.household",
+                        "study.specimen_receipt",
+                        "study.specimen_requisition",
+                        "study.subject",
+                        "study.subject_visit",
+                        "study.vital_signs");
         ModelDescriptor visit = registry.require("study.subject_visit");
         assertThat(visit.table()).isEqualTo("subject_visit");
         assertThat(visit.naturalKeyColumns()).containsExactly("subject_id", "visit_code");
@@ -140,13 +156,17 @@ class OfflineModelRegistryTest {
     void unknownModelNameIsRefusedByName() {
         OfflineModelRegistry registry = OfflineModelRegistry.of(STUDY);
 
-        assertThatThrownBy(() -> registry.require("study.nope")).isInstanceOf(UnknownModelException.class)
+        assertThatThrownBy(() -> registry.require("study.nope"))
+                .isInstanceOf(UnknownModelException.class)
                 .hasMessageContaining("study.nope");
     }
 
     @Test
     void primaryKeyThatIsNotUuidIsRefusedNamingTheModel() {
-        assertProblem(LongPrimaryKey.class, "offline model test.long_pk", "primary key 'id' is Long",
+        assertProblem(
+                LongPrimaryKey.class,
+                "offline model test.long_pk",
+                "primary key 'id' is Long",
                 "must be java.util.UUID");
     }
 
@@ -162,8 +182,8 @@ class OfflineModelRegistryTest {
 
     @Test
     void naturalKeyNamingAnAbsentFieldIsRefused() {
-        assertProblem(MissingKeyField.class, "offline model test.missing_field",
-                "natural key field 'kode' does not exist");
+        assertProblem(
+                MissingKeyField.class, "offline model test.missing_field", "natural key field 'kode' does not exist");
     }
 
     @Test
@@ -183,7 +203,10 @@ class OfflineModelRegistryTest {
 
     @Test
     void foreignKeyToAModelOutsideTheApplicationIsRefused() {
-        assertProblem(DanglingReference.class, "offline model test.dangling", "foreign key 'householdId'",
+        assertProblem(
+                DanglingReference.class,
+                "offline model test.dangling",
+                "foreign key 'householdId'",
                 "not an entity of this application");
     }
 
@@ -196,8 +219,9 @@ class OfflineModelRegistryTest {
 
     @Test
     void everyProblemIsReportedTogether() {
-        InvalidOfflineModelException error = (InvalidOfflineModelException) org.assertj.core.api.Assertions
-                .catchThrowable(() -> OfflineModelRegistry.of(List.of(LongPrimaryKey.class, NoNaturalKey.class)));
+        InvalidOfflineModelException error =
+                (InvalidOfflineModelException) org.assertj.core.api.Assertions.catchThrowable(
+                        () -> OfflineModelRegistry.of(List.of(LongPrimaryKey.class, NoNaturalKey.class)));
 
         assertThat(error.problems()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(error.getMessage()).contains("test.long_pk").contains("test.no_key");

@@ -24,8 +24,10 @@ class OneListOfOfflineModelsTest {
 
     @Test
     void theNativeRegistrationsAreDerivedFromThePublishedModelSets() {
-        List<Class<?>> registered = OfflineModelsFeature.classesToRegister(getClass().getClassLoader());
-        assertThat(registered).containsAll(new StudyModels().models())
+        List<Class<?>> registered =
+                OfflineModelsFeature.classesToRegister(getClass().getClassLoader());
+        assertThat(registered)
+                .containsAll(new StudyModels().models())
                 .contains(StudyModels.class, HouseholdV1Upcaster.class, OfflineEntity.class)
                 .doesNotHaveDuplicates();
     }
@@ -34,9 +36,11 @@ class OneListOfOfflineModelsTest {
     void neitherAppListsStudyClassesByHandAndBothEnableTheFeature() throws IOException {
         for (String app : List.of("sync-client", "sync-server")) {
             try (var files = Files.walk(ROOT.resolve(app).resolve("src/main/java"))) {
-                Path registrations = files.filter(f -> f.endsWith("NativeRegistrations.java")).findFirst()
+                Path registrations = files.filter(f -> f.endsWith("NativeRegistrations.java"))
+                        .findFirst()
                         .orElseThrow();
-                assertThat(Files.readString(registrations)).as(registrations.toString())
+                assertThat(Files.readString(registrations))
+                        .as(registrations.toString())
                         .doesNotContain("io.collectoffline.study");
             }
             assertThat(Files.readString(ROOT.resolve(app).resolve("src/main/resources/application.properties")))
@@ -53,14 +57,19 @@ class OneListOfOfflineModelsTest {
         assertThat(OfflineModelSet.disagreements(published, entities)).isEmpty();
 
         entities.remove(Subject.class);
-        assertThat(OfflineModelSet.disagreements(published, entities)).singleElement().asString()
+        assertThat(OfflineModelSet.disagreements(published, entities))
+                .singleElement()
+                .asString()
                 .contains(Subject.class.getName(), "not an entity of this application");
 
         published.remove(Subject.class);
         entities.add(Subject.class);
-        assertThat(OfflineModelSet.disagreements(published, entities)).singleElement().asString()
+        assertThat(OfflineModelSet.disagreements(published, entities))
+                .singleElement()
+                .asString()
                 .contains(Subject.class.getName(), "no OfflineModelSet publishes");
         assertThatThrownBy(() -> OfflineModelSet.registryFor(List.of(StudyModels.class)))
-                .isInstanceOf(InvalidOfflineModelException.class).hasMessageContaining("not an entity");
+                .isInstanceOf(InvalidOfflineModelException.class)
+                .hasMessageContaining("not an entity");
     }
 }

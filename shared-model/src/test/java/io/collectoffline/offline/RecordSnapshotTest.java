@@ -39,8 +39,10 @@ class RecordSnapshotTest {
     @Test
     void somethingElseThanASnapshotIsRefused() {
         assertThatThrownBy(() -> RecordSnapshot.fromJson("{\"a\":1}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a record snapshot");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a record snapshot");
         assertThatThrownBy(() -> RecordSnapshot.fromJson("{".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not JSON");
     }
 }

@@ -31,12 +31,14 @@ class UpcastersTest {
     void aVersionNewerThanTheModelIsRefused() {
         Upcasters upcasters = Upcasters.discover(REGISTRY);
         assertThatThrownBy(() -> upcasters.toCurrent("study.household", 3, JsonNodeFactory.instance.objectNode()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 2");
     }
 
     @Test
     void aMissingStepStopsStartUpNamingTheModel() {
-        assertThatThrownBy(() -> Upcasters.of(List.of(), REGISTRY)).isInstanceOf(InvalidOfflineModelException.class)
+        assertThatThrownBy(() -> Upcasters.of(List.of(), REGISTRY))
+                .isInstanceOf(InvalidOfflineModelException.class)
                 .hasMessageContaining("study.household is at schema version 2 but has no upcaster from version 1");
     }
 
@@ -44,9 +46,11 @@ class UpcastersTest {
     void duplicateUnknownAndOutOfRangeStepsAreRefused() {
         Upcaster unknown = step("study.nothing", 1);
         Upcaster tooNew = step("study.household", 2);
-        assertThatThrownBy(() -> Upcasters.of(List.of(new HouseholdV1Upcaster(), new HouseholdV1Upcaster(), unknown,
-                tooNew), REGISTRY)).isInstanceOf(InvalidOfflineModelException.class)
-                .satisfies(e -> assertThat(((InvalidOfflineModelException) e).problems()).hasSize(3));
+        assertThatThrownBy(() -> Upcasters.of(
+                        List.of(new HouseholdV1Upcaster(), new HouseholdV1Upcaster(), unknown, tooNew), REGISTRY))
+                .isInstanceOf(InvalidOfflineModelException.class)
+                .satisfies(e -> assertThat(((InvalidOfflineModelException) e).problems())
+                        .hasSize(3));
     }
 
     private static Upcaster step(String model, int from) {
@@ -62,8 +66,7 @@ class UpcastersTest {
             }
 
             @Override
-            public void upcast(ObjectNode fields) {
-            }
+            public void upcast(ObjectNode fields) {}
         };
     }
 }

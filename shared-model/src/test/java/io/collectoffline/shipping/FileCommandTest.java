@@ -49,8 +49,14 @@ class FileCommandTest {
     }
 
     /** A CLI's {@code files} command: the node these subcommands talk to. */
-    @CommandLine.Command(name = "files", subcommands = {FileCommand.Export.class, FileCommand.Import.class,
-            FileCommand.Receipt.class, FileCommand.Status.class})
+    @CommandLine.Command(
+            name = "files",
+            subcommands = {
+                FileCommand.Export.class,
+                FileCommand.Import.class,
+                FileCommand.Receipt.class,
+                FileCommand.Status.class
+            })
     static class FilesCommand implements FileCommand.Node {
         final String url;
 
@@ -70,7 +76,9 @@ class FileCommandTest {
     }
 
     private int files(String... args) {
-        return new CommandLine(new FilesCommand("http://127.0.0.1:" + node.getAddress().getPort())).execute(args);
+        return new CommandLine(
+                        new FilesCommand("http://127.0.0.1:" + node.getAddress().getPort()))
+                .execute(args);
     }
 
     @Test
@@ -81,16 +89,20 @@ class FileCommandTest {
         assertThat(files("export", "--include-unconfirmed")).isZero();
         assertThat(files("status")).isZero();
 
-        assertThat(seen).containsExactly(
-                "POST /api/v1/files Bearer t0k site-a-1.colx file content",
-                "POST /api/v1/files/export?includeUnconfirmed=true Bearer t0k null ",
-                "GET /api/v1/files Bearer t0k null ");
+        assertThat(seen)
+                .containsExactly(
+                        "POST /api/v1/files Bearer t0k site-a-1.colx file content",
+                        "POST /api/v1/files/export?includeUnconfirmed=true Bearer t0k null ",
+                        "GET /api/v1/files Bearer t0k null ");
     }
 
     @Test
     void aRefusalUnreachableNodeOrMissingFileIsANonZeroExit() throws IOException {
         answer = 400;
-        assertThat(files("receipt", Files.writeString(dir.resolve("r.receipt"), "x").toString())).isEqualTo(1);
+        assertThat(files(
+                        "receipt",
+                        Files.writeString(dir.resolve("r.receipt"), "x").toString()))
+                .isEqualTo(1);
         assertThat(files("import", dir.resolve("absent.colx").toString())).isEqualTo(2);
         assertThat(files("import")).as("no FILE").isEqualTo(2);
         assertThat(files("status", "--url", "http://127.0.0.1:1")).isEqualTo(1);

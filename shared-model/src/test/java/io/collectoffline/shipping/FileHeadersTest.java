@@ -13,31 +13,44 @@ class FileHeadersTest {
 
     @Test
     void anExportHeaderReadsBackAsWritten() {
-        FileHeaders.Export written = FileHeaders.Export.of("site-a", UUID.randomUUID(), null, 42,
-                "2026-12-05T10:00:00Z", List.of());
+        FileHeaders.Export written =
+                FileHeaders.Export.of("site-a", UUID.randomUUID(), null, 42, "2026-12-05T10:00:00Z", List.of());
         ObjectNode json = written.toJson();
 
         assertThat(json.path("format").asText()).isEqualTo(ChecksummedFile.EXPORT_FORMAT);
-        assertThat(json.has("previousBatchId")).as("a first file says it has no predecessor").isTrue();
+        assertThat(json.has("previousBatchId"))
+                .as("a first file says it has no predecessor")
+                .isTrue();
         assertThat(FileHeaders.Export.read(json)).isEqualTo(written);
     }
 
     @Test
     void aReceiptReadsBackAsWrittenAndOneWhoseRefusalNamesNoTransactionIsUnusable() {
-        FileHeaders.Receipt written = new FileHeaders.Receipt(UUID.randomUUID(), "laptop-1", "site-a",
-                "2026-12-05T10:00:00Z", 3, 1, 1, List.of(new FileHeaders.Refused(UUID.randomUUID(), "too large")));
+        FileHeaders.Receipt written = new FileHeaders.Receipt(
+                UUID.randomUUID(),
+                "laptop-1",
+                "site-a",
+                "2026-12-05T10:00:00Z",
+                3,
+                1,
+                1,
+                List.of(new FileHeaders.Refused(UUID.randomUUID(), "too large")));
         ObjectNode json = written.toJson();
         assertThat(FileHeaders.Receipt.read(json)).isEqualTo(written);
 
-        ((com.fasterxml.jackson.databind.node.ArrayNode) json.path("rejected")).addObject().put("txId", "x' OR 1=1");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) json.path("rejected"))
+                .addObject()
+                .put("txId", "x' OR 1=1");
         assertThatThrownBy(() -> FileHeaders.Receipt.read(json))
-                .isInstanceOf(ChecksummedFile.UnusableFileException.class).hasMessageContaining("names no transaction");
+                .isInstanceOf(ChecksummedFile.UnusableFileException.class)
+                .hasMessageContaining("names no transaction");
     }
 
     @Test
     void valuesAHeaderLacksReadAsUnknown() {
-        FileHeaders.Export export = FileHeaders.Export.read(new ObjectNode(
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance).put("batchId", "not-a-uuid"));
+        FileHeaders.Export export =
+                FileHeaders.Export.read(new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)
+                        .put("batchId", "not-a-uuid"));
         assertThat(export.batchId()).isNull();
         assertThat(export.node()).isNull();
         assertThat(export.count()).isEqualTo(-1);

@@ -31,7 +31,7 @@ class ShipperTest {
     void everythingPendingIsSentInOrderAndMarkedOnlyByTheAnswer() {
         queue.add("p", 5);
 
-        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
 
         assertThat(report.failure()).isNull();
         assertThat(report.accepted()).isEqualTo(5);
@@ -64,9 +64,10 @@ class ShipperTest {
         queue.add("p", 3);
         UUID big = queue.order.get(1).txId();
         hop.fail = batch -> batch.stream().anyMatch(tx -> tx.txId().equals(big))
-                ? new LinkFailure(Kind.TOO_LARGE, "HTTP 413") : null;
+                ? new LinkFailure(Kind.TOO_LARGE, "HTTP 413")
+                : null;
 
-        ShipReport report = Shipper.ship(queue, hop, 10, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 10, new ShipObserver() {});
 
         assertThat(report.failure()).isNull();
         assertThat(report.accepted()).isEqualTo(2);
@@ -80,7 +81,7 @@ class ShipperTest {
         queue.add("p", 8);
         hop.fail = batch -> batch.size() > 3 ? new LinkFailure(Kind.TIMEOUT, "timed out") : null;
 
-        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
 
         assertThat(report.failure()).isNull();
         assertThat(report.accepted()).isEqualTo(8);
@@ -92,7 +93,7 @@ class ShipperTest {
         queue.add("p", 1);
         hop.fail = batch -> new LinkFailure(Kind.TIMEOUT, "timed out");
 
-        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
 
         assertThat(report.failure().kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(queue.pending()).isEqualTo(1);
@@ -104,13 +105,13 @@ class ShipperTest {
         queue.add("p", 3);
         hop.fail = batch -> new LinkFailure(Kind.AUTH_REFUSED, "HTTP 401");
 
-        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
 
         assertThat(report.failure().kind()).isEqualTo(Kind.AUTH_REFUSED);
         assertThat(report.batches()).isZero();
         assertThat(queue.pending()).isEqualTo(3);
-        LinkState state = LinkState.FRESH.after(report, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)),
-                Instant.EPOCH);
+        LinkState state =
+                LinkState.FRESH.after(report, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), Instant.EPOCH);
         assertThat(state.authProblem()).isEqualTo("HTTP 401");
         assertThat(state.due(Instant.EPOCH.plus(Duration.ofDays(1)))).isFalse();
     }
@@ -121,7 +122,7 @@ class ShipperTest {
         hop.watermark = 3;
         hop.stored.add(queue.order.get(0).txId()); // seqs 2 and 3 are held there with other txIds (a restored laptop)
 
-        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() { });
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
 
         assertThat(report.held()).isEqualTo(1);
         assertThat(report.accepted()).isEqualTo(2);
@@ -133,8 +134,9 @@ class ShipperTest {
         queue.add("p", 2);
         queue.restartEvery = true;
 
-        assertThatThrownBy(() -> Shipper.ship(queue, hop, 8, new ShipObserver() { }))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("re-ordered the queue 10 times");
+        assertThatThrownBy(() -> Shipper.ship(queue, hop, 8, new ShipObserver() {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("re-ordered the queue 10 times");
         assertThat(hop.answered).hasSize(Shipper.MAX_RESTARTS + 1);
     }
 
@@ -168,8 +170,19 @@ class ShipperTest {
 
         void add(String producer, int count) {
             for (int seq = 1; seq <= count; seq++) {
-                order.add(new TransactionEnvelope(UUID.randomUUID(), producer, seq, "study.household",
-                        UUID.randomUUID(), Action.INSERT, Instant.EPOCH, "k", new byte[] {1}, "site", null, null,
+                order.add(new TransactionEnvelope(
+                        UUID.randomUUID(),
+                        producer,
+                        seq,
+                        "study.household",
+                        UUID.randomUUID(),
+                        Action.INSERT,
+                        Instant.EPOCH,
+                        "k",
+                        new byte[] {1},
+                        "site",
+                        null,
+                        null,
                         null));
             }
         }
@@ -185,14 +198,21 @@ class ShipperTest {
 
         @Override
         public List<String> producers() {
-            return order.stream().filter(this::isPending).map(TransactionEnvelope::producer).distinct().toList();
+            return order.stream()
+                    .filter(this::isPending)
+                    .map(TransactionEnvelope::producer)
+                    .distinct()
+                    .toList();
         }
 
         @Override
         public List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit) {
-            return order.stream().filter(this::isPending).filter(tx -> tx.producer().equals(producer)
-                    && tx.seq() > afterSeq && tx.seq() <= upTo).limit(limit)
-                    .map(tx -> new Pending(tx.txId(), tx.seq())).toList();
+            return order.stream()
+                    .filter(this::isPending)
+                    .filter(tx -> tx.producer().equals(producer) && tx.seq() > afterSeq && tx.seq() <= upTo)
+                    .limit(limit)
+                    .map(tx -> new Pending(tx.txId(), tx.seq()))
+                    .toList();
         }
 
         @Override
@@ -206,8 +226,12 @@ class ShipperTest {
 
         @Override
         public List<TransactionEnvelope> next(Position after, int maxCount) {
-            return order.stream().filter(this::isPending).filter(tx -> tx.producer().compareTo(after.producer()) > 0
-                    || tx.producer().equals(after.producer()) && tx.seq() > after.seq()).limit(maxCount).toList();
+            return order.stream()
+                    .filter(this::isPending)
+                    .filter(tx -> tx.producer().compareTo(after.producer()) > 0
+                            || tx.producer().equals(after.producer()) && tx.seq() > after.seq())
+                    .limit(maxCount)
+                    .toList();
         }
 
         @Override

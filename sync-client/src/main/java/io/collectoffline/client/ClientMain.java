@@ -8,8 +8,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class ClientMain {
 
-    private ClientMain() {
-    }
+    private ClientMain() {}
 
     public static void main(String... args) {
         if (args.length > 0 && ClientCli.COMMANDS.contains(args[0])) {

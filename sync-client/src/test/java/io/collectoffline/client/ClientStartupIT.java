@@ -41,8 +41,12 @@ class ClientStartupIT {
     @Test
     void firstStartCreatesTheDatabaseFileAndMintsADeviceId() throws Exception {
         try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
-            given().baseUri(app.baseUrl()).get("/api/v1/status").then().statusCode(200)
-                    .body("producer", startsWith("laptop-")).body("captureEnabled", equalTo(true));
+            given().baseUri(app.baseUrl())
+                    .get("/api/v1/status")
+                    .then()
+                    .statusCode(200)
+                    .body("producer", startsWith("laptop-"))
+                    .body("captureEnabled", equalTo(true));
         }
         assertThat(dir.resolve("db").resolve("collect-offline.mv.db")).exists();
     }
@@ -52,21 +56,37 @@ class ClientStartupIT {
         String producer;
         List<String> ids = new ArrayList<>();
         try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
-            producer = given().baseUri(app.baseUrl()).get("/api/v1/status").then().extract().path("producer");
+            producer = given().baseUri(app.baseUrl())
+                    .get("/api/v1/status")
+                    .then()
+                    .extract()
+                    .path("producer");
             for (int i = 0; i < 5; i++) {
-                ids.add(given().baseUri(app.baseUrl()).contentType(ContentType.JSON)
+                ids.add(given().baseUri(app.baseUrl())
+                        .contentType(ContentType.JSON)
                         .body(Map.of("householdIdentifier", "HH-KILL-" + i))
-                        .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id"));
+                        .post("/api/v1/records/study.household")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id"));
             }
             app.kill(); // at once: a saved record must be on disk when the API has said 201
         }
 
         try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
             for (String id : ids) {
-                given().baseUri(app.baseUrl()).get("/api/v1/records/study.household/" + id).then().statusCode(200);
+                given().baseUri(app.baseUrl())
+                        .get("/api/v1/records/study.household/" + id)
+                        .then()
+                        .statusCode(200);
             }
-            given().baseUri(app.baseUrl()).get("/api/v1/status").then()
-                    .body("producer", equalTo(producer)).body("pending", equalTo(5)).body("lastSeq", equalTo(5));
+            given().baseUri(app.baseUrl())
+                    .get("/api/v1/status")
+                    .then()
+                    .body("producer", equalTo(producer))
+                    .body("pending", equalTo(5))
+                    .body("lastSeq", equalTo(5));
         }
     }
 
@@ -95,7 +115,9 @@ class ClientStartupIT {
         AppProcess refused = AppProcess.start(dir, dbPath());
 
         assertThat(refused.awaitExit()).isNotZero();
-        assertThat(refused.output()).contains("sync.client.payload.public-key-file").contains("sync.client.server.url");
+        assertThat(refused.output())
+                .contains("sync.client.payload.public-key-file")
+                .contains("sync.client.server.url");
     }
 
     @Test
@@ -104,15 +126,17 @@ class ClientStartupIT {
             app.close();
         }
         try (Connection connection = DriverManager.getConnection(
-                "jdbc:h2:file:" + dir.resolve("db").resolve("collect-offline"), "sa", "");
-             Statement statement = connection.createStatement()) {
+                        "jdbc:h2:file:" + dir.resolve("db").resolve("collect-offline"), "sa", "");
+                Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE subject DROP CONSTRAINT uq_subject_identifier");
         }
 
         AppProcess refused = AppProcess.start(dir, dbPath(), keyFile());
         assertThat(refused.awaitExit()).isNotZero();
-        assertThat(refused.output()).contains("offline model study.subject")
+        assertThat(refused.output())
+                .contains("offline model study.subject")
                 .contains("natural key (subject_identifier) is not unique");
-        assertThat(Files.exists(dir.resolve("db").resolve("collect-offline.mv.db"))).isTrue();
+        assertThat(Files.exists(dir.resolve("db").resolve("collect-offline.mv.db")))
+                .isTrue();
     }
 }

@@ -4,5 +4,4 @@ import io.quarkus.test.common.QuarkusTestResource;
 
 /** Registers the test resources that every test app of the laptop uses. */
 @QuarkusTestResource(TestServerKeys.class)
-public class TestResources {
-}
+public class TestResources {}

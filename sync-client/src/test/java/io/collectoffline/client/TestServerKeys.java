@@ -27,7 +27,8 @@ public class TestServerKeys implements QuarkusTestResourceLifecycleManager {
             ServerPublicKey key = KeyRing.load(DIR).current();
             Path file = DIR.resolveSibling("test-server-public.json"); // outside the ring: not a pair
             Files.writeString(file, key.toJson());
-            return Map.of("sync.client.payload.public-key-file", file.toAbsolutePath().toString());
+            return Map.of(
+                    "sync.client.payload.public-key-file", file.toAbsolutePath().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

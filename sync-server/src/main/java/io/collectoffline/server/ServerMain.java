@@ -10,8 +10,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class ServerMain {
 
-    private ServerMain() {
-    }
+    private ServerMain() {}
 
     public static void main(String... args) {
         if (args.length > 0 && AdminCli.COMMANDS.contains(args[0])) {

@@ -20,10 +20,10 @@ public final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The admin token of the test profile. */
     public static final String ADMIN_TOKEN = "test-admin-token";
+
     private static volatile String relayToken;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A fresh producer id, so that tests sharing one database never meet. */
     public static String producer() {
@@ -89,14 +89,21 @@ public final class Fixtures {
     }
 
     /** One envelope as JSON, payload sealed with plain-json. */
-    public static Map<String, Object> tx(String producer, long seq, String model, String action,
-            Map<String, Object> fields) {
+    public static Map<String, Object> tx(
+            String producer, long seq, String model, String action, Map<String, Object> fields) {
         return tx(producer, seq, model, action, fields, UUID.randomUUID(), 0, null);
     }
 
     /** One envelope whose payload carries the record's lineage: revision {@code rev}, made on {@code base}. */
-    public static Map<String, Object> tx(String producer, long seq, String model, String action,
-            Map<String, Object> fields, UUID txId, long rev, UUID base) {
+    public static Map<String, Object> tx(
+            String producer,
+            long seq,
+            String model,
+            String action,
+            Map<String, Object> fields,
+            UUID txId,
+            long rev,
+            UUID base) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("model", model);
         snapshot.put("schemaVersion", model.equals("study.household") ? 2 : 1);
@@ -120,7 +127,8 @@ public final class Fixtures {
 
     public static String base64(Object json) {
         try {
-            return Base64.getEncoder().encodeToString(JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder()
+                    .encodeToString(JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -140,7 +148,10 @@ public final class Fixtures {
     }
 
     public static ValidatableResponse post(Map<String, Object> batch) {
-        return device().contentType(ContentType.JSON).body(batch).post("/api/v1/batches").then();
+        return device().contentType(ContentType.JSON)
+                .body(batch)
+                .post("/api/v1/batches")
+                .then();
     }
 
     /** A request as the administrator. */
@@ -158,8 +169,13 @@ public final class Fixtures {
 
     /** Enrols a device through the admin API and returns its token. */
     public static String enrol(String deviceId, String role) {
-        return admin().contentType(ContentType.JSON).body(Map.of("deviceId", deviceId, "role", role))
-                .post("/api/v1/devices").then().statusCode(201).extract().path("token");
+        return admin().contentType(ContentType.JSON)
+                .body(Map.of("deviceId", deviceId, "role", role))
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
     }
 
     private static String relayToken() {
@@ -181,15 +197,21 @@ public final class Fixtures {
     }
 
     /** The id of the relay device that {@link #device()} authenticates as. */
-    public static final String RELAY = "test-relay-" + UUID.randomUUID().toString().substring(0, 8);
+    public static final String RELAY =
+            "test-relay-" + UUID.randomUUID().toString().substring(0, 8);
 
     /** Posts and returns the per-transaction statuses in order. */
     public static List<String> send(String sender, List<Map<String, Object>> transactions) {
-        return post(batch(sender, transactions)).statusCode(200).extract().jsonPath().getList("results.status");
+        return post(batch(sender, transactions))
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("results.status");
     }
 
     public static ValidatableResponse problem(ValidatableResponse response, int status, String kind) {
-        return response.statusCode(status).contentType("application/problem+json")
+        return response.statusCode(status)
+                .contentType("application/problem+json")
                 .body("status", org.hamcrest.Matchers.equalTo(status))
                 .body("type", org.hamcrest.Matchers.equalTo("urn:collect-offline:problem:" + kind));
     }

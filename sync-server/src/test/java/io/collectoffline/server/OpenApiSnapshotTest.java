@@ -24,27 +24,39 @@ class OpenApiSnapshotTest {
 
     @Test
     void generatedSpecEqualsTheCommittedSnapshot() throws Exception {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        ObjectMapper json = new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-        JsonNode generated = json.readTree(given().queryParam("format", "json").get("/q/openapi").then()
-                .statusCode(200).extract().asString());
+        JsonNode generated = json.readTree(given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         String rendered = json.writeValueAsString(json.treeToValue(generated, Object.class)) + "\n";
         if (Boolean.getBoolean("openapi.snapshot.update")) {
             Files.writeString(SNAPSHOT, rendered, StandardCharsets.UTF_8);
         }
         assertThat(Files.exists(SNAPSHOT)).as("committed snapshot " + SNAPSHOT).isTrue();
-        assertThat(rendered).as("the OpenAPI document changed; if intended, regenerate the snapshot with "
-                + "-Dopenapi.snapshot.update=true and commit it").isEqualTo(Files.readString(SNAPSHOT,
-                StandardCharsets.UTF_8));
+        assertThat(rendered)
+                .as("the OpenAPI document changed; if intended, regenerate the snapshot with "
+                        + "-Dopenapi.snapshot.update=true and commit it")
+                .isEqualTo(Files.readString(SNAPSHOT, StandardCharsets.UTF_8));
     }
 
     @Test
     void everyOperationDocumentsItsErrorsAsProblemJson() throws Exception {
-        JsonNode spec = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").then()
-                .extract().asString());
-        assertThat(spec.at("/paths/~1api~1v1~1batches/post/responses/413/content").has("application/problem+json"))
+        JsonNode spec = new ObjectMapper()
+                .readTree(given().queryParam("format", "json")
+                        .get("/q/openapi")
+                        .then()
+                        .extract()
+                        .asString());
+        assertThat(spec.at("/paths/~1api~1v1~1batches/post/responses/413/content")
+                        .has("application/problem+json"))
                 .isTrue();
         assertThat(spec.at("/paths/~1api~1v1~1batches/post/requestBody/content/application~1json/examples")
-                .isMissingNode()).isFalse();
+                        .isMissingNode())
+                .isFalse();
     }
 }

@@ -30,29 +30,67 @@ class ServerDefaultDatabaseIT {
         String producer = "laptop-h2";
         UUID id = UUID.randomUUID();
         String identifier = Fixtures.identifier("HH");
-        Map<String, Object> batch = Fixtures.batchFrom(producer, List.of(
-                Fixtures.tx(producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
-                Fixtures.tx(producer, 2, "study.household", "UPDATE", Fixtures.household(id, identifier, "Two", 1))));
+        Map<String, Object> batch = Fixtures.batchFrom(
+                producer,
+                List.of(
+                        Fixtures.tx(
+                                producer, 1, "study.household", "INSERT", Fixtures.household(id, identifier, "One", 0)),
+                        Fixtures.tx(
+                                producer,
+                                2,
+                                "study.household",
+                                "UPDATE",
+                                Fixtures.household(id, identifier, "Two", 1))));
 
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin",
-                "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
-            assertThat(server.output()).contains("jdbc:h2:file:./data/server/collect-offline")
+        try (AppProcess server = AppProcess.start(
+                        dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true")
+                .awaitReady()) {
+            assertThat(server.output())
+                    .contains("jdbc:h2:file:./data/server/collect-offline")
                     .contains("Generated this server's first key pair");
-            String token = given().baseUri(server.baseUrl()).auth().oauth2("it-admin").contentType(ContentType.JSON)
-                    .body(Map.of("deviceId", producer, "role", "field")).post("/api/v1/devices").then()
-                    .statusCode(201).extract().path("token");
-            given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
-                    .post("/api/v1/batches").then().statusCode(200)
-                            .body("results.status", contains("ACCEPTED", "ACCEPTED"));
-            given().baseUri(server.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON).body(batch)
-                    .post("/api/v1/batches").then().statusCode(200)
+            String token = given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("it-admin")
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("deviceId", producer, "role", "field"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("token");
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(batch)
+                    .post("/api/v1/batches")
+                    .then()
+                    .statusCode(200)
+                    .body("results.status", contains("ACCEPTED", "ACCEPTED"));
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(batch)
+                    .post("/api/v1/batches")
+                    .then()
+                    .statusCode(200)
                     .body("results.status", contains("DUPLICATE", "DUPLICATE"));
 
-            await().untilAsserted(() -> given().baseUri(server.baseUrl()).auth().oauth2("it-admin")
-                    .get("/api/v1/records/study.household/" + id).then().statusCode(200)
-                    .body("village", equalTo("Two")).body("version", equalTo(1)));
-            given().baseUri(server.baseUrl()).auth().oauth2("it-admin")
-                    .get("/api/v1/records/study.household/" + id + "/history").then().body("seq", contains(1, 2));
+            await().untilAsserted(() -> given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("it-admin")
+                    .get("/api/v1/records/study.household/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("village", equalTo("Two"))
+                    .body("version", equalTo(1)));
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("it-admin")
+                    .get("/api/v1/records/study.household/" + id + "/history")
+                    .then()
+                    .body("seq", contains(1, 2));
         }
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
         assertThat(dir.resolve("data/server/keys/current")).exists();
@@ -60,14 +98,21 @@ class ServerDefaultDatabaseIT {
 
     @Test
     void adminCliEnrolsListsAndRevokesDevicesAndReadsStatusAndKeys() throws Exception {
-        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.admin-token=it-admin",
-                "-Dsync.server.ingest.accept-unsigned=true").awaitReady()) {
-            assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field")).contains("\"token\":\"co_");
+        try (AppProcess server = AppProcess.start(
+                        dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true")
+                .awaitReady()) {
+            assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field"))
+                    .contains("\"token\":\"co_");
             assertThat(cli(server, "devices", "list")).contains("cli-laptop");
             assertThat(cli(server, "devices", "revoke", "cli-laptop")).contains("revokedAt");
             assertThat(cli(server, "status")).contains("\"counts\"");
         }
-        assertThat(cli(null, "keys", "list", "--dir", dir.resolve("data/server/keys").toString()))
+        assertThat(cli(
+                        null,
+                        "keys",
+                        "list",
+                        "--dir",
+                        dir.resolve("data/server/keys").toString()))
                 .contains("(current)");
         assertThat(cli(null, "models")).contains("study.subject_visit");
     }
@@ -75,8 +120,11 @@ class ServerDefaultDatabaseIT {
     /** Runs the packaged jar's admin CLI against {@code server}; fails on a non-zero exit. */
     private static String cli(AppProcess server, String... args) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "quarkus-app", "quarkus-run.jar")
+                        .toAbsolutePath()
+                        .toString()));
         command.addAll(java.util.List.of(args));
         if (server != null) {
             command.addAll(java.util.List.of("--url", server.baseUrl()));

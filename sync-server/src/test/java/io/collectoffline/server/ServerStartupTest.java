@@ -21,7 +21,7 @@ class ServerStartupTest {
     void serverRunsOnPostgresqlWithTheStudySchema() throws Exception {
         assertThat(database.isPostgresql()).isTrue();
         try (Connection connection = database.dataSource().getConnection();
-             ResultSet rs = connection.getMetaData().getTables(null, "public", "subject_visit", null)) {
+                ResultSet rs = connection.getMetaData().getTables(null, "public", "subject_visit", null)) {
             assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(rs.next()).isTrue();
         }

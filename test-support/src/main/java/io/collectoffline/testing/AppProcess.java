@@ -50,8 +50,11 @@ public final class AppProcess implements AutoCloseable {
         command.add(jar.toAbsolutePath().toString());
         Files.createDirectories(workDir);
         Path log = Files.createTempFile(workDir, "app-", ".log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new AppProcess(process, log, port, workDir);
     }
 
@@ -80,12 +83,14 @@ public final class AppProcess implements AutoCloseable {
      */
     public AppProcess awaitReady() {
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("app exited with " + process.exitValue() + ":\n" + output());
-                }
-                return get("/q/health/ready") == 200;
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("app exited with " + process.exitValue() + ":\n" + output());
+                        }
+                        return get("/q/health/ready") == 200;
+                    });
         } catch (RuntimeException | AssertionError e) {
             process.destroyForcibly();
             throw e;
@@ -125,7 +130,8 @@ public final class AppProcess implements AutoCloseable {
 
     private int get(String path) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + path).toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) URI.create(baseUrl() + path).toURL().openConnection();
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(2000);
             return connection.getResponseCode();

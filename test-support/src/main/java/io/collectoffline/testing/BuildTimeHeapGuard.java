@@ -26,11 +26,10 @@ import java.util.stream.Stream;
  */
 public final class BuildTimeHeapGuard {
 
-    private static final List<Class<?>> FORBIDDEN = List.of(Random.class, SplittableRandom.class, Thread.class,
-            ExecutorService.class);
+    private static final List<Class<?>> FORBIDDEN =
+            List.of(Random.class, SplittableRandom.class, Thread.class, ExecutorService.class);
 
-    private BuildTimeHeapGuard() {
-    }
+    private BuildTimeHeapGuard() {}
 
     /**
      * The static fields, in the classes that sit where each anchor's class was loaded from (a classes folder or a
@@ -104,7 +103,8 @@ public final class BuildTimeHeapGuard {
     private static List<String> classNames(Class<?> anchor, String prefix) {
         Path location;
         try {
-            location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            location = Path.of(
+                    anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -113,20 +113,25 @@ public final class BuildTimeHeapGuard {
             if (Files.isDirectory(location)) {
                 try (Stream<Path> files = Files.walk(location)) {
                     files.filter(f -> f.toString().endsWith(".class"))
-                            .map(f -> location.relativize(f).toString().replace('/', '.').replace('\\', '.'))
+                            .map(f -> location.relativize(f)
+                                    .toString()
+                                    .replace('/', '.')
+                                    .replace('\\', '.'))
                             .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
                 }
             } else {
                 try (JarFile jar = new JarFile(location.toFile())) {
-                    jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))
-                            .forEach(n -> names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+                    jar.stream()
+                            .map(JarEntry::getName)
+                            .filter(n -> n.endsWith(".class"))
+                            .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())
+                                    .replace('/', '.')));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        names.removeIf(n -> !n.startsWith(prefix) || n.endsWith("package-info")
-                || n.endsWith("module-info"));
+        names.removeIf(n -> !n.startsWith(prefix) || n.endsWith("package-info") || n.endsWith("module-info"));
         return names;
     }
 }

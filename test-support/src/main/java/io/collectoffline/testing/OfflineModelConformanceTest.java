@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public abstract class OfflineModelConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String ADMIN = "conformance-admin";
     private static Apps apps;
 
@@ -95,7 +96,8 @@ public abstract class OfflineModelConformanceTest {
                 }
                 if (Files.exists(work)) {
                     try (var files = Files.walk(work)) {
-                        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        for (Path file : files.sorted(java.util.Comparator.reverseOrder())
+                                .toList()) {
                             Files.deleteIfExists(file);
                         }
                     }
@@ -110,17 +112,22 @@ public abstract class OfflineModelConformanceTest {
         @Override
         public void beforeAll(ExtensionContext context) {
             ExtensionContext outermost = context;
-            while (outermost.getParent().isPresent() && outermost.getParent().get().getTestClass().isPresent()) {
+            while (outermost.getParent().isPresent()
+                    && outermost.getParent().get().getTestClass().isPresent()) {
                 outermost = outermost.getParent().get();
             }
-            Apps started = outermost.getStore(ExtensionContext.Namespace.create(OfflineModelConformanceTest.class))
-                    .getOrComputeIfAbsent("apps", key -> {
-                        try {
-                            return start();
-                        } catch (Exception e) {
-                            throw new IllegalStateException("starting the apps failed", e);
-                        }
-                    }, Apps.class);
+            Apps started = outermost
+                    .getStore(ExtensionContext.Namespace.create(OfflineModelConformanceTest.class))
+                    .getOrComputeIfAbsent(
+                            "apps",
+                            key -> {
+                                try {
+                                    return start();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("starting the apps failed", e);
+                                }
+                            },
+                            Apps.class);
             synchronized (OfflineModelConformanceTest.class) {
                 apps = started;
             }
@@ -135,18 +142,31 @@ public abstract class OfflineModelConformanceTest {
     private static Apps start() throws Exception {
         Path work = Files.createTempDirectory("conformance");
         int serverPort = AppProcess.freePort();
-        AppProcess server = AppProcess.start(Path.of(System.getProperty("conformance.serverJar",
-                "../sync-server/target/quarkus-app/quarkus-run.jar")), serverPort, work.resolve("server"),
-                "-Dsync.server.admin-token=" + ADMIN, "-Dsync.server.apply.interval=200ms").awaitReady();
-        HttpResponse<String> enrolment = send("POST", server.baseUrl() + "/api/v1/devices", ADMIN,
+        AppProcess server = AppProcess.start(
+                        Path.of(System.getProperty(
+                                "conformance.serverJar", "../sync-server/target/quarkus-app/quarkus-run.jar")),
+                        serverPort,
+                        work.resolve("server"),
+                        "-Dsync.server.admin-token=" + ADMIN,
+                        "-Dsync.server.apply.interval=200ms")
+                .awaitReady();
+        HttpResponse<String> enrolment = send(
+                "POST",
+                server.baseUrl() + "/api/v1/devices",
+                ADMIN,
                 Map.of("deviceId", "conformance-laptop", "role", "field"));
         Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
         Assertions.assertTrue(token.find(), () -> "enrolment failed: " + enrolment.body());
-        AppProcess laptop = AppProcess.start(Path.of(System.getProperty("conformance.clientJar",
-                "../sync-client/target/quarkus-app/quarkus-run.jar")), AppProcess.freePort(),
-                work.resolve("laptop"),
-                "-Dsync.client.server.url=" + server.baseUrl(), "-Dsync.client.server.token=" + token.group(1),
-                "-Dsync.client.device-id=conformance-laptop", "-Dsync.client.push.interval=off").awaitReady();
+        AppProcess laptop = AppProcess.start(
+                        Path.of(System.getProperty(
+                                "conformance.clientJar", "../sync-client/target/quarkus-app/quarkus-run.jar")),
+                        AppProcess.freePort(),
+                        work.resolve("laptop"),
+                        "-Dsync.client.server.url=" + server.baseUrl(),
+                        "-Dsync.client.server.token=" + token.group(1),
+                        "-Dsync.client.device-id=conformance-laptop",
+                        "-Dsync.client.push.interval=off")
+                .awaitReady();
         return new Apps(server, laptop, work);
     }
 
@@ -154,8 +174,10 @@ public abstract class OfflineModelConformanceTest {
     void modelIsDeclaredCorrectlyAndItsUpcasterChainIsComplete() {
         OfflineModelRegistry registry = OfflineModelRegistry.of(OfflineModelSet.discover());
         ModelDescriptor descriptor = registry.find(model()).orElse(null);
-        Assertions.assertNotNull(descriptor, () -> model() + " is not a registered offline model (is its class in an "
-                + "OfflineModelSet published in META-INF/services?)");
+        Assertions.assertNotNull(
+                descriptor,
+                () -> model() + " is not a registered offline model (is its class in an "
+                        + "OfflineModelSet published in META-INF/services?)");
         Assertions.assertFalse(descriptor.naturalKeyColumns().isEmpty(), "a natural key is declared");
         Upcasters.discover(registry); // throws naming the model when a step is missing
     }
@@ -167,20 +189,27 @@ public abstract class OfflineModelConformanceTest {
         JsonNode created = laptop.create(model(), record);
         long pending = status(apps().laptop(), null).path("pending").asLong();
 
-        JsonNode list = JSON.readTree(send("GET", apps().laptop().baseUrl() + "/api/v1/records/" + model()
-                + "?size=500&page=" + lastPage(apps().laptop()), null, null).body());
+        JsonNode list = JSON.readTree(send(
+                        "GET",
+                        apps().laptop().baseUrl() + "/api/v1/records/" + model() + "?size=500&page="
+                                + lastPage(apps().laptop()),
+                        null,
+                        null)
+                .body());
         boolean found = false;
         for (JsonNode item : list.path("items")) {
             found |= item.path("id").asText().equals(created.path("id").asText());
         }
         Assertions.assertTrue(found, "the record is listed");
 
-        HttpResponse<String> again = send("POST", apps().laptop().baseUrl() + "/api/v1/records/" + model(), null,
-                record);
-        Assertions.assertEquals(409, again.statusCode(), () -> "a second record with the same natural key: "
-                + again.body());
+        HttpResponse<String> again =
+                send("POST", apps().laptop().baseUrl() + "/api/v1/records/" + model(), null, record);
+        Assertions.assertEquals(
+                409, again.statusCode(), () -> "a second record with the same natural key: " + again.body());
         Assertions.assertTrue(again.body().contains("natural-key-taken"), again.body());
-        Assertions.assertEquals(pending, status(apps().laptop(), null).path("pending").asLong(),
+        Assertions.assertEquals(
+                pending,
+                status(apps().laptop(), null).path("pending").asLong(),
                 "nothing captured for the refused record");
     }
 
@@ -192,8 +221,8 @@ public abstract class OfflineModelConformanceTest {
         Map.Entry<String, Object> change = aChange();
         ObjectNode edited = created.deepCopy();
         edited.set(change.getKey(), JSON.valueToTree(change.getValue()));
-        HttpResponse<String> update = send("PUT", apps().laptop().baseUrl() + "/api/v1/records/" + model() + "/" + id,
-                null, edited);
+        HttpResponse<String> update =
+                send("PUT", apps().laptop().baseUrl() + "/api/v1/records/" + model() + "/" + id, null, edited);
         Assertions.assertEquals(200, update.statusCode(), update::body);
         JsonNode onLaptop = JSON.readTree(update.body());
 
@@ -201,10 +230,11 @@ public abstract class OfflineModelConformanceTest {
         Assertions.assertTrue(push.body().contains("DELIVERED"), () -> "push: " + push.body());
         JsonNode onServer = null;
         for (int i = 0; i < 100 && onServer == null; i++) {
-            HttpResponse<String> read = send("GET", apps().server().baseUrl() + "/api/v1/records/" + model() + "/"
-                    + id, ADMIN, null);
-            if (read.statusCode() == 200 && JSON.readTree(read.body()).path("version").asLong()
-                    == onLaptop.path("version").asLong()) {
+            HttpResponse<String> read =
+                    send("GET", apps().server().baseUrl() + "/api/v1/records/" + model() + "/" + id, ADMIN, null);
+            if (read.statusCode() == 200
+                    && JSON.readTree(read.body()).path("version").asLong()
+                            == onLaptop.path("version").asLong()) {
                 onServer = JSON.readTree(read.body());
             } else {
                 Thread.sleep(100);
@@ -212,7 +242,8 @@ public abstract class OfflineModelConformanceTest {
         }
         Assertions.assertNotNull(onServer, "the record was applied on the server");
         // the server answers columns (snake case), the laptop Java fields: compare every laptop field by column
-        ModelDescriptor descriptor = OfflineModelRegistry.of(OfflineModelSet.discover()).require(model());
+        ModelDescriptor descriptor =
+                OfflineModelRegistry.of(OfflineModelSet.discover()).require(model());
         for (Iterator<Map.Entry<String, JsonNode>> it = onLaptop.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String column = descriptor.columns().get(field.getKey());
@@ -221,8 +252,9 @@ public abstract class OfflineModelConformanceTest {
             }
             JsonNode server = onServer.get(column);
             Assertions.assertNotNull(server, "the server has column " + column);
-            Assertions.assertTrue(same(field.getValue(), server), () -> model() + "." + field.getKey() + ": laptop "
-                    + field.getValue() + ", server " + server);
+            Assertions.assertTrue(
+                    same(field.getValue(), server),
+                    () -> model() + "." + field.getKey() + ": laptop " + field.getValue() + ", server " + server);
         }
     }
 
@@ -233,30 +265,40 @@ public abstract class OfflineModelConformanceTest {
         }
         try {
             return java.time.OffsetDateTime.parse(laptop.asText()).toInstant().toEpochMilli()
-                    == java.time.OffsetDateTime.parse(server.asText()).toInstant().toEpochMilli();
+                    == java.time.OffsetDateTime.parse(server.asText())
+                            .toInstant()
+                            .toEpochMilli();
         } catch (java.time.format.DateTimeParseException e) {
-            return laptop.isNumber() && server.isNumber()
+            return laptop.isNumber()
+                    && server.isNumber()
                     && laptop.decimalValue().compareTo(server.decimalValue()) == 0;
         }
     }
 
     private long lastPage(AppProcess laptop) throws Exception {
-        JsonNode first = JSON.readTree(send("GET", laptop.baseUrl() + "/api/v1/records/" + model() + "?size=500",
-                null, null).body());
+        JsonNode first =
+                JSON.readTree(send("GET", laptop.baseUrl() + "/api/v1/records/" + model() + "?size=500", null, null)
+                        .body());
         long total = first.path("total").asLong();
         return Math.max(0, (total - 1) / 500);
     }
 
     private static JsonNode status(AppProcess app, String token) throws Exception {
-        return JSON.readTree(send("GET", app.baseUrl() + "/api/v1/status", token, null).body());
+        return JSON.readTree(
+                send("GET", app.baseUrl() + "/api/v1/status", token, null).body());
     }
 
     private static HttpResponse<String> send(String method, String url, String token, Object body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json").method(method, body == null
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(
-                                body instanceof String s ? s : JSON.writeValueAsString(body)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        body instanceof String s ? s : JSON.writeValueAsString(body)));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

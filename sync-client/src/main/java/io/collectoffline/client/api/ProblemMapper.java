@@ -68,16 +68,18 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response malformed(JsonProcessingException e, UriInfo uri) {
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr();
-        return problem(MALFORMED_JSON, "Malformed JSON", 400, "The request body is not valid JSON" + where, uri,
-                List.of());
+        String where = e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
+        return problem(
+                MALFORMED_JSON, "Malformed JSON", 400, "The request body is not valid JSON" + where, uri, List.of());
     }
 
     @ServerExceptionMapper
     public Response unknownModel(UnknownModelException e, UriInfo uri) {
-        return problem(UNKNOWN_MODEL, "Unknown model", 404, e.getMessage() + "; see GET /api/v1/models", uri,
-                List.of());
+        return problem(
+                UNKNOWN_MODEL, "Unknown model", 404, e.getMessage() + "; see GET /api/v1/models", uri, List.of());
     }
 
     @ServerExceptionMapper
@@ -121,8 +123,8 @@ public class ProblemMapper {
     /** A receipt that is truncated, corrupt or not a receipt: nothing of it is used. */
     @ServerExceptionMapper
     public Response unusableFile(ChecksummedFile.UnusableFileException e, UriInfo uri) {
-        return problem(UNUSABLE_FILE, "Unusable file", 400, "Nothing of it was used: " + e.getMessage(), uri,
-                List.of());
+        return problem(
+                UNUSABLE_FILE, "Unusable file", 400, "Nothing of it was used: " + e.getMessage(), uri, List.of());
     }
 
     /** Routing and content negotiation failures of the framework (404, 405, 406, 415, …) keep their status. */
@@ -136,20 +138,28 @@ public class ProblemMapper {
             return unexpected(e, uri);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.ofStatus(status,
-                known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath())).build();
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.ofStatus(
+                        status, known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(Problem.internal(id)).build();
+        return Response.status(500)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.internal(id))
+                .build();
     }
 
-    private static Response problem(String type, String title, int status, String detail, UriInfo uri,
-            List<Problem.FieldError> errors) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem(type, title, status, detail, uri.getPath(), errors)).build();
+    private static Response problem(
+            String type, String title, int status, String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type, title, status, detail, uri.getPath(), errors))
+                .build();
     }
 }

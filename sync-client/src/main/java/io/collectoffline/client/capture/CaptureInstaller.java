@@ -70,8 +70,12 @@ public class CaptureInstaller {
     private final NodeIdentity identity;
     private volatile String hostname;
 
-    CaptureInstaller(ClientConfig config, AgroalDataSource dataSource, OfflineModelRegistry registry,
-            ServerKeyStore keys, NodeIdentity identity) {
+    CaptureInstaller(
+            ClientConfig config,
+            AgroalDataSource dataSource,
+            OfflineModelRegistry registry,
+            ServerKeyStore keys,
+            NodeIdentity identity) {
         this.config = config;
         this.dataSource = dataSource;
         this.registry = registry;
@@ -105,17 +109,27 @@ public class CaptureInstaller {
             }
             String producer = identity.producer();
             codec = codec(config.payload().codec());
-            CaptureRuntime.install(new CaptureSettings(identity.device(), producer, identity.signingKey(), hostname,
-                    config.capture().enabled(), codec,
-                    registry), config.records().defaultUser());
+            CaptureRuntime.install(
+                    new CaptureSettings(
+                            identity.device(),
+                            producer,
+                            identity.signingKey(),
+                            hostname,
+                            config.capture().enabled(),
+                            codec,
+                            registry),
+                    config.records().defaultUser());
             installTriggers(connection);
         }
         if (config.capture().enabled()) {
-            Log.infof("Change capture on: producer %s, %d offline models, payload codec %s", identity.producer(),
-                    registry.models().size(), codec.name());
+            Log.infof(
+                    "Change capture on: producer %s, %d offline models, payload codec %s",
+                    identity.producer(), registry.models().size(), codec.name());
         } else {
-            Log.warnf("Change capture OFF (sync.client.capture.enabled=false): records save but no transactions "
-                    + "are written for producer %s", identity.producer());
+            Log.warnf(
+                    "Change capture OFF (sync.client.capture.enabled=false): records save but no transactions "
+                            + "are written for producer %s",
+                    identity.producer());
         }
         if (PlainJsonCodec.NAME.equals(codec.name())) {
             Log.warn("Payloads are sealed with plain-json: participant data travels unencrypted");
@@ -125,8 +139,15 @@ public class CaptureInstaller {
     /** Seals from now on to a rotated server key (a new data key epoch starts with it). */
     void useServerKey(@Observes ServerKeyRotated rotated) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), current.producer(), current.signer(),
-                current.hostname(), current.enabled(), sealed(rotated.key()), current.registry()),
+        CaptureRuntime.install(
+                new CaptureSettings(
+                        current.device(),
+                        current.producer(),
+                        current.signer(),
+                        current.hostname(),
+                        current.enabled(),
+                        sealed(rotated.key()),
+                        current.registry()),
                 config.records().defaultUser());
     }
 
@@ -136,8 +157,15 @@ public class CaptureInstaller {
      */
     void useStream(@Observes StreamChanged changed) {
         CaptureSettings current = CaptureRuntime.settings();
-        CaptureRuntime.install(new CaptureSettings(current.device(), changed.stream(), current.signer(),
-                current.hostname(), current.enabled(), current.codec(), current.registry()),
+        CaptureRuntime.install(
+                new CaptureSettings(
+                        current.device(),
+                        changed.stream(),
+                        current.signer(),
+                        current.hostname(),
+                        current.enabled(),
+                        current.codec(),
+                        current.registry()),
                 config.records().defaultUser());
     }
 
@@ -157,7 +185,8 @@ public class CaptureInstaller {
     }
 
     private SealedCodec sealed(ServerPublicKey key) {
-        return new SealedCodec(key, config.payload().epochTransactions(), config.payload().epochLength());
+        return new SealedCodec(
+                key, config.payload().epochTransactions(), config.payload().epochLength());
     }
 
     /**
@@ -174,11 +203,11 @@ public class CaptureInstaller {
                 String table = model.table().toUpperCase(Locale.ROOT);
                 offlineTables.add(table);
                 st.execute("DROP TRIGGER IF EXISTS " + table + "_CAPTURE_AUDIT");
-                st.execute("CREATE TRIGGER " + table + "_CAPTURE_AUDIT BEFORE INSERT, UPDATE ON "
-                        + table + " FOR EACH ROW CALL '" + TRIGGER_CLASS + "'");
+                st.execute("CREATE TRIGGER " + table + "_CAPTURE_AUDIT BEFORE INSERT, UPDATE ON " + table
+                        + " FOR EACH ROW CALL '" + TRIGGER_CLASS + "'");
                 st.execute("DROP TRIGGER IF EXISTS " + table + "_CAPTURE");
-                st.execute("CREATE TRIGGER " + table + "_CAPTURE AFTER INSERT, UPDATE, DELETE ON "
-                        + table + " FOR EACH ROW CALL '" + TRIGGER_CLASS + "'");
+                st.execute("CREATE TRIGGER " + table + "_CAPTURE AFTER INSERT, UPDATE, DELETE ON " + table
+                        + " FOR EACH ROW CALL '" + TRIGGER_CLASS + "'");
             }
         }
         List<String> stale = new ArrayList<>();

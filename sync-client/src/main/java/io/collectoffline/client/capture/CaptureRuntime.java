@@ -15,8 +15,7 @@ public final class CaptureRuntime {
     private static final ThreadLocal<String> USER = new ThreadLocal<>();
     private static volatile String defaultUser = "system";
 
-    private CaptureRuntime() {
-    }
+    private CaptureRuntime() {}
 
     static void install(CaptureSettings newSettings, String fallbackUser) {
         defaultUser = fallbackUser;

@@ -15,7 +15,11 @@ import io.collectoffline.offline.OfflineModelRegistry;
  * @param codec    seals each snapshot into the payload
  * @param registry the offline models, looked up by table
  */
-record CaptureSettings(String device, String producer, io.collectoffline.codec.DeviceSigningKey signer,
-        String hostname, boolean enabled, PayloadCodec codec,
-        OfflineModelRegistry registry) {
-}
+record CaptureSettings(
+        String device,
+        String producer,
+        io.collectoffline.codec.DeviceSigningKey signer,
+        String hostname,
+        boolean enabled,
+        PayloadCodec codec,
+        OfflineModelRegistry registry) {}

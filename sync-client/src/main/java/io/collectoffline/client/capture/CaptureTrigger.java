@@ -68,8 +68,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
     private int deviceModified;
 
     @Override
-    public void init(Connection connection, String schemaName, String triggerName, String tableName,
-            boolean before, int type) throws SQLException {
+    public void init(
+            Connection connection, String schemaName, String triggerName, String tableName, boolean before, int type)
+            throws SQLException {
         this.table = tableName.toLowerCase(Locale.ROOT);
         this.before = before;
         this.columns = new ArrayList<>();
@@ -150,13 +151,16 @@ public class CaptureTrigger implements org.h2.api.Trigger {
 
     private void capture(Connection connection, CaptureSettings settings, Object[] oldRow, Object[] newRow)
             throws SQLException {
-        ModelDescriptor model = settings.registry().forTable(table).orElseThrow(
-                () -> new SQLException("table " + table + " has a capture trigger but is not an offline model"));
+        ModelDescriptor model = settings.registry()
+                .forTable(table)
+                .orElseThrow(() ->
+                        new SQLException("table " + table + " has a capture trigger but is not an offline model"));
         Action action = oldRow == null ? Action.INSERT : newRow == null ? Action.DELETE : Action.UPDATE;
         Object[] state = newRow != null ? newRow : oldRow;
         UUID recordId = (UUID) state[id];
         // the history's time is the record's own modified (stamped before the write), not a second clock reading
-        OffsetDateTime now = newRow != null && newRow[modified] instanceof OffsetDateTime stamped ? stamped
+        OffsetDateTime now = newRow != null && newRow[modified] instanceof OffsetDateTime stamped
+                ? stamped
                 : OffsetDateTime.now(ZoneOffset.UTC);
         String user = truncate(CaptureRuntime.currentUser(), 50);
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
@@ -189,13 +193,22 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                     }
                 }
             }
-            TransactionHeader header = new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId,
-                    action);
-            SealedPayload payload = settings.codec().seal(header,
-                    new RecordSnapshot(model.name(), model.schemaVersion(), fields, rev, base).toJson());
+            TransactionHeader header =
+                    new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId, action);
+            SealedPayload payload = settings.codec()
+                    .seal(header, new RecordSnapshot(model.name(), model.schemaVersion(), fields, rev, base).toJson());
             // signed by this device, so that no relay can forge, alter, insert or reorder it (Guarantees 10)
-            byte[] signature = settings.signer().sign(new TransactionEnvelope(txId, settings.producer(), seq,
-                    model.name(), recordId, action, null, payload.keyId(), payload.bytes()));
+            byte[] signature = settings.signer()
+                    .sign(new TransactionEnvelope(
+                            txId,
+                            settings.producer(),
+                            seq,
+                            model.name(),
+                            recordId,
+                            action,
+                            null,
+                            payload.keyId(),
+                            payload.bytes()));
             try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
                 ps.setObject(1, txId);
                 ps.setString(2, settings.producer());
@@ -251,8 +264,15 @@ public class CaptureTrigger implements org.h2.api.Trigger {
     private JsonNode changes(Object[] oldRow, Object[] newRow) {
         ObjectNode changes = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < columns.size(); i++) {
-            if (i == modified || i == userModified || i == hostnameModified || i == deviceModified || i == version
-                    || i == created || i == userCreated || i == hostnameCreated || i == deviceCreated) {
+            if (i == modified
+                    || i == userModified
+                    || i == hostnameModified
+                    || i == deviceModified
+                    || i == version
+                    || i == created
+                    || i == userCreated
+                    || i == hostnameCreated
+                    || i == deviceCreated) {
                 continue;
             }
             Object from = oldRow == null ? null : oldRow[i];

@@ -25,14 +25,29 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * offline models are not listed here: {@link io.collectoffline.offline.OfflineModelsFeature} registers what the
  * published model sets hold.
  */
-@RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
-        TransactionEnvelope.class, Action.class, Watermark.class, Held.class, HeldQuery.class, KeyRegistration.class,
-        StreamPosition.class, ServerPublicKey.class, OutboxPage.class,
-        OutboxAcks.class, ItemManifest.class, Problem.class,
-        Problem.FieldError.class, ReconciliationReport.class},
+@RegisterForReflection(
+        targets = {
+            Batch.class,
+            BatchResult.class,
+            TransactionResult.class,
+            TransactionStatus.class,
+            TransactionEnvelope.class,
+            Action.class,
+            Watermark.class,
+            Held.class,
+            HeldQuery.class,
+            KeyRegistration.class,
+            StreamPosition.class,
+            ServerPublicKey.class,
+            OutboxPage.class,
+            OutboxAcks.class,
+            ItemManifest.class,
+            Problem.class,
+            Problem.FieldError.class,
+            ReconciliationReport.class
+        },
         classNames = "io.collectoffline.client.transport.FieldLaptopClient$AckAnswer")
 public final class NativeRegistrations {
 
-    private NativeRegistrations() {
-    }
+    private NativeRegistrations() {}
 }

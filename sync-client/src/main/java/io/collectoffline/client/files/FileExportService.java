@@ -51,7 +51,11 @@ public class FileExportService {
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    FileExportService(ClientConfig config, OutboxService outbox, NodeIdentity identity, AgroalDataSource dataSource,
+    FileExportService(
+            ClientConfig config,
+            OutboxService outbox,
+            NodeIdentity identity,
+            AgroalDataSource dataSource,
             ObjectMapper json) {
         this.config = config;
         this.outbox = outbox;
@@ -68,8 +72,7 @@ public class FileExportService {
      * @param transactions how many it carries
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ExportReport(UUID batchId, String file, Integer transactions) {
-    }
+    public record ExportReport(UUID batchId, String file, Integer transactions) {}
 
     /**
      * How a receipt was taken.
@@ -79,13 +82,17 @@ public class FileExportService {
      * @param delivered transactions now marked delivered
      * @param rejected  transactions the server refused (kept, with the reason, and re-sent later like any refusal)
      */
-    public record ReceiptReport(UUID batchId, String importer, int delivered, int rejected) {
-    }
+    public record ReceiptReport(UUID batchId, String importer, int delivered, int rejected) {}
 
     /** An export file of this laptop and whether its receipt came back. */
-    public record ExportFile(UUID batchId, String file, int transactions, OffsetDateTime created,
-            OffsetDateTime receiptAt, Integer delivered, Integer rejected) {
-    }
+    public record ExportFile(
+            UUID batchId,
+            String file,
+            int transactions,
+            OffsetDateTime created,
+            OffsetDateTime receiptAt,
+            Integer delivered,
+            Integer rejected) {}
 
     /**
      * Exports the pending transactions in no earlier export ({@code includeUnconfirmed}: also those in exports whose
@@ -106,8 +113,13 @@ public class FileExportService {
             }
             UUID previous = previousExport();
             // this laptop's signing key with its proof: the server that enrolled it checks every signature
-            FileHeaders.Export header = FileHeaders.Export.of(identity.device(), batchId, previous, txIds.size(),
-                    Rfc3339.format(created), outbox.registrationsFor(producers));
+            FileHeaders.Export header = FileHeaders.Export.of(
+                    identity.device(),
+                    batchId,
+                    previous,
+                    txIds.size(),
+                    Rfc3339.format(created),
+                    outbox.registrationsFor(producers));
             Path file = outgoing.resolve(name);
             ChecksummedFile.write(file, header.toJson(), lines -> {
                 try (var in = Files.newBufferedReader(body)) {
@@ -117,7 +129,8 @@ public class FileExportService {
                 }
             });
             record(batchId, previous, name, txIds, created);
-            Log.infof("Exported %d pending transactions to %s (delivered only when its receipt comes back)",
+            Log.infof(
+                    "Exported %d pending transactions to %s (delivered only when its receipt comes back)",
                     txIds.size(), file);
             return new ExportReport(batchId, file.toString(), txIds.size());
         } finally {
@@ -156,15 +169,17 @@ public class FileExportService {
      * transaction of the file is refused whole: nothing is marked.
      */
     public synchronized ReceiptReport takeReceipt(Path file) throws IOException {
-        FileHeaders.Receipt header = FileHeaders.Receipt.read(
-                ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
+        FileHeaders.Receipt header =
+                FileHeaders.Receipt.read(ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
         UUID batchId = header.batchId();
         if (batchId == null) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
         }
         if (!identity.device().equals(header.exporter())) {
-            throw refused("exporter", "this receipt is for " + header.exporter()
-                    + "'s file, not one of this laptop (" + identity.device() + ")");
+            throw refused(
+                    "exporter",
+                    "this receipt is for " + header.exporter() + "'s file, not one of this laptop (" + identity.device()
+                            + ")");
         }
         List<UUID> carried = carried(batchId);
         if (carried.isEmpty()) {
@@ -176,21 +191,29 @@ public class FileExportService {
         }
         long answered = header.accepted() + header.duplicate() + refusals.size();
         if (answered != carried.size() || !new HashSet<>(carried).containsAll(refusals.keySet())) {
-            throw refused("rejected", "the receipt accounts for " + answered + " transactions, the file carried "
-                    + carried.size() + ": not every one is answered by txId, so none is marked");
+            throw refused(
+                    "rejected",
+                    "the receipt accounts for " + answered + " transactions, the file carried " + carried.size()
+                            + ": not every one is answered by txId, so none is marked");
         }
-        List<UUID> stored = carried.stream().filter(txId -> !refusals.containsKey(txId)).toList();
+        List<UUID> stored =
+                carried.stream().filter(txId -> !refusals.containsKey(txId)).toList();
         int delivered = outbox.delivered(stored, "RECEIPT");
         String importer = header.importer() == null ? "the server" : header.importer();
         for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
             outbox.reject(refusal.getKey(), "refused by " + importer + " (file import): " + refusal.getValue());
         }
-        update("UPDATE file_export SET receipt_at = ?, receipt_delivered = ?, receipt_rejected = ? WHERE batch_id = ?",
-                OffsetDateTime.now(ZoneOffset.UTC), stored.size(), refusals.size(), batchId);
+        update(
+                "UPDATE file_export SET receipt_at = ?, receipt_delivered = ?, receipt_rejected = ? WHERE batch_id = ?",
+                OffsetDateTime.now(ZoneOffset.UTC),
+                stored.size(),
+                refusals.size(),
+                batchId);
         Path archive = folder("receipts");
         Files.copy(file, archive.resolve(batchId + ".receipt"), StandardCopyOption.REPLACE_EXISTING);
-        Log.infof("Receipt from %s for export %s: %d delivered now, %d refused", importer, batchId, delivered,
-                refusals.size());
+        Log.infof(
+                "Receipt from %s for export %s: %d delivered now, %d refused",
+                importer, batchId, delivered, refusals.size());
         return new ReceiptReport(batchId, importer, delivered, refusals.size());
     }
 
@@ -198,15 +221,20 @@ public class FileExportService {
     public List<ExportFile> exports(int limit) {
         List<ExportFile> files = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT batch_id, file_name, transactions, created, "
-                     + "receipt_at, receipt_delivered, receipt_rejected FROM file_export ORDER BY created DESC "
-                     + "LIMIT ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT batch_id, file_name, transactions, created, "
+                        + "receipt_at, receipt_delivered, receipt_rejected FROM file_export ORDER BY created DESC "
+                        + "LIMIT ?")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    files.add(new ExportFile(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                            rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class),
-                            (Integer) rs.getObject(6), (Integer) rs.getObject(7)));
+                    files.add(new ExportFile(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getInt(3),
+                            rs.getObject(4, OffsetDateTime.class),
+                            rs.getObject(5, OffsetDateTime.class),
+                            (Integer) rs.getObject(6),
+                            (Integer) rs.getObject(7)));
                 }
             }
         } catch (SQLException e) {
@@ -218,8 +246,8 @@ public class FileExportService {
     private Set<UUID> inUnconfirmedExports(List<TransactionEnvelope> page) {
         Set<UUID> exported = new HashSet<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_export_tx t JOIN file_export e "
-                     + "ON e.batch_id = t.batch_id WHERE e.receipt_at IS NULL AND t.tx_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_export_tx t JOIN file_export e "
+                        + "ON e.batch_id = t.batch_id WHERE e.receipt_at IS NULL AND t.tx_id = ?")) {
             for (TransactionEnvelope tx : page) {
                 ps.setObject(1, tx.txId());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -239,9 +267,9 @@ public class FileExportService {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement file = c.prepareStatement("INSERT INTO file_export (batch_id, previous_batch_id, "
-                    + "file_name, transactions, created) VALUES (?, ?, ?, ?, ?)");
-                 PreparedStatement carried = c.prepareStatement(
-                         "INSERT INTO file_export_tx (batch_id, tx_id) VALUES (?, ?)")) {
+                            + "file_name, transactions, created) VALUES (?, ?, ?, ?, ?)");
+                    PreparedStatement carried =
+                            c.prepareStatement("INSERT INTO file_export_tx (batch_id, tx_id) VALUES (?, ?)")) {
                 file.setObject(1, batchId);
                 file.setObject(2, previous);
                 file.setString(3, name);
@@ -266,9 +294,9 @@ public class FileExportService {
 
     private UUID previousExport() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM file_export ORDER BY created DESC "
-                     + "LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT batch_id FROM file_export ORDER BY created DESC " + "LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getObject(1, UUID.class) : null;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the last export failed", e);
@@ -278,7 +306,7 @@ public class FileExportService {
     private List<UUID> carried(UUID batchId) {
         List<UUID> txIds = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT tx_id FROM file_export_tx WHERE batch_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT tx_id FROM file_export_tx WHERE batch_id = ?")) {
             ps.setObject(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -292,7 +320,8 @@ public class FileExportService {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -309,7 +338,7 @@ public class FileExportService {
     }
 
     private static InvalidInputException refused(String field, String message) {
-        return new InvalidInputException("Receipt not for this laptop's export", List.of(new FieldError(field,
-                message)));
+        return new InvalidInputException(
+                "Receipt not for this laptop's export", List.of(new FieldError(field, message)));
     }
 }

@@ -34,27 +34,35 @@ public class FilesResource {
 
     @POST
     @Path("/export")
-    @Operation(summary = "Write the pending outbox into an export file under files/outgoing/",
+    @Operation(
+            summary = "Write the pending outbox into an export file under files/outgoing/",
             description = "For a laptop with no network and no middleman: copy the file to a USB stick and give it to "
                     + "a server (its inbox folder, `files import`, or POST /api/v1/files there). Nothing is marked "
                     + "delivered until the server's receipt comes back. includeUnconfirmed=true also exports what "
                     + "earlier files carried whose receipt never came back (a lost stick).")
-    public FileExportService.ExportReport export(@QueryParam("includeUnconfirmed") @DefaultValue("false")
-            boolean includeUnconfirmed) throws IOException {
+    public FileExportService.ExportReport export(
+            @QueryParam("includeUnconfirmed") @DefaultValue("false") boolean includeUnconfirmed) throws IOException {
         return files.export(includeUnconfirmed);
     }
 
     @POST
     @Path("/receipts")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Take the server's receipt for one of this laptop's export files",
+    @Operation(
+            summary = "Take the server's receipt for one of this laptop's export files",
             description = "What the server stored is delivered, what it refused is kept with the reason. Taking "
                     + "the same receipt again changes nothing.")
-    @APIResponse(responseCode = "400", description = "Not a usable receipt, or not for an export of this laptop",
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a usable receipt, or not for an export of this laptop",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "200", description = "What the receipt marked",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = FileExportService.ReceiptReport.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "What the receipt marked",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FileExportService.ReceiptReport.class)))
     public FileExportService.ReceiptReport receipt(InputStream body, @HeaderParam("X-File-Name") String name)
             throws IOException {
         java.nio.file.Path upload = Files.createTempFile("receipt-", ".receipt");

@@ -27,15 +27,20 @@ public class OutboxMetrics {
     OutboxMetrics(OutboxService outbox, MeterRegistry registry) {
         this.outbox = outbox;
         Gauge.builder("collect_outbox_pending", pending, AtomicLong::get)
-                .description("Transactions not yet acknowledged by the next hop").register(registry);
+                .description("Transactions not yet acknowledged by the next hop")
+                .register(registry);
         Gauge.builder("collect_outbox_oldest_pending_age_seconds", oldestAge, AtomicLong::get)
-                .description("Age of the oldest pending transaction").register(registry);
+                .description("Age of the oldest pending transaction")
+                .register(registry);
         Gauge.builder("collect_outbox_rejected", rejected, AtomicLong::get)
-                .description("Pending transactions the server refused").register(registry);
+                .description("Pending transactions the server refused")
+                .register(registry);
         Gauge.builder("collect_outbox_relayed_pending", relayed, AtomicLong::get)
-                .description("Pending transactions pulled from field laptops (middleman)").register(registry);
+                .description("Pending transactions pulled from field laptops (middleman)")
+                .register(registry);
         Gauge.builder("collect_outbox_consumed_by_middleman", consumed, AtomicLong::get)
-                .description("Pending transactions a middleman has stored").register(registry);
+                .description("Pending transactions a middleman has stored")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {

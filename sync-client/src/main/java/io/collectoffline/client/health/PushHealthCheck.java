@@ -23,7 +23,9 @@ public class PushHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String problem = push.authProblem();
-        return HealthCheckResponse.named("push").status(problem == null)
-                .withData("reason", problem == null ? "pushing allowed" : problem).build();
+        return HealthCheckResponse.named("push")
+                .status(problem == null)
+                .withData("reason", problem == null ? "pushing allowed" : problem)
+                .build();
     }
 }

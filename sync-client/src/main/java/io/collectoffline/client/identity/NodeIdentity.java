@@ -33,16 +33,15 @@ public class NodeIdentity {
     private final Event<StreamChanged> streamChanged;
     private volatile Loaded loaded;
 
-    NodeIdentity(ClientConfig config, AgroalDataSource dataSource, EntityManager em,
-            Event<StreamChanged> streamChanged) {
+    NodeIdentity(
+            ClientConfig config, AgroalDataSource dataSource, EntityManager em, Event<StreamChanged> streamChanged) {
         this.config = config;
         this.dataSource = dataSource;
         this.em = em;
         this.streamChanged = streamChanged;
     }
 
-    private record Loaded(String device, String stream, DeviceSigningKey signingKey, KeyRegistration registration) {
-    }
+    private record Loaded(String device, String stream, DeviceSigningKey signingKey, KeyRegistration registration) {}
 
     /** This laptop's device id, fixed by its first start. */
     public String device() {
@@ -74,9 +73,13 @@ public class NodeIdentity {
     @Transactional(Transactional.TxType.MANDATORY)
     public void recordMove(String from, long fromSeq, String stream, int reissued) {
         em.createNativeQuery("UPDATE node_identity SET stream = ?1, diverged_from = ?2, diverged_seq = ?3, "
-                + "diverged_at = ?4, reissued = reissued + ?5").setParameter(1, stream).setParameter(2, from)
-                .setParameter(3, fromSeq).setParameter(4, OffsetDateTime.now(ZoneOffset.UTC))
-                .setParameter(5, reissued).executeUpdate();
+                        + "diverged_at = ?4, reissued = reissued + ?5")
+                .setParameter(1, stream)
+                .setParameter(2, from)
+                .setParameter(3, fromSeq)
+                .setParameter(4, OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter(5, reissued)
+                .executeUpdate();
     }
 
     /** Captures on {@code stream} from now on (its move committed); tells capture. */
@@ -95,21 +98,24 @@ public class NodeIdentity {
      * @param at       when it moved
      * @param reissued pending transactions re-issued on new streams so far
      */
-    public record Divergence(String stream, String from, long fromSeq, OffsetDateTime at, int reissued) {
-    }
+    public record Divergence(String stream, String from, long fromSeq, OffsetDateTime at, int reissued) {}
 
     /** The last divergence this laptop recovered from, or null. */
     @Transactional
     public Divergence divergence() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT stream, diverged_from, diverged_seq, diverged_at, reissued "
-                + "FROM node_identity WHERE stream IS NOT NULL").getResultList();
+                        + "FROM node_identity WHERE stream IS NOT NULL")
+                .getResultList();
         if (rows.isEmpty()) {
             return null;
         }
         Object[] r = rows.get(0);
         Object at = r[3];
-        return new Divergence((String) r[0], (String) r[1], ((Number) r[2]).longValue(),
+        return new Divergence(
+                (String) r[0],
+                (String) r[1],
+                ((Number) r[2]).longValue(),
                 at instanceof OffsetDateTime t ? t : at == null ? null : OffsetDateTime.parse(at.toString()),
                 ((Number) r[4]).intValue());
     }
@@ -124,8 +130,13 @@ public class NodeIdentity {
                 try (Connection connection = dataSource.getConnection()) {
                     String device = resolveDevice(connection);
                     DeviceSigningKey key = signingKey(connection);
-                    KeyRegistration registration = config.server().token().map(token -> new KeyRegistration(device,
-                            key.keyId(), key.publicKey(), KeyRegistration.proof(device, key.publicKey(), token)))
+                    KeyRegistration registration = config.server()
+                            .token()
+                            .map(token -> new KeyRegistration(
+                                    device,
+                                    key.keyId(),
+                                    key.publicKey(),
+                                    KeyRegistration.proof(device, key.publicKey(), token)))
                             .orElse(null);
                     loaded = new Loaded(device, currentStream(connection, device), key, registration);
                 } catch (SQLException e) {
@@ -143,12 +154,12 @@ public class NodeIdentity {
     private String resolveDevice(Connection connection) throws SQLException {
         String configured = config.deviceId().map(String::trim).orElse(null);
         if (configured != null && !DeviceId.isValid(configured)) {
-            throw new IllegalArgumentException("sync.client.device-id: '" + configured
-                    + "' must be " + DeviceId.DESCRIPTION);
+            throw new IllegalArgumentException(
+                    "sync.client.device-id: '" + configured + "' must be " + DeviceId.DESCRIPTION);
         }
         String stored = null;
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT device_id FROM node_identity")) {
+                ResultSet rs = st.executeQuery("SELECT device_id FROM node_identity")) {
             if (rs.next()) {
                 stored = rs.getString(1);
             }
@@ -161,14 +172,15 @@ public class NodeIdentity {
             }
             return stored;
         }
-        String minted = configured != null ? configured
+        String minted = configured != null
+                ? configured
                 : "laptop-" + UUID.randomUUID().toString().substring(0, 8);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (PreparedStatement identity = connection.prepareStatement(
-                "INSERT INTO node_identity (singleton, device_id, created) VALUES (1, ?, ?)");
-             PreparedStatement counter = connection.prepareStatement(
-                     "INSERT INTO producer_counter (producer, last_seq) VALUES (?, 0)")) {
+                        "INSERT INTO node_identity (singleton, device_id, created) VALUES (1, ?, ?)");
+                PreparedStatement counter = connection.prepareStatement(
+                        "INSERT INTO producer_counter (producer, last_seq) VALUES (?, 0)")) {
             identity.setString(1, minted);
             identity.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
             identity.executeUpdate();
@@ -188,15 +200,15 @@ public class NodeIdentity {
     /** The signing key kept in the database, made on the first start that needs one. */
     private static DeviceSigningKey signingKey(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT signing_key_id, signing_public_key, signing_private_key "
-                     + "FROM node_identity")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT signing_key_id, signing_public_key, signing_private_key " + "FROM node_identity")) {
             if (rs.next() && rs.getString(1) != null) {
                 return new DeviceSigningKey(rs.getString(1), rs.getString(2), rs.getString(3));
             }
         }
         DeviceSigningKey made = DeviceSigningKey.generate();
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE node_identity SET signing_key_id = ?, "
-                + "signing_public_key = ?, signing_private_key = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE node_identity SET signing_key_id = ?, " + "signing_public_key = ?, signing_private_key = ?")) {
             ps.setString(1, made.keyId());
             ps.setString(2, made.publicKey());
             ps.setString(3, made.privateKey());
@@ -209,7 +221,7 @@ public class NodeIdentity {
     /** The stream recorded in the database (a restart keeps capturing where the last divergence moved it). */
     private static String currentStream(Connection connection, String device) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT stream FROM node_identity")) {
+                ResultSet rs = st.executeQuery("SELECT stream FROM node_identity")) {
             String stream = rs.next() ? rs.getString(1) : null;
             return stream == null ? device : stream;
         }

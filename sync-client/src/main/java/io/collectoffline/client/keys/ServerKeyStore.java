@@ -31,8 +31,8 @@ public class ServerKeyStore {
     private final Event<ServerKeyRotated> rotated;
     private volatile String inUse;
 
-    ServerKeyStore(ClientConfig config, AgroalDataSource dataSource, ServerClient server,
-            Event<ServerKeyRotated> rotated) {
+    ServerKeyStore(
+            ClientConfig config, AgroalDataSource dataSource, ServerClient server, Event<ServerKeyRotated> rotated) {
         this.config = config;
         this.dataSource = dataSource;
         this.server = server;
@@ -50,8 +50,10 @@ public class ServerKeyStore {
             try {
                 key = ServerPublicKey.read(config.payload().publicKeyFile().get());
             } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException("sync.client.payload.public-key-file: cannot read a server key from "
-                        + config.payload().publicKeyFile().get() + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "sync.client.payload.public-key-file: cannot read a server key from "
+                                + config.payload().publicKeyFile().get() + ": " + e.getMessage(),
+                        e);
             }
             store(key, "file");
             inUse = key.keyId();
@@ -71,13 +73,18 @@ public class ServerKeyStore {
             ServerPublicKey key = server.currentKey();
             key.decode();
             store(key, "server");
-            Log.infof("Fetched the server's public key %s from %s", key.keyId(), server.server().get());
+            Log.infof(
+                    "Fetched the server's public key %s from %s",
+                    key.keyId(), server.server().get());
             inUse = key.keyId();
             return key;
         } catch (RuntimeException e) {
-            throw new IllegalStateException("sync.client.payload.codec=sealed needs the server's public key and "
-                    + "fetching it from " + server.server().get() + " failed (" + e.getMessage() + "); start once with "
-                    + "the server reachable, or set sync.client.payload.public-key-file", e);
+            throw new IllegalStateException(
+                    "sync.client.payload.codec=sealed needs the server's public key and "
+                            + "fetching it from " + server.server().get() + " failed (" + e.getMessage()
+                            + "); start once with "
+                            + "the server reachable, or set sync.client.payload.public-key-file",
+                    e);
         }
     }
 
@@ -103,10 +110,11 @@ public class ServerKeyStore {
 
     private Optional<ServerPublicKey> stored() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT key_id, algorithm, public_key FROM server_key "
-                     + "ORDER BY obtained_at DESC LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new ServerPublicKey(rs.getString(1), rs.getString(2), rs.getString(3)))
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT key_id, algorithm, public_key FROM server_key " + "ORDER BY obtained_at DESC LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                    ? Optional.of(new ServerPublicKey(rs.getString(1), rs.getString(2), rs.getString(3)))
                     : Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException("reading the stored server key failed", e);
@@ -115,8 +123,8 @@ public class ServerKeyStore {
 
     private void store(ServerPublicKey key, String source) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("MERGE INTO server_key (key_id, algorithm, public_key, "
-                     + "obtained_at, source) KEY (key_id) VALUES (?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement("MERGE INTO server_key (key_id, algorithm, public_key, "
+                        + "obtained_at, source) KEY (key_id) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, key.keyId());
             ps.setString(2, key.algorithm());
             ps.setString(3, key.publicKey());

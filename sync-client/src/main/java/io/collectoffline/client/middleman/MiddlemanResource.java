@@ -32,8 +32,7 @@ public class MiddlemanResource {
      * @param url          its base URL, e.g. {@code http://192.168.8.20:8081}
      * @param pairingToken its pairing token
      */
-    public record PullRequest(String url, String pairingToken) {
-    }
+    public record PullRequest(String url, String pairingToken) {}
 
     @POST
     @Path("/pull")
@@ -50,7 +49,9 @@ public class MiddlemanResource {
         if (url == null || url.getHost() == null || !List.of("http", "https").contains(url.getScheme())) {
             errors.add(new Problem.FieldError("url", "required, an http(s) URL of a field laptop"));
         }
-        if (request == null || request.pairingToken() == null || request.pairingToken().isBlank()) {
+        if (request == null
+                || request.pairingToken() == null
+                || request.pairingToken().isBlank()) {
             errors.add(new Problem.FieldError("pairingToken", "required"));
         }
         if (!errors.isEmpty()) {

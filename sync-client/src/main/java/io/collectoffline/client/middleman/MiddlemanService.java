@@ -52,8 +52,13 @@ public class MiddlemanService {
 
     private final Optional<TrackedItems> tracked;
 
-    MiddlemanService(ClientConfig config, EntityManager em, FieldLaptopClient field, OutboxService outbox,
-            com.fasterxml.jackson.databind.ObjectMapper json, OfflineModelRegistry registry) {
+    MiddlemanService(
+            ClientConfig config,
+            EntityManager em,
+            FieldLaptopClient field,
+            OutboxService outbox,
+            com.fasterxml.jackson.databind.ObjectMapper json,
+            OfflineModelRegistry registry) {
         this.tracked = TrackedItems.of(registry);
         this.json = json;
         this.config = config;
@@ -65,8 +70,8 @@ public class MiddlemanService {
     /** Pulls everything pending from the field laptop at {@code url}. */
     public PullReport pull(URI url, String pairingToken) {
         if (config.role() != ClientConfig.Role.middleman) {
-            throw new NotAMiddlemanException("This laptop is a " + config.role()
-                    + " laptop; pulling needs sync.client.role=middleman");
+            throw new NotAMiddlemanException(
+                    "This laptop is a " + config.role() + " laptop; pulling needs sync.client.role=middleman");
         }
         long started = System.nanoTime();
         ItemManifest manifest = field.manifest(url, pairingToken);
@@ -76,20 +81,35 @@ public class MiddlemanService {
         }
         QuarkusTransaction.requiringNew().run(() -> storeManifest(manifest));
         FieldLaptopQueue queue = new FieldLaptopQueue(url, pairingToken, producer);
-        ShipReport shipped = Shipper.ship(queue, new ThisOutbox(producer), config.middleman().pageSize(),
-                new ShipObserver() { });
+        ShipReport shipped =
+                Shipper.ship(queue, new ThisOutbox(producer), config.middleman().pageSize(), new ShipObserver() {});
         if (shipped.failure() != null) {
             throw shipped.failure(); // the field laptop could not be reached or refused: the pull was not done
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, url, "
-                + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)").setParameter(1, producer)
-                .setParameter(2, url.toString()).setParameter(3, now).executeUpdate());
-        Log.infof("Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d refused as seq taken, %d "
-                + "items in its manifest, in %d ms", producer, url, shipped.accepted(), shipped.duplicate(),
-                queue.acknowledged, shipped.rejected(), manifest.items().size(),
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, url, "
+                                + "last_pulled_at) KEY (producer) VALUES (?1, ?2, ?3)")
+                        .setParameter(1, producer)
+                        .setParameter(2, url.toString())
+                        .setParameter(3, now)
+                        .executeUpdate());
+        Log.infof(
+                "Pulled from %s (%s): %d new, %d already held, %d acknowledged, %d refused as seq taken, %d "
+                        + "items in its manifest, in %d ms",
+                producer,
+                url,
+                shipped.accepted(),
+                shipped.duplicate(),
+                queue.acknowledged,
+                shipped.rejected(),
+                manifest.items().size(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new PullReport(producer, shipped.accepted(), shipped.duplicate(), queue.acknowledged,
+        return new PullReport(
+                producer,
+                shipped.accepted(),
+                shipped.duplicate(),
+                queue.acknowledged,
                 manifest.items().size());
     }
 
@@ -138,13 +158,14 @@ public class MiddlemanService {
             if (ended) {
                 return List.of();
             }
-            OutboxPage page = field.outbox(url, pairingToken, after.producer().isEmpty() ? producer : after.producer(),
-                    after.seq(), maxCount);
+            OutboxPage page = field.outbox(
+                    url, pairingToken, after.producer().isEmpty() ? producer : after.producer(), after.seq(), maxCount);
             if (!page.producer().equals(producer)) {
                 throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
             }
             ended = !page.more();
-            if (!registrationKept && page.registration() != null
+            if (!registrationKept
+                    && page.registration() != null
                     && producer.equals(page.registration().deviceId())) {
                 registrationKept = true; // every page carries the same one
                 keepRegistration(page);
@@ -159,11 +180,14 @@ public class MiddlemanService {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, "
-                    + "url, last_pulled_at, registration) KEY (producer) VALUES (?1, ?2, ?3, ?4)")
-                    .setParameter(1, producer).setParameter(2, url.toString())
-                    .setParameter(3, OffsetDateTime.now(ZoneOffset.UTC)).setParameter(4, registration)
-                    .executeUpdate());
+            QuarkusTransaction.requiringNew()
+                    .run(() -> em.createNativeQuery("MERGE INTO relay_source (producer, "
+                                    + "url, last_pulled_at, registration) KEY (producer) VALUES (?1, ?2, ?3, ?4)")
+                            .setParameter(1, producer)
+                            .setParameter(2, url.toString())
+                            .setParameter(3, OffsetDateTime.now(ZoneOffset.UTC))
+                            .setParameter(4, registration)
+                            .executeUpdate());
         }
 
         @Override
@@ -179,12 +203,18 @@ public class MiddlemanService {
                     accepted += result.status() == TransactionStatus.ACCEPTED ? 1 : 0;
                 }
             }
-            acknowledged += field.ack(url, pairingToken, new OutboxAcks(outbox.device(), stored,
-                    seqTaken.isEmpty() ? null : seqTaken)).acknowledged();
+            acknowledged += field.ack(
+                            url,
+                            pairingToken,
+                            new OutboxAcks(outbox.device(), stored, seqTaken.isEmpty() ? null : seqTaken))
+                    .acknowledged();
             if (!seqTaken.isEmpty()) {
-                Log.warnf("Field laptop %s offered %d transactions whose producer and seq this middleman holds "
-                        + "with other transactions (its stream diverged); it was told to re-issue them on a new "
-                        + "stream", producer, seqTaken.size());
+                Log.warnf(
+                        "Field laptop %s offered %d transactions whose producer and seq this middleman holds "
+                                + "with other transactions (its stream diverged); it was told to re-issue them on a "
+                                + "new "
+                                + "stream",
+                        producer, seqTaken.size());
                 ended = true; // the laptop has re-numbered its queue: the next pull takes the re-issued transactions
             }
             return new Recorded(accepted, stored.size() - accepted, seqTaken.size(), false);
@@ -225,11 +255,18 @@ public class MiddlemanService {
             List<TransactionResult> results = new ArrayList<>(batch.size());
             for (TransactionEnvelope tx : batch) {
                 if (stored.seqTaken().contains(tx.txId())) {
-                    results.add(new TransactionResult(tx.txId(), TransactionStatus.REJECTED,
-                            "this middleman holds the seq with another transaction", TransactionResult.SEQ_TAKEN));
+                    results.add(new TransactionResult(
+                            tx.txId(),
+                            TransactionStatus.REJECTED,
+                            "this middleman holds the seq with another transaction",
+                            TransactionResult.SEQ_TAKEN));
                 } else {
-                    results.add(new TransactionResult(tx.txId(), stored.added().contains(tx.txId())
-                            ? TransactionStatus.ACCEPTED : TransactionStatus.DUPLICATE, null));
+                    results.add(new TransactionResult(
+                            tx.txId(),
+                            stored.added().contains(tx.txId())
+                                    ? TransactionStatus.ACCEPTED
+                                    : TransactionStatus.DUPLICATE,
+                            null));
                 }
             }
             return new BatchResult(UUID.randomUUID(), results);
@@ -241,17 +278,26 @@ public class MiddlemanService {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = em.createNativeQuery("SELECT s.producer, s.url, s.last_pulled_at, "
-                    + "COUNT(t.tx_id), COUNT(t.last_sent_at), COUNT(t.delivered_at) FROM relay_source s "
-                    + "LEFT JOIN outgoing_transaction t ON t.relayed_from = s.producer "
-                    + "GROUP BY s.producer, s.url, s.last_pulled_at ORDER BY s.producer").getResultList();
-            return rows.stream().map(r -> new RelaySource((String) r[0], (String) r[1], (OffsetDateTime) r[2],
-                    ((Number) r[3]).longValue(), ((Number) r[4]).longValue(), ((Number) r[5]).longValue())).toList();
+                            + "COUNT(t.tx_id), COUNT(t.last_sent_at), COUNT(t.delivered_at) FROM relay_source s "
+                            + "LEFT JOIN outgoing_transaction t ON t.relayed_from = s.producer "
+                            + "GROUP BY s.producer, s.url, s.last_pulled_at ORDER BY s.producer")
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new RelaySource(
+                            (String) r[0],
+                            (String) r[1],
+                            (OffsetDateTime) r[2],
+                            ((Number) r[3]).longValue(),
+                            ((Number) r[4]).longValue(),
+                            ((Number) r[5]).longValue()))
+                    .toList();
         });
     }
 
     /** Replaces what is stored of {@code manifest}'s field laptop; entries without an identifier are skipped. */
     private void storeManifest(ItemManifest manifest) {
-        em.createNativeQuery("DELETE FROM item_manifest WHERE producer = ?1").setParameter(1, manifest.producer())
+        em.createNativeQuery("DELETE FROM item_manifest WHERE producer = ?1")
+                .setParameter(1, manifest.producer())
                 .executeUpdate();
         if (tracked.isEmpty()) {
             return; // this study tracks no items
@@ -262,28 +308,34 @@ public class MiddlemanService {
             String identifier = tracked.get().identifierOf(entry);
             String text = entry.toString();
             if (identifier == null || identifier.length() > 100 || text.length() > 4000 || !seen.add(identifier)) {
-                Log.warnf("Manifest of %s: an entry without a usable identifier is skipped: %.200s",
+                Log.warnf(
+                        "Manifest of %s: an entry without a usable identifier is skipped: %.200s",
                         manifest.producer(), text);
                 continue;
             }
             em.createNativeQuery("INSERT INTO item_manifest (producer, identifier, entry, received_at) "
-                    + "VALUES (?1, ?2, ?3, ?4)").setParameter(1, manifest.producer()).setParameter(2, identifier)
-                    .setParameter(3, text).setParameter(4, now).executeUpdate();
+                            + "VALUES (?1, ?2, ?3, ?4)")
+                    .setParameter(1, manifest.producer())
+                    .setParameter(2, identifier)
+                    .setParameter(3, text)
+                    .setParameter(4, now)
+                    .executeUpdate();
         }
     }
 
     /** How many of a page were stored new, and which were refused because their producer and seq are taken. */
-    private record Stored(Set<UUID> added, List<UUID> seqTaken) {
-    }
+    private record Stored(Set<UUID> added, List<UUID> seqTaken) {}
 
     /**
      * Stores the page's transactions not held yet (by txId), unchanged. One whose producer and seq this middleman
      * holds with another transaction is not stored: the field laptop's stream diverged, and it is told so.
      */
     private Stored store(String producer, List<TransactionEnvelope> page) {
-        Set<UUID> known = new HashSet<>(em.createQuery("select t.txId from OutgoingTransaction t "
-                + "where t.txId in :ids", UUID.class)
-                .setParameter("ids", page.stream().map(TransactionEnvelope::txId).toList()).getResultList());
+        Set<UUID> known = new HashSet<>(em.createQuery(
+                        "select t.txId from OutgoingTransaction t " + "where t.txId in :ids", UUID.class)
+                .setParameter(
+                        "ids", page.stream().map(TransactionEnvelope::txId).toList())
+                .getResultList());
         Set<UUID> added = new HashSet<>();
         List<UUID> seqTaken = new java.util.ArrayList<>();
         for (TransactionEnvelope tx : page) {
@@ -295,36 +347,59 @@ public class MiddlemanService {
                     // the field laptop re-issued it on a new stream: the copy held here under its first numbering
                     // would be refused upstream as a taken seq, so it travels on with its new numbering
                     em.createQuery("update OutgoingTransaction t set t.producer = :producer, t.seq = :seq, "
-                            + "t.reissuedFromProducer = :fromProducer, t.reissuedFromSeq = :fromSeq, "
-                            + "t.signer = :signer, t.signature = :signature, "
-                            + "t.rejectedAt = null, t.rejectedReason = null where t.txId = :txId "
-                            + "and t.deliveredAt is null and t.producer <> :producer")
-                            .setParameter("producer", tx.producer()).setParameter("seq", tx.seq())
+                                    + "t.reissuedFromProducer = :fromProducer, t.reissuedFromSeq = :fromSeq, "
+                                    + "t.signer = :signer, t.signature = :signature, "
+                                    + "t.rejectedAt = null, t.rejectedReason = null where t.txId = :txId "
+                                    + "and t.deliveredAt is null and t.producer <> :producer")
+                            .setParameter("producer", tx.producer())
+                            .setParameter("seq", tx.seq())
                             .setParameter("fromProducer", tx.reissuedFrom().producer())
-                            .setParameter("fromSeq", tx.reissuedFrom().seq()).setParameter("txId", tx.txId())
-                            .setParameter("signer", tx.signer()).setParameter("signature", tx.signature())
+                            .setParameter("fromSeq", tx.reissuedFrom().seq())
+                            .setParameter("txId", tx.txId())
+                            .setParameter("signer", tx.signer())
+                            .setParameter("signature", tx.signature())
                             .executeUpdate();
                 }
                 continue;
             }
-            boolean taken = !em.createQuery("select t.txId from OutgoingTransaction t where t.producer = :producer "
-                    + "and t.seq = :seq", UUID.class).setParameter("producer", tx.producer())
-                    .setParameter("seq", tx.seq()).getResultList().isEmpty();
+            boolean taken = !em.createQuery(
+                            "select t.txId from OutgoingTransaction t where t.producer = :producer "
+                                    + "and t.seq = :seq",
+                            UUID.class)
+                    .setParameter("producer", tx.producer())
+                    .setParameter("seq", tx.seq())
+                    .getResultList()
+                    .isEmpty();
             if (taken) {
                 seqTaken.add(tx.txId());
                 continue;
             }
             em.createNativeQuery("INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, "
-                    + "captured_at, key_id, payload, relayed_from, reissued_from_producer, reissued_from_seq, signer, "
-                    + "signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
-                    .setParameter(1, tx.txId()).setParameter(2, tx.producer()).setParameter(3, tx.seq())
-                    .setParameter(4, tx.model()).setParameter(5, tx.recordId()).setParameter(6, tx.action().name())
-                    .setParameter(7, tx.capturedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC)
-                            : tx.capturedAt().atOffset(ZoneOffset.UTC))
-                    .setParameter(8, tx.keyId()).setParameter(9, tx.payload()).setParameter(10, producer)
-                    .setParameter(11, tx.reissuedFrom() == null ? null : tx.reissuedFrom().producer())
-                    .setParameter(12, tx.reissuedFrom() == null ? null : tx.reissuedFrom().seq())
-                    .setParameter(13, tx.signer()).setParameter(14, tx.signature())
+                            + "captured_at, key_id, payload, relayed_from, reissued_from_producer, reissued_from_seq, "
+                            + "signer, "
+                            + "signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
+                    .setParameter(1, tx.txId())
+                    .setParameter(2, tx.producer())
+                    .setParameter(3, tx.seq())
+                    .setParameter(4, tx.model())
+                    .setParameter(5, tx.recordId())
+                    .setParameter(6, tx.action().name())
+                    .setParameter(
+                            7,
+                            tx.capturedAt() == null
+                                    ? OffsetDateTime.now(ZoneOffset.UTC)
+                                    : tx.capturedAt().atOffset(ZoneOffset.UTC))
+                    .setParameter(8, tx.keyId())
+                    .setParameter(9, tx.payload())
+                    .setParameter(10, producer)
+                    .setParameter(
+                            11,
+                            tx.reissuedFrom() == null ? null : tx.reissuedFrom().producer())
+                    .setParameter(
+                            12,
+                            tx.reissuedFrom() == null ? null : tx.reissuedFrom().seq())
+                    .setParameter(13, tx.signer())
+                    .setParameter(14, tx.signature())
                     .executeUpdate();
             added.add(tx.txId());
         }

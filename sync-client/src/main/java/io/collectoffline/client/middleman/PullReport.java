@@ -9,5 +9,4 @@ package io.collectoffline.client.middleman;
  * @param acknowledged transactions the field laptop newly marked as consumed by this middleman
  * @param specimens    drawn specimens in its manifest
  */
-public record PullReport(String producer, int pulled, int alreadyHeld, int acknowledged, int specimens) {
-}
+public record PullReport(String producer, int pulled, int alreadyHeld, int acknowledged, int specimens) {}

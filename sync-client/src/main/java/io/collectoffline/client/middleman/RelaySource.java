@@ -12,6 +12,5 @@ import java.time.OffsetDateTime;
  * @param pushed       of those, sent to the server at least once
  * @param acknowledged of those, acknowledged by the server (delivered)
  */
-public record RelaySource(String producer, String url, OffsetDateTime lastPulledAt, long pulled, long pushed,
-        long acknowledged) {
-}
+public record RelaySource(
+        String producer, String url, OffsetDateTime lastPulledAt, long pulled, long pushed, long acknowledged) {}

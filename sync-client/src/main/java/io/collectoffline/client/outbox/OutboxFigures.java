@@ -14,6 +14,12 @@ import java.time.OffsetDateTime;
  * @param consumedByMiddleman     pending transactions a middleman has pulled and stored
  * @param relayedPending          on a middleman: pending transactions pulled from field laptops
  */
-public record OutboxFigures(String producer, long pending, OffsetDateTime oldestPendingCapturedAt,
-        Long oldestPendingAgeSeconds, long lastSeq, long rejected, long consumedByMiddleman, long relayedPending) {
-}
+public record OutboxFigures(
+        String producer,
+        long pending,
+        OffsetDateTime oldestPendingCapturedAt,
+        Long oldestPendingAgeSeconds,
+        long lastSeq,
+        long rejected,
+        long consumedByMiddleman,
+        long relayedPending) {}

@@ -43,8 +43,8 @@ public class OutboxService {
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** Signs what was captured before this laptop signed, once capture is installed. */
-    void signQueue(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(5)
-            io.quarkus.runtime.StartupEvent event) {
+    void signQueue(
+            @jakarta.enterprise.event.Observes @jakarta.annotation.Priority(5) io.quarkus.runtime.StartupEvent event) {
         int signed = signUnsigned();
         if (signed > 0) {
             io.quarkus.logging.Log.infof("Signed %d pending transactions captured before this laptop signed", signed);
@@ -71,8 +71,9 @@ public class OutboxService {
         for (int from = 0; from < relayedDevices.size(); from += 1000) {
             @SuppressWarnings("unchecked")
             List<String> relayed = em.createNativeQuery("SELECT registration FROM relay_source WHERE registration "
-                    + "IS NOT NULL AND producer IN (:devices) ORDER BY producer").setParameter("devices",
-                    relayedDevices.subList(from, Math.min(relayedDevices.size(), from + 1000))).getResultList();
+                            + "IS NOT NULL AND producer IN (:devices) ORDER BY producer")
+                    .setParameter("devices", relayedDevices.subList(from, Math.min(relayedDevices.size(), from + 1000)))
+                    .getResultList();
             for (String registration : relayed) {
                 try {
                     all.add(json.readValue(registration, KeyRegistration.class));
@@ -84,7 +85,11 @@ public class OutboxService {
         return all;
     }
 
-    OutboxService(EntityManager em, ClientConfig config, NodeIdentity identity, OfflineModelRegistry registry,
+    OutboxService(
+            EntityManager em,
+            ClientConfig config,
+            NodeIdentity identity,
+            OfflineModelRegistry registry,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.json = json;
         this.em = em;
@@ -132,9 +137,10 @@ public class OutboxService {
         for (Map.Entry<String, Long> diverged : lowest.entrySet()) {
             Reissue reissue = reissueOnNewStream(diverged.getKey(), diverged.getValue());
             identity.useStream(reissue.stream());
-            io.quarkus.logging.Log.warnf("Divergence: a next hop holds seq %d of %s with another transaction; %d "
-                    + "pending transactions re-issued on stream %s", reissue.fromSeq(), reissue.from(),
-                    reissue.reissued(), reissue.stream());
+            io.quarkus.logging.Log.warnf(
+                    "Divergence: a next hop holds seq %d of %s with another transaction; %d "
+                            + "pending transactions re-issued on stream %s",
+                    reissue.fromSeq(), reissue.from(), reissue.reissued(), reissue.stream());
             done.add(reissue);
         }
         return done;
@@ -146,17 +152,25 @@ public class OutboxService {
         String producer = identity.producer();
         // one pass over the pending rows for all five figures (four separate counts took a minute at 1M pending)
         Object[] pending = (Object[]) em.createQuery("select count(t), min(t.capturedAt), count(t.rejectedAt), "
-                + "count(t.consumedByMiddlemanAt), count(t.relayedFrom) from OutgoingTransaction t "
-                + "where t.deliveredAt is null").getSingleResult();
+                        + "count(t.consumedByMiddlemanAt), count(t.relayedFrom) from OutgoingTransaction t "
+                        + "where t.deliveredAt is null")
+                .getSingleResult();
         long count = ((Number) pending[0]).longValue();
         OffsetDateTime oldest = (OffsetDateTime) pending[1];
-        Long age = oldest == null ? null
-                : Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+        Long age = oldest == null
+                ? null
+                : Math.max(
+                        0,
+                        Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC))
+                                .toSeconds());
         long rejected = ((Number) pending[2]).longValue();
         long consumed = ((Number) pending[3]).longValue();
         long relayed = ((Number) pending[4]).longValue();
         Number lastSeq = (Number) em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1")
-                .setParameter(1, producer).getResultStream().findFirst().orElse(0L);
+                .setParameter(1, producer)
+                .getResultStream()
+                .findFirst()
+                .orElse(0L);
         return new OutboxFigures(producer, count, oldest, age, lastSeq.longValue(), rejected, consumed, relayed);
     }
 
@@ -167,11 +181,18 @@ public class OutboxService {
      */
     @Transactional
     public List<Pending> pendingUpTo(String producer, long afterSeq, long watermark, int limit) {
-        return em.createQuery("select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
-                + "and t.seq > :after and t.seq <= :watermark and t.deliveredAt is null order by t.producer, t.seq",
-                Object[].class).setParameter("producer", producer).setParameter("after", afterSeq)
-                .setParameter("watermark", watermark).setMaxResults(limit).getResultStream()
-                .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue())).toList();
+        return em.createQuery(
+                        "select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
+                                + "and t.seq > :after and t.seq <= :watermark and t.deliveredAt is null order by "
+                                + "t.producer, t.seq",
+                        Object[].class)
+                .setParameter("producer", producer)
+                .setParameter("after", afterSeq)
+                .setParameter("watermark", watermark)
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue()))
+                .toList();
     }
 
     /**
@@ -192,9 +213,12 @@ public class OutboxService {
         int marked = 0;
         for (int from = 0; from < txIds.size(); from += 1000) {
             marked += em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = :via, "
-                    + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and t.txId in :ids")
-                    .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC)).setParameter("via", via)
-                    .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000))).executeUpdate();
+                            + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and "
+                            + "t.txId in :ids")
+                    .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                    .setParameter("via", via)
+                    .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000)))
+                    .executeUpdate();
         }
         return marked;
     }
@@ -218,15 +242,23 @@ public class OutboxService {
         // the capture counters are locked until commit: a change being saved now waits, then takes its number
         for (String locked : new java.util.TreeSet<>(List.of(producer, identity.producer()))) {
             em.createNativeQuery("SELECT last_seq FROM producer_counter WHERE producer = ?1 FOR UPDATE")
-                    .setParameter(1, locked).getResultList();
+                    .setParameter(1, locked)
+                    .getResultList();
         }
         String stream = io.collectoffline.protocol.ProducerId.newStream(device);
-        List<OutgoingTransaction> moving = em.createQuery("select t from OutgoingTransaction t where "
-                + "t.producer = :producer and t.seq >= :from and t.deliveredAt is null and t.relayedFrom is null "
-                + "order by t.producer, t.seq", OutgoingTransaction.class).setParameter("producer", producer)
-                .setParameter("from", fromSeq).getResultList();
+        List<OutgoingTransaction> moving = em.createQuery(
+                        "select t from OutgoingTransaction t where "
+                                + "t.producer = :producer and t.seq >= :from and t.deliveredAt is null and "
+                                + "t.relayedFrom is null "
+                                + "order by t.producer, t.seq",
+                        OutgoingTransaction.class)
+                .setParameter("producer", producer)
+                .setParameter("from", fromSeq)
+                .getResultList();
         em.createNativeQuery("INSERT INTO producer_counter (producer, last_seq) VALUES (?1, ?2)")
-                .setParameter(1, stream).setParameter(2, (long) moving.size()).executeUpdate();
+                .setParameter(1, stream)
+                .setParameter(2, (long) moving.size())
+                .executeUpdate();
         long seq = 0;
         for (OutgoingTransaction row : moving) {
             seq++;
@@ -240,8 +272,10 @@ public class OutboxService {
             row.rejectedReason = null;
             sign(row); // its new numbering is signed: a relay cannot renumber it
             em.flush();
-            em.createNativeQuery("UPDATE record_history SET seq = ?1 WHERE tx_id = ?2").setParameter(1, seq)
-                    .setParameter(2, row.txId).executeUpdate();
+            em.createNativeQuery("UPDATE record_history SET seq = ?1 WHERE tx_id = ?2")
+                    .setParameter(1, seq)
+                    .setParameter(2, row.txId)
+                    .executeUpdate();
         }
         identity.recordMove(producer, fromSeq, stream, moving.size());
         return new Reissue(producer, fromSeq, stream, moving.size());
@@ -255,8 +289,7 @@ public class OutboxService {
      * @param stream   the new stream
      * @param reissued how many pending transactions moved to it
      */
-    public record Reissue(String from, long fromSeq, String stream, int reissued) {
-    }
+    public record Reissue(String from, long fromSeq, String stream, int reissued) {}
 
     /** The last divergence this laptop recovered from, or null. */
     public NodeIdentity.Divergence divergence() {
@@ -268,11 +301,14 @@ public class OutboxService {
     public List<String> sendingProducers() {
         List<String> producers = new ArrayList<>();
         while (true) {
-            List<String> page = em.createQuery("select distinct t.producer from OutgoingTransaction t "
-                    + "where t.deliveredAt is null and t.rejectedAt is null and t.producer > :after "
-                    + "order by t.producer", String.class)
+            List<String> page = em.createQuery(
+                            "select distinct t.producer from OutgoingTransaction t "
+                                    + "where t.deliveredAt is null and t.rejectedAt is null and t.producer > :after "
+                                    + "order by t.producer",
+                            String.class)
                     .setParameter("after", producers.isEmpty() ? "" : producers.get(producers.size() - 1))
-                    .setMaxResults(PRODUCER_PAGE).getResultList();
+                    .setMaxResults(PRODUCER_PAGE)
+                    .getResultList();
             producers.addAll(page);
             if (page.size() < PRODUCER_PAGE) {
                 return producers;
@@ -283,8 +319,11 @@ public class OutboxService {
     /** Transactions to send: pending and not refused by the server. */
     @Transactional
     public long sendable() {
-        return em.createQuery("select count(t) from OutgoingTransaction t where t.deliveredAt is null "
-                + "and t.rejectedAt is null", Long.class).getSingleResult();
+        return em.createQuery(
+                        "select count(t) from OutgoingTransaction t where t.deliveredAt is null "
+                                + "and t.rejectedAt is null",
+                        Long.class)
+                .getSingleResult();
     }
 
     /**
@@ -324,10 +363,21 @@ public class OutboxService {
     }
 
     private static TransactionEnvelope envelope(OutgoingTransaction row) {
-        return new TransactionEnvelope(row.txId, row.producer, row.seq, row.model, row.recordId,
-                Action.valueOf(row.action), row.capturedAt.toInstant(), row.keyId, row.payload, null,
-                row.reissuedFromProducer == null ? null
-                        : new StreamPosition(row.reissuedFromProducer, row.reissuedFromSeq), row.signer,
+        return new TransactionEnvelope(
+                row.txId,
+                row.producer,
+                row.seq,
+                row.model,
+                row.recordId,
+                Action.valueOf(row.action),
+                row.capturedAt.toInstant(),
+                row.keyId,
+                row.payload,
+                null,
+                row.reissuedFromProducer == null
+                        ? null
+                        : new StreamPosition(row.reissuedFromProducer, row.reissuedFromSeq),
+                row.signer,
                 row.signature);
     }
 
@@ -337,8 +387,10 @@ public class OutboxService {
      */
     @Transactional
     public int signUnsigned() {
-        List<OutgoingTransaction> unsigned = em.createQuery("select t from OutgoingTransaction t where "
-                + "t.deliveredAt is null and t.relayedFrom is null and t.signature is null", OutgoingTransaction.class)
+        List<OutgoingTransaction> unsigned = em.createQuery(
+                        "select t from OutgoingTransaction t where "
+                                + "t.deliveredAt is null and t.relayedFrom is null and t.signature is null",
+                        OutgoingTransaction.class)
                 .getResultList();
         for (OutgoingTransaction row : unsigned) {
             sign(row);
@@ -353,17 +405,24 @@ public class OutboxService {
     }
 
     private List<OutgoingTransaction> pendingOf(String producer, long afterSeq, int max) {
-        return em.createQuery("select t from OutgoingTransaction t where t.producer = :producer and t.seq > :seq "
-                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq",
-                OutgoingTransaction.class)
-                .setParameter("producer", producer).setParameter("seq", afterSeq).setMaxResults(max)
+        return em.createQuery(
+                        "select t from OutgoingTransaction t where t.producer = :producer and t.seq > :seq "
+                                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq",
+                        OutgoingTransaction.class)
+                .setParameter("producer", producer)
+                .setParameter("seq", afterSeq)
+                .setMaxResults(max)
                 .getResultList();
     }
 
     private long firstPendingSeq(String producer) {
-        List<Long> first = em.createQuery("select t.seq from OutgoingTransaction t where t.producer = :producer "
-                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq", Long.class)
-                .setParameter("producer", producer).setMaxResults(1).getResultList();
+        List<Long> first = em.createQuery(
+                        "select t.seq from OutgoingTransaction t where t.producer = :producer "
+                                + "and t.deliveredAt is null and t.rejectedAt is null order by t.producer, t.seq",
+                        Long.class)
+                .setParameter("producer", producer)
+                .setMaxResults(1)
+                .getResultList();
         return first.isEmpty() ? 1 : first.get(0);
     }
 
@@ -374,8 +433,7 @@ public class OutboxService {
      *                 (a divergence to recover from with {@link #reissueOnNewStream}); those stay pending, not
      *                 rejected
      */
-    public record Delivery(int accepted, int duplicate, int rejected, Map<String, Long> seqTaken) {
-    }
+    public record Delivery(int accepted, int duplicate, int rejected, Map<String, Long> seqTaken) {}
 
     /**
      * Records the server's answer: ACCEPTED and DUPLICATE are delivered (the server stored them), REJECTED are
@@ -384,16 +442,19 @@ public class OutboxService {
     @Transactional
     public Delivery record(List<TransactionEnvelope> sent, List<TransactionResult> results) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        Map<UUID, TransactionResult> byTx = results.stream().filter(r -> r.txId() != null && r.status() != null)
+        Map<UUID, TransactionResult> byTx = results.stream()
+                .filter(r -> r.txId() != null && r.status() != null)
                 .collect(Collectors.toMap(TransactionResult::txId, Function.identity(), (a, b) -> a));
         Map<String, List<UUID>> byOutcome = new java.util.TreeMap<>();
         Map<String, Long> seqTaken = new java.util.TreeMap<>();
         int rejected = 0;
         for (TransactionEnvelope envelope : sent) {
             TransactionResult result = byTx.get(envelope.txId());
-            if (result != null && result.status() == TransactionStatus.REJECTED
+            if (result != null
+                    && result.status() == TransactionStatus.REJECTED
                     && TransactionResult.SEQ_TAKEN.equals(result.type())
-                    && io.collectoffline.protocol.ProducerId.deviceOf(envelope.producer()).equals(identity.device())) {
+                    && io.collectoffline.protocol.ProducerId.deviceOf(envelope.producer())
+                            .equals(identity.device())) {
                 seqTaken.merge(envelope.producer(), envelope.seq(), Math::min);
                 byOutcome.computeIfAbsent("", k -> new ArrayList<>()).add(envelope.txId());
             } else if (result != null && result.status() == TransactionStatus.REJECTED) {
@@ -403,7 +464,8 @@ public class OutboxService {
                 row.rejectedReason = truncate(result.reason() == null ? "rejected without a reason" : result.reason());
                 rejected++;
             } else {
-                byOutcome.computeIfAbsent(result == null ? "" : result.status().name(), k -> new ArrayList<>())
+                byOutcome
+                        .computeIfAbsent(result == null ? "" : result.status().name(), k -> new ArrayList<>())
                         .add(envelope.txId());
             }
         }
@@ -411,19 +473,27 @@ public class OutboxService {
         for (Map.Entry<String, List<UUID>> outcome : byOutcome.entrySet()) {
             boolean delivered = !outcome.getKey().isEmpty();
             for (int from = 0; from < outcome.getValue().size(); from += 500) {
-                List<UUID> ids = outcome.getValue().subList(from, Math.min(outcome.getValue().size(), from + 500));
-                var update = em.createQuery(delivered ? "update OutgoingTransaction t set t.lastSentAt = :now, "
-                        + "t.deliveredAt = :now, t.deliveredVia = :via where t.txId in :ids"
-                        : "update OutgoingTransaction t set t.lastSentAt = :now where t.txId in :ids")
-                        .setParameter("now", now).setParameter("ids", ids);
+                List<UUID> ids = outcome.getValue()
+                        .subList(from, Math.min(outcome.getValue().size(), from + 500));
+                var update = em.createQuery(
+                                delivered
+                                        ? "update OutgoingTransaction t set t.lastSentAt = :now, "
+                                                + "t.deliveredAt = :now, t.deliveredVia = :via where t.txId in :ids"
+                                        : "update OutgoingTransaction t set t.lastSentAt = :now where t.txId in :ids")
+                        .setParameter("now", now)
+                        .setParameter("ids", ids);
                 if (delivered) {
                     update.setParameter("via", outcome.getKey());
                 }
                 update.executeUpdate();
             }
         }
-        int accepted = byOutcome.getOrDefault(TransactionStatus.ACCEPTED.name(), List.of()).size();
-        int duplicate = byOutcome.getOrDefault(TransactionStatus.DUPLICATE.name(), List.of()).size();
+        int accepted = byOutcome
+                .getOrDefault(TransactionStatus.ACCEPTED.name(), List.of())
+                .size();
+        int duplicate = byOutcome
+                .getOrDefault(TransactionStatus.DUPLICATE.name(), List.of())
+                .size();
         return new Delivery(accepted, duplicate, rejected, seqTaken);
     }
 
@@ -434,8 +504,9 @@ public class OutboxService {
     @Transactional
     public int requeueRejected(Duration after) {
         return em.createQuery("update OutgoingTransaction t set t.rejectedAt = null where t.deliveredAt is null "
-                + "and t.rejectedAt is not null and t.rejectedAt < :before")
-                .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(after)).executeUpdate();
+                        + "and t.rejectedAt is not null and t.rejectedAt < :before")
+                .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(after))
+                .executeUpdate();
     }
 
     /** Refuses one transaction locally (e.g. larger than the server accepts even alone), keeping it visible. */
@@ -452,10 +523,17 @@ public class OutboxService {
     /** Transactions the server refused, oldest first. */
     @Transactional
     public List<RejectedTransaction> rejected(@Paging.Limit int limit) {
-        return em.createQuery("select t from OutgoingTransaction t where t.deliveredAt is null and t.rejectedAt is "
-                + "not null order by t.seq", OutgoingTransaction.class).setMaxResults(limit).getResultList().stream()
-                .map(t -> new RejectedTransaction(t.txId, t.seq, t.model, t.recordId, t.action, t.rejectedAt,
-                        t.rejectedReason)).toList();
+        return em
+                .createQuery(
+                        "select t from OutgoingTransaction t where t.deliveredAt is null and t.rejectedAt is "
+                                + "not null order by t.seq",
+                        OutgoingTransaction.class)
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(t -> new RejectedTransaction(
+                        t.txId, t.seq, t.model, t.recordId, t.action, t.rejectedAt, t.rejectedReason))
+                .toList();
     }
 
     /** Puts a refused transaction back in the queue (after its cause was fixed, e.g. the server upgraded). */
@@ -465,8 +543,8 @@ public class OutboxService {
         if (row == null || row.deliveredAt != null || row.rejectedAt == null) {
             throw new OutboxStateException("Transaction " + txId + " is not a rejected, undelivered transaction");
         }
-        RejectedTransaction before = new RejectedTransaction(row.txId, row.seq, row.model, row.recordId, row.action,
-                row.rejectedAt, row.rejectedReason);
+        RejectedTransaction before = new RejectedTransaction(
+                row.txId, row.seq, row.model, row.recordId, row.action, row.rejectedAt, row.rejectedReason);
         row.rejectedAt = null;
         row.rejectedReason = null;
         return before;

@@ -14,6 +14,5 @@ import java.util.UUID;
  * @param rejectedAt when the server refused it
  * @param reason     the server's reason
  */
-public record RejectedTransaction(UUID txId, long seq, String model, UUID recordId, String action,
-        OffsetDateTime rejectedAt, String reason) {
-}
+public record RejectedTransaction(
+        UUID txId, long seq, String model, UUID recordId, String action, OffsetDateTime rejectedAt, String reason) {}

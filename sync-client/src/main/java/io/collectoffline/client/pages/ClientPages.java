@@ -3,8 +3,8 @@ package io.collectoffline.client.pages;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.client.reconciliation.ReconciliationService;
 import io.collectoffline.client.records.RecordPage;
-import io.collectoffline.client.records.RecordsService.FieldInfo;
 import io.collectoffline.client.records.RecordsService;
+import io.collectoffline.client.records.RecordsService.FieldInfo;
 import io.collectoffline.client.status.LaptopStatus;
 import io.collectoffline.client.status.StatusService;
 import io.collectoffline.protocol.ReconciliationReport;
@@ -31,8 +31,8 @@ public class ClientPages {
     static class Templates {
         static native TemplateInstance index(LaptopStatus status, List<String> models);
 
-        static native TemplateInstance records(String model, List<FieldInfo> fields, RecordPage page,
-                List<JsonNode> rows, List<String> models);
+        static native TemplateInstance records(
+                String model, List<FieldInfo> fields, RecordPage page, List<JsonNode> rows, List<String> models);
 
         static native TemplateInstance reconciliation(ReconciliationReport report, List<String> models);
     }
@@ -41,8 +41,7 @@ public class ClientPages {
     private final RecordsService records;
     private final ReconciliationService reconciliation;
 
-    ClientPages(StatusService status, RecordsService records,
-            ReconciliationService reconciliation) {
+    ClientPages(StatusService status, RecordsService records, ReconciliationService reconciliation) {
         this.status = status;
         this.records = records;
         this.reconciliation = reconciliation;

@@ -41,19 +41,24 @@ public class OutboxResource {
     }
 
     @GET
-    @Operation(summary = "(middleman, pairing token) This laptop's pending transactions after a position, sealed",
+    @Operation(
+            summary = "(middleman, pairing token) This laptop's pending transactions after a position, sealed",
             description = "In (producer, seq) order across this laptop's streams: after seq afterSeq of producer "
                     + "afterProducer (default: this laptop's device id, its first stream).")
-    public OutboxPage page(@QueryParam("afterSeq") @DefaultValue("0") long after,
+    public OutboxPage page(
+            @QueryParam("afterSeq") @DefaultValue("0") long after,
             @QueryParam("limit") @DefaultValue("500") int size,
             @QueryParam("afterProducer") String afterProducer) {
         if (afterProducer != null && !ProducerId.isValid(afterProducer)) {
-            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError("afterProducer",
-                    "must be " + ProducerId.DESCRIPTION)));
+            throw new InvalidRecordException(
+                    "Invalid query",
+                    List.of(new Problem.FieldError("afterProducer", "must be " + ProducerId.DESCRIPTION)));
         }
         if (after < 0 || size < 1) {
-            throw new InvalidRecordException("Invalid query", List.of(new Problem.FieldError(after < 0 ? "afterSeq"
-                    : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
+            throw new InvalidRecordException(
+                    "Invalid query",
+                    List.of(new Problem.FieldError(
+                            after < 0 ? "afterSeq" : "limit", after < 0 ? "must be 0 or more" : "must be 1 or more")));
         }
         return pull.page(afterProducer, after, size);
     }
@@ -64,8 +69,11 @@ public class OutboxResource {
     @Operation(summary = "(middleman, pairing token) The middleman has durably stored these transactions")
     public Map<String, Integer> acknowledge(OutboxAcks acks) {
         if (acks == null || acks.middleman() == null || acks.middleman().isBlank() || acks.txIds() == null) {
-            throw new InvalidRecordException("Invalid acknowledgement", List.of(
-                    new Problem.FieldError("middleman", "required"), new Problem.FieldError("txIds", "required")));
+            throw new InvalidRecordException(
+                    "Invalid acknowledgement",
+                    List.of(
+                            new Problem.FieldError("middleman", "required"),
+                            new Problem.FieldError("txIds", "required")));
         }
         return Map.of("acknowledged", pull.acknowledge(acks));
     }

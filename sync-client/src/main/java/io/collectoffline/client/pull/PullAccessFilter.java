@@ -37,19 +37,25 @@ public class PullAccessFilter {
         if (isPull(request.getMethod(), path)) {
             Optional<String> expected = config.pull().pairingToken();
             if (expected.isEmpty() || config.role() != ClientConfig.Role.field) {
-                return problem(403, "pull-disabled", "This laptop serves no pulls (sync.client.pull.pairing-token is "
-                        + "not set, or it is not a field laptop)", path);
+                return problem(
+                        403,
+                        "pull-disabled",
+                        "This laptop serves no pulls (sync.client.pull.pairing-token is "
+                                + "not set, or it is not a field laptop)",
+                        path);
             }
             String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
             String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? header.substring(7).trim() : "";
-            if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                    expected.get().getBytes(StandardCharsets.UTF_8))) {
+                    ? header.substring(7).trim()
+                    : "";
+            if (!MessageDigest.isEqual(
+                    given.getBytes(StandardCharsets.UTF_8), expected.get().getBytes(StandardCharsets.UTF_8))) {
                 return problem(401, "unauthorized", "The pairing token is missing or wrong", path);
             }
             return Optional.empty();
         }
-        if (!isLoopback(http.remoteAddress() == null ? null : http.remoteAddress().host())) {
+        if (!isLoopback(
+                http.remoteAddress() == null ? null : http.remoteAddress().host())) {
             return problem(403, "local-only", "Only the pull API is reachable from other machines", path);
         }
         return Optional.empty();
@@ -72,9 +78,15 @@ public class PullAccessFilter {
     }
 
     private static Optional<Response> problem(int status, String type, String detail, String path) {
-        Response.ResponseBuilder response = Response.status(status).type(Problem.MEDIA_TYPE).entity(new Problem(
-                Problem.TYPE_PREFIX + type, status == 401 ? "Unauthorized" : "Forbidden", status, detail, path,
-                List.of()));
+        Response.ResponseBuilder response = Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem(
+                        Problem.TYPE_PREFIX + type,
+                        status == 401 ? "Unauthorized" : "Forbidden",
+                        status,
+                        detail,
+                        path,
+                        List.of()));
         if (status == 401) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }

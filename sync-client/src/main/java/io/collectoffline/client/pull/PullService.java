@@ -40,8 +40,12 @@ public class PullService {
     /** The most items one manifest lists (a pull carries it whole). */
     private static final int MANIFEST_MAX = 10_000;
 
-    PullService(EntityManager em, OutboxService outbox, ClientConfig config,
-            io.collectoffline.client.identity.NodeIdentity identity, OfflineModelRegistry registry) {
+    PullService(
+            EntityManager em,
+            OutboxService outbox,
+            ClientConfig config,
+            io.collectoffline.client.identity.NodeIdentity identity,
+            OfflineModelRegistry registry) {
         this.identity = identity;
         this.tracked = TrackedItems.of(registry);
         this.em = em;
@@ -58,8 +62,8 @@ public class PullService {
         String device = outbox.device();
         int size = Math.max(1, Math.min(limit, config.pull().maxPage()));
         String from = afterProducer == null ? device : afterProducer;
-        List<TransactionEnvelope> page = new ArrayList<>(outbox.nextBatch(
-                new ShippingQueue.Position(from, afterSeq), size + 1, Integer.MAX_VALUE));
+        List<TransactionEnvelope> page = new ArrayList<>(
+                outbox.nextBatch(new ShippingQueue.Position(from, afterSeq), size + 1, Integer.MAX_VALUE));
         page.removeIf(tx -> !ProducerId.deviceOf(tx.producer()).equals(device));
         boolean more = page.size() > size;
         return new OutboxPage(device, more ? page.subList(0, size) : page, more, identity.registration());
@@ -82,9 +86,12 @@ public class PullService {
 
     private int markConsumed(OutboxAcks acks) {
         return em.createQuery("update OutgoingTransaction t set t.consumedByMiddlemanAt = :now, "
-                + "t.consumedByMiddleman = :middleman where t.txId in :ids and t.consumedByMiddlemanAt is null "
-                + "and t.relayedFrom is null").setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
-                .setParameter("middleman", acks.middleman()).setParameter("ids", acks.txIds()).executeUpdate();
+                        + "t.consumedByMiddleman = :middleman where t.txId in :ids and t.consumedByMiddlemanAt is null "
+                        + "and t.relayedFrom is null")
+                .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter("middleman", acks.middleman())
+                .setParameter("ids", acks.txIds())
+                .executeUpdate();
     }
 
     /**
@@ -97,7 +104,8 @@ public class PullService {
             return new ItemManifest(outbox.device(), List.of());
         }
         @SuppressWarnings("unchecked")
-        List<Object> rows = em.createNativeQuery(tracked.get().manifestSql()).setMaxResults(MANIFEST_MAX)
+        List<Object> rows = em.createNativeQuery(tracked.get().manifestSql())
+                .setMaxResults(MANIFEST_MAX)
                 .getResultList();
         List<ObjectNode> entries = new ArrayList<>(rows.size());
         for (Object row : rows) {

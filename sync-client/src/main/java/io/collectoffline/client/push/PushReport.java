@@ -23,13 +23,40 @@ import java.time.OffsetDateTime;
  * @param divergence           what happened, in plain words, when the push met a divergence; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PushReport(String outcome, OffsetDateTime startedAt, OffsetDateTime finishedAt, int batches,
-        int accepted, int duplicate, int rejected, int deliveredByWatermark, String error, Integer reissued,
+public record PushReport(
+        String outcome,
+        OffsetDateTime startedAt,
+        OffsetDateTime finishedAt,
+        int batches,
+        int accepted,
+        int duplicate,
+        int rejected,
+        int deliveredByWatermark,
+        String error,
+        Integer reissued,
         String divergence) {
 
-    public PushReport(String outcome, OffsetDateTime startedAt, OffsetDateTime finishedAt, int batches, int accepted,
-            int duplicate, int rejected, int deliveredByWatermark, String error) {
-        this(outcome, startedAt, finishedAt, batches, accepted, duplicate, rejected, deliveredByWatermark, error, null,
+    public PushReport(
+            String outcome,
+            OffsetDateTime startedAt,
+            OffsetDateTime finishedAt,
+            int batches,
+            int accepted,
+            int duplicate,
+            int rejected,
+            int deliveredByWatermark,
+            String error) {
+        this(
+                outcome,
+                startedAt,
+                finishedAt,
+                batches,
+                accepted,
+                duplicate,
+                rejected,
+                deliveredByWatermark,
+                error,
+                null,
                 null);
     }
 }

@@ -26,11 +26,14 @@ public class PushResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Push the outbox now (one push at a time)",
+    @Operation(
+            summary = "Push the outbox now (one push at a time)",
             description = "Without wait: 202 and the push status; progress is in GET /api/v1/status. With "
                     + "wait=true: 200 and the push's report once it has ended (a running push is joined).")
-    public Response push(@Parameter(description = "wait for the push to end") @QueryParam("wait")
-            @DefaultValue("false") boolean wait) throws InterruptedException {
+    public Response push(
+            @Parameter(description = "wait for the push to end") @QueryParam("wait") @DefaultValue("false")
+                    boolean wait)
+            throws InterruptedException {
         if (!wait) {
             push.start();
             PushStatus status = push.status();

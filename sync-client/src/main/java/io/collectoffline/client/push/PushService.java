@@ -4,9 +4,9 @@ import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.keys.ServerKeyStore;
+import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.outbox.OutboxService.Delivery;
 import io.collectoffline.client.outbox.OutboxService.Reissue;
-import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -76,8 +76,14 @@ public class PushService {
     private volatile PushReport lastPush;
     private volatile LinkState link;
 
-    PushService(ClientConfig config, OutboxService outbox, ServerClient server, ServerKeyStore keys,
-            NodeIdentity identity, MeterRegistry metrics, AgroalDataSource dataSource) {
+    PushService(
+            ClientConfig config,
+            OutboxService outbox,
+            ServerClient server,
+            ServerKeyStore keys,
+            NodeIdentity identity,
+            MeterRegistry metrics,
+            AgroalDataSource dataSource) {
         this.config = config;
         this.outbox = outbox;
         this.server = server;
@@ -85,25 +91,28 @@ public class PushService {
         this.identity = identity;
         this.metrics = metrics;
         this.links = new LinkStates(dataSource);
-        this.credentials = LinkStates.credentials(config.server().url().map(Object::toString).orElse(""),
+        this.credentials = LinkStates.credentials(
+                config.server().url().map(Object::toString).orElse(""),
                 config.server().token().orElse(""));
     }
 
-    private record Progress(long startedNanos, int batch, int batches, int sent) {
-    }
+    private record Progress(long startedNanos, int batch, int batches, int sent) {}
 
     void stop(@Observes ShutdownEvent event) {
         executor.shutdownNow();
     }
 
     /** The schedule: pushes when a server is configured, the link is due (no backoff, credentials not refused). */
-    @Scheduled(every = "{sync.client.push.interval}", delayed = "5s",
+    @Scheduled(
+            every = "{sync.client.push.interval}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         if (server.server().isEmpty() || !link().due(Instant.now())) {
             return;
         }
-        if (outbox.sendable() == 0 && link().failures() == 0
+        if (outbox.sendable() == 0
+                && link().failures() == 0
                 && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0) {
             return;
         }
@@ -137,12 +146,20 @@ public class PushService {
             rate = seconds > 0 ? Math.round(p.sent() / seconds * 10) / 10.0 : 0.0;
         }
         LinkState state = link();
-        return new PushStatus(server.server().map(Object::toString).orElse(null), config.push().interval(),
-                p != null, p == null ? null : p.batch(), p == null ? null : p.batches(), p == null ? null : p.sent(),
-                rate, lastPush, state.failures(),
+        return new PushStatus(
+                server.server().map(Object::toString).orElse(null),
+                config.push().interval(),
+                p != null,
+                p == null ? null : p.batch(),
+                p == null ? null : p.batches(),
+                p == null ? null : p.sent(),
+                rate,
+                lastPush,
+                state.failures(),
                 state.nextAttemptAt() == null ? null : state.nextAttemptAt().atOffset(ZoneOffset.UTC),
-                state.authProblem() == null ? null : "the server refused this laptop's credentials: "
-                        + state.authProblem());
+                state.authProblem() == null
+                        ? null
+                        : "the server refused this laptop's credentials: " + state.authProblem());
     }
 
     /** Why pushing has stopped because the server refused this laptop's credentials; null when it has not. */
@@ -164,40 +181,41 @@ public class PushService {
         OffsetDateTime started = now();
         long startedNanos = System.nanoTime();
         if (server.server().isEmpty()) {
-            return finish(new PushReport("NO_SERVER", started, now(), 0, 0, 0, 0, 0,
-                    "no server configured (sync.client.server.url)"));
+            return finish(new PushReport(
+                    "NO_SERVER", started, now(), 0, 0, 0, 0, 0, "no server configured (sync.client.server.url)"));
         }
         OutboxQueue queue = new OutboxQueue();
         try {
             int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
             if (requeued > 0) {
-                Log.infof("Sending %d refused transactions again (refused more than %s ago)", requeued,
-                        config.push().resendRejectedAfter());
+                Log.infof(
+                        "Sending %d refused transactions again (refused more than %s ago)",
+                        requeued, config.push().resendRejectedAfter());
             }
             ShipReport shipped;
             try {
                 // a key rotated on the server is followed first: what is sealed from now on uses it
                 keys.followRotation();
-                shipped = Shipper.ship(queue, serverLink(), config.push().maxTransactions(),
-                        new ShipObserver() {
-                            @Override
-                            public void sending(int batch, int expected, int answered) {
-                                progress = new Progress(startedNanos, batch, expected, answered);
-                            }
+                shipped = Shipper.ship(queue, serverLink(), config.push().maxTransactions(), new ShipObserver() {
+                    @Override
+                    public void sending(int batch, int expected, int answered) {
+                        progress = new Progress(startedNanos, batch, expected, answered);
+                    }
 
-                            @Override
-                            public void shrunk(int from, int to, LinkFailure why) {
-                                Log.infof("Server could not take a batch of %d (%s); sending %d at a time", from,
-                                        why.getMessage(), to);
-                            }
+                    @Override
+                    public void shrunk(int from, int to, LinkFailure why) {
+                        Log.infof(
+                                "Server could not take a batch of %d (%s); sending %d at a time",
+                                from, why.getMessage(), to);
+                    }
 
-                            @Override
-                            public void recorded(ShippingQueue.Recorded recorded) {
-                                count("accepted", recorded.accepted());
-                                count("duplicate", recorded.duplicate());
-                                count("rejected", recorded.rejected());
-                            }
-                        });
+                    @Override
+                    public void recorded(ShippingQueue.Recorded recorded) {
+                        count("accepted", recorded.accepted());
+                        count("duplicate", recorded.duplicate());
+                        count("rejected", recorded.rejected());
+                    }
+                });
             } catch (LinkFailure failure) {
                 shipped = new ShipReport(0, 0, 0, 0, 0, failure);
             }
@@ -205,9 +223,15 @@ public class PushService {
             LinkFailure failure = shipped.failure();
             if (failure == null) {
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
-                Log.infof("Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
-                        + "already, in %d ms", server.server().get(), shipped.batches(), shipped.accepted(),
-                        shipped.duplicate(), shipped.rejected(), shipped.held(),
+                Log.infof(
+                        "Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
+                                + "already, in %d ms",
+                        server.server().get(),
+                        shipped.batches(),
+                        shipped.accepted(),
+                        shipped.duplicate(),
+                        shipped.rejected(),
+                        shipped.held(),
                         (System.nanoTime() - startedNanos) / 1_000_000);
                 return finish(report(outcome, started, shipped, null, queue));
             }
@@ -216,8 +240,9 @@ public class PushService {
                 return finish(report("AUTH_FAILED", started, shipped, failure.getMessage(), queue));
             }
             LinkState state = link();
-            Log.warnf("Push failed (%d in a row), next attempt after %s: %s", state.failures(),
-                    state.nextAttemptAt(), failure.getMessage());
+            Log.warnf(
+                    "Push failed (%d in a row), next attempt after %s: %s",
+                    state.failures(), state.nextAttemptAt(), failure.getMessage());
             return finish(report("FAILED", started, shipped, failure.getMessage(), queue));
         } catch (RuntimeException e) {
             Log.errorf(e, "Push failed");
@@ -231,13 +256,22 @@ public class PushService {
     /** The server as the engine's link, sending as this laptop's device whatever stream it captures on. */
     private Link serverLink() {
         String sender = identity.device();
-        return server.hop().link(batch -> new Batch(UUID.randomUUID(), sender, batch, outbox.registrationsFor(
-                batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))), () -> {
-                    if (config.push().faultHaltAfterSend()) {
-                        Log.warn("Fault injection: halting after the server answered, before saving the answer");
-                        Runtime.getRuntime().halt(137);
-                    }
-                });
+        return server.hop()
+                .link(
+                        batch -> new Batch(
+                                UUID.randomUUID(),
+                                sender,
+                                batch,
+                                outbox.registrationsFor(batch.stream()
+                                        .map(TransactionEnvelope::producer)
+                                        .collect(Collectors.toSet()))),
+                        () -> {
+                            if (config.push().faultHaltAfterSend()) {
+                                Log.warn(
+                                        "Fault injection: halting after the server answered, before saving the answer");
+                                Runtime.getRuntime().halt(137);
+                            }
+                        });
     }
 
     private void saveLink(LinkState state) {
@@ -245,10 +279,19 @@ public class PushService {
         link = state;
     }
 
-    private static PushReport report(String outcome, OffsetDateTime started, ShipReport shipped, String error,
-            OutboxQueue queue) {
-        return new PushReport(outcome, started, now(), shipped.batches(), shipped.accepted(), shipped.duplicate(),
-                shipped.rejected(), shipped.held(), error, queue.reissued == 0 ? null : queue.reissued,
+    private static PushReport report(
+            String outcome, OffsetDateTime started, ShipReport shipped, String error, OutboxQueue queue) {
+        return new PushReport(
+                outcome,
+                started,
+                now(),
+                shipped.batches(),
+                shipped.accepted(),
+                shipped.duplicate(),
+                shipped.rejected(),
+                shipped.held(),
+                error,
+                queue.reissued == 0 ? null : queue.reissued,
                 queue.divergence);
     }
 
@@ -262,7 +305,8 @@ public class PushService {
 
     /** The wait after {@code failures} failed pushes in a row (the engine's capped exponential backoff). */
     Duration backoff(int failures) {
-        return backoffPolicy().after(failures, bound -> ThreadLocalRandom.current().nextLong(bound));
+        return backoffPolicy()
+                .after(failures, bound -> ThreadLocalRandom.current().nextLong(bound));
     }
 
     private PushReport finish(PushReport report) {
@@ -322,7 +366,10 @@ public class PushService {
                         + "laptop). Nothing is lost: " + reissue.reissued() + " pending changes were re-issued on "
                         + "the new stream " + reissue.stream() + ", where new changes go too. Tell the data manager.";
             }
-            return new Recorded(delivery.accepted(), delivery.duplicate(), delivery.rejected(),
+            return new Recorded(
+                    delivery.accepted(),
+                    delivery.duplicate(),
+                    delivery.rejected(),
                     !delivery.seqTaken().isEmpty());
         }
 

@@ -19,7 +19,15 @@ import java.time.OffsetDateTime;
  * @param authProblem            why pushing stopped (the server refused the credentials); null when fine
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PushStatus(String server, String interval, boolean running, Integer batch, Integer batches,
-        Integer sent, Double transactionsPerSecond, PushReport lastPush, int consecutiveFailures,
-        OffsetDateTime nextAttemptAt, String authProblem) {
-}
+public record PushStatus(
+        String server,
+        String interval,
+        boolean running,
+        Integer batch,
+        Integer batches,
+        Integer sent,
+        Double transactionsPerSecond,
+        PushReport lastPush,
+        int consecutiveFailures,
+        OffsetDateTime nextAttemptAt,
+        String authProblem) {}

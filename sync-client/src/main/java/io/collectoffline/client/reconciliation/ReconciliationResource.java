@@ -1,6 +1,5 @@
 package io.collectoffline.client.reconciliation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.records.RecordsResource;
 import io.collectoffline.protocol.ReconciliationReport;
@@ -36,8 +35,7 @@ public class ReconciliationResource {
      * @param requisitionIdentifier the identifier scanned or typed from its label
      * @param comment               anything noticed (leaking, unlabelled, …)
      */
-    public record InHand(String requisitionIdentifier, String comment) {
-    }
+    public record InHand(String requisitionIdentifier, String comment) {}
 
     @GET
     @Operation(summary = "Requisitioned but not in hand, and in hand but not requisitioned")
@@ -51,7 +49,9 @@ public class ReconciliationResource {
     @Operation(summary = "Mark a tube in hand (writes a study.specimen_receipt, stage MIDDLEMAN)")
     public Response markInHand(InHand tube, @HeaderParam(RecordsResource.USER_HEADER) String user) {
         String who = user == null || user.isBlank() ? config.records().defaultUser() : user.trim();
-        return Response.status(201).entity(reconciliation.markInHand(tube == null ? null : tube.requisitionIdentifier(),
-                tube == null ? null : tube.comment(), who)).build();
+        return Response.status(201)
+                .entity(reconciliation.markInHand(
+                        tube == null ? null : tube.requisitionIdentifier(), tube == null ? null : tube.comment(), who))
+                .build();
     }
 }

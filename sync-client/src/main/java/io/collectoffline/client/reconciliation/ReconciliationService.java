@@ -38,8 +38,8 @@ public class ReconciliationService {
     private final ClientConfig config;
     private final Optional<TrackedItems> tracked;
 
-    ReconciliationService(EntityManager em, RecordsService records, ClientConfig config,
-            OfflineModelRegistry registry) {
+    ReconciliationService(
+            EntityManager em, RecordsService records, ClientConfig config, OfflineModelRegistry registry) {
         this.em = em;
         this.records = records;
         this.config = config;
@@ -52,12 +52,16 @@ public class ReconciliationService {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<String> requisitioned = (producer == null
-                    ? em.createNativeQuery("SELECT identifier FROM item_manifest")
-                    : em.createNativeQuery("SELECT identifier FROM item_manifest WHERE producer = ?1")
-                            .setParameter(1, producer)).setMaxResults(REPORT_MAX).getResultList();
+                            ? em.createNativeQuery("SELECT identifier FROM item_manifest")
+                            : em.createNativeQuery("SELECT identifier FROM item_manifest WHERE producer = ?1")
+                                    .setParameter(1, producer))
+                    .setMaxResults(REPORT_MAX)
+                    .getResultList();
             @SuppressWarnings("unchecked")
-            List<String> inHand = em.createNativeQuery(items.inHandSql()).setParameter(1, STAGE)
-                    .setMaxResults(REPORT_MAX).getResultList();
+            List<String> inHand = em.createNativeQuery(items.inHandSql())
+                    .setParameter(1, STAGE)
+                    .setMaxResults(REPORT_MAX)
+                    .getResultList();
             return ReconciliationReport.of(STAGE, requisitioned, inHand);
         });
     }

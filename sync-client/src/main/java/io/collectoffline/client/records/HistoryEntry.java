@@ -16,6 +16,12 @@ import java.util.UUID;
  * @param hostname  which machine
  * @param changes   {@code {column: {"from": old, "to": new}}} of each changed column
  */
-public record HistoryEntry(String action, UUID txId, Long seq, OffsetDateTime changedAt, String changedBy,
-        String deviceId, String hostname, JsonNode changes) {
-}
+public record HistoryEntry(
+        String action,
+        UUID txId,
+        Long seq,
+        OffsetDateTime changedAt,
+        String changedBy,
+        String deviceId,
+        String hostname,
+        JsonNode changes) {}

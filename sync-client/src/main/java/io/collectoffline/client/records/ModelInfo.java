@@ -14,6 +14,11 @@ import java.util.Map;
  * @param schemaVersion payload layout version (offline models only)
  * @param references    foreign-key field to the model it refers to (offline models only)
  */
-public record ModelInfo(String name, boolean offline, String entityClass, String table, List<String> naturalKey,
-        Integer schemaVersion, Map<String, String> references) {
-}
+public record ModelInfo(
+        String name,
+        boolean offline,
+        String entityClass,
+        String table,
+        List<String> naturalKey,
+        Integer schemaVersion,
+        Map<String, String> references) {}

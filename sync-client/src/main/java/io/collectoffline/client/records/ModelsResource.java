@@ -26,11 +26,14 @@ public class ModelsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Registered offline models, or (offline=false) the JPA entities that are not")
-    public List<ModelInfo> models(@Parameter(description = "true (default): offline models; false: the others")
-            @QueryParam("offline") @DefaultValue("true") String offline) {
+    public List<ModelInfo> models(
+            @Parameter(description = "true (default): offline models; false: the others")
+                    @QueryParam("offline")
+                    @DefaultValue("true")
+                    String offline) {
         if (!"true".equals(offline) && !"false".equals(offline)) {
-            throw new InvalidRecordException("Invalid query", List.of(
-                    new Problem.FieldError("offline", "must be true or false")));
+            throw new InvalidRecordException(
+                    "Invalid query", List.of(new Problem.FieldError("offline", "must be true or false")));
         }
         return records.models(Boolean.parseBoolean(offline));
     }

@@ -11,5 +11,4 @@ import java.util.List;
  * @param size  page size asked for
  * @param total records of the model in all
  */
-public record RecordPage(List<JsonNode> items, int page, int size, long total) {
-}
+public record RecordPage(List<JsonNode> items, int page, int size, long total) {}

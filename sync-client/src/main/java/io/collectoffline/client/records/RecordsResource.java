@@ -35,7 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/records/{model}")
 @Tag(name = "records")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "404", description = "Unknown model or record",
+@APIResponse(
+        responseCode = "404",
+        description = "Unknown model or record",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RecordsResource {
 
@@ -54,31 +56,47 @@ public class RecordsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a record", description = "The id is minted unless the body brings one.")
     @APIResponse(responseCode = "201", description = "Created; body is the stored record")
-    @APIResponse(responseCode = "400", description = "Malformed or invalid fields (all listed)",
+    @APIResponse(
+            responseCode = "400",
+            description = "Malformed or invalid fields (all listed)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Natural key or id already taken",
+    @APIResponse(
+            responseCode = "409",
+            description = "Natural key or id already taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(@PathParam("model") String model, JsonNode body, @HeaderParam(USER_HEADER) String user,
+    public Response create(
+            @PathParam("model") String model,
+            JsonNode body,
+            @HeaderParam(USER_HEADER) String user,
             @Context UriInfo uri) {
         JsonNode created = records.create(model, body, user(user));
-        return Response.created(uri.getAbsolutePathBuilder().path(created.get("id").asText()).build())
-                .entity(created).build();
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(created.get("id").asText())
+                        .build())
+                .entity(created)
+                .build();
     }
 
     @POST
     @Path("/bulk")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create many records at once", description = "A JSON array of up to 5000 records of one "
-            + "model, created in one database transaction: all or none. Each is captured like a record created "
-            + "alone. For loading a list (an enumeration, a baseline) onto the laptop.")
+    @Operation(
+            summary = "Create many records at once",
+            description = "A JSON array of up to 5000 records of one "
+                    + "model, created in one database transaction: all or none. Each is captured like a record created "
+                    + "alone. For loading a list (an enumeration, a baseline) onto the laptop.")
     @APIResponse(responseCode = "200", description = "All created; body says how many")
-    @APIResponse(responseCode = "400", description = "Not an array, too long, or a record invalid (fields are named "
-            + "by array index, e.g. [3].village); nothing was created",
+    @APIResponse(
+            responseCode = "400",
+            description = "Not an array, too long, or a record invalid (fields are named "
+                    + "by array index, e.g. [3].village); nothing was created",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A natural key or id already taken; nothing was created",
+    @APIResponse(
+            responseCode = "409",
+            description = "A natural key or id already taken; nothing was created",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Map<String, Integer> createAll(@PathParam("model") String model, JsonNode body,
-            @HeaderParam(USER_HEADER) String user) {
+    public Map<String, Integer> createAll(
+            @PathParam("model") String model, JsonNode body, @HeaderParam(USER_HEADER) String user) {
         return Map.of("created", records.createAll(model, body, user(user)));
     }
 
@@ -87,11 +105,18 @@ public class RecordsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a record's fields", description = "The body must carry the version edited.")
     @APIResponse(responseCode = "200", description = "Updated; body is the stored record")
-    @APIResponse(responseCode = "400", description = "Malformed or invalid fields (all listed)",
+    @APIResponse(
+            responseCode = "400",
+            description = "Malformed or invalid fields (all listed)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Stale version or natural key taken",
+    @APIResponse(
+            responseCode = "409",
+            description = "Stale version or natural key taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public JsonNode update(@PathParam("model") String model, @PathParam("id") String id, JsonNode body,
+    public JsonNode update(
+            @PathParam("model") String model,
+            @PathParam("id") String id,
+            JsonNode body,
             @HeaderParam(USER_HEADER) String user) {
         return records.update(model, uuid(id), body, user(user));
     }
@@ -100,9 +125,13 @@ public class RecordsResource {
     @Path("/{id}")
     @Operation(summary = "Delete a record")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "409", description = "Stale version, or other records refer to it",
+    @APIResponse(
+            responseCode = "409",
+            description = "Stale version, or other records refer to it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("model") String model, @PathParam("id") String id,
+    public Response delete(
+            @PathParam("model") String model,
+            @PathParam("id") String id,
             @Parameter(description = "expected stored version") @QueryParam("version") Long version,
             @HeaderParam(USER_HEADER) String user) {
         records.delete(model, uuid(id), version, user(user));
@@ -112,7 +141,9 @@ public class RecordsResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "Read a record")
-    @APIResponse(responseCode = "200", description = "The record",
+    @APIResponse(
+            responseCode = "200",
+            description = "The record",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode get(@PathParam("model") String model, @PathParam("id") String id) {
         return records.get(model, uuid(id));
@@ -120,20 +151,30 @@ public class RecordsResource {
 
     @GET
     @Operation(summary = "List a model's records, oldest first, a page at a time")
-    @APIResponse(responseCode = "200", description = "A page of records, oldest first",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RecordPage.class)))
-    public RecordPage list(@PathParam("model") String model,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of records, oldest first",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RecordPage.class)))
+    public RecordPage list(
+            @PathParam("model") String model,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
         return records.list(model, page, size);
     }
 
     @GET
     @Path("/{id}/history")
     @Operation(summary = "The record's changes on this laptop, oldest first")
-    @APIResponse(responseCode = "200", description = "The record's changes on this laptop",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = HistoryEntry.class, type = SchemaType.ARRAY)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The record's changes on this laptop",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = HistoryEntry.class, type = SchemaType.ARRAY)))
     public List<HistoryEntry> history(@PathParam("model") String model, @PathParam("id") String id) {
         return records.history(model, uuid(id));
     }
@@ -143,8 +184,8 @@ public class RecordsResource {
             return config.records().defaultUser();
         }
         if (header.length() > 50) {
-            throw new InvalidRecordException("Invalid user", List.of(
-                    new Problem.FieldError(USER_HEADER, "must be at most 50 characters")));
+            throw new InvalidRecordException(
+                    "Invalid user", List.of(new Problem.FieldError(USER_HEADER, "must be at most 50 characters")));
         }
         return header.trim();
     }
@@ -153,8 +194,9 @@ public class RecordsResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRecordException("Invalid record id", List.of(
-                    new Problem.FieldError("id", "must be a UUID, not '" + abbreviate(id) + "'")));
+            throw new InvalidRecordException(
+                    "Invalid record id",
+                    List.of(new Problem.FieldError("id", "must be a UUID, not '" + abbreviate(id) + "'")));
         }
     }
 

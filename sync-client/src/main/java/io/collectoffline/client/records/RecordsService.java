@@ -49,8 +49,15 @@ import org.hibernate.exception.ConstraintViolationException;
 public class RecordsService {
 
     /** Fields that only the database writes; ignored when a client sends them. */
-    private static final Set<String> READ_ONLY = Set.of("created", "modified", "userCreated", "userModified",
-            "hostnameCreated", "hostnameModified", "deviceCreated", "deviceModified");
+    private static final Set<String> READ_ONLY = Set.of(
+            "created",
+            "modified",
+            "userCreated",
+            "userModified",
+            "hostnameCreated",
+            "hostnameModified",
+            "deviceCreated",
+            "deviceModified");
 
     private final EntityManager em;
     private final OfflineModelRegistry registry;
@@ -78,14 +85,31 @@ public class RecordsService {
     /** Registered offline models and, with {@code offline=false}, the JPA entities that are not. */
     public List<ModelInfo> models(boolean offline) {
         if (offline) {
-            return registry.models().stream().map(m -> new ModelInfo(m.name(), true, m.entityClass().getName(),
-                    m.table(), m.naturalKey(), m.schemaVersion(), m.references())).toList();
+            return registry.models().stream()
+                    .map(m -> new ModelInfo(
+                            m.name(),
+                            true,
+                            m.entityClass().getName(),
+                            m.table(),
+                            m.naturalKey(),
+                            m.schemaVersion(),
+                            m.references()))
+                    .toList();
         }
-        return registry.notOffline().stream().sorted(Comparator.comparing(Class::getName)).map(type -> {
-            Table table = type.getAnnotation(Table.class);
-            return new ModelInfo(em.getMetamodel().entity(type).getName(), false, type.getName(),
-                    table != null ? table.name() : null, null, null, null);
-        }).toList();
+        return registry.notOffline().stream()
+                .sorted(Comparator.comparing(Class::getName))
+                .map(type -> {
+                    Table table = type.getAnnotation(Table.class);
+                    return new ModelInfo(
+                            em.getMetamodel().entity(type).getName(),
+                            false,
+                            type.getName(),
+                            table != null ? table.name() : null,
+                            null,
+                            null,
+                            null);
+                })
+                .toList();
     }
 
     /**
@@ -94,8 +118,7 @@ public class RecordsService {
      * @param name  Java field name (the JSON property)
      * @param input text, integer, decimal, boolean, date, datetime or uuid
      */
-    public record FieldInfo(String name, String input) {
-    }
+    public record FieldInfo(String name, String input) {}
 
     /** The fields a form for {@code model} shows, in declaration order. */
     public List<FieldInfo> fields(String model) {
@@ -107,11 +130,17 @@ public class RecordsService {
                 continue;
             }
             Class<?> type = entity.getAttribute(name).getJavaType();
-            String input = type == UUID.class ? "uuid" : type == Boolean.class || type == boolean.class ? "boolean"
-                    : type == Integer.class || type == int.class || type == Long.class ? "integer"
-                    : Number.class.isAssignableFrom(type) ? "decimal"
-                    : type == java.time.LocalDate.class ? "date"
-                    : type.getName().startsWith("java.time.") ? "datetime" : "text";
+            String input = type == UUID.class
+                    ? "uuid"
+                    : type == Boolean.class || type == boolean.class
+                            ? "boolean"
+                            : type == Integer.class || type == int.class || type == Long.class
+                                    ? "integer"
+                                    : Number.class.isAssignableFrom(type)
+                                            ? "decimal"
+                                            : type == java.time.LocalDate.class
+                                                    ? "date"
+                                                    : type.getName().startsWith("java.time.") ? "datetime" : "text";
             fields.add(new FieldInfo(name, input));
         }
         return fields;
@@ -130,8 +159,9 @@ public class RecordsService {
         OfflineEntity record = read(descriptor, input);
         record.setVersion(null);
         if (input.hasNonNull("id") && em.find(descriptor.entityClass(), record.getId()) != null) {
-            throw new RecordConflictException(Kind.ID_TAKEN, "A " + model + " record with id " + record.getId()
-                    + " already exists; update it with PUT");
+            throw new RecordConflictException(
+                    Kind.ID_TAKEN,
+                    "A " + model + " record with id " + record.getId() + " already exists; update it with PUT");
         }
         check(descriptor, record);
         return CaptureRuntime.asUser(user, () -> {
@@ -157,7 +187,8 @@ public class RecordsService {
     @Transactional
     public int createAll(String model, JsonNode body, String user) {
         if (body == null || !body.isArray() || body.isEmpty() || body.size() > BULK_LIMIT) {
-            throw new InvalidInputException("The body must be a JSON array of 1 to " + BULK_LIMIT + " records",
+            throw new InvalidInputException(
+                    "The body must be a JSON array of 1 to " + BULK_LIMIT + " records",
                     List.of(new FieldError("body", "must be a JSON array of 1 to " + BULK_LIMIT + " records")));
         }
         for (int i = 0; i < body.size(); i++) {
@@ -165,8 +196,11 @@ public class RecordsService {
                 insert(model, body.get(i), user, false);
             } catch (InvalidInputException e) {
                 String at = "[" + i + "]";
-                throw new InvalidInputException("Record " + at + ": " + e.getMessage(), e.errors().stream()
-                        .map(f -> new FieldError(at + "." + f.field(), f.message())).toList());
+                throw new InvalidInputException(
+                        "Record " + at + ": " + e.getMessage(),
+                        e.errors().stream()
+                                .map(f -> new FieldError(at + "." + f.field(), f.message()))
+                                .toList());
             } catch (RecordConflictException e) {
                 throw new RecordConflictException(e.kind(), "Record [" + i + "]: " + e.getMessage());
             }
@@ -199,9 +233,11 @@ public class RecordsService {
         OfflineEntity incoming = read(descriptor, input);
         check(descriptor, incoming);
         if (version.asLong() != current.getVersion()) {
-            throw new RecordConflictException(Kind.STALE_VERSION, "The " + model + " record " + id
-                    + " was changed since version " + version.asLong() + " (now version " + current.getVersion()
-                    + "); reload it and edit again");
+            throw new RecordConflictException(
+                    Kind.STALE_VERSION,
+                    "The " + model + " record " + id
+                            + " was changed since version " + version.asLong() + " (now version " + current.getVersion()
+                            + "); reload it and edit again");
         }
         ObjectNode state = strict.valueToTree(incoming);
         state.remove("id");
@@ -225,13 +261,17 @@ public class RecordsService {
         ModelDescriptor descriptor = registry.require(model);
         OfflineEntity current = find(descriptor, id);
         if (expectedVersion != null && !expectedVersion.equals(current.getVersion())) {
-            throw new RecordConflictException(Kind.STALE_VERSION, "The " + model + " record " + id
-                    + " is at version " + current.getVersion() + ", not " + expectedVersion);
+            throw new RecordConflictException(
+                    Kind.STALE_VERSION,
+                    "The " + model + " record " + id + " is at version " + current.getVersion() + ", not "
+                            + expectedVersion);
         }
         List<String> referrers = referrers(descriptor, id);
         if (!referrers.isEmpty()) {
-            throw new RecordConflictException(Kind.REFERENCED, "The " + model + " record " + id + " is referred to by "
-                    + String.join(", ", referrers) + "; delete or change those first");
+            throw new RecordConflictException(
+                    Kind.REFERENCED,
+                    "The " + model + " record " + id + " is referred to by " + String.join(", ", referrers)
+                            + "; delete or change those first");
         }
         CaptureRuntime.asUser(user, () -> {
             em.remove(current);
@@ -253,33 +293,50 @@ public class RecordsService {
             errors.add(new FieldError("page", "must be 0 or more"));
         }
         if (size < 1 || size > config.records().maxPageSize()) {
-            errors.add(new FieldError("size", "must be between 1 and " + config.records().maxPageSize()));
+            errors.add(new FieldError(
+                    "size", "must be between 1 and " + config.records().maxPageSize()));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRecordException("Invalid page request", errors);
         }
         String entity = entityName(descriptor);
-        long total = em.createQuery("select count(e) from " + entity + " e", Long.class).getSingleResult();
-        List<? extends OfflineEntity> items = em.createQuery("select e from " + entity + " e order by e.created, e.id",
-                descriptor.entityClass()).setFirstResult(page * size).setMaxResults(size).getResultList();
-        return new RecordPage(items.stream().map(e -> (JsonNode) strict.valueToTree(e)).toList(), page, size, total);
+        long total = em.createQuery("select count(e) from " + entity + " e", Long.class)
+                .getSingleResult();
+        List<? extends OfflineEntity> items = em.createQuery(
+                        "select e from " + entity + " e order by e.created, e.id", descriptor.entityClass())
+                .setFirstResult(page * size)
+                .setMaxResults(size)
+                .getResultList();
+        return new RecordPage(
+                items.stream().map(e -> (JsonNode) strict.valueToTree(e)).toList(), page, size, total);
     }
 
     /** The record's changes on this laptop, oldest first; also answers for records deleted since. */
     @Transactional
     public List<HistoryEntry> history(String model, UUID id) {
         ModelDescriptor descriptor = registry.require(model);
-        List<RecordHistoryEntry> rows = em.createQuery("select h from RecordHistoryEntry h "
-                + "where h.model = :model and h.recordId = :id order by h.id", RecordHistoryEntry.class)
-                .setParameter("model", model).setParameter("id", id).getResultList();
+        List<RecordHistoryEntry> rows = em.createQuery(
+                        "select h from RecordHistoryEntry h "
+                                + "where h.model = :model and h.recordId = :id order by h.id",
+                        RecordHistoryEntry.class)
+                .setParameter("model", model)
+                .setParameter("id", id)
+                .getResultList();
         if (rows.isEmpty()) {
             find(descriptor, id);
         }
         List<HistoryEntry> history = new ArrayList<>(rows.size());
         for (RecordHistoryEntry row : rows) {
             try {
-                history.add(new HistoryEntry(row.action, row.txId, row.seq, row.changedAt, row.changedBy,
-                        row.deviceId, row.hostname, strict.readTree(row.changes)));
+                history.add(new HistoryEntry(
+                        row.action,
+                        row.txId,
+                        row.seq,
+                        row.changedAt,
+                        row.changedBy,
+                        row.deviceId,
+                        row.hostname,
+                        strict.readTree(row.changes)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("history row " + row.id + " holds invalid JSON", e);
             }
@@ -297,7 +354,8 @@ public class RecordsService {
 
     private static ObjectNode object(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new InvalidRecordException("The request body must be a JSON object",
+            throw new InvalidRecordException(
+                    "The request body must be a JSON object",
                     List.of(new FieldError("(body)", "must be a JSON object")));
         }
         ObjectNode input = ((ObjectNode) body).deepCopy();
@@ -310,8 +368,10 @@ public class RecordsService {
         var entity = em.getMetamodel().entity(descriptor.entityClass());
         input.fields().forEachRemaining(field -> {
             if (!descriptor.columns().containsKey(field.getKey())) {
-                errors.add(new FieldError(field.getKey(), "unknown field; known: "
-                        + String.join(", ", descriptor.columns().keySet())));
+                errors.add(new FieldError(
+                        field.getKey(),
+                        "unknown field; known: "
+                                + String.join(", ", descriptor.columns().keySet())));
                 return;
             }
             if (field.getValue().isTextual() && field.getValue().textValue().indexOf(0) >= 0) {
@@ -333,15 +393,22 @@ public class RecordsService {
         try {
             return strict.treeToValue(input, descriptor.entityClass());
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidRecordException("Unknown field for " + descriptor.name(), List.of(new FieldError(
-                    path(e), "unknown field; known: " + String.join(", ", descriptor.columns().keySet()))));
+            throw new InvalidRecordException(
+                    "Unknown field for " + descriptor.name(),
+                    List.of(new FieldError(
+                            path(e),
+                            "unknown field; known: "
+                                    + String.join(", ", descriptor.columns().keySet()))));
         } catch (JsonMappingException e) {
             String expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
-                    && m.getTargetType() != null ? "must be " + describe(m.getTargetType()) : "invalid value";
-            throw new InvalidRecordException("Invalid field for " + descriptor.name(),
-                    List.of(new FieldError(path(e), expected)));
+                            && m.getTargetType() != null
+                    ? "must be " + describe(m.getTargetType())
+                    : "invalid value";
+            throw new InvalidRecordException(
+                    "Invalid field for " + descriptor.name(), List.of(new FieldError(path(e), expected)));
         } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("Invalid record for " + descriptor.name(),
+            throw new InvalidRecordException(
+                    "Invalid record for " + descriptor.name(),
                     List.of(new FieldError("(body)", "cannot be read as a " + descriptor.name() + " record")));
         }
     }
@@ -362,8 +429,9 @@ public class RecordsService {
     }
 
     private static String path(JsonMappingException e) {
-        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
         return path.isEmpty() ? "(body)" : path;
     }
 
@@ -377,10 +445,13 @@ public class RecordsService {
         for (Map.Entry<String, String> reference : descriptor.references().entrySet()) {
             JsonNode target = values.get(reference.getKey());
             if (target != null && !target.isNull()) {
-                Class<? extends OfflineEntity> targetClass = registry.require(reference.getValue()).entityClass();
+                Class<? extends OfflineEntity> targetClass =
+                        registry.require(reference.getValue()).entityClass();
                 if (em.find(targetClass, UUID.fromString(target.asText())) == null) {
-                    errors.add(new FieldError(reference.getKey(), "refers to a " + reference.getValue()
-                            + " record that does not exist (" + target.asText() + ")"));
+                    errors.add(new FieldError(
+                            reference.getKey(),
+                            "refers to a " + reference.getValue() + " record that does not exist (" + target.asText()
+                                    + ")"));
                 }
             }
         }
@@ -403,18 +474,26 @@ public class RecordsService {
                 return;
             }
             try {
-                query.setParameter(field, strict.treeToValue(value,
-                        em.getMetamodel().entity(descriptor.entityClass()).getAttribute(field).getJavaType()));
+                query.setParameter(
+                        field,
+                        strict.treeToValue(
+                                value,
+                                em.getMetamodel()
+                                        .entity(descriptor.entityClass())
+                                        .getAttribute(field)
+                                        .getJavaType()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("natural key value of " + field + " does not convert back", e);
             }
         }
         List<UUID> clash = query.setMaxResults(1).getResultList();
         if (!clash.isEmpty()) {
-            String key = descriptor.naturalKey().stream().map(f -> f + "=" + values.get(f).asText())
+            String key = descriptor.naturalKey().stream()
+                    .map(f -> f + "=" + values.get(f).asText())
                     .collect(Collectors.joining(", "));
-            throw new RecordConflictException(Kind.NATURAL_KEY, "A " + descriptor.name() + " record with " + key
-                    + " already exists (id " + clash.get(0) + ")");
+            throw new RecordConflictException(
+                    Kind.NATURAL_KEY,
+                    "A " + descriptor.name() + " record with " + key + " already exists (id " + clash.get(0) + ")");
         }
     }
 
@@ -426,18 +505,25 @@ public class RecordsService {
         try {
             em.flush();
         } catch (OptimisticLockException e) {
-            throw new RecordConflictException(Kind.STALE_VERSION, "The " + descriptor.name()
-                    + " record was changed concurrently; reload it and edit again");
+            throw new RecordConflictException(
+                    Kind.STALE_VERSION,
+                    "The " + descriptor.name() + " record was changed concurrently; reload it and edit again");
         } catch (PersistenceException e) {
-            ConstraintViolationException violation = e instanceof ConstraintViolationException direct ? direct
+            ConstraintViolationException violation = e instanceof ConstraintViolationException direct
+                    ? direct
                     : e.getCause() instanceof ConstraintViolationException wrapped ? wrapped : null;
             if (violation != null) {
                 throw switch (violation.getKind()) {
-                    case UNIQUE -> new RecordConflictException(Kind.NATURAL_KEY, "A " + descriptor.name()
-                            + " record with the same natural key was saved concurrently");
-                    case FOREIGN_KEY -> new RecordConflictException(Kind.REFERENCED, "The " + descriptor.name()
-                            + " record is referred to by other records, or refers to one that is gone ("
-                            + violation.getConstraintName() + ")");
+                    case UNIQUE ->
+                        new RecordConflictException(
+                                Kind.NATURAL_KEY,
+                                "A " + descriptor.name() + " record with the same natural key was saved concurrently");
+                    case FOREIGN_KEY ->
+                        new RecordConflictException(
+                                Kind.REFERENCED,
+                                "The " + descriptor.name()
+                                        + " record is referred to by other records, or refers to one that is gone ("
+                                        + violation.getConstraintName() + ")");
                     default -> e;
                 };
             }
@@ -454,8 +540,10 @@ public class RecordsService {
                     continue;
                 }
                 String column = model.columns().get(reference.getKey());
-                Number count = (Number) em.createNativeQuery("SELECT COUNT(*) FROM " + model.table() + " WHERE "
-                        + column + " = ?1").setParameter(1, id).getSingleResult();
+                Number count = (Number)
+                        em.createNativeQuery("SELECT COUNT(*) FROM " + model.table() + " WHERE " + column + " = ?1")
+                                .setParameter(1, id)
+                                .getSingleResult();
                 if (count.longValue() > 0) {
                     found.add(count + " " + model.name() + " record" + (count.longValue() == 1 ? "" : "s") + " ("
                             + reference.getKey() + ")");

@@ -27,8 +27,19 @@ import java.time.OffsetDateTime;
  *                                 (restored backup, reinstall with the same id, cloned image) and how it recovered;
  *                                 absent when it never did
  */
-public record LaptopStatus(String producer, String role, boolean captureEnabled, String payloadCodec, long pending,
-        OffsetDateTime oldestPendingCapturedAt, Long oldestPendingAgeSeconds, long lastSeq, long rejected,
-        long consumedByMiddleman, long relayedPending, int offlineModels, PushStatus push, String deviceId,
-        NodeIdentity.Divergence divergence) {
-}
+public record LaptopStatus(
+        String producer,
+        String role,
+        boolean captureEnabled,
+        String payloadCodec,
+        long pending,
+        OffsetDateTime oldestPendingCapturedAt,
+        Long oldestPendingAgeSeconds,
+        long lastSeq,
+        long rejected,
+        long consumedByMiddleman,
+        long relayedPending,
+        int offlineModels,
+        PushStatus push,
+        String deviceId,
+        NodeIdentity.Divergence divergence) {}

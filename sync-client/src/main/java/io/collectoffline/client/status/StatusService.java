@@ -18,7 +18,11 @@ public class StatusService {
     private final PushService push;
     private final OfflineModelRegistry registry;
 
-    StatusService(ClientConfig config, NodeIdentity identity, OutboxService outbox, PushService push,
+    StatusService(
+            ClientConfig config,
+            NodeIdentity identity,
+            OutboxService outbox,
+            PushService push,
             OfflineModelRegistry registry) {
         this.config = config;
         this.identity = identity;
@@ -29,10 +33,21 @@ public class StatusService {
 
     public LaptopStatus status() {
         OutboxFigures figures = outbox.figures();
-        return new LaptopStatus(figures.producer(), config.role().name(), config.capture().enabled(),
-                config.payload().codec(), figures.pending(), figures.oldestPendingCapturedAt(),
-                figures.oldestPendingAgeSeconds(), figures.lastSeq(), figures.rejected(),
-                figures.consumedByMiddleman(), figures.relayedPending(), registry.models().size(), push.status(),
-                identity.device(), identity.divergence());
+        return new LaptopStatus(
+                figures.producer(),
+                config.role().name(),
+                config.capture().enabled(),
+                config.payload().codec(),
+                figures.pending(),
+                figures.oldestPendingCapturedAt(),
+                figures.oldestPendingAgeSeconds(),
+                figures.lastSeq(),
+                figures.rejected(),
+                figures.consumedByMiddleman(),
+                figures.relayedPending(),
+                registry.models().size(),
+                push.status(),
+                identity.device(),
+                identity.divergence());
     }
 }

@@ -18,7 +18,9 @@ public interface FieldLaptopApi {
 
     /** Its pending transactions after a position, at most {@code limit}. */
     @GET
-    OutboxPage page(@QueryParam("afterProducer") String afterProducer, @QueryParam("afterSeq") long afterSeq,
+    OutboxPage page(
+            @QueryParam("afterProducer") String afterProducer,
+            @QueryParam("afterSeq") long afterSeq,
             @QueryParam("limit") int limit);
 
     /** What the middleman stored, and what it refused as a taken seq. */

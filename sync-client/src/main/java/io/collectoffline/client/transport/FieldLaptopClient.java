@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FieldLaptopClient {
 
     /** What a field laptop answers to an acknowledgement. */
-    public record AckAnswer(int acknowledged) {
-    }
+    public record AckAnswer(int acknowledged) {}
 
     private final ClientConfig config;
     private final Map<String, FieldLaptopApi> clients = new ConcurrentHashMap<>();
@@ -41,7 +40,13 @@ public class FieldLaptopClient {
     }
 
     private FieldLaptopApi api(URI laptop, String pairingToken) {
-        return clients.computeIfAbsent(laptop + " " + pairingToken, key -> RestHops.create(FieldLaptopApi.class,
-                laptop, pairingToken, config.server().connectTimeout(), config.server().requestTimeout()));
+        return clients.computeIfAbsent(
+                laptop + " " + pairingToken,
+                key -> RestHops.create(
+                        FieldLaptopApi.class,
+                        laptop,
+                        pairingToken,
+                        config.server().connectTimeout(),
+                        config.server().requestTimeout()));
     }
 }

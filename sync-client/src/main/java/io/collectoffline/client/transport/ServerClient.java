@@ -38,10 +38,13 @@ public class ServerClient {
     public ServerHop hop() {
         ServerHop known = hop;
         if (known == null) {
-            URI base = config.server().url().orElseThrow(() -> new IllegalStateException(
-                    "no sync.client.server.url"));
-            known = new ServerHop(base, config.server().token().orElse(null), config.server().connectTimeout(),
-                    config.server().requestTimeout(), json);
+            URI base = config.server().url().orElseThrow(() -> new IllegalStateException("no sync.client.server.url"));
+            known = new ServerHop(
+                    base,
+                    config.server().token().orElse(null),
+                    config.server().connectTimeout(),
+                    config.server().requestTimeout(),
+                    json);
             hop = known;
         }
         return known;

@@ -47,16 +47,29 @@ class AtomicCaptureInvariantTest {
         UUID id = db.newHousehold(identifier);
 
         assertThat(db.outgoing()).isEqualTo(before + 1);
-        List<Object> tx = db.rows("SELECT model, action, producer, key_id, payload, tx_id, seq FROM "
-                + "outgoing_transaction WHERE record_id = ?", id).get(0);
+        List<Object> tx = db.rows(
+                        "SELECT model, action, producer, key_id, payload, tx_id, seq FROM "
+                                + "outgoing_transaction WHERE record_id = ?",
+                        id)
+                .get(0);
         assertThat(tx.subList(0, 3)).containsExactly("study.household", "INSERT", "test-laptop");
         String keyId = (String) tx.get(3);
         byte[] sealed = (byte[]) tx.get(4);
         assertThat(keyId).startsWith("dk-");
-        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(identifier)
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain(identifier)
                 .doesNotContain("Lentsweletau");
-        JsonNode snapshot = json.readTree(TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(5),
-                "test-laptop", ((Number) tx.get(6)).longValue(), "study.household", id, Action.INSERT), keyId, sealed));
+        JsonNode snapshot = json.readTree(TestServerKeys.ring()
+                .open(
+                        new TransactionHeader(
+                                (UUID) tx.get(5),
+                                "test-laptop",
+                                ((Number) tx.get(6)).longValue(),
+                                "study.household",
+                                id,
+                                Action.INSERT),
+                        keyId,
+                        sealed));
         assertThat(snapshot.get("model").asText()).isEqualTo("study.household");
         assertThat(snapshot.get("schemaVersion").asInt()).isEqualTo(2);
         JsonNode fields = snapshot.get("fields");
@@ -77,9 +90,11 @@ class AtomicCaptureInvariantTest {
         QuarkusTransaction.requiringNew().run(() -> em.remove(em.find(Household.class, id)));
 
         assertThat(db.rows("SELECT action FROM outgoing_transaction WHERE record_id = ? ORDER BY seq", id))
-                .extracting(row -> row.get(0)).containsExactly("INSERT", "UPDATE", "DELETE");
+                .extracting(row -> row.get(0))
+                .containsExactly("INSERT", "UPDATE", "DELETE");
         assertThat(db.rows("SELECT action FROM record_history WHERE record_id = ? ORDER BY id", id))
-                .extracting(row -> row.get(0)).containsExactly("INSERT", "UPDATE", "DELETE");
+                .extracting(row -> row.get(0))
+                .containsExactly("INSERT", "UPDATE", "DELETE");
     }
 
     @Test
@@ -88,14 +103,24 @@ class AtomicCaptureInvariantTest {
         QuarkusTransaction.requiringNew().run(() -> em.find(Household.class, id).setVillage("Mochudi"));
         QuarkusTransaction.requiringNew().run(() -> em.find(Household.class, id).setVillage("Gabane"));
 
-        List<List<Object>> txs = db.rows("SELECT tx_id, seq, key_id, payload, action FROM outgoing_transaction "
-                + "WHERE record_id = ? ORDER BY seq", id);
+        List<List<Object>> txs = db.rows(
+                "SELECT tx_id, seq, key_id, payload, action FROM outgoing_transaction "
+                        + "WHERE record_id = ? ORDER BY seq",
+                id);
         UUID previous = null;
         for (int i = 0; i < txs.size(); i++) {
             List<Object> tx = txs.get(i);
-            JsonNode snapshot = json.readTree(TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(0),
-                    "test-laptop", ((Number) tx.get(1)).longValue(), "study.household", id,
-                    Action.valueOf((String) tx.get(4))), (String) tx.get(2), (byte[]) tx.get(3)));
+            JsonNode snapshot = json.readTree(TestServerKeys.ring()
+                    .open(
+                            new TransactionHeader(
+                                    (UUID) tx.get(0),
+                                    "test-laptop",
+                                    ((Number) tx.get(1)).longValue(),
+                                    "study.household",
+                                    id,
+                                    Action.valueOf((String) tx.get(4))),
+                            (String) tx.get(2),
+                            (byte[]) tx.get(3)));
             assertThat(snapshot.get("rev").asLong()).as("rev of change %d", i).isEqualTo(i + 1);
             if (previous == null) {
                 assertThat(snapshot.get("baseTxId").isNull()).isTrue();
@@ -113,12 +138,13 @@ class AtomicCaptureInvariantTest {
         long historyBefore = db.count("SELECT COUNT(*) FROM record_history");
 
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            Household household = new Household();
-            household.setHouseholdIdentifier(TestDb.uniqueIdentifier("HH"));
-            em.persist(household);
-            em.flush(); // the trigger has run: the outgoing row exists inside this transaction
-            throw new IllegalStateException("the research assistant cancelled the form");
-        })).hasMessageContaining("cancelled");
+                    Household household = new Household();
+                    household.setHouseholdIdentifier(TestDb.uniqueIdentifier("HH"));
+                    em.persist(household);
+                    em.flush(); // the trigger has run: the outgoing row exists inside this transaction
+                    throw new IllegalStateException("the research assistant cancelled the form");
+                }))
+                .hasMessageContaining("cancelled");
 
         assertThat(db.outgoing()).isEqualTo(before);
         assertThat(db.count("SELECT COUNT(*) FROM record_history")).isEqualTo(historyBefore);
@@ -142,20 +168,23 @@ class AtomicCaptureInvariantTest {
         UUID second = db.newHousehold(prefix + "-2");
         long before = db.outgoing();
 
-        int updated = QuarkusTransaction.requiringNew().call(() -> households.update(
-                "village = ?1 where householdIdentifier like ?2", "Kanye", prefix + "%"));
-        long deleted = QuarkusTransaction.requiringNew().call(() -> households.delete(
-                "householdIdentifier = ?1", prefix + "-2"));
+        int updated = QuarkusTransaction.requiringNew()
+                .call(() -> households.update("village = ?1 where householdIdentifier like ?2", "Kanye", prefix + "%"));
+        long deleted = QuarkusTransaction.requiringNew()
+                .call(() -> households.delete("householdIdentifier = ?1", prefix + "-2"));
 
         assertThat(updated).isEqualTo(2);
         assertThat(deleted).isEqualTo(1);
         assertThat(db.outgoing()).isEqualTo(before + 3);
         assertThat(db.rows("SELECT action FROM outgoing_transaction WHERE record_id = ? ORDER BY seq", first))
-                .extracting(row -> row.get(0)).containsExactly("INSERT", "UPDATE");
+                .extracting(row -> row.get(0))
+                .containsExactly("INSERT", "UPDATE");
         assertThat(db.rows("SELECT action FROM outgoing_transaction WHERE record_id = ? ORDER BY seq", second))
-                .extracting(row -> row.get(0)).containsExactly("INSERT", "UPDATE", "DELETE");
+                .extracting(row -> row.get(0))
+                .containsExactly("INSERT", "UPDATE", "DELETE");
         // a bulk update does not raise @Version itself; the trigger does, so every change has a new version
-        assertThat(db.count("SELECT version FROM household WHERE id = ?", first)).isEqualTo(1);
+        assertThat(db.count("SELECT version FROM household WHERE id = ?", first))
+                .isEqualTo(1);
     }
 
     @Test
@@ -163,12 +192,16 @@ class AtomicCaptureInvariantTest {
         UUID id = db.newHousehold(TestDb.uniqueIdentifier("HH"));
         long before = db.outgoing();
 
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE household SET village = 'Molepolole' WHERE id = ?1").setParameter(1, id).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("UPDATE household SET village = 'Molepolole' WHERE id = ?1")
+                        .setParameter(1, id)
+                        .executeUpdate());
 
         assertThat(db.outgoing()).isEqualTo(before + 1);
         assertThat(db.rows("SELECT action FROM outgoing_transaction WHERE record_id = ? ORDER BY seq DESC", id)
-                .get(0).get(0)).isEqualTo("UPDATE");
+                        .get(0)
+                        .get(0))
+                .isEqualTo("UPDATE");
     }
 
     @Test
@@ -176,9 +209,13 @@ class AtomicCaptureInvariantTest {
         UUID id = db.newHousehold(TestDb.uniqueIdentifier("HH"));
         Household created = QuarkusTransaction.requiringNew().call(() -> em.find(Household.class, id));
 
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE household SET created = ?1, device_created = 'forged', village = 'X' WHERE id = ?2")
-                .setParameter(1, OffsetDateTime.parse("2001-01-01T00:00:00Z")).setParameter(2, id).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery(
+                                "UPDATE household SET created = ?1, device_created = 'forged', village = 'X' WHERE id "
+                                        + "= ?2")
+                        .setParameter(1, OffsetDateTime.parse("2001-01-01T00:00:00Z"))
+                        .setParameter(2, id)
+                        .executeUpdate());
         Household updated = QuarkusTransaction.requiringNew().call(() -> em.find(Household.class, id));
 
         assertThat(created.getDeviceCreated()).isEqualTo("test-laptop");
@@ -194,9 +231,12 @@ class AtomicCaptureInvariantTest {
         UUID id = db.newHousehold(TestDb.uniqueIdentifier("HH"));
         long before = db.outgoing();
 
-        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "UPDATE household SET id = ?1 WHERE id = ?2").setParameter(1, UUID.randomUUID())
-                .setParameter(2, id).executeUpdate())).hasStackTraceContaining("never changes");
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew()
+                        .run(() -> em.createNativeQuery("UPDATE household SET id = ?1 WHERE id = ?2")
+                                .setParameter(1, UUID.randomUUID())
+                                .setParameter(2, id)
+                                .executeUpdate()))
+                .hasStackTraceContaining("never changes");
 
         assertThat(db.outgoing()).isEqualTo(before);
     }
@@ -214,11 +254,20 @@ class AtomicCaptureInvariantTest {
             return s.getId();
         });
 
-        List<Object> tx = db.rows("SELECT tx_id, seq, key_id, payload FROM outgoing_transaction WHERE record_id = ?",
-                subject).get(0);
-        byte[] payload = TestServerKeys.ring().open(new TransactionHeader((UUID) tx.get(0), "test-laptop",
-                ((Number) tx.get(1)).longValue(), "study.subject", subject, Action.INSERT), (String) tx.get(2),
-                (byte[]) tx.get(3));
+        List<Object> tx = db.rows(
+                        "SELECT tx_id, seq, key_id, payload FROM outgoing_transaction WHERE record_id = ?", subject)
+                .get(0);
+        byte[] payload = TestServerKeys.ring()
+                .open(
+                        new TransactionHeader(
+                                (UUID) tx.get(0),
+                                "test-laptop",
+                                ((Number) tx.get(1)).longValue(),
+                                "study.subject",
+                                subject,
+                                Action.INSERT),
+                        (String) tx.get(2),
+                        (byte[]) tx.get(3));
         assertThat(json.readTree(payload).at("/fields/household_id").asText()).isEqualTo(household.toString());
     }
 }

@@ -23,8 +23,11 @@ class CaptureKillSwitchTest {
     public static class CaptureOff implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sync.client.capture.enabled", "false",
-                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:client-capture-off;DB_CLOSE_DELAY=-1");
+            return Map.of(
+                    "sync.client.capture.enabled",
+                    "false",
+                    "quarkus.datasource.jdbc.url",
+                    "jdbc:h2:mem:client-capture-off;DB_CLOSE_DELAY=-1");
         }
     }
 
@@ -35,16 +38,26 @@ class CaptureKillSwitchTest {
     void recordsStillSaveButNoTransactionIsWritten() {
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")))
-                .post("/api/v1/records/study.household").then().statusCode(201).extract().path("id");
+                .post("/api/v1/records/study.household")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
         assertThat(db.outgoing()).isZero();
-        given().get("/api/v1/records/study.household/" + id + "/history").then().statusCode(200)
-                .body("[0].action", equalTo("INSERT")).body("[0].txId", nullValue());
+        given().get("/api/v1/records/study.household/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .body("[0].action", equalTo("INSERT"))
+                .body("[0].txId", nullValue());
     }
 
     @Test
     void statusSaysCaptureIsOff() {
-        given().get("/api/v1/status").then().statusCode(200)
-                .body("captureEnabled", equalTo(false)).body("pending", equalTo(0));
+        given().get("/api/v1/status")
+                .then()
+                .statusCode(200)
+                .body("captureEnabled", equalTo(false))
+                .body("pending", equalTo(0));
     }
 }

@@ -7,5 +7,4 @@ import java.util.UUID;
 
 /** Ordinary Panache use of an offline model, as a team's own code would write it. */
 @ApplicationScoped
-public class HouseholdRepository implements PanacheRepositoryBase<Household, UUID> {
-}
+public class HouseholdRepository implements PanacheRepositoryBase<Household, UUID> {}

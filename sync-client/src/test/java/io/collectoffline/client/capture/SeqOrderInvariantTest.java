@@ -54,7 +54,8 @@ class SeqOrderInvariantTest {
         }
 
         List<Long> seqs = db.rows("SELECT seq FROM outgoing_transaction WHERE seq > ? ORDER BY seq", before).stream()
-                .map(row -> ((Number) row.get(0)).longValue()).toList();
+                .map(row -> ((Number) row.get(0)).longValue())
+                .toList();
         assertThat(seqs).hasSize(threads * perThread);
         for (int i = 0; i < seqs.size(); i++) {
             assertThat(seqs.get(i)).isEqualTo(before + 1 + i);
@@ -65,8 +66,8 @@ class SeqOrderInvariantTest {
     void seqFollowsCommitOrder() throws Exception {
         CountDownLatch firstCaptured = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        CompletableFuture<UUID> first = CompletableFuture.supplyAsync(() -> QuarkusTransaction.requiringNew().call(
-                () -> {
+        CompletableFuture<UUID> first = CompletableFuture.supplyAsync(() -> QuarkusTransaction.requiringNew()
+                .call(() -> {
                     UUID id = persistAndFlush();
                     firstCaptured.countDown();
                     releaseFirst.await(30, TimeUnit.SECONDS);
@@ -91,8 +92,8 @@ class SeqOrderInvariantTest {
         long before = db.lastSeq();
         CountDownLatch firstCaptured = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        CompletableFuture<Void> doomed = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(
-                () -> {
+        CompletableFuture<Void> doomed = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew()
+                .run(() -> {
                     persistAndFlush();
                     firstCaptured.countDown();
                     try {

@@ -13,7 +13,6 @@ import io.collectoffline.client.TestDb;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +34,12 @@ class FileExportTest {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
         long pending = pending();
 
-        Path file = Path.of(given().post("/api/v1/files/export").then().statusCode(200)
-                .body("transactions", equalTo((int) pending)).extract().<String>path("file"));
+        Path file = Path.of(given().post("/api/v1/files/export")
+                .then()
+                .statusCode(200)
+                .body("transactions", equalTo((int) pending))
+                .extract()
+                .<String>path("file"));
         JsonNode header = ChecksummedFile.verify(file, ChecksummedFile.EXPORT_FORMAT);
         assertThat(header.path("node").asText()).isEqualTo("test-laptop");
         assertThat(header.path("registrations").isArray()).isTrue();
@@ -48,26 +51,45 @@ class FileExportTest {
 
         // a receipt that does not answer every transaction marks nothing
         byte[] partial = receipt(header.path("batchId").asText(), "test-laptop", txIds.size() - 1, List.of());
-        given().contentType("application/octet-stream").body(partial).post("/api/v1/files/receipts").then()
-                .statusCode(400).body("errors[0].field", equalTo("rejected"));
+        given().contentType("application/octet-stream")
+                .body(partial)
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("rejected"));
         // nor one for another laptop's file
         byte[] foreign = receipt(header.path("batchId").asText(), "other-laptop", txIds.size(), List.of());
-        given().contentType("application/octet-stream").body(foreign).post("/api/v1/files/receipts").then()
-                .statusCode(400).body("errors[0].field", equalTo("exporter"));
+        given().contentType("application/octet-stream")
+                .body(foreign)
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("exporter"));
         assertThat(pending()).isEqualTo(pending);
 
         String refused = txIds.get(0);
-        byte[] receipt = receipt(header.path("batchId").asText(), "test-laptop", txIds.size() - 1,
-                List.of(refused));
-        given().contentType("application/octet-stream").body(receipt).post("/api/v1/files/receipts").then()
-                .statusCode(200).body("delivered", equalTo(txIds.size() - 1)).body("rejected", equalTo(1));
+        byte[] receipt = receipt(header.path("batchId").asText(), "test-laptop", txIds.size() - 1, List.of(refused));
+        given().contentType("application/octet-stream")
+                .body(receipt)
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(200)
+                .body("delivered", equalTo(txIds.size() - 1))
+                .body("rejected", equalTo(1));
         assertThat(pending()).isZero();
         assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_via = 'RECEIPT'"))
                 .isGreaterThanOrEqualTo(txIds.size() - 1);
-        given().get("/api/v1/outbox/rejected").then().body("find { it.txId == '" + refused + "' }.reason",
-                equalTo("refused by central (file import): unknown model"));
-        given().contentType("application/octet-stream").body(receipt).post("/api/v1/files/receipts").then()
-                .statusCode(200).body("delivered", equalTo(0));
+        given().get("/api/v1/outbox/rejected")
+                .then()
+                .body(
+                        "find { it.txId == '" + refused + "' }.reason",
+                        equalTo("refused by central (file import): unknown model"));
+        given().contentType("application/octet-stream")
+                .body(receipt)
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(200)
+                .body("delivered", equalTo(0));
         given().get("/api/v1/files").then().statusCode(200).body("[0].receiptAt", org.hamcrest.Matchers.notNullValue());
     }
 
@@ -75,8 +97,12 @@ class FileExportTest {
     void aDamagedReceiptIsRefusedWhole() throws Exception {
         byte[] receipt = receipt("00000000-0000-0000-0000-000000000001", "test-laptop", 0, List.of());
         receipt[receipt.length / 3] ^= 1;
-        given().contentType("application/octet-stream").body(receipt).post("/api/v1/files/receipts").then()
-                .statusCode(400).contentType("application/problem+json")
+        given().contentType("application/octet-stream")
+                .body(receipt)
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("type", equalTo("urn:collect-offline:problem:unusable-file"));
     }
 
@@ -100,7 +126,7 @@ class FileExportTest {
             rejected.addObject().put("txId", txId).put("reason", "unknown model");
         }
         Path file = Files.createTempFile("receipt", ".receipt");
-        ChecksummedFile.write(file, header, lines -> { });
+        ChecksummedFile.write(file, header, lines -> {});
         byte[] bytes = Files.readAllBytes(file);
         Files.delete(file);
         return bytes;

@@ -23,7 +23,9 @@ class MetricsAndHealthTest {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
         metrics.refresh();
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("collect_outbox_pending"))
                 .body(containsString("collect_outbox_oldest_pending_age_seconds"))
                 .body(containsString("collect_outbox_rejected"));

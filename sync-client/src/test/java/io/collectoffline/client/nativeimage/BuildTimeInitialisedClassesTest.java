@@ -16,13 +16,16 @@ class BuildTimeInitialisedClassesTest {
 
     @Test
     void noBuildTimeInitialisedClassHoldsARandomThreadOrExecutor() {
-        assertThat(BuildTimeHeapGuard.violations(CaptureTrigger.class, TimeOrderedUuid.class)).isEmpty();
+        assertThat(BuildTimeHeapGuard.violations(CaptureTrigger.class, TimeOrderedUuid.class))
+                .isEmpty();
     }
 
     @Test
     void theGuardFindsAStaticRandom() {
-        assertThat(BuildTimeHeapGuard.violationsUnder(BuildTimeInitialisedClassesTest.class,
-                Frozen.class.getName())).singleElement().asString().contains("Frozen.RANDOM");
+        assertThat(BuildTimeHeapGuard.violationsUnder(BuildTimeInitialisedClassesTest.class, Frozen.class.getName()))
+                .singleElement()
+                .asString()
+                .contains("Frozen.RANDOM");
     }
 
     static final class Frozen {

@@ -27,11 +27,19 @@ class PullApiTest {
 
     @Test
     void pullNeedsThePairingToken() {
-        given().get("/api/v1/outbox").then().statusCode(401).contentType("application/problem+json")
+        given().get("/api/v1/outbox")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
                 .body("type", equalTo("urn:collect-offline:problem:unauthorized"));
         given().auth().oauth2("guess").get("/api/v1/outbox/manifest").then().statusCode(401);
-        given().auth().oauth2("guess").contentType(ContentType.JSON).body(Map.of("middleman", "m", "txIds", List.of()))
-                .post("/api/v1/outbox/acks").then().statusCode(401);
+        given().auth()
+                .oauth2("guess")
+                .contentType(ContentType.JSON)
+                .body(Map.of("middleman", "m", "txIds", List.of()))
+                .post("/api/v1/outbox/acks")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -58,16 +66,30 @@ class PullApiTest {
         List<String> txIds = pull(from, 10).getList("transactions.txId", String.class);
         long pending = db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_at IS NULL");
 
-        given().auth().oauth2("test-pairing").contentType(ContentType.JSON)
-                .body(Map.of("middleman", "driver-01", "txIds", txIds)).post("/api/v1/outbox/acks").then()
-                .statusCode(200).body("acknowledged", equalTo(txIds.size()));
-        given().auth().oauth2("test-pairing").contentType(ContentType.JSON)
-                .body(Map.of("middleman", "driver-01", "txIds", txIds)).post("/api/v1/outbox/acks").then()
-                .statusCode(200).body("acknowledged", equalTo(0));
+        given().auth()
+                .oauth2("test-pairing")
+                .contentType(ContentType.JSON)
+                .body(Map.of("middleman", "driver-01", "txIds", txIds))
+                .post("/api/v1/outbox/acks")
+                .then()
+                .statusCode(200)
+                .body("acknowledged", equalTo(txIds.size()));
+        given().auth()
+                .oauth2("test-pairing")
+                .contentType(ContentType.JSON)
+                .body(Map.of("middleman", "driver-01", "txIds", txIds))
+                .post("/api/v1/outbox/acks")
+                .then()
+                .statusCode(200)
+                .body("acknowledged", equalTo(0));
 
-        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE record_id = ? AND "
-                + "consumed_by_middleman = 'driver-01' AND delivered_at IS NULL", household)).isEqualTo(1);
-        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_at IS NULL")).isEqualTo(pending);
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM outgoing_transaction WHERE record_id = ? AND "
+                                + "consumed_by_middleman = 'driver-01' AND delivered_at IS NULL",
+                        household))
+                .isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_at IS NULL"))
+                .isEqualTo(pending);
         given().get("/api/v1/status").then().body("consumedByMiddleman", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
     }
 
@@ -76,42 +98,99 @@ class PullApiTest {
         String subjectIdentifier = TestDb.uniqueIdentifier("S");
         String requisition = TestDb.uniqueIdentifier("REQ");
         String household = post("study.household", Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")));
-        String subject = post("study.subject", Map.of("subjectIdentifier", subjectIdentifier, "householdId",
-                household, "gender", "F", "consentDatetime", "2026-11-27T08:00:00Z"));
-        String visit = post("study.subject_visit", Map.of("subjectId", subject, "visitCode", "2000",
-                "visitDatetime", "2026-11-27T08:10:00Z"));
-        post("study.specimen_requisition", Map.of("requisitionIdentifier", requisition, "subjectVisitId", visit,
-                "panel", "cd4", "drawn", true, "drawnDatetime", "2026-11-27T08:20:00Z"));
-        post("study.specimen_requisition", Map.of("requisitionIdentifier", TestDb.uniqueIdentifier("NOTDRAWN"),
-                "subjectVisitId", visit, "panel", "viral_load", "drawn", false));
+        String subject = post(
+                "study.subject",
+                Map.of(
+                        "subjectIdentifier",
+                        subjectIdentifier,
+                        "householdId",
+                        household,
+                        "gender",
+                        "F",
+                        "consentDatetime",
+                        "2026-11-27T08:00:00Z"));
+        String visit = post(
+                "study.subject_visit",
+                Map.of("subjectId", subject, "visitCode", "2000", "visitDatetime", "2026-11-27T08:10:00Z"));
+        post(
+                "study.specimen_requisition",
+                Map.of(
+                        "requisitionIdentifier",
+                        requisition,
+                        "subjectVisitId",
+                        visit,
+                        "panel",
+                        "cd4",
+                        "drawn",
+                        true,
+                        "drawnDatetime",
+                        "2026-11-27T08:20:00Z"));
+        post(
+                "study.specimen_requisition",
+                Map.of(
+                        "requisitionIdentifier",
+                        TestDb.uniqueIdentifier("NOTDRAWN"),
+                        "subjectVisitId",
+                        visit,
+                        "panel",
+                        "viral_load",
+                        "drawn",
+                        false));
 
-        String manifest = given().auth().oauth2("test-pairing").get("/api/v1/outbox/manifest").then().statusCode(200)
+        String manifest = given().auth()
+                .oauth2("test-pairing")
+                .get("/api/v1/outbox/manifest")
+                .then()
+                .statusCode(200)
                 .body("producer", equalTo("test-laptop"))
                 .body("requisitions.requisitionIdentifier", hasItem(requisition))
                 .body("requisitions.requisitionIdentifier", everyItem(not(startsWith("NOTDRAWN"))))
-                .body("requisitions.find { it.requisitionIdentifier == '" + requisition + "' }.visitCode",
+                .body(
+                        "requisitions.find { it.requisitionIdentifier == '" + requisition + "' }.visitCode",
                         equalTo("2000"))
-                .extract().asString();
-        assertThat(manifest).doesNotContain(subjectIdentifier).doesNotContain(subject).doesNotContain(household);
+                .extract()
+                .asString();
+        assertThat(manifest)
+                .doesNotContain(subjectIdentifier)
+                .doesNotContain(subject)
+                .doesNotContain(household);
     }
 
     @Test
     void aFieldLaptopDoesNotPull() {
-        given().contentType(ContentType.JSON).body(Map.of("url", "http://127.0.0.1:1", "pairingToken", "x"))
-                .post("/api/v1/middleman/pull").then().statusCode(409)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", "http://127.0.0.1:1", "pairingToken", "x"))
+                .post("/api/v1/middleman/pull")
+                .then()
+                .statusCode(409)
                 .body("type", equalTo("urn:collect-offline:problem:not-a-middleman"));
-        given().contentType(ContentType.JSON).body(Map.of("url", "file:///etc/passwd", "pairingToken", ""))
-                .post("/api/v1/middleman/pull").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", "file:///etc/passwd", "pairingToken", ""))
+                .post("/api/v1/middleman/pull")
+                .then()
+                .statusCode(400)
                 .body("errors.field", org.hamcrest.Matchers.hasItems("url", "pairingToken"));
     }
 
     private static JsonPath pull(long afterSeq, int limit) {
-        return given().auth().oauth2("test-pairing").queryParam("afterSeq", afterSeq).queryParam("limit", limit)
-                .get("/api/v1/outbox").then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2("test-pairing")
+                .queryParam("afterSeq", afterSeq)
+                .queryParam("limit", limit)
+                .get("/api/v1/outbox")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static String post(String model, Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/records/" + model).then()
-                .statusCode(201).extract().path("id");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/records/" + model)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

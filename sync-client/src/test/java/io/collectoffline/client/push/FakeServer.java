@@ -69,8 +69,11 @@ public class FakeServer {
     @Path("/batches")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response batches(@HeaderParam("Content-Encoding") String encoding,
-            @HeaderParam("Authorization") String authorization, byte[] body) throws Exception {
+    public Response batches(
+            @HeaderParam("Content-Encoding") String encoding,
+            @HeaderParam("Authorization") String authorization,
+            byte[] body)
+            throws Exception {
         int now = CONCURRENT.incrementAndGet();
         MAX_CONCURRENT.accumulateAndGet(now, Math::max);
         try {
@@ -79,14 +82,17 @@ public class FakeServer {
                 latch.await(30, TimeUnit.SECONDS);
             }
             if (failWith != 0) {
-                return Response.status(failWith).entity("{\"title\":\"fake failure\"}").build();
+                return Response.status(failWith)
+                        .entity("{\"title\":\"fake failure\"}")
+                        .build();
             }
             if (!"Bearer test-token".equals(authorization)) {
                 return Response.status(401).build();
             }
             ENCODINGS.add(String.valueOf(encoding));
-            Batch batch = json.readValue("gzip".equals(encoding)
-                    ? new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes() : body, Batch.class);
+            Batch batch = json.readValue(
+                    "gzip".equals(encoding) ? new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes() : body,
+                    Batch.class);
             if (batch.transactions().size() > tooLargeAbove) {
                 return Response.status(413).entity("{\"title\":\"too large\"}").build();
             }
@@ -96,8 +102,10 @@ public class FakeServer {
                 if (REJECT.contains(tx.txId())) {
                     results.add(new TransactionResult(tx.txId(), TransactionStatus.REJECTED, "fake: unknown model"));
                 } else {
-                    results.add(new TransactionResult(tx.txId(), STORED.add(tx.txId()) ? TransactionStatus.ACCEPTED
-                            : TransactionStatus.DUPLICATE, null));
+                    results.add(new TransactionResult(
+                            tx.txId(),
+                            STORED.add(tx.txId()) ? TransactionStatus.ACCEPTED : TransactionStatus.DUPLICATE,
+                            null));
                 }
             }
             return Response.ok(new BatchResult(batch.batchId(), results)).build();
@@ -131,6 +139,9 @@ public class FakeServer {
         if (failWith != 0) {
             return Response.status(failWith).build();
         }
-        return Response.ok(new Held(producer, query.txIds().stream().filter(STORED::contains).toList())).build();
+        return Response.ok(new Held(
+                        producer,
+                        query.txIds().stream().filter(STORED::contains).toList()))
+                .build();
     }
 }

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.collectoffline.client.TestDb;
-import io.collectoffline.client.push.PushReport;
 import io.collectoffline.testing.AppProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -42,10 +41,15 @@ class PushTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return Map.of("quarkus.http.test-port", Integer.toString(port),
-                    "sync.client.server.url", "http://localhost:" + port + "/fake",
-                    "sync.client.server.token", "test-token",
-                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:client-push;DB_CLOSE_DELAY=-1");
+            return Map.of(
+                    "quarkus.http.test-port",
+                    Integer.toString(port),
+                    "sync.client.server.url",
+                    "http://localhost:" + port + "/fake",
+                    "sync.client.server.token",
+                    "test-token",
+                    "quarkus.datasource.jdbc.url",
+                    "jdbc:h2:mem:client-push;DB_CLOSE_DELAY=-1");
         }
     }
 
@@ -76,18 +80,26 @@ class PushTest {
         assertThat(report.outcome()).isEqualTo("DELIVERED");
         assertThat(report.duplicate()).isEqualTo(1);
         assertThat(report.rejected()).isEqualTo(1);
-        assertThat(db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE tx_id = ? AND delivered_via = "
-                + "'DUPLICATE'", txOf(first))).isEqualTo(1);
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM outgoing_transaction WHERE tx_id = ? AND delivered_via = "
+                                + "'DUPLICATE'",
+                        txOf(first)))
+                .isEqualTo(1);
         given().get("/api/v1/status").then().body("pending", equalTo(1)).body("rejected", equalTo(1));
-        given().get("/api/v1/outbox/rejected").then().statusCode(200)
-                .body("[0].txId", equalTo(refusedTx.toString())).body("[0].reason", equalTo("fake: unknown model"));
+        given().get("/api/v1/outbox/rejected")
+                .then()
+                .statusCode(200)
+                .body("[0].txId", equalTo(refusedTx.toString()))
+                .body("[0].reason", equalTo("fake: unknown model"));
 
         assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("NOTHING_TO_SEND");
         FakeServer.REJECT.clear();
         given().post("/api/v1/outbox/" + refusedTx + "/retry").then().statusCode(200);
         assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
         given().get("/api/v1/status").then().body("pending", equalTo(0)).body("rejected", equalTo(0));
-        given().post("/api/v1/outbox/" + refusedTx + "/retry").then().statusCode(409)
+        given().post("/api/v1/outbox/" + refusedTx + "/retry")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json");
     }
 
@@ -101,8 +113,11 @@ class PushTest {
         assertThat(failed.outcome()).isEqualTo("FAILED");
         assertThat(failed.error()).contains("503");
         assertThat(sendable()).isEqualTo(1);
-        given().get("/api/v1/status").then().body("push.consecutiveFailures", equalTo(1))
-                .body("push.nextAttemptAt", notNullValue()).body("push.lastPush.outcome", equalTo("FAILED"));
+        given().get("/api/v1/status")
+                .then()
+                .body("push.consecutiveFailures", equalTo(1))
+                .body("push.nextAttemptAt", notNullValue())
+                .body("push.lastPush.outcome", equalTo("FAILED"));
         // an unreachable or failing server is normal for a laptop: it stays live and ready
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
@@ -110,7 +125,9 @@ class PushTest {
         FakeServer.failWith = 0;
         assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
         assertThat(sendable()).isZero();
-        given().get("/api/v1/status").then().body("push.consecutiveFailures", equalTo(0))
+        given().get("/api/v1/status")
+                .then()
+                .body("push.consecutiveFailures", equalTo(0))
                 .body("push.nextAttemptAt", nullValue());
     }
 
@@ -121,7 +138,9 @@ class PushTest {
 
         assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("AUTH_FAILED");
 
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'push' }.data.reason", containsString("credentials"));
         given().get("/q/health/live").then().statusCode(200);
         push.scheduled(); // the schedule does not try while credentials are refused
@@ -179,7 +198,8 @@ class PushTest {
 
     private List<UUID> pendingTxIds() {
         return db.rows("SELECT tx_id FROM outgoing_transaction WHERE delivered_at IS NULL").stream()
-                .map(row -> (UUID) row.get(0)).toList();
+                .map(row -> (UUID) row.get(0))
+                .toList();
     }
 
     @Test
@@ -191,7 +211,10 @@ class PushTest {
         await().until(() -> FakeServer.CONCURRENT.get() == 1);
         CompletableFuture<PushReport> second = push.start();
         given().post("/api/v1/push").then().statusCode(202).body("running", equalTo(true));
-        given().get("/api/v1/status").then().body("push.running", equalTo(true)).body("push.batch", equalTo(1))
+        given().get("/api/v1/status")
+                .then()
+                .body("push.running", equalTo(true))
+                .body("push.batch", equalTo(1))
                 .body("push.batches", equalTo(1));
         FakeServer.hold.countDown();
 
@@ -204,8 +227,12 @@ class PushTest {
     void pushNowWithWaitAnswersTheReport() {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
 
-        given().queryParam("wait", true).post("/api/v1/push").then().statusCode(200)
-                .body("outcome", equalTo("DELIVERED")).body("accepted", equalTo(1));
+        given().queryParam("wait", true)
+                .post("/api/v1/push")
+                .then()
+                .statusCode(200)
+                .body("outcome", equalTo("DELIVERED"))
+                .body("accepted", equalTo(1));
     }
 
     @Test
@@ -222,6 +249,8 @@ class PushTest {
     }
 
     private UUID txOf(UUID recordId) {
-        return (UUID) db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", recordId).get(0).get(0);
+        return (UUID) db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", recordId)
+                .get(0)
+                .get(0);
     }
 }

@@ -19,9 +19,18 @@ class ModelsAndStatusTest {
 
     @Test
     void offlineModelsAreListedWithNaturalKeysAndReferences() {
-        given().get("/api/v1/models").then().statusCode(200)
-                .body("name", contains("study.household", "study.specimen_receipt", "study.specimen_requisition",
-                        "study.subject", "study.subject_visit", "study.vital_signs"))
+        given().get("/api/v1/models")
+                .then()
+                .statusCode(200)
+                .body(
+                        "name",
+                        contains(
+                                "study.household",
+                                "study.specimen_receipt",
+                                "study.specimen_requisition",
+                                "study.subject",
+                                "study.subject_visit",
+                                "study.vital_signs"))
                 .body("find { it.name == 'study.subject_visit' }.naturalKey", contains("subjectId", "visitCode"))
                 .body("find { it.name == 'study.subject_visit' }.references.subjectId", equalTo("study.subject"))
                 .body("find { it.name == 'study.subject' }.table", equalTo("subject"))
@@ -30,15 +39,23 @@ class ModelsAndStatusTest {
 
     @Test
     void entitiesThatAreNotOfflineAreListedWithOfflineFalse() {
-        given().queryParam("offline", "false").get("/api/v1/models").then().statusCode(200)
+        given().queryParam("offline", "false")
+                .get("/api/v1/models")
+                .then()
+                .statusCode(200)
                 .body("name", contains("OutgoingTransaction", "RecordHistoryEntry"))
                 .body("offline", contains(false, false));
     }
 
     @Test
     void offlineParameterMustBeABoolean() {
-        RecordsResourceTest.problem(given().queryParam("offline", "maybe").get("/api/v1/models").then(), 400,
-                "invalid-input").body("errors[0].field", equalTo("offline"));
+        RecordsResourceTest.problem(
+                        given().queryParam("offline", "maybe")
+                                .get("/api/v1/models")
+                                .then(),
+                        400,
+                        "invalid-input")
+                .body("errors[0].field", equalTo("offline"));
     }
 
     @Test
@@ -46,7 +63,9 @@ class ModelsAndStatusTest {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
         long pending = db.count("SELECT COUNT(*) FROM outgoing_transaction WHERE delivered_at IS NULL");
 
-        given().get("/api/v1/status").then().statusCode(200)
+        given().get("/api/v1/status")
+                .then()
+                .statusCode(200)
                 .body("producer", equalTo("test-laptop"))
                 .body("role", equalTo("field"))
                 .body("captureEnabled", equalTo(true))

@@ -29,17 +29,20 @@ class RecordsResourceTest {
         long before = db.outgoing();
         String identifier = TestDb.uniqueIdentifier("HH");
 
-        String id = given().contentType(ContentType.JSON).header("X-Collect-User", "tshepo")
+        String id = given().contentType(ContentType.JSON)
+                .header("X-Collect-User", "tshepo")
                 .body(Map.of("householdIdentifier", identifier, "village", "Oodi"))
                 .post(RECORDS + "study.household")
-                .then().statusCode(201)
+                .then()
+                .statusCode(201)
                 .header("Location", containsString(RECORDS + "study.household/"))
                 .body("householdIdentifier", equalTo(identifier))
                 .body("version", equalTo(0))
                 .body("userCreated", equalTo("tshepo"))
                 .body("deviceCreated", equalTo("test-laptop"))
                 .body("created", notNullValue())
-                .extract().path("id");
+                .extract()
+                .path("id");
 
         given().get(RECORDS + "study.household/" + id).then().statusCode(200).body("village", equalTo("Oodi"));
         assertThat(db.outgoing()).isEqualTo(before + 1);
@@ -51,11 +54,15 @@ class RecordsResourceTest {
         String a = TestDb.uniqueIdentifier("HH");
         String b = TestDb.uniqueIdentifier("HH");
 
-        given().contentType(ContentType.JSON).header("X-Collect-User", "tshepo")
-                .body(java.util.List.of(Map.of("householdIdentifier", a, "village", "Oodi"),
+        given().contentType(ContentType.JSON)
+                .header("X-Collect-User", "tshepo")
+                .body(java.util.List.of(
+                        Map.of("householdIdentifier", a, "village", "Oodi"),
                         Map.of("householdIdentifier", b, "village", "Gabane")))
                 .post(RECORDS + "study.household/bulk")
-                .then().statusCode(200).body("created", equalTo(2));
+                .then()
+                .statusCode(200)
+                .body("created", equalTo(2));
 
         assertThat(db.outgoing()).isEqualTo(before + 2);
     }
@@ -67,18 +74,33 @@ class RecordsResourceTest {
         createHousehold(taken);
         long afterFirst = db.outgoing();
 
-        problem(given().contentType(ContentType.JSON)
-                .body(java.util.List.of(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
-                        Map.of("village", "Gabane")))
-                .post(RECORDS + "study.household/bulk").then(), 400, "invalid-input")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(java.util.List.of(
+                                        Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
+                                        Map.of("village", "Gabane")))
+                                .post(RECORDS + "study.household/bulk")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItems("[1].householdIdentifier"));
-        problem(given().contentType(ContentType.JSON)
-                .body(java.util.List.of(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
-                        Map.of("householdIdentifier", taken, "village", "Gabane")))
-                .post(RECORDS + "study.household/bulk").then(), 409, "natural-key-taken")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(java.util.List.of(
+                                        Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH"), "village", "Oodi"),
+                                        Map.of("householdIdentifier", taken, "village", "Gabane")))
+                                .post(RECORDS + "study.household/bulk")
+                                .then(),
+                        409,
+                        "natural-key-taken")
                 .body("detail", containsString("Record [1]"));
-        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", "X"))
-                .post(RECORDS + "study.household/bulk").then(), 400, "invalid-input");
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("householdIdentifier", "X"))
+                        .post(RECORDS + "study.household/bulk")
+                        .then(),
+                400,
+                "invalid-input");
 
         assertThat(afterFirst).isEqualTo(before + 1);
         assertThat(db.outgoing()).isEqualTo(afterFirst);
@@ -88,12 +110,19 @@ class RecordsResourceTest {
     void historyTimeIsTheRecordsModifiedInOneRfc3339Rendering() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 
-        String modified = given().get(RECORDS + "study.household/" + id).then().statusCode(200)
-                .extract().path("modified");
-        String changedAt = given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
-                .extract().path("[0].changedAt");
+        String modified = given().get(RECORDS + "study.household/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("modified");
+        String changedAt = given().get(RECORDS + "study.household/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].changedAt");
 
-        org.assertj.core.api.Assertions.assertThat(changedAt).isEqualTo(modified)
+        org.assertj.core.api.Assertions.assertThat(changedAt)
+                .isEqualTo(modified)
                 .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
     }
 
@@ -102,12 +131,22 @@ class RecordsResourceTest {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 
         given().contentType(ContentType.JSON)
-                .body(Map.of("householdIdentifier", "X-" + id.substring(0, 8).toUpperCase(), "village", "Gabane",
-                        "version", 0))
+                .body(Map.of(
+                        "householdIdentifier",
+                        "X-" + id.substring(0, 8).toUpperCase(),
+                        "village",
+                        "Gabane",
+                        "version",
+                        0))
                 .put(RECORDS + "study.household/" + id)
-                .then().statusCode(200).body("version", equalTo(1)).body("village", equalTo("Gabane"));
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(1))
+                .body("village", equalTo("Gabane"));
 
-        given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
+        given().get(RECORDS + "study.household/" + id + "/history")
+                .then()
+                .statusCode(200)
                 .body("action", org.hamcrest.Matchers.contains("INSERT", "UPDATE"))
                 .body("[1].changes.village.from", equalTo("Oodi"))
                 .body("[1].changes.village.to", equalTo("Gabane"))
@@ -133,8 +172,13 @@ class RecordsResourceTest {
     void updateWithoutVersionIsRefusedNamingTheField() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 
-        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", "HH-NOVERSION"))
-                .put(RECORDS + "study.household/" + id).then(), 400, "invalid-input")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(Map.of("householdIdentifier", "HH-NOVERSION"))
+                                .put(RECORDS + "study.household/" + id)
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItems("version"));
     }
 
@@ -143,9 +187,20 @@ class RecordsResourceTest {
         String identifier = TestDb.uniqueIdentifier("HH");
         String id = createHousehold(identifier);
 
-        problem(given().contentType(ContentType.JSON).body(Map.of("id", java.util.UUID.randomUUID().toString(),
-                "householdIdentifier", identifier, "version", 0)).put(RECORDS + "study.household/" + id).then(),
-                400, "invalid-input").body("errors.field", hasItems("id"));
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(Map.of(
+                                        "id",
+                                        java.util.UUID.randomUUID().toString(),
+                                        "householdIdentifier",
+                                        identifier,
+                                        "version",
+                                        0))
+                                .put(RECORDS + "study.household/" + id)
+                                .then(),
+                        400,
+                        "invalid-input")
+                .body("errors.field", hasItems("id"));
     }
 
     @Test
@@ -155,7 +210,9 @@ class RecordsResourceTest {
         given().delete(RECORDS + "study.household/" + id).then().statusCode(204);
 
         problem(given().get(RECORDS + "study.household/" + id).then(), 404, "record-not-found");
-        given().get(RECORDS + "study.household/" + id + "/history").then().statusCode(200)
+        given().get(RECORDS + "study.household/" + id + "/history")
+                .then()
+                .statusCode(200)
                 .body("action", org.hamcrest.Matchers.contains("INSERT", "DELETE"));
     }
 
@@ -177,7 +234,11 @@ class RecordsResourceTest {
     void deleteWithAStaleVersionIsRefused() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 
-        problem(given().queryParam("version", 7).delete(RECORDS + "study.household/" + id).then(), 409,
+        problem(
+                given().queryParam("version", 7)
+                        .delete(RECORDS + "study.household/" + id)
+                        .then(),
+                409,
                 "stale-version");
     }
 
@@ -187,8 +248,13 @@ class RecordsResourceTest {
         createHousehold(identifier);
         long before = db.outgoing();
 
-        problem(given().contentType(ContentType.JSON).body(Map.of("householdIdentifier", identifier))
-                .post(RECORDS + "study.household").then(), 409, "natural-key-taken")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(Map.of("householdIdentifier", identifier))
+                                .post(RECORDS + "study.household")
+                                .then(),
+                        409,
+                        "natural-key-taken")
                 .body("detail", containsString("householdIdentifier=" + identifier));
 
         assertThat(db.outgoing()).isEqualTo(before);
@@ -198,24 +264,45 @@ class RecordsResourceTest {
     void creatingWithAnIdThatExistsIsAConflict() {
         String id = createHousehold(TestDb.uniqueIdentifier("HH"));
 
-        problem(given().contentType(ContentType.JSON)
-                .body(Map.of("id", id, "householdIdentifier", TestDb.uniqueIdentifier("HH")))
-                .post(RECORDS + "study.household").then(), 409, "id-taken");
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("id", id, "householdIdentifier", TestDb.uniqueIdentifier("HH")))
+                        .post(RECORDS + "study.household")
+                        .then(),
+                409,
+                "id-taken");
     }
 
     @Test
     void invalidFieldsAreAllListedAndNothingIsWritten() {
         long before = db.outgoing();
 
-        problem(given().contentType(ContentType.JSON)
-                .body(Map.of("subjectIdentifier", "lower case", "gender", "X", "householdId", "not-a-uuid",
-                        "dob", "yesterday", "shoeSize", 42))
-                .post(RECORDS + "study.subject").then(), 400, "invalid-input")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(Map.of(
+                                        "subjectIdentifier",
+                                        "lower case",
+                                        "gender",
+                                        "X",
+                                        "householdId",
+                                        "not-a-uuid",
+                                        "dob",
+                                        "yesterday",
+                                        "shoeSize",
+                                        42))
+                                .post(RECORDS + "study.subject")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItems("householdId", "dob", "shoeSize"));
 
-        problem(given().contentType(ContentType.JSON)
-                .body(Map.of("subjectIdentifier", "lower case", "gender", "X"))
-                .post(RECORDS + "study.subject").then(), 400, "invalid-input")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body(Map.of("subjectIdentifier", "lower case", "gender", "X"))
+                                .post(RECORDS + "study.subject")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItems("subjectIdentifier", "gender", "householdId", "consentDatetime"));
 
         assertThat(db.outgoing()).isEqualTo(before);
@@ -223,39 +310,70 @@ class RecordsResourceTest {
 
     @Test
     void wrongJsonTypesAreRefusedNotCoerced() {
-        problem(given().contentType(ContentType.JSON)
-                .body("{\"subjectVisitId\":\"" + java.util.UUID.randomUUID() + "\",\"systolicBp\":\"120\","
-                        + "\"diastolicBp\":80.5}")
-                .post(RECORDS + "study.vital_signs").then(), 400, "invalid-input")
+        problem(
+                        given().contentType(ContentType.JSON)
+                                .body("{\"subjectVisitId\":\"" + java.util.UUID.randomUUID()
+                                        + "\",\"systolicBp\":\"120\"," + "\"diastolicBp\":80.5}")
+                                .post(RECORDS + "study.vital_signs")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItems("systolicBp", "diastolicBp"));
     }
 
     @Test
     void foreignKeyToAMissingRecordIsRefusedNamingTheField() {
-        problem(createSubject(TestDb.uniqueIdentifier("S"), java.util.UUID.randomUUID().toString()), 400,
-                "invalid-input").body("errors[0].field", equalTo("householdId"))
+        problem(
+                        createSubject(
+                                TestDb.uniqueIdentifier("S"),
+                                java.util.UUID.randomUUID().toString()),
+                        400,
+                        "invalid-input")
+                .body("errors[0].field", equalTo("householdId"))
                 .body("errors[0].message", containsString("study.household record that does not exist"));
     }
 
     @Test
     void malformedJsonIsABadRequestProblem() {
-        problem(given().contentType(ContentType.JSON).body("{\"householdIdentifier\": ")
-                .post(RECORDS + "study.household").then(), 400, "malformed-json");
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body("{\"householdIdentifier\": ")
+                        .post(RECORDS + "study.household")
+                        .then(),
+                400,
+                "malformed-json");
     }
 
     @Test
     void bodyThatIsNotAnObjectIsRefused() {
-        problem(given().contentType(ContentType.JSON).body("[1,2]").post(RECORDS + "study.household").then(),
-                400, "invalid-input");
-        problem(given().contentType(ContentType.JSON).post(RECORDS + "study.household").then(), 400,
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body("[1,2]")
+                        .post(RECORDS + "study.household")
+                        .then(),
+                400,
+                "invalid-input");
+        problem(
+                given().contentType(ContentType.JSON)
+                        .post(RECORDS + "study.household")
+                        .then(),
+                400,
                 "invalid-input");
     }
 
     @Test
     void unknownModelAndUnknownRecordAreNotFound() {
-        problem(given().contentType(ContentType.JSON).body("{}").post(RECORDS + "study.nothing").then(), 404,
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body("{}")
+                        .post(RECORDS + "study.nothing")
+                        .then(),
+                404,
                 "unknown-model");
-        problem(given().get(RECORDS + "study.household/" + java.util.UUID.randomUUID()).then(), 404,
+        problem(
+                given().get(RECORDS + "study.household/" + java.util.UUID.randomUUID())
+                        .then(),
+                404,
                 "record-not-found");
         problem(given().get(RECORDS + "study.household/not-a-uuid").then(), 400, "invalid-input")
                 .body("errors[0].field", equalTo("id"));
@@ -263,15 +381,25 @@ class RecordsResourceTest {
 
     @Test
     void wrongContentTypeIsUnsupportedMediaType() {
-        problem(given().contentType(ContentType.TEXT).body("householdIdentifier=HH-1")
-                .post(RECORDS + "study.household").then(), 415, "http-415");
+        problem(
+                given().contentType(ContentType.TEXT)
+                        .body("householdIdentifier=HH-1")
+                        .post(RECORDS + "study.household")
+                        .then(),
+                415,
+                "http-415");
     }
 
     @Test
     void tooLongUserHeaderIsRefused() {
-        problem(given().contentType(ContentType.JSON).header("X-Collect-User", "u".repeat(51))
-                .body(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")))
-                .post(RECORDS + "study.household").then(), 400, "invalid-input");
+        problem(
+                given().contentType(ContentType.JSON)
+                        .header("X-Collect-User", "u".repeat(51))
+                        .body(Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")))
+                        .post(RECORDS + "study.household")
+                        .then(),
+                400,
+                "invalid-input");
     }
 
     @Test
@@ -279,8 +407,14 @@ class RecordsResourceTest {
         createHousehold(TestDb.uniqueIdentifier("HH"));
         createHousehold(TestDb.uniqueIdentifier("HH"));
 
-        int total = given().queryParam("size", 1).get(RECORDS + "study.household").then().statusCode(200)
-                .body("items.size()", equalTo(1)).body("page", equalTo(0)).extract().path("total");
+        int total = given().queryParam("size", 1)
+                .get(RECORDS + "study.household")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("page", equalTo(0))
+                .extract()
+                .path("total");
         assertThat(total).isGreaterThanOrEqualTo(2);
         problem(given().queryParam("size", 0).get(RECORDS + "study.household").then(), 400, "invalid-input");
         problem(given().queryParam("page", -1).get(RECORDS + "study.household").then(), 400, "invalid-input");
@@ -289,24 +423,38 @@ class RecordsResourceTest {
     private String createHousehold(String identifier) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("householdIdentifier", identifier, "village", "Oodi"))
-                .post(RECORDS + "study.household").then().statusCode(201).extract().path("id");
+                .post(RECORDS + "study.household")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private ValidatableResponse createSubject(String identifier, String household) {
         return given().contentType(ContentType.JSON)
-                .body(Map.of("subjectIdentifier", identifier, "householdId", household, "gender", "F",
-                        "consentDatetime", "2026-11-20T09:30:00+02:00"))
-                .post(RECORDS + "study.subject").then();
+                .body(Map.of(
+                        "subjectIdentifier",
+                        identifier,
+                        "householdId",
+                        household,
+                        "gender",
+                        "F",
+                        "consentDatetime",
+                        "2026-11-20T09:30:00+02:00"))
+                .post(RECORDS + "study.subject")
+                .then();
     }
 
     private ValidatableResponse update(String id, String identifier, String village, int version) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("householdIdentifier", identifier, "village", village, "version", version))
-                .put(RECORDS + "study.household/" + id).then();
+                .put(RECORDS + "study.household/" + id)
+                .then();
     }
 
     static ValidatableResponse problem(ValidatableResponse response, int status, String kind) {
-        return response.statusCode(status).contentType("application/problem+json")
+        return response.statusCode(status)
+                .contentType("application/problem+json")
                 .body("status", equalTo(status))
                 .body("type", equalTo("urn:collect-offline:problem:" + kind))
                 .body("title", notNullValue());

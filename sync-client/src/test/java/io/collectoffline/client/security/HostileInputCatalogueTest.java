@@ -40,62 +40,156 @@ class HostileInputCatalogueTest {
     static Stream<Case> catalogue() {
         String records = "/api/v1/records/";
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("malformed JSON", () -> json("{\"householdIdentifier\": ").post(records
-                + "study.household"), 400, "malformed-json"));
+        cases.add(new Case(
+                "malformed JSON",
+                () -> json("{\"householdIdentifier\": ").post(records + "study.household"),
+                400,
+                "malformed-json"));
         cases.add(new Case("unknown model", () -> json("{}").post(records + "study.secrets"), 404, "unknown-model"));
-        cases.add(new Case("path traversal as a model", () -> json("{}").post(records + "..%2F..%2Fetc%2Fpasswd"),
-                404, "unknown-model"));
-        cases.add(new Case("wrong JSON types", () -> json("{\"householdIdentifier\": 12, \"enumerationDate\": true}")
-                .post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("missing required fields", () -> json("{\"village\": \"Oodi\"}").post(records
-                + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("SQL-looking natural key", () -> json(Map.of("householdIdentifier",
-                "HH'; DROP TABLE household; --")).post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("very long string", () -> json(Map.of("householdIdentifier", "HH-LONG", "village",
-                "v".repeat(10_000))).post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("huge number", () -> json("{\"subjectVisitId\": \"" + UUID.randomUUID()
-                + "\", \"systolicBp\": 1e100}").post(records + "study.vital_signs"), 400, "invalid-input"));
-        cases.add(new Case("unknown field", () -> json(Map.of("householdIdentifier", "HH-X", "isAdmin", true))
-                .post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("audit fields cannot be forged", () -> json(Map.of("householdIdentifier", "bad id",
-                "userCreated", "root")).post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("invalid UUID in a path", () -> given().get(records + "study.household/1%27%20OR%201=1"),
-                400, "invalid-input"));
-        cases.add(new Case("delete of an unknown record", () -> given().delete(records + "study.household/"
-                + UUID.randomUUID()), 404, "record-not-found"));
-        cases.add(new Case("update without version", () -> json(Map.of("householdIdentifier", "HH-1"))
-                .put(records + "study.household/" + UUID.randomUUID()), 404, "record-not-found"));
-        cases.add(new Case("wrong content type", () -> given().contentType(ContentType.TEXT).body("x")
-                .post(records + "study.household"), 415, "http-415"));
-        cases.add(new Case("too long user header", () -> json(Map.of("householdIdentifier", "HH-U"))
-                .header("X-Collect-User", "u".repeat(500)).post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("negative page", () -> given().queryParam("page", -5).get(records + "study.household"),
-                400, "invalid-input"));
-        cases.add(new Case("non-numeric page", () -> given().queryParam("page", "all").get(records
-                + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("retry of an unknown outbox transaction", () -> given().post("/api/v1/outbox/"
-                + UUID.randomUUID() + "/retry"), 409, "outbox-state"));
-        cases.add(new Case("offline filter of the wrong type", () -> given().queryParam("offline", "1; DROP")
-                .get("/api/v1/models"), 400, "invalid-input"));
+        cases.add(new Case(
+                "path traversal as a model",
+                () -> json("{}").post(records + "..%2F..%2Fetc%2Fpasswd"),
+                404,
+                "unknown-model"));
+        cases.add(new Case(
+                "wrong JSON types",
+                () -> json("{\"householdIdentifier\": 12, \"enumerationDate\": true}")
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "missing required fields",
+                () -> json("{\"village\": \"Oodi\"}").post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "SQL-looking natural key",
+                () -> json(Map.of("householdIdentifier", "HH'; DROP TABLE household; --"))
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "very long string",
+                () -> json(Map.of("householdIdentifier", "HH-LONG", "village", "v".repeat(10_000)))
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "huge number",
+                () -> json("{\"subjectVisitId\": \"" + UUID.randomUUID() + "\", \"systolicBp\": 1e100}")
+                        .post(records + "study.vital_signs"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "unknown field",
+                () -> json(Map.of("householdIdentifier", "HH-X", "isAdmin", true))
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "audit fields cannot be forged",
+                () -> json(Map.of("householdIdentifier", "bad id", "userCreated", "root"))
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "invalid UUID in a path",
+                () -> given().get(records + "study.household/1%27%20OR%201=1"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "delete of an unknown record",
+                () -> given().delete(records + "study.household/" + UUID.randomUUID()),
+                404,
+                "record-not-found"));
+        cases.add(new Case(
+                "update without version",
+                () -> json(Map.of("householdIdentifier", "HH-1")).put(records + "study.household/" + UUID.randomUUID()),
+                404,
+                "record-not-found"));
+        cases.add(new Case(
+                "wrong content type",
+                () -> given().contentType(ContentType.TEXT).body("x").post(records + "study.household"),
+                415,
+                "http-415"));
+        cases.add(new Case(
+                "too long user header",
+                () -> json(Map.of("householdIdentifier", "HH-U"))
+                        .header("X-Collect-User", "u".repeat(500))
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "negative page",
+                () -> given().queryParam("page", -5).get(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "non-numeric page",
+                () -> given().queryParam("page", "all").get(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "retry of an unknown outbox transaction",
+                () -> given().post("/api/v1/outbox/" + UUID.randomUUID() + "/retry"),
+                409,
+                "outbox-state"));
+        cases.add(new Case(
+                "offline filter of the wrong type",
+                () -> given().queryParam("offline", "1; DROP").get("/api/v1/models"),
+                400,
+                "invalid-input"));
         // second round (issue 15, item 5)
-        cases.add(new Case("NUL character in a record field", () -> json("{\"householdIdentifier\": \"HH-NUL\", "
-                + "\"village\": \"Oo\\u0000di\"}").post(records + "study.household"), 400, "invalid-input"));
-        cases.add(new Case("duplicate JSON keys", () -> json("{\"householdIdentifier\": \"HH-D1\", "
-                + "\"householdIdentifier\": \"HH-D2\", \"village\": \"Oodi\"}").post(records + "study.household"),
-                400, "malformed-json"));
-        cases.add(new Case("reconciliation receipt on a field laptop", () -> json("{\"requisitionIdentifier\": "
-                + "\"REQ-1\"}").post("/api/v1/reconciliation/receipts"), 409, "not-a-middleman"));
-        cases.add(new Case("pull page after a malformed producer", () -> given().auth().oauth2("test-pairing")
-                .queryParam("afterProducer", "../x").get("/api/v1/outbox"), 400, "invalid-input"));
+        cases.add(new Case(
+                "NUL character in a record field",
+                () -> json("{\"householdIdentifier\": \"HH-NUL\", " + "\"village\": \"Oo\\u0000di\"}")
+                        .post(records + "study.household"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "duplicate JSON keys",
+                () -> json("{\"householdIdentifier\": \"HH-D1\", "
+                                + "\"householdIdentifier\": \"HH-D2\", \"village\": \"Oodi\"}")
+                        .post(records + "study.household"),
+                400,
+                "malformed-json"));
+        cases.add(new Case(
+                "reconciliation receipt on a field laptop",
+                () -> json("{\"requisitionIdentifier\": " + "\"REQ-1\"}").post("/api/v1/reconciliation/receipts"),
+                409,
+                "not-a-middleman"));
+        cases.add(new Case(
+                "pull page after a malformed producer",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .queryParam("afterProducer", "../x")
+                        .get("/api/v1/outbox"),
+                400,
+                "invalid-input"));
         // third round (issue 16: one converter for whole numbers, Bean Validation for paging)
-        cases.add(new Case("non-numeric limit of the refused list", () -> given().queryParam("limit", "all")
-                .get("/api/v1/outbox/rejected"), 400, "invalid-input"));
-        cases.add(new Case("refused list page beyond the largest", () -> given().queryParam("limit", 5000)
-                .get("/api/v1/outbox/rejected"), 400, "invalid-input"));
-        cases.add(new Case("non-numeric limit of the export files", () -> given().queryParam("limit", "1e3")
-                .get("/api/v1/files"), 400, "invalid-input"));
-        cases.add(new Case("non-numeric pull position", () -> given().auth().oauth2("test-pairing")
-                .queryParam("afterSeq", "0x10").get("/api/v1/outbox"), 400, "invalid-input"));
+        cases.add(new Case(
+                "non-numeric limit of the refused list",
+                () -> given().queryParam("limit", "all").get("/api/v1/outbox/rejected"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "refused list page beyond the largest",
+                () -> given().queryParam("limit", 5000).get("/api/v1/outbox/rejected"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "non-numeric limit of the export files",
+                () -> given().queryParam("limit", "1e3").get("/api/v1/files"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "non-numeric pull position",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .queryParam("afterSeq", "0x10")
+                        .get("/api/v1/outbox"),
+                400,
+                "invalid-input"));
         return cases.stream();
     }
 
@@ -106,7 +200,10 @@ class HostileInputCatalogueTest {
 
         Response response = hostile.request().get();
 
-        assertThat(response.statusCode()).as(hostile.name()).isEqualTo(hostile.status()).isLessThan(500);
+        assertThat(response.statusCode())
+                .as(hostile.name())
+                .isEqualTo(hostile.status())
+                .isLessThan(500);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:" + hostile.type());
         assertThat(counts()).as("rows after " + hostile.name()).isEqualTo(before);
@@ -118,8 +215,7 @@ class HostileInputCatalogueTest {
 
     private Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String table : List.of("outgoing_transaction", "record_history", "household", "subject",
-                "vital_signs")) {
+        for (String table : List.of("outgoing_transaction", "record_history", "household", "subject", "vital_signs")) {
             counts.put(table, db.count("SELECT COUNT(*) FROM " + table));
         }
         return counts;

@@ -29,11 +29,14 @@ class RestHopsTest {
     @Test
     void nothingListeningIsUnavailable() throws IOException {
         int port = AppProcess.freePort();
-        ServerApi api = RestHops.create(ServerApi.class, URI.create("http://127.0.0.1:" + port), "t",
-                Duration.ofSeconds(2), Duration.ofSeconds(2));
+        ServerApi api = RestHops.create(
+                ServerApi.class,
+                URI.create("http://127.0.0.1:" + port),
+                "t",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2));
 
-        LinkFailure failure = catchThrowableOfType(LinkFailure.class,
-                () -> RestHops.call(() -> api.watermark("p")));
+        LinkFailure failure = catchThrowableOfType(LinkFailure.class, () -> RestHops.call(() -> api.watermark("p")));
 
         assertThat(failure.kind()).isEqualTo(LinkFailure.Kind.UNAVAILABLE);
         assertThat(failure.getMessage()).contains("unreachable");
@@ -54,11 +57,15 @@ class RestHopsTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            ServerApi api = RestHops.create(ServerApi.class, URI.create("http://127.0.0.1:" + silent.getLocalPort()),
-                    "t", Duration.ofSeconds(2), Duration.ofSeconds(1));
+            ServerApi api = RestHops.create(
+                    ServerApi.class,
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                    "t",
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1));
 
-            LinkFailure failure = catchThrowableOfType(LinkFailure.class,
-                    () -> RestHops.call(() -> api.send("gzip", new byte[] {1, 2, 3})));
+            LinkFailure failure = catchThrowableOfType(
+                    LinkFailure.class, () -> RestHops.call(() -> api.send("gzip", new byte[] {1, 2, 3})));
 
             assertThat(failure.kind()).isEqualTo(LinkFailure.Kind.TIMEOUT);
         } finally {
@@ -88,7 +95,8 @@ class RestHopsTest {
                     String body = "{\"title\":\"too big\"}";
                     OutputStream out = socket.getOutputStream();
                     out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                            + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                                    + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 } catch (IOException ignored) {
                     // the call saw what it saw
@@ -96,8 +104,12 @@ class RestHopsTest {
             });
             answerer.setDaemon(true);
             answerer.start();
-            ServerApi api = RestHops.create(ServerApi.class, URI.create("http://127.0.0.1:" + peer.getLocalPort()),
-                    "t", Duration.ofSeconds(2), Duration.ofSeconds(5));
+            ServerApi api = RestHops.create(
+                    ServerApi.class,
+                    URI.create("http://127.0.0.1:" + peer.getLocalPort()),
+                    "t",
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(5));
             return catchThrowableOfType(LinkFailure.class, () -> RestHops.call(() -> api.watermark("p")));
         }
     }

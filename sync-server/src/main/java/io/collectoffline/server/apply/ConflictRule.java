@@ -15,12 +15,10 @@ public final class ConflictRule {
     /** The rule in words, for the conflict records and the docs. */
     public static final String RULE = "higher revision wins; between equal revisions the greater transaction id";
 
-    private ConflictRule() {
-    }
+    private ConflictRule() {}
 
     /** One version of a record: the transaction that wrote it, its revision and the device where it was made. */
-    public record Version(UUID txId, long rev, String producer) {
-    }
+    public record Version(UUID txId, long rev, String producer) {}
 
     /** True when {@code a} wins over {@code b}. */
     public static boolean wins(Version a, Version b) {

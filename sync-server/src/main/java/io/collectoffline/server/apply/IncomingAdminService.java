@@ -6,9 +6,9 @@ import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Refusal;
+import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.protocol.ServerStatus.Blocker;
 import io.collectoffline.protocol.ServerStatus.ProducerProgress;
-import io.collectoffline.protocol.ServerStatus;
 import io.collectoffline.protocol.SiteId;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -55,11 +55,18 @@ public class IncomingAdminService {
     }
 
     /** Stored transactions matching every given filter, by producer and seq. */
-    public List<IncomingTransactionView> list(String status, String producer, String model, @SiteId String site,
-            @Paging.Offset int offset, @Paging.Limit int limit) {
+    public List<IncomingTransactionView> list(
+            String status,
+            String producer,
+            String model,
+            @SiteId String site,
+            @Paging.Offset int offset,
+            @Paging.Limit int limit) {
         if (status != null && TxStatus.parse(status) == null) {
-            throw new InvalidInputException("Invalid query", List.of(new FieldError("status",
-                    "must be one of " + java.util.Arrays.toString(TxStatus.values()))));
+            throw new InvalidInputException(
+                    "Invalid query",
+                    List.of(new FieldError(
+                            "status", "must be one of " + java.util.Arrays.toString(TxStatus.values()))));
         }
         StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM incoming_transaction WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -79,9 +86,12 @@ public class IncomingAdminService {
             sql.append(" AND site = ?");
             args.add(site);
         }
-        sql.append(" ORDER BY producer, seq LIMIT ").append(limit).append(" OFFSET ").append(offset);
+        sql.append(" ORDER BY producer, seq LIMIT ")
+                .append(limit)
+                .append(" OFFSET ")
+                .append(offset);
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -145,13 +155,14 @@ public class IncomingAdminService {
             long watermark = store.lockStoredWatermark(connection, producer);
             if (seq != appliedSeq + 1 || seq != watermark + 1) {
                 throw new TransactionStateException("Only the missing seq that blocks producer " + producer
-                        + " can be skipped this way; " + (watermark > appliedSeq
-                        ? "it is blocked by a stored transaction (seq " + (appliedSeq + 1) + "): use "
-                        + "POST /api/v1/incoming/{txId}/skip" : "the seq it waits for is " + (watermark + 1)));
+                        + " can be skipped this way; "
+                        + (watermark > appliedSeq
+                                ? "it is blocked by a stored transaction (seq " + (appliedSeq + 1) + "): use "
+                                        + "POST /api/v1/incoming/{txId}/skip"
+                                : "the seq it waits for is " + (watermark + 1)));
             }
             String why = "seq " + seq + " was never stored here; skipped as missing: " + reason.trim();
-            return store.storeSkippedStandIn(connection, new StreamPosition(producer, seq), watermark, by.trim(),
-                    why);
+            return store.storeSkippedStandIn(connection, new StreamPosition(producer, seq), watermark, by.trim(), why);
         });
         Log.infof("Missing seq %d of %s SKIPPED by %s: %s", seq, producer, by.trim(), reason.trim());
         worker.wake();
@@ -162,9 +173,10 @@ public class IncomingAdminService {
     public List<Refusal> refusals(String producer, Long seq, @Paging.Offset int offset, @Paging.Limit int limit) {
         List<Refusal> refusals = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, sender, batch_id, "
-                     + "reason, rejected_at, problem_type FROM rejected_transaction WHERE (? IS NULL OR producer = ?) "
-                     + "AND (CAST(? AS BIGINT) IS NULL OR seq = ?) ORDER BY id DESC OFFSET ? LIMIT ?")) {
+                PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, sender, batch_id, "
+                        + "reason, rejected_at, problem_type FROM rejected_transaction WHERE (? IS NULL OR producer = "
+                        + "?) "
+                        + "AND (CAST(? AS BIGINT) IS NULL OR seq = ?) ORDER BY id DESC OFFSET ? LIMIT ?")) {
             ps.setString(1, producer);
             ps.setString(2, producer);
             ps.setObject(3, seq, java.sql.Types.BIGINT);
@@ -173,9 +185,14 @@ public class IncomingAdminService {
             ps.setInt(6, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    refusals.add(new Refusal(rs.getObject(1, UUID.class), rs.getString(2),
-                            rs.getObject(3) == null ? null : rs.getLong(3), rs.getString(4),
-                            rs.getObject(5, UUID.class), rs.getString(6), rs.getObject(7, OffsetDateTime.class),
+                    refusals.add(new Refusal(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getObject(3) == null ? null : rs.getLong(3),
+                            rs.getString(4),
+                            rs.getObject(5, UUID.class),
+                            rs.getString(6),
+                            rs.getObject(7, OffsetDateTime.class),
                             rs.getString(8)));
                 }
             }
@@ -197,8 +214,9 @@ public class IncomingAdminService {
      */
     public IncomingTransactionView resolve(UUID txId, String action, String by, String reason) {
         if (action == null || !RESOLUTIONS.contains(action)) {
-            throw new InvalidInputException("Unknown resolution", List.of(new FieldError("action",
-                    "must be one of " + new java.util.TreeSet<>(RESOLUTIONS))));
+            throw new InvalidInputException(
+                    "Unknown resolution",
+                    List.of(new FieldError("action", "must be one of " + new java.util.TreeSet<>(RESOLUTIONS))));
         }
         requireWhoAndWhy(by, reason, "resolution");
         settleHead(txId, by, null, TxStatus.CONFLICT, (connection, tx, holder) -> {
@@ -243,30 +261,32 @@ public class IncomingAdminService {
      * Marks the transaction at the head of its producer's queue SKIPPED (never applied) and moves the producer on,
      * after {@code settlement} (if any) ran in the same database transaction.
      */
-    private void settleHead(UUID txId, String by, String statusReason, TxStatus requiredStatus,
-            Settlement settlement) {
+    private void settleHead(UUID txId, String by, String statusReason, TxStatus requiredStatus, Settlement settlement) {
         database.inTransaction("settling transaction " + txId, connection -> {
             // lock the producer's cursor before the transaction's row: the apply worker takes them in this order,
             // so a skip and an apply cycle can never deadlock
-            long appliedSeq = store.lockCursor(connection, find(connection, txId, false).producer());
+            long appliedSeq =
+                    store.lockCursor(connection, find(connection, txId, false).producer());
             IncomingTransactionView tx = find(connection, txId, true);
             TxStatus status = TxStatus.valueOf(tx.status());
             if (status.settled()) {
                 throw new TransactionStateException("Transaction " + txId + " is already " + tx.status());
             }
             if (requiredStatus != null && status != requiredStatus) {
-                throw new TransactionStateException("Only a " + requiredStatus + " transaction can be resolved; "
-                        + txId + " is " + tx.status());
+                throw new TransactionStateException(
+                        "Only a " + requiredStatus + " transaction can be resolved; " + txId + " is " + tx.status());
             }
             if (tx.seq() != appliedSeq + 1) {
                 throw new TransactionStateException("Only the transaction that blocks producer " + tx.producer()
                         + " (seq " + (appliedSeq + 1) + ") can be skipped; " + txId + " is seq " + tx.seq());
             }
-            String reason = settlement == null ? statusReason
+            String reason = settlement == null
+                    ? statusReason
                     : settlement.apply(connection, tx, store.conflictWith(connection, txId));
             store.markSkipped(connection, txId, new StreamPosition(tx.producer(), tx.seq()), by.trim(), reason);
-            Log.infof("Transaction %s (seq %d of %s, %s) SKIPPED by %s: %s", txId, tx.seq(), tx.producer(),
-                    tx.status(), by.trim(), reason);
+            Log.infof(
+                    "Transaction %s (seq %d of %s, %s) SKIPPED by %s: %s",
+                    txId, tx.seq(), tx.producer(), tx.status(), by.trim(), reason);
             return null;
         });
         worker.wake();
@@ -286,8 +306,12 @@ public class IncomingAdminService {
             }
             // Counting APPLIED rows would read the whole table; instead: ingest keeps each producer's count of
             // stored rows, and the rows not APPLIED are few and indexed.
-            long stored = single(connection, "SELECT COALESCE(SUM(stored_count), 0) FROM producer_state"
-                    + (site == null ? "" : " WHERE site = ?"), site, 1);
+            long stored = single(
+                    connection,
+                    "SELECT COALESCE(SUM(stored_count), 0) FROM producer_state"
+                            + (site == null ? "" : " WHERE site = ?"),
+                    site,
+                    1);
             long notApplied = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT status, COUNT(*) FROM "
                     + "incoming_transaction WHERE status <> '" + TxStatus.APPLIED + "'" + ofSite
@@ -301,21 +325,32 @@ public class IncomingAdminService {
                 }
             }
             counts.put(TxStatus.APPLIED.name(), stored - notApplied);
-            long rejected = single(connection, "SELECT COUNT(*) FROM rejected_transaction WHERE 1 = 1" + ofSite,
-                    site, 1);
-            long conflicts = single(connection, "SELECT COUNT(*) FROM record_conflict WHERE 1 = 1" + (site == null
-                    ? "" : " AND (winner_producer IN (SELECT producer FROM producer_state WHERE site = ?) "
-                    + "OR loser_producer IN (SELECT producer FROM producer_state WHERE site = ?))"), site, 2);
+            long rejected =
+                    single(connection, "SELECT COUNT(*) FROM rejected_transaction WHERE 1 = 1" + ofSite, site, 1);
+            long conflicts = single(
+                    connection,
+                    "SELECT COUNT(*) FROM record_conflict WHERE 1 = 1"
+                            + (site == null
+                                    ? ""
+                                    : " AND (winner_producer IN (SELECT producer FROM producer_state WHERE site = ?) "
+                                            + "OR loser_producer IN (SELECT producer FROM producer_state WHERE site = "
+                                            + "?))"),
+                    site,
+                    2);
             long lag = 0;
             try (PreparedStatement ps = connection.prepareStatement("SELECT MIN(received_at) FROM "
-                    + "incoming_transaction WHERE status IN (" + TxStatus.sqlList(TxStatus.RECEIVED, TxStatus.DEFERRED,
-                    TxStatus.ERROR, TxStatus.CONFLICT) + ") AND status <> '" + TxStatus.APPLIED + "'" + ofSite)) {
+                    + "incoming_transaction WHERE status IN ("
+                    + TxStatus.sqlList(TxStatus.RECEIVED, TxStatus.DEFERRED, TxStatus.ERROR, TxStatus.CONFLICT)
+                    + ") AND status <> '" + TxStatus.APPLIED + "'" + ofSite)) {
                 bind(ps, site, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
                     if (oldest != null) {
-                        lag = Math.max(0, Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC)).toSeconds());
+                        lag = Math.max(
+                                0,
+                                Duration.between(oldest, OffsetDateTime.now(ZoneOffset.UTC))
+                                        .toSeconds());
                     }
                 }
             }
@@ -324,8 +359,12 @@ public class IncomingAdminService {
             Long notListed = null;
             if (producers.size() > cap) {
                 producers = producers.subList(0, cap);
-                notListed = single(connection, "SELECT COUNT(*) FROM producer_state"
-                        + (site == null ? "" : " WHERE site = ?"), site, 1) - cap;
+                notListed = single(
+                                connection,
+                                "SELECT COUNT(*) FROM producer_state" + (site == null ? "" : " WHERE site = ?"),
+                                site,
+                                1)
+                        - cap;
             }
             return new ServerStatus(site, counts, rejected, lag, producers, conflicts, null, notListed);
         } catch (SQLException e) {
@@ -333,8 +372,7 @@ public class IncomingAdminService {
         }
     }
 
-    private static long single(Connection connection, String sql, String site, int siteParameters)
-            throws SQLException {
+    private static long single(Connection connection, String sql, String site, int siteParameters) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, site, siteParameters);
             try (ResultSet rs = ps.executeQuery()) {
@@ -351,8 +389,7 @@ public class IncomingAdminService {
         }
     }
 
-    private static List<ProducerProgress> producers(Connection connection, String site, int limit)
-            throws SQLException {
+    private static List<ProducerProgress> producers(Connection connection, String site, int limit) throws SQLException {
         List<ProducerProgress> producers = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT s.producer, s.stored_watermark, s.max_seq, "
                 + "c.applied_seq, s.last_received_at, c.last_applied_at, h.tx_id, h.seq, h.status, h.status_reason, "
@@ -368,21 +405,42 @@ public class IncomingAdminService {
                     long watermark = rs.getLong(2);
                     long max = rs.getLong(3);
                     UUID head = rs.getObject(7, UUID.class);
-                    producers.add(new ProducerProgress(rs.getString(1), rs.getString(11), watermark, max,
-                            rs.getLong(4), max > watermark ? watermark + 1 : null,
+                    producers.add(new ProducerProgress(
+                            rs.getString(1),
+                            rs.getString(11),
+                            watermark,
+                            max,
+                            rs.getLong(4),
+                            max > watermark ? watermark + 1 : null,
                             head == null ? null : new Blocker(head, rs.getLong(8), rs.getString(9), rs.getString(10)),
-                            rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-                            divergence(rs.getString(1), rs.getObject(12, OffsetDateTime.class), rs.getLong(13),
-                                    rs.getLong(14)), null));
+                            rs.getObject(5, OffsetDateTime.class),
+                            rs.getObject(6, OffsetDateTime.class),
+                            divergence(
+                                    rs.getString(1),
+                                    rs.getObject(12, OffsetDateTime.class),
+                                    rs.getLong(13),
+                                    rs.getLong(14)),
+                            null));
                 }
             }
         }
         List<ProducerProgress> explained = new ArrayList<>(producers.size());
         for (ProducerProgress p : producers) {
-            explained.add(p.waitingForSeq() == null ? p : new ProducerProgress(p.producer(), p.site(),
-                    p.storedWatermark(), p.maxSeq(), p.appliedSeq(), p.waitingForSeq(), p.blockedBy(),
-                    p.lastReceivedAt(), p.lastAppliedAt(), p.diverged(),
-                    waitingReason(connection, p.producer(), p.waitingForSeq())));
+            explained.add(
+                    p.waitingForSeq() == null
+                            ? p
+                            : new ProducerProgress(
+                                    p.producer(),
+                                    p.site(),
+                                    p.storedWatermark(),
+                                    p.maxSeq(),
+                                    p.appliedSeq(),
+                                    p.waitingForSeq(),
+                                    p.blockedBy(),
+                                    p.lastReceivedAt(),
+                                    p.lastAppliedAt(),
+                                    p.diverged(),
+                                    waitingReason(connection, p.producer(), p.waitingForSeq())));
         }
         return explained;
     }
@@ -407,17 +465,22 @@ public class IncomingAdminService {
                 + "yet). If it never will (the laptop was destroyed), skip it: " + skip;
     }
 
-    private static ServerStatus.Divergence divergence(String producer, OffsetDateTime at, long fromSeq,
-            long claims) {
+    private static ServerStatus.Divergence divergence(String producer, OffsetDateTime at, long fromSeq, long claims) {
         if (at == null) {
             return null;
         }
-        return new ServerStatus.Divergence(at, fromSeq, claims, "Seq " + fromSeq + " of " + producer + " was "
-                + "claimed by another transaction than the one stored here: device "
-                + ProducerId.deviceOf(producer) + " was restored from a backup, reinstalled with the same id, or "
-                + "cloned. The claims were refused and nothing stored here changed; the device re-issues its "
-                + "changes on a new stream (" + ProducerId.deviceOf(producer) + "~…), listed as its own producer. "
-                + "See the runbook, 'A laptop restored, reinstalled or cloned'.");
+        return new ServerStatus.Divergence(
+                at,
+                fromSeq,
+                claims,
+                "Seq " + fromSeq + " of " + producer + " was "
+                        + "claimed by another transaction than the one stored here: device "
+                        + ProducerId.deviceOf(producer)
+                        + " was restored from a backup, reinstalled with the same id, or "
+                        + "cloned. The claims were refused and nothing stored here changed; the device re-issues its "
+                        + "changes on a new stream (" + ProducerId.deviceOf(producer)
+                        + "~…), listed as its own producer. "
+                        + "See the runbook, 'A laptop restored, reinstalled or cloned'.");
     }
 
     private static IncomingTransactionView find(Connection connection, UUID txId, boolean lock) throws SQLException {
@@ -436,10 +499,21 @@ public class IncomingAdminService {
         List<IncomingTransactionView> views = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                views.add(new IncomingTransactionView(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
-                        rs.getString(4), rs.getObject(5, UUID.class), rs.getString(6), rs.getString(7),
-                        rs.getObject(8, UUID.class), rs.getObject(9, OffsetDateTime.class), rs.getString(10),
-                        rs.getString(11), rs.getInt(12), rs.getObject(13, OffsetDateTime.class), rs.getString(14),
+                views.add(new IncomingTransactionView(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getObject(5, UUID.class),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getObject(8, UUID.class),
+                        rs.getObject(9, OffsetDateTime.class),
+                        rs.getString(10),
+                        rs.getString(11),
+                        rs.getInt(12),
+                        rs.getObject(13, OffsetDateTime.class),
+                        rs.getString(14),
                         rs.getString(15)));
             }
         }

@@ -52,8 +52,14 @@ public class ProducerApplier {
     private final RecordHeads heads;
     private final IncomingStore store;
 
-    ProducerApplier(ActiveDatabase database, ServerModels models, PayloadOpener opener, ServerConfig config,
-            MeterRegistry metrics, RecordHeads heads, IncomingStore store) {
+    ProducerApplier(
+            ActiveDatabase database,
+            ServerModels models,
+            PayloadOpener opener,
+            ServerConfig config,
+            MeterRegistry metrics,
+            RecordHeads heads,
+            IncomingStore store) {
         this.store = store;
         this.heads = heads;
         this.database = database;
@@ -69,7 +75,11 @@ public class ProducerApplier {
     }
 
     /** One stored transaction with its opened snapshot, or why it cannot be applied at all. */
-    private record Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error,
+    private record Work(
+            TransactionEnvelope envelope,
+            TableSchema table,
+            RecordSnapshot snapshot,
+            String error,
             TxStatus errorStatus) {
 
         Work(TransactionEnvelope envelope, TableSchema table, RecordSnapshot snapshot, String error) {
@@ -89,16 +99,22 @@ public class ProducerApplier {
         }
 
         RecordHeads.Change change() {
-            return new RecordHeads.Change(envelope.txId(), envelope.producer(), envelope.model(),
-                    envelope.recordId(), envelope.action(), snapshot.rev(), snapshot.baseTxId());
+            return new RecordHeads.Change(
+                    envelope.txId(),
+                    envelope.producer(),
+                    envelope.model(),
+                    envelope.recordId(),
+                    envelope.action(),
+                    snapshot.rev(),
+                    snapshot.baseTxId());
         }
     }
 
     /** Applies the next chunk of {@code producer}; returns how many transactions were applied. */
     int apply(String producer) {
         long started = System.nanoTime();
-        return database.inTransaction("applying producer " + producer,
-                connection -> apply(connection, producer, started));
+        return database.inTransaction(
+                "applying producer " + producer, connection -> apply(connection, producer, started));
     }
 
     private int apply(Connection connection, String producer, long started) throws SQLException {
@@ -107,8 +123,8 @@ public class ProducerApplier {
             return 0; // another worker holds this producer
         }
         List<Work> chunk = new ArrayList<>();
-        for (TransactionEnvelope envelope : store.nextToApply(connection, producer, appliedSeq,
-                config.apply().chunkSize())) {
+        for (TransactionEnvelope envelope : store.nextToApply(
+                connection, producer, appliedSeq, config.apply().chunkSize())) {
             chunk.add(open(envelope));
         }
         chunk = realias(connection, chunk);
@@ -121,7 +137,8 @@ public class ProducerApplier {
         }
         List<Work> good = chunk.subList(0, usable);
         Failure failure = null;
-        RecordHeads.Plan plan = heads.plan(connection, good.stream().map(Work::change).toList());
+        RecordHeads.Plan plan =
+                heads.plan(connection, good.stream().map(Work::change).toList());
         Savepoint before = connection.setSavepoint();
         int done;
         try {
@@ -140,20 +157,30 @@ public class ProducerApplier {
         List<Work> applied = good.subList(0, done);
         store.markApplied(connection, applied.stream().map(Work::txId).toList());
         if (failure != null) {
-            store.markFailed(connection, failure.work().txId(), failure.status(), failure.reason(),
-                    failure.conflictWith());
+            store.markFailed(
+                    connection, failure.work().txId(), failure.status(), failure.reason(), failure.conflictWith());
         }
         if (!applied.isEmpty()) {
-            store.advanceCursor(connection, producer, applied.get(applied.size() - 1).seq());
-            Log.infof("Applied %d transactions of %s (seq %d..%d) in %d ms", applied.size(), producer,
-                    applied.get(0).seq(), applied.get(applied.size() - 1).seq(),
+            store.advanceCursor(
+                    connection, producer, applied.get(applied.size() - 1).seq());
+            Log.infof(
+                    "Applied %d transactions of %s (seq %d..%d) in %d ms",
+                    applied.size(),
+                    producer,
+                    applied.get(0).seq(),
+                    applied.get(applied.size() - 1).seq(),
                     (System.nanoTime() - started) / 1_000_000);
         }
         metrics.counter("collect_apply_transactions_total").increment(applied.size());
         if (failure != null) {
-            metrics.counter("collect_apply_blocked_total", "status", failure.status().name()).increment();
-            Log.infof("Transaction %s (seq %d of %s) is %s: %s", failure.work().txId(), failure.work().seq(),
-                    producer, failure.status(), failure.reason());
+            metrics.counter(
+                            "collect_apply_blocked_total",
+                            "status",
+                            failure.status().name())
+                    .increment();
+            Log.infof(
+                    "Transaction %s (seq %d of %s) is %s: %s",
+                    failure.work().txId(), failure.work().seq(), producer, failure.status(), failure.reason());
         }
         return applied.size();
     }
@@ -165,30 +192,49 @@ public class ProducerApplier {
             RecordSnapshot snapshot = opener.open(envelope);
             int current = table.model().schemaVersion();
             if (snapshot.schemaVersion() > current) {
-                return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion() + " of "
-                        + model + " is newer than this server knows (" + current + "): it waits, with the "
-                        + "producer's later transactions, until the server is upgraded, then applies by itself",
+                return new Work(
+                        envelope,
+                        table,
+                        snapshot,
+                        "schema version " + snapshot.schemaVersion() + " of "
+                                + model + " is newer than this server knows (" + current + "): it waits, with the "
+                                + "producer's later transactions, until the server is upgraded, then applies by itself",
                         TxStatus.DEFERRED);
             }
             if (snapshot.schemaVersion() < 1) {
-                return new Work(envelope, table, snapshot, "schema version " + snapshot.schemaVersion()
-                        + " is not a version of " + model);
+                return new Work(
+                        envelope,
+                        table,
+                        snapshot,
+                        "schema version " + snapshot.schemaVersion() + " is not a version of " + model);
             }
             if (snapshot.schemaVersion() < current) { // an older laptop's form: upcast (schema evolution)
-                snapshot = new RecordSnapshot(snapshot.model(), current, models.upcasters().toCurrent(model,
-                        snapshot.schemaVersion(), snapshot.fields()), snapshot.rev(), snapshot.baseTxId());
+                snapshot = new RecordSnapshot(
+                        snapshot.model(),
+                        current,
+                        models.upcasters().toCurrent(model, snapshot.schemaVersion(), snapshot.fields()),
+                        snapshot.rev(),
+                        snapshot.baseTxId());
             }
             Set<String> fields = new HashSet<>();
             snapshot.fields().fieldNames().forEachRemaining(fields::add);
             for (String column : table.columnNames()) {
                 if (!fields.remove(column)) {
-                    return new Work(envelope, table, snapshot, "payload lacks column " + column
-                            + " of " + table.model().table() + " (schema version " + snapshot.schemaVersion() + ")");
+                    return new Work(
+                            envelope,
+                            table,
+                            snapshot,
+                            "payload lacks column " + column + " of "
+                                    + table.model().table() + " (schema version " + snapshot.schemaVersion() + ")");
                 }
             }
             if (!fields.isEmpty()) {
-                return new Work(envelope, table, snapshot, "payload has columns that " + table.model().table()
-                        + " does not have: " + String.join(", ", fields));
+                return new Work(
+                        envelope,
+                        table,
+                        snapshot,
+                        "payload has columns that " + table.model().table() + " does not have: "
+                                + String.join(", ", fields));
             }
             return new Work(envelope, table, snapshot, null);
         } catch (PayloadRejectedException | io.collectoffline.offline.UnknownModelException e) {
@@ -203,8 +249,7 @@ public class ProducerApplier {
     }
 
     /** What storing a batch did: 1 or 0 per row (inserted now or stored before), and what was applied with it. */
-    public record Received(int[] inserted, Set<UUID> appliedNow) {
-    }
+    public record Received(int[] inserted, Set<UUID> appliedNow) {}
 
     /**
      * Stores a received batch with {@code writer} and, on the fast path (ADR 7), applies in the same database
@@ -293,7 +338,10 @@ public class ProducerApplier {
         work = realias(connection, work);
         Savepoint before = connection.setSavepoint();
         try {
-            applyBatched(connection, work, heads.plan(connection, work.stream().map(Work::change).toList()));
+            applyBatched(
+                    connection,
+                    work,
+                    heads.plan(connection, work.stream().map(Work::change).toList()));
             connection.releaseSavepoint(before);
         } catch (SQLException | IllegalArgumentException e) {
             ActiveDatabase.rollbackTo(connection, before);
@@ -327,8 +375,8 @@ public class ProducerApplier {
             return works;
         }
         Map<UUID, UUID> alias = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT from_id, to_id FROM record_alias WHERE from_id = ANY (?)")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT from_id, to_id FROM record_alias WHERE from_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", referred.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -357,10 +405,28 @@ public class ProducerApplier {
             }
             TransactionEnvelope e = w.envelope();
             UUID recordId = alias.getOrDefault(e.recordId(), e.recordId());
-            result.add(new Work(new TransactionEnvelope(e.txId(), e.producer(), e.seq(), e.model(), recordId,
-                    e.action(), e.capturedAt(), e.keyId(), e.payload(), e.site(), e.reissuedFrom()), w.table(),
-                    new RecordSnapshot(w.snapshot().model(), w.snapshot().schemaVersion(), fields, w.snapshot().rev(),
-                            w.snapshot().baseTxId()), w.error(), w.errorStatus()));
+            result.add(new Work(
+                    new TransactionEnvelope(
+                            e.txId(),
+                            e.producer(),
+                            e.seq(),
+                            e.model(),
+                            recordId,
+                            e.action(),
+                            e.capturedAt(),
+                            e.keyId(),
+                            e.payload(),
+                            e.site(),
+                            e.reissuedFrom()),
+                    w.table(),
+                    new RecordSnapshot(
+                            w.snapshot().model(),
+                            w.snapshot().schemaVersion(),
+                            fields,
+                            w.snapshot().rev(),
+                            w.snapshot().baseTxId()),
+                    w.error(),
+                    w.errorStatus()));
         }
         return result;
     }
@@ -402,12 +468,13 @@ public class ProducerApplier {
             Work first = writing.get(i);
             boolean delete = first.action() == Action.DELETE;
             int end = i;
-            while (end < writing.size() && writing.get(end).table() == first.table()
+            while (end < writing.size()
+                    && writing.get(end).table() == first.table()
                     && (writing.get(end).action() == Action.DELETE) == delete) {
                 end++;
             }
-            try (PreparedStatement ps = connection.prepareStatement(delete ? first.table().delete()
-                    : first.table().upsert())) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    delete ? first.table().delete() : first.table().upsert())) {
                 for (Work w : writing.subList(i, end)) {
                     bind(ps, w);
                     ps.addBatch();
@@ -426,8 +493,7 @@ public class ProducerApplier {
         }
     }
 
-    private record Outcome(int applied, Failure failure) {
-    }
+    private record Outcome(int applied, Failure failure) {}
 
     private static Outcome applyOneByOne(Connection connection, List<Work> work, RecordHeads.Plan plan)
             throws SQLException {
@@ -437,16 +503,15 @@ public class ProducerApplier {
                 continue; // lost a conflicting edit: nothing to write
             }
             Savepoint savepoint = connection.setSavepoint();
-            try (PreparedStatement ps = connection.prepareStatement(w.action() == Action.DELETE ? w.table().delete()
-                    : w.table().upsert())) {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    w.action() == Action.DELETE ? w.table().delete() : w.table().upsert())) {
                 bind(ps, w);
                 ps.executeUpdate();
                 connection.releaseSavepoint(savepoint);
             } catch (IllegalArgumentException e) {
                 ActiveDatabase.rollbackTo(connection, savepoint);
                 plan.save(connection, i);
-                return new Outcome(i, new Failure(w, TxStatus.ERROR,
-                        "payload value does not fit: " + e.getMessage()));
+                return new Outcome(i, new Failure(w, TxStatus.ERROR, "payload value does not fit: " + e.getMessage()));
             } catch (SQLException e) {
                 ActiveDatabase.rollbackTo(connection, savepoint);
                 plan.save(connection, i);
@@ -473,10 +538,14 @@ public class ProducerApplier {
         if (state.equals("23505")) {
             UUID holder = holderOfNaturalKey(connection, w);
             if (holder != null && !holder.equals(w.envelope().recordId())) {
-                return new Failure(w, TxStatus.CONFLICT, "natural key " + naturalKey(w) + " of "
-                        + w.table().model().name()
-                        + " record " + w.envelope().recordId() + " (from " + w.envelope().producer() + ") already "
-                        + "belongs to record " + holder + ": an admin resolves it (keep-existing or reject)",
+                return new Failure(
+                        w,
+                        TxStatus.CONFLICT,
+                        "natural key " + naturalKey(w) + " of "
+                                + w.table().model().name()
+                                + " record " + w.envelope().recordId() + " (from "
+                                + w.envelope().producer() + ") already "
+                                + "belongs to record " + holder + ": an admin resolves it (keep-existing or reject)",
                         holder);
             }
             return new Failure(w, TxStatus.ERROR, "natural key already belongs to another record: " + firstLine(e));
@@ -487,14 +556,19 @@ public class ProducerApplier {
     /** The id of the record that holds {@code w}'s natural key now, or null. */
     private static UUID holderOfNaturalKey(Connection connection, Work w) throws SQLException {
         List<String> columns = w.table().model().naturalKeyColumns();
-        StringBuilder sql = new StringBuilder("SELECT id FROM ").append(w.table().model().table()).append(" WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT id FROM ")
+                .append(w.table().model().table())
+                .append(" WHERE ");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : " AND ").append(columns.get(i)).append(" = ?");
         }
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             int index = 1;
             for (String column : columns) {
-                w.table().types().get(column).bind(ps, index++, w.snapshot().fields().get(column));
+                w.table()
+                        .types()
+                        .get(column)
+                        .bind(ps, index++, w.snapshot().fields().get(column));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getObject(1, UUID.class) : null;
@@ -507,7 +581,9 @@ public class ProducerApplier {
     private static String naturalKey(Work w) {
         StringBuilder key = new StringBuilder("(");
         for (String column : w.table().model().naturalKeyColumns()) {
-            key.append(key.length() == 1 ? "" : ", ").append(column).append('=')
+            key.append(key.length() == 1 ? "" : ", ")
+                    .append(column)
+                    .append('=')
                     .append(w.snapshot().fields().path(column).asText());
         }
         return key.append(')').toString();
@@ -528,7 +604,10 @@ public class ProducerApplier {
         int index = 1;
         for (String column : w.table().columnNames()) {
             try {
-                w.table().types().get(column).bind(ps, index++, w.snapshot().fields().get(column));
+                w.table()
+                        .types()
+                        .get(column)
+                        .bind(ps, index++, w.snapshot().fields().get(column));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("column " + column + ": " + e.getMessage(), e);
             }

@@ -40,16 +40,13 @@ public class RecordHeads {
     }
 
     /** A change to decide about: what {@code ProducerApplier} knows of a transaction. */
-    public record Change(UUID txId, String producer, String model, UUID recordId, Action action, long rev,
-            UUID baseTxId) {
-    }
+    public record Change(
+            UUID txId, String producer, String model, UUID recordId, Action action, long rev, UUID baseTxId) {}
 
     /** What happened to one change: whether its values are written, and the conflict it caused, if any. */
-    record Step(Change change, boolean write, Version newHead, boolean persistHead, Conflict conflict, long rev) {
-    }
+    record Step(Change change, boolean write, Version newHead, boolean persistHead, Conflict conflict, long rev) {}
 
-    record Conflict(String model, UUID recordId, Version winner, Version loser) {
-    }
+    record Conflict(String model, UUID recordId, Version winner, Version loser) {}
 
     /** The decisions for a list of changes, in order. */
     public final class Plan {
@@ -82,12 +79,15 @@ public class RecordHeads {
                 }
             }
             if (!heads.isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement(database.isPostgresql()
-                        ? "INSERT INTO record_head (record_id, model, tx_id, rev, producer) VALUES (?, ?, ?, ?, ?) "
-                                + "ON CONFLICT (record_id) DO UPDATE SET tx_id = EXCLUDED.tx_id, rev = EXCLUDED.rev, "
-                                + "producer = EXCLUDED.producer"
-                        : "MERGE INTO record_head (record_id, model, tx_id, rev, producer) KEY (record_id) "
-                                + "VALUES (?, ?, ?, ?, ?)")) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        database.isPostgresql()
+                                ? "INSERT INTO record_head (record_id, model, tx_id, rev, producer) VALUES (?, ?, ?, "
+                                        + "?, ?) "
+                                        + "ON CONFLICT (record_id) DO UPDATE SET tx_id = EXCLUDED.tx_id, rev = "
+                                        + "EXCLUDED.rev, "
+                                        + "producer = EXCLUDED.producer"
+                                : "MERGE INTO record_head (record_id, model, tx_id, rev, producer) KEY (record_id) "
+                                        + "VALUES (?, ?, ?, ?, ?)")) {
                     for (Step step : heads.values()) {
                         ps.setObject(1, step.change().recordId());
                         ps.setString(2, step.change().model());
@@ -100,9 +100,10 @@ public class RecordHeads {
                 }
             }
             if (!revised.isEmpty()) {
-                try (PreparedStatement ps = connection.prepareStatement(database.isPostgresql()
-                        ? "INSERT INTO tx_rev (tx_id, rev) VALUES (?, ?) ON CONFLICT (tx_id) DO NOTHING"
-                        : "MERGE INTO tx_rev (tx_id, rev) KEY (tx_id) VALUES (?, ?)")) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        database.isPostgresql()
+                                ? "INSERT INTO tx_rev (tx_id, rev) VALUES (?, ?) ON CONFLICT (tx_id) DO NOTHING"
+                                : "MERGE INTO tx_rev (tx_id, rev) KEY (tx_id) VALUES (?, ?)")) {
                     for (Step step : revised) {
                         ps.setObject(1, step.change().txId());
                         ps.setLong(2, step.rev());
@@ -127,9 +128,16 @@ public class RecordHeads {
                         ps.setLong(8, c.loser().rev());
                         ps.setObject(9, now);
                         ps.addBatch();
-                        Log.warnf("Conflicting edits of %s %s: %s (rev %d, %s) kept over %s (rev %d, %s)", c.model(),
-                                c.recordId(), c.winner().txId(), c.winner().rev(), c.winner().producer(),
-                                c.loser().txId(), c.loser().rev(), c.loser().producer());
+                        Log.warnf(
+                                "Conflicting edits of %s %s: %s (rev %d, %s) kept over %s (rev %d, %s)",
+                                c.model(),
+                                c.recordId(),
+                                c.winner().txId(),
+                                c.winner().rev(),
+                                c.winner().producer(),
+                                c.loser().txId(),
+                                c.loser().rev(),
+                                c.loser().producer());
                     }
                     ps.executeBatch();
                 }
@@ -168,11 +176,21 @@ public class RecordHeads {
             } else if (change.rev() == 0 || head.txId().equals(change.baseTxId())) {
                 step = new Step(change, true, incoming, true, null, rev); // in line (or without lineage)
             } else if (ConflictRule.wins(incoming, head)) {
-                step = new Step(change, true, incoming, true,
-                        new Conflict(change.model(), change.recordId(), incoming, head), rev);
+                step = new Step(
+                        change,
+                        true,
+                        incoming,
+                        true,
+                        new Conflict(change.model(), change.recordId(), incoming, head),
+                        rev);
             } else {
-                step = new Step(change, false, head, true,
-                        new Conflict(change.model(), change.recordId(), head, incoming), rev);
+                step = new Step(
+                        change,
+                        false,
+                        head,
+                        true,
+                        new Conflict(change.model(), change.recordId(), head, incoming),
+                        rev);
             }
             held.put(change.recordId(), step.newHead());
             known.put(change.txId(), rev);
@@ -184,13 +202,16 @@ public class RecordHeads {
     /** The revisions this server derived for the changes' bases. */
     private static Map<UUID, Long> revisions(Connection connection, List<Change> changes) throws SQLException {
         Map<UUID, Long> known = new HashMap<>();
-        Object[] bases = changes.stream().map(Change::baseTxId).filter(java.util.Objects::nonNull).distinct()
+        Object[] bases = changes.stream()
+                .map(Change::baseTxId)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
                 .toArray();
         if (bases.length == 0) {
             return known;
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT tx_id, rev FROM tx_rev WHERE tx_id = ANY (?)")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT tx_id, rev FROM tx_rev WHERE tx_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", bases));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -214,8 +235,9 @@ public class RecordHeads {
             ps.setArray(1, connection.createArrayOf("uuid", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    held.put(rs.getObject(1, UUID.class), new Version(rs.getObject(2, UUID.class), rs.getLong(3),
-                            rs.getString(4)));
+                    held.put(
+                            rs.getObject(1, UUID.class),
+                            new Version(rs.getObject(2, UUID.class), rs.getLong(3), rs.getString(4)));
                 }
             }
         }
@@ -226,13 +248,17 @@ public class RecordHeads {
         for (Change change : changes) {
             if (!held.containsKey(change.recordId())) {
                 (change.action() == Action.INSERT ? inserts : byModel)
-                        .computeIfAbsent(change.model(), m -> new ArrayList<>()).add(change.recordId());
+                        .computeIfAbsent(change.model(), m -> new ArrayList<>())
+                        .add(change.recordId());
             }
         }
         for (Map.Entry<String, List<UUID>> model : inserts.entrySet()) {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM "
-                    + models.table(model.getKey()).model().table() + " WHERE id = ANY (?)")) {
-                ps.setArray(1, connection.createArrayOf("uuid", model.getValue().stream().distinct().toArray()));
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT id FROM " + models.table(model.getKey()).model().table() + " WHERE id = ANY (?)")) {
+                ps.setArray(
+                        1,
+                        connection.createArrayOf(
+                                "uuid", model.getValue().stream().distinct().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         byModel.computeIfAbsent(model.getKey(), m -> new ArrayList<>())
@@ -247,7 +273,10 @@ public class RecordHeads {
                     + "incoming_transaction WHERE model = ? AND record_id = ANY (?) AND status = '"
                     + TxStatus.APPLIED + "' ORDER BY applied_at, seq")) {
                 ps.setString(1, model.getKey());
-                ps.setArray(2, connection.createArrayOf("uuid", model.getValue().stream().distinct().toArray()));
+                ps.setArray(
+                        2,
+                        connection.createArrayOf(
+                                "uuid", model.getValue().stream().distinct().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         UUID record = rs.getObject(1, UUID.class);

@@ -15,13 +15,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * The server's admin CLI: {@code java -jar sync-server/target/quarkus-app/quarkus-run.jar <command>}. {@code keys}
@@ -29,17 +29,24 @@ import picocli.CommandLine;
  * ({@code SYNC_SERVER_ADMIN_TOKEN}, {@code --url} or {@code SYNC_SERVER_URL}), so they take the same paths, checks
  * and locks as the API.
  */
-@Command(name = "collect-offline-server", mixinStandardHelpOptions = true,
+@Command(
+        name = "collect-offline-server",
+        mixinStandardHelpOptions = true,
         description = "collect-offline server administration",
-        subcommands = {AdminCli.Devices.class, AdminCli.Keys.class, AdminCli.Files.class, AdminCli.Status.class,
-                AdminCli.Models.class})
+        subcommands = {
+            AdminCli.Devices.class,
+            AdminCli.Keys.class,
+            AdminCli.Files.class,
+            AdminCli.Status.class,
+            AdminCli.Models.class
+        })
 public final class AdminCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The subcommands this CLI answers (the first argument); anything else starts the server. */
-    public static final List<String> COMMANDS = List.of("devices", "keys", "files", "status", "models", "--help",
-            "-h", "--version", "-V");
+    public static final List<String> COMMANDS =
+            List.of("devices", "keys", "files", "status", "models", "--help", "-h", "--version", "-V");
 
     /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
@@ -58,21 +65,27 @@ public final class AdminCli {
                 return 2;
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofMinutes(5))
+                    .header("Authorization", "Bearer " + token)
                     .header("X-Collect-User", System.getProperty("user.name", "admin"));
             if (json != null) {
                 request.header("Content-Type", "application/json");
             }
-            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
+            request.method(
+                    method,
+                    json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
             try {
-                HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                HttpResponse<String> response = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()
                         .send(request.build(), HttpResponse.BodyHandlers.ofString());
                 System.out.println(response.body());
                 return response.statusCode() / 100 == 2 ? 0 : 1;
             } catch (IOException e) {
                 System.err.println("the server at " + url + " could not be reached: "
-                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+                        + (e.getMessage() != null
+                                ? e.getMessage()
+                                : e.getClass().getSimpleName()));
                 return 1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -81,7 +94,10 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "devices", mixinStandardHelpOptions = true, description = "Enrol, list and revoke devices",
+    @Command(
+            name = "devices",
+            mixinStandardHelpOptions = true,
+            description = "Enrol, list and revoke devices",
             subcommands = {Devices.Enrol.class, Devices.ListAll.class, Devices.Revoke.class, Devices.Site.class})
     static class Devices {
 
@@ -98,7 +114,8 @@ public final class AdminCli {
 
             @Override
             public Integer call() {
-                ObjectNode body = JSON.createObjectNode().put("deviceId", deviceId).put("role", role);
+                ObjectNode body =
+                        JSON.createObjectNode().put("deviceId", deviceId).put("role", role);
                 if (site != null) {
                     body.put("site", site);
                 }
@@ -116,8 +133,12 @@ public final class AdminCli {
 
             @Override
             public Integer call() {
-                return call("PUT", "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/site",
-                        JSON.createObjectNode().put("site", "-".equals(site) ? null : site).toString());
+                return call(
+                        "PUT",
+                        "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/site",
+                        JSON.createObjectNode()
+                                .put("site", "-".equals(site) ? null : site)
+                                .toString());
             }
         }
 
@@ -141,7 +162,9 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "keys", mixinStandardHelpOptions = true,
+    @Command(
+            name = "keys",
+            mixinStandardHelpOptions = true,
             description = "Key pairs in the key folder: generate (rotate), list, current (public key JSON)",
             subcommands = {Keys.Generate.class, Keys.ListKeys.class, Keys.Current.class})
     static class Keys implements Runnable {
@@ -160,8 +183,10 @@ public final class AdminCli {
             Path dir = Path.of(System.getenv().getOrDefault("SYNC_SERVER_KEYS_DIR", "./data/server/keys"));
         }
 
-        @Command(name = "generate", description = "Add a key pair and make it current (rotation: restart the server "
-                + "afterwards; older keys keep opening their payloads)")
+        @Command(
+                name = "generate",
+                description = "Add a key pair and make it current (rotation: restart the server "
+                        + "afterwards; older keys keep opening their payloads)")
         static class Generate extends InFolder {
             @Override
             public Integer call() {
@@ -186,10 +211,16 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "files", mixinStandardHelpOptions = true,
+    @Command(
+            name = "files",
+            mixinStandardHelpOptions = true,
             description = "export; import FILE (with a progress bar); receipt FILE; status",
-            subcommands = {FileCommand.Export.class, FileCommand.Import.class, FileCommand.Receipt.class,
-                    FileCommand.Status.class})
+            subcommands = {
+                FileCommand.Export.class,
+                FileCommand.Import.class,
+                FileCommand.Receipt.class,
+                FileCommand.Status.class
+            })
     static class Files implements FileCommand.Node, Runnable {
 
         @Spec
@@ -204,8 +235,8 @@ public final class AdminCli {
         public String token() {
             String token = System.getenv("SYNC_SERVER_ADMIN_TOKEN");
             if (token == null || token.isBlank()) {
-                throw new ParameterException(spec.commandLine(), "set SYNC_SERVER_ADMIN_TOKEN to the server's "
-                        + "admin token");
+                throw new ParameterException(
+                        spec.commandLine(), "set SYNC_SERVER_ADMIN_TOKEN to the server's " + "admin token");
             }
             return token;
         }
@@ -216,7 +247,9 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Counts per status, apply lag, per producer progress, transfer")
     static class Status extends Server implements Callable<Integer> {
         @Option(names = "--site", description = "only the producers of this site")
@@ -224,8 +257,10 @@ public final class AdminCli {
 
         @Override
         public Integer call() {
-            return call("GET", "/api/v1/status" + (site == null ? ""
-                    : "?site=" + URLEncoder.encode(site, StandardCharsets.UTF_8)), null);
+            return call(
+                    "GET",
+                    "/api/v1/status" + (site == null ? "" : "?site=" + URLEncoder.encode(site, StandardCharsets.UTF_8)),
+                    null);
         }
     }
 
@@ -233,8 +268,8 @@ public final class AdminCli {
     static class Models implements Callable<Integer> {
         @Override
         public Integer call() {
-            io.collectoffline.offline.OfflineModelRegistry registry = io.collectoffline.offline.OfflineModelRegistry
-                    .of(io.collectoffline.offline.OfflineModelSet.discover());
+            io.collectoffline.offline.OfflineModelRegistry registry = io.collectoffline.offline.OfflineModelRegistry.of(
+                    io.collectoffline.offline.OfflineModelSet.discover());
             for (var model : registry.models()) {
                 System.out.println(model.name() + "  table " + model.table() + "  natural key "
                         + model.naturalKey() + "  schema v" + model.schemaVersion()

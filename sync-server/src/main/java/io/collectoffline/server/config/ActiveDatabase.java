@@ -23,7 +23,9 @@ public class ActiveDatabase {
 
     ActiveDatabase(ServerConfig config, @Any InjectableInstance<AgroalDataSource> dataSources) {
         this.kind = config.db();
-        this.dataSource = dataSources.select(new DataSource.DataSourceLiteral(kind.name())).get();
+        this.dataSource = dataSources
+                .select(new DataSource.DataSourceLiteral(kind.name()))
+                .get();
     }
 
     public AgroalDataSource dataSource() {

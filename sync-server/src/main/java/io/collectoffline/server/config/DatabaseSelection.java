@@ -28,7 +28,10 @@ public class DatabaseSelection implements ConfigSourceInterceptor {
         ConfigValue selected = context.restart(KEY); // from the top of the chain: profiles and expressions apply
         String db = selected == null ? "h2" : selected.getValue().trim().toLowerCase(Locale.ROOT);
         boolean active = H2_ACTIVE.equals(name) ? db.equals("h2") : db.equals("postgresql");
-        return ConfigValue.builder().withName(name).withValue(Boolean.toString(active))
-                .withConfigSourceName("derived from " + KEY).build();
+        return ConfigValue.builder()
+                .withName(name)
+                .withValue(Boolean.toString(active))
+                .withConfigSourceName("derived from " + KEY)
+                .build();
     }
 }

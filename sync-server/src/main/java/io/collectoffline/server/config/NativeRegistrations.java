@@ -15,11 +15,20 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * files, the key ring's files, the config interceptor), registered for the native image. The published offline
  * model sets and their models are registered by {@link io.collectoffline.offline.OfflineModelsFeature}.
  */
-@RegisterForReflection(targets = {Batch.class, BatchResult.class, TransactionResult.class, TransactionStatus.class,
-        TransactionEnvelope.class, Action.class, Watermark.class, ServerPublicKey.class, DatabaseSelection.class},
+@RegisterForReflection(
+        targets = {
+            Batch.class,
+            BatchResult.class,
+            TransactionResult.class,
+            TransactionStatus.class,
+            TransactionEnvelope.class,
+            Action.class,
+            Watermark.class,
+            ServerPublicKey.class,
+            DatabaseSelection.class
+        },
         classNames = "io.collectoffline.codec.KeyRing$StoredKey")
 public final class NativeRegistrations {
 
-    private NativeRegistrations() {
-    }
+    private NativeRegistrations() {}
 }

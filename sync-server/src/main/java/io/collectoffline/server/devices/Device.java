@@ -16,8 +16,15 @@ import java.time.OffsetDateTime;
  * @param site       the site (study community) it belongs to; absent when not assigned
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Device(String deviceId, String role, OffsetDateTime enrolledAt, String enrolledBy,
-        OffsetDateTime revokedAt, String revokedBy, OffsetDateTime lastSeenAt, String site) {
+public record Device(
+        String deviceId,
+        String role,
+        OffsetDateTime enrolledAt,
+        String enrolledBy,
+        OffsetDateTime revokedAt,
+        String revokedBy,
+        OffsetDateTime lastSeenAt,
+        String site) {
 
     /** Whether it may send transactions of other producers (a relay). */
     public boolean relays() {

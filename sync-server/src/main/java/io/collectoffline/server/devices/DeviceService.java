@@ -35,8 +35,9 @@ public class DeviceService {
 
     /** Roles a device can have. */
     public static final Set<String> ROLES = Set.of("field", "middleman", "server");
-    private static final String COLUMNS = "device_id, role, enrolled_at, enrolled_by, revoked_at, revoked_by, "
-            + "last_seen_at, site";
+
+    private static final String COLUMNS =
+            "device_id, role, enrolled_at, enrolled_by, revoked_at, revoked_by, " + "last_seen_at, site";
 
     private final ActiveDatabase database;
     /** Made with the bean at run time: a static one would be frozen into a native image (README, Native). */
@@ -63,8 +64,8 @@ public class DeviceService {
         random.nextBytes(secret);
         String token = "co_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO device (device_id, role, token_hash, "
-                     + "enrolled_at, enrolled_by, site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                PreparedStatement ps = c.prepareStatement("INSERT INTO device (device_id, role, token_hash, "
+                        + "enrolled_at, enrolled_by, site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, deviceId);
             ps.setString(2, role);
             ps.setString(3, hash(token));
@@ -93,7 +94,7 @@ public class DeviceService {
         }
         Device device = get(deviceId);
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE device SET site = ? WHERE device_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE device SET site = ? WHERE device_id = ?")) {
             ps.setString(1, site);
             ps.setString(2, deviceId);
             ps.executeUpdate();
@@ -108,15 +109,18 @@ public class DeviceService {
     public List<SiteSummary> sites() {
         List<SiteSummary> sites = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT site, SUM(devices), SUM(producers), MAX(last_at) FROM ("
-                     + "SELECT site, 1 AS devices, 0 AS producers, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS last_at "
-                     + "FROM device WHERE site IS NOT NULL AND revoked_at IS NULL UNION ALL "
-                     + "SELECT site, 0, 1, last_received_at FROM producer_state WHERE site IS NOT NULL) known "
-                     + "GROUP BY site ORDER BY site");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT site, SUM(devices), SUM(producers), MAX(last_at) FROM ("
+                                + "SELECT site, 1 AS devices, 0 AS producers, CAST(NULL AS TIMESTAMP WITH TIME ZONE) "
+                                + "AS last_at "
+                                + "FROM device WHERE site IS NOT NULL AND revoked_at IS NULL UNION ALL "
+                                + "SELECT site, 0, 1, last_received_at FROM producer_state WHERE site IS NOT NULL) "
+                                + "known "
+                                + "GROUP BY site ORDER BY site");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                sites.add(new SiteSummary(rs.getString(1), rs.getLong(2), rs.getLong(3),
-                        rs.getObject(4, OffsetDateTime.class)));
+                sites.add(new SiteSummary(
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getObject(4, OffsetDateTime.class)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("listing sites failed", e);
@@ -126,7 +130,7 @@ public class DeviceService {
 
     public List<Device> list() {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device ORDER BY device_id")) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device ORDER BY device_id")) {
             return devices(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("listing devices failed", e);
@@ -135,7 +139,7 @@ public class DeviceService {
 
     public Device get(String deviceId) {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device WHERE device_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device WHERE device_id = ?")) {
             ps.setString(1, deviceId);
             return devices(ps).stream().findFirst().orElseThrow(() -> new DeviceNotFoundException(deviceId));
         } catch (SQLException e) {
@@ -147,12 +151,11 @@ public class DeviceService {
     public Device revoke(String deviceId, String by) {
         Device device = get(deviceId);
         if (device.revokedAt() != null) {
-            throw new DeviceConflictException("Device '" + deviceId + "' was already revoked at "
-                    + device.revokedAt());
+            throw new DeviceConflictException("Device '" + deviceId + "' was already revoked at " + device.revokedAt());
         }
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE device SET revoked_at = ?, revoked_by = ? "
-                     + "WHERE device_id = ? AND revoked_at IS NULL")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE device SET revoked_at = ?, revoked_by = ? "
+                        + "WHERE device_id = ? AND revoked_at IS NULL")) {
             ps.setObject(1, now());
             ps.setString(2, by);
             ps.setString(3, deviceId);
@@ -171,13 +174,13 @@ public class DeviceService {
         }
         try (Connection c = database.dataSource().getConnection()) {
             Optional<Device> device;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device WHERE token_hash = ? "
-                    + "AND revoked_at IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM device WHERE token_hash = ? " + "AND revoked_at IS NULL")) {
                 ps.setString(1, hash(token));
                 device = devices(ps).stream().findFirst();
             }
-            device.filter(d -> d.lastSeenAt() == null
-                    || d.lastSeenAt().isBefore(now().minus(Duration.ofMinutes(1)))).ifPresent(d -> seen(c, d));
+            device.filter(d -> d.lastSeenAt() == null || d.lastSeenAt().isBefore(now().minus(Duration.ofMinutes(1))))
+                    .ifPresent(d -> seen(c, d));
             return device;
         } catch (SQLException e) {
             throw new IllegalStateException("authenticating a device failed", e);
@@ -198,9 +201,15 @@ public class DeviceService {
         List<Device> devices = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                devices.add(new Device(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
-                        rs.getString(4), rs.getObject(5, OffsetDateTime.class), rs.getString(6),
-                        rs.getObject(7, OffsetDateTime.class), rs.getString(8)));
+                devices.add(new Device(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class),
+                        rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class),
+                        rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class),
+                        rs.getString(8)));
             }
         }
         return devices;
@@ -208,8 +217,8 @@ public class DeviceService {
 
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }

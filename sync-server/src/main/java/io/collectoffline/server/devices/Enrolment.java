@@ -11,5 +11,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param token    its bearer token
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Enrolment(String deviceId, String role, String site, String token) {
-}
+public record Enrolment(String deviceId, String role, String site, String token) {}

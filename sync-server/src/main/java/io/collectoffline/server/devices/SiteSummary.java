@@ -13,5 +13,4 @@ import java.time.OffsetDateTime;
  * @param lastReceivedAt when a transaction of it last arrived; absent when none has
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SiteSummary(String site, long devices, long producers, OffsetDateTime lastReceivedAt) {
-}
+public record SiteSummary(String site, long devices, long producers, OffsetDateTime lastReceivedAt) {}

@@ -51,8 +51,13 @@ public class ExportService {
 
     private final JobLock jobs;
 
-    ExportService(ServerConfig config, ActiveDatabase database, ForwardQueue queue, ObjectMapper json,
-            io.collectoffline.server.ingest.IngestService ingest, JobLock jobs) {
+    ExportService(
+            ServerConfig config,
+            ActiveDatabase database,
+            ForwardQueue queue,
+            ObjectMapper json,
+            io.collectoffline.server.ingest.IngestService ingest,
+            JobLock jobs) {
         this.jobs = jobs;
         this.ingest = ingest;
         this.config = config;
@@ -84,10 +89,11 @@ public class ExportService {
      * @param delivered transactions now marked forwarded
      * @param rejected  transactions the importer refused
      */
-    public record ReceiptReport(UUID batchId, int delivered, int rejected) {
-    }
+    public record ReceiptReport(UUID batchId, int delivered, int rejected) {}
 
-    @Scheduled(every = "{sync.server.files.export-interval}", delayed = "10s",
+    @Scheduled(
+            every = "{sync.server.files.export-interval}",
+            delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         export(false);
@@ -107,8 +113,8 @@ public class ExportService {
         // transactions in two files and fork the chain of previous batches
         Optional<JobLock.Held> lock = jobs.tryLock("export");
         if (lock.isEmpty()) {
-            return new ExportReport(null, null, 0, "another export is running (on this or another instance of this "
-                    + "server)");
+            return new ExportReport(
+                    null, null, 0, "another export is running (on this or another instance of this " + "server)");
         }
         try (JobLock.Held held = lock.get()) {
             return exportLocked(includeUnconfirmed);
@@ -135,8 +141,8 @@ public class ExportService {
                     Position after = Position.START;
                     int max = config.files().maxTransactionsPerFile();
                     while (txIds.size() < max) {
-                        List<TransactionEnvelope> page = queue.next(after, Math.min(1000, max - txIds.size()),
-                                !includeUnconfirmed);
+                        List<TransactionEnvelope> page =
+                                queue.next(after, Math.min(1000, max - txIds.size()), !includeUnconfirmed);
                         if (page.isEmpty()) {
                             break;
                         }
@@ -156,8 +162,13 @@ public class ExportService {
                 }
                 UUID previous = previousExport();
                 // the producers' signing keys, vouched for by this server: the importer checks every signature
-                FileHeaders.Export header = FileHeaders.Export.of(config.nodeId(), batchId, previous, txIds.size(),
-                        Rfc3339.format(created), ingest.registrationsFor(producers));
+                FileHeaders.Export header = FileHeaders.Export.of(
+                        config.nodeId(),
+                        batchId,
+                        previous,
+                        txIds.size(),
+                        Rfc3339.format(created),
+                        ingest.registrationsFor(producers));
                 ChecksummedFile.write(outgoing.resolve(name), header.toJson(), lines -> {
                     try (var in = Files.newBufferedReader(body)) {
                         in.lines().forEach(lines::write);
@@ -169,7 +180,8 @@ public class ExportService {
                 Files.deleteIfExists(body);
             }
             record(batchId, previousExport(), name, txIds, created);
-            Log.infof("Exported %d transactions to %s in %d ms (delivered only when its receipt comes back)",
+            Log.infof(
+                    "Exported %d transactions to %s in %d ms (delivered only when its receipt comes back)",
                     txIds.size(), outgoing.resolve(name), (System.nanoTime() - started) / 1_000_000);
             return new ExportReport(batchId, outgoing.resolve(name).toString(), txIds.size());
         } catch (IOException e) {
@@ -181,8 +193,8 @@ public class ExportService {
 
     /** Takes the importer's receipt: what it stored is forwarded, what it refused is marked with its reason. */
     public ReceiptReport takeReceipt(Path file) throws IOException {
-        FileHeaders.Receipt header = FileHeaders.Receipt.read(
-                ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
+        FileHeaders.Receipt header =
+                FileHeaders.Receipt.read(ChecksummedFile.verify(file, ChecksummedFile.RECEIPT_FORMAT));
         UUID batchId = header.batchId();
         if (batchId == null) {
             throw new ChecksummedFile.UnusableFileException("the receipt names no batch");
@@ -192,8 +204,9 @@ public class ExportService {
                 known.setObject(1, batchId);
                 try (ResultSet rs = known.executeQuery()) {
                     if (!rs.next()) {
-                        throw new InvalidInputException("Unknown export", List.of(new FieldError("batchId",
-                                "this server exported no batch " + batchId)));
+                        throw new InvalidInputException(
+                                "Unknown export",
+                                List.of(new FieldError("batchId", "this server exported no batch " + batchId)));
                     }
                 }
             }
@@ -205,23 +218,25 @@ public class ExportService {
             int delivered = marked[0];
             int rejected = marked[1];
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE export_batch SET receipt_at = ?, "
-                    + "receipt_rejected = ? WHERE batch_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE export_batch SET receipt_at = ?, " + "receipt_rejected = ? WHERE batch_id = ?")) {
                 ps.setObject(1, now);
                 ps.setInt(2, header.rejected().size());
                 ps.setObject(3, batchId);
                 ps.executeUpdate();
             }
-            Log.infof("Receipt for export %s: %d transactions delivered, %d refused by the importer", batchId,
-                    delivered, rejected);
+            Log.infof(
+                    "Receipt for export %s: %d transactions delivered, %d refused by the importer",
+                    batchId, delivered, rejected);
             return new ReceiptReport(batchId, delivered, rejected);
         });
     }
 
     private UUID previousExport() {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM export_batch ORDER BY created DESC "
-                     + "LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT batch_id FROM export_batch ORDER BY created DESC " + "LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getObject(1, UUID.class) : null;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the last export failed", e);

@@ -37,8 +37,8 @@ public class FileWatcher {
 
     private final JobLock jobs;
 
-    FileWatcher(ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database,
-            JobLock jobs) {
+    FileWatcher(
+            ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database, JobLock jobs) {
         this.jobs = jobs;
         this.config = config;
         this.imports = imports;
@@ -46,7 +46,9 @@ public class FileWatcher {
         this.database = database;
     }
 
-    @Scheduled(every = "{sync.server.files.watch-interval}", delayed = "3s",
+    @Scheduled(
+            every = "{sync.server.files.watch-interval}",
+            delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scan() {
         // one instance at a time reads the inbox folders, however many share the database (and the folders)
@@ -62,7 +64,10 @@ public class FileWatcher {
     private void scanLocked() {
         Folders folders = Folders.of(config);
         for (Path file : ready(folders.inbox(), ".colx")) {
-            handle(folders, file, () -> imports.importFile(file, file.getFileName().toString()));
+            handle(
+                    folders,
+                    file,
+                    () -> imports.importFile(file, file.getFileName().toString()));
         }
         for (Path file : ready(folders.receiptsInbox(), ".receipt")) {
             handle(folders, file, () -> exports.takeReceipt(file));
@@ -100,8 +105,8 @@ public class FileWatcher {
 
     void record(String name, String reason) {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO quarantined_file (file_name, reason, "
-                     + "quarantined_at) VALUES (?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO quarantined_file (file_name, reason, " + "quarantined_at) VALUES (?, ?, ?)")) {
             ps.setString(1, name.length() <= 200 ? name : name.substring(0, 200));
             ps.setString(2, reason.length() <= 2000 ? reason : reason.substring(0, 2000));
             ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
@@ -121,7 +126,9 @@ public class FileWatcher {
                         } catch (IOException e) {
                             return false;
                         }
-                    }).sorted().toList();
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             Log.errorf(e, "Could not list %s", dir);
             return List.of();

@@ -29,8 +29,13 @@ public class FilesOverview {
 
     private final ForwardService forward;
 
-    FilesOverview(ActiveDatabase database, ForwardQueue queue, ExportService exports, ImportService imports,
-            io.collectoffline.server.config.ServerConfig config, ForwardService forward) {
+    FilesOverview(
+            ActiveDatabase database,
+            ForwardQueue queue,
+            ExportService exports,
+            ImportService imports,
+            io.collectoffline.server.config.ServerConfig config,
+            ForwardService forward) {
         this.forward = forward;
         this.config = config;
         this.database = database;
@@ -45,12 +50,18 @@ public class FilesOverview {
         try (Connection c = database.dataSource().getConnection()) {
             // a server that sends nothing upstream has no backlog: counting its whole store as one was an alert that
             // always fired, and a scan of every stored row on each status call
-            boolean forwards = config.upstream().url().isPresent() || !"off".equals(config.files().exportInterval())
+            boolean forwards = config.upstream().url().isPresent()
+                    || !"off".equals(config.files().exportInterval())
                     || count(c, "SELECT COUNT(*) FROM (SELECT 1 FROM export_batch LIMIT 1) e") > 0;
             long[] backlog = forwards ? queue.backlog() : new long[] {0, 0};
-            return new ServerStatus.Transfer(forwards ? backlog[0] : null, backlog[1],
-                    count(c, "SELECT COUNT(*) FROM export_batch WHERE receipt_at IS NULL"), missingPrevious(c),
-                    count(c, "SELECT COUNT(*) FROM quarantined_file"), progress, upstream());
+            return new ServerStatus.Transfer(
+                    forwards ? backlog[0] : null,
+                    backlog[1],
+                    count(c, "SELECT COUNT(*) FROM export_batch WHERE receipt_at IS NULL"),
+                    missingPrevious(c),
+                    count(c, "SELECT COUNT(*) FROM quarantined_file"),
+                    progress,
+                    upstream());
         } catch (SQLException e) {
             throw new IllegalStateException("reading the transfer status failed", e);
         }
@@ -69,13 +80,27 @@ public class FilesOverview {
         Map<String, Object> all = new LinkedHashMap<>();
         try (Connection c = database.dataSource().getConnection()) {
             all.put("transfer", transfer());
-            all.put("exports", rows(c, "SELECT batch_id, previous_batch_id, file_name, transactions, created, "
-                    + "receipt_at, receipt_rejected FROM export_batch ORDER BY created DESC LIMIT 200"));
-            all.put("imports", rows(c, "SELECT batch_id, exporter, previous_batch_id, file_name, transactions, "
-                    + "accepted, duplicate, rejected, imported_at, reimports, last_reimported_at FROM import_batch "
-                    + "ORDER BY imported_at DESC LIMIT 200"));
-            all.put("quarantined", rows(c, "SELECT file_name, reason, quarantined_at FROM quarantined_file "
-                    + "ORDER BY id DESC LIMIT 200"));
+            all.put(
+                    "exports",
+                    rows(
+                            c,
+                            "SELECT batch_id, previous_batch_id, file_name, transactions, created, "
+                                    + "receipt_at, receipt_rejected FROM export_batch ORDER BY created DESC LIMIT "
+                                    + "200"));
+            all.put(
+                    "imports",
+                    rows(
+                            c,
+                            "SELECT batch_id, exporter, previous_batch_id, file_name, transactions, "
+                                    + "accepted, duplicate, rejected, imported_at, reimports, last_reimported_at FROM "
+                                    + "import_batch "
+                                    + "ORDER BY imported_at DESC LIMIT 200"));
+            all.put(
+                    "quarantined",
+                    rows(
+                            c,
+                            "SELECT file_name, reason, quarantined_at FROM quarantined_file "
+                                    + "ORDER BY id DESC LIMIT 200"));
             // the lists show the newest 200; the totals say how many there are in all
             Map<String, Long> totals = new LinkedHashMap<>();
             totals.put("exports", count(c, "SELECT COUNT(*) FROM export_batch"));
@@ -91,8 +116,9 @@ public class FilesOverview {
     private static List<UUID> missingPrevious(Connection c) throws SQLException {
         List<UUID> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT i.previous_batch_id FROM import_batch i "
-                + "WHERE i.previous_batch_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_batch j "
-                + "WHERE j.batch_id = i.previous_batch_id) LIMIT 100"); ResultSet rs = ps.executeQuery()) {
+                        + "WHERE i.previous_batch_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_batch j "
+                        + "WHERE j.batch_id = i.previous_batch_id) LIMIT 100");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 missing.add(rs.getObject(1, UUID.class));
             }
@@ -101,7 +127,8 @@ public class FilesOverview {
     }
 
     private static long count(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -109,7 +136,8 @@ public class FilesOverview {
 
     private static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             var meta = rs.getMetaData();
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -118,8 +146,11 @@ public class FilesOverview {
                     if (value instanceof java.sql.Timestamp || value instanceof OffsetDateTime) {
                         value = io.collectoffline.protocol.Rfc3339.format(rs.getObject(i, OffsetDateTime.class));
                     }
-                    row.put(meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), value == null ? null
-                            : value instanceof Number || value instanceof Boolean ? value : value.toString());
+                    row.put(
+                            meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT),
+                            value == null
+                                    ? null
+                                    : value instanceof Number || value instanceof Boolean ? value : value.toString());
                 }
                 rows.add(row);
             }

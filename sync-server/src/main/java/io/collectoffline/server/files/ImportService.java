@@ -6,9 +6,9 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
-import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.IngestService;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
@@ -62,9 +62,15 @@ public class ImportService {
      * @param missingPrevious the previous batch it names, when this server has not imported that one
      * @param receipt         the receipt file written for the exporter
      */
-    public record ImportReport(UUID batchId, String exporter, int transactions, int accepted, int duplicate,
-            int rejected, UUID missingPrevious, String receipt) {
-    }
+    public record ImportReport(
+            UUID batchId,
+            String exporter,
+            int transactions,
+            int accepted,
+            int duplicate,
+            int rejected,
+            UUID missingPrevious,
+            String receipt) {}
 
     public String progress() {
         return progress;
@@ -77,8 +83,8 @@ public class ImportService {
      */
     public synchronized ImportReport importFile(Path file, String name) throws IOException {
         long started = System.nanoTime();
-        FileHeaders.Export header = FileHeaders.Export.read(ChecksummedFile.verify(file,
-                ChecksummedFile.EXPORT_FORMAT));
+        FileHeaders.Export header =
+                FileHeaders.Export.read(ChecksummedFile.verify(file, ChecksummedFile.EXPORT_FORMAT));
         UUID batchId = header.batchId();
         String exporter = header.node();
         if (batchId == null || !DeviceId.isValid(exporter)) {
@@ -109,26 +115,46 @@ public class ImportService {
         store(batchId, exporter, registrations, chunk, counts, refusals);
         progress = null;
         if (counts[0] != header.count()) {
-            Log.warnf("Import %s: the header says %d transactions, the file holds %d", name,
-                    header.count(), counts[0]);
+            Log.warnf("Import %s: the header says %d transactions, the file holds %d", name, header.count(), counts[0]);
         }
         boolean missing = record(batchId, exporter, previous, name, counts);
         Path receipt = writeReceipt(batchId, exporter, counts, refusals);
-        Log.infof("Imported %s from %s (batch %s): %d transactions, %d accepted, %d duplicate, %d rejected%s, in %d ms;"
-                + " receipt %s", name, exporter, batchId, counts[0], counts[1], counts[2], counts[3],
+        Log.infof(
+                "Imported %s from %s (batch %s): %d transactions, %d accepted, %d duplicate, %d rejected%s, in %d ms;"
+                        + " receipt %s",
+                name,
+                exporter,
+                batchId,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
                 missing ? ", previous batch " + previous + " NOT imported yet" : "",
-                (System.nanoTime() - started) / 1_000_000, receipt);
-        return new ImportReport(batchId, exporter, counts[0], counts[1], counts[2], counts[3],
-                missing ? previous : null, receipt.toString());
+                (System.nanoTime() - started) / 1_000_000,
+                receipt);
+        return new ImportReport(
+                batchId,
+                exporter,
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                missing ? previous : null,
+                receipt.toString());
     }
 
-    private void store(UUID batchId, String exporter, List<KeyRegistration> registrations, List<Candidate> chunk,
-            int[] counts, List<FileHeaders.Refused> refusals) {
+    private void store(
+            UUID batchId,
+            String exporter,
+            List<KeyRegistration> registrations,
+            List<Candidate> chunk,
+            int[] counts,
+            List<FileHeaders.Refused> refusals) {
         if (chunk.isEmpty()) {
             return;
         }
-        for (TransactionResult result : ingest.ingest(new ParsedBatch(batchId, exporter, List.copyOf(chunk),
-                registrations), exporter)) {
+        for (TransactionResult result :
+                ingest.ingest(new ParsedBatch(batchId, exporter, List.copyOf(chunk), registrations), exporter)) {
             if (result.status() == TransactionStatus.ACCEPTED) {
                 counts[1]++;
             } else if (result.status() == TransactionStatus.DUPLICATE) {
@@ -148,10 +174,10 @@ public class ImportService {
     private boolean record(UUID batchId, String exporter, UUID previous, String name, int[] counts) {
         database.inTransaction("recording import " + batchId, c -> {
             try (PreparedStatement again = c.prepareStatement("UPDATE import_batch SET reimports = reimports + 1, "
-                    + "last_reimported_at = ? WHERE batch_id = ?");
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO import_batch (batch_id, exporter, "
-                         + "previous_batch_id, file_name, transactions, accepted, duplicate, rejected, imported_at) "
-                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "last_reimported_at = ? WHERE batch_id = ?");
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO import_batch (batch_id, exporter, "
+                            + "previous_batch_id, file_name, transactions, accepted, duplicate, rejected, imported_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 again.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
                 again.setObject(2, batchId);
                 if (again.executeUpdate() == 0) {
@@ -186,11 +212,17 @@ public class ImportService {
 
     private Path writeReceipt(UUID batchId, String exporter, int[] counts, List<FileHeaders.Refused> refusals)
             throws IOException {
-        FileHeaders.Receipt header = new FileHeaders.Receipt(batchId, exporter, config.nodeId(),
-                io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)), counts[0], counts[1],
-                counts[2], refusals);
+        FileHeaders.Receipt header = new FileHeaders.Receipt(
+                batchId,
+                exporter,
+                config.nodeId(),
+                io.collectoffline.protocol.Rfc3339.format(OffsetDateTime.now(ZoneOffset.UTC)),
+                counts[0],
+                counts[1],
+                counts[2],
+                refusals);
         Path receipt = Folders.of(config).receipts().resolve(exporter + "-" + batchId + ".receipt");
-        ChecksummedFile.write(receipt, header.toJson(), lines -> { });
+        ChecksummedFile.write(receipt, header.toJson(), lines -> {});
         return receipt;
     }
 }

@@ -33,7 +33,8 @@ public class Uploads {
         Folders folders = Folders.of(config);
         Path file = save(folders, body, safeName(name, ".colx"));
         try {
-            ImportService.ImportReport report = imports.importFile(file, file.getFileName().toString());
+            ImportService.ImportReport report =
+                    imports.importFile(file, file.getFileName().toString());
             Files.move(file, folders.archive().resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             return report;
         } catch (ChecksummedFile.UnusableFileException e) {
@@ -66,7 +67,9 @@ public class Uploads {
     /** Keeps letters, digits, '.', '_' and '-' of the last path segment; the rest (and any path) is dropped. */
     static String safeName(String name, String suffix) {
         String base = name == null ? "" : name.replace('\\', '/');
-        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
+        base = base.substring(base.lastIndexOf('/') + 1)
+                .replaceAll("[^A-Za-z0-9._-]", "_")
+                .replaceAll("^\\.+", "");
         if (base.isBlank()) {
             base = "upload-" + UUID.randomUUID();
         }

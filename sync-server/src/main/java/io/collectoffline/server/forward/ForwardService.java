@@ -24,7 +24,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -52,15 +51,22 @@ public class ForwardService {
     private final String credentials;
     private final MeterRegistry metrics;
 
-    ForwardService(ServerConfig config, ForwardQueue queue, ObjectMapper json, IngestService ingest,
-            JobLock jobs, ActiveDatabase database, MeterRegistry metrics) {
+    ForwardService(
+            ServerConfig config,
+            ForwardQueue queue,
+            ObjectMapper json,
+            IngestService ingest,
+            JobLock jobs,
+            ActiveDatabase database,
+            MeterRegistry metrics) {
         this.config = config;
         this.queue = queue;
         this.json = json;
         this.ingest = ingest;
         this.jobs = jobs;
         this.links = new LinkStates(database.dataSource());
-        this.credentials = LinkStates.credentials(config.upstream().url().map(Object::toString).orElse(""),
+        this.credentials = LinkStates.credentials(
+                config.upstream().url().map(Object::toString).orElse(""),
                 config.upstream().token().orElse(""));
         this.metrics = metrics;
     }
@@ -74,10 +80,11 @@ public class ForwardService {
      * @param heldUpstream transactions it held already by another route (a file), confirmed by txId
      * @param error        why the pass stopped early; absent when it went through the whole queue
      */
-    public record ForwardReport(int batches, int delivered, int rejected, int heldUpstream, String error) {
-    }
+    public record ForwardReport(int batches, int delivered, int rejected, int heldUpstream, String error) {}
 
-    @Scheduled(every = "{sync.server.upstream.interval}", delayed = "5s",
+    @Scheduled(
+            every = "{sync.server.upstream.interval}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         if (config.upstream().url().isPresent() && state().due(Instant.now())) {
@@ -102,33 +109,49 @@ public class ForwardService {
         }
         Optional<JobLock.Held> lock = jobs.tryLock("forward");
         if (lock.isEmpty()) {
-            return new ForwardReport(0, 0, 0, 0, "another forwarding pass is running (on this or another instance "
-                    + "of this server)");
+            return new ForwardReport(
+                    0, 0, 0, 0, "another forwarding pass is running (on this or another instance " + "of this server)");
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
-            ShipReport report = Shipper.ship(queue, upstreamLink(), config.upstream().batchSize(),
-                    new Observer());
-            LinkState after = state().after(report, new Backoff(config.upstream().backoffInitial(),
-                    config.upstream().backoffMax()), Instant.now());
+            ShipReport report =
+                    Shipper.ship(queue, upstreamLink(), config.upstream().batchSize(), new Observer());
+            LinkState after = state().after(
+                            report,
+                            new Backoff(
+                                    config.upstream().backoffInitial(),
+                                    config.upstream().backoffMax()),
+                            Instant.now());
             links.save(LINK, credentials, after);
             metrics.counter("collect_forward_total", "outcome", outcome(report)).increment();
             if (report.movedAnything()) {
-                Log.infof("Forwarded to %s: %d batches, %d delivered, %d rejected upstream, %d held there already, "
-                        + "in %d ms", config.upstream().url().get(), report.batches(),
-                        report.accepted() + report.duplicate(), report.rejected(), report.held(),
+                Log.infof(
+                        "Forwarded to %s: %d batches, %d delivered, %d rejected upstream, %d held there already, "
+                                + "in %d ms",
+                        config.upstream().url().get(),
+                        report.batches(),
+                        report.accepted() + report.duplicate(),
+                        report.rejected(),
+                        report.held(),
                         (System.nanoTime() - started) / 1_000_000);
             }
             LinkFailure failure = report.failure();
             if (failure != null && failure.kind() == LinkFailure.Kind.AUTH_REFUSED) {
-                Log.errorf("Forwarding to %s stopped until its token is fixed: the upstream refused this server's "
-                        + "credentials: %s", config.upstream().url().get(), failure.getMessage());
+                Log.errorf(
+                        "Forwarding to %s stopped until its token is fixed: the upstream refused this server's "
+                                + "credentials: %s",
+                        config.upstream().url().get(), failure.getMessage());
             } else if (failure != null) {
-                Log.warnf("Forwarding to %s stopped (%d failures in a row, next attempt after %s): %s",
+                Log.warnf(
+                        "Forwarding to %s stopped (%d failures in a row, next attempt after %s): %s",
                         config.upstream().url().get(), after.failures(), after.nextAttemptAt(), failure.getMessage());
             }
-            return new ForwardReport(report.batches(), report.accepted() + report.duplicate(), report.rejected(),
-                    report.held(), failure == null ? null : failure.getMessage());
+            return new ForwardReport(
+                    report.batches(),
+                    report.accepted() + report.duplicate(),
+                    report.rejected(),
+                    report.held(),
+                    failure == null ? null : failure.getMessage());
         }
     }
 
@@ -136,14 +159,22 @@ public class ForwardService {
     private Link upstreamLink() {
         ServerHop known = upstream;
         if (known == null) {
-            URI base = config.upstream().url().orElseThrow(() -> new IllegalStateException(
-                    "no sync.server.upstream.url"));
-            known = new ServerHop(base, config.upstream().token().orElse(null), config.upstream().connectTimeout(),
-                    config.upstream().requestTimeout(), json);
+            URI base =
+                    config.upstream().url().orElseThrow(() -> new IllegalStateException("no sync.server.upstream.url"));
+            known = new ServerHop(
+                    base,
+                    config.upstream().token().orElse(null),
+                    config.upstream().connectTimeout(),
+                    config.upstream().requestTimeout(),
+                    json);
             upstream = known;
         }
-        return known.link(batch -> new Batch(UUID.randomUUID(), config.nodeId(), batch, ingest.registrationsFor(
-                batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
+        return known.link(batch -> new Batch(
+                UUID.randomUUID(),
+                config.nodeId(),
+                batch,
+                ingest.registrationsFor(
+                        batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
     }
 
     private static String outcome(ShipReport report) {
@@ -157,16 +188,18 @@ public class ForwardService {
     private final class Observer implements ShipObserver {
         @Override
         public void shrunk(int from, int to, LinkFailure why) {
-            Log.infof("Upstream could not take a batch of %d (%s); forwarding %d at a time", from, why.getMessage(),
-                    to);
+            Log.infof(
+                    "Upstream could not take a batch of %d (%s); forwarding %d at a time", from, why.getMessage(), to);
         }
 
         @Override
         public void recorded(ShippingQueue.Recorded recorded) {
-            metrics.counter("collect_forward_transactions_total", "result", "accepted").increment(recorded.accepted());
+            metrics.counter("collect_forward_transactions_total", "result", "accepted")
+                    .increment(recorded.accepted());
             metrics.counter("collect_forward_transactions_total", "result", "duplicate")
                     .increment(recorded.duplicate());
-            metrics.counter("collect_forward_transactions_total", "result", "rejected").increment(recorded.rejected());
+            metrics.counter("collect_forward_transactions_total", "result", "rejected")
+                    .increment(recorded.rejected());
         }
     }
 }

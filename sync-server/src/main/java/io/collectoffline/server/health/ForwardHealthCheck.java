@@ -24,7 +24,13 @@ public class ForwardHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String problem = forward.authProblem();
-        return HealthCheckResponse.named("forward").status(problem == null).withData("reason", problem == null
-                ? "forwarding allowed" : "the upstream refused this server's credentials: " + problem).build();
+        return HealthCheckResponse.named("forward")
+                .status(problem == null)
+                .withData(
+                        "reason",
+                        problem == null
+                                ? "forwarding allowed"
+                                : "the upstream refused this server's credentials: " + problem)
+                .build();
     }
 }

@@ -45,18 +45,24 @@ public class SyncMetrics {
         this.files = files;
         this.registry = registry;
         Gauge.builder("collect_rejected_transactions", rejected, AtomicLong::get)
-                .description("Refused submissions recorded").register(registry);
+                .description("Refused submissions recorded")
+                .register(registry);
         Gauge.builder("collect_apply_lag_seconds", applyLag, AtomicLong::get)
-                .description("Age of the oldest stored transaction not applied").register(registry);
+                .description("Age of the oldest stored transaction not applied")
+                .register(registry);
         Gauge.builder("collect_forward_backlog", forwardBacklog, AtomicLong::get)
-                .description("Stored transactions not yet acknowledged upstream").register(registry);
+                .description("Stored transactions not yet acknowledged upstream")
+                .register(registry);
         Gauge.builder("collect_diverged_producers", diverged, AtomicLong::get)
                 .description("Producers one of whose seqs was claimed by another transaction (restored, reinstalled "
-                        + "or cloned device)").register(registry);
+                        + "or cloned device)")
+                .register(registry);
         producerLag = MultiGauge.builder("collect_producer_lag")
-                .description("Transactions of a producer stored but not applied").register(registry);
+                .description("Transactions of a producer stored but not applied")
+                .register(registry);
         producerLastSeen = MultiGauge.builder("collect_producer_last_seen_seconds")
-                .description("Seconds since a producer's last transaction arrived").register(registry);
+                .description("Seconds since a producer's last transaction arrived")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -66,12 +72,17 @@ public class SyncMetrics {
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         ServerStatus now = status.status(null);
-        now.counts().forEach((state, count) -> perStatus.computeIfAbsent(state, s -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("collect_incoming_transactions", value, AtomicLong::get).tag("status", s)
-                    .description("Stored transactions by status").register(registry);
-            return value;
-        }).set(count));
+        now.counts()
+                .forEach((state, count) -> perStatus
+                        .computeIfAbsent(state, s -> {
+                            AtomicLong value = new AtomicLong();
+                            Gauge.builder("collect_incoming_transactions", value, AtomicLong::get)
+                                    .tag("status", s)
+                                    .description("Stored transactions by status")
+                                    .register(registry);
+                            return value;
+                        })
+                        .set(count));
         rejected.set(now.rejected());
         applyLag.set(now.applyLagSeconds());
         Long backlog = files.transfer().forwardBacklog();
@@ -84,7 +95,8 @@ public class SyncMetrics {
             Tags tags = Tags.of("producer", producer.producer());
             lag.add(MultiGauge.Row.of(tags, producer.maxSeq() - producer.appliedSeq()));
             if (producer.lastReceivedAt() != null) {
-                seen.add(MultiGauge.Row.of(tags, Duration.between(producer.lastReceivedAt(), clock).toSeconds()));
+                seen.add(MultiGauge.Row.of(
+                        tags, Duration.between(producer.lastReceivedAt(), clock).toSeconds()));
             }
         }
         producerLag.register(lag, true);

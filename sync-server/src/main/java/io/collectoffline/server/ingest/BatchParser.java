@@ -48,6 +48,7 @@ public class BatchParser {
 
     /** The range a {@code capturedAt} must be in: four-digit years, as RFC 3339 renders them. */
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
     static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
     private final ObjectMapper json;
@@ -66,8 +67,8 @@ public class BatchParser {
      * A parsed batch: its header, one candidate per transaction, in order, and the signing keys it carries (each
      * checked by ingest before the transactions: a proven or vouched key is registered, another is ignored).
      */
-    public record ParsedBatch(UUID batchId, String sender, List<Candidate> candidates,
-            List<KeyRegistration> registrations) {
+    public record ParsedBatch(
+            UUID batchId, String sender, List<Candidate> candidates, List<KeyRegistration> registrations) {
 
         public ParsedBatch(UUID batchId, String sender, List<Candidate> candidates) {
             this(batchId, sender, candidates, List.of());
@@ -79,8 +80,8 @@ public class BatchParser {
      * rejected, with the producer and seq it claims when they are readable (so that a refused seq is explained to
      * the admin where its producer waits for it).
      */
-    public record Candidate(UUID txId, TransactionEnvelope envelope, String contentHash, String rejection,
-            StreamPosition claimed) {
+    public record Candidate(
+            UUID txId, TransactionEnvelope envelope, String contentHash, String rejection, StreamPosition claimed) {
 
         /** A candidate fit to store. */
         public Candidate(UUID txId, TransactionEnvelope envelope, String contentHash) {
@@ -97,17 +98,21 @@ public class BatchParser {
         byte[] bytes = readBounded(body, contentEncoding);
         JsonNode root;
         try {
-            root = json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(bytes);
+            root = json.reader()
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(bytes);
         } catch (IOException e) {
-            String detail = e instanceof JsonProcessingException p && p.getOriginalMessage() != null
-                    && p.getOriginalMessage().startsWith("Duplicate field")
+            String detail = e instanceof JsonProcessingException p
+                            && p.getOriginalMessage() != null
+                            && p.getOriginalMessage().startsWith("Duplicate field")
                     ? "not valid JSON: " + abbreviate(p.getOriginalMessage()) + " (each key once)"
                     : "not valid JSON";
-            throw new InvalidBatchException("The request body is not valid JSON",
-                    List.of(new FieldError("(body)", detail)));
+            throw new InvalidBatchException(
+                    "The request body is not valid JSON", List.of(new FieldError("(body)", detail)));
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidBatchException("The request body must be a batch object",
+            throw new InvalidBatchException(
+                    "The request body must be a batch object",
                     List.of(new FieldError("(body)", "must be a JSON object")));
         }
         List<FieldError> errors = new ArrayList<>();
@@ -124,8 +129,8 @@ public class BatchParser {
         if (transactions == null || !transactions.isArray() || transactions.isEmpty()) {
             errors.add(new FieldError("transactions", "required, a non-empty array"));
         } else if (transactions.size() > config.ingest().maxTransactions()) {
-            throw new BatchTooLargeException("A batch holds at most " + config.ingest().maxTransactions()
-                    + " transactions; this one has " + transactions.size());
+            throw new BatchTooLargeException("A batch holds at most "
+                    + config.ingest().maxTransactions() + " transactions; this one has " + transactions.size());
         }
         List<Candidate> candidates = new ArrayList<>();
         if (errors.isEmpty()) {
@@ -166,8 +171,13 @@ public class BatchParser {
         }
         String model = text(tx, "model");
         if (model == null || !models.knows(model)) {
-            return rejected(txId, tx, "model " + (model == null ? "is missing" : "'" + abbreviate(model)
-                    + "' is not an offline model of this server"));
+            return rejected(
+                    txId,
+                    tx,
+                    "model "
+                            + (model == null
+                                    ? "is missing"
+                                    : "'" + abbreviate(model) + "' is not an offline model of this server"));
         }
         UUID recordId = uuid(tx.get("recordId"));
         if (recordId == null) {
@@ -219,8 +229,11 @@ public class BatchParser {
         if (from != null && !from.isNull()) {
             String fromProducer = from.isObject() ? text(from, "producer") : null;
             JsonNode fromSeq = from.isObject() ? from.get("seq") : null;
-            if (!ProducerId.isValid(fromProducer) || fromSeq == null || !fromSeq.isIntegralNumber()
-                    || !fromSeq.canConvertToLong() || fromSeq.longValue() < 1) {
+            if (!ProducerId.isValid(fromProducer)
+                    || fromSeq == null
+                    || !fromSeq.isIntegralNumber()
+                    || !fromSeq.canConvertToLong()
+                    || fromSeq.longValue() < 1) {
                 return rejected(txId, tx, "reissuedFrom must be {producer, seq} with a producer id and a seq from 1");
             }
             if (!ProducerId.deviceOf(fromProducer).equals(ProducerId.deviceOf(producer))
@@ -234,17 +247,32 @@ public class BatchParser {
         if (signer != null || tx.has("signature")) {
             String encodedSignature = text(tx, "signature");
             try {
-                signature = encodedSignature == null ? null : Base64.getDecoder().decode(encodedSignature);
+                signature =
+                        encodedSignature == null ? null : Base64.getDecoder().decode(encodedSignature);
             } catch (IllegalArgumentException e) {
                 signature = null;
             }
             if (signer == null || signer.length() != 16 || signature == null || signature.length > 128) {
-                return rejected(txId, tx, "signer and signature must come together: a 16-character key id and a "
-                        + "base64 signature");
+                return rejected(
+                        txId,
+                        tx,
+                        "signer and signature must come together: a 16-character key id and a " + "base64 signature");
             }
         }
-        TransactionEnvelope envelope = new TransactionEnvelope(txId, producer, seqNode.longValue(), model, recordId,
-                action, capturedAt, keyId, payload, site, reissuedFrom, signer, signature);
+        TransactionEnvelope envelope = new TransactionEnvelope(
+                txId,
+                producer,
+                seqNode.longValue(),
+                model,
+                recordId,
+                action,
+                capturedAt,
+                keyId,
+                payload,
+                site,
+                reissuedFrom,
+                signer,
+                signature);
         try {
             RecordSnapshot snapshot = opener.open(envelope);
             String nul = fieldWithNul(snapshot);
@@ -269,11 +297,15 @@ public class BatchParser {
             String deviceId = r.isObject() ? text(r, "deviceId") : null;
             String keyId = r.isObject() ? text(r, "keyId") : null;
             String publicKey = r.isObject() ? text(r, "publicKey") : null;
-            if (DeviceId.isValid(deviceId) && keyId != null && keyId.length() == 16 && publicKey != null
-                    && publicKey.length() <= 200 && DeviceSigningKey.keyIdOf(publicKey).equals(keyId)) {
+            if (DeviceId.isValid(deviceId)
+                    && keyId != null
+                    && keyId.length() == 16
+                    && publicKey != null
+                    && publicKey.length() <= 200
+                    && DeviceSigningKey.keyIdOf(publicKey).equals(keyId)) {
                 String proof = text(r, "proof");
-                found.add(new KeyRegistration(deviceId, keyId, publicKey,
-                        proof == null || proof.length() > 100 ? null : proof));
+                found.add(new KeyRegistration(
+                        deviceId, keyId, publicKey, proof == null || proof.length() > 100 ? null : proof));
             }
         }
         return found;
@@ -282,9 +314,13 @@ public class BatchParser {
     private static Candidate rejected(UUID txId, JsonNode tx, String reason) {
         String producer = text(tx, "producer");
         JsonNode seq = tx.get("seq");
-        StreamPosition claimed = ProducerId.isValid(producer) && seq != null && seq.isIntegralNumber()
-                && seq.canConvertToLong() && seq.longValue() >= 1
-                ? new StreamPosition(producer, seq.longValue()) : null;
+        StreamPosition claimed = ProducerId.isValid(producer)
+                        && seq != null
+                        && seq.isIntegralNumber()
+                        && seq.canConvertToLong()
+                        && seq.longValue() >= 1
+                ? new StreamPosition(producer, seq.longValue())
+                : null;
         return new Candidate(txId, null, null, reason, claimed);
     }
 
@@ -296,7 +332,8 @@ public class BatchParser {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update((e.txId() + "|" + e.producer() + "|" + e.seq() + "|" + e.model() + "|" + e.recordId() + "|"
-                    + e.action() + "|" + e.keyId() + "|").getBytes(StandardCharsets.UTF_8));
+                            + e.action() + "|" + e.keyId() + "|")
+                    .getBytes(StandardCharsets.UTF_8));
             if (e.reissuedFrom() != null) {
                 digest.update(("reissuedFrom=" + e.reissuedFrom() + "|").getBytes(StandardCharsets.UTF_8));
             }
@@ -309,13 +346,16 @@ public class BatchParser {
 
     private byte[] readBounded(InputStream body, String contentEncoding) {
         long limit = config.ingest().maxBytes();
-        String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        String encoding =
+                contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         try {
             InputStream in = switch (encoding) {
                 case "gzip", "x-gzip" -> new GZIPInputStream(body);
                 case "identity", "" -> body;
-                default -> throw new InvalidBatchException("Unsupported Content-Encoding",
-                        List.of(new FieldError("Content-Encoding", "must be gzip or absent")));
+                default ->
+                    throw new InvalidBatchException(
+                            "Unsupported Content-Encoding",
+                            List.of(new FieldError("Content-Encoding", "must be gzip or absent")));
             };
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[64 * 1024];
@@ -330,8 +370,8 @@ public class BatchParser {
             }
             return out.toByteArray();
         } catch (ZipException | java.io.EOFException e) {
-            throw new InvalidBatchException("The request body is not valid gzip",
-                    List.of(new FieldError("(body)", "not valid gzip")));
+            throw new InvalidBatchException(
+                    "The request body is not valid gzip", List.of(new FieldError("(body)", "not valid gzip")));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
@@ -381,7 +421,8 @@ public class BatchParser {
         while (fields.hasNext()) {
             var field = fields.next();
             if (field.getKey().indexOf(0) >= 0
-                    || field.getValue().isTextual() && field.getValue().textValue().indexOf(0) >= 0) {
+                    || field.getValue().isTextual()
+                            && field.getValue().textValue().indexOf(0) >= 0) {
                 return field.getKey();
             }
         }

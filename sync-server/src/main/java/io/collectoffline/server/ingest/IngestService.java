@@ -61,8 +61,14 @@ public class IngestService {
     private final ServerConfig config;
     private final IncomingStore store;
 
-    IngestService(BatchParser parser, ActiveDatabase database, ApplyWorker applyWorker, ProducerApplier applier,
-            MeterRegistry metrics, ServerConfig config, IncomingStore store) {
+    IngestService(
+            BatchParser parser,
+            ActiveDatabase database,
+            ApplyWorker applyWorker,
+            ProducerApplier applier,
+            MeterRegistry metrics,
+            ServerConfig config,
+            IncomingStore store) {
         this.store = store;
         this.config = config;
         this.parser = parser;
@@ -99,8 +105,9 @@ public class IngestService {
         List<TransactionResult> results = ingest(batch, "server".equals(device.role()) ? device.deviceId() : null);
         Map<TransactionStatus, Integer> counts = new TreeMap<>();
         results.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
-        Log.infof("Received batch %s from %s: %d transactions %s in %d ms", batch.batchId(), batch.sender(),
-                results.size(), counts, (System.nanoTime() - started) / 1_000_000);
+        Log.infof(
+                "Received batch %s from %s: %d transactions %s in %d ms",
+                batch.batchId(), batch.sender(), results.size(), counts, (System.nanoTime() - started) / 1_000_000);
         return new BatchResult(batch.batchId(), results);
     }
 
@@ -126,32 +133,41 @@ public class IngestService {
             applyWorker.wake();
         }
         for (TransactionResult result : results) {
-            metrics.counter("collect_ingest_transactions_total", "status", result.status().name()).increment();
+            metrics.counter(
+                            "collect_ingest_transactions_total",
+                            "status",
+                            result.status().name())
+                    .increment();
         }
         return results;
     }
 
     /** The answers, and how many accepted transactions were stored for the apply worker (not applied on receipt). */
-    private record Stored(List<TransactionResult> results, int leftToApply) {
-    }
+    private record Stored(List<TransactionResult> results, int leftToApply) {}
 
     private Stored store(Connection connection, ParsedBatch batch) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         // one txId twice in a batch with different content: neither is stored, both answers say so
         Map<UUID, Set<String>> contents = new HashMap<>();
-        batch.candidates().stream().filter(Candidate::valid)
-                .forEach(c -> contents.computeIfAbsent(c.txId(), k -> new HashSet<>()).add(c.contentHash()));
+        batch.candidates().stream()
+                .filter(Candidate::valid)
+                .forEach(c ->
+                        contents.computeIfAbsent(c.txId(), k -> new HashSet<>()).add(c.contentHash()));
         List<Candidate> twice = batch.candidates().stream()
-                .filter(c -> c.valid() && contents.get(c.txId()).size() > 1).toList();
+                .filter(c -> c.valid() && contents.get(c.txId()).size() > 1)
+                .toList();
         // each transaction's signature is checked against its device's keys before anything is stored (Guarantees 10)
         List<Candidate> signedOk = new ArrayList<>();
         Map<Candidate, String> badSignature = new java.util.LinkedHashMap<>();
         List<Candidate> unique = batch.candidates().stream()
-                .filter(c -> c.valid() && contents.get(c.txId()).size() == 1).toList();
-        var keys = SigningKeys.of(connection, unique.stream().map(c -> c.envelope().producer())
-                .collect(java.util.stream.Collectors.toSet()));
+                .filter(c -> c.valid() && contents.get(c.txId()).size() == 1)
+                .toList();
+        var keys = SigningKeys.of(
+                connection,
+                unique.stream().map(c -> c.envelope().producer()).collect(java.util.stream.Collectors.toSet()));
         for (Candidate c : unique) {
-            String problem = SigningKeys.problem(c.envelope(), keys, config.ingest().acceptUnsigned());
+            String problem =
+                    SigningKeys.problem(c.envelope(), keys, config.ingest().acceptUnsigned());
             if (problem == null) {
                 signedOk.add(c);
             } else {
@@ -159,11 +175,14 @@ public class IngestService {
             }
         }
         List<Candidate> valid = stampSites(connection, batch, signedOk);
-        store.ensureProducers(connection, valid.stream().map(c -> c.envelope().producer()).toList());
+        store.ensureProducers(
+                connection, valid.stream().map(c -> c.envelope().producer()).toList());
         List<IncomingStore.Arrival> arrivals = valid.stream()
-                .map(c -> new IncomingStore.Arrival(c.envelope(), c.contentHash())).toList();
+                .map(c -> new IncomingStore.Arrival(c.envelope(), c.contentHash()))
+                .toList();
         IncomingStore.Receipt receipt = new IncomingStore.Receipt(batch.sender(), batch.batchId(), now);
-        ProducerApplier.Received received = applier.storeOnReceipt(connection,
+        ProducerApplier.Received received = applier.storeOnReceipt(
+                connection,
                 valid.stream().map(Candidate::envelope).toList(),
                 appliedNow -> store.insert(connection, receipt, arrivals, appliedNow));
         int[] inserted = received.inserted();
@@ -175,8 +194,9 @@ public class IngestService {
             if (inserted[i] == 0) {
                 notInserted.add(valid.get(i));
             } else {
-                outcome.putIfAbsent(valid.get(i).txId(), new TransactionResult(valid.get(i).txId(),
-                        TransactionStatus.ACCEPTED, null));
+                outcome.putIfAbsent(
+                        valid.get(i).txId(),
+                        new TransactionResult(valid.get(i).txId(), TransactionStatus.ACCEPTED, null));
                 storedNow.merge(valid.get(i).envelope().producer(), 1, Integer::sum);
             }
         }
@@ -185,19 +205,30 @@ public class IngestService {
         for (Candidate candidate : batch.candidates()) {
             if (!candidate.valid()) {
                 refused.add(candidate);
-                outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
-                        candidate.rejection()));
+                outcome.put(
+                        candidate.txId(),
+                        new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, candidate.rejection()));
             }
         }
         for (Map.Entry<Candidate, String> bad : badSignature.entrySet()) {
             refused.add(bad.getKey());
-            outcome.put(bad.getKey().txId(), new TransactionResult(bad.getKey().txId(), TransactionStatus.REJECTED,
-                    bad.getValue(), SigningKeys.BAD_SIGNATURE));
+            outcome.put(
+                    bad.getKey().txId(),
+                    new TransactionResult(
+                            bad.getKey().txId(),
+                            TransactionStatus.REJECTED,
+                            bad.getValue(),
+                            SigningKeys.BAD_SIGNATURE));
         }
         for (Candidate candidate : twice) {
             refused.add(candidate);
-            outcome.put(candidate.txId(), new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
-                    "txId appears more than once in this batch with different content; none of them was stored"));
+            outcome.put(
+                    candidate.txId(),
+                    new TransactionResult(
+                            candidate.txId(),
+                            TransactionStatus.REJECTED,
+                            "txId appears more than once in this batch with different content; none of them was "
+                                    + "stored"));
         }
         recordRejections(connection, batch, refused, outcome, now);
         recordDivergences(connection, refused, outcome, now);
@@ -242,10 +273,10 @@ public class IngestService {
         List<Candidate> stamped = new ArrayList<>(valid.size());
         for (Candidate c : valid) {
             TransactionEnvelope e = c.envelope();
-            String site = siteOf.getOrDefault(ProducerId.deviceOf(e.producer()),
-                    e.site() != null ? e.site() : senderSite);
-            stamped.add(Objects.equals(site, e.site()) ? c
-                    : new Candidate(c.txId(), e.withSite(site), c.contentHash()));
+            String site =
+                    siteOf.getOrDefault(ProducerId.deviceOf(e.producer()), e.site() != null ? e.site() : senderSite);
+            stamped.add(
+                    Objects.equals(site, e.site()) ? c : new Candidate(c.txId(), e.withSite(site), c.contentHash()));
         }
         return stamped;
     }
@@ -257,13 +288,17 @@ public class IngestService {
      * device re-issued on a new stream is the same transaction as its copy under the first numbering, which a relay
      * may still carry: either one found stored makes the other a DUPLICATE.
      */
-    private void judgeExisting(Connection connection, List<Candidate> notInserted,
-            Map<UUID, TransactionResult> outcome, List<Candidate> refused) throws SQLException {
+    private void judgeExisting(
+            Connection connection,
+            List<Candidate> notInserted,
+            Map<UUID, TransactionResult> outcome,
+            List<Candidate> refused)
+            throws SQLException {
         if (notInserted.isEmpty()) {
             return;
         }
-        Map<UUID, IncomingStore.StoredIdentity> stored = store.identities(connection,
-                notInserted.stream().map(Candidate::txId).toList());
+        Map<UUID, IncomingStore.StoredIdentity> stored = store.identities(
+                connection, notInserted.stream().map(Candidate::txId).toList());
         for (Candidate candidate : notInserted) {
             IncomingStore.StoredIdentity identity = stored.get(candidate.txId());
             String hash = identity == null ? null : identity.contentHash();
@@ -272,25 +307,37 @@ public class IngestService {
             TransactionResult result;
             if (candidate.contentHash().equals(hash)) {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.DUPLICATE, null);
-            } else if (hash != null && (at.equals(identity.reissuedFrom()) || identity.at().equals(e.reissuedFrom()))) {
+            } else if (hash != null
+                    && (at.equals(identity.reissuedFrom()) || identity.at().equals(e.reissuedFrom()))) {
                 result = new TransactionResult(candidate.txId(), TransactionStatus.DUPLICATE, null);
             } else if (hash != null) {
-                result = new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
+                result = new TransactionResult(
+                        candidate.txId(),
+                        TransactionStatus.REJECTED,
                         "txId already stored with other content; refused and flagged, the stored one is kept");
                 refused.add(candidate);
             } else {
                 String skipped = store.skippedAsMissing(connection, e.producer(), e.seq());
-                result = skipped != null ? new TransactionResult(candidate.txId(), TransactionStatus.REJECTED,
-                        skipped + "; this transaction is not applied")
-                        : new TransactionResult(candidate.txId(), TransactionStatus.REJECTED, "seq " + e.seq()
-                        + " of producer " + e.producer() + " already belongs to another transaction: this "
-                        + "producer's stream diverged from what this server holds (restored backup, reinstall or "
-                        + "cloned laptop image); the device re-issues its change on a new stream",
-                        TransactionResult.SEQ_TAKEN);
+                result = skipped != null
+                        ? new TransactionResult(
+                                candidate.txId(),
+                                TransactionStatus.REJECTED,
+                                skipped + "; this transaction is not applied")
+                        : new TransactionResult(
+                                candidate.txId(),
+                                TransactionStatus.REJECTED,
+                                "seq " + e.seq()
+                                        + " of producer " + e.producer()
+                                        + " already belongs to another transaction: this "
+                                        + "producer's stream diverged from what this server holds (restored backup, "
+                                        + "reinstall or "
+                                        + "cloned laptop image); the device re-issues its change on a new stream",
+                                TransactionResult.SEQ_TAKEN);
                 refused.add(candidate);
             }
             TransactionResult first = outcome.putIfAbsent(candidate.txId(), result);
-            if (first != null && first.status() != TransactionStatus.REJECTED
+            if (first != null
+                    && first.status() != TransactionStatus.REJECTED
                     && result.status() == TransactionStatus.REJECTED) {
                 outcome.put(candidate.txId(), result); // same txId twice in one batch with other content
             }
@@ -298,14 +345,15 @@ public class IngestService {
     }
 
     /** Marks each producer one of whose seqs was claimed by another transaction (status, admin page, metric). */
-    private void recordDivergences(Connection connection, List<Candidate> refused,
-            Map<UUID, TransactionResult> outcome, OffsetDateTime now) throws SQLException {
+    private void recordDivergences(
+            Connection connection, List<Candidate> refused, Map<UUID, TransactionResult> outcome, OffsetDateTime now)
+            throws SQLException {
         Map<String, long[]> diverged = new TreeMap<>();
         for (Candidate candidate : refused) {
             TransactionResult result = outcome.get(candidate.txId());
             if (candidate.envelope() != null && TransactionResult.SEQ_TAKEN.equals(result.type())) {
-                long[] seen = diverged.computeIfAbsent(candidate.envelope().producer(),
-                        p -> new long[] {Long.MAX_VALUE, 0});
+                long[] seen =
+                        diverged.computeIfAbsent(candidate.envelope().producer(), p -> new long[] {Long.MAX_VALUE, 0});
                 seen[0] = Math.min(seen[0], candidate.envelope().seq());
                 seen[1]++;
             }
@@ -315,13 +363,19 @@ public class IngestService {
         }
         for (Map.Entry<String, long[]> producer : diverged.entrySet()) {
             store.markDiverged(connection, producer.getKey(), producer.getValue()[0], producer.getValue()[1], now);
-            Log.warnf("Producer %s diverged: %d of its seqs (from %d) were claimed by other transactions",
+            Log.warnf(
+                    "Producer %s diverged: %d of its seqs (from %d) were claimed by other transactions",
                     producer.getKey(), producer.getValue()[1], producer.getValue()[0]);
         }
     }
 
-    private static void recordRejections(Connection connection, ParsedBatch batch, List<Candidate> refused,
-            Map<UUID, TransactionResult> outcome, OffsetDateTime now) throws SQLException {
+    private static void recordRejections(
+            Connection connection,
+            ParsedBatch batch,
+            List<Candidate> refused,
+            Map<UUID, TransactionResult> outcome,
+            OffsetDateTime now)
+            throws SQLException {
         if (refused.isEmpty()) {
             return;
         }
@@ -334,12 +388,17 @@ public class IngestService {
                 ps.setString(4, batch.sender());
                 ps.setObject(5, batch.batchId());
                 ps.setString(6, candidate.contentHash());
-                ps.setString(7, BatchParser.printable(outcome.get(candidate.txId()).reason()));
+                ps.setString(
+                        7, BatchParser.printable(outcome.get(candidate.txId()).reason()));
                 ps.setObject(8, now);
                 ps.setString(9, outcome.get(candidate.txId()).type());
                 ps.addBatch();
-                Log.warnf("Rejected transaction %s from %s in batch %s: %s", candidate.txId(), batch.sender(),
-                        batch.batchId(), outcome.get(candidate.txId()).reason());
+                Log.warnf(
+                        "Rejected transaction %s from %s in batch %s: %s",
+                        candidate.txId(),
+                        batch.sender(),
+                        batch.batchId(),
+                        outcome.get(candidate.txId()).reason());
             }
             ps.executeBatch();
         }
@@ -349,8 +408,9 @@ public class IngestService {
      * Moves each producer's stored watermark over the seqs now contiguous. The producer row is locked (producers
      * in a fixed order, so concurrent batches cannot deadlock); apply keeps its own cursor row and never waits here.
      */
-    private void advanceProducers(Connection connection, List<Candidate> valid, Map<String, Integer> storedNow,
-            OffsetDateTime now) throws SQLException {
+    private void advanceProducers(
+            Connection connection, List<Candidate> valid, Map<String, Integer> storedNow, OffsetDateTime now)
+            throws SQLException {
         Map<String, Long> maxSeq = new TreeMap<>(); // producers in a fixed order: concurrent batches cannot deadlock
         Map<String, String> site = new HashMap<>();
         for (Candidate candidate : valid) {
@@ -360,8 +420,13 @@ public class IngestService {
             }
         }
         for (Map.Entry<String, Long> producer : maxSeq.entrySet()) {
-            store.advanceProducer(connection, producer.getKey(), producer.getValue(), site.get(producer.getKey()),
-                    storedNow.getOrDefault(producer.getKey(), 0), now);
+            store.advanceProducer(
+                    connection,
+                    producer.getKey(),
+                    producer.getValue(),
+                    site.get(producer.getKey()),
+                    storedNow.getOrDefault(producer.getKey(), 0),
+                    now);
         }
     }
 

@@ -50,8 +50,13 @@ public class LocalChanges {
     private DeviceSigningKey signingKey;
     private SealedCodec codec;
 
-    LocalChanges(IngestService ingest, ActiveDatabase database, ServerConfig config, ServerKeys keys,
-            ServerModels models, ObjectMapper json) {
+    LocalChanges(
+            IngestService ingest,
+            ActiveDatabase database,
+            ServerConfig config,
+            ServerKeys keys,
+            ServerModels models,
+            ObjectMapper json) {
         this.json = json;
         this.ingest = ingest;
         this.database = database;
@@ -73,16 +78,30 @@ public class LocalChanges {
             long seq = nextSeq(producer);
             TransactionHeader header = new TransactionHeader(txId, producer, seq, model, recordId, action);
             SealedPayload sealed = codec().seal(header, snapshot);
-            TransactionEnvelope envelope = signingKey().signed(new TransactionEnvelope(txId, producer, seq, model,
-                    recordId, action, Instant.now(), sealed.keyId(), sealed.bytes()));
-            TransactionResult result = ingest.ingest(new ParsedBatch(UUID.randomUUID(), producer,
-                    List.of(new Candidate(txId, envelope, BatchParser.contentHash(envelope))))).get(0);
+            TransactionEnvelope envelope = signingKey()
+                    .signed(new TransactionEnvelope(
+                            txId,
+                            producer,
+                            seq,
+                            model,
+                            recordId,
+                            action,
+                            Instant.now(),
+                            sealed.keyId(),
+                            sealed.bytes()));
+            TransactionResult result = ingest.ingest(new ParsedBatch(
+                            UUID.randomUUID(),
+                            producer,
+                            List.of(new Candidate(txId, envelope, BatchParser.contentHash(envelope)))))
+                    .get(0);
             if (!TransactionResult.SEQ_TAKEN.equals(result.type())) {
                 return result;
             }
         }
-        return new TransactionResult(null, TransactionStatus.REJECTED, "no free seq for " + producer
-                + " after 5 attempts (another instance capturing at the same time)");
+        return new TransactionResult(
+                null,
+                TransactionStatus.REJECTED,
+                "no free seq for " + producer + " after 5 attempts (another instance capturing at the same time)");
     }
 
     /**
@@ -124,7 +143,7 @@ public class LocalChanges {
 
     private long nextSeq(String producer) {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT max_seq FROM producer_state WHERE producer = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT max_seq FROM producer_state WHERE producer = ?")) {
             ps.setString(1, producer);
             try (ResultSet rs = ps.executeQuery()) {
                 return (rs.next() ? rs.getLong(1) : 0) + 1;

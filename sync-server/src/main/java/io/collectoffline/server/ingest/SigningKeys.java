@@ -30,8 +30,7 @@ final class SigningKeys {
     /** Problem type of a transaction whose signature is missing or does not verify. */
     static final String BAD_SIGNATURE = "urn:collect-offline:problem:bad-signature";
 
-    private SigningKeys() {
-    }
+    private SigningKeys() {}
 
     /**
      * Registers the keys of {@code registrations} that are proven (their proof verifies with the enrolled device's
@@ -46,8 +45,8 @@ final class SigningKeys {
             } else if (vouchedBy != null) {
                 by = vouchedBy;
             } else {
-                Log.warnf("Key %s of device %s not registered: its proof does not verify here", r.keyId(),
-                        r.deviceId());
+                Log.warnf(
+                        "Key %s of device %s not registered: its proof does not verify here", r.keyId(), r.deviceId());
                 continue;
             }
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO device_key (device_id, key_id, "
@@ -58,7 +57,10 @@ final class SigningKeys {
                 ps.setObject(4, OffsetDateTime.now(ZoneOffset.UTC));
                 ps.setString(5, by.length() <= 36 ? by : by.substring(0, 36));
                 if (ps.executeUpdate() > 0) {
-                    Log.infof("Signing key %s of device %s registered (%s)", r.keyId(), r.deviceId(),
+                    Log.infof(
+                            "Signing key %s of device %s registered (%s)",
+                            r.keyId(),
+                            r.deviceId(),
                             by.equals(r.deviceId()) ? "proven with its token" : "vouched for by " + by);
                 }
             }
@@ -70,9 +72,11 @@ final class SigningKeys {
                 "SELECT token_hash FROM device WHERE device_id = ? AND revoked_at IS NULL")) {
             ps.setString(1, r.deviceId());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && MessageDigest.isEqual(
-                        KeyRegistration.proofWithHash(r.deviceId(), r.publicKey(), rs.getString(1))
-                                .getBytes(StandardCharsets.UTF_8), r.proof().getBytes(StandardCharsets.UTF_8));
+                return rs.next()
+                        && MessageDigest.isEqual(
+                                KeyRegistration.proofWithHash(r.deviceId(), r.publicKey(), rs.getString(1))
+                                        .getBytes(StandardCharsets.UTF_8),
+                                r.proof().getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -86,12 +90,18 @@ final class SigningKeys {
         }
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT device_id, key_id, public_key FROM device_key WHERE device_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("varchar",
-                    producers.stream().map(ProducerId::deviceOf).distinct().toArray()));
+            ps.setArray(
+                    1,
+                    connection.createArrayOf(
+                            "varchar",
+                            producers.stream()
+                                    .map(ProducerId::deviceOf)
+                                    .distinct()
+                                    .toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), d -> new HashMap<>()).put(rs.getString(2),
-                            new DeviceSigningKey(rs.getString(2), rs.getString(3), null));
+                    keys.computeIfAbsent(rs.getString(1), d -> new HashMap<>())
+                            .put(rs.getString(2), new DeviceSigningKey(rs.getString(2), rs.getString(3), null));
                 }
             }
         }
@@ -99,8 +109,8 @@ final class SigningKeys {
     }
 
     /** Why {@code e} must be refused for its signature, or null when it may be stored. */
-    static String problem(TransactionEnvelope e, Map<String, Map<String, DeviceSigningKey>> keys,
-            boolean acceptUnsigned) {
+    static String problem(
+            TransactionEnvelope e, Map<String, Map<String, DeviceSigningKey>> keys, boolean acceptUnsigned) {
         String device = ProducerId.deviceOf(e.producer());
         Map<String, DeviceSigningKey> ofDevice = keys.getOrDefault(device, Map.of());
         if (e.signature() == null) {
@@ -108,16 +118,20 @@ final class SigningKeys {
                 return "unsigned, but device " + device + " signs its transactions: refused as forged or inserted "
                         + "by a relay; nothing of its producer was changed";
             }
-            return acceptUnsigned ? null : "unsigned: this server takes only signed transactions "
-                    + "(sync.server.ingest.accept-unsigned=false); update the device's app";
+            return acceptUnsigned
+                    ? null
+                    : "unsigned: this server takes only signed transactions "
+                            + "(sync.server.ingest.accept-unsigned=false); update the device's app";
         }
         DeviceSigningKey key = ofDevice.get(e.signer());
         if (key == null) {
             return "signed by key " + e.signer() + ", which this server does not know for device " + device
                     + " (its registration has not arrived, or the key is not the device's)";
         }
-        return key.verifies(e, e.signature()) ? null : "the signature of device " + device + " does not verify: the "
-                + "transaction was altered, renumbered or forged on its way; refused, nothing stored";
+        return key.verifies(e, e.signature())
+                ? null
+                : "the signature of device " + device + " does not verify: the "
+                        + "transaction was altered, renumbered or forged on its way; refused, nothing stored";
     }
 
     /** A server's own key, registered as its own (it is the trust anchor of what it produces). */
@@ -128,7 +142,8 @@ final class SigningKeys {
     /** The registrations this server vouches for when it passes on the transactions of {@code producers}. */
     static List<KeyRegistration> vouchFor(Connection connection, Set<String> producers) throws SQLException {
         List<KeyRegistration> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, DeviceSigningKey>> device : of(connection, producers).entrySet()) {
+        for (Map.Entry<String, Map<String, DeviceSigningKey>> device :
+                of(connection, producers).entrySet()) {
             for (DeviceSigningKey key : device.getValue().values()) {
                 out.add(new KeyRegistration(device.getKey(), key.keyId(), key.publicKey(), null));
             }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class KeyCommand {
 
-    private KeyCommand() {
-    }
+    private KeyCommand() {}
 
     /** Adds a key pair to {@code dir} and makes it current; returns the exit code. */
     public static int generate(Path dir, PrintStream out, PrintStream err) {
@@ -37,7 +36,8 @@ public final class KeyCommand {
 
     /** Prints the current public key's JSON; returns the exit code. */
     public static int current(Path dir, PrintStream out, PrintStream err) {
-        return attempt("current", err, () -> out.println(KeyRing.load(dir).current().toJson()));
+        return attempt(
+                "current", err, () -> out.println(KeyRing.load(dir).current().toJson()));
     }
 
     private static int attempt(String action, PrintStream err, Runnable work) {

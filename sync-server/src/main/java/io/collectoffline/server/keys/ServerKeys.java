@@ -23,11 +23,14 @@ public class ServerKeys {
         Path dir = Path.of(config.keys().dir());
         if (!KeyRing.exists(dir)) {
             ServerPublicKey first = KeyRing.generate(dir);
-            Log.infof("Generated this server's first key pair %s in %s (keep this folder private and backed up)",
+            Log.infof(
+                    "Generated this server's first key pair %s in %s (keep this folder private and backed up)",
                     first.keyId(), dir.toAbsolutePath());
         }
         this.ring = KeyRing.load(dir);
-        Log.infof("Server keys: current %s, %d in all", ring.current().keyId(), ring.keyIds().size());
+        Log.infof(
+                "Server keys: current %s, %d in all",
+                ring.current().keyId(), ring.keyIds().size());
     }
 
     public KeyRing ring() {

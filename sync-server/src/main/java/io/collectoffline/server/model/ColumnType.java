@@ -60,8 +60,9 @@ public enum ColumnType {
             case Types.TIMESTAMP -> TIMESTAMP;
             case Types.TIMESTAMP_WITH_TIMEZONE -> TIMESTAMP_TZ;
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> BINARY;
-            default -> throw new IllegalArgumentException("column type " + typeName + " (" + jdbcType
-                    + ") is not supported in offline models");
+            default ->
+                throw new IllegalArgumentException(
+                        "column type " + typeName + " (" + jdbcType + ") is not supported in offline models");
         };
     }
 

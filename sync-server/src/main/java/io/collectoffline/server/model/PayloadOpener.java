@@ -41,12 +41,12 @@ public class PayloadOpener {
             throw new PayloadRejectedException("payload is not a record snapshot: " + e.getMessage());
         }
         if (!snapshot.model().equals(envelope.model())) {
-            throw new PayloadRejectedException("payload is a " + snapshot.model() + " record but the envelope says "
-                    + envelope.model());
+            throw new PayloadRejectedException(
+                    "payload is a " + snapshot.model() + " record but the envelope says " + envelope.model());
         }
         if (!envelope.recordId().toString().equals(snapshot.fields().path("id").asText())) {
-            throw new PayloadRejectedException("payload is record " + snapshot.fields().path("id").asText()
-                    + " but the envelope says " + envelope.recordId());
+            throw new PayloadRejectedException("payload is record "
+                    + snapshot.fields().path("id").asText() + " but the envelope says " + envelope.recordId());
         }
         return snapshot;
     }

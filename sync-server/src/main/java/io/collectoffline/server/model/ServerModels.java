@@ -60,8 +60,9 @@ public class ServerModels {
         Log.infof("Applying %d offline models on %s", tables.size(), database.kind());
     }
 
-    private static Optional<TableSchema> read(DatabaseMetaData metadata, ModelDescriptor model, boolean postgresql,
-            List<String> problems) throws SQLException {
+    private static Optional<TableSchema> read(
+            DatabaseMetaData metadata, ModelDescriptor model, boolean postgresql, List<String> problems)
+            throws SQLException {
         List<String> names = new ArrayList<>();
         Map<String, ColumnType> types = new LinkedHashMap<>();
         for (String table : List.of(model.table(), model.table().toUpperCase(Locale.ROOT))) {

@@ -15,23 +15,36 @@ import java.util.Map;
  * @param delete      DELETE by id
  * @param select      SELECT of every column by id
  */
-public record TableSchema(ModelDescriptor model, List<String> columnNames, Map<String, ColumnType> types,
-        String upsert, String delete, String select) {
+public record TableSchema(
+        ModelDescriptor model,
+        List<String> columnNames,
+        Map<String, ColumnType> types,
+        String upsert,
+        String delete,
+        String select) {
 
-    static TableSchema of(ModelDescriptor model, List<String> columnNames, Map<String, ColumnType> types,
-            boolean postgresql) {
+    static TableSchema of(
+            ModelDescriptor model, List<String> columnNames, Map<String, ColumnType> types, boolean postgresql) {
         String list = String.join(", ", columnNames);
         String params = String.join(", ", columnNames.stream().map(c -> "?").toList());
         String upsert;
         if (postgresql) {
-            String updates = String.join(", ", columnNames.stream().filter(c -> !c.equals("id"))
-                    .map(c -> c + " = EXCLUDED." + c).toList());
+            String updates = String.join(
+                    ", ",
+                    columnNames.stream()
+                            .filter(c -> !c.equals("id"))
+                            .map(c -> c + " = EXCLUDED." + c)
+                            .toList());
             upsert = "INSERT INTO " + model.table() + " (" + list + ") VALUES (" + params + ") ON CONFLICT (id) "
                     + "DO UPDATE SET " + updates;
         } else {
             upsert = "MERGE INTO " + model.table() + " (" + list + ") KEY (id) VALUES (" + params + ")";
         }
-        return new TableSchema(model, List.copyOf(columnNames), Map.copyOf(types), upsert,
+        return new TableSchema(
+                model,
+                List.copyOf(columnNames),
+                Map.copyOf(types),
+                upsert,
                 "DELETE FROM " + model.table() + " WHERE id = ?",
                 "SELECT " + list + " FROM " + model.table() + " WHERE id = ?");
     }

@@ -50,8 +50,7 @@ public class LabReconciliationService {
 
     private final Optional<TrackedItems> tracked;
 
-    LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config,
-            ServerModels models) {
+    LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config, ServerModels models) {
         this.tracked = TrackedItems.of(models.registry());
         this.database = database;
         this.changes = changes;
@@ -75,10 +74,19 @@ public class LabReconciliationService {
                 return ReconciliationReport.of(STAGE, strings(c, ready), strings(c, items.inHandSql(), STAGE));
             }
             String model = items.item().name();
-            return ReconciliationReport.of(STAGE, strings(c, ready + ofSite, model, site),
-                    strings(c, items.inHandSql() + " AND " + items.receipt().columns().get(items.receiptIdentifier())
-                            + " IN (SELECT " + identifier + " FROM " + items.item().table() + " r WHERE 1 = 1"
-                            + ofSite + ")", STAGE, model, site));
+            return ReconciliationReport.of(
+                    STAGE,
+                    strings(c, ready + ofSite, model, site),
+                    strings(
+                            c,
+                            items.inHandSql() + " AND "
+                                    + items.receipt().columns().get(items.receiptIdentifier())
+                                    + " IN (SELECT " + identifier + " FROM "
+                                    + items.item().table() + " r WHERE 1 = 1"
+                                    + ofSite + ")",
+                            STAGE,
+                            model,
+                            site));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the lab reconciliation failed", e);
         }
@@ -98,14 +106,15 @@ public class LabReconciliationService {
         }
         UUID id = TimeOrderedUuid.next();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        String who = user == null || user.isBlank() ? "lab"
+        String who = user == null || user.isBlank()
+                ? "lab"
                 : user.trim().substring(0, Math.min(50, user.trim().length()));
         String tube = requisitionIdentifier.trim();
         TrackedItems items = tracked();
         Map<String, String> columns = items.receipt().columns();
         try (Connection c = database.dataSource().getConnection()) {
-            if (!strings(c, items.inHandSql() + " AND " + columns.get(items.receiptIdentifier()) + " = ?", STAGE,
-                    tube).isEmpty()) {
+            if (!strings(c, items.inHandSql() + " AND " + columns.get(items.receiptIdentifier()) + " = ?", STAGE, tube)
+                    .isEmpty()) {
                 throw new TubeAlreadyInHandException("Tube " + tube + " is already marked in hand at the lab");
             }
         } catch (SQLException e) {

@@ -23,8 +23,7 @@ public class ConflictReadService {
         this.database = database;
     }
 
-    public List<RecordConflict> list(String model, UUID recordId, @Paging.Offset int offset,
-            @Paging.Limit int limit) {
+    public List<RecordConflict> list(String model, UUID recordId, @Paging.Offset int offset, @Paging.Limit int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, model, record_id, winner_tx_id, winner_producer, "
                 + "winner_rev, loser_tx_id, loser_producer, loser_rev, detected_at FROM record_conflict WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -36,20 +35,27 @@ public class ConflictReadService {
             sql.append(" AND record_id = ?");
             args.add(recordId);
         }
-        sql.append(" ORDER BY id DESC OFFSET ").append(offset).append(" ROWS FETCH NEXT ").append(limit)
+        sql.append(" ORDER BY id DESC OFFSET ")
+                .append(offset)
+                .append(" ROWS FETCH NEXT ")
+                .append(limit)
                 .append(" ROWS ONLY");
         List<RecordConflict> conflicts = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    conflicts.add(new RecordConflict(rs.getLong(1), rs.getString(2), rs.getObject(3, UUID.class),
+                    conflicts.add(new RecordConflict(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getObject(3, UUID.class),
                             new RecordConflict.Version(rs.getObject(4, UUID.class), rs.getString(5), rs.getLong(6)),
                             new RecordConflict.Version(rs.getObject(7, UUID.class), rs.getString(8), rs.getLong(9)),
-                            ConflictRule.RULE, rs.getObject(10, OffsetDateTime.class)));
+                            ConflictRule.RULE,
+                            rs.getObject(10, OffsetDateTime.class)));
                 }
             }
         } catch (SQLException e) {

@@ -22,7 +22,15 @@ import java.util.UUID;
  * @param site          the site the change belongs to (its transaction's); the record's site is its INSERT's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RecordChange(UUID txId, String producer, long seq, String action, String changedBy,
-        OffsetDateTime changedAt, String changedDevice, OffsetDateTime appliedAt, JsonNode fields, String conflict,
-        String site) {
-}
+public record RecordChange(
+        UUID txId,
+        String producer,
+        long seq,
+        String action,
+        String changedBy,
+        OffsetDateTime changedAt,
+        String changedDevice,
+        OffsetDateTime appliedAt,
+        JsonNode fields,
+        String conflict,
+        String site) {}

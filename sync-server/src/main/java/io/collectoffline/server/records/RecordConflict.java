@@ -15,8 +15,8 @@ import java.util.UUID;
  * @param rule       the rule that decided
  * @param detectedAt when this server met the conflict
  */
-public record RecordConflict(long id, String model, UUID recordId, Version kept, Version overruled, String rule,
-        OffsetDateTime detectedAt) {
+public record RecordConflict(
+        long id, String model, UUID recordId, Version kept, Version overruled, String rule, OffsetDateTime detectedAt) {
 
     /**
      * One side of a conflict.
@@ -25,6 +25,5 @@ public record RecordConflict(long id, String model, UUID recordId, Version kept,
      * @param producer the device where it was made
      * @param rev      the record's revision it made
      */
-    public record Version(UUID txId, String producer, long rev) {
-    }
+    public record Version(UUID txId, String producer, long rev) {}
 }

@@ -41,7 +41,7 @@ public class RecordReadService {
     public ObjectNode get(String model, UUID id) {
         TableSchema table = models.table(model);
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement(table.select())) {
+                PreparedStatement ps = connection.prepareStatement(table.select())) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -76,12 +76,12 @@ public class RecordReadService {
         List<RecordChange> history = new ArrayList<>();
         Map<UUID, String> conflicts = new HashMap<>();
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement conflict = connection.prepareStatement("SELECT winner_tx_id, loser_tx_id FROM "
-                     + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
-             PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
-                     + "key_id, payload, site, reissued_from_producer, reissued_from_seq FROM incoming_transaction "
-                     + "WHERE model = ? AND record_id = ? AND status = '" + TxStatus.APPLIED + "' "
-                     + "ORDER BY applied_at, producer, seq LIMIT ? OFFSET ?")) {
+                PreparedStatement conflict = connection.prepareStatement("SELECT winner_tx_id, loser_tx_id FROM "
+                        + "record_conflict WHERE model = ? AND record_id = ? ORDER BY id");
+                PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, action, applied_at, "
+                        + "key_id, payload, site, reissued_from_producer, reissued_from_seq FROM incoming_transaction "
+                        + "WHERE model = ? AND record_id = ? AND status = '" + TxStatus.APPLIED + "' "
+                        + "ORDER BY applied_at, producer, seq LIMIT ? OFFSET ?")) {
             conflict.setString(1, model);
             conflict.setObject(2, id);
             try (ResultSet rs = conflict.executeQuery()) {
@@ -99,14 +99,31 @@ public class RecordReadService {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID txId = rs.getObject(1, UUID.class);
-                    TransactionEnvelope envelope = new TransactionEnvelope(txId, rs.getString(2), rs.getLong(3),
-                            model, id, Action.valueOf(rs.getString(4)), null, rs.getString(6), rs.getBytes(7),
-                            null, StoredPositions.reissuedFrom(rs, 9));
+                    TransactionEnvelope envelope = new TransactionEnvelope(
+                            txId,
+                            rs.getString(2),
+                            rs.getLong(3),
+                            model,
+                            id,
+                            Action.valueOf(rs.getString(4)),
+                            null,
+                            rs.getString(6),
+                            rs.getBytes(7),
+                            null,
+                            StoredPositions.reissuedFrom(rs, 9));
                     var fields = opener.open(envelope).fields();
-                    history.add(new RecordChange(txId, envelope.producer(), envelope.seq(), rs.getString(4),
-                            fields.path("user_modified").asText(null), timestamp(fields.path("modified").asText(null)),
-                            fields.path("device_modified").asText(null), rs.getObject(5, OffsetDateTime.class), fields,
-                            conflicts.get(txId), rs.getString(8)));
+                    history.add(new RecordChange(
+                            txId,
+                            envelope.producer(),
+                            envelope.seq(),
+                            rs.getString(4),
+                            fields.path("user_modified").asText(null),
+                            timestamp(fields.path("modified").asText(null)),
+                            fields.path("device_modified").asText(null),
+                            rs.getObject(5, OffsetDateTime.class),
+                            fields,
+                            conflicts.get(txId),
+                            rs.getString(8)));
                 }
             }
         } catch (SQLException e) {

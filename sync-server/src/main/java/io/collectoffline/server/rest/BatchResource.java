@@ -5,8 +5,8 @@ import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.InvalidInputException;
-import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.Watermark;
 import io.collectoffline.server.ingest.IngestService;
@@ -37,7 +37,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Device endpoints: deliver batches, and ask how far a producer's transactions are stored. */
 @Path("/api/v1")
 @Tag(name = "ingest", description = "What devices call")
-@SecurityScheme(securitySchemeName = OpenApiDefinition.DEVICE, type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        securitySchemeName = OpenApiDefinition.DEVICE,
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "A device's token, shown once when it was enrolled")
 @SecurityRequirement(name = OpenApiDefinition.DEVICE)
 @RolesAllowed(Roles.DEVICE)
@@ -65,7 +68,8 @@ public class BatchResource {
     @Path("/batches")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Deliver a batch of transactions",
+    @Operation(
+            summary = "Deliver a batch of transactions",
             description = "Stores each transaction once by txId and answers per transaction after the commit. "
                     + "ACCEPTED and DUPLICATE mean durably stored; REJECTED (with a reason) is neither stored nor "
                     + "applied and is listed at GET /api/v1/refusals. Re-sending a batch is safe. The body may be "
@@ -76,22 +80,40 @@ public class BatchResource {
                     + "REJECTED (unknown model, malformed field, unopenable or oversized payload, NUL character, "
                     + "capturedAt outside 1970-2199, a txId twice in the batch with other content, a seq its "
                     + "producer used for another transaction: type urn:collect-offline:problem:seq-taken).")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = Batch.class), examples = @ExampleObject(name = "batch",
-            value = BATCH_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "One result per transaction",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
-            BatchResult.class), examples = @ExampleObject(name = "result", value = RESULT_EXAMPLE)))
-    @APIResponse(responseCode = "400", description = "Not a readable batch; nothing stored",
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Batch.class),
+                            examples = @ExampleObject(name = "batch", value = BATCH_EXAMPLE)))
+    @APIResponse(
+            responseCode = "200",
+            description = "One result per transaction",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = BatchResult.class),
+                            examples = @ExampleObject(name = "result", value = RESULT_EXAMPLE)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a readable batch; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No valid device token",
+    @APIResponse(
+            responseCode = "401",
+            description = "No valid device token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "Sender is not the device, or a field device sent another "
-            + "producer's transaction; nothing stored",
+    @APIResponse(
+            responseCode = "403",
+            description = "Sender is not the device, or a field device sent another "
+                    + "producer's transaction; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "Too many transactions or bytes; nothing stored",
+    @APIResponse(
+            responseCode = "413",
+            description = "Too many transactions or bytes; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public BatchResult receive(InputStream body,
+    public BatchResult receive(
+            InputStream body,
             @Parameter(description = "gzip, or absent") @HeaderParam("Content-Encoding") String contentEncoding) {
         return ingest.receive(body, contentEncoding, caller.get());
     }
@@ -99,13 +121,18 @@ public class BatchResource {
     @GET
     @Path("/producers/{producer}/watermark")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Highest contiguous seq stored for a producer",
+    @Operation(
+            summary = "Highest contiguous seq stored for a producer",
             description = "Tells a sender which of its pending transactions may have arrived by another route; it "
                     + "then confirms them by txId (POST …/held) — never by seq alone, since a restored or cloned "
                     + "laptop may reuse a seq this server holds with another transaction.")
-    @APIResponse(responseCode = "200", description = "The watermark (0 for an unknown producer)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
-            Watermark.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The watermark (0 for an unknown producer)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Watermark.class)))
     public Watermark watermark(@PathParam("producer") String producer) {
         return ingest.watermark(producer);
     }
@@ -114,24 +141,37 @@ public class BatchResource {
     @Path("/producers/{producer}/held")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Which of these transactions of a producer are stored here",
+    @Operation(
+            summary = "Which of these transactions of a producer are stored here",
             description = "Confirms delivery by identity: answers the asked txIds stored as transactions of the "
                     + "producer (or re-issued from it on a new stream). A sender marks delivered only what this "
                     + "names. At most " + HeldQuery.MAX + " txIds per call.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = HeldQuery.class)))
-    @APIResponse(responseCode = "200", description = "The asked txIds that are stored",
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = HeldQuery.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The asked txIds that are stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Held.class)))
-    @APIResponse(responseCode = "400", description = "Not a producer id, or no list of at most 1000 txIds",
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a producer id, or no list of at most 1000 txIds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "No valid device token",
+    @APIResponse(
+            responseCode = "401",
+            description = "No valid device token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Held held(@PathParam("producer") String producer, HeldQuery query) {
         List<FieldError> errors = new ArrayList<>();
         if (!ProducerId.isValid(producer)) {
             errors.add(new FieldError("producer", "must be " + ProducerId.DESCRIPTION));
         }
-        if (query == null || query.txIds() == null || query.txIds().size() > HeldQuery.MAX
+        if (query == null
+                || query.txIds() == null
+                || query.txIds().size() > HeldQuery.MAX
                 || query.txIds().contains(null)) {
             errors.add(new FieldError("txIds", "required, a list of at most " + HeldQuery.MAX + " UUIDs"));
         }

@@ -25,8 +25,10 @@ public class BodyLimitProblem {
     }
 
     void install(@Observes Router router) {
-        long limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+        long limit = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue)
+                .orElse(Long.MAX_VALUE);
         router.route().order(-3).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             long declared;
@@ -41,14 +43,21 @@ public class BodyLimitProblem {
             }
             String body;
             try {
-                body = json.writeValueAsString(new Problem(ProblemMapper.TOO_LARGE, "Payload too large", 413,
+                body = json.writeValueAsString(new Problem(
+                        ProblemMapper.TOO_LARGE,
+                        "Payload too large",
+                        413,
                         "A request body holds at most " + limit + " bytes (quarkus.http.limits.max-body-size)",
-                        ctx.request().path(), List.of()));
+                        ctx.request().path(),
+                        List.of()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-            ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Connection", "close").end(body);
+            ctx.response()
+                    .setStatusCode(413)
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .putHeader("Connection", "close")
+                    .end(body);
         });
     }
 }

@@ -36,18 +36,27 @@ public class ConflictResource {
     }
 
     @GET
-    @Operation(summary = "Conflicting edits, newest first",
+    @Operation(
+            summary = "Conflicting edits, newest first",
             description = "Two versions of one record made on different devices without either seeing the other. "
                     + "The record holds the kept version (higher revision; between equal revisions the greater "
                     + "transaction id); both are in the record's history.")
     @APIResponse(responseCode = "200", description = "The conflicts")
-    @APIResponse(responseCode = "400", description = "Invalid filter",
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid filter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public List<RecordConflict> list(@QueryParam("model") String model, @QueryParam("recordId") String recordId,
+    public List<RecordConflict> list(
+            @QueryParam("model") String model,
+            @QueryParam("recordId") String recordId,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-            @QueryParam("offset") @DefaultValue("0") int offset,
+                    @QueryParam("offset")
+                    @DefaultValue("0")
+                    int offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
-            @QueryParam("limit") @DefaultValue("100") int limit) {
+                    @QueryParam("limit")
+                    @DefaultValue("100")
+                    int limit) {
         return conflicts.list(model, recordId == null ? null : Inputs.uuid("recordId", recordId), offset, limit);
     }
 }

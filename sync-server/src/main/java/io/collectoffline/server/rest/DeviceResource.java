@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -49,31 +48,39 @@ public class DeviceResource {
      * @param role     field, middleman or server
      * @param site     the site (study community) it belongs to; optional
      */
-    public record EnrolRequest(String deviceId, String role, String site) {
-    }
+    public record EnrolRequest(String deviceId, String role, String site) {}
 
     /**
      * A device's new site.
      *
      * @param site the site id; null or absent for none
      */
-    public record SiteRequest(String site) {
-    }
+    public record SiteRequest(String site) {}
 
     @POST
     @Path("/devices")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "admin")
-    @Operation(summary = "Enrol a device; its token is in this answer only",
+    @Operation(
+            summary = "Enrol a device; its token is in this answer only",
             description = "Header X-Collect-User names the admin, for the record.")
-    @APIResponse(responseCode = "201", description = "Enrolled; keep the token, it is never shown again",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation =
-            Enrolment.class)))
-    @APIResponse(responseCode = "409", description = "The id is taken",
+    @APIResponse(
+            responseCode = "201",
+            description = "Enrolled; keep the token, it is never shown again",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Enrolment.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The id is taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response enrol(EnrolRequest request, @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        Enrolment enrolment = devices.enrol(request == null ? null : request.deviceId(),
-                request == null ? null : request.role(), request == null ? null : request.site(), admin(by));
+        Enrolment enrolment = devices.enrol(
+                request == null ? null : request.deviceId(),
+                request == null ? null : request.role(),
+                request == null ? null : request.site(),
+                admin(by));
         return Response.status(201).entity(enrolment).build();
     }
 
@@ -97,17 +104,17 @@ public class DeviceResource {
     @Path("/devices/{deviceId}/revoke")
     @Tag(name = "admin")
     @Operation(summary = "Revoke a device's token: refused from its next request on")
-    public Device revoke(@PathParam("deviceId") String deviceId,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
+    public Device revoke(@PathParam("deviceId") String deviceId, @HeaderParam(IncomingResource.USER_HEADER) String by) {
         return devices.revoke(deviceId, admin(by));
     }
 
     @GET
     @Path("/sites")
     @Tag(name = "admin")
-    @Operation(summary = "Sites known here: devices assigned, producers whose latest transaction carries the site",
-            description = "Filter by site with ?site= on /api/v1/status, /api/v1/incoming and "
-                    + "/api/v1/reconciliation.")
+    @Operation(
+            summary = "Sites known here: devices assigned, producers whose latest transaction carries the site",
+            description =
+                    "Filter by site with ?site= on /api/v1/status, /api/v1/incoming and " + "/api/v1/reconciliation.")
     public List<SiteSummary> sites() {
         return devices.sites();
     }
@@ -116,16 +123,25 @@ public class DeviceResource {
     @Path("/devices/{deviceId}/site")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "admin")
-    @Operation(summary = "Move a device to another site (or none)",
+    @Operation(
+            summary = "Move a device to another site (or none)",
             description = "Transactions stored from now on carry the new site; those stored before keep theirs. "
                     + "Header X-Collect-User names the admin, for the log.")
-    @APIResponse(responseCode = "400", description = "Not a site id",
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a site id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such device",
+    @APIResponse(
+            responseCode = "404",
+            description = "No such device",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "200", description = "The device, now in the site",
+    @APIResponse(
+            responseCode = "200",
+            description = "The device, now in the site",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Device.class)))
-    public Device assignSite(@PathParam("deviceId") String deviceId, SiteRequest request,
+    public Device assignSite(
+            @PathParam("deviceId") String deviceId,
+            SiteRequest request,
             @HeaderParam(IncomingResource.USER_HEADER) String by) {
         return devices.assignSite(deviceId, request == null ? null : request.site(), admin(by));
     }

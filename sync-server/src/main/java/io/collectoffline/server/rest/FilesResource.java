@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -49,24 +48,32 @@ public class FilesResource {
 
     @POST
     @Path("/files/export")
-    @Operation(summary = "Write an export file of what has not been forwarded yet into files/outgoing/",
+    @Operation(
+            summary = "Write an export file of what has not been forwarded yet into files/outgoing/",
             description = "includeUnconfirmed=true also re-exports transactions of exports whose receipt never "
                     + "came back (a lost USB stick). Nothing is marked delivered until the receipt.")
-    public ExportService.ExportReport export(@QueryParam("includeUnconfirmed") @DefaultValue("false")
-            boolean includeUnconfirmed) {
+    public ExportService.ExportReport export(
+            @QueryParam("includeUnconfirmed") @DefaultValue("false") boolean includeUnconfirmed) {
         return exports.export(includeUnconfirmed);
     }
 
     @POST
     @Path("/files")
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Import an export file (same path as REST ingest); answers the import and its receipt",
+    @Operation(
+            summary = "Import an export file (same path as REST ingest); answers the import and its receipt",
             description = "Header X-File-Name names the file. A truncated or corrupt file is quarantined, not used.")
-    @APIResponse(responseCode = "400", description = "Unusable file (quarantined with the reason)",
+    @APIResponse(
+            responseCode = "400",
+            description = "Unusable file (quarantined with the reason)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "200", description = "What the import stored, with the receipt written",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ImportService.ImportReport.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "What the import stored, with the receipt written",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ImportService.ImportReport.class)))
     public ImportService.ImportReport importFile(InputStream body, @HeaderParam("X-File-Name") String name)
             throws IOException {
         return uploads.importFile(body, name);

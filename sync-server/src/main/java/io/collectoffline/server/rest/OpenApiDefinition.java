@@ -12,6 +12,5 @@ public final class OpenApiDefinition {
     /** Security scheme of admin endpoints. */
     public static final String ADMIN = "adminToken";
 
-    private OpenApiDefinition() {
-    }
+    private OpenApiDefinition() {}
 }

@@ -65,9 +65,13 @@ public class ProblemMapper {
     /** No bearer token where one is needed. */
     @ServerExceptionMapper
     public Response tokenMissing(UnauthorizedException e, UriInfo uri) {
-        return unauthorized("A bearer token is required (an enrolled device's, or the admin token"
-                + (config.adminToken().isEmpty() ? "; administration is closed here: sync.server.admin-token is "
-                        + "not set" : "") + ")", uri);
+        return unauthorized(
+                "A bearer token is required (an enrolled device's, or the admin token"
+                        + (config.adminToken().isEmpty()
+                                ? "; administration is closed here: sync.server.admin-token is " + "not set"
+                                : "")
+                        + ")",
+                uri);
     }
 
     /**
@@ -76,14 +80,22 @@ public class ProblemMapper {
      */
     @ServerExceptionMapper
     public Response tokenOfAnotherKind(io.quarkus.security.ForbiddenException e, UriInfo uri) {
-        return unauthorized("This endpoint needs " + (uri.getPath().startsWith("/api/v1/batches")
-                || uri.getPath().startsWith("/api/v1/producers/") || uri.getPath().equals("/api/v1/keys/current")
-                ? "an enrolled device's token" : "the admin token"), uri);
+        return unauthorized(
+                "This endpoint needs "
+                        + (uri.getPath().startsWith("/api/v1/batches")
+                                        || uri.getPath().startsWith("/api/v1/producers/")
+                                        || uri.getPath().equals("/api/v1/keys/current")
+                                ? "an enrolled device's token"
+                                : "the admin token"),
+                uri);
     }
 
     private static Response unauthorized(String detail, UriInfo uri) {
-        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
-                .entity(new Problem(UNAUTHORIZED, "Unauthorized", 401, detail, uri.getPath(), List.of())).build();
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(UNAUTHORIZED, "Unauthorized", 401, detail, uri.getPath(), List.of()))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -180,22 +192,35 @@ public class ProblemMapper {
             return unexpected(e, uri);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.ofStatus(status,
-                known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath())).build();
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.ofStatus(
+                        status, known != null ? known.getReasonPhrase() : null, e.getMessage(), uri.getPath()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         if (databaseUnavailable(e)) {
             Log.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
-            return Response.status(503).header("Retry-After", "30").type(Problem.MEDIA_TYPE)
-                    .entity(new Problem(DATABASE_UNAVAILABLE, "Database unavailable", 503, "The server's database "
-                            + "cannot be reached; nothing was stored. Send again later.", uri.getPath(), List.of()))
+            return Response.status(503)
+                    .header("Retry-After", "30")
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(new Problem(
+                            DATABASE_UNAVAILABLE,
+                            "Database unavailable",
+                            503,
+                            "The server's database " + "cannot be reached; nothing was stored. Send again later.",
+                            uri.getPath(),
+                            List.of()))
                     .build();
         }
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
-        return Response.status(500).type(Problem.MEDIA_TYPE).entity(Problem.internal(id)).build();
+        return Response.status(500)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.internal(id))
+                .build();
     }
 
     /**
@@ -208,7 +233,8 @@ public class ProblemMapper {
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
@@ -216,9 +242,11 @@ public class ProblemMapper {
         return false;
     }
 
-    private static Response problem(String type, String title, int status, String detail, UriInfo uri,
-            List<Problem.FieldError> errors) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem(type, title, status, detail, uri.getPath(), errors)).build();
+    private static Response problem(
+            String type, String title, int status, String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem(type, title, status, detail, uri.getPath(), errors))
+                .build();
     }
 }

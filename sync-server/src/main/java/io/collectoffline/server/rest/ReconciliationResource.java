@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -43,19 +42,25 @@ public class ReconciliationResource {
      * @param requisitionIdentifier the identifier on its label
      * @param comment               anything noticed
      */
-    public record InHand(String requisitionIdentifier, String comment) {
-    }
+    public record InHand(String requisitionIdentifier, String comment) {}
 
     @GET
-    @Operation(summary = "Received requisitions not in hand at the lab, and tubes in hand never requisitioned",
+    @Operation(
+            summary = "Received requisitions not in hand at the lab, and tubes in hand never requisitioned",
             description = "With site: the requisitions created at that site and the tubes in hand they name.")
-    @APIResponse(responseCode = "400", description = "Not a site id",
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a site id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "200", description = "Requisitioned against in hand at the lab",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ReconciliationReport.class)))
-    public ReconciliationReport report(@Parameter(description = "only this site's requisitions") @QueryParam("site")
-            String site) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Requisitioned against in hand at the lab",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReconciliationReport.class)))
+    public ReconciliationReport report(
+            @Parameter(description = "only this site's requisitions") @QueryParam("site") String site) {
         return lab.report(site);
     }
 
@@ -64,7 +69,14 @@ public class ReconciliationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Mark a tube in hand at the lab (header X-Collect-User names the lab assistant)")
     public Response markInHand(InHand tube, @HeaderParam(IncomingResource.USER_HEADER) String user) {
-        return Response.status(201).entity(Map.of("id", lab.markInHand(tube == null ? null
-                : tube.requisitionIdentifier(), tube == null ? null : tube.comment(), user).toString())).build();
+        return Response.status(201)
+                .entity(Map.of(
+                        "id",
+                        lab.markInHand(
+                                        tube == null ? null : tube.requisitionIdentifier(),
+                                        tube == null ? null : tube.comment(),
+                                        user)
+                                .toString()))
+                .build();
     }
 }

@@ -27,7 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/records/{model}/{id}")
 @Tag(name = "records", description = "Applied records")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "404", description = "Unknown model or record",
+@APIResponse(
+        responseCode = "404",
+        description = "Unknown model or record",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
 @RolesAllowed(Roles.ADMIN)
@@ -44,7 +46,9 @@ public class RecordResource {
 
     @GET
     @Operation(summary = "A record's current columns")
-    @APIResponse(responseCode = "200", description = "The record's columns as the server holds them",
+    @APIResponse(
+            responseCode = "200",
+            description = "The record's columns as the server holds them",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode get(@PathParam("model") String model, @PathParam("id") String id) {
         return records.get(model, IncomingResource.uuid(id));
@@ -52,17 +56,28 @@ public class RecordResource {
 
     @GET
     @Path("/history")
-    @Operation(summary = "Every applied change of the record with the client's user, time and device",
+    @Operation(
+            summary = "Every applied change of the record with the client's user, time and device",
             description = "In pages of at most `limit` (default and most 10000) from `offset`; when more follow, "
                     + "the header X-Next-Offset says where the next page starts.")
-    @APIResponse(responseCode = "200", description = "Its applied transactions, in apply order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RecordChange.class, type = SchemaType.ARRAY)))
-    public Response history(@PathParam("model") String model, @PathParam("id") String id,
+    @APIResponse(
+            responseCode = "200",
+            description = "Its applied transactions, in apply order",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RecordChange.class, type = SchemaType.ARRAY)))
+    public Response history(
+            @PathParam("model") String model,
+            @PathParam("id") String id,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
-            @QueryParam("offset") @DefaultValue("0") long offset,
+                    @QueryParam("offset")
+                    @DefaultValue("0")
+                    long offset,
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
-            @QueryParam("limit") @DefaultValue("10000") int limit) {
+                    @QueryParam("limit")
+                    @DefaultValue("10000")
+                    int limit) {
         int size = Math.max(1, Math.min(MAX_HISTORY, limit));
         List<RecordChange> page = records.history(model, IncomingResource.uuid(id), offset, size + 1);
         Response.ResponseBuilder answer = Response.ok(page.size() > size ? page.subList(0, size) : page);

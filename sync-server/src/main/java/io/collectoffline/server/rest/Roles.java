@@ -8,6 +8,5 @@ public final class Roles {
     /** An enrolled, unrevoked device: delivery of batches, watermarks, the server's key. */
     public static final String DEVICE = "device";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

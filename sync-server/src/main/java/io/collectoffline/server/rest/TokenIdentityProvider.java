@@ -51,20 +51,27 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
-            AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
         return context.runBlocking(() -> {
             Optional<String> admin = config.adminToken();
-            if (admin.isPresent() && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                    admin.get().getBytes(StandardCharsets.UTF_8))) {
-                return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("admin"))
-                        .addRole(Roles.ADMIN).build();
+            if (admin.isPresent()
+                    && MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.UTF_8), admin.get().getBytes(StandardCharsets.UTF_8))) {
+                return QuarkusSecurityIdentity.builder()
+                        .setPrincipal(new QuarkusPrincipal("admin"))
+                        .addRole(Roles.ADMIN)
+                        .build();
             }
-            Device device = devices.authenticate(token).orElseThrow(() -> new AuthenticationFailedException(
-                    "The token is not valid (unknown or revoked)"));
-            return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(device.deviceId()))
-                    .addRole(Roles.DEVICE).addAttribute(DEVICE, device).build();
+            Device device = devices.authenticate(token)
+                    .orElseThrow(
+                            () -> new AuthenticationFailedException("The token is not valid (unknown or revoked)"));
+            return QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal(device.deviceId()))
+                    .addRole(Roles.DEVICE)
+                    .addAttribute(DEVICE, device)
+                    .build();
         });
     }
 }

@@ -42,9 +42,9 @@ public class ForwardQueue implements ShippingQueue {
     @Override
     public List<String> producers() {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT producer FROM incoming_transaction "
-                     + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL AND producer > ? ORDER BY producer "
-                     + "LIMIT " + PRODUCER_PAGE)) {
+                PreparedStatement ps = c.prepareStatement("SELECT DISTINCT producer FROM incoming_transaction "
+                        + "WHERE forwarded_at IS NULL AND forward_rejected IS NULL AND producer > ? ORDER BY producer "
+                        + "LIMIT " + PRODUCER_PAGE)) {
             return KeysetPages.readAll(ps, PRODUCER_PAGE);
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to forward failed", e);
@@ -66,11 +66,11 @@ public class ForwardQueue implements ShippingQueue {
     public List<TransactionEnvelope> next(Position after, int limit, boolean notExported) {
         List<TransactionEnvelope> page = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
-                     + "captured_at, key_id, payload, site, reissued_from_producer, reissued_from_seq, signer, "
-                     + "signature FROM incoming_transaction WHERE forwarded_at IS NULL "
-                     + "AND forward_rejected IS NULL" + (notExported ? " AND export_batch_id IS NULL" : "")
-                     + " AND (producer > ? OR (producer = ? AND seq > ?)) ORDER BY producer, seq LIMIT ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, action, "
+                        + "captured_at, key_id, payload, site, reissued_from_producer, reissued_from_seq, signer, "
+                        + "signature FROM incoming_transaction WHERE forwarded_at IS NULL "
+                        + "AND forward_rejected IS NULL" + (notExported ? " AND export_batch_id IS NULL" : "")
+                        + " AND (producer > ? OR (producer = ? AND seq > ?)) ORDER BY producer, seq LIMIT ?")) {
             ps.setString(1, after.producer());
             ps.setString(2, after.producer());
             ps.setLong(3, after.seq());
@@ -78,10 +78,19 @@ public class ForwardQueue implements ShippingQueue {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     OffsetDateTime captured = rs.getObject(7, OffsetDateTime.class);
-                    page.add(new TransactionEnvelope(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
-                            rs.getString(4), rs.getObject(5, UUID.class), Action.valueOf(rs.getString(6)),
-                            captured == null ? null : captured.toInstant(), rs.getString(8), rs.getBytes(9),
-                            rs.getString(10), StoredPositions.reissuedFrom(rs, 11), rs.getString(13),
+                    page.add(new TransactionEnvelope(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getString(4),
+                            rs.getObject(5, UUID.class),
+                            Action.valueOf(rs.getString(6)),
+                            captured == null ? null : captured.toInstant(),
+                            rs.getString(8),
+                            rs.getBytes(9),
+                            rs.getString(10),
+                            StoredPositions.reissuedFrom(rs, 11),
+                            rs.getString(13),
                             rs.getBytes(14)));
                 }
             }
@@ -112,8 +121,11 @@ public class ForwardQueue implements ShippingQueue {
     public int markHeld(List<UUID> held) {
         int marked = 0;
         for (UUID txId : held) {
-            marked += update("UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'HELD' "
-                    + "WHERE forwarded_at IS NULL AND tx_id = ?", now(), txId);
+            marked += update(
+                    "UPDATE incoming_transaction SET forwarded_at = ?, forwarded_via = 'HELD' "
+                            + "WHERE forwarded_at IS NULL AND tx_id = ?",
+                    now(),
+                    txId);
         }
         return marked;
     }
@@ -124,10 +136,10 @@ public class ForwardQueue implements ShippingQueue {
         int accepted = 0;
         int duplicate = 0;
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement refused = c.prepareStatement(
-                     "UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?");
-             PreparedStatement delivered = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
-                     + "forwarded_via = ? WHERE tx_id = ? AND forwarded_at IS NULL")) {
+                PreparedStatement refused =
+                        c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?");
+                PreparedStatement delivered = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
+                        + "forwarded_via = ? WHERE tx_id = ? AND forwarded_at IS NULL")) {
             OffsetDateTime now = now();
             for (TransactionResult result : results) {
                 if (result.status() == TransactionStatus.REJECTED) {
@@ -153,14 +165,16 @@ public class ForwardQueue implements ShippingQueue {
     /** Takes {@code tx} out of forwarding: the upstream cannot take it even alone. */
     @Override
     public void refuse(TransactionEnvelope tx, String reason) {
-        update("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ? AND forwarded_at IS NULL",
-                truncate(reason), tx.txId());
+        update(
+                "UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ? AND forwarded_at IS NULL",
+                truncate(reason),
+                tx.txId());
     }
 
     /** Records, in the caller's database transaction, that export {@code batchId} carries {@code txIds}. */
     public static void markExported(Connection c, UUID batchId, List<UUID> txIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE incoming_transaction SET export_batch_id = ? WHERE tx_id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE incoming_transaction SET export_batch_id = ? WHERE tx_id = ?")) {
             for (UUID txId : txIds) {
                 ps.setObject(1, batchId);
                 ps.setObject(2, txId);
@@ -205,10 +219,10 @@ public class ForwardQueue implements ShippingQueue {
     /** Counts still to forward (and those the upstream refused), for the status. */
     public long[] backlog() {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FILTER (WHERE forwarded_at IS NULL AND "
-                     + "forward_rejected IS NULL), COUNT(*) FILTER (WHERE forward_rejected IS NOT NULL) "
-                     + "FROM incoming_transaction");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FILTER (WHERE forwarded_at IS NULL AND "
+                        + "forward_rejected IS NULL), COUNT(*) FILTER (WHERE forward_rejected IS NOT NULL) "
+                        + "FROM incoming_transaction");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (SQLException e) {
@@ -217,7 +231,8 @@ public class ForwardQueue implements ShippingQueue {
     }
 
     int update(String sql, Object... args) {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }

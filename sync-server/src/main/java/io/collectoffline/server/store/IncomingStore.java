@@ -42,6 +42,7 @@ public class IncomingStore {
     private static final int MULTI_ROW = 500;
     /** Producers read per query when listing those with work; all pages are read. */
     private static final int PRODUCER_PAGE = 1000;
+
     private static final int REASON_MAX = 2000;
 
     /** The key id of the row that stands in for a seq skipped as missing (never a real key's id). */
@@ -54,25 +55,22 @@ public class IncomingStore {
     }
 
     /** One transaction of a batch, checked and about to be stored. */
-    public record Arrival(TransactionEnvelope envelope, String contentHash) {
-    }
+    public record Arrival(TransactionEnvelope envelope, String contentHash) {}
 
     /** Who sent a batch, which batch, and when it arrived. */
-    public record Receipt(String sender, UUID batchId, OffsetDateTime at) {
-    }
+    public record Receipt(String sender, UUID batchId, OffsetDateTime at) {}
 
     /** What identifies a stored transaction: its content and where it sits in its producer's stream(s). */
-    public record StoredIdentity(String contentHash, StreamPosition at, StreamPosition reissuedFrom) {
-    }
+    public record StoredIdentity(String contentHash, StreamPosition at, StreamPosition reissuedFrom) {}
 
     // --- storing (ingest) ---
 
     /** The producer_state and apply_cursor rows of every one of {@code producers} exist afterwards. */
     public void ensureProducers(Connection connection, Collection<String> producers) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO producer_state (producer) VALUES (?) ON CONFLICT DO NOTHING");
-             PreparedStatement cursor = connection.prepareStatement(
-                     "INSERT INTO apply_cursor (producer) VALUES (?) ON CONFLICT DO NOTHING")) {
+                        "INSERT INTO producer_state (producer) VALUES (?) ON CONFLICT DO NOTHING");
+                PreparedStatement cursor = connection.prepareStatement(
+                        "INSERT INTO apply_cursor (producer) VALUES (?) ON CONFLICT DO NOTHING")) {
             for (String producer : new TreeSet<>(producers)) {
                 ps.setString(1, producer);
                 ps.executeUpdate();
@@ -151,8 +149,10 @@ public class IncomingStore {
         ps.setObject(offset + 15, applied ? receipt.at() : null);
         ps.setInt(offset + 16, applied ? 1 : 0);
         ps.setString(offset + 17, e.site());
-        ps.setString(offset + 18, e.reissuedFrom() == null ? null : e.reissuedFrom().producer());
-        ps.setObject(offset + 19, e.reissuedFrom() == null ? null : e.reissuedFrom().seq(), Types.BIGINT);
+        ps.setString(
+                offset + 18, e.reissuedFrom() == null ? null : e.reissuedFrom().producer());
+        ps.setObject(
+                offset + 19, e.reissuedFrom() == null ? null : e.reissuedFrom().seq(), Types.BIGINT);
         ps.setString(offset + 20, e.signer());
         ps.setBytes(offset + 21, e.signature());
     }
@@ -165,11 +165,17 @@ public class IncomingStore {
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, content_hash, producer, seq, "
                 + "reissued_from_producer, reissued_from_seq FROM incoming_transaction WHERE tx_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", txIds.stream().distinct().toArray()));
+            ps.setArray(
+                    1,
+                    connection.createArrayOf("uuid", txIds.stream().distinct().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    stored.put(rs.getObject(1, UUID.class), new StoredIdentity(rs.getString(2),
-                            new StreamPosition(rs.getString(3), rs.getLong(4)), StoredPositions.reissuedFrom(rs, 5)));
+                    stored.put(
+                            rs.getObject(1, UUID.class),
+                            new StoredIdentity(
+                                    rs.getString(2),
+                                    new StreamPosition(rs.getString(3), rs.getLong(4)),
+                                    StoredPositions.reissuedFrom(rs, 5)));
                 }
             }
         }
@@ -184,8 +190,10 @@ public class IncomingStore {
             ps.setLong(2, seq);
             ps.setString(3, MISSING_SKIPPED);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? "seq " + seq + " of " + producer + " was skipped by " + rs.getString(1)
-                        + " at " + rs.getObject(2, OffsetDateTime.class) + " (" + rs.getString(3) + ")" : null;
+                return rs.next()
+                        ? "seq " + seq + " of " + producer + " was skipped by " + rs.getString(1) + " at "
+                                + rs.getObject(2, OffsetDateTime.class) + " (" + rs.getString(3) + ")"
+                        : null;
             }
         }
     }
@@ -210,8 +218,9 @@ public class IncomingStore {
      * row is locked: callers take producers in a fixed (sorted) order, so concurrent batches cannot deadlock; apply
      * keeps its own cursor row and never waits here.
      */
-    public void advanceProducer(Connection connection, String producer, long maxSeq, String site, int storedNow,
-            OffsetDateTime now) throws SQLException {
+    public void advanceProducer(
+            Connection connection, String producer, long maxSeq, String site, int storedNow, OffsetDateTime now)
+            throws SQLException {
         long watermark;
         long max;
         try (PreparedStatement ps = connection.prepareStatement(
@@ -247,9 +256,11 @@ public class IncomingStore {
             return new Held(producer, held);
         }
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT tx_id FROM incoming_transaction "
-                     + "WHERE tx_id = ANY (?) AND (producer = ? OR reissued_from_producer = ?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", txIds.stream().distinct().toArray()));
+                PreparedStatement ps = connection.prepareStatement("SELECT tx_id FROM incoming_transaction "
+                        + "WHERE tx_id = ANY (?) AND (producer = ? OR reissued_from_producer = ?)")) {
+            ps.setArray(
+                    1,
+                    connection.createArrayOf("uuid", txIds.stream().distinct().toArray()));
             ps.setString(2, producer);
             ps.setString(3, producer);
             try (ResultSet rs = ps.executeQuery()) {
@@ -266,8 +277,8 @@ public class IncomingStore {
     /** How far this server holds {@code producer}'s transactions without a gap (0 for an unknown producer). */
     public long storedWatermark(String producer) {
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement(
-                     "SELECT stored_watermark FROM producer_state WHERE producer = ?")) {
+                PreparedStatement ps =
+                        connection.prepareStatement("SELECT stored_watermark FROM producer_state WHERE producer = ?")) {
             ps.setString(1, producer);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -285,12 +296,12 @@ public class IncomingStore {
      */
     public List<String> producersWithWork() {
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
-                     + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
-                     + "AND c.producer > ? AND NOT EXISTS (SELECT 1 FROM incoming_transaction i "
-                     + "WHERE i.producer = c.producer AND i.seq = c.applied_seq + 1 AND i.status IN ("
-                     + TxStatus.sqlList(TxStatus.ERROR, TxStatus.CONFLICT) + ")) ORDER BY c.producer LIMIT "
-                     + PRODUCER_PAGE)) {
+                PreparedStatement ps = connection.prepareStatement("SELECT c.producer FROM apply_cursor c "
+                        + "JOIN producer_state s ON s.producer = c.producer WHERE c.applied_seq < s.stored_watermark "
+                        + "AND c.producer > ? AND NOT EXISTS (SELECT 1 FROM incoming_transaction i "
+                        + "WHERE i.producer = c.producer AND i.seq = c.applied_seq + 1 AND i.status IN ("
+                        + TxStatus.sqlList(TxStatus.ERROR, TxStatus.CONFLICT) + ")) ORDER BY c.producer LIMIT "
+                        + PRODUCER_PAGE)) {
             return KeysetPages.readAll(ps, PRODUCER_PAGE);
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to apply failed", e);
@@ -315,8 +326,8 @@ public class IncomingStore {
     }
 
     private static long cursor(Connection connection, String producer, String lock) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT applied_seq FROM apply_cursor WHERE producer = ?" + lock)) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT applied_seq FROM apply_cursor WHERE producer = ?" + lock)) {
             ps.setString(1, producer);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
@@ -358,9 +369,18 @@ public class IncomingStore {
                     if (chunk.isEmpty() && TxStatus.valueOf(rs.getString(8)).waitsForAdmin()) {
                         return List.of();
                     }
-                    chunk.add(new TransactionEnvelope(rs.getObject(1, UUID.class), producer, rs.getLong(2),
-                            rs.getString(3), rs.getObject(4, UUID.class), Action.valueOf(rs.getString(5)), null,
-                            rs.getString(6), rs.getBytes(7), null, StoredPositions.reissuedFrom(rs, 9)));
+                    chunk.add(new TransactionEnvelope(
+                            rs.getObject(1, UUID.class),
+                            producer,
+                            rs.getLong(2),
+                            rs.getString(3),
+                            rs.getObject(4, UUID.class),
+                            Action.valueOf(rs.getString(5)),
+                            null,
+                            rs.getString(6),
+                            rs.getBytes(7),
+                            null,
+                            StoredPositions.reissuedFrom(rs, 9)));
                 }
             }
         }
@@ -410,8 +430,8 @@ public class IncomingStore {
 
     /** The record a CONFLICT transaction clashed with (holds its natural key), or null. */
     public UUID conflictWith(Connection connection, UUID txId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT conflict_with FROM incoming_transaction WHERE tx_id = ?")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT conflict_with FROM incoming_transaction WHERE tx_id = ?")) {
             ps.setObject(1, txId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getObject(1, UUID.class) : null;

@@ -9,8 +9,7 @@ import java.util.List;
 /** Reads a whole ordered list of names page by page, so that no listing of work is silently cut at a page size. */
 public final class KeysetPages {
 
-    private KeysetPages() {
-    }
+    private KeysetPages() {}
 
     /**
      * Every value {@code query} lists: it takes the last value read so far as its first parameter ({@code ""} at

@@ -10,8 +10,7 @@ public final class StoredWatermarks {
 
     private static final int PAGE = 10_000;
 
-    private StoredWatermarks() {
-    }
+    private StoredWatermarks() {}
 
     /** The watermark reached from {@code watermark} over the seqs stored right after it, read in pages. */
     public static long contiguousFrom(Connection connection, String producer, long watermark) throws SQLException {

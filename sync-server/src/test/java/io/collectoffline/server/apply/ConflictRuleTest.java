@@ -13,8 +13,10 @@ class ConflictRuleTest {
 
     @Test
     void higherRevisionWins() {
-        assertThat(ConflictRule.wins(new Version(LOW, 3, "a"), new Version(HIGH, 2, "b"))).isTrue();
-        assertThat(ConflictRule.wins(new Version(HIGH, 2, "b"), new Version(LOW, 3, "a"))).isFalse();
+        assertThat(ConflictRule.wins(new Version(LOW, 3, "a"), new Version(HIGH, 2, "b")))
+                .isTrue();
+        assertThat(ConflictRule.wins(new Version(HIGH, 2, "b"), new Version(LOW, 3, "a")))
+                .isFalse();
     }
 
     @Test

@@ -34,8 +34,14 @@ class ConflictingEditsTest {
     private record Story(UUID record, String identifier, String a, String b, UUID a1, UUID a2, UUID b2) {
 
         static Story of() {
-            return new Story(UUID.randomUUID(), io.collectoffline.server.Fixtures.identifier("HH"), producer(),
-                    producer(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+            return new Story(
+                    UUID.randomUUID(),
+                    io.collectoffline.server.Fixtures.identifier("HH"),
+                    producer(),
+                    producer(),
+                    UUID.randomUUID(),
+                    UUID.randomUUID(),
+                    UUID.randomUUID());
         }
 
         Map<String, Object> created() {
@@ -87,15 +93,21 @@ class ConflictingEditsTest {
         boolean aWins = story.expectedVillage().equals("Edited on A");
         UUID kept = aWins ? story.a2() : story.b2();
         UUID overruled = aWins ? story.b2() : story.a2();
-        JsonPath conflict = admin().queryParam("recordId", story.record().toString()).get("/api/v1/conflicts")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath conflict = admin().queryParam("recordId", story.record().toString())
+                .get("/api/v1/conflicts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(conflict.getString("[0].model")).isEqualTo("study.household");
         assertThat(conflict.getString("[0].kept.txId")).isEqualTo(kept.toString());
         assertThat(conflict.getString("[0].overruled.txId")).isEqualTo(overruled.toString());
         assertThat(conflict.getString("[0].rule")).contains("higher revision wins");
         admin().get("/api/v1/status").then().body("conflicts", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
 
-        admin().get(HOUSEHOLDS + story.record() + "/history").then().statusCode(200)
+        admin().get(HOUSEHOLDS + story.record() + "/history")
+                .then()
+                .statusCode(200)
                 .body("txId", hasSize(3))
                 .body("fields.village", org.hamcrest.Matchers.hasItems("Oodi", "Edited on A", "Edited on B"))
                 .body("find { it.txId == '" + kept + "' }.conflict", equalTo("kept over " + overruled))
@@ -111,12 +123,24 @@ class ConflictingEditsTest {
         awaitVillage(story.record(), "Oodi");
         send(story.b(), List.of(story.editedOnB()));
         awaitVillage(story.record(), "Edited on B");
-        send(story.a(), List.of(story.editedOnA(), tx(story.a(), 3, "study.household", "UPDATE",
-                household(story.record(), story.identifier(), "Third on A", 2), a3, 3, story.a2())));
+        send(
+                story.a(),
+                List.of(
+                        story.editedOnA(),
+                        tx(
+                                story.a(),
+                                3,
+                                "study.household",
+                                "UPDATE",
+                                household(story.record(), story.identifier(), "Third on A", 2),
+                                a3,
+                                3,
+                                story.a2())));
 
         awaitVillage(story.record(), "Third on A");
         assertThat(conflicts(story.record())).isNotEmpty();
-        admin().get(HOUSEHOLDS + story.record() + "/history").then()
+        admin().get(HOUSEHOLDS + story.record() + "/history")
+                .then()
                 .body("fields.village", contains("Oodi", "Edited on B", "Edited on A", "Third on A"));
     }
 
@@ -129,20 +153,50 @@ class ConflictingEditsTest {
         UUID created = UUID.randomUUID();
         // of two edits of the same version, the greater txId wins a tie; b claims revision 999 to win anyway
         UUID honest = UUID.fromString("ffffffff-ffff-4fff-bfff-ffffffffffff");
-        UUID boastful = UUID.fromString("00000000-0000-4000-8000-" + String.format("%012x",
-                (long) (Math.random() * 0xffffffffL)));
-        send(a, List.of(tx(a, 1, "study.household", "INSERT", household(record, identifier, "Oodi", 0), created, 1,
-                null)));
+        UUID boastful = UUID.fromString(
+                "00000000-0000-4000-8000-" + String.format("%012x", (long) (Math.random() * 0xffffffffL)));
+        send(
+                a,
+                List.of(tx(
+                        a,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(record, identifier, "Oodi", 0),
+                        created,
+                        1,
+                        null)));
         awaitVillage(record, "Oodi");
-        send(b, List.of(tx(b, 1, "study.household", "UPDATE", household(record, identifier, "Boastful", 1),
-                boastful, 999, created)));
+        send(
+                b,
+                List.of(tx(
+                        b,
+                        1,
+                        "study.household",
+                        "UPDATE",
+                        household(record, identifier, "Boastful", 1),
+                        boastful,
+                        999,
+                        created)));
         awaitVillage(record, "Boastful");
-        send(a, List.of(tx(a, 2, "study.household", "UPDATE", household(record, identifier, "Honest", 1), honest,
-                2, created)));
+        send(
+                a,
+                List.of(tx(
+                        a,
+                        2,
+                        "study.household",
+                        "UPDATE",
+                        household(record, identifier, "Honest", 1),
+                        honest,
+                        2,
+                        created)));
 
         awaitVillage(record, "Honest");
-        admin().queryParam("recordId", record.toString()).get("/api/v1/conflicts").then()
-                .body("[0].kept.txId", equalTo(honest.toString())).body("[0].kept.rev", equalTo(2))
+        admin().queryParam("recordId", record.toString())
+                .get("/api/v1/conflicts")
+                .then()
+                .body("[0].kept.txId", equalTo(honest.toString()))
+                .body("[0].kept.rev", equalTo(2))
                 .body("[0].overruled.rev", equalTo(2));
     }
 
@@ -154,21 +208,46 @@ class ConflictingEditsTest {
         String b = producer();
         UUID fromA = UUID.randomUUID();
         UUID fromB = UUID.randomUUID();
-        send(a, List.of(tx(a, 1, "study.household", "INSERT", household(record, identifier, "From A", 0), fromA, 1,
-                null)));
+        send(
+                a,
+                List.of(tx(
+                        a,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(record, identifier, "From A", 0),
+                        fromA,
+                        1,
+                        null)));
         awaitVillage(record, "From A");
-        send(b, List.of(tx(b, 1, "study.household", "INSERT", household(record, identifier, "From B", 0), fromB, 1,
-                null)));
+        send(
+                b,
+                List.of(tx(
+                        b,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(record, identifier, "From B", 0),
+                        fromB,
+                        1,
+                        null)));
 
         await().untilAsserted(() -> assertThat(conflicts(record)).hasSize(1));
         String expected = ConflictRule.wins(new Version(fromA, 1, a), new Version(fromB, 1, b)) ? "From A" : "From B";
         admin().get(HOUSEHOLDS + record).then().body("village", equalTo(expected));
         admin().get(HOUSEHOLDS + record + "/history").then().body("txId", hasSize(2));
         // a long history is paged, never cut silently: the header says where the rest starts
-        admin().queryParam("limit", 1).get(HOUSEHOLDS + record + "/history").then().body("txId", hasSize(1))
+        admin().queryParam("limit", 1)
+                .get(HOUSEHOLDS + record + "/history")
+                .then()
+                .body("txId", hasSize(1))
                 .header("X-Next-Offset", equalTo("1"));
-        admin().queryParam("offset", 1).queryParam("limit", 1).get(HOUSEHOLDS + record + "/history").then()
-                .body("txId", hasSize(1)).header("X-Next-Offset", org.hamcrest.Matchers.nullValue());
+        admin().queryParam("offset", 1)
+                .queryParam("limit", 1)
+                .get(HOUSEHOLDS + record + "/history")
+                .then()
+                .body("txId", hasSize(1))
+                .header("X-Next-Offset", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
@@ -181,19 +260,24 @@ class ConflictingEditsTest {
 
     @Test
     void conflictListRefusesBadFilters() {
-        io.collectoffline.server.Fixtures.problem(admin().queryParam("recordId", "nope").get("/api/v1/conflicts")
-                .then(), 400, "invalid-input");
-        io.collectoffline.server.Fixtures.problem(admin().queryParam("limit", "0").get("/api/v1/conflicts")
-                .then(), 400, "invalid-input");
+        io.collectoffline.server.Fixtures.problem(
+                admin().queryParam("recordId", "nope").get("/api/v1/conflicts").then(), 400, "invalid-input");
+        io.collectoffline.server.Fixtures.problem(
+                admin().queryParam("limit", "0").get("/api/v1/conflicts").then(), 400, "invalid-input");
     }
 
     private static List<Object> conflicts(UUID record) {
-        return admin().queryParam("recordId", record.toString()).get("/api/v1/conflicts").then().statusCode(200)
-                .extract().jsonPath().getList("$");
+        return admin().queryParam("recordId", record.toString())
+                .get("/api/v1/conflicts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
     }
 
     private static void awaitVillage(UUID id, String village) {
-        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id).then().statusCode(200)
-                .body("village", equalTo(village)));
+        await().untilAsserted(() ->
+                admin().get(HOUSEHOLDS + id).then().statusCode(200).body("village", equalTo(village)));
     }
 }

@@ -31,7 +31,13 @@ class NaturalKeyClashTest {
     private static final String SUBJECTS = "/api/v1/records/study.subject/";
 
     /** Laptop A enrolled household {@code first}; laptop B enrolled the same identifier as {@code second}. */
-    private record Clash(String a, String b, UUID first, UUID second, String identifier, Map<String, Object> clashing,
+    private record Clash(
+            String a,
+            String b,
+            UUID first,
+            UUID second,
+            String identifier,
+            Map<String, Object> clashing,
             UUID subjectOfSecond) {
 
         static Clash happen() {
@@ -42,11 +48,19 @@ class NaturalKeyClashTest {
             String identifier = io.collectoffline.server.Fixtures.identifier("HH");
             send(a, List.of(tx(a, 1, "study.household", "INSERT", household(first, identifier, "From A", 0))));
             await().untilAsserted(() -> admin().get(HOUSEHOLDS + first).then().statusCode(200));
-            Map<String, Object> clashing = tx(b, 1, "study.household", "INSERT", household(second, identifier,
-                    "From B", 0));
+            Map<String, Object> clashing =
+                    tx(b, 1, "study.household", "INSERT", household(second, identifier, "From B", 0));
             UUID subject = UUID.randomUUID();
-            send(b, List.of(clashing, tx(b, 2, "study.subject", "INSERT", subject(subject,
-                    io.collectoffline.server.Fixtures.identifier("S"), second))));
+            send(
+                    b,
+                    List.of(
+                            clashing,
+                            tx(
+                                    b,
+                                    2,
+                                    "study.subject",
+                                    "INSERT",
+                                    subject(subject, io.collectoffline.server.Fixtures.identifier("S"), second))));
             return new Clash(a, b, first, second, identifier, clashing, subject);
         }
 
@@ -59,17 +73,23 @@ class NaturalKeyClashTest {
     void laterRecordWithATakenNaturalKeyIsHeldAsConflictNamingBothRecords() {
         Clash clash = Clash.happen();
 
-        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + clash.txId()).then()
+        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + clash.txId())
+                .then()
                 .body("status", equalTo("CONFLICT"))
                 .body("statusReason", containsString(clash.first().toString()))
                 .body("statusReason", containsString(clash.second().toString())));
         admin().get(HOUSEHOLDS + clash.first()).then().body("village", equalTo("From A")); // not overwritten
         admin().get(HOUSEHOLDS + clash.second()).then().statusCode(404);
         admin().get(SUBJECTS + clash.subjectOfSecond()).then().statusCode(404); // waits behind it
-        admin().get("/api/v1/status").then()
+        admin().get("/api/v1/status")
+                .then()
                 .body("producers.find { it.producer == '" + clash.b() + "' }.blockedBy.status", equalTo("CONFLICT"));
-        admin().queryParam("status", "CONFLICT").queryParam("producer", clash.b()).get("/api/v1/incoming").then()
-                .statusCode(200).body("txId", org.hamcrest.Matchers.contains(clash.txId()));
+        admin().queryParam("status", "CONFLICT")
+                .queryParam("producer", clash.b())
+                .get("/api/v1/incoming")
+                .then()
+                .statusCode(200)
+                .body("txId", org.hamcrest.Matchers.contains(clash.txId()));
     }
 
     @Test
@@ -77,12 +97,15 @@ class NaturalKeyClashTest {
         Clash clash = Clash.happen();
         awaitConflict(clash);
 
-        resolve(clash, "keep-existing", "same household, enumerated twice").statusCode(200)
+        resolve(clash, "keep-existing", "same household, enumerated twice")
+                .statusCode(200)
                 .body("status", equalTo("SKIPPED"))
                 .body("statusReason", containsString("merged into record " + clash.first()))
                 .body("skippedBy", equalTo("lab-admin"));
 
-        await().untilAsserted(() -> admin().get(SUBJECTS + clash.subjectOfSecond()).then().statusCode(200)
+        await().untilAsserted(() -> admin().get(SUBJECTS + clash.subjectOfSecond())
+                .then()
+                .statusCode(200)
                 .body("household_id", equalTo(clash.first().toString())));
         admin().get(HOUSEHOLDS + clash.first()).then().body("village", equalTo("From A"));
         admin().get(HOUSEHOLDS + clash.second()).then().statusCode(404);
@@ -95,11 +118,17 @@ class NaturalKeyClashTest {
         awaitConflict(clash);
         resolve(clash, "keep-existing", "same household").statusCode(200);
 
-        send(clash.b(), List.of(tx(clash.b(), 3, "study.household", "UPDATE", household(clash.second(),
-                clash.identifier(), "Corrected on B", 1))));
+        send(
+                clash.b(),
+                List.of(tx(
+                        clash.b(),
+                        3,
+                        "study.household",
+                        "UPDATE",
+                        household(clash.second(), clash.identifier(), "Corrected on B", 1))));
 
-        await().untilAsserted(() -> admin().get(HOUSEHOLDS + clash.first()).then()
-                .body("village", equalTo("Corrected on B")));
+        await().untilAsserted(() ->
+                admin().get(HOUSEHOLDS + clash.first()).then().body("village", equalTo("Corrected on B")));
     }
 
     @Test
@@ -107,13 +136,14 @@ class NaturalKeyClashTest {
         Clash clash = Clash.happen();
         awaitConflict(clash);
 
-        resolve(clash, "reject", "enrolled by mistake").statusCode(200)
+        resolve(clash, "reject", "enrolled by mistake")
+                .statusCode(200)
                 .body("status", equalTo("SKIPPED"))
                 .body("statusReason", containsString("rejected"));
 
-        await().untilAsserted(() -> admin().get("/api/v1/status").then()
-                .body("producers.find { it.producer == '" + clash.b() + "' }.blockedBy.status",
-                        equalTo("DEFERRED")));
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
+                .body("producers.find { it.producer == '" + clash.b() + "' }.blockedBy.status", equalTo("DEFERRED")));
         admin().get(HOUSEHOLDS + clash.first()).then().body("village", equalTo("From A"));
     }
 
@@ -123,24 +153,40 @@ class NaturalKeyClashTest {
         awaitConflict(clash);
 
         problem(resolve(clash, "keep-both", "why not"), 400, "invalid-input");
-        problem(admin().contentType(ContentType.JSON).body(Map.of("action", "reject", "reason", "no user"))
-                .post("/api/v1/incoming/" + clash.txId() + "/resolve").then(), 400, "invalid-input");
-        String applied = admin().queryParam("status", "APPLIED").queryParam("producer", clash.a())
-                .get("/api/v1/incoming").then().extract().path("[0].txId");
-        problem(admin().header("X-Collect-User", "lab-admin").contentType(ContentType.JSON)
-                .body(Map.of("action", "reject", "reason", "x")).post("/api/v1/incoming/" + applied + "/resolve")
-                .then(), 409, "transaction-state");
+        problem(
+                admin().contentType(ContentType.JSON)
+                        .body(Map.of("action", "reject", "reason", "no user"))
+                        .post("/api/v1/incoming/" + clash.txId() + "/resolve")
+                        .then(),
+                400,
+                "invalid-input");
+        String applied = admin().queryParam("status", "APPLIED")
+                .queryParam("producer", clash.a())
+                .get("/api/v1/incoming")
+                .then()
+                .extract()
+                .path("[0].txId");
+        problem(
+                admin().header("X-Collect-User", "lab-admin")
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("action", "reject", "reason", "x"))
+                        .post("/api/v1/incoming/" + applied + "/resolve")
+                        .then(),
+                409,
+                "transaction-state");
         admin().get("/api/v1/incoming/" + clash.txId()).then().body("status", equalTo("CONFLICT"));
     }
 
     private static void awaitConflict(Clash clash) {
-        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + clash.txId()).then()
-                .body("status", equalTo("CONFLICT")));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/incoming/" + clash.txId()).then().body("status", equalTo("CONFLICT")));
     }
 
     private static ValidatableResponse resolve(Clash clash, String action, String reason) {
-        return admin().header("X-Collect-User", "lab-admin").contentType(ContentType.JSON)
+        return admin().header("X-Collect-User", "lab-admin")
+                .contentType(ContentType.JSON)
                 .body(Map.of("action", action, "reason", reason))
-                .post("/api/v1/incoming/" + clash.txId() + "/resolve").then();
+                .post("/api/v1/incoming/" + clash.txId() + "/resolve")
+                .then();
     }
 }

@@ -41,8 +41,11 @@ class OrderedApplyInvariantTest {
 
         send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "Oodi", 0))));
 
-        await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
-                admin().get(HOUSEHOLDS + id).then().statusCode(200)
+        await().atMost(Duration.ofMillis(1500))
+                .pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> admin().get(HOUSEHOLDS + id)
+                        .then()
+                        .statusCode(200)
                         .body("household_identifier", equalTo(identifier))
                         .body("user_created", equalTo("tshepo"))
                         .body("device_modified", equalTo("laptop-01")));
@@ -57,7 +60,8 @@ class OrderedApplyInvariantTest {
         awaitVillage(id, "One");
 
         send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
-        await().untilAsserted(() -> admin().get("/api/v1/status").then()
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
                 .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2))
                 .body("producers.find { it.producer == '" + producer + "' }.appliedSeq", equalTo(1)));
         admin().get(HOUSEHOLDS + id).then().body("village", equalTo("One"));
@@ -65,7 +69,9 @@ class OrderedApplyInvariantTest {
         send(producer, List.of(tx(producer, 2, "study.household", "UPDATE", household(id, identifier, "Two", 1))));
 
         awaitVillage(id, "Three");
-        admin().get(HOUSEHOLDS + id + "/history").then().statusCode(200)
+        admin().get(HOUSEHOLDS + id + "/history")
+                .then()
+                .statusCode(200)
                 .body("seq", contains(1, 2, 3))
                 .body("fields.village", contains("One", "Two", "Three"))
                 .body("[0].changedBy", equalTo("tshepo"))
@@ -80,20 +86,34 @@ class OrderedApplyInvariantTest {
         UUID household = UUID.randomUUID();
         UUID subject = UUID.randomUUID();
 
-        List<String> sent = send(fieldLaptop, List.of(tx(fieldLaptop, 1, "study.subject", "INSERT",
-                subject(subject, identifier("S"), household))));
-        await().untilAsserted(() -> admin().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
+        List<String> sent = send(
+                fieldLaptop,
+                List.of(tx(fieldLaptop, 1, "study.subject", "INSERT", subject(subject, identifier("S"), household))));
+        await().untilAsserted(() -> admin().queryParam("producer", fieldLaptop)
+                .get("/api/v1/incoming")
+                .then()
                 .body("[0].status", equalTo("DEFERRED"))
                 .body("[0].statusReason", containsString("waits for a record it refers to")));
-        admin().get("/api/v1/status").then()
+        admin().get("/api/v1/status")
+                .then()
                 .body("producers.find { it.producer == '" + fieldLaptop + "' }.blockedBy.status", equalTo("DEFERRED"));
 
-        send(otherLaptop, List.of(tx(otherLaptop, 1, "study.household", "INSERT",
-                household(household, identifier("HH"), "Oodi", 0))));
+        send(
+                otherLaptop,
+                List.of(tx(
+                        otherLaptop,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(household, identifier("HH"), "Oodi", 0))));
 
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.subject/" + subject).then().statusCode(200)
+        await().untilAsserted(() -> admin().get("/api/v1/records/study.subject/" + subject)
+                .then()
+                .statusCode(200)
                 .body("household_id", equalTo(household.toString())));
-        admin().queryParam("producer", fieldLaptop).get("/api/v1/incoming").then()
+        admin().queryParam("producer", fieldLaptop)
+                .get("/api/v1/incoming")
+                .then()
                 .body("[0].status", equalTo("APPLIED"));
         org.assertj.core.api.Assertions.assertThat(sent).containsExactly("ACCEPTED");
     }
@@ -104,8 +124,11 @@ class OrderedApplyInvariantTest {
         UUID id = UUID.randomUUID();
         String identifier = identifier("HH");
 
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "Oodi", 0)),
-                tx(producer, 2, "study.household", "DELETE", household(id, identifier, "Oodi", 0))));
+        send(
+                producer,
+                List.of(
+                        tx(producer, 1, "study.household", "INSERT", household(id, identifier, "Oodi", 0)),
+                        tx(producer, 2, "study.household", "DELETE", household(id, identifier, "Oodi", 0))));
 
         await().untilAsserted(() -> problem(admin().get(HOUSEHOLDS + id).then(), 404, "record-not-found"));
         admin().get(HOUSEHOLDS + id + "/history").then().statusCode(200).body("action", contains("INSERT", "DELETE"));
@@ -123,8 +146,11 @@ class OrderedApplyInvariantTest {
 
         send(second, List.of(tx(second, 1, "study.household", "INSERT", household(clash, identifier, "B", 0))));
         String txId = await().until(() -> blocker(second), b -> b != null && "CONFLICT".equals(b.get("status")))
-                .get("txId").toString();
-        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("CONFLICT"))
+                .get("txId")
+                .toString();
+        admin().get("/api/v1/incoming/" + txId)
+                .then()
+                .body("status", equalTo("CONFLICT"))
                 .body("statusReason", containsString("natural key"));
 
         send(first, List.of(tx(first, 2, "study.household", "DELETE", household(original, identifier, "A", 0))));
@@ -132,7 +158,9 @@ class OrderedApplyInvariantTest {
         admin().post("/api/v1/incoming/" + txId + "/retry").then().statusCode(200);
 
         awaitVillage(clash, "B");
-        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("APPLIED"))
+        admin().get("/api/v1/incoming/" + txId)
+                .then()
+                .body("status", equalTo("APPLIED"))
                 .body("attempts", equalTo(2));
     }
 
@@ -141,17 +169,31 @@ class OrderedApplyInvariantTest {
         String producer = producer();
         UUID orphan = UUID.randomUUID();
         UUID next = UUID.randomUUID();
-        send(producer, List.of(tx(producer, 1, "study.subject", "INSERT",
-                        subject(orphan, identifier("S"), UUID.randomUUID())),
-                tx(producer, 2, "study.household", "INSERT", household(next, identifier("HH"), "After", 0))));
+        send(
+                producer,
+                List.of(
+                        tx(producer, 1, "study.subject", "INSERT", subject(orphan, identifier("S"), UUID.randomUUID())),
+                        tx(producer, 2, "study.household", "INSERT", household(next, identifier("HH"), "After", 0))));
         String txId = await().until(() -> blocker(producer), b -> b != null && "DEFERRED".equals(b.get("status")))
-                .get("txId").toString();
+                .get("txId")
+                .toString();
 
-        problem(admin().contentType(ContentType.JSON).body(Map.of("reason", "")).header("X-Collect-User", "admin")
-                .post("/api/v1/incoming/" + txId + "/skip").then(), 400, "invalid-input");
-        admin().contentType(ContentType.JSON).body(Map.of("reason", "household never enumerated"))
-                .header("X-Collect-User", "kagiso").post("/api/v1/incoming/" + txId + "/skip").then()
-                .statusCode(200).body("status", equalTo("SKIPPED")).body("skippedBy", equalTo("kagiso"))
+        problem(
+                admin().contentType(ContentType.JSON)
+                        .body(Map.of("reason", ""))
+                        .header("X-Collect-User", "admin")
+                        .post("/api/v1/incoming/" + txId + "/skip")
+                        .then(),
+                400,
+                "invalid-input");
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("reason", "household never enumerated"))
+                .header("X-Collect-User", "kagiso")
+                .post("/api/v1/incoming/" + txId + "/skip")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("SKIPPED"))
+                .body("skippedBy", equalTo("kagiso"))
                 .body("statusReason", containsString("household never enumerated"))
                 .body("appliedAt", notNullValue());
 
@@ -163,39 +205,78 @@ class OrderedApplyInvariantTest {
     @Test
     void onlyTheHeadOfAProducersQueueCanBeSkipped() {
         String producer = producer();
-        send(producer, List.of(tx(producer, 1, "study.subject", "INSERT",
-                        subject(UUID.randomUUID(), identifier("S"), UUID.randomUUID())),
-                tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "X", 0))));
+        send(
+                producer,
+                List.of(
+                        tx(
+                                producer,
+                                1,
+                                "study.subject",
+                                "INSERT",
+                                subject(UUID.randomUUID(), identifier("S"), UUID.randomUUID())),
+                        tx(
+                                producer,
+                                2,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "X", 0))));
         await().until(() -> blocker(producer), b -> b != null);
-        String second = admin().queryParam("producer", producer).get("/api/v1/incoming").then().extract()
+        String second = admin().queryParam("producer", producer)
+                .get("/api/v1/incoming")
+                .then()
+                .extract()
                 .path("[1].txId");
 
-        problem(admin().contentType(ContentType.JSON).body(Map.of("reason", "try")).header("X-Collect-User", "a")
-                .post("/api/v1/incoming/" + second + "/skip").then(), 409, "transaction-state")
+        problem(
+                        admin().contentType(ContentType.JSON)
+                                .body(Map.of("reason", "try"))
+                                .header("X-Collect-User", "a")
+                                .post("/api/v1/incoming/" + second + "/skip")
+                                .then(),
+                        409,
+                        "transaction-state")
                 .body("detail", containsString("seq 1"));
     }
 
     @Test
     void adminListsFilterByStatusProducerAndModel() {
         String producer = producer();
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "X", 0))));
+        send(
+                producer,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "X", 0))));
 
-        await().untilAsserted(() -> admin().queryParam("producer", producer).queryParam("status", "APPLIED")
-                .queryParam("model", "study.household").get("/api/v1/incoming").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].seq", equalTo(1))
-                        .body("[0].sender", equalTo(io.collectoffline.server.Fixtures.RELAY)));
+        await().untilAsserted(() -> admin().queryParam("producer", producer)
+                .queryParam("status", "APPLIED")
+                .queryParam("model", "study.household")
+                .get("/api/v1/incoming")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].seq", equalTo(1))
+                .body("[0].sender", equalTo(io.collectoffline.server.Fixtures.RELAY)));
         problem(admin().queryParam("status", "LOST").get("/api/v1/incoming").then(), 400, "invalid-input")
                 .body("errors[0].field", equalTo("status"));
         problem(admin().get("/api/v1/incoming/" + UUID.randomUUID()).then(), 404, "transaction-not-found");
         problem(admin().get("/api/v1/incoming/not-a-uuid").then(), 400, "invalid-input");
-        admin().get("/api/v1/status").then().statusCode(200).body("counts.APPLIED", notNullValue())
+        admin().get("/api/v1/status")
+                .then()
+                .statusCode(200)
+                .body("counts.APPLIED", notNullValue())
                 .body("applyLagSeconds", notNullValue());
     }
 
     @Test
     void unknownModelOrRecordIsNotFound() {
-        problem(admin().get("/api/v1/records/study.nothing/" + UUID.randomUUID()).then(), 404, "unknown-model");
+        problem(
+                admin().get("/api/v1/records/study.nothing/" + UUID.randomUUID())
+                        .then(),
+                404,
+                "unknown-model");
         problem(admin().get(HOUSEHOLDS + UUID.randomUUID()).then(), 404, "record-not-found");
         problem(admin().get(HOUSEHOLDS + UUID.randomUUID() + "/history").then(), 404, "record-not-found");
     }
@@ -206,7 +287,7 @@ class OrderedApplyInvariantTest {
     }
 
     private static void awaitVillage(UUID id, String village) {
-        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id).then().statusCode(200)
-                .body("village", equalTo(village)));
+        await().untilAsserted(() ->
+                admin().get(HOUSEHOLDS + id).then().statusCode(200).body("village", equalTo(village)));
     }
 }

@@ -35,53 +35,76 @@ class RefusedSeqTest {
 
     @Test
     void aPayloadOverTheLimitIsExplainedAndCanBeSkipped() {
-        refusedSeqIsExplainedAndSkippable(tx -> {
-            byte[] big = new byte[1_048_577];
-            tx.put("payload", Base64.getEncoder().encodeToString(big));
-            return tx;
-        }, "payload exceeds");
+        refusedSeqIsExplainedAndSkippable(
+                tx -> {
+                    byte[] big = new byte[1_048_577];
+                    tx.put("payload", Base64.getEncoder().encodeToString(big));
+                    return tx;
+                },
+                "payload exceeds");
     }
 
     @Test
     void aModelThisServerDoesNotKnowIsExplainedAndCanBeSkipped() {
-        refusedSeqIsExplainedAndSkippable(tx -> {
-            tx.put("model", "study.not_yet_here");
-            return tx;
-        }, "is not an offline model of this server");
+        refusedSeqIsExplainedAndSkippable(
+                tx -> {
+                    tx.put("model", "study.not_yet_here");
+                    return tx;
+                },
+                "is not an offline model of this server");
     }
 
     @Test
     void aKeyThisServerDoesNotHoldIsExplainedAndCanBeSkipped() {
-        refusedSeqIsExplainedAndSkippable(tx -> {
-            tx.put("keyId", "dk-" + UUID.randomUUID());
-            tx.put("payload", Base64.getEncoder().encodeToString(new byte[64]));
-            return tx;
-        }, "");
+        refusedSeqIsExplainedAndSkippable(
+                tx -> {
+                    tx.put("keyId", "dk-" + UUID.randomUUID());
+                    tx.put("payload", Base64.getEncoder().encodeToString(new byte[64]));
+                    return tx;
+                },
+                "");
     }
 
     @Test
     void aSeqThatNeverArrivesCanBeSkippedExplicitlyAndAudited() {
         String producer = producer();
         UUID second = UUID.randomUUID();
-        send(producer, List.of(tx(producer, 2, "study.household", "INSERT",
-                household(second, identifier("HH"), "Two", 0))));
-        await().untilAsserted(() -> admin().get("/api/v1/status").then()
+        send(
+                producer,
+                List.of(tx(producer, 2, "study.household", "INSERT", household(second, identifier("HH"), "Two", 0))));
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
                 .body(waitingReasonOf(producer), containsString("has not arrived")));
 
-        skip(producer, 1).statusCode(200).body("status", equalTo("SKIPPED")).body("skippedBy", equalTo("data-manager"))
+        skip(producer, 1)
+                .statusCode(200)
+                .body("status", equalTo("SKIPPED"))
+                .body("skippedBy", equalTo("data-manager"))
                 .body("statusReason", containsString("laptop destroyed"));
 
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + second).then().statusCode(200));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.household/" + second).then().statusCode(200));
     }
 
     @Test
     void onlyTheSeqAProducerWaitsForCanBeSkippedAndASkipSaysWhoAndWhy() {
         String producer = producer();
-        send(producer, List.of(tx(producer, 3, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Three", 0))));
+        send(
+                producer,
+                List.of(tx(
+                        producer,
+                        3,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Three", 0))));
         problem(skip(producer, 2), 409, "transaction-state");
-        problem(admin().contentType(ContentType.JSON).body(Map.of("reason", "x"))
-                .post("/api/v1/incoming/missing/" + producer + "/1/skip").then(), 400, "invalid-input");
+        problem(
+                admin().contentType(ContentType.JSON)
+                        .body(Map.of("reason", "x"))
+                        .post("/api/v1/incoming/missing/" + producer + "/1/skip")
+                        .then(),
+                400,
+                "invalid-input");
         problem(skip("never-seen-" + UUID.randomUUID().toString().substring(0, 8), 1), 404, "producer-not-found");
         problem(skip(producer, -1), 400, "invalid-input");
     }
@@ -90,37 +113,48 @@ class RefusedSeqTest {
         String producer = producer();
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
-        Map<String, Object> refused = spoil.apply(new HashMap<>(tx(producer, 1, "study.household", "INSERT",
-                household(first, identifier("HH"), "One", 0))));
+        Map<String, Object> refused = spoil.apply(new HashMap<>(
+                tx(producer, 1, "study.household", "INSERT", household(first, identifier("HH"), "One", 0))));
         assertThat(send(producer, List.of(refused))).containsExactly("REJECTED");
-        send(producer, List.of(tx(producer, 2, "study.household", "INSERT",
-                household(second, identifier("HH"), "Two", 0))));
+        send(
+                producer,
+                List.of(tx(producer, 2, "study.household", "INSERT", household(second, identifier("HH"), "Two", 0))));
 
-        await().untilAsserted(() -> admin().get("/api/v1/status").then()
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
                 .body(waitingReasonOf(producer), containsString("refused on arrival"))
                 .body(waitingReasonOf(producer), containsString(why))
                 .body(waitingReasonOf(producer), containsString(Fixtures.RELAY))
                 .body(waitingReasonOf(producer), containsString((String) refused.get("txId"))));
-        admin().queryParam("producer", producer).get("/api/v1/refusals").then().statusCode(200)
-                .body("txId", hasItem(refused.get("txId"))).body("[0].seq", equalTo(1))
-                .body("[0].sender", equalTo(Fixtures.RELAY)).body("[0].reason", containsString(why));
+        admin().queryParam("producer", producer)
+                .get("/api/v1/refusals")
+                .then()
+                .statusCode(200)
+                .body("txId", hasItem(refused.get("txId")))
+                .body("[0].seq", equalTo(1))
+                .body("[0].sender", equalTo(Fixtures.RELAY))
+                .body("[0].reason", containsString(why));
         admin().get("/api/v1/records/study.household/" + second).then().statusCode(404);
 
         skip(producer, 1).statusCode(200).body("status", equalTo("SKIPPED"));
 
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + second).then().statusCode(200));
-        Map<String, Object> resent = tx(producer, 1, "study.household", "INSERT",
-                household(first, identifier("HH"), "One", 0));
-        Fixtures.post(Fixtures.batch(producer, List.of(resent))).statusCode(200)
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.household/" + second).then().statusCode(200));
+        Map<String, Object> resent =
+                tx(producer, 1, "study.household", "INSERT", household(first, identifier("HH"), "One", 0));
+        Fixtures.post(Fixtures.batch(producer, List.of(resent)))
+                .statusCode(200)
                 .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("skipped by data-manager"));
         admin().get("/api/v1/records/study.household/" + first).then().statusCode(404);
     }
 
     private static io.restassured.response.ValidatableResponse skip(String producer, long seq) {
-        return admin().contentType(ContentType.JSON).header("X-Collect-User", "data-manager")
+        return admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "data-manager")
                 .body(Map.of("reason", "laptop destroyed in a flood"))
-                .post("/api/v1/incoming/missing/" + producer + "/" + seq + "/skip").then();
+                .post("/api/v1/incoming/missing/" + producer + "/" + seq + "/skip")
+                .then();
     }
 
     private static String waitingReasonOf(String producer) {

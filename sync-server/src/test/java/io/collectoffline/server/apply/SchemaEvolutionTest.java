@@ -41,7 +41,9 @@ class SchemaEvolutionTest {
 
         send(producer, List.of(withVersion(tx(producer, 1, "study.household", "INSERT", v1), 1, v1)));
 
-        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id).then().statusCode(200)
+        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id)
+                .then()
+                .statusCode(200)
                 .body("village", equalTo("Oodi (form v1)"))
                 .body("enumeration_date", nullValue()));
     }
@@ -50,10 +52,11 @@ class SchemaEvolutionTest {
     void payloadOfTheCurrentVersionAppliesUnchanged() {
         String producer = producer();
         UUID id = UUID.randomUUID();
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"), "Gabane",
-                0))));
-        await().untilAsserted(() -> admin().get(HOUSEHOLDS + id).then().statusCode(200)
-                .body("village", equalTo("Gabane")));
+        send(
+                producer,
+                List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"), "Gabane", 0))));
+        await().untilAsserted(() ->
+                admin().get(HOUSEHOLDS + id).then().statusCode(200).body("village", equalTo("Gabane")));
     }
 
     @Test
@@ -65,14 +68,22 @@ class SchemaEvolutionTest {
         v3.put("dwelling", "brick"); // a column only version 3 has
         Map<String, Object> first = withVersion(tx(producer, 1, "study.household", "INSERT", v3), 3, v3);
 
-        send(producer, List.of(first, tx(producer, 2, "study.household", "INSERT", household(next,
-                identifier("HH"), "Kanye", 0))));
+        send(
+                producer,
+                List.of(
+                        first,
+                        tx(producer, 2, "study.household", "INSERT", household(next, identifier("HH"), "Kanye", 0))));
 
-        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + first.get("txId")).then().statusCode(200)
+        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + first.get("txId"))
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("DEFERRED"))
-                .body("statusReason", containsString("schema version 3 of study.household is newer than this "
-                        + "server knows (2)")));
-        admin().get("/api/v1/status").then()
+                .body(
+                        "statusReason",
+                        containsString(
+                                "schema version 3 of study.household is newer than this " + "server knows (2)")));
+        admin().get("/api/v1/status")
+                .then()
                 .body("producers.find { it.producer == '" + producer + "' }.appliedSeq", equalTo(0))
                 .body("producers.find { it.producer == '" + producer + "' }.blockedBy.status", equalTo("DEFERRED"));
         admin().get(HOUSEHOLDS + newer).then().statusCode(404);

@@ -52,19 +52,40 @@ class SitesTest {
     private static String enrolIn(String deviceId, String role, String site) {
         Map<String, Object> body = new HashMap<>(Map.of("deviceId", deviceId, "role", role));
         body.put("site", site);
-        return admin().contentType(ContentType.JSON).body(body).post("/api/v1/devices").then().statusCode(201)
-                .body("site", equalTo(site)).extract().path("token");
+        return admin().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .body("site", equalTo(site))
+                .extract()
+                .path("token");
     }
 
     private static List<String> sendAs(String token, String sender, List<Map<String, Object>> transactions) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(batchFrom(sender, transactions))
-                .post("/api/v1/batches").then().statusCode(200).extract().jsonPath().getList("results.status");
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(batchFrom(sender, transactions))
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("results.status");
     }
 
     private static String siteOfStored(String producer, long seq) {
-        List<Map<String, Object>> rows = admin().queryParam("producer", producer).get("/api/v1/incoming").then()
-                .statusCode(200).extract().jsonPath().getList("$");
-        Map<String, Object> row = rows.stream().filter(r -> ((Number) r.get("seq")).longValue() == seq).findFirst()
+        List<Map<String, Object>> rows = admin().queryParam("producer", producer)
+                .get("/api/v1/incoming")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        Map<String, Object> row = rows.stream()
+                .filter(r -> ((Number) r.get("seq")).longValue() == seq)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(producer + " seq " + seq + " is not stored"));
         return (String) row.get("site");
     }
@@ -76,25 +97,54 @@ class SitesTest {
         String laptop = producer();
         String token = enrolIn(laptop, "field", oodi);
         UUID household = UUID.randomUUID();
-        assertEquals(List.of("ACCEPTED"), sendAs(token, laptop, List.of(tx(laptop, 1, "study.household", "INSERT",
-                household(household, identifier("HH"), "Oodi", 0)))));
+        assertEquals(
+                List.of("ACCEPTED"),
+                sendAs(
+                        token,
+                        laptop,
+                        List.of(tx(
+                                laptop,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(household, identifier("HH"), "Oodi", 0)))));
         await().untilAsserted(() -> admin().get(HOUSEHOLDS + household).then().statusCode(200));
 
         admin().get("/api/v1/devices/" + laptop).then().statusCode(200).body("site", equalTo(oodi));
-        admin().queryParam("site", oodi).get("/api/v1/incoming").then().statusCode(200)
-                .body("producer", contains(laptop)).body("site", contains(oodi));
-        admin().queryParam("site", other).get("/api/v1/incoming").then().statusCode(200).body("$", empty());
+        admin().queryParam("site", oodi)
+                .get("/api/v1/incoming")
+                .then()
+                .statusCode(200)
+                .body("producer", contains(laptop))
+                .body("site", contains(oodi));
+        admin().queryParam("site", other)
+                .get("/api/v1/incoming")
+                .then()
+                .statusCode(200)
+                .body("$", empty());
         admin().get(HOUSEHOLDS + household + "/history").then().statusCode(200).body("site", contains(oodi));
 
-        admin().queryParam("site", oodi).get("/api/v1/status").then().statusCode(200)
-                .body("site", equalTo(oodi)).body("producers.producer", contains(laptop))
-                .body("producers.site", contains(oodi)).body("counts.APPLIED", equalTo(1))
+        admin().queryParam("site", oodi)
+                .get("/api/v1/status")
+                .then()
+                .statusCode(200)
+                .body("site", equalTo(oodi))
+                .body("producers.producer", contains(laptop))
+                .body("producers.site", contains(oodi))
+                .body("counts.APPLIED", equalTo(1))
                 .body("counts.RECEIVED", equalTo(0));
-        admin().queryParam("site", other).get("/api/v1/status").then().statusCode(200)
-                .body("producers", empty()).body("counts.APPLIED", equalTo(0));
+        admin().queryParam("site", other)
+                .get("/api/v1/status")
+                .then()
+                .statusCode(200)
+                .body("producers", empty())
+                .body("counts.APPLIED", equalTo(0));
         admin().get("/api/v1/status").then().statusCode(200).body("producers.producer", hasItem(laptop));
-        admin().get("/api/v1/sites").then().statusCode(200).body("find { it.site == '" + oodi + "' }.devices",
-                equalTo(1)).body("find { it.site == '" + oodi + "' }.producers", equalTo(1));
+        admin().get("/api/v1/sites")
+                .then()
+                .statusCode(200)
+                .body("find { it.site == '" + oodi + "' }.devices", equalTo(1))
+                .body("find { it.site == '" + oodi + "' }.producers", equalTo(1));
     }
 
     @Test
@@ -107,23 +157,42 @@ class SitesTest {
         enrolIn(enrolledHere, "field", enrolledSite);
         String carrying = producer();
         String unknown = producer();
-        Map<String, Object> carried = tx(carrying, 1, "study.household", "INSERT",
+        Map<String, Object> carried = tx(
+                carrying,
+                1,
+                "study.household",
+                "INSERT",
                 household(UUID.randomUUID(), identifier("HH"), "Letlhakeng", 0));
         carried.put("site", "letlhakeng");
-        Map<String, Object> carriedButEnrolled = tx(enrolledHere, 1, "study.household", "INSERT",
+        Map<String, Object> carriedButEnrolled = tx(
+                enrolledHere,
+                1,
+                "study.household",
+                "INSERT",
                 household(UUID.randomUUID(), identifier("HH"), "Lentsweletau", 0));
         carriedButEnrolled.put("site", "somewhere-else");
 
-        assertEquals(List.of("ACCEPTED", "ACCEPTED", "ACCEPTED"), sendAs(relayToken, relay, List.of(carriedButEnrolled,
-                carried, tx(unknown, 1, "study.household", "INSERT",
-                        household(UUID.randomUUID(), identifier("HH"), "Kumakwane", 0)))));
+        assertEquals(
+                List.of("ACCEPTED", "ACCEPTED", "ACCEPTED"),
+                sendAs(
+                        relayToken,
+                        relay,
+                        List.of(
+                                carriedButEnrolled,
+                                carried,
+                                tx(
+                                        unknown,
+                                        1,
+                                        "study.household",
+                                        "INSERT",
+                                        household(UUID.randomUUID(), identifier("HH"), "Kumakwane", 0)))));
 
         assertEquals(enrolledSite, siteOfStored(enrolledHere, 1));
         assertEquals("letlhakeng", siteOfStored(carrying, 1));
         assertEquals(relaySite, siteOfStored(unknown, 1));
         // what this server passes on upstream (forwarding and export files) carries the site it stored
-        List<TransactionEnvelope> upstream = forwardQueue.next(
-                new io.collectoffline.shipping.ShippingQueue.Position(unknown, 0), 1, false);
+        List<TransactionEnvelope> upstream =
+                forwardQueue.next(new io.collectoffline.shipping.ShippingQueue.Position(unknown, 0), 1, false);
         assertEquals(unknown, upstream.get(0).producer());
         assertEquals(relaySite, upstream.get(0).site());
     }
@@ -136,19 +205,34 @@ class SitesTest {
         String token = enrolIn(laptop, "field", before);
         UUID household = UUID.randomUUID();
         String identifier = identifier("HH");
-        sendAs(token, laptop, List.of(tx(laptop, 1, "study.household", "INSERT", household(household, identifier,
-                "Oodi", 0))));
-        admin().contentType(ContentType.JSON).body(Map.of("site", after)).put("/api/v1/devices/" + laptop + "/site")
-                .then().statusCode(200).body("site", equalTo(after));
-        sendAs(token, laptop, List.of(tx(laptop, 2, "study.household", "UPDATE", household(household, identifier,
-                "Metsimotlhabe", 1))));
+        sendAs(
+                token,
+                laptop,
+                List.of(tx(laptop, 1, "study.household", "INSERT", household(household, identifier, "Oodi", 0))));
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("site", after))
+                .put("/api/v1/devices/" + laptop + "/site")
+                .then()
+                .statusCode(200)
+                .body("site", equalTo(after));
+        sendAs(
+                token,
+                laptop,
+                List.of(tx(
+                        laptop, 2, "study.household", "UPDATE", household(household, identifier, "Metsimotlhabe", 1))));
 
         assertEquals(before, siteOfStored(laptop, 1));
         assertEquals(after, siteOfStored(laptop, 2));
         admin().queryParam("site", after).get("/api/v1/status").then().body("producers.producer", contains(laptop));
         admin().queryParam("site", before).get("/api/v1/status").then().body("producers", empty());
-        problem(admin().contentType(ContentType.JSON).body(Map.of("site", after)).put("/api/v1/devices/nobody-"
-                + UUID.randomUUID().toString().substring(0, 8) + "/site").then(), 404, "device-not-found");
+        problem(
+                admin().contentType(ContentType.JSON)
+                        .body(Map.of("site", after))
+                        .put("/api/v1/devices/nobody-"
+                                + UUID.randomUUID().toString().substring(0, 8) + "/site")
+                        .then(),
+                404,
+                "device-not-found");
     }
 
     @Test
@@ -162,25 +246,56 @@ class SitesTest {
             UUID subject = UUID.randomUUID();
             UUID visit = UUID.randomUUID();
             String requisition = identifier("REQ");
-            assertEquals(List.of("ACCEPTED", "ACCEPTED", "ACCEPTED", "ACCEPTED"), sendAs(token, laptop, List.of(
-                    tx(laptop, 1, "study.household", "INSERT", household(household, identifier("HH"), "Oodi", 0)),
-                    tx(laptop, 2, "study.subject", "INSERT", subject(subject, identifier("S"), household)),
-                    tx(laptop, 3, "study.subject_visit", "INSERT", visit(visit, subject, "1000")),
-                    tx(laptop, 4, "study.specimen_requisition", "INSERT", requisition(UUID.randomUUID(),
-                            requisition, visit, true)))));
+            assertEquals(
+                    List.of("ACCEPTED", "ACCEPTED", "ACCEPTED", "ACCEPTED"),
+                    sendAs(
+                            token,
+                            laptop,
+                            List.of(
+                                    tx(
+                                            laptop,
+                                            1,
+                                            "study.household",
+                                            "INSERT",
+                                            household(household, identifier("HH"), "Oodi", 0)),
+                                    tx(
+                                            laptop,
+                                            2,
+                                            "study.subject",
+                                            "INSERT",
+                                            subject(subject, identifier("S"), household)),
+                                    tx(laptop, 3, "study.subject_visit", "INSERT", visit(visit, subject, "1000")),
+                                    tx(
+                                            laptop,
+                                            4,
+                                            "study.specimen_requisition",
+                                            "INSERT",
+                                            requisition(UUID.randomUUID(), requisition, visit, true)))));
             requisitionOf.put(site, requisition);
         }
-        await().untilAsserted(() -> admin().get("/api/v1/reconciliation").then()
-                .body("requisitioned", org.hamcrest.Matchers.hasItems(requisitionOf.values().toArray(String[]::new))));
+        await().untilAsserted(() -> admin().get("/api/v1/reconciliation")
+                .then()
+                .body(
+                        "requisitioned",
+                        org.hamcrest.Matchers.hasItems(requisitionOf.values().toArray(String[]::new))));
         String[] sites = requisitionOf.keySet().toArray(String[]::new);
-        admin().contentType(ContentType.JSON).body(Map.of("requisitionIdentifier", requisitionOf.get(sites[0])))
-                .post("/api/v1/reconciliation/receipts").then().statusCode(201);
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("requisitionIdentifier", requisitionOf.get(sites[0])))
+                .post("/api/v1/reconciliation/receipts")
+                .then()
+                .statusCode(201);
 
-        admin().queryParam("site", sites[0]).get("/api/v1/reconciliation").then().statusCode(200)
+        admin().queryParam("site", sites[0])
+                .get("/api/v1/reconciliation")
+                .then()
+                .statusCode(200)
                 .body("requisitioned", contains(requisitionOf.get(sites[0])))
                 .body("inHand", contains(requisitionOf.get(sites[0])))
                 .body("requisitionedNotInHand", empty());
-        admin().queryParam("site", sites[1]).get("/api/v1/reconciliation").then().statusCode(200)
+        admin().queryParam("site", sites[1])
+                .get("/api/v1/reconciliation")
+                .then()
+                .statusCode(200)
                 .body("requisitioned", contains(requisitionOf.get(sites[1])))
                 .body("inHand", empty())
                 .body("requisitionedNotInHand", contains(requisitionOf.get(sites[1])));
@@ -188,9 +303,15 @@ class SitesTest {
 
     @Test
     void badSitesAreRefusedWithClearErrorsAndNothingIsStored() {
-        Map<String, Object> body = new HashMap<>(Map.of("deviceId", producer(), "role", "field",
-                "site", "Oodi village"));
-        problem(admin().contentType(ContentType.JSON).body(body).post("/api/v1/devices").then(), 400, "invalid-input")
+        Map<String, Object> body =
+                new HashMap<>(Map.of("deviceId", producer(), "role", "field", "site", "Oodi village"));
+        problem(
+                        admin().contentType(ContentType.JSON)
+                                .body(body)
+                                .post("/api/v1/devices")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", contains("site"));
         for (String path : List.of("/api/v1/status", "/api/v1/incoming", "/api/v1/reconciliation")) {
             problem(admin().queryParam("site", "no spaces please").get(path).then(), 400, "invalid-input")
@@ -198,16 +319,29 @@ class SitesTest {
         }
         String laptop = producer();
         String token = enrolIn(laptop, "field", null);
-        Map<String, Object> numberSite = tx(laptop, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> numberSite =
+                tx(laptop, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         numberSite.put("site", 42);
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(batchFrom(laptop, List.of(numberSite)))
-                .post("/api/v1/batches").then().statusCode(200).body("results.status", contains("REJECTED"))
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(batchFrom(laptop, List.of(numberSite)))
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .body("results.status", contains("REJECTED"))
                 .body("results.reason", everyItem(containsString("site must be a site id")));
         admin().queryParam("producer", laptop).get("/api/v1/incoming").then().body("$", empty());
         // a device without a site: its transactions carry none, and it is in no site's status
-        sendAs(token, laptop, List.of(tx(laptop, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+        sendAs(
+                token,
+                laptop,
+                List.of(tx(
+                        laptop,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
         assertEquals(null, siteOfStored(laptop, 1));
         admin().get("/api/v1/sites").then().body("site", not(hasItem((String) null)));
     }

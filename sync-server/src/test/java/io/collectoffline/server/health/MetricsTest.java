@@ -25,14 +25,24 @@ class MetricsTest {
     @Test
     void ingestApplyAndPerProducerLagAreExposed() {
         String producer = producer();
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "M", 0))));
-        await().untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+        send(
+                producer,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "M", 0))));
+        await().untilAsserted(() -> given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("collect_apply_transactions_total")));
 
         metrics.refresh();
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("collect_ingest_transactions_total{status=\"ACCEPTED\"}"))
                 .body(containsString("collect_incoming_transactions{status=\"APPLIED\"}"))
                 .body(containsString("collect_producer_lag{producer=\"" + producer + "\"}"))

@@ -8,7 +8,6 @@ import static io.collectoffline.server.Fixtures.problem;
 import static io.collectoffline.server.Fixtures.producer;
 import static io.collectoffline.server.Fixtures.send;
 import static io.collectoffline.server.Fixtures.tx;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -48,48 +47,80 @@ class IdempotentIngestInvariantTest {
     @Test
     void resentBatchIsAnsweredDuplicate() {
         String producer = producer();
-        Map<String, Object> batch = batch(producer, List.of(
-                tx(producer, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)),
-                tx(producer, 2, "study.household", "INSERT",
-                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+        Map<String, Object> batch = batch(
+                producer,
+                List.of(
+                        tx(
+                                producer,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)),
+                        tx(
+                                producer,
+                                2,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
 
         post(batch).statusCode(200).body("results.status", org.hamcrest.Matchers.contains("ACCEPTED", "ACCEPTED"));
-        post(batch).statusCode(200).body("results.status", org.hamcrest.Matchers.contains("DUPLICATE", "DUPLICATE"))
+        post(batch)
+                .statusCode(200)
+                .body("results.status", org.hamcrest.Matchers.contains("DUPLICATE", "DUPLICATE"))
                 .body("batchId", equalTo(batch.get("batchId")));
 
-        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isEqualTo(2);
     }
 
     @Test
     void sameTxIdWithOtherContentIsRefusedFlaggedAndNeverApplied() {
         String producer = producer();
         UUID id = UUID.randomUUID();
-        Map<String, Object> original = tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"),
-                "Oodi", 0));
-        Map<String, Object> forged = tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"),
-                "Forged", 0));
+        Map<String, Object> original =
+                tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"), "Oodi", 0));
+        Map<String, Object> forged =
+                tx(producer, 1, "study.household", "INSERT", household(id, identifier("HH"), "Forged", 0));
         forged.put("txId", original.get("txId"));
 
         assertThat(send(producer, List.of(original))).containsExactly("ACCEPTED");
-        post(batch(producer, List.of(forged))).statusCode(200)
+        post(batch(producer, List.of(forged)))
+                .statusCode(200)
                 .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("other content"));
 
-        assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?",
-                UUID.fromString((String) original.get("txId")))).isEqualTo(1);
-        org.awaitility.Awaitility.await().untilAsserted(() -> Fixtures.admin()
-                .get("/api/v1/records/study.household/" + id)
-                .then().statusCode(200).body("village", equalTo("Oodi")));
+        assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?", UUID.fromString((String)
+                        original.get("txId"))))
+                .isEqualTo(1);
+        org.awaitility.Awaitility.await()
+                .untilAsserted(() -> Fixtures.admin()
+                        .get("/api/v1/records/study.household/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("village", equalTo("Oodi")));
     }
 
     @Test
     void seqTakenByAnotherTransactionIsRefused() {
         String producer = producer();
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+        send(
+                producer,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
 
-        post(batch(producer, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))))).statusCode(200)
+        post(batch(
+                        producer,
+                        List.of(tx(
+                                producer,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)))))
+                .statusCode(200)
                 .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("already belongs to another transaction"));
     }
@@ -99,14 +130,18 @@ class IdempotentIngestInvariantTest {
         String producer = producer();
         List<Map<String, Object>> txs = new ArrayList<>();
         for (int seq = 1; seq <= 50; seq++) {
-            txs.add(tx(producer, seq, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"),
-                    "Oodi", 0)));
+            txs.add(tx(
+                    producer,
+                    seq,
+                    "study.household",
+                    "INSERT",
+                    household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)));
         }
         Map<String, Object> batch = batch(producer, txs);
         List<CompletableFuture<List<String>>> senders = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            senders.add(CompletableFuture.supplyAsync(() -> post(batch).statusCode(200).extract().jsonPath()
-                    .getList("results.status")));
+            senders.add(CompletableFuture.supplyAsync(
+                    () -> post(batch).statusCode(200).extract().jsonPath().getList("results.status")));
         }
         long accepted = 0;
         for (CompletableFuture<List<String>> sender : senders) {
@@ -116,35 +151,38 @@ class IdempotentIngestInvariantTest {
         }
 
         assertThat(accepted).isEqualTo(50);
-        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isEqualTo(50);
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isEqualTo(50);
     }
 
     @Test
     void malformedTransactionsAreRejectedAloneAndTheOthersStored() {
         String producer = producer();
-        Map<String, Object> good = tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
-        Map<String, Object> unknownModel = tx(producer, 2, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> good =
+                tx(producer, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> unknownModel =
+                tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         unknownModel.put("model", "study.nothing");
-        Map<String, Object> badAction = tx(producer, 3, "study.household", "UPSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
-        Map<String, Object> wrongRecord = tx(producer, 4, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> badAction =
+                tx(producer, 3, "study.household", "UPSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> wrongRecord =
+                tx(producer, 4, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         wrongRecord.put("recordId", UUID.randomUUID().toString());
-        Map<String, Object> negativeSeq = tx(producer, -4, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
-        Map<String, Object> notBase64 = tx(producer, 5, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> negativeSeq = tx(
+                producer, -4, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> notBase64 =
+                tx(producer, 5, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         notBase64.put("payload", "%%% not base64 %%%");
-        Map<String, Object> unknownKey = tx(producer, 6, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> unknownKey =
+                tx(producer, 6, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         unknownKey.put("keyId", "key-2031");
 
         post(batch(producer, List.of(good, unknownModel, badAction, wrongRecord, negativeSeq, notBase64, unknownKey)))
                 .statusCode(200)
-                .body("results.status", org.hamcrest.Matchers.contains("ACCEPTED", "REJECTED", "REJECTED",
-                        "REJECTED", "REJECTED", "REJECTED", "REJECTED"))
+                .body(
+                        "results.status",
+                        org.hamcrest.Matchers.contains(
+                                "ACCEPTED", "REJECTED", "REJECTED", "REJECTED", "REJECTED", "REJECTED", "REJECTED"))
                 .body("results[1].reason", containsString("not an offline model"))
                 .body("results[2].reason", containsString("action"))
                 .body("results[3].reason", containsString("envelope says"))
@@ -152,30 +190,54 @@ class IdempotentIngestInvariantTest {
                 .body("results[5].reason", containsString("base64"))
                 .body("results[6].reason", containsString("not a sealed payload"));
 
-        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isEqualTo(1);
     }
 
     @Test
     void batchWithATransactionWithoutTxIdIsRefusedWholeAndNothingStored() {
         String producer = producer();
-        Map<String, Object> noTxId = tx(producer, 2, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> noTxId =
+                tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         noTxId.remove("txId");
 
-        problem(post(batch(producer, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)), noTxId))), 400, "invalid-input")
+        problem(
+                        post(batch(
+                                producer,
+                                List.of(
+                                        tx(
+                                                producer,
+                                                1,
+                                                "study.household",
+                                                "INSERT",
+                                                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)),
+                                        noTxId))),
+                        400,
+                        "invalid-input")
                 .body("errors.field", hasItem("transactions[1].txId"));
 
-        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isZero();
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isZero();
     }
 
     @Test
     void batchWithoutIdOrSenderIsRefusedListingBoth() {
-        problem(Fixtures.device().contentType(ContentType.JSON).body(Map.of("transactions", List.of()))
-                .post("/api/v1/batches").then(), 400, "invalid-input")
+        problem(
+                        Fixtures.device()
+                                .contentType(ContentType.JSON)
+                                .body(Map.of("transactions", List.of()))
+                                .post("/api/v1/batches")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("batchId", "sender", "transactions"));
-        problem(Fixtures.device().contentType(ContentType.JSON).body("{\"batchId\": ").post("/api/v1/batches")
-                .then(), 400,
+        problem(
+                Fixtures.device()
+                        .contentType(ContentType.JSON)
+                        .body("{\"batchId\": ")
+                        .post("/api/v1/batches")
+                        .then(),
+                400,
                 "invalid-input");
     }
 
@@ -183,8 +245,8 @@ class IdempotentIngestInvariantTest {
     void tooManyTransactionsIsPayloadTooLarge() {
         String producer = producer();
         List<Map<String, Object>> txs = new ArrayList<>();
-        Map<String, Object> one = tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
+        Map<String, Object> one =
+                tx(producer, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0));
         for (int i = 0; i < 1001; i++) {
             txs.add(one);
         }
@@ -194,11 +256,23 @@ class IdempotentIngestInvariantTest {
     @Test
     void gzipBodyIsAccepted() throws Exception {
         String producer = producer();
-        byte[] body = gzip(json.writeValueAsBytes(batch(producer, List.of(tx(producer, 1, "study.household",
-                "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))))));
+        byte[] body = gzip(json.writeValueAsBytes(batch(
+                producer,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))))));
 
-        Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(body)
-                .post("/api/v1/batches").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
+        Fixtures.device()
+                .contentType(ContentType.JSON)
+                .header("Content-Encoding", "gzip")
+                .body(body)
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .body("results[0].status", equalTo("ACCEPTED"));
     }
 
     @Test
@@ -207,32 +281,72 @@ class IdempotentIngestInvariantTest {
         byte[] bomb = gzip(zeros);
         assertThat(bomb.length).isLessThan(200_000);
 
-        problem(Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip").body(bomb)
-                .post("/api/v1/batches").then(), 413, "too-large")
+        problem(
+                        Fixtures.device()
+                                .contentType(ContentType.JSON)
+                                .header("Content-Encoding", "gzip")
+                                .body(bomb)
+                                .post("/api/v1/batches")
+                                .then(),
+                        413,
+                        "too-large")
                 .body("detail", containsString("after decompression"));
     }
 
     @Test
     void corruptGzipIsABadRequest() {
-        problem(Fixtures.device().contentType(ContentType.JSON).header("Content-Encoding", "gzip")
-                .body(new byte[] {31, -117, 8, 0, 1, 2, 3}).post("/api/v1/batches").then(), 400, "invalid-input");
+        problem(
+                Fixtures.device()
+                        .contentType(ContentType.JSON)
+                        .header("Content-Encoding", "gzip")
+                        .body(new byte[] {31, -117, 8, 0, 1, 2, 3})
+                        .post("/api/v1/batches")
+                        .then(),
+                400,
+                "invalid-input");
     }
 
     @Test
     void watermarkIsTheHighestContiguousSeqStored() {
         String producer = producer();
-        send(producer, List.of(
-                tx(producer, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "A", 0)),
-                tx(producer, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "B", 0)),
-                tx(producer, 4, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "D", 0))));
+        send(
+                producer,
+                List.of(
+                        tx(
+                                producer,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "A", 0)),
+                        tx(
+                                producer,
+                                2,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "B", 0)),
+                        tx(
+                                producer,
+                                4,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "D", 0))));
 
-        Fixtures.device().get("/api/v1/producers/" + producer + "/watermark").then().statusCode(200)
-                .body("producer", equalTo(producer)).body("seq", equalTo(2));
-        Fixtures.device().get("/api/v1/producers/never-seen/watermark").then().statusCode(200).body("seq", equalTo(0));
+        Fixtures.device()
+                .get("/api/v1/producers/" + producer + "/watermark")
+                .then()
+                .statusCode(200)
+                .body("producer", equalTo(producer))
+                .body("seq", equalTo(2));
+        Fixtures.device()
+                .get("/api/v1/producers/never-seen/watermark")
+                .then()
+                .statusCode(200)
+                .body("seq", equalTo(0));
     }
 
     private long count(String sql, Object arg) {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

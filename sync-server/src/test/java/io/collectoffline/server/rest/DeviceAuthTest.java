@@ -27,23 +27,44 @@ import org.junit.jupiter.api.Test;
 class DeviceAuthTest {
 
     private static Map<String, Object> batchOf(String sender, String producer) {
-        return batchFrom(sender, List.of(tx(producer, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "X", 0))));
+        return batchFrom(
+                sender,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "X", 0))));
     }
 
     @Test
     void enrolledDeviceGetsItsTokenOnceAndTheServerKeepsOnlyAHash() {
         String id = "field-" + UUID.randomUUID().toString().substring(0, 8);
 
-        admin().contentType(ContentType.JSON).header("X-Collect-User", "kagiso")
-                .body(Map.of("deviceId", id, "role", "field")).post("/api/v1/devices").then().statusCode(201)
-                .body("deviceId", equalTo(id)).body("role", equalTo("field")).body("token", startsWith("co_"));
+        admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "kagiso")
+                .body(Map.of("deviceId", id, "role", "field"))
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .body("deviceId", equalTo(id))
+                .body("role", equalTo("field"))
+                .body("token", startsWith("co_"));
 
-        admin().get("/api/v1/devices/" + id).then().statusCode(200).body("enrolledBy", equalTo("kagiso"))
-                .body("token", nullValue()).body("revokedAt", nullValue());
+        admin().get("/api/v1/devices/" + id)
+                .then()
+                .statusCode(200)
+                .body("enrolledBy", equalTo("kagiso"))
+                .body("token", nullValue())
+                .body("revokedAt", nullValue());
         admin().get("/api/v1/devices").then().body("deviceId", hasItem(id));
-        problem(admin().contentType(ContentType.JSON).body(Map.of("deviceId", id, "role", "field"))
-                .post("/api/v1/devices").then(), 409, "device-conflict");
+        problem(
+                admin().contentType(ContentType.JSON)
+                        .body(Map.of("deviceId", id, "role", "field"))
+                        .post("/api/v1/devices")
+                        .then(),
+                409,
+                "device-conflict");
     }
 
     @Test
@@ -51,8 +72,14 @@ class DeviceAuthTest {
         String id = "field-" + UUID.randomUUID().toString().substring(0, 8);
         String token = enrol(id, "field");
 
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(batchOf(id, id)).post("/api/v1/batches")
-                .then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(batchOf(id, id))
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .body("results[0].status", equalTo("ACCEPTED"));
 
         admin().get("/api/v1/devices/" + id).then().body("lastSeenAt", notNullValue());
     }
@@ -63,13 +90,33 @@ class DeviceAuthTest {
         String token = enrol(id, "field");
         String victim = "field-" + UUID.randomUUID().toString().substring(0, 8);
 
-        problem(given().auth().oauth2(token).contentType(ContentType.JSON).body(batchOf(id, victim))
-                .post("/api/v1/batches").then(), 403, "forbidden").body("detail", containsString(victim));
-        problem(given().auth().oauth2(token).contentType(ContentType.JSON).body(batchOf(victim, victim))
-                .post("/api/v1/batches").then(), 403, "forbidden").body("detail", containsString("sender"));
+        problem(
+                        given().auth()
+                                .oauth2(token)
+                                .contentType(ContentType.JSON)
+                                .body(batchOf(id, victim))
+                                .post("/api/v1/batches")
+                                .then(),
+                        403,
+                        "forbidden")
+                .body("detail", containsString(victim));
+        problem(
+                        given().auth()
+                                .oauth2(token)
+                                .contentType(ContentType.JSON)
+                                .body(batchOf(victim, victim))
+                                .post("/api/v1/batches")
+                                .then(),
+                        403,
+                        "forbidden")
+                .body("detail", containsString("sender"));
 
-        given().auth().oauth2(Fixtures().relay()).get("/api/v1/producers/" + victim + "/watermark").then()
-                .statusCode(200).body("seq", equalTo(0));
+        given().auth()
+                .oauth2(Fixtures().relay())
+                .get("/api/v1/producers/" + victim + "/watermark")
+                .then()
+                .statusCode(200)
+                .body("seq", equalTo(0));
     }
 
     @Test
@@ -78,21 +125,41 @@ class DeviceAuthTest {
         String token = enrol(id, "middleman");
         String producer = "field-" + UUID.randomUUID().toString().substring(0, 8);
 
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(batchOf(id, producer))
-                .post("/api/v1/batches").then().statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(batchOf(id, producer))
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .body("results[0].status", equalTo("ACCEPTED"));
     }
 
     @Test
     void revokedDeviceIsRefusedFromItsNextRequest() {
         String id = "field-" + UUID.randomUUID().toString().substring(0, 8);
         String token = enrol(id, "field");
-        given().auth().oauth2(token).get("/api/v1/producers/" + id + "/watermark").then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/producers/" + id + "/watermark")
+                .then()
+                .statusCode(200);
 
-        admin().header("X-Collect-User", "kagiso").post("/api/v1/devices/" + id + "/revoke").then().statusCode(200)
-                .body("revokedBy", equalTo("kagiso")).body("revokedAt", notNullValue());
+        admin().header("X-Collect-User", "kagiso")
+                .post("/api/v1/devices/" + id + "/revoke")
+                .then()
+                .statusCode(200)
+                .body("revokedBy", equalTo("kagiso"))
+                .body("revokedAt", notNullValue());
 
-        problem(given().auth().oauth2(token).get("/api/v1/producers/" + id + "/watermark").then(), 401,
-                "unauthorized").header("WWW-Authenticate", equalTo("Bearer"));
+        problem(
+                        given().auth()
+                                .oauth2(token)
+                                .get("/api/v1/producers/" + id + "/watermark")
+                                .then(),
+                        401,
+                        "unauthorized")
+                .header("WWW-Authenticate", equalTo("Bearer"));
         problem(admin().post("/api/v1/devices/" + id + "/revoke").then(), 409, "device-conflict");
         problem(admin().post("/api/v1/devices/never-enrolled/revoke").then(), 404, "device-not-found");
     }
@@ -100,12 +167,31 @@ class DeviceAuthTest {
     @Test
     void deviceEndpointsNeedAValidDeviceToken() {
         Map<String, Object> batch = batchOf("nobody", "nobody");
-        problem(given().contentType(ContentType.JSON).body(batch).post("/api/v1/batches").then(), 401,
+        problem(
+                given().contentType(ContentType.JSON)
+                        .body(batch)
+                        .post("/api/v1/batches")
+                        .then(),
+                401,
                 "unauthorized");
-        problem(given().auth().oauth2("co_guessed").contentType(ContentType.JSON).body(batch)
-                .post("/api/v1/batches").then(), 401, "unauthorized");
-        problem(given().auth().oauth2(io.collectoffline.server.Fixtures.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(batch).post("/api/v1/batches").then(), 401, "unauthorized");
+        problem(
+                given().auth()
+                        .oauth2("co_guessed")
+                        .contentType(ContentType.JSON)
+                        .body(batch)
+                        .post("/api/v1/batches")
+                        .then(),
+                401,
+                "unauthorized");
+        problem(
+                given().auth()
+                        .oauth2(io.collectoffline.server.Fixtures.ADMIN_TOKEN)
+                        .contentType(ContentType.JSON)
+                        .body(batch)
+                        .post("/api/v1/batches")
+                        .then(),
+                401,
+                "unauthorized");
         problem(given().get("/api/v1/keys/current").then(), 401, "unauthorized");
     }
 
@@ -122,8 +208,9 @@ class DeviceAuthTest {
     void eachRoleReachesOnlyItsOwnEndpoints() {
         String device = enrol("field-" + UUID.randomUUID().toString().substring(0, 8), "field");
         // the admin token is not a device's: device endpoints refuse it like any token of the wrong kind
-        problem(admin().get("/api/v1/keys/current").then(), 401, "unauthorized").header("WWW-Authenticate",
-                equalTo("Bearer")).body("detail", org.hamcrest.Matchers.containsString("device"));
+        problem(admin().get("/api/v1/keys/current").then(), 401, "unauthorized")
+                .header("WWW-Authenticate", equalTo("Bearer"))
+                .body("detail", org.hamcrest.Matchers.containsString("device"));
         problem(admin().get("/api/v1/producers/" + device + "/watermark").then(), 401, "unauthorized");
         problem(given().auth().oauth2(device).post("/api/v1/forward").then(), 401, "unauthorized")
                 .body("detail", org.hamcrest.Matchers.containsString("admin token"));
@@ -139,15 +226,26 @@ class DeviceAuthTest {
     void devicesFetchTheServersPublicKey() {
         String token = enrol("field-" + UUID.randomUUID().toString().substring(0, 8), "field");
 
-        given().auth().oauth2(token).get("/api/v1/keys/current").then().statusCode(200)
-                .body("keyId", startsWith("sk-")).body("algorithm", equalTo("X25519"))
-                .body("publicKey", notNullValue()).body("privateKey", nullValue());
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/keys/current")
+                .then()
+                .statusCode(200)
+                .body("keyId", startsWith("sk-"))
+                .body("algorithm", equalTo("X25519"))
+                .body("publicKey", notNullValue())
+                .body("privateKey", nullValue());
     }
 
     @Test
     void enrolmentIsValidated() {
-        problem(admin().contentType(ContentType.JSON).body(Map.of("deviceId", "bad id!", "role", "boss"))
-                .post("/api/v1/devices").then(), 400, "invalid-input")
+        problem(
+                        admin().contentType(ContentType.JSON)
+                                .body(Map.of("deviceId", "bad id!", "role", "boss"))
+                                .post("/api/v1/devices")
+                                .then(),
+                        400,
+                        "invalid-input")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("deviceId", "role"));
     }
 

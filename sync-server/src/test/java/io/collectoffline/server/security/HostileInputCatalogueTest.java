@@ -40,8 +40,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 class HostileInputCatalogueTest {
 
-    private static final String FIELD = "cat-field-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final String REVOKED = "cat-revoked-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String FIELD =
+            "cat-field-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String REVOKED =
+            "cat-revoked-" + UUID.randomUUID().toString().substring(0, 8);
     private static volatile String fieldToken;
     private static volatile String revokedToken;
 
@@ -57,8 +59,7 @@ class HostileInputCatalogueTest {
     }
 
     /** The tokens a case may use. */
-    record Tokens(String field, String revoked) {
-    }
+    record Tokens(String field, String revoked) {}
 
     @SuppressWarnings("unchecked")
     static Stream<Case> catalogue() throws Exception {
@@ -66,122 +67,279 @@ class HostileInputCatalogueTest {
         cases.add(problem("malformed JSON", t -> batchBody(t, "{\"batchId\": \"x\", "), 400, "invalid-input"));
         cases.add(problem("JSON array instead of a batch", t -> batchBody(t, "[1, 2, 3]"), 400, "invalid-input"));
         cases.add(problem("missing batchId", t -> batchJson(t, b -> b.remove("batchId")), 400, "invalid-input"));
-        cases.add(problem("batchId not a UUID", t -> batchJson(t, b -> b.put("batchId", "1-1-1-1-1")), 400,
-                "invalid-input"));
+        cases.add(problem(
+                "batchId not a UUID", t -> batchJson(t, b -> b.put("batchId", "1-1-1-1-1")), 400, "invalid-input"));
         cases.add(problem("missing sender", t -> batchJson(t, b -> b.remove("sender")), 400, "invalid-input"));
-        cases.add(problem("transactions of the wrong type", t -> batchJson(t, b -> b.put("transactions", "all")),
-                400, "invalid-input"));
-        cases.add(problem("no transactions", t -> batchJson(t, b -> b.put("transactions", List.of())), 400,
+        cases.add(problem(
+                "transactions of the wrong type",
+                t -> batchJson(t, b -> b.put("transactions", "all")),
+                400,
                 "invalid-input"));
-        cases.add(problem("transaction without txId", t -> batchJson(t, b -> firstTx(b).remove("txId")), 400,
+        cases.add(problem(
+                "no transactions", t -> batchJson(t, b -> b.put("transactions", List.of())), 400, "invalid-input"));
+        cases.add(problem(
+                "transaction without txId", t -> batchJson(t, b -> firstTx(b).remove("txId")), 400, "invalid-input"));
+        cases.add(problem(
+                "txId in a non-canonical form",
+                t -> batchJson(t, b -> firstTx(b).put("txId", "1-1-1-1-1")),
+                400,
                 "invalid-input"));
-        cases.add(problem("txId in a non-canonical form", t -> batchJson(t, b -> firstTx(b).put("txId",
-                "1-1-1-1-1")), 400, "invalid-input"));
-        cases.add(problem("too many transactions", t -> batchJson(t, b -> {
-            List<Object> many = new ArrayList<>();
-            for (int i = 0; i < 1001; i++) {
-                many.add(firstTx(b));
-            }
-            b.put("transactions", many);
-        }), 413, "too-large"));
-        cases.add(problem("oversized body", t -> batchBody(t, "{\"pad\": \"" + "x".repeat(17 * 1024 * 1024)
-                + "\"}"), 413, "too-large"));
-        cases.add(problem("gzip bomb", t -> device(t.field()).contentType(ContentType.JSON)
-                .header("Content-Encoding", "gzip").body(gzip(new byte[40 * 1024 * 1024]))
-                .post("/api/v1/batches"), 413, "too-large"));
-        cases.add(problem("corrupt gzip", t -> device(t.field()).contentType(ContentType.JSON)
-                .header("Content-Encoding", "gzip").body(new byte[] {31, -117, 8, 0, 9, 9})
-                .post("/api/v1/batches"), 400, "invalid-input"));
-        cases.add(problem("unsupported Content-Encoding", t -> device(t.field()).contentType(ContentType.JSON)
-                .header("Content-Encoding", "br").body("{}").post("/api/v1/batches"), 400, "invalid-input"));
-        cases.add(problem("wrong content type", t -> device(t.field()).contentType(ContentType.TEXT)
-                .body("batch please").post("/api/v1/batches"), 415, "http-415"));
-        cases.add(problem("absent token", t -> given().contentType(ContentType.JSON).body(validBatch(FIELD))
-                .post("/api/v1/batches"), 401, "unauthorized"));
-        cases.add(problem("wrong token", t -> device("co_" + "A".repeat(43)).contentType(ContentType.JSON)
-                .body(validBatch(FIELD)).post("/api/v1/batches"), 401, "unauthorized"));
-        cases.add(problem("revoked token", t -> device(t.revoked()).contentType(ContentType.JSON)
-                .body(validBatch(REVOKED)).post("/api/v1/batches"), 401, "unauthorized"));
-        cases.add(problem("producer spoofing by a field device", t -> batchJson(t, b -> firstTx(b).put("producer",
-                "someone-else")), 403, "forbidden"));
-        cases.add(problem("sender spoofing", t -> batchJson(t, b -> b.put("sender", "someone-else")), 403,
+        cases.add(problem(
+                "too many transactions",
+                t -> batchJson(t, b -> {
+                    List<Object> many = new ArrayList<>();
+                    for (int i = 0; i < 1001; i++) {
+                        many.add(firstTx(b));
+                    }
+                    b.put("transactions", many);
+                }),
+                413,
+                "too-large"));
+        cases.add(problem(
+                "oversized body",
+                t -> batchBody(t, "{\"pad\": \"" + "x".repeat(17 * 1024 * 1024) + "\"}"),
+                413,
+                "too-large"));
+        cases.add(problem(
+                "gzip bomb",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .header("Content-Encoding", "gzip")
+                        .body(gzip(new byte[40 * 1024 * 1024]))
+                        .post("/api/v1/batches"),
+                413,
+                "too-large"));
+        cases.add(problem(
+                "corrupt gzip",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .header("Content-Encoding", "gzip")
+                        .body(new byte[] {31, -117, 8, 0, 9, 9})
+                        .post("/api/v1/batches"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "unsupported Content-Encoding",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .header("Content-Encoding", "br")
+                        .body("{}")
+                        .post("/api/v1/batches"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "wrong content type",
+                t -> device(t.field())
+                        .contentType(ContentType.TEXT)
+                        .body("batch please")
+                        .post("/api/v1/batches"),
+                415,
+                "http-415"));
+        cases.add(problem(
+                "absent token",
+                t -> given().contentType(ContentType.JSON)
+                        .body(validBatch(FIELD))
+                        .post("/api/v1/batches"),
+                401,
+                "unauthorized"));
+        cases.add(problem(
+                "wrong token",
+                t -> device("co_" + "A".repeat(43))
+                        .contentType(ContentType.JSON)
+                        .body(validBatch(FIELD))
+                        .post("/api/v1/batches"),
+                401,
+                "unauthorized"));
+        cases.add(problem(
+                "revoked token",
+                t -> device(t.revoked())
+                        .contentType(ContentType.JSON)
+                        .body(validBatch(REVOKED))
+                        .post("/api/v1/batches"),
+                401,
+                "unauthorized"));
+        cases.add(problem(
+                "producer spoofing by a field device",
+                t -> batchJson(t, b -> firstTx(b).put("producer", "someone-else")),
+                403,
                 "forbidden"));
-        cases.add(problem("method not allowed", t -> device(t.field()).contentType(ContentType.JSON)
-                .body(validBatch(FIELD)).put("/api/v1/batches"), 405, "http-405"));
-        cases.add(rejected("unknown model", t -> batchJson(t, b -> firstTx(b).put("model", "study.nothing")),
+        cases.add(problem(
+                "sender spoofing", t -> batchJson(t, b -> b.put("sender", "someone-else")), 403, "forbidden"));
+        cases.add(problem(
+                "method not allowed",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .body(validBatch(FIELD))
+                        .put("/api/v1/batches"),
+                405,
+                "http-405"));
+        cases.add(rejected(
+                "unknown model",
+                t -> batchJson(t, b -> firstTx(b).put("model", "study.nothing")),
                 "not an offline model"));
-        cases.add(rejected("unknown action", t -> batchJson(t, b -> firstTx(b).put("action", "TRUNCATE")),
-                "action"));
+        cases.add(rejected("unknown action", t -> batchJson(t, b -> firstTx(b).put("action", "TRUNCATE")), "action"));
         cases.add(rejected("negative seq", t -> batchJson(t, b -> firstTx(b).put("seq", -1)), "seq"));
-        cases.add(rejected("huge seq", t -> batchJson(t, b -> firstTx(b).put("seq", new java.math.BigInteger(
-                "100000000000000000000000000000"))), "seq"));
-        cases.add(rejected("seq of the wrong type", t -> batchJson(t, b -> firstTx(b).put("seq", "one")), "seq"));
-        cases.add(rejected("SQL-looking model name", t -> batchJson(t, b -> firstTx(b).put("model",
-                "study.household'; DROP TABLE household; --")), "not an offline model"));
-        cases.add(rejected("very long producer", t -> batchJson(t, b -> firstTx(b).put("producer",
-                "p".repeat(10_000))), "producer"));
-        cases.add(rejected("invalid recordId", t -> batchJson(t, b -> firstTx(b).put("recordId", "../../etc")),
-                "recordId"));
-        cases.add(rejected("payload that is not base64", t -> batchJson(t, b -> firstTx(b).put("payload",
-                "<script>alert(1)</script>")), "base64"));
-        cases.add(problem("path traversal in a model name", t -> admin().get(
-                "/api/v1/records/..%2F..%2Fetc%2Fpasswd/" + UUID.randomUUID()), 404, "unknown-model"));
-        cases.add(problem("invalid UUID in a path", t -> admin().get("/api/v1/incoming/%27%20OR%201=1"), 400,
+        cases.add(rejected(
+                "huge seq",
+                t -> batchJson(
+                        t, b -> firstTx(b).put("seq", new java.math.BigInteger("100000000000000000000000000000"))),
+                "seq"));
+        cases.add(rejected(
+                "seq of the wrong type", t -> batchJson(t, b -> firstTx(b).put("seq", "one")), "seq"));
+        cases.add(rejected(
+                "SQL-looking model name",
+                t -> batchJson(t, b -> firstTx(b).put("model", "study.household'; DROP TABLE household; --")),
+                "not an offline model"));
+        cases.add(rejected(
+                "very long producer",
+                t -> batchJson(t, b -> firstTx(b).put("producer", "p".repeat(10_000))),
+                "producer"));
+        cases.add(rejected(
+                "invalid recordId", t -> batchJson(t, b -> firstTx(b).put("recordId", "../../etc")), "recordId"));
+        cases.add(rejected(
+                "payload that is not base64",
+                t -> batchJson(t, b -> firstTx(b).put("payload", "<script>alert(1)</script>")),
+                "base64"));
+        cases.add(problem(
+                "path traversal in a model name",
+                t -> admin().get("/api/v1/records/..%2F..%2Fetc%2Fpasswd/" + UUID.randomUUID()),
+                404,
+                "unknown-model"));
+        cases.add(problem(
+                "invalid UUID in a path", t -> admin().get("/api/v1/incoming/%27%20OR%201=1"), 400, "invalid-input"));
+        cases.add(problem(
+                "SQL-looking status filter",
+                t -> admin().queryParam("status", "APPLIED' OR '1'='1").get("/api/v1/incoming"),
+                400,
                 "invalid-input"));
-        cases.add(problem("SQL-looking status filter", t -> admin().queryParam("status",
-                "APPLIED' OR '1'='1").get("/api/v1/incoming"), 400, "invalid-input"));
-        cases.add(problem("non-numeric limit", t -> admin().queryParam("limit", "all").get("/api/v1/incoming"), 400,
+        cases.add(problem(
+                "non-numeric limit",
+                t -> admin().queryParam("limit", "all").get("/api/v1/incoming"),
+                400,
                 "invalid-input"));
-        cases.add(problem("admin endpoint with a device token", t -> device(t.field()).get("/api/v1/devices"),
-                401, "unauthorized"));
-        cases.add(problem("enrolment with a path-traversal device id", t -> admin().contentType(ContentType.JSON)
-                .body(Map.of("deviceId", "../../etc/passwd", "role", "field")).post("/api/v1/devices"), 400,
+        cases.add(problem(
+                "admin endpoint with a device token",
+                t -> device(t.field()).get("/api/v1/devices"),
+                401,
+                "unauthorized"));
+        cases.add(problem(
+                "enrolment with a path-traversal device id",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("deviceId", "../../etc/passwd", "role", "field"))
+                        .post("/api/v1/devices"),
+                400,
                 "invalid-input"));
-        cases.add(problem("skip without a reason", t -> admin().contentType(ContentType.JSON).body("{}")
-                .header("X-Collect-User", "a").post("/api/v1/incoming/" + UUID.randomUUID() + "/skip"), 400,
+        cases.add(problem(
+                "skip without a reason",
+                t -> admin().contentType(ContentType.JSON)
+                        .body("{}")
+                        .header("X-Collect-User", "a")
+                        .post("/api/v1/incoming/" + UUID.randomUUID() + "/skip"),
+                400,
                 "invalid-input"));
-        cases.add(problem("retry of an unknown transaction", t -> admin().post("/api/v1/incoming/"
-                + UUID.randomUUID() + "/retry"), 404, "transaction-not-found"));
+        cases.add(problem(
+                "retry of an unknown transaction",
+                t -> admin().post("/api/v1/incoming/" + UUID.randomUUID() + "/retry"),
+                404,
+                "transaction-not-found"));
         // second round (issue 15, item 5)
-        cases.add(problem("body over the HTTP layer's limit", t -> batchBody(t, "{\"pad\": \""
-                + "x".repeat(33 * 1024 * 1024) + "\"}"), 413, "too-large"));
-        cases.add(rejected("NUL character in the model name", t -> batchJson(t, b -> firstTx(b).put("model",
-                "study.house\u0000hold")), "not an offline model"));
-        cases.add(rejected("NUL character in a record field", t -> batchJson(t, b -> firstTx(b).putAll(tx(FIELD,
-                2_000_000 + (long) (Math.random() * 1_000_000), "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oo\u0000di", 0)))), "NUL"));
-        cases.add(rejected("the same txId twice in a batch with different content", t -> batchJson(t, b -> {
-            Map<String, Object> other = new LinkedHashMap<>(firstTx(b));
-            other.put("seq", ((Number) other.get("seq")).longValue() + 1);
-            ((List<Object>) b.get("transactions")).add(other);
-        }), "more than once in this batch"));
-        cases.add(problem("duplicate JSON keys (txId twice)", t -> batchBody(t, duplicateKey(validBatch(FIELD),
-                "txId")), 400, "invalid-input"));
-        cases.add(problem("duplicate JSON keys (seq twice)", t -> batchBody(t, duplicateKey(validBatch(FIELD),
-                "seq")), 400, "invalid-input"));
-        cases.add(rejected("capturedAt in the year 99999", t -> batchJson(t, b -> firstTx(b).put("capturedAt",
-                "+99999-01-01T00:00:00Z")), "capturedAt"));
-        cases.add(rejected("reissuedFrom naming another device's stream", t -> batchJson(t, b -> firstTx(b)
-                .put("reissuedFrom", Map.of("producer", "someone-else", "seq", 1))), "reissuedFrom"));
-        cases.add(problem("held query with more than 1000 txIds", t -> device(t.field()).contentType(ContentType.JSON)
-                .body(Map.of("txIds", java.util.Collections.nCopies(1001, UUID.randomUUID().toString())))
-                .post("/api/v1/producers/" + FIELD + "/held"), 400, "invalid-input"));
-        cases.add(problem("skip of a missing seq of an unknown producer", t -> admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "a").body(Map.of("reason", "r"))
-                .post("/api/v1/incoming/missing/nobody-" + UUID.randomUUID().toString().substring(0, 8) + "/1/skip"),
-                404, "producer-not-found"));
-        cases.add(problem("non-numeric seq in the refusals filter", t -> admin().queryParam("seq", "x")
-                .get("/api/v1/refusals"), 400, "invalid-input"));
+        cases.add(problem(
+                "body over the HTTP layer's limit",
+                t -> batchBody(t, "{\"pad\": \"" + "x".repeat(33 * 1024 * 1024) + "\"}"),
+                413,
+                "too-large"));
+        cases.add(rejected(
+                "NUL character in the model name",
+                t -> batchJson(t, b -> firstTx(b).put("model", "study.house\u0000hold")),
+                "not an offline model"));
+        cases.add(rejected(
+                "NUL character in a record field",
+                t -> batchJson(
+                        t,
+                        b -> firstTx(b)
+                                .putAll(tx(
+                                        FIELD,
+                                        2_000_000 + (long) (Math.random() * 1_000_000),
+                                        "study.household",
+                                        "INSERT",
+                                        household(UUID.randomUUID(), identifier("HH"), "Oo\u0000di", 0)))),
+                "NUL"));
+        cases.add(rejected(
+                "the same txId twice in a batch with different content",
+                t -> batchJson(t, b -> {
+                    Map<String, Object> other = new LinkedHashMap<>(firstTx(b));
+                    other.put("seq", ((Number) other.get("seq")).longValue() + 1);
+                    ((List<Object>) b.get("transactions")).add(other);
+                }),
+                "more than once in this batch"));
+        cases.add(problem(
+                "duplicate JSON keys (txId twice)",
+                t -> batchBody(t, duplicateKey(validBatch(FIELD), "txId")),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "duplicate JSON keys (seq twice)",
+                t -> batchBody(t, duplicateKey(validBatch(FIELD), "seq")),
+                400,
+                "invalid-input"));
+        cases.add(rejected(
+                "capturedAt in the year 99999",
+                t -> batchJson(t, b -> firstTx(b).put("capturedAt", "+99999-01-01T00:00:00Z")),
+                "capturedAt"));
+        cases.add(rejected(
+                "reissuedFrom naming another device's stream",
+                t -> batchJson(t, b -> firstTx(b).put("reissuedFrom", Map.of("producer", "someone-else", "seq", 1))),
+                "reissuedFrom"));
+        cases.add(problem(
+                "held query with more than 1000 txIds",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "txIds",
+                                java.util.Collections.nCopies(
+                                        1001, UUID.randomUUID().toString())))
+                        .post("/api/v1/producers/" + FIELD + "/held"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "skip of a missing seq of an unknown producer",
+                t -> admin().contentType(ContentType.JSON)
+                        .header("X-Collect-User", "a")
+                        .body(Map.of("reason", "r"))
+                        .post("/api/v1/incoming/missing/nobody-"
+                                + UUID.randomUUID().toString().substring(0, 8) + "/1/skip"),
+                404,
+                "producer-not-found"));
+        cases.add(problem(
+                "non-numeric seq in the refusals filter",
+                t -> admin().queryParam("seq", "x").get("/api/v1/refusals"),
+                400,
+                "invalid-input"));
         // third round (issue 16: one converter for whole numbers, Bean Validation for paging and sites)
-        cases.add(problem("non-numeric seq in a path", t -> admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "a").body(Map.of("reason", "r"))
-                .post("/api/v1/incoming/missing/" + FIELD + "/9e9/skip"), 400, "invalid-input"));
-        cases.add(problem("negative history offset", t -> admin().queryParam("offset", -1)
-                .get("/api/v1/records/study.household/" + UUID.randomUUID() + "/history"), 400, "invalid-input"));
-        cases.add(problem("refusals page beyond the largest", t -> admin().queryParam("limit", 5000)
-                .get("/api/v1/refusals"), 400, "invalid-input"));
-        cases.add(problem("status of a site that is no site id", t -> admin().queryParam("site", "../etc")
-                .get("/api/v1/status"), 400, "invalid-input"));
+        cases.add(problem(
+                "non-numeric seq in a path",
+                t -> admin().contentType(ContentType.JSON)
+                        .header("X-Collect-User", "a")
+                        .body(Map.of("reason", "r"))
+                        .post("/api/v1/incoming/missing/" + FIELD + "/9e9/skip"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "negative history offset",
+                t -> admin().queryParam("offset", -1)
+                        .get("/api/v1/records/study.household/" + UUID.randomUUID() + "/history"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "refusals page beyond the largest",
+                t -> admin().queryParam("limit", 5000).get("/api/v1/refusals"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "status of a site that is no site id",
+                t -> admin().queryParam("site", "../etc").get("/api/v1/status"),
+                400,
+                "invalid-input"));
         return cases.stream();
     }
 
@@ -190,8 +348,8 @@ class HostileInputCatalogueTest {
         try {
             String text = json().writeValueAsString(batch);
             int at = text.indexOf("\"" + key + "\":");
-            return text.substring(0, at) + "\"" + key + "\":" + (key.equals("seq") ? "1" : "\"" + UUID.randomUUID()
-                    + "\"") + "," + text.substring(at);
+            return text.substring(0, at) + "\"" + key + "\":"
+                    + (key.equals("seq") ? "1" : "\"" + UUID.randomUUID() + "\"") + "," + text.substring(at);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -205,11 +363,14 @@ class HostileInputCatalogueTest {
 
         Response response = hostile.request().apply(tokens);
 
-        assertThat(response.statusCode()).as(hostile.name()).isEqualTo(hostile.status()).isLessThan(500);
+        assertThat(response.statusCode())
+                .as(hostile.name())
+                .isEqualTo(hostile.status())
+                .isLessThan(500);
         if (hostile.type() != null) {
             assertThat(response.contentType()).startsWith("application/problem+json");
-            assertThat(response.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:"
-                    + hostile.type());
+            assertThat(response.jsonPath().getString("type"))
+                    .isEqualTo("urn:collect-offline:problem:" + hostile.type());
             assertThat(response.jsonPath().getInt("status")).isEqualTo(hostile.status());
         } else {
             assertThat(response.jsonPath().getString("results[0].status")).isEqualTo("REJECTED");
@@ -250,9 +411,14 @@ class HostileInputCatalogueTest {
     }
 
     private static Map<String, Object> validBatch(String producer) {
-        return new LinkedHashMap<>(batchFrom(producer, new ArrayList<>(List.of(new LinkedHashMap<>(tx(producer,
-                1_000_000 + (long) (Math.random() * 1_000_000), "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Hostile", 0)))))));
+        return new LinkedHashMap<>(batchFrom(
+                producer,
+                new ArrayList<>(List.of(new LinkedHashMap<>(tx(
+                        producer,
+                        1_000_000 + (long) (Math.random() * 1_000_000),
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Hostile", 0)))))));
     }
 
     @SuppressWarnings("unchecked")
@@ -274,7 +440,8 @@ class HostileInputCatalogueTest {
 
     private Map<String, Long> counts() throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             for (String table : List.of("incoming_transaction", "producer_state", "household", "subject", "device")) {
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();

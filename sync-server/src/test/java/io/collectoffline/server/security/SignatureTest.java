@@ -38,48 +38,95 @@ class SignatureTest {
     void aSignedTransactionOfARegisteredDeviceIsStoredAndApplied() {
         Device laptop = Device.enrolled();
         UUID id = UUID.randomUUID();
-        laptop.send(laptop.token, List.of(laptop.signed(tx(laptop.id, 1, "study.household", "INSERT",
-                household(id, identifier("HH"), "Oodi", 0))))).body("results[0].status", equalTo("ACCEPTED"));
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + id).then().statusCode(200));
+        laptop.send(
+                        laptop.token,
+                        List.of(laptop.signed(tx(
+                                laptop.id,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(id, identifier("HH"), "Oodi", 0)))))
+                .body("results[0].status", equalTo("ACCEPTED"));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.household/" + id).then().statusCode(200));
     }
 
     @Test
     void aForgedRelayedTransactionIsRefusedAndBlocksNothing() {
         Device laptop = Device.enrolled();
-        laptop.send(laptop.token, List.of(laptop.signed(tx(laptop.id, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "One", 0))))).body("results[0].status",
-                equalTo("ACCEPTED"));
+        laptop.send(
+                        laptop.token,
+                        List.of(laptop.signed(tx(
+                                laptop.id,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "One", 0)))))
+                .body("results[0].status", equalTo("ACCEPTED"));
         // a middleman signs a change of its own making with its own key and claims it is the laptop's key
         DeviceSigningKey relayKey = DeviceSigningKey.generate();
         String middleman = "mm-" + UUID.randomUUID().toString().substring(0, 8);
         String middlemanToken = enrol(middleman, "middleman");
         UUID forged = UUID.randomUUID();
-        Map<String, Object> batch = batchFrom(middleman, List.of(sign(relayKey, tx(laptop.id, 2, "study.household",
-                "INSERT", household(forged, identifier("HH"), "Forged", 0)))));
-        batch.put("registrations", List.of(new KeyRegistration(laptop.id, relayKey.keyId(), relayKey.publicKey(),
-                KeyRegistration.proof(laptop.id, relayKey.publicKey(), "a-guessed-token"))));
-        post(middlemanToken, batch).body("results[0].status", equalTo("REJECTED"))
+        Map<String, Object> batch = batchFrom(
+                middleman,
+                List.of(sign(
+                        relayKey,
+                        tx(
+                                laptop.id,
+                                2,
+                                "study.household",
+                                "INSERT",
+                                household(forged, identifier("HH"), "Forged", 0)))));
+        batch.put(
+                "registrations",
+                List.of(new KeyRegistration(
+                        laptop.id,
+                        relayKey.keyId(),
+                        relayKey.publicKey(),
+                        KeyRegistration.proof(laptop.id, relayKey.publicKey(), "a-guessed-token"))));
+        post(middlemanToken, batch)
+                .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("does not know"))
                 .body("results[0].type", equalTo("urn:collect-offline:problem:bad-signature"));
 
         UUID genuine = UUID.randomUUID();
-        laptop.send(middlemanToken, middleman, List.of(laptop.signed(tx(laptop.id, 2, "study.household", "INSERT",
-                household(genuine, identifier("HH"), "Two", 0))))).body("results[0].status", equalTo("ACCEPTED"));
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + genuine).then()
-                .statusCode(200));
+        laptop.send(
+                        middlemanToken,
+                        middleman,
+                        List.of(laptop.signed(tx(
+                                laptop.id,
+                                2,
+                                "study.household",
+                                "INSERT",
+                                household(genuine, identifier("HH"), "Two", 0)))))
+                .body("results[0].status", equalTo("ACCEPTED"));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.household/" + genuine).then().statusCode(200));
         admin().get("/api/v1/records/study.household/" + forged).then().statusCode(404);
     }
 
     @Test
     void anAlteredTransactionIsRefused() {
         Device laptop = Device.enrolled();
-        Map<String, Object> signed = laptop.signed(tx(laptop.id, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)));
+        Map<String, Object> signed = laptop.signed(tx(
+                laptop.id, 1, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Oodi", 0)));
         Map<String, Object> altered = new HashMap<>(signed);
-        altered.put("payload", tx(laptop.id, 1, "study.household", "INSERT",
-                household(UUID.fromString(String.valueOf(signed.get("recordId"))), identifier("HH"), "Elsewhere", 0))
-                .get("payload"));
-        laptop.send(laptop.token, List.of(altered)).body("results[0].status", equalTo("REJECTED"))
+        altered.put(
+                "payload",
+                tx(
+                                laptop.id,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(
+                                        UUID.fromString(String.valueOf(signed.get("recordId"))),
+                                        identifier("HH"),
+                                        "Elsewhere",
+                                        0))
+                        .get("payload"));
+        laptop.send(laptop.token, List.of(altered))
+                .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("does not verify"));
         laptop.send(laptop.token, List.of(signed)).body("results[0].status", equalTo("ACCEPTED"));
     }
@@ -87,13 +134,27 @@ class SignatureTest {
     @Test
     void anInsertedUnsignedTransactionIsRefusedEvenWhereUnsignedOnesAreTaken() {
         Device laptop = Device.enrolled();
-        laptop.send(laptop.token, List.of(laptop.signed(tx(laptop.id, 1, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "One", 0))))).body("results[0].status",
-                equalTo("ACCEPTED"));
+        laptop.send(
+                        laptop.token,
+                        List.of(laptop.signed(tx(
+                                laptop.id,
+                                1,
+                                "study.household",
+                                "INSERT",
+                                household(UUID.randomUUID(), identifier("HH"), "One", 0)))))
+                .body("results[0].status", equalTo("ACCEPTED"));
         String middleman = "mm-" + UUID.randomUUID().toString().substring(0, 8);
         String middlemanToken = enrol(middleman, "middleman");
-        post(middlemanToken, batchFrom(middleman, List.of(tx(laptop.id, 2, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Inserted", 0)))))
+        post(
+                        middlemanToken,
+                        batchFrom(
+                                middleman,
+                                List.of(tx(
+                                        laptop.id,
+                                        2,
+                                        "study.household",
+                                        "INSERT",
+                                        household(UUID.randomUUID(), identifier("HH"), "Inserted", 0)))))
                 .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("unsigned, but device"));
     }
@@ -101,11 +162,12 @@ class SignatureTest {
     @Test
     void aReorderedTransactionIsRefused() {
         Device laptop = Device.enrolled();
-        Map<String, Object> second = laptop.signed(tx(laptop.id, 2, "study.household", "INSERT",
-                household(UUID.randomUUID(), identifier("HH"), "Two", 0)));
+        Map<String, Object> second = laptop.signed(tx(
+                laptop.id, 2, "study.household", "INSERT", household(UUID.randomUUID(), identifier("HH"), "Two", 0)));
         Map<String, Object> moved = new HashMap<>(second);
         moved.put("seq", 1);
-        laptop.send(laptop.token, List.of(moved)).body("results[0].status", equalTo("REJECTED"))
+        laptop.send(laptop.token, List.of(moved))
+                .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString("does not verify"));
     }
 
@@ -129,22 +191,35 @@ class SignatureTest {
 
         ValidatableResponse send(String with, String sender, List<Map<String, Object>> transactions) {
             Map<String, Object> batch = batchFrom(sender, transactions);
-            batch.put("registrations", List.of(new KeyRegistration(id, key.keyId(), key.publicKey(),
-                    KeyRegistration.proof(id, key.publicKey(), token))));
+            batch.put(
+                    "registrations",
+                    List.of(new KeyRegistration(
+                            id, key.keyId(), key.publicKey(), KeyRegistration.proof(id, key.publicKey(), token))));
             return post(with, batch);
         }
     }
 
     private static ValidatableResponse post(String token, Map<String, Object> batch) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(batch).post("/api/v1/batches").then();
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(batch)
+                .post("/api/v1/batches")
+                .then();
     }
 
     /** {@code tx} with the signature of {@code key}. */
     static Map<String, Object> sign(DeviceSigningKey key, Map<String, Object> tx) {
-        TransactionEnvelope envelope = new TransactionEnvelope(UUID.fromString((String) tx.get("txId")),
-                (String) tx.get("producer"), ((Number) tx.get("seq")).longValue(), (String) tx.get("model"),
-                UUID.fromString(String.valueOf(tx.get("recordId"))), Action.valueOf((String) tx.get("action")), null,
-                (String) tx.get("keyId"), Base64.getDecoder().decode((String) tx.get("payload")));
+        TransactionEnvelope envelope = new TransactionEnvelope(
+                UUID.fromString((String) tx.get("txId")),
+                (String) tx.get("producer"),
+                ((Number) tx.get("seq")).longValue(),
+                (String) tx.get("model"),
+                UUID.fromString(String.valueOf(tx.get("recordId"))),
+                Action.valueOf((String) tx.get("action")),
+                null,
+                (String) tx.get("keyId"),
+                Base64.getDecoder().decode((String) tx.get("payload")));
         Map<String, Object> signed = new HashMap<>(tx);
         signed.put("signer", key.keyId());
         signed.put("signature", Base64.getEncoder().encodeToString(key.sign(envelope)));

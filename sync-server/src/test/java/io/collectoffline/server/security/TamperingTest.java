@@ -57,10 +57,13 @@ class TamperingTest {
         String producer = producer();
         UUID id = UUID.randomUUID();
 
-        post(batch(producer, List.of(sealed(producer, 1, id, tx -> { })))).statusCode(200)
+        post(batch(producer, List.of(sealed(producer, 1, id, tx -> {}))))
+                .statusCode(200)
                 .body("results[0].status", equalTo("ACCEPTED"));
 
-        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + id).then().statusCode(200)
+        await().untilAsserted(() -> admin().get("/api/v1/records/study.household/" + id)
+                .then()
+                .statusCode(200)
                 .body("village", equalTo("Sealed village")));
     }
 
@@ -69,11 +72,15 @@ class TamperingTest {
         String producer = producer();
         UUID id = UUID.randomUUID();
 
-        assertRefused(producer, id, sealed(producer, 1, id, tx -> {
-            byte[] bytes = Base64.getDecoder().decode((String) tx.get("payload"));
-            bytes[bytes.length - 5] ^= 0x20;
-            tx.put("payload", Base64.getEncoder().encodeToString(bytes));
-        }), "failed authentication");
+        assertRefused(
+                producer,
+                id,
+                sealed(producer, 1, id, tx -> {
+                    byte[] bytes = Base64.getDecoder().decode((String) tx.get("payload"));
+                    bytes[bytes.length - 5] ^= 0x20;
+                    tx.put("payload", Base64.getEncoder().encodeToString(bytes));
+                }),
+                "failed authentication");
     }
 
     @Test
@@ -82,10 +89,12 @@ class TamperingTest {
         UUID id = UUID.randomUUID();
 
         assertRefused(producer, id, sealed(producer, 1, id, tx -> tx.put("seq", 2)), "failed authentication");
-        assertRefused(producer, id, sealed(producer, 1, id, tx -> tx.put("action", "DELETE")),
-                "failed authentication");
+        assertRefused(producer, id, sealed(producer, 1, id, tx -> tx.put("action", "DELETE")), "failed authentication");
         UUID other = UUID.randomUUID();
-        assertRefused(producer, other, sealed(producer, 1, id, tx -> tx.put("recordId", other.toString())),
+        assertRefused(
+                producer,
+                other,
+                sealed(producer, 1, id, tx -> tx.put("recordId", other.toString())),
                 "failed authentication");
     }
 
@@ -94,7 +103,10 @@ class TamperingTest {
         String producer = producer();
         UUID id = UUID.randomUUID();
 
-        assertRefused(producer, id, sealed(producer, 1, id, tx -> tx.put("keyId", "dk-" + UUID.randomUUID())),
+        assertRefused(
+                producer,
+                id,
+                sealed(producer, 1, id, tx -> tx.put("keyId", "dk-" + UUID.randomUUID())),
                 "failed authentication");
     }
 
@@ -104,15 +116,19 @@ class TamperingTest {
         UUID id = UUID.randomUUID();
         SealedCodec foreign = new SealedCodec(KeyRing.generate(otherServer), 100, Duration.ofHours(1));
 
-        assertRefused(producer, id, sealedWith(foreign, producer, 1, id, tx -> { }), "does not hold");
+        assertRefused(producer, id, sealedWith(foreign, producer, 1, id, tx -> {}), "does not hold");
     }
 
     private void assertRefused(String producer, UUID id, Map<String, Object> tx, String reason) throws Exception {
-        post(batch(producer, List.of(tx))).statusCode(200).body("results[0].status", equalTo("REJECTED"))
+        post(batch(producer, List.of(tx)))
+                .statusCode(200)
+                .body("results[0].status", equalTo("REJECTED"))
                 .body("results[0].reason", containsString(reason));
-        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer)).isZero();
-        assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?",
-                UUID.fromString((String) tx.get("txId")))).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isZero();
+        assertThat(count("SELECT COUNT(*) FROM rejected_transaction WHERE tx_id = ?", UUID.fromString((String)
+                        tx.get("txId"))))
+                .isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM household WHERE id = ?", id)).isZero();
     }
 
@@ -121,15 +137,17 @@ class TamperingTest {
         return sealedWith(new SealedCodec(keys.current(), 100, Duration.ofHours(1)), producer, seq, id, tamper);
     }
 
-    private Map<String, Object> sealedWith(SealedCodec codec, String producer, long seq, UUID id,
-            Consumer<Map<String, Object>> tamper) throws Exception {
+    private Map<String, Object> sealedWith(
+            SealedCodec codec, String producer, long seq, UUID id, Consumer<Map<String, Object>> tamper)
+            throws Exception {
         UUID txId = UUID.randomUUID();
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("model", "study.household");
         snapshot.put("schemaVersion", 2);
         snapshot.put("fields", household(id, identifier("HH"), "Sealed village", 0));
-        SealedPayload payload = codec.seal(new TransactionHeader(txId, producer, seq, "study.household", id,
-                Action.INSERT), json.writeValueAsBytes(snapshot));
+        SealedPayload payload = codec.seal(
+                new TransactionHeader(txId, producer, seq, "study.household", id, Action.INSERT),
+                json.writeValueAsBytes(snapshot));
         Map<String, Object> tx = new LinkedHashMap<>();
         tx.put("txId", txId.toString());
         tx.put("producer", producer);
@@ -145,7 +163,8 @@ class TamperingTest {
     }
 
     private long count(String sql, Object arg) throws Exception {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -31,9 +31,15 @@ class JobLockTest {
         Optional<JobLock.Held> held = jobs.tryLock("test-job");
         assertThat(held).isPresent();
         try {
-            assertThat(jobs.tryLock("test-job")).as("the same job again in this JVM").isEmpty();
-            assertThat(otherSessionTakes("test-job")).as("another instance's session").isFalse();
-            assertThat(otherSessionTakes("another-job")).as("another job is not blocked").isTrue();
+            assertThat(jobs.tryLock("test-job"))
+                    .as("the same job again in this JVM")
+                    .isEmpty();
+            assertThat(otherSessionTakes("test-job"))
+                    .as("another instance's session")
+                    .isFalse();
+            assertThat(otherSessionTakes("another-job"))
+                    .as("another job is not blocked")
+                    .isTrue();
         } finally {
             held.get().close();
         }
@@ -46,8 +52,8 @@ class JobLockTest {
     /** Whether a session of its own takes (and then releases) the advisory lock of {@code job}. */
     private boolean otherSessionTakes(String job) throws SQLException {
         try (Connection c = database.dataSource().getConnection();
-             PreparedStatement take = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))");
-             PreparedStatement release = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+                PreparedStatement take = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))");
+                PreparedStatement release = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
             take.setInt(1, JobLock.NAMESPACE);
             take.setString(2, job);
             boolean taken;

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 class OneOwnerPerTableTest {
 
     private static final Path MAIN = Path.of("src/main/java/io/collectoffline/server");
-    private static final Pattern WRITE = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM|MERGE\\s+INTO)\\s+"
-            + "(incoming_transaction|producer_state|apply_cursor)\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MANUAL_TRANSACTION = Pattern.compile(
-            "\\.setAutoCommit\\(false\\)|\\.commit\\(\\)|\\.rollback\\(");
+    private static final Pattern WRITE = Pattern.compile(
+            "(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM|MERGE\\s+INTO)\\s+"
+                    + "(incoming_transaction|producer_state|apply_cursor)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MANUAL_TRANSACTION =
+            Pattern.compile("\\.setAutoCommit\\(false\\)|\\.commit\\(\\)|\\.rollback\\(");
 
     @Test
     void onlyTheStoreWritesTheSyncStateTables() throws IOException {
@@ -37,7 +39,9 @@ class OneOwnerPerTableTest {
                 }
             }
         }
-        assertThat(writers).as("writes of the sync state tables outside the store").isEmpty();
+        assertThat(writers)
+                .as("writes of the sync state tables outside the store")
+                .isEmpty();
     }
 
     @Test
@@ -49,7 +53,8 @@ class OneOwnerPerTableTest {
                 boolean seam = file.endsWith("config/ActiveDatabase.java")
                         && lines.get(i).contains("unwrap(Connection.class).rollback(savepoint)");
                 if (MANUAL_TRANSACTION.matcher(lines.get(i)).find() && !seam) {
-                    manual.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).trim());
+                    manual.add(MAIN.relativize(file) + ":" + (i + 1) + ": "
+                            + lines.get(i).trim());
                 }
             }
         }
@@ -63,8 +68,11 @@ class OneOwnerPerTableTest {
 
     private static List<Path> sources() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {
-            List<Path> sources = files.filter(f -> f.toString().endsWith(".java")).toList();
-            assertThat(sources).as("server sources found from " + MAIN.toAbsolutePath()).hasSizeGreaterThan(50);
+            List<Path> sources =
+                    files.filter(f -> f.toString().endsWith(".java")).toList();
+            assertThat(sources)
+                    .as("server sources found from " + MAIN.toAbsolutePath())
+                    .hasSizeGreaterThan(50);
             return sources;
         }
     }
