@@ -11,6 +11,7 @@ import io.collectoffline.offline.TrackedItems;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.protocol.Rfc3339;
+import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -30,7 +31,7 @@ import java.util.Optional;
 public class ReconciliationService {
 
     static final String STAGE = "MIDDLEMAN";
-    /** The most identifiers one side of a report reads. */
+    /** The most identifiers one side of a report reads (said in the log when reached). */
     private static final int REPORT_MAX = 100_000;
 
     private final EntityManager em;
@@ -62,6 +63,9 @@ public class ReconciliationService {
                     .setParameter(1, STAGE)
                     .setMaxResults(REPORT_MAX)
                     .getResultList();
+            if (requisitioned.size() == REPORT_MAX || inHand.size() == REPORT_MAX) {
+                Log.warnf("The reconciliation read the first %d identifiers of one side only", REPORT_MAX);
+            }
             return ReconciliationReport.of(STAGE, requisitioned, inHand);
         });
     }

@@ -43,6 +43,8 @@ import java.util.UUID;
 public class LabReconciliationService {
 
     static final String STAGE = "LAB";
+    /** The most identifiers one side of a report reads (said in the log when reached). */
+    private static final int REPORT_MAX = 100_000;
 
     private final ActiveDatabase database;
     private final LocalChanges changes;
@@ -154,7 +156,7 @@ public class LabReconciliationService {
 
     private static List<String> strings(Connection c, String sql, String... parameters) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT 100000")) {
+        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + REPORT_MAX)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setString(i + 1, parameters[i]);
             }
@@ -163,6 +165,9 @@ public class LabReconciliationService {
                     values.add(rs.getString(1));
                 }
             }
+        }
+        if (values.size() == REPORT_MAX) {
+            Log.warnf("The lab reconciliation read the first %d identifiers of one side only", REPORT_MAX);
         }
         return values;
     }
