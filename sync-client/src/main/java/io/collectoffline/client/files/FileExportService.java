@@ -12,11 +12,13 @@ import io.collectoffline.protocol.Rfc3339;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
+import io.collectoffline.shipping.FileLink;
+import io.collectoffline.shipping.ShipObserver;
+import io.collectoffline.shipping.Shipper;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -104,63 +106,60 @@ public class FileExportService {
         OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC);
         String name = identity.device() + "-" + created.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + batchId.toString().substring(0, 8) + ".colx";
-        Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
-        try {
-            Set<String> producers = new java.util.TreeSet<>();
-            List<UUID> txIds = writeBody(body, includeUnconfirmed, producers);
+        try (FileLink file = FileLink.open(outgoing, json, config.files().maxTransactionsPerFile())) {
+            // a pass of the engine to the file: the outbox in producer and seq order, in pages; the file answers
+            // nothing, its receipt marks the transactions delivered later (ADR 13)
+            Shipper.ship(
+                    file.queue((after, count) -> pending(after, count, includeUnconfirmed)),
+                    file,
+                    PAGE,
+                    new ShipObserver() {});
+            List<UUID> txIds = List.copyOf(file.txIds());
             if (txIds.isEmpty()) {
                 return new ExportReport(null, null, 0);
             }
             UUID previous = previousExport();
             // this laptop's signing key with its proof: the server that enrolled it checks every signature
-            FileHeaders.Export header = FileHeaders.Export.of(
-                    identity.device(),
-                    batchId,
-                    previous,
-                    txIds.size(),
-                    Rfc3339.format(created),
-                    outbox.registrationsFor(producers));
-            Path file = outgoing.resolve(name);
-            ChecksummedFile.write(file, header.toJson(), lines -> {
-                try (var in = Files.newBufferedReader(body)) {
-                    in.lines().forEach(lines::write);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            Path target = outgoing.resolve(name);
+            file.finish(
+                    target,
+                    FileHeaders.Export.of(
+                            identity.device(),
+                            batchId,
+                            previous,
+                            txIds.size(),
+                            Rfc3339.format(created),
+                            outbox.registrationsFor(file.producers())));
             record(batchId, previous, name, txIds, created);
             Log.infof(
                     "Exported %d pending transactions to %s (delivered only when its receipt comes back)",
-                    txIds.size(), file);
-            return new ExportReport(batchId, file.toString(), txIds.size());
-        } finally {
-            Files.deleteIfExists(body);
+                    txIds.size(), target);
+            return new ExportReport(batchId, target.toString(), txIds.size());
         }
     }
 
-    private List<UUID> writeBody(Path body, boolean includeUnconfirmed, Set<String> producers) throws IOException {
-        List<UUID> txIds = new ArrayList<>();
-        int max = config.files().maxTransactionsPerFile();
-        try (var out = Files.newBufferedWriter(body)) {
-            Position after = Position.START;
-            while (txIds.size() < max) {
-                List<TransactionEnvelope> page = outbox.nextBatch(after, PAGE, Integer.MAX_VALUE);
-                if (page.isEmpty()) {
-                    break;
-                }
-                Set<UUID> skip = includeUnconfirmed ? Set.of() : inUnconfirmedExports(page);
-                for (TransactionEnvelope tx : page) {
-                    if (!skip.contains(tx.txId()) && txIds.size() < max) {
-                        out.write(json.writeValueAsString(tx));
-                        out.write('\n');
-                        txIds.add(tx.txId());
-                        producers.add(tx.producer());
-                    }
-                }
-                after = Position.after(page.get(page.size() - 1));
+    /**
+     * The next pending transactions after {@code after}, at most {@code count}, without those an earlier export
+     * carries whose receipt has not come back (unless {@code includeUnconfirmed}); reads on past pages that hold only
+     * such, so an empty answer means the outbox has no more.
+     */
+    private List<TransactionEnvelope> pending(Position after, int count, boolean includeUnconfirmed) {
+        List<TransactionEnvelope> found = new ArrayList<>();
+        Position from = after;
+        while (found.size() < count) {
+            List<TransactionEnvelope> page = outbox.nextBatch(from, PAGE, Integer.MAX_VALUE);
+            if (page.isEmpty()) {
+                break;
             }
+            Set<UUID> skip = includeUnconfirmed ? Set.of() : inUnconfirmedExports(page);
+            for (TransactionEnvelope tx : page) {
+                if (!skip.contains(tx.txId()) && found.size() < count) {
+                    found.add(tx);
+                }
+            }
+            from = Position.after(page.get(page.size() - 1));
         }
-        return txIds;
+        return found;
     }
 
     /**

@@ -12,13 +12,16 @@ import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
+import io.collectoffline.shipping.FileLink;
+import io.collectoffline.shipping.ShipObserver;
+import io.collectoffline.shipping.Shipper;
+import io.collectoffline.shipping.ShippingQueue;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +30,6 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,8 @@ public class ExportService {
     private volatile String progress;
 
     private final JobLock jobs;
+    /** Transactions read from the forward queue per page while a file is written. */
+    private static final int PAGE = 1000;
 
     ExportService(
             ServerConfig config,
@@ -132,54 +136,41 @@ public class ExportService {
         String name = config.nodeId() + "-" + created.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + batchId.toString().substring(0, 8) + ".colx";
         Path outgoing = Folders.of(config).outgoing();
-        try {
-            Path body = Files.createTempFile(outgoing, ".body-", ".tmp");
-            List<UUID> txIds = new ArrayList<>();
-            java.util.Set<String> producers = new java.util.TreeSet<>();
-            try {
-                try (var out = Files.newBufferedWriter(body)) {
-                    Position after = Position.START;
-                    int max = config.files().maxTransactionsPerFile();
-                    while (txIds.size() < max) {
-                        List<TransactionEnvelope> page =
-                                queue.next(after, Math.min(1000, max - txIds.size()), !includeUnconfirmed);
-                        if (page.isEmpty()) {
-                            break;
+        List<UUID> txIds;
+        try (FileLink file = FileLink.open(outgoing, json, config.files().maxTransactionsPerFile())) {
+            // a pass of the engine to the file: the forward queue's transactions in producer and seq order, in
+            // pages; the file answers nothing, its receipt marks them later (ADR 13)
+            Shipper.ship(
+                    file.queue((after, count) -> queue.next(after, count, !includeUnconfirmed)),
+                    file,
+                    PAGE,
+                    new ShipObserver() {
+                        @Override
+                        public void recorded(ShippingQueue.Recorded recorded) {
+                            int written = file.txIds().size();
+                            progress = "exporting " + name + ": " + written + " transactions written";
+                            if (written % 10_000 == 0) {
+                                Log.infof("Export %s: %d transactions written", name, written);
+                            }
                         }
-                        for (TransactionEnvelope tx : page) {
-                            out.write(json.writeValueAsString(tx));
-                            out.write('\n');
-                            txIds.add(tx.txId());
-                            producers.add(tx.producer());
-                        }
-                        TransactionEnvelope last = page.get(page.size() - 1);
-                        after = Position.after(last);
-                        progress = "exporting " + name + ": " + txIds.size() + " transactions written";
-                        if (txIds.size() % 10_000 == 0) {
-                            Log.infof("Export %s: %d transactions written", name, txIds.size());
-                        }
-                    }
-                }
-                UUID previous = previousExport();
-                // the producers' signing keys, vouched for by this server: the importer checks every signature
-                FileHeaders.Export header = FileHeaders.Export.of(
-                        config.nodeId(),
-                        batchId,
-                        previous,
-                        txIds.size(),
-                        Rfc3339.format(created),
-                        ingest.registrationsFor(producers));
-                ChecksummedFile.write(outgoing.resolve(name), header.toJson(), lines -> {
-                    try (var in = Files.newBufferedReader(body)) {
-                        in.lines().forEach(lines::write);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } finally {
-                Files.deleteIfExists(body);
+                    });
+            txIds = file.txIds();
+            if (txIds.isEmpty()) {
+                return new ExportReport(null, null, 0);
             }
-            record(batchId, previousExport(), name, txIds, created);
+            UUID previous = previousExport();
+            // the producers' signing keys, vouched for by this server: the importer checks every signature
+            file.finish(
+                    outgoing.resolve(name),
+                    FileHeaders.Export.of(
+                            config.nodeId(),
+                            batchId,
+                            previous,
+                            txIds.size(),
+                            Rfc3339.format(created),
+                            ingest.registrationsFor(file.producers())));
+            txIds = List.copyOf(txIds);
+            record(batchId, previous, name, txIds, created);
             Log.infof(
                     "Exported %d transactions to %s in %d ms (delivered only when its receipt comes back)",
                     txIds.size(), outgoing.resolve(name), (System.nanoTime() - started) / 1_000_000);
