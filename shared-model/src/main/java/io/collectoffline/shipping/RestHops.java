@@ -2,6 +2,7 @@ package io.collectoffline.shipping;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -45,6 +46,18 @@ public final class RestHops {
             return request.get();
         } catch (ProcessingException e) {
             throw classify(e);
+        } catch (WebApplicationException e) {
+            // statuses >= 400 are LinkFailures already (the response mapper); what is left is an answer whose body
+            // could not be read as what it should be: the next hop answered, with something unusable
+            if (e.getCause() instanceof LinkFailure failure) {
+                throw failure;
+            }
+            throw new LinkFailure(
+                    LinkFailure.Kind.REFUSED,
+                    "the next hop's answer (HTTP "
+                            + (e.getResponse() == null ? "?" : e.getResponse().getStatus()) + ") could not be read: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.shipping.Link;
+import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.ShipObserver;
 import io.collectoffline.shipping.ShipReport;
 import io.collectoffline.shipping.Shipper;
@@ -161,7 +162,8 @@ public class MiddlemanService {
             OutboxPage page = field.outbox(
                     url, pairingToken, after.producer().isEmpty() ? producer : after.producer(), after.seq(), maxCount);
             if (!page.producer().equals(producer)) {
-                throw new IllegalStateException("the laptop at " + url + " changed identity during the pull");
+                throw new LinkFailure(
+                        LinkFailure.Kind.REFUSED, "the laptop at " + url + " changed identity during the pull");
             }
             ended = !page.more();
             if (!registrationKept

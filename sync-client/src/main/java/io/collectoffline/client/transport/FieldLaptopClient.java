@@ -4,6 +4,7 @@ import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
+import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.RestHops;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -27,16 +28,42 @@ public class FieldLaptopClient {
         this.config = config;
     }
 
+    /**
+     * A page of the field laptop's outbox.
+     *
+     * @throws LinkFailure when it cannot be reached, refuses, or answers a page without its producer or transactions
+     */
     public OutboxPage outbox(URI laptop, String pairingToken, String afterProducer, long afterSeq, int limit) {
-        return RestHops.call(() -> api(laptop, pairingToken).page(afterProducer, afterSeq, limit));
+        OutboxPage page = RestHops.call(() -> api(laptop, pairingToken).page(afterProducer, afterSeq, limit));
+        if (page == null
+                || page.producer() == null
+                || page.transactions() == null
+                || page.transactions().size() > limit
+                || page.transactions().contains(null)) {
+            throw unusable(laptop, "an outbox page without its producer or transactions, or with more than asked");
+        }
+        return page;
     }
 
     public AckAnswer ack(URI laptop, String pairingToken, OutboxAcks acks) {
         return RestHops.call(() -> api(laptop, pairingToken).ack(acks));
     }
 
+    /**
+     * The field laptop's manifest of tracked items.
+     *
+     * @throws LinkFailure when it cannot be reached, refuses, or answers a manifest without its producer
+     */
     public ItemManifest manifest(URI laptop, String pairingToken) {
-        return RestHops.call(() -> api(laptop, pairingToken).manifest());
+        ItemManifest manifest = RestHops.call(() -> api(laptop, pairingToken).manifest());
+        if (manifest == null || manifest.producer() == null) {
+            throw unusable(laptop, "a manifest without its producer");
+        }
+        return manifest;
+    }
+
+    private static LinkFailure unusable(URI laptop, String what) {
+        return new LinkFailure(LinkFailure.Kind.REFUSED, "the laptop at " + laptop + " answered " + what);
     }
 
     private FieldLaptopApi api(URI laptop, String pairingToken) {

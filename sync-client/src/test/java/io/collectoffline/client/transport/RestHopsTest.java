@@ -86,13 +86,25 @@ class RestHopsTest {
         assertThat(statusFailure(413).getMessage()).contains("413").contains("too big");
     }
 
+    @Test
+    void anAnswerThatCannotBeReadIsRefusedNotAnUnclassifiedError() throws Exception {
+        LinkFailure failure = answerFailure(200, "this is not a watermark");
+
+        assertThat(failure.kind()).isEqualTo(LinkFailure.Kind.REFUSED);
+        assertThat(failure.getMessage()).contains("could not be read");
+    }
+
     /** The failure of one call to a peer that answers every request with {@code status}. */
     private static LinkFailure statusFailure(int status) throws Exception {
+        return answerFailure(status, "{\"title\":\"too big\"}");
+    }
+
+    /** The failure of one call to a peer that answers every request with {@code status} and {@code body}. */
+    private static LinkFailure answerFailure(int status, String body) throws Exception {
         try (ServerSocket peer = new ServerSocket(0)) {
             Thread answerer = new Thread(() -> {
                 try (Socket socket = peer.accept()) {
                     socket.getInputStream().read(new byte[8192]);
-                    String body = "{\"title\":\"too big\"}";
                     OutputStream out = socket.getOutputStream();
                     out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
                                     + body.length() + "\r\nConnection: close\r\n\r\n" + body)
