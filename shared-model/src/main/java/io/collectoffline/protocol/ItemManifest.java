@@ -17,6 +17,9 @@ import java.util.List;
 public record ItemManifest(
         String producer, @JsonProperty("requisitions") List<ObjectNode> items) {
 
+    /** The most items a manifest lists; a field laptop offers no more, a middleman stores no more. */
+    public static final int MAX_ITEMS = 10_000;
+
     public ItemManifest {
         items = items == null ? List.of() : List.copyOf(items);
     }

@@ -306,7 +306,14 @@ public class MiddlemanService {
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Set<String> seen = new HashSet<>();
-        for (ObjectNode entry : manifest.items()) {
+        List<ObjectNode> items = manifest.items();
+        if (items.size() > ItemManifest.MAX_ITEMS) {
+            Log.warnf(
+                    "Manifest of %s lists %d items; only the first %d are kept",
+                    manifest.producer(), items.size(), ItemManifest.MAX_ITEMS);
+            items = items.subList(0, ItemManifest.MAX_ITEMS);
+        }
+        for (ObjectNode entry : items) {
             String identifier = tracked.get().identifierOf(entry);
             String text = entry.toString();
             if (identifier == null || identifier.length() > 100 || text.length() > 4000 || !seen.add(identifier)) {

@@ -37,9 +37,6 @@ public class PullService {
     private final io.collectoffline.client.identity.NodeIdentity identity;
     private final Optional<TrackedItems> tracked;
 
-    /** The most items one manifest lists (a pull carries it whole). */
-    private static final int MANIFEST_MAX = 10_000;
-
     PullService(
             EntityManager em,
             OutboxService outbox,
@@ -105,14 +102,14 @@ public class PullService {
         }
         @SuppressWarnings("unchecked")
         List<Object> rows = em.createNativeQuery(tracked.get().manifestSql())
-                .setMaxResults(MANIFEST_MAX)
+                .setMaxResults(ItemManifest.MAX_ITEMS)
                 .getResultList();
         List<ObjectNode> entries = new ArrayList<>(rows.size());
         for (Object row : rows) {
             entries.add(tracked.get().entry(row instanceof Object[] columns ? columns : new Object[] {row}));
         }
-        if (entries.size() == MANIFEST_MAX) {
-            Log.warnf("The manifest lists the first %d ready items only", MANIFEST_MAX);
+        if (entries.size() == ItemManifest.MAX_ITEMS) {
+            Log.warnf("The manifest lists the first %d ready items only", ItemManifest.MAX_ITEMS);
         }
         return new ItemManifest(outbox.device(), entries);
     }
