@@ -2,6 +2,7 @@ package io.collectoffline.client.identity;
 
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.KeyRegistration;
@@ -41,7 +42,12 @@ public class NodeIdentity {
         this.streamChanged = streamChanged;
     }
 
-    private record Loaded(String device, String stream, DeviceSigningKey signingKey, KeyRegistration registration) {}
+    private record Loaded(
+            String device,
+            String stream,
+            DeviceSigningKey signingKey,
+            DeviceSealingKey sealingKey,
+            KeyRegistration registration) {}
 
     /** This laptop's device id, fixed by its first start. */
     public String device() {
@@ -59,11 +65,16 @@ public class NodeIdentity {
     }
 
     /**
-     * This laptop's signing key registration for the servers: its public key with the proof made with its token;
-     * null when no token is configured (the server cannot check the key then).
+     * This laptop's key registration for the servers: its signing and sealing public keys with the proof made with
+     * its token; null when no token is configured (the server cannot check the keys then).
      */
     public KeyRegistration registration() {
         return loaded().registration();
+    }
+
+    /** This laptop's sealing key pair: what servers seal the records they send it to (ADR 14). */
+    public DeviceSealingKey sealingKey() {
+        return loaded().sealingKey();
     }
 
     /**
@@ -85,7 +96,8 @@ public class NodeIdentity {
     /** Captures on {@code stream} from now on (its move committed); tells capture. */
     public void useStream(String stream) {
         Loaded current = loaded();
-        loaded = new Loaded(current.device(), stream, current.signingKey(), current.registration());
+        loaded = new Loaded(
+                current.device(), stream, current.signingKey(), current.sealingKey(), current.registration());
         streamChanged.fire(new StreamChanged(stream));
     }
 
@@ -130,15 +142,17 @@ public class NodeIdentity {
                 try (Connection connection = dataSource.getConnection()) {
                     String device = resolveDevice(connection);
                     DeviceSigningKey key = signingKey(connection);
+                    DeviceSealingKey sealing = sealingKey(connection);
                     KeyRegistration registration = config.server()
                             .token()
                             .map(token -> new KeyRegistration(
                                     device,
                                     key.keyId(),
                                     key.publicKey(),
-                                    KeyRegistration.proof(device, key.publicKey(), token)))
+                                    KeyRegistration.proof(device, key.publicKey(), sealing.publicKey(), token),
+                                    sealing.publicKey()))
                             .orElse(null);
-                    loaded = new Loaded(device, currentStream(connection, device), key, registration);
+                    loaded = new Loaded(device, currentStream(connection, device), key, sealing, registration);
                 } catch (SQLException e) {
                     throw new IllegalStateException("reading this laptop's identity failed", e);
                 }
@@ -215,6 +229,25 @@ public class NodeIdentity {
             ps.executeUpdate();
         }
         Log.infof("This laptop's signing key is %s (made now)", made.keyId());
+        return made;
+    }
+
+    /** The sealing key pair kept in the database, made on the first start that needs one (ADR 14). */
+    private static DeviceSealingKey sealingKey(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT sealing_public_key, sealing_private_key FROM node_identity")) {
+            if (rs.next() && rs.getString(1) != null) {
+                return new DeviceSealingKey(rs.getString(1), rs.getString(2));
+            }
+        }
+        DeviceSealingKey made = DeviceSealingKey.generate();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE node_identity SET sealing_public_key = ?, sealing_private_key = ?")) {
+            ps.setString(1, made.publicKey());
+            ps.setString(2, made.privateKey());
+            ps.executeUpdate();
+        }
+        Log.info("This laptop's sealing key was made now");
         return made;
     }
 

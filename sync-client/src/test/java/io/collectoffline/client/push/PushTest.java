@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.collectoffline.client.TestDb;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.codec.DeviceSealingKey;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.testing.AppProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -65,6 +68,23 @@ class PushTest {
         push.pushAndWait(Duration.ofSeconds(30));
         FakeServer.reset();
         assertThat(sendable()).isZero();
+    }
+
+    @Inject
+    NodeIdentity identity;
+
+    @Test
+    void theLaptopRegistersItsSealingKeyUnderTheProofMadeWithItsToken() {
+        KeyRegistration registration = identity.registration();
+        DeviceSealingKey sealing = identity.sealingKey();
+
+        assertThat(DeviceSealingKey.isPublicKey(registration.sealingKey())).isTrue();
+        assertThat(registration.sealingKey()).isEqualTo(sealing.publicKey());
+        assertThat(registration.proof())
+                .as("the proof covers the sealing key: a relay can neither add nor swap one")
+                .isEqualTo(KeyRegistration.proof(
+                        registration.deviceId(), registration.publicKey(), sealing.publicKey(), "test-token"))
+                .isNotEqualTo(KeyRegistration.proof(registration.deviceId(), registration.publicKey(), "test-token"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
@@ -304,8 +305,12 @@ public class BatchParser {
                     && publicKey.length() <= 200
                     && DeviceSigningKey.keyIdOf(publicKey).equals(keyId)) {
                 String proof = text(r, "proof");
+                String sealingKey = text(r, "sealingKey");
+                if (sealingKey != null && !DeviceSealingKey.isPublicKey(sealingKey)) {
+                    continue; // not a key a server could seal to: the registration is not taken
+                }
                 found.add(new KeyRegistration(
-                        deviceId, keyId, publicKey, proof == null || proof.length() > 100 ? null : proof));
+                        deviceId, keyId, publicKey, proof == null || proof.length() > 100 ? null : proof, sealingKey));
             }
         }
         return found;

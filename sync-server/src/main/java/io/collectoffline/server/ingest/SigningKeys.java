@@ -64,6 +64,19 @@ final class SigningKeys {
                             by.equals(r.deviceId()) ? "proven with its token" : "vouched for by " + by);
                 }
             }
+            if (r.sealingKey() != null) {
+                // the first sealing key registered with a signing key stays: a later, different one is not taken
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE device_key SET sealing_key = ? "
+                        + "WHERE device_id = ? AND key_id = ? AND sealing_key IS NULL")) {
+                    ps.setString(1, r.sealingKey());
+                    ps.setString(2, r.deviceId());
+                    ps.setString(3, r.keyId());
+                    if (ps.executeUpdate() > 0) {
+                        Log.infof(
+                                "Sealing key of device %s registered with its signing key %s", r.deviceId(), r.keyId());
+                    }
+                }
+            }
         }
     }
 
@@ -74,7 +87,8 @@ final class SigningKeys {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         && MessageDigest.isEqual(
-                                KeyRegistration.proofWithHash(r.deviceId(), r.publicKey(), rs.getString(1))
+                                KeyRegistration.proofWithHash(
+                                                r.deviceId(), r.publicKey(), r.sealingKey(), rs.getString(1))
                                         .getBytes(StandardCharsets.UTF_8),
                                 r.proof().getBytes(StandardCharsets.UTF_8));
             }
@@ -142,10 +156,24 @@ final class SigningKeys {
     /** The registrations this server vouches for when it passes on the transactions of {@code producers}. */
     static List<KeyRegistration> vouchFor(Connection connection, Set<String> producers) throws SQLException {
         List<KeyRegistration> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, DeviceSigningKey>> device :
-                of(connection, producers).entrySet()) {
-            for (DeviceSigningKey key : device.getValue().values()) {
-                out.add(new KeyRegistration(device.getKey(), key.keyId(), key.publicKey(), null));
+        if (producers.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT device_id, key_id, public_key, sealing_key FROM device_key WHERE device_id = ANY (?)")) {
+            ps.setArray(
+                    1,
+                    connection.createArrayOf(
+                            "varchar",
+                            producers.stream()
+                                    .map(ProducerId::deviceOf)
+                                    .distinct()
+                                    .toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new KeyRegistration(
+                            rs.getString(1), rs.getString(2), rs.getString(3), null, rs.getString(4)));
+                }
             }
         }
         return out;

@@ -7,17 +7,21 @@ import static io.collectoffline.server.Fixtures.household;
 import static io.collectoffline.server.Fixtures.identifier;
 import static io.collectoffline.server.Fixtures.tx;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -172,6 +176,79 @@ class SignatureTest {
     }
 
     /** An enrolled field device with its signing key registered (proof made with its token). */
+    @Inject
+    ActiveDatabase database;
+
+    @Test
+    void aDevicesSealingKeyIsRegisteredWithItsProofAndARelayCanNeitherAddNorSwapOne() throws Exception {
+        Device laptop = Device.enrolled();
+        String genuine = DeviceSealingKey.generate().publicKey();
+        String relays = DeviceSealingKey.generate().publicKey();
+        // a relay adds its own sealing key to the laptop's registration: the proof no longer covers what is sent
+        Map<String, Object> added = batchFrom(
+                laptop.id,
+                List.of(laptop.signed(tx(
+                        laptop.id,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "A", 0)))));
+        added.put(
+                "registrations",
+                List.of(new KeyRegistration(
+                        laptop.id,
+                        laptop.key.keyId(),
+                        laptop.key.publicKey(),
+                        KeyRegistration.proof(laptop.id, laptop.key.publicKey(), laptop.token),
+                        relays)));
+        post(laptop.token, added).body("results[0].status", equalTo("REJECTED"));
+        assertThat(sealingKey(laptop.id))
+                .as("nothing registered from a registration whose proof fails")
+                .isNull();
+
+        // the laptop's own registration, its proof covering its sealing key
+        Map<String, Object> own = batchFrom(
+                laptop.id,
+                List.of(laptop.signed(tx(
+                        laptop.id,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "B", 0)))));
+        own.put(
+                "registrations",
+                List.of(new KeyRegistration(
+                        laptop.id,
+                        laptop.key.keyId(),
+                        laptop.key.publicKey(),
+                        KeyRegistration.proof(laptop.id, laptop.key.publicKey(), genuine, laptop.token),
+                        genuine)));
+        post(laptop.token, own).body("results[0].status", equalTo("ACCEPTED"));
+        assertThat(sealingKey(laptop.id)).isEqualTo(genuine);
+
+        // a later registration cannot swap it, even with a valid proof (rotation is not a side effect of a batch)
+        own.put(
+                "registrations",
+                List.of(new KeyRegistration(
+                        laptop.id,
+                        laptop.key.keyId(),
+                        laptop.key.publicKey(),
+                        KeyRegistration.proof(laptop.id, laptop.key.publicKey(), relays, laptop.token),
+                        relays)));
+        post(laptop.token, own).body("results[0].status", equalTo("DUPLICATE"));
+        assertThat(sealingKey(laptop.id)).isEqualTo(genuine);
+    }
+
+    private String sealingKey(String deviceId) throws java.sql.SQLException {
+        try (var c = database.dataSource().getConnection();
+                var ps = c.prepareStatement("SELECT sealing_key FROM device_key WHERE device_id = ?")) {
+            ps.setString(1, deviceId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     record Device(String id, String token, DeviceSigningKey key) {
 
         static Device enrolled() {
