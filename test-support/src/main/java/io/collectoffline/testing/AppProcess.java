@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** A packaged Quarkus app started as a real process, the way a user starts it. */
@@ -140,10 +143,46 @@ public final class AppProcess implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now. */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on right now, taken below the kernel's range for the local ports of outgoing
+     * connections: a port from that range (what {@code new ServerSocket(0)} gives) can be taken by any connection
+     * some process opens in the seconds before the app binds it, and the app then fails to start ("port in use").
+     * Never the same port twice in one test run.
+     */
     public static int freePort() throws IOException {
+        int high = ephemeralLow() - 1;
+        int low = Math.max(1024, high - 12_000);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = random.nextInt(low, high + 1);
+            if (!GIVEN.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException inUse) {
+                // another one
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** The lowest local port the kernel gives outgoing connections (Linux; 32768 elsewhere). */
+    private static int ephemeralLow() {
+        try {
+            // read by line: procfs reports a size of 0, and Files.readString then reads a single byte
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0)
+                    .trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 2048 ? low : 32768;
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 }
