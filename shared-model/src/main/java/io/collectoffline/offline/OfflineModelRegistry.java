@@ -34,6 +34,8 @@ public final class OfflineModelRegistry {
     private final Map<String, ModelDescriptor> byTable;
     private final Map<Class<?>, ModelDescriptor> byClass;
     private final List<Class<?>> notOffline;
+    /** The study's tracked items, worked out on first use ({@link #trackedItems()}). */
+    private volatile Optional<TrackedItems> tracked;
 
     private OfflineModelRegistry(List<ModelDescriptor> models, List<Class<?>> notOffline) {
         Map<String, ModelDescriptor> names = new LinkedHashMap<>();
@@ -239,6 +241,25 @@ public final class OfflineModelRegistry {
     }
 
     /** Registered models, sorted by name. */
+    /**
+     * The study's tracked items ({@link TrackedItems#of}), worked out once for every service that needs them.
+     *
+     * @throws InvalidOfflineModelException when the tracked-item annotations name fields the models lack
+     */
+    public Optional<TrackedItems> trackedItems() {
+        Optional<TrackedItems> known = tracked;
+        if (known == null) {
+            known = TrackedItems.of(this);
+            tracked = known;
+        }
+        return known;
+    }
+
+    /** The study's tracked items; a study without them has no manifest entries and no reconciliation (404). */
+    public TrackedItems requireTrackedItems() {
+        return trackedItems().orElseThrow(() -> new UnknownModelException("(no @TrackedItem model in this study)"));
+    }
+
     public List<ModelDescriptor> models() {
         return byName.values().stream()
                 .sorted(Comparator.comparing(ModelDescriptor::name))

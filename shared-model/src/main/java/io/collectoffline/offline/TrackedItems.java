@@ -35,6 +35,9 @@ public record TrackedItems(
         String time,
         String comment) {
 
+    /** The most identifiers one side of a reconciliation report reads (said in the log when reached). */
+    public static final int REPORT_MAX = 100_000;
+
     public TrackedItems {
         manifest = List.copyOf(manifest);
     }

@@ -24,9 +24,7 @@ public final class Inputs {
      * the device-id rule. Parameters say it with {@link SiteId}.
      */
     public static List<FieldError> siteErrors(String site) {
-        return site == null || DeviceId.isValid(site)
-                ? List.of()
-                : List.of(new FieldError("site", "must be a site id: " + DeviceId.DESCRIPTION));
+        return site == null || DeviceId.isValid(site) ? List.of() : List.of(new FieldError("site", SiteId.RULE));
     }
 
     /**

@@ -15,7 +15,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface SiteId {
 
-    String message() default "must be a site id: " + DeviceId.DESCRIPTION;
+    /** What a site id must be, as every answer says it. */
+    String RULE = "must be a site id: " + DeviceId.DESCRIPTION;
+
+    String message() default RULE;
 
     Class<?>[] groups() default {};
 

@@ -15,7 +15,6 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.OfflineModelSet;
-import io.collectoffline.offline.TrackedItems;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -95,7 +94,7 @@ public class CaptureInstaller {
             entities.add(entity.getJavaType());
         }
         OfflineModelRegistry registry = OfflineModelSet.registryFor(entities);
-        TrackedItems.of(registry); // the tracked-item annotations are checked at start, not at first use
+        registry.trackedItems(); // the tracked-item annotations are checked at start, not at first use
         return registry;
     }
 

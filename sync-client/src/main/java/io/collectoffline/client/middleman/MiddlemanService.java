@@ -60,7 +60,7 @@ public class MiddlemanService {
             OutboxService outbox,
             com.fasterxml.jackson.databind.ObjectMapper json,
             OfflineModelRegistry registry) {
-        this.tracked = TrackedItems.of(registry);
+        this.tracked = registry.trackedItems();
         this.json = json;
         this.config = config;
         this.em = em;

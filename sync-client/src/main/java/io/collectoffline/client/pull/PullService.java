@@ -44,7 +44,7 @@ public class PullService {
             io.collectoffline.client.identity.NodeIdentity identity,
             OfflineModelRegistry registry) {
         this.identity = identity;
-        this.tracked = TrackedItems.of(registry);
+        this.tracked = registry.trackedItems();
         this.em = em;
         this.outbox = outbox;
         this.config = config;

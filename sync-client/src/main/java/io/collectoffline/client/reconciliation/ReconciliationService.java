@@ -8,7 +8,6 @@ import io.collectoffline.client.middleman.NotAMiddlemanException;
 import io.collectoffline.client.records.RecordsService;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.TrackedItems;
-import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.ReconciliationReport;
 import io.collectoffline.protocol.Rfc3339;
 import io.quarkus.logging.Log;
@@ -18,7 +17,6 @@ import jakarta.persistence.EntityManager;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The driver's reconciliation on a middleman: the items the field laptops' manifests say are ready (drawn
@@ -31,40 +29,38 @@ import java.util.Optional;
 public class ReconciliationService {
 
     static final String STAGE = "MIDDLEMAN";
-    /** The most identifiers one side of a report reads (said in the log when reached). */
-    private static final int REPORT_MAX = 100_000;
 
     private final EntityManager em;
     private final RecordsService records;
     private final ClientConfig config;
-    private final Optional<TrackedItems> tracked;
+    private final OfflineModelRegistry registry;
 
     ReconciliationService(
             EntityManager em, RecordsService records, ClientConfig config, OfflineModelRegistry registry) {
         this.em = em;
         this.records = records;
         this.config = config;
-        this.tracked = TrackedItems.of(registry);
+        this.registry = registry;
     }
 
     /** Ready against in hand; {@code producer} narrows the ready items to one field laptop's manifest. */
     public ReconciliationReport report(String producer) {
-        TrackedItems items = tracked();
+        TrackedItems items = registry.requireTrackedItems();
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<String> requisitioned = (producer == null
                             ? em.createNativeQuery("SELECT identifier FROM item_manifest")
                             : em.createNativeQuery("SELECT identifier FROM item_manifest WHERE producer = ?1")
                                     .setParameter(1, producer))
-                    .setMaxResults(REPORT_MAX)
+                    .setMaxResults(TrackedItems.REPORT_MAX)
                     .getResultList();
             @SuppressWarnings("unchecked")
             List<String> inHand = em.createNativeQuery(items.inHandSql())
                     .setParameter(1, STAGE)
-                    .setMaxResults(REPORT_MAX)
+                    .setMaxResults(TrackedItems.REPORT_MAX)
                     .getResultList();
-            if (requisitioned.size() == REPORT_MAX || inHand.size() == REPORT_MAX) {
-                Log.warnf("The reconciliation read the first %d identifiers of one side only", REPORT_MAX);
+            if (requisitioned.size() == TrackedItems.REPORT_MAX || inHand.size() == TrackedItems.REPORT_MAX) {
+                Log.warnf("The reconciliation read the first %d identifiers of one side only", TrackedItems.REPORT_MAX);
             }
             return ReconciliationReport.of(STAGE, requisitioned, inHand);
         });
@@ -76,7 +72,7 @@ public class ReconciliationService {
             throw new NotAMiddlemanException("This laptop is a " + config.role() + " laptop; tubes are marked in "
                     + "hand on the middleman (sync.client.role=middleman)");
         }
-        TrackedItems items = tracked();
+        TrackedItems items = registry.requireTrackedItems();
         ObjectNode receipt = JsonNodeFactory.instance.objectNode();
         receipt.put(items.receiptIdentifier(), identifier);
         receipt.put(items.stage(), STAGE);
@@ -85,9 +81,5 @@ public class ReconciliationService {
             receipt.put(items.comment(), comment);
         }
         return records.create(items.receipt().name(), receipt, user);
-    }
-
-    private TrackedItems tracked() {
-        return tracked.orElseThrow(() -> new UnknownModelException("(no @TrackedItem model in this study)"));
     }
 }

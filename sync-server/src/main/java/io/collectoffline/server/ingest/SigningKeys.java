@@ -99,11 +99,21 @@ final class SigningKeys {
     static Map<String, Map<String, DeviceSigningKey>> of(Connection connection, Set<String> producers)
             throws SQLException {
         Map<String, Map<String, DeviceSigningKey>> keys = new HashMap<>();
+        for (KeyRegistration r : registered(connection, producers)) {
+            keys.computeIfAbsent(r.deviceId(), d -> new HashMap<>())
+                    .put(r.keyId(), new DeviceSigningKey(r.keyId(), r.publicKey(), null));
+        }
+        return keys;
+    }
+
+    /** The keys registered here for the devices of these producers, with their sealing keys, without proofs. */
+    private static List<KeyRegistration> registered(Connection connection, Set<String> producers) throws SQLException {
+        List<KeyRegistration> found = new ArrayList<>();
         if (producers.isEmpty()) {
-            return keys;
+            return found;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT device_id, key_id, public_key FROM device_key WHERE device_id = ANY (?)")) {
+                "SELECT device_id, key_id, public_key, sealing_key FROM device_key WHERE device_id = ANY (?)")) {
             ps.setArray(
                     1,
                     connection.createArrayOf(
@@ -114,12 +124,12 @@ final class SigningKeys {
                                     .toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), d -> new HashMap<>())
-                            .put(rs.getString(2), new DeviceSigningKey(rs.getString(2), rs.getString(3), null));
+                    found.add(new KeyRegistration(
+                            rs.getString(1), rs.getString(2), rs.getString(3), null, rs.getString(4)));
                 }
             }
         }
-        return keys;
+        return found;
     }
 
     /** Why {@code e} must be refused for its signature, or null when it may be stored. */
@@ -155,27 +165,6 @@ final class SigningKeys {
 
     /** The registrations this server vouches for when it passes on the transactions of {@code producers}. */
     static List<KeyRegistration> vouchFor(Connection connection, Set<String> producers) throws SQLException {
-        List<KeyRegistration> out = new ArrayList<>();
-        if (producers.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT device_id, key_id, public_key, sealing_key FROM device_key WHERE device_id = ANY (?)")) {
-            ps.setArray(
-                    1,
-                    connection.createArrayOf(
-                            "varchar",
-                            producers.stream()
-                                    .map(ProducerId::deviceOf)
-                                    .distinct()
-                                    .toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new KeyRegistration(
-                            rs.getString(1), rs.getString(2), rs.getString(3), null, rs.getString(4)));
-                }
-            }
-        }
-        return out;
+        return registered(connection, producers);
     }
 }

@@ -5,7 +5,6 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.OfflineModelSet;
-import io.collectoffline.offline.TrackedItems;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.offline.Upcasters;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -42,7 +41,7 @@ public class ServerModels {
 
     ServerModels(ActiveDatabase database) throws SQLException {
         this.registry = OfflineModelRegistry.of(OfflineModelSet.discover());
-        TrackedItems.of(registry); // the tracked-item annotations are checked at start, not at first use
+        registry.trackedItems(); // the tracked-item annotations are checked at start, not at first use
         this.upcasters = Upcasters.discover(registry);
         Map<String, TableSchema> schemas = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();

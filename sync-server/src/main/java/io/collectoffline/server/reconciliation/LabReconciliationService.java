@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.offline.TrackedItems;
-import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -29,7 +28,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -43,17 +41,15 @@ import java.util.UUID;
 public class LabReconciliationService {
 
     static final String STAGE = "LAB";
-    /** The most identifiers one side of a report reads (said in the log when reached). */
-    private static final int REPORT_MAX = 100_000;
 
     private final ActiveDatabase database;
     private final LocalChanges changes;
     private final ServerConfig config;
 
-    private final Optional<TrackedItems> tracked;
+    private final ServerModels models;
 
     LabReconciliationService(ActiveDatabase database, LocalChanges changes, ServerConfig config, ServerModels models) {
-        this.tracked = TrackedItems.of(models.registry());
+        this.models = models;
         this.database = database;
         this.changes = changes;
         this.config = config;
@@ -65,7 +61,7 @@ public class LabReconciliationService {
      * belongs to no site and shows only without one.
      */
     public ReconciliationReport report(@SiteId String site) {
-        TrackedItems items = tracked();
+        TrackedItems items = models.registry().requireTrackedItems();
         String identifier = "r." + items.identifierColumn();
         String ready = "SELECT " + identifier + " FROM " + items.item().table() + " r WHERE r." + items.readyColumn()
                 + " = TRUE";
@@ -112,7 +108,7 @@ public class LabReconciliationService {
                 ? "lab"
                 : user.trim().substring(0, Math.min(50, user.trim().length()));
         String tube = requisitionIdentifier.trim();
-        TrackedItems items = tracked();
+        TrackedItems items = models.registry().requireTrackedItems();
         Map<String, String> columns = items.receipt().columns();
         try (Connection c = database.dataSource().getConnection()) {
             if (!strings(c, items.inHandSql() + " AND " + columns.get(items.receiptIdentifier()) + " = ?", STAGE, tube)
@@ -156,7 +152,7 @@ public class LabReconciliationService {
 
     private static List<String> strings(Connection c, String sql, String... parameters) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + REPORT_MAX)) {
+        try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + TrackedItems.REPORT_MAX)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setString(i + 1, parameters[i]);
             }
@@ -166,14 +162,10 @@ public class LabReconciliationService {
                 }
             }
         }
-        if (values.size() == REPORT_MAX) {
-            Log.warnf("The lab reconciliation read the first %d identifiers of one side only", REPORT_MAX);
+        if (values.size() == TrackedItems.REPORT_MAX) {
+            Log.warnf("The lab reconciliation read the first %d identifiers of one side only", TrackedItems.REPORT_MAX);
         }
         return values;
-    }
-
-    private TrackedItems tracked() {
-        return tracked.orElseThrow(() -> new UnknownModelException("(no @TrackedItem model in this study)"));
     }
 
     private static String hostname() {
