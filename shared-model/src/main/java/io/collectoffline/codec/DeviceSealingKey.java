@@ -30,6 +30,16 @@ public record DeviceSealingKey(String publicKey, String privateKey) {
         }
     }
 
+    /** The key id payloads sealed to {@code publicKey} name (in the place a server key's id goes). */
+    public static String keyIdOf(String publicKey) {
+        return "device-" + DeviceSigningKey.keyIdOf(publicKey);
+    }
+
+    /** A key ring holding this pair only: what the device opens payloads sealed to it with. */
+    public KeyRing ring() {
+        return KeyRing.ofOne(keyIdOf(publicKey), SealedCodec.ALGORITHM, publicKey, privateKey);
+    }
+
     /** Whether {@code publicKey} is an X25519 public key (X.509, base64) — what a server accepts to seal to. */
     public static boolean isPublicKey(String publicKey) {
         if (publicKey == null || publicKey.length() > 200) {

@@ -104,6 +104,11 @@ public final class KeyRing {
         }
     }
 
+    /** A ring of one key pair, held in memory only (a device's sealing key, {@link DeviceSealingKey#ring}). */
+    static KeyRing ofOne(String keyId, String algorithm, String publicKey, String privateKey) {
+        return new KeyRing(null, Map.of(keyId, new StoredKey(keyId, algorithm, publicKey, privateKey, null)), keyId);
+    }
+
     /** Whether {@code dir} holds a current key. */
     public static boolean exists(Path dir) {
         return Files.exists(dir.resolve("current"));

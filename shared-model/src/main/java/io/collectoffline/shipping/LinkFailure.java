@@ -36,7 +36,7 @@ public class LinkFailure extends RuntimeException {
 
     /** The HTTP status classified the way every link classifies it; null for a success (200, 201). */
     public static Kind ofHttpStatus(int status) {
-        if (status == 200 || status == 201) {
+        if (status == 200 || status == 201 || status == 204) {
             return null;
         }
         if (status == 401 || status == 403) {

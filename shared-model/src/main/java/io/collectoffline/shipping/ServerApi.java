@@ -2,8 +2,10 @@ package io.collectoffline.shipping;
 
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.Watermark;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -43,4 +46,15 @@ public interface ServerApi {
     @Path("/batches")
     @Consumes(MediaType.APPLICATION_JSON)
     BatchResult send(@HeaderParam("Content-Encoding") String contentEncoding, byte[] body);
+
+    /** One page of this device's down-sync after {@code after} (two-way, ADR 14). */
+    @GET
+    @Path("/downsync")
+    DownSyncPage downSync(@QueryParam("after") long after, @QueryParam("limit") int limit);
+
+    /** Registers this device's own keys (its sealing key before a first down-sync). */
+    @POST
+    @Path("/registrations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    void register(KeyRegistration registration);
 }

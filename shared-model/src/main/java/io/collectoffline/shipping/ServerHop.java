@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.HeldQuery;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.TransactionEnvelope;
 import java.net.URI;
 import java.time.Duration;
@@ -39,6 +41,19 @@ public final class ServerHop {
     /** The public key the server wants payloads sealed to. */
     public ServerPublicKey currentKey() {
         return RestHops.call(api::currentKey);
+    }
+
+    /** One page of this device's down-sync after {@code after}, at most {@code limit} entries. */
+    public DownSyncPage downSync(long after, int limit) {
+        return RestHops.call(() -> api.downSync(after, limit));
+    }
+
+    /** Registers this device's own keys with the server. */
+    public void register(KeyRegistration registration) {
+        RestHops.call(() -> {
+            api.register(registration);
+            return null;
+        });
     }
 
     /** Sends one batch, gzip-compressed; returns the server's per-transaction answer. */

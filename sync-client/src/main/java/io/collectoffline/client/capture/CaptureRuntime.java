@@ -13,6 +13,7 @@ public final class CaptureRuntime {
 
     private static volatile CaptureSettings settings;
     private static final ThreadLocal<String> USER = new ThreadLocal<>();
+    private static final ThreadLocal<Received> RECEIVING = new ThreadLocal<>();
     private static volatile String defaultUser = "system";
 
     private CaptureRuntime() {}
@@ -45,5 +46,47 @@ public final class CaptureRuntime {
                 USER.set(previous);
             }
         }
+    }
+
+    /**
+     * A change this laptop received from its server (two-way, ADR 14): written without being captured again (nothing
+     * echoes back up), with its history as the server knows it.
+     *
+     * @param txId      the transaction that made the change
+     * @param producer  the device where it was made
+     * @param rev       its revision, as its payload states it (the base of this laptop's next edit of the record)
+     * @param changedAt when, by the producer's audit fields
+     * @param changedBy who
+     * @param device    on which device
+     * @param hostname  on which host
+     */
+    public record Received(
+            java.util.UUID txId,
+            String producer,
+            long rev,
+            java.time.OffsetDateTime changedAt,
+            String changedBy,
+            String device,
+            String hostname) {}
+
+    /** Work on the database that may throw what JDBC throws. */
+    @FunctionalInterface
+    public interface SqlWork {
+        void run() throws java.sql.SQLException;
+    }
+
+    /** Runs {@code work} — the statement writing {@code received} — with capture writing history only. */
+    public static void receiving(Received received, SqlWork work) throws java.sql.SQLException {
+        RECEIVING.set(received);
+        try {
+            work.run();
+        } finally {
+            RECEIVING.remove();
+        }
+    }
+
+    /** @return the received change the current thread writes, or null for a change made here */
+    static Received received() {
+        return RECEIVING.get();
     }
 }

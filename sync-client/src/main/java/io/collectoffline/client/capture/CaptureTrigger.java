@@ -46,9 +46,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
     private static final String INSERT_OUTGOING = "INSERT INTO outgoing_transaction "
             + "(tx_id, producer, seq, model, record_id, action, captured_at, key_id, payload, signer, signature) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_HISTORY = "INSERT INTO record_history "
-            + "(model, record_id, action, tx_id, seq, changed_at, changed_by, device_id, hostname, changes, rev) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_HISTORY = "INSERT INTO record_history (model, record_id, action, tx_id, seq, "
+            + "changed_at, changed_by, device_id, hostname, changes, rev, producer) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The last captured change of a record on this node: the base of the next one (ADR 8). */
     private static final String LAST_CHANGE = "SELECT tx_id, rev FROM record_history WHERE model = ? "
             + "AND record_id = ? AND tx_id IS NOT NULL ORDER BY id DESC LIMIT 1";
@@ -111,7 +111,12 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             throw new SQLException("change capture is not initialised yet: table " + table
                     + " cannot be changed before the application has started");
         }
-        if (before) {
+        CaptureRuntime.Received received = CaptureRuntime.received();
+        if (received != null) {
+            if (!before) { // a received change keeps its audit fields as the server holds them; no transaction
+                history(connection, received, oldRow, newRow);
+            }
+        } else if (before) {
             stampAudit(settings, oldRow, newRow);
         } else {
             capture(connection, settings, oldRow, newRow);
@@ -244,6 +249,34 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             } else {
                 ps.setLong(11, rev);
             }
+            ps.setString(12, null);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The history row of a received change: who, where and when as its producer recorded them. */
+    private void history(Connection connection, CaptureRuntime.Received received, Object[] oldRow, Object[] newRow)
+            throws SQLException {
+        Object[] state = newRow != null ? newRow : oldRow;
+        Action action = oldRow == null ? Action.INSERT : newRow == null ? Action.DELETE : Action.UPDATE;
+        ModelDescriptor model = CaptureRuntime.settings()
+                .registry()
+                .forTable(table)
+                .orElseThrow(() ->
+                        new SQLException("table " + table + " has a capture trigger but is not an offline model"));
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_HISTORY)) {
+            ps.setString(1, model.name());
+            ps.setObject(2, state[id]);
+            ps.setString(3, action.name());
+            ps.setObject(4, received.txId());
+            ps.setNull(5, Types.BIGINT);
+            ps.setObject(6, received.changedAt() != null ? received.changedAt() : OffsetDateTime.now(ZoneOffset.UTC));
+            ps.setString(7, truncate(received.changedBy(), 50));
+            ps.setString(8, truncate(received.device() != null ? received.device() : received.producer(), 36));
+            ps.setString(9, truncate(received.hostname(), 60));
+            ps.setString(10, changes(oldRow, newRow).toString());
+            ps.setLong(11, received.rev());
+            ps.setString(12, received.producer());
             ps.executeUpdate();
         }
     }

@@ -41,6 +41,9 @@ public interface ClientConfig {
     /** Pushing the outbox. */
     Push push();
 
+    /** Receiving records from the server (two-way). */
+    DownSync downsync();
+
     /** Serving pulls to a middleman (field laptops). */
     Pull pull();
 
@@ -173,6 +176,21 @@ public interface ClientConfig {
          */
         @WithDefault("false")
         boolean faultHaltAfterSend();
+    }
+
+    /** Receiving the records this laptop is subscribed to from its server (two-way, ADR 14). */
+    interface DownSync {
+
+        /**
+         * Whether the push's schedule also receives ({@code sync.client.push.interval}); when false the laptop
+         * receives on demand only ({@code POST /api/v1/downsync}).
+         */
+        @WithDefault("true")
+        boolean scheduled();
+
+        /** Most entries asked for in one page (1 to 1000); the server also bounds a page's bytes. */
+        @WithDefault("500")
+        int pageSize();
     }
 
     /** The pull API a field laptop offers a middleman. */

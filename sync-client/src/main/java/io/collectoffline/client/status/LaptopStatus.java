@@ -1,5 +1,6 @@
 package io.collectoffline.client.status;
 
+import io.collectoffline.client.downsync.DownSyncStatus;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.push.PushStatus;
 import java.time.OffsetDateTime;
@@ -26,6 +27,8 @@ import java.time.OffsetDateTime;
  * @param divergence               when this laptop's stream diverged from what a server or middleman holds
  *                                 (restored backup, reinstall with the same id, cloned image) and how it recovered;
  *                                 absent when it never did
+ * @param downsync                 what this laptop receives from its server (two-way): checkpoint, behind by,
+ *                                 last down-sync, received records per outcome
  */
 public record LaptopStatus(
         String producer,
@@ -42,4 +45,5 @@ public record LaptopStatus(
         int offlineModels,
         PushStatus push,
         String deviceId,
-        NodeIdentity.Divergence divergence) {}
+        NodeIdentity.Divergence divergence,
+        DownSyncStatus downsync) {}

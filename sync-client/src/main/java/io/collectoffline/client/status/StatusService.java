@@ -1,6 +1,7 @@
 package io.collectoffline.client.status;
 
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.downsync.DownSyncService;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.outbox.OutboxFigures;
 import io.collectoffline.client.outbox.OutboxService;
@@ -17,13 +18,16 @@ public class StatusService {
     private final OutboxService outbox;
     private final PushService push;
     private final OfflineModelRegistry registry;
+    private final DownSyncService downsync;
 
     StatusService(
             ClientConfig config,
             NodeIdentity identity,
             OutboxService outbox,
             PushService push,
-            OfflineModelRegistry registry) {
+            OfflineModelRegistry registry,
+            DownSyncService downsync) {
+        this.downsync = downsync;
         this.config = config;
         this.identity = identity;
         this.outbox = outbox;
@@ -48,6 +52,7 @@ public class StatusService {
                 registry.models().size(),
                 push.status(),
                 identity.device(),
-                identity.divergence());
+                identity.divergence(),
+                downsync.status());
     }
 }

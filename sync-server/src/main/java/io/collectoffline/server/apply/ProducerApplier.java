@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.offline.TableSchema;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
-import io.collectoffline.server.model.TableSchema;
 import io.collectoffline.server.store.IncomingStore;
 import io.collectoffline.server.store.TxStatus;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -155,7 +155,13 @@ public class ProducerApplier {
             failure = new Failure(broken, broken.errorStatus(), broken.error());
         }
         List<Work> applied = good.subList(0, done);
-        store.markApplied(connection, applied.stream().map(Work::txId).toList());
+        Set<UUID> overruled = new HashSet<>();
+        for (int i = 0; i < done; i++) {
+            if (!plan.writes(i)) {
+                overruled.add(applied.get(i).txId());
+            }
+        }
+        store.markApplied(connection, applied.stream().map(Work::txId).toList(), overruled);
         if (failure != null) {
             store.markFailed(
                     connection, failure.work().txId(), failure.status(), failure.reason(), failure.conflictWith());
@@ -262,7 +268,8 @@ public class ProducerApplier {
     public Received storeOnReceipt(Connection connection, List<TransactionEnvelope> valid, RowWriter writer)
             throws SQLException {
         Savepoint beforeApply = connection.setSavepoint();
-        Map<String, Long> appliedTo = applyRuns(connection, valid);
+        Set<UUID> overruled = new HashSet<>();
+        Map<String, Long> appliedTo = applyRuns(connection, valid, overruled);
         Set<UUID> appliedNow = new HashSet<>();
         for (TransactionEnvelope e : valid) {
             Long to = appliedTo.get(e.producer());
@@ -280,6 +287,7 @@ public class ProducerApplier {
             return new Received(writer.store(Set.of()), Set.of());
         }
         connection.releaseSavepoint(beforeApply);
+        store.markOverruled(connection, overruled);
         for (Map.Entry<String, Long> cursor : appliedTo.entrySet()) {
             store.advanceCursor(connection, cursor.getKey(), cursor.getValue());
         }
@@ -288,7 +296,8 @@ public class ProducerApplier {
     }
 
     /** Per producer whose cursor is free, applies the run of {@code valid} after it; returns the seq applied to. */
-    private Map<String, Long> applyRuns(Connection connection, List<TransactionEnvelope> valid) throws SQLException {
+    private Map<String, Long> applyRuns(Connection connection, List<TransactionEnvelope> valid, Set<UUID> overruled)
+            throws SQLException {
         Map<String, Map<Long, TransactionEnvelope>> byProducer = new java.util.TreeMap<>();
         Set<String> ambiguous = new HashSet<>();
         for (TransactionEnvelope e : valid) {
@@ -309,7 +318,7 @@ public class ProducerApplier {
             for (long seq = cursor + 1; producer.getValue().containsKey(seq); seq++) {
                 run.add(producer.getValue().get(seq));
             }
-            int applied = run.isEmpty() ? 0 : applyRun(connection, run);
+            int applied = run.isEmpty() ? 0 : applyRun(connection, run, overruled);
             if (applied > 0) {
                 appliedTo.put(producer.getKey(), cursor + applied);
             }
@@ -321,9 +330,11 @@ public class ProducerApplier {
      * Applies {@code run} — transactions that directly follow a producer's cursor, which the caller holds locked.
      * Returns how many of the run, from its start, were applied: all of them, or only those before the first payload
      * that cannot be opened; 0 when the database refuses any of them (nothing of the run is then applied, and the
-     * worker applies them one by one later, classifying the one that fails as DEFERRED or ERROR).
+     * worker applies them one by one later, classifying the one that fails as DEFERRED or ERROR). Adds to
+     * {@code overruled} those of the run that lost a conflicting edit.
      */
-    private int applyRun(Connection connection, List<TransactionEnvelope> run) throws SQLException {
+    private int applyRun(Connection connection, List<TransactionEnvelope> run, Set<UUID> overruled)
+            throws SQLException {
         List<Work> work = new ArrayList<>(run.size());
         for (TransactionEnvelope envelope : run) {
             Work w = open(envelope);
@@ -338,11 +349,15 @@ public class ProducerApplier {
         work = realias(connection, work);
         Savepoint before = connection.setSavepoint();
         try {
-            applyBatched(
-                    connection,
-                    work,
-                    heads.plan(connection, work.stream().map(Work::change).toList()));
+            RecordHeads.Plan plan =
+                    heads.plan(connection, work.stream().map(Work::change).toList());
+            applyBatched(connection, work, plan);
             connection.releaseSavepoint(before);
+            for (int i = 0; i < work.size(); i++) {
+                if (!plan.writes(i)) {
+                    overruled.add(work.get(i).txId());
+                }
+            }
         } catch (SQLException | IllegalArgumentException e) {
             ActiveDatabase.rollbackTo(connection, before);
             return 0;

@@ -1,7 +1,11 @@
 package io.collectoffline.server.ingest;
 
+import io.collectoffline.codec.DeviceSealingKey;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -436,6 +440,47 @@ public class IngestService {
             return SigningKeys.vouchFor(connection, producers);
         } catch (SQLException e) {
             throw new IllegalStateException("reading signing keys failed", e);
+        }
+    }
+
+    /**
+     * Registers the calling device's own keys outside a batch — a laptop with nothing to send registers its sealing
+     * key before its first down-sync (ADR 14). Only with a proof made with the caller's own token.
+     *
+     * @throws SenderForbiddenException when the registration is another device's
+     * @throws InvalidInputException     when it is malformed or its proof does not verify
+     */
+    public void registerKeys(Device caller, io.collectoffline.protocol.KeyRegistration registration) {
+        if (registration == null) {
+            throw new InvalidInputException(
+                    "A key registration is required", List.of(new FieldError("body", "required")));
+        }
+        if (!caller.deviceId().equals(registration.deviceId())) {
+            throw new SenderForbiddenException(
+                    "Device " + caller.deviceId() + " may register only its own keys, not " + registration.deviceId());
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (registration.keyId() == null
+                || registration.publicKey() == null
+                || !registration.keyId().equals(DeviceSigningKey.keyIdOf(registration.publicKey()))) {
+            errors.add(new FieldError("keyId", "required, with publicKey: the first 16 hex digits of its SHA-256"));
+        }
+        if (registration.sealingKey() != null && !DeviceSealingKey.isPublicKey(registration.sealingKey())) {
+            errors.add(new FieldError("sealingKey", "must be an X25519 public key"));
+        }
+        if (registration.proof() == null || registration.proof().length() > 100) {
+            errors.add(new FieldError("proof", "required, made with this device's token"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The key registration cannot be taken", errors);
+        }
+        boolean proven = database.inTransaction(
+                "registering the keys of " + caller.deviceId(),
+                connection -> SigningKeys.registerProven(connection, registration));
+        if (!proven) {
+            throw new InvalidInputException(
+                    "The key registration's proof does not verify with this device's token",
+                    List.of(new FieldError("proof", "does not verify")));
         }
     }
 

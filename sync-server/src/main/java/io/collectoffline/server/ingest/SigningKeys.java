@@ -80,6 +80,15 @@ final class SigningKeys {
         }
     }
 
+    /** Registers {@code r} if its proof verifies; returns whether it did (or it was registered before). */
+    static boolean registerProven(Connection connection, KeyRegistration r) throws SQLException {
+        if (!proven(connection, r)) {
+            return false;
+        }
+        register(connection, List.of(r), null);
+        return true;
+    }
+
     private static boolean proven(Connection connection, KeyRegistration r) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT token_hash FROM device WHERE device_id = ? AND revoked_at IS NULL")) {

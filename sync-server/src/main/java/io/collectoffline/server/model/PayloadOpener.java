@@ -31,9 +31,7 @@ public class PayloadOpener {
      *                                   another model or record than the envelope says
      */
     public RecordSnapshot open(TransactionEnvelope envelope) {
-        byte[] plaintext = PlainJsonCodec.NAME.equals(envelope.keyId())
-                ? plainCodec().open(envelope.header(), envelope.keyId(), envelope.payload())
-                : keys.ring().open(envelope.header(), envelope.keyId(), envelope.payload());
+        byte[] plaintext = plaintext(envelope);
         RecordSnapshot snapshot;
         try {
             snapshot = RecordSnapshot.fromJson(plaintext);
@@ -49,6 +47,17 @@ public class PayloadOpener {
                     + snapshot.fields().path("id").asText() + " but the envelope says " + envelope.recordId());
         }
         return snapshot;
+    }
+
+    /**
+     * The payload's plaintext, unparsed (what the down-sync seals again to a device).
+     *
+     * @throws PayloadRejectedException when it cannot be opened
+     */
+    public byte[] plaintext(TransactionEnvelope envelope) {
+        return PlainJsonCodec.NAME.equals(envelope.keyId())
+                ? plainCodec().open(envelope.header(), envelope.keyId(), envelope.payload())
+                : keys.ring().open(envelope.header(), envelope.keyId(), envelope.payload());
     }
 
     private PayloadCodec plainCodec() {

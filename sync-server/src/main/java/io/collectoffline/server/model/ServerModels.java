@@ -5,6 +5,7 @@ import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.NaturalKeyIndexCheck;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.OfflineModelSet;
+import io.collectoffline.offline.TableSchema;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.offline.Upcasters;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -12,17 +13,11 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The offline models this server applies, each with its table as the database holds it.
@@ -48,7 +43,7 @@ public class ServerModels {
         try (Connection connection = database.dataSource().getConnection()) {
             problems.addAll(NaturalKeyIndexCheck.problems(connection, registry.models()));
             for (ModelDescriptor model : registry.models()) {
-                read(connection.getMetaData(), model, database.isPostgresql(), problems)
+                TableSchema.read(connection.getMetaData(), model, database.isPostgresql(), problems)
                         .ifPresent(schema -> schemas.put(model.name(), schema));
             }
         }
@@ -57,45 +52,6 @@ public class ServerModels {
         }
         this.tables = Map.copyOf(schemas);
         Log.infof("Applying %d offline models on %s", tables.size(), database.kind());
-    }
-
-    private static Optional<TableSchema> read(
-            DatabaseMetaData metadata, ModelDescriptor model, boolean postgresql, List<String> problems)
-            throws SQLException {
-        List<String> names = new ArrayList<>();
-        Map<String, ColumnType> types = new LinkedHashMap<>();
-        for (String table : List.of(model.table(), model.table().toUpperCase(Locale.ROOT))) {
-            try (ResultSet rs = metadata.getColumns(null, null, table, null)) {
-                while (rs.next()) {
-                    String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
-                    try {
-                        types.put(column, ColumnType.of(rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
-                        names.add(column);
-                    } catch (IllegalArgumentException e) {
-                        problems.add("offline model " + model.name() + ": column " + column + ": " + e.getMessage());
-                    }
-                }
-            }
-            if (!names.isEmpty()) {
-                break;
-            }
-        }
-        if (names.isEmpty()) {
-            return Optional.empty(); // reported by the natural key check: the table does not exist
-        }
-        Set<String> fields = new HashSet<>(model.columns().values());
-        for (String field : fields) {
-            if (!types.containsKey(field)) {
-                problems.add("offline model " + model.name() + ": table " + model.table() + " has no column " + field);
-            }
-        }
-        for (String column : names) {
-            if (!fields.contains(column)) {
-                problems.add("offline model " + model.name() + ": column " + model.table() + "." + column
-                        + " is not a field of " + model.entityClass().getName());
-            }
-        }
-        return Optional.of(TableSchema.of(model, names, types, postgresql));
     }
 
     public OfflineModelRegistry registry() {

@@ -2,6 +2,7 @@ package io.collectoffline.server.records;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.offline.TableSchema;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.TransactionEnvelope;
@@ -9,7 +10,6 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.PayloadOpener;
 import io.collectoffline.server.model.ServerModels;
 import io.collectoffline.server.model.StoredPositions;
-import io.collectoffline.server.model.TableSchema;
 import io.collectoffline.server.store.TxStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -5,6 +5,7 @@ import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.Held;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.ProducerId;
@@ -179,5 +180,32 @@ public class BatchResource {
             throw new InvalidInputException("The question cannot be answered as asked", errors);
         }
         return ingest.held(producer, query.txIds());
+    }
+
+    @POST
+    @Path("/registrations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Register the calling device's own keys",
+            description = "The signing and sealing keys a device otherwise registers with its batches, for a device "
+                    + "with nothing to send (a new laptop before its first down-sync). The proof must verify with "
+                    + "the caller's token; registering again is harmless, and a sealing key once registered stays.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = KeyRegistration.class)))
+    @APIResponse(responseCode = "204", description = "Registered (or registered before)")
+    @APIResponse(
+            responseCode = "400",
+            description = "Malformed, or a proof that does not verify",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "Another device's keys",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void register(KeyRegistration registration) {
+        ingest.registerKeys(caller.get(), registration);
     }
 }

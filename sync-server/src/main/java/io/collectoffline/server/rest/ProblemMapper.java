@@ -11,6 +11,7 @@ import io.collectoffline.server.apply.TransactionNotFoundException;
 import io.collectoffline.server.apply.TransactionStateException;
 import io.collectoffline.server.devices.DeviceConflictException;
 import io.collectoffline.server.devices.DeviceNotFoundException;
+import io.collectoffline.server.downsync.NoSealingKeyException;
 import io.collectoffline.server.files.FileRefusedException;
 import io.collectoffline.server.ingest.BatchTooLargeException;
 import io.collectoffline.server.ingest.SenderForbiddenException;
@@ -55,6 +56,7 @@ public class ProblemMapper {
     public static final String TUBE_IN_HAND = PREFIX + "tube-already-in-hand";
     public static final String FILE_REFUSED = PREFIX + "file-refused";
     public static final String UNAUTHORIZED = PREFIX + "unauthorized";
+    public static final String NO_SEALING_KEY = PREFIX + "no-sealing-key";
 
     /** A bearer token that is no one's (unknown, revoked). */
     @ServerExceptionMapper
@@ -169,6 +171,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response deviceConflict(DeviceConflictException e, UriInfo uri) {
         return problem(DEVICE_CONFLICT, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response noSealingKey(NoSealingKeyException e, UriInfo uri) {
+        return problem(NO_SEALING_KEY, "No sealing key", 409, e.getMessage(), uri, List.of());
     }
 
     @ServerExceptionMapper

@@ -35,9 +35,10 @@ public class IncomingStore {
 
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
             + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
-            + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq, signer, signature)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ROW_WIDTH = 21;
+            + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq, signer, signature, "
+            + "applied_order)";
+    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 22;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     /** Producers read per query when listing those with work; all pages are read. */
@@ -92,10 +93,11 @@ public class IncomingStore {
         if (rows.isEmpty()) {
             return new int[0];
         }
+        Map<UUID, Long> orders = settledOrders(connection, rows, appliedNow);
         if (!database.isPostgresql()) {
             try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
                 for (Arrival row : rows) {
-                    bindRow(ps, 0, row, receipt, appliedNow);
+                    bindRow(ps, 0, row, receipt, orders);
                     ps.addBatch();
                 }
                 return ps.executeBatch();
@@ -111,7 +113,7 @@ public class IncomingStore {
             sql.append(" ON CONFLICT DO NOTHING RETURNING tx_id");
             try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
                 for (int i = 0; i < part.size(); i++) {
-                    bindRow(ps, i * ROW_WIDTH, part.get(i), receipt, appliedNow);
+                    bindRow(ps, i * ROW_WIDTH, part.get(i), receipt, orders);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -128,7 +130,58 @@ public class IncomingStore {
         return counts;
     }
 
-    private static void bindRow(PreparedStatement ps, int offset, Arrival row, Receipt receipt, Set<UUID> appliedNow)
+    /**
+     * The settled orders of the rows receive applied: per producer in seq order, producers in the order the fast path
+     * applies them (by name), from one block of the sequencer.
+     */
+    private Map<UUID, Long> settledOrders(Connection connection, List<Arrival> rows, Set<UUID> appliedNow)
+            throws SQLException {
+        if (appliedNow.isEmpty()) {
+            return Map.of();
+        }
+        List<TransactionEnvelope> applied = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        for (Arrival row : rows) {
+            if (appliedNow.contains(row.envelope().txId())
+                    && seen.add(row.envelope().txId())) {
+                applied.add(row.envelope());
+            }
+        }
+        applied.sort(java.util.Comparator.comparing(TransactionEnvelope::producer)
+                .thenComparingLong(TransactionEnvelope::seq));
+        long next = takeOrders(connection, applied.size());
+        Map<UUID, Long> orders = new HashMap<>();
+        for (TransactionEnvelope e : applied) {
+            orders.put(e.txId(), next++);
+        }
+        return orders;
+    }
+
+    /**
+     * Takes {@code count} consecutive settled orders; returns the first. The sequencer's row stays locked until the
+     * calling transaction ends, so transactions settle (commit) in the order of their orders: a reader of the feed
+     * never sees order n + 1 committed while n is still to come (ADR 14). Taken as late as possible in a settling
+     * transaction, after every cursor lock, and nothing that holds it waits for a cursor.
+     */
+    private long takeOrders(Connection connection, int count) throws SQLException {
+        long last;
+        try (PreparedStatement ps =
+                        connection.prepareStatement("SELECT last_order FROM apply_sequencer WHERE id = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("apply_sequencer has no row: the database was not migrated");
+            }
+            last = rs.getLong(1);
+        }
+        try (PreparedStatement ps =
+                connection.prepareStatement("UPDATE apply_sequencer SET last_order = ? WHERE id = 1")) {
+            ps.setLong(1, last + count);
+            ps.executeUpdate();
+        }
+        return last + 1;
+    }
+
+    private static void bindRow(PreparedStatement ps, int offset, Arrival row, Receipt receipt, Map<UUID, Long> orders)
             throws SQLException {
         TransactionEnvelope e = row.envelope();
         ps.setObject(offset + 1, e.txId());
@@ -144,7 +197,8 @@ public class IncomingStore {
         ps.setString(offset + 11, receipt.sender());
         ps.setObject(offset + 12, receipt.batchId());
         ps.setObject(offset + 13, receipt.at());
-        boolean applied = appliedNow.contains(e.txId());
+        Long order = orders.get(e.txId());
+        boolean applied = order != null;
         ps.setString(offset + 14, (applied ? TxStatus.APPLIED : TxStatus.RECEIVED).name());
         ps.setObject(offset + 15, applied ? receipt.at() : null);
         ps.setInt(offset + 16, applied ? 1 : 0);
@@ -155,6 +209,7 @@ public class IncomingStore {
                 offset + 19, e.reissuedFrom() == null ? null : e.reissuedFrom().seq(), Types.BIGINT);
         ps.setString(offset + 20, e.signer());
         ps.setBytes(offset + 21, e.signature());
+        ps.setObject(offset + 22, order, Types.BIGINT);
     }
 
     /** The stored identity of each of {@code txIds} that is stored. */
@@ -387,16 +442,38 @@ public class IncomingStore {
         return chunk;
     }
 
-    /** Marks {@code txIds} APPLIED, in one statement (the audit fields stay in the payloads). */
-    public void markApplied(Connection connection, List<UUID> txIds) throws SQLException {
+    /**
+     * Marks {@code txIds} (one producer's, in seq order) APPLIED with their settled orders; those in {@code overruled}
+     * lost a conflicting edit and wrote nothing (ADR 8).
+     */
+    public void markApplied(Connection connection, List<UUID> txIds, Set<UUID> overruled) throws SQLException {
         if (txIds.isEmpty()) {
             return;
         }
+        long order = takeOrders(connection, txIds.size());
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
-                + TxStatus.APPLIED + "', status_reason = NULL, attempts = attempts + 1, applied_at = ? "
-                + "WHERE tx_id = ANY (?)")) {
-            ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setArray(2, connection.createArrayOf("uuid", txIds.toArray()));
+                + TxStatus.APPLIED + "', status_reason = NULL, attempts = attempts + 1, applied_at = ?, "
+                + "applied_order = ?, overruled = ? WHERE tx_id = ?")) {
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            for (UUID txId : txIds) {
+                ps.setObject(1, now);
+                ps.setLong(2, order++);
+                ps.setBoolean(3, overruled.contains(txId));
+                ps.setObject(4, txId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Marks transactions that receive applied (and stored with their orders) as having lost a conflicting edit. */
+    public void markOverruled(Connection connection, Set<UUID> txIds) throws SQLException {
+        if (txIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                connection.prepareStatement("UPDATE incoming_transaction SET overruled = TRUE WHERE tx_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", txIds.toArray()));
             ps.executeUpdate();
         }
     }
@@ -446,12 +523,15 @@ public class IncomingStore {
     public void markSkipped(Connection connection, UUID txId, StreamPosition at, String by, String reason)
             throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        long order = takeOrders(connection, 1); // a skip is settled too: devices learn the verdict in order
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
-                + TxStatus.SKIPPED + "', status_reason = ?, skipped_by = ?, applied_at = ? WHERE tx_id = ?")) {
+                + TxStatus.SKIPPED + "', status_reason = ?, skipped_by = ?, applied_at = ?, applied_order = ?, "
+                + "overruled = TRUE WHERE tx_id = ?")) {
             ps.setString(1, truncate(reason, REASON_MAX));
             ps.setString(2, by);
             ps.setObject(3, now);
-            ps.setObject(4, txId);
+            ps.setLong(4, order);
+            ps.setObject(5, txId);
             ps.executeUpdate();
         }
         advanceCursor(connection, at.producer(), at.seq());

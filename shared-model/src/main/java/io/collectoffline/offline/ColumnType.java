@@ -1,7 +1,6 @@
-package io.collectoffline.server.model;
+package io.collectoffline.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.collectoffline.offline.RecordSnapshot;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,0 +1,223 @@
+package io.collectoffline.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.testing.AppProcess;
+import io.restassured.http.ContentType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two-way (issue 17, README "Two-way") with real processes: a server and two field laptops. What one laptop enters
+ * reaches the other through the server's down-sync, is visited there and comes back up exactly once; conflicting
+ * edits made offline on both converge to the same record on both laptops and the server; nothing received is sent
+ * back up; a revoked laptop receives nothing.
+ */
+class TwoWayEndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void freshServerDatabase() throws Exception {
+        Nodes.resetServerDatabase();
+    }
+
+    @Test
+    void aSubjectEnrolledOnOneLaptopIsVisitedOnAnotherAndArrivesExactlyOnce() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenB = Nodes.enrol(server, "laptop-b", "field");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady()) {
+                List<UUID> ids = Nodes.enterHouseholdsWithSubjects(a, 1);
+                UUID subject = ids.get(1);
+                push(a, 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject") == 1);
+
+                // before two-way this was refused: "refers to a study.subject record that does not exist"
+                receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo(2));
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/records/study.subject/" + subject)
+                        .then()
+                        .statusCode(200)
+                        .body("subjectIdentifier", equalTo("S-0"));
+                String visit = given().baseUri(b.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "subjectId",
+                                subject.toString(),
+                                "visitCode",
+                                "1000",
+                                "visitDatetime",
+                                "2026-12-01T10:00:00+02:00"))
+                        .post("/api/v1/records/study.subject_visit")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+                // nothing received echoes back up: laptop B sends only its visit
+                push(b, 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject_visit") == 1);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                        .isEqualTo(3);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
+                        .isEqualTo(3);
+
+                // A receives B's visit, and the verdicts on its own two changes; B its own verdict
+                receive(a).body("applied", equalTo(1)).body("verdicts", equalTo(2));
+                receive(b).body("applied", equalTo(0)).body("verdicts", equalTo(1));
+                given().baseUri(a.baseUrl())
+                        .get("/api/v1/records/study.subject_visit/" + visit)
+                        .then()
+                        .statusCode(200)
+                        .body("visitCode", equalTo("1000"));
+                // received a second time: nothing changes
+                receive(b).body("applied", equalTo(0)).body("verdicts", equalTo(0));
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(0))
+                        .body("lastSeq", equalTo(1))
+                        .body("downsync.behind", equalTo(0))
+                        .body("downsync.received.APPLIED", equalTo(2));
+                // the received subject keeps its history as the server knows it: made by laptop A
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/records/study.subject/" + subject + "/history")
+                        .then()
+                        .statusCode(200)
+                        .body("[0].deviceId", equalTo("laptop-a"));
+                assertSameRecords(a, b, "study.household", ids.get(0));
+                assertSameRecords(a, b, "study.subject", subject);
+                assertSameRecords(a, b, "study.subject_visit", UUID.fromString(visit));
+
+                // a revoked laptop receives nothing
+                Nodes.admin(server)
+                        .post("/api/v1/devices/laptop-b/revoke")
+                        .then()
+                        .statusCode(200);
+                receive(b).body("outcome", equalTo("FAILED")).body("error", org.hamcrest.Matchers.containsString("401"));
+            }
+        }
+    }
+
+    @Test
+    void conflictingEditsOnTwoLaptopsConvergeToTheSameRecordOnBothAndTheServer() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenB = Nodes.enrol(server, "laptop-b", "field");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady()) {
+                List<UUID> ids = Nodes.enterHouseholdsWithSubjects(a, 2);
+                push(a, 4);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject") == 2);
+                receive(b).body("applied", equalTo(4));
+
+                // household 0: A edits first, then B (B's edit is the later one); household 1: the other way round
+                edit(a, ids.get(0), "edited on A");
+                edit(b, ids.get(0), "edited on B");
+                edit(b, ids.get(2), "edited on B");
+                edit(a, ids.get(2), "edited on A");
+                push(a, 2);
+                push(b, 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() ->
+                                Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'")
+                                        == 8);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM record_conflict"))
+                        .isEqualTo(2);
+
+                receive(a);
+                receive(b);
+                for (UUID household : List.of(ids.get(0), ids.get(2))) {
+                    assertSameRecords(a, b, "study.household", household);
+                    String onServer = Nodes.admin(server)
+                            .get("/api/v1/records/study.household/" + household)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("village");
+                    String onA = given().baseUri(a.baseUrl())
+                            .get("/api/v1/records/study.household/" + household)
+                            .then()
+                            .extract()
+                            .path("village");
+                    assertThat(onA).isEqualTo(onServer);
+                }
+                // every laptop's edit came back with its verdict; nothing is left held back
+                given().baseUri(a.baseUrl()).get("/api/v1/downsync").then().body("heldBack", equalTo(0));
+                given().baseUri(b.baseUrl()).get("/api/v1/downsync").then().body("heldBack", equalTo(0));
+            }
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse receive(AppProcess laptop) {
+        return given().baseUri(laptop.baseUrl())
+                .queryParam("wait", true)
+                .post("/api/v1/downsync")
+                .then()
+                .log()
+                .ifValidationFails()
+                .statusCode(200);
+    }
+
+    private static void push(AppProcess laptop, int accepted) {
+        given().baseUri(laptop.baseUrl())
+                .queryParam("wait", true)
+                .post("/api/v1/push")
+                .then()
+                .body("accepted", equalTo(accepted));
+    }
+
+    private static void edit(AppProcess laptop, UUID household, String village) throws Exception {
+        ObjectNode record = (ObjectNode) JSON.readTree(given().baseUri(laptop.baseUrl())
+                .get("/api/v1/records/study.household/" + household)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        record.put("village", village);
+        given().baseUri(laptop.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(record.toString())
+                .put("/api/v1/records/study.household/" + household)
+                .then()
+                .statusCode(200);
+    }
+
+    /** The record as both laptops hold it, field by field (audit fields and version included). */
+    private static void assertSameRecords(AppProcess a, AppProcess b, String model, UUID id) throws Exception {
+        JsonNode onA = JSON.readTree(given().baseUri(a.baseUrl())
+                .get("/api/v1/records/" + model + "/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        JsonNode onB = JSON.readTree(given().baseUri(b.baseUrl())
+                .get("/api/v1/records/" + model + "/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertThat(onB).as(model + " " + id).isEqualTo(onA);
+    }
+}

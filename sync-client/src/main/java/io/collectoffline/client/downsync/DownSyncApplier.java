@@ -1,0 +1,480 @@
+package io.collectoffline.client.downsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.collectoffline.client.capture.CaptureRuntime;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.codec.KeyRing;
+import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.offline.ModelDescriptor;
+import io.collectoffline.offline.OfflineModelRegistry;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.offline.TableSchema;
+import io.collectoffline.offline.Upcasters;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.DownSyncEntry;
+import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies pages of this laptop's down-sync (ADR 14), each page in one database transaction with the checkpoint it
+ * reaches, so an interrupted down-sync resumes at the last applied page and a page applied twice changes nothing
+ * (every txId is kept in {@code received_transaction}).
+ *
+ * <p>The laptop follows the server's verdicts instead of judging conflicts again: the server decides each
+ * conflicting edit by the revisions it derives from the lineage it holds (ADR 8), which no laptop holds, and every
+ * laptop receives the verdicts in the same order. A received version is written unless this laptop has a pending
+ * edit of the record (a change of its own whose verdict has not come back): then it is held, and written only if the
+ * verdict says the laptop's edit lost — never over a pending edit silently. Received changes are written through the
+ * capture trigger's receiving mode: history as the server knows it, no outgoing transaction (no echo).
+ */
+@ApplicationScoped
+public class DownSyncApplier {
+
+    private static final int REASON_MAX = 2000;
+
+    private final AgroalDataSource dataSource;
+    private final OfflineModelRegistry registry;
+    private final NodeIdentity identity;
+    private final Upcasters upcasters;
+    private volatile Map<String, TableSchema> tables;
+    private volatile KeyRing ring;
+
+    DownSyncApplier(AgroalDataSource dataSource, OfflineModelRegistry registry, NodeIdentity identity) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.identity = identity;
+        this.upcasters = Upcasters.discover(registry);
+    }
+
+    /** What applying one page did. */
+    record Applied(int applied, int held, int verdicts, int overruled, int refused, long checkpoint, String stopped) {}
+
+    /** Where this laptop's down-sync stands. */
+    public record State(long checkpoint, long latest, OffsetDateTime lastAt, String stoppedReason) {}
+
+    /** The position to ask after, how far the server was, when it last ended, why it stopped (or null). */
+    public State state() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT checkpoint, latest, last_at, stopped_reason FROM downsync_state WHERE singleton = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new State(rs.getLong(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class), rs.getString(4));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the down-sync state failed", e);
+        }
+    }
+
+    /** Records that a down-sync ended without an error, with nothing more to receive or stopped at an entry. */
+    void ended(OffsetDateTime at) {
+        update("UPDATE downsync_state SET last_at = ? WHERE singleton = 1", at);
+    }
+
+    /** Records received from the server and held here, per outcome. */
+    public Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT outcome, COUNT(*) FROM received_transaction GROUP BY outcome ORDER BY outcome");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting received transactions failed", e);
+        }
+    }
+
+    /** How many server versions are held back by pending local edits. */
+    long heldBack() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM held_version");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting held versions failed", e);
+        }
+    }
+
+    /**
+     * Applies {@code page} if it starts where this laptop stands (a page for another position — a late answer to
+     * an earlier request — changes nothing). Stops before an entry this laptop must not apply yet (a schema version
+     * newer than its app knows); the checkpoint then stays before that entry.
+     */
+    Applied apply(DownSyncPage page) {
+        int[] n = new int[5];
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long checkpoint = lockCheckpoint(c);
+                if (checkpoint != page.after()) {
+                    c.rollback();
+                    return new Applied(0, 0, 0, 0, 0, checkpoint, null);
+                }
+                String stopped = null;
+                for (DownSyncEntry entry : page.entries()) {
+                    if (entry.order() <= checkpoint) {
+                        continue; // not after the position asked: a server would not send it
+                    }
+                    String outcome;
+                    try {
+                        outcome = handle(c, entry);
+                    } catch (NotYetApplicable e) {
+                        stopped = e.getMessage();
+                        break;
+                    }
+                    switch (outcome) {
+                        case "APPLIED" -> n[0]++;
+                        case "HELD" -> n[1]++;
+                        case "VERDICT" -> n[2]++;
+                        case "OVERRULED" -> n[3]++;
+                        case "REFUSED" -> n[4]++;
+                        default -> {
+                            // received before: nothing to count
+                        }
+                    }
+                    checkpoint = entry.order();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE downsync_state SET checkpoint = ?, latest = ?, "
+                        + "stopped_reason = ? WHERE singleton = 1")) {
+                    ps.setLong(1, checkpoint);
+                    ps.setLong(2, Math.max(page.latest(), checkpoint));
+                    ps.setString(3, truncate(stopped));
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Applied(n[0], n[1], n[2], n[3], n[4], checkpoint, stopped);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("applying a down-sync page failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** An entry this laptop must not apply yet; the down-sync stops before it. */
+    private static final class NotYetApplicable extends Exception {
+        NotYetApplicable(String message) {
+            super(message);
+        }
+    }
+
+    private String handle(Connection c, DownSyncEntry entry) throws SQLException, NotYetApplicable {
+        TransactionEnvelope tx = entry.transaction();
+        if (exists(c, "SELECT 1 FROM received_transaction WHERE tx_id = ?", tx.txId())) {
+            return "BEFORE";
+        }
+        boolean own = exists(c, "SELECT 1 FROM outgoing_transaction WHERE tx_id = ?", tx.txId());
+        if (entry.overruled()) {
+            record(c, entry, own ? "VERDICT" : "OVERRULED", null);
+            if (own && !pendingEdit(c, tx.model(), tx.recordId())) {
+                writeHeld(c, tx.model(), tx.recordId()); // this laptop's edit lost: take the server's version
+            }
+            return own ? "VERDICT" : "OVERRULED";
+        }
+        RecordSnapshot snapshot;
+        try {
+            snapshot = open(tx);
+        } catch (PayloadRejectedException | IllegalArgumentException e) {
+            return refuse(c, entry, "payload cannot be opened here: " + e.getMessage());
+        }
+        if (own) {
+            record(c, entry, "VERDICT", null);
+            if (!pendingEdit(c, tx.model(), tx.recordId())) {
+                dropHeld(c, tx.model(), tx.recordId()); // this laptop's edit is the server's version
+            }
+            return "VERDICT";
+        }
+        if (pendingEdit(c, tx.model(), tx.recordId())) {
+            hold(c, entry, snapshot);
+            record(c, entry, "HELD", null);
+            return "HELD";
+        }
+        Savepoint before = c.setSavepoint();
+        try {
+            write(c, tx.txId(), tx.producer(), tx.action(), tx.recordId(), snapshot);
+            c.releaseSavepoint(before);
+        } catch (SQLException | IllegalArgumentException e) {
+            c.rollback(before);
+            return refuse(c, entry, "this laptop's database refused it: " + firstLine(e));
+        }
+        dropHeld(c, tx.model(), tx.recordId());
+        record(c, entry, "APPLIED", null);
+        return "APPLIED";
+    }
+
+    /** Opens a payload sealed to this laptop; upcasts an older schema version; refuses to go past a newer one. */
+    private RecordSnapshot open(TransactionEnvelope tx) throws NotYetApplicable {
+        KeyRing ring = this.ring;
+        if (ring == null) {
+            ring = identity.sealingKey().ring();
+            this.ring = ring;
+        }
+        RecordSnapshot snapshot = RecordSnapshot.fromJson(ring.open(tx.header(), tx.keyId(), tx.payload()));
+        if (!snapshot.model().equals(tx.model())
+                || !tx.recordId().toString().equals(snapshot.fields().path("id").asText())) {
+            throw new PayloadRejectedException("payload is not the record its envelope names");
+        }
+        ModelDescriptor model = registry.find(tx.model())
+                .orElseThrow(() -> new NotYetApplicable("update this laptop's app: the server sent records of model "
+                        + tx.model() + ", which this app does not know; nothing from there on is applied until it "
+                        + "is updated"));
+        if (snapshot.schemaVersion() > model.schemaVersion()) {
+            throw new NotYetApplicable("update this laptop's app: the server sent " + tx.model() + " records of schema "
+                    + "version " + snapshot.schemaVersion() + ", this app knows version " + model.schemaVersion()
+                    + "; nothing from there on is applied until it is updated");
+        }
+        if (snapshot.schemaVersion() < model.schemaVersion()) {
+            snapshot = new RecordSnapshot(
+                    snapshot.model(),
+                    model.schemaVersion(),
+                    upcasters.toCurrent(tx.model(), snapshot.schemaVersion(), snapshot.fields()),
+                    snapshot.rev(),
+                    snapshot.baseTxId());
+        }
+        return snapshot;
+    }
+
+    /** Whether this laptop has a change of the record whose verdict has not come back (refused ones do not count). */
+    private static boolean pendingEdit(Connection c, String model, UUID recordId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM outgoing_transaction o WHERE o.model = ? "
+                + "AND o.record_id = ? AND o.rejected_at IS NULL AND NOT EXISTS "
+                + "(SELECT 1 FROM received_transaction r WHERE r.tx_id = o.tx_id) LIMIT 1")) {
+            ps.setString(1, model);
+            ps.setObject(2, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Writes a received version through the capture trigger's receiving mode. */
+    private void write(Connection c, UUID txId, String producer, Action action, UUID recordId, RecordSnapshot snapshot)
+            throws SQLException {
+        TableSchema table = tables(c).get(snapshot.model());
+        if (table == null) {
+            throw new IllegalArgumentException("model " + snapshot.model() + " has no table here");
+        }
+        Set<String> fields = new HashSet<>();
+        snapshot.fields().fieldNames().forEachRemaining(fields::add);
+        if (!fields.containsAll(table.columnNames())) {
+            List<String> missing = new ArrayList<>(table.columnNames());
+            missing.removeAll(fields);
+            throw new IllegalArgumentException("payload lacks columns " + missing);
+        }
+        JsonNode f = snapshot.fields();
+        CaptureRuntime.Received received = new CaptureRuntime.Received(
+                txId,
+                producer,
+                snapshot.rev(),
+                time(f.path("modified").asText(null)),
+                f.path("user_modified").asText(null),
+                f.path("device_modified").asText(null),
+                f.path("hostname_modified").asText(null));
+        CaptureRuntime.receiving(received, () -> {
+            if (action == Action.DELETE) {
+                try (PreparedStatement ps = c.prepareStatement(table.delete())) {
+                    ps.setObject(1, recordId);
+                    ps.executeUpdate();
+                }
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(table.upsert())) {
+                int index = 1;
+                for (String column : table.columnNames()) {
+                    try {
+                        table.types().get(column).bind(ps, index++, f.get(column));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("column " + column + ": " + e.getMessage(), e);
+                    }
+                }
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    private void hold(Connection c, DownSyncEntry entry, RecordSnapshot snapshot) throws SQLException {
+        TransactionEnvelope tx = entry.transaction();
+        dropHeld(c, tx.model(), tx.recordId());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_version (model, record_id, tx_id, "
+                + "settled_order, producer, action, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, tx.model());
+            ps.setObject(2, tx.recordId());
+            ps.setObject(3, tx.txId());
+            ps.setLong(4, entry.order());
+            ps.setString(5, tx.producer());
+            ps.setString(6, tx.action().name());
+            ps.setString(7, new String(snapshot.toJson(), StandardCharsets.UTF_8));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Writes the server's version held for the record (this laptop's edit of it lost), if one is held. */
+    private void writeHeld(Connection c, String model, UUID recordId) throws SQLException {
+        UUID txId;
+        String producer;
+        Action action;
+        RecordSnapshot snapshot;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT tx_id, producer, action, snapshot FROM held_version WHERE model = ? AND record_id = ?")) {
+            ps.setString(1, model);
+            ps.setObject(2, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    Log.infof(
+                            "This laptop's edit of %s %s lost on the server to a version it has not received",
+                            model, recordId);
+                    return;
+                }
+                txId = rs.getObject(1, UUID.class);
+                producer = rs.getString(2);
+                action = Action.valueOf(rs.getString(3));
+                snapshot = RecordSnapshot.fromJson(rs.getString(4).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        Savepoint before = c.setSavepoint();
+        try {
+            write(c, txId, producer, action, recordId, snapshot);
+            c.releaseSavepoint(before);
+            dropHeld(c, model, recordId);
+            markOutcome(c, txId, "APPLIED", null);
+        } catch (SQLException | IllegalArgumentException e) {
+            c.rollback(before);
+            markOutcome(c, txId, "REFUSED", "this laptop's database refused it: " + firstLine(e));
+        }
+    }
+
+    private static void dropHeld(Connection c, String model, UUID recordId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM held_version WHERE model = ? AND record_id = ?")) {
+            ps.setString(1, model);
+            ps.setObject(2, recordId);
+            ps.executeUpdate();
+        }
+    }
+
+    private String refuse(Connection c, DownSyncEntry entry, String reason) throws SQLException {
+        Log.warnf(
+                "Received transaction %s (%s %s) not applied: %s",
+                entry.transaction().txId(),
+                entry.transaction().model(),
+                entry.transaction().recordId(),
+                reason);
+        record(c, entry, "REFUSED", reason);
+        return "REFUSED";
+    }
+
+    private static void record(Connection c, DownSyncEntry entry, String outcome, String reason) throws SQLException {
+        TransactionEnvelope tx = entry.transaction();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO received_transaction (tx_id, settled_order, "
+                + "producer, model, record_id, action, overruled, outcome, reason, received_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, tx.txId());
+            ps.setLong(2, entry.order());
+            ps.setString(3, tx.producer());
+            ps.setString(4, tx.model());
+            ps.setObject(5, tx.recordId());
+            ps.setString(6, tx.action().name());
+            ps.setBoolean(7, entry.overruled());
+            ps.setString(8, outcome);
+            ps.setString(9, truncate(reason));
+            ps.setObject(10, OffsetDateTime.now(ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void markOutcome(Connection c, UUID txId, String outcome, String reason) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE received_transaction SET outcome = ?, reason = ? WHERE tx_id = ?")) {
+            ps.setString(1, outcome);
+            ps.setString(2, truncate(reason));
+            ps.setObject(3, txId);
+            ps.executeUpdate();
+        }
+    }
+
+    private Map<String, TableSchema> tables(Connection c) throws SQLException {
+        Map<String, TableSchema> known = tables;
+        if (known == null) {
+            Map<String, TableSchema> read = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            for (ModelDescriptor model : registry.models()) {
+                TableSchema.read(c.getMetaData(), model, false, problems)
+                        .ifPresent(schema -> read.put(model.name(), schema));
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("offline tables do not match their models: " + problems);
+            }
+            known = Map.copyOf(read);
+            tables = known;
+        }
+        return known;
+    }
+
+    private static long lockCheckpoint(Connection c) throws SQLException {
+        try (PreparedStatement ps =
+                        c.prepareStatement("SELECT checkpoint FROM downsync_state WHERE singleton = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, UUID txId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, txId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void update(String sql, OffsetDateTime at) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, at);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording the down-sync state failed", e);
+        }
+    }
+
+    private static OffsetDateTime time(String text) {
+        try {
+            return text == null ? null : OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= REASON_MAX ? text : text.substring(0, REASON_MAX);
+    }
+}

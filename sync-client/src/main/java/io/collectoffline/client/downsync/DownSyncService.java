@@ -1,0 +1,209 @@
+package io.collectoffline.client.downsync;
+
+import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.transport.ServerClient;
+import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.shipping.LinkFailure;
+import io.collectoffline.shipping.ServerHop;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Receives the records this laptop is subscribed to from its server (two-way, ADR 14): page after page from its
+ * checkpoint until the server has nothing more, on the push's schedule and on demand, one down-sync at a time.
+ * Before the first page of a run it registers its sealing key (idempotent), so that a laptop with nothing to push
+ * can receive too.
+ */
+@ApplicationScoped
+public class DownSyncService {
+
+    private final ClientConfig config;
+    private final ServerClient server;
+    private final NodeIdentity identity;
+    private final DownSyncApplier applier;
+    private final MeterRegistry metrics;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "downsync");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Object lock = new Object();
+    private CompletableFuture<DownSyncReport> current;
+    private volatile DownSyncReport last;
+    private volatile boolean registered;
+    private volatile int[] progress;
+
+    DownSyncService(
+            ClientConfig config,
+            ServerClient server,
+            NodeIdentity identity,
+            DownSyncApplier applier,
+            MeterRegistry metrics) {
+        this.config = config;
+        this.server = server;
+        this.identity = identity;
+        this.applier = applier;
+        this.metrics = metrics;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+    }
+
+    @Scheduled(
+            every = "{sync.client.push.interval}",
+            delayed = "7s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (server.server().isPresent() && config.downsync().scheduled()) {
+            start();
+        }
+    }
+
+    /** Starts a down-sync unless one is running; either way returns the one in progress. */
+    public CompletableFuture<DownSyncReport> start() {
+        synchronized (lock) {
+            if (current == null || current.isDone()) {
+                current = CompletableFuture.supplyAsync(this::receive, executor);
+            }
+            return current;
+        }
+    }
+
+    /** Starts a down-sync (unless one runs) and waits for it to end, at most {@code timeout}. */
+    public DownSyncReport receiveAndWait(Duration timeout) throws TimeoutException, InterruptedException {
+        try {
+            return start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("down-sync failed unexpectedly", e.getCause());
+        }
+    }
+
+    /** Where the down-sync stands. */
+    public DownSyncStatus status() {
+        DownSyncApplier.State state = applier.state();
+        Map<String, Long> received = applier.counts();
+        return new DownSyncStatus(
+                state.checkpoint(),
+                state.latest(),
+                Math.max(0, state.latest() - state.checkpoint()),
+                state.lastAt(),
+                state.stoppedReason(),
+                progress != null,
+                received,
+                applier.heldBack(),
+                last);
+    }
+
+    private DownSyncReport receive() {
+        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+        long startedNanos = System.nanoTime();
+        if (server.server().isEmpty()) {
+            return finish(new DownSyncReport(
+                    "NO_SERVER", started, now(), 0, 0, 0, 0, 0, 0, 0, 0, null, "no server configured"));
+        }
+        int pages = 0;
+        int[] n = new int[5];
+        long checkpoint = applier.state().checkpoint();
+        long latest = checkpoint;
+        String stopped = null;
+        progress = new int[2];
+        try {
+            ServerHop hop = server.hop();
+            if (!registered) {
+                hop.register(identity.registration());
+                registered = true;
+            }
+            while (true) {
+                DownSyncPage page = hop.downSync(checkpoint, config.downsync().pageSize());
+                DownSyncApplier.Applied applied = applier.apply(page);
+                pages++;
+                n[0] += applied.applied();
+                n[1] += applied.held();
+                n[2] += applied.verdicts();
+                n[3] += applied.overruled();
+                n[4] += applied.refused();
+                progress = new int[] {pages, n[0] + n[1] + n[2] + n[3] + n[4]};
+                latest = Math.max(page.latest(), applied.checkpoint());
+                stopped = applied.stopped();
+                boolean moved = applied.checkpoint() != checkpoint;
+                checkpoint = applied.checkpoint();
+                if (stopped != null || !page.more() || !moved) {
+                    break;
+                }
+            }
+            applier.ended(now());
+            metrics.counter("collect_downsync_transactions_total", "outcome", "applied")
+                    .increment(n[0]);
+            Log.infof(
+                    "Down-sync: %d pages, %d applied, %d held, %d verdicts, %d overruled, %d refused; at %d of %d "
+                            + "in %d ms%s",
+                    pages,
+                    n[0],
+                    n[1],
+                    n[2],
+                    n[3],
+                    n[4],
+                    checkpoint,
+                    latest,
+                    (System.nanoTime() - startedNanos) / 1_000_000,
+                    stopped == null ? "" : " — stopped: " + stopped);
+            return finish(new DownSyncReport(
+                    stopped == null ? "DONE" : "STOPPED",
+                    started,
+                    now(),
+                    pages,
+                    n[0],
+                    n[1],
+                    n[2],
+                    n[3],
+                    n[4],
+                    checkpoint,
+                    latest - checkpoint,
+                    stopped,
+                    null));
+        } catch (LinkFailure e) {
+            Log.infof("Down-sync stopped at %d: %s", checkpoint, e.getMessage());
+            return finish(new DownSyncReport(
+                    "FAILED",
+                    started,
+                    now(),
+                    pages,
+                    n[0],
+                    n[1],
+                    n[2],
+                    n[3],
+                    n[4],
+                    checkpoint,
+                    Math.max(0, latest - checkpoint),
+                    null,
+                    e.getMessage()));
+        } finally {
+            progress = null;
+        }
+    }
+
+    private DownSyncReport finish(DownSyncReport report) {
+        last = report;
+        return report;
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,80 @@
+package io.collectoffline.server.rest;
+
+import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.Problem;
+import io.collectoffline.server.downsync.DownSyncFeed;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Two-way: the records a device receives (its down-sync feed, ADR 14). */
+@Path("/api/v1/downsync")
+@Tag(name = "ingest", description = "What devices call")
+@SecurityRequirement(name = OpenApiDefinition.DEVICE)
+@RolesAllowed(Roles.DEVICE)
+public class DownSyncResource {
+
+    private final DownSyncFeed feed;
+    private final CallerDevice caller;
+
+    DownSyncResource(DownSyncFeed feed, CallerDevice caller) {
+        this.feed = feed;
+        this.caller = caller;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "The calling device's down-sync: settled transactions of its subscription after a position",
+            description = "The transactions this server applied (or skipped) for the device's site — a device "
+                    + "without a site receives those without one — in the order the server settled them, its own "
+                    + "included so that it learns each verdict. Each entry says whether the server wrote it "
+                    + "(overruled: it lost a conflicting edit or was skipped, and carries no payload); written ones "
+                    + "carry their payload sealed again to the device's registered sealing key. Ask again after "
+                    + "'next' until 'more' is false; asking after a position records it as the device's "
+                    + "checkpoint. Idempotent; the body may be gzip (Accept-Encoding).")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of the feed",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DownSyncPage.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "A position below 0 or a limit outside 1..1000",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "No valid device token (a revoked device receives nothing)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The device has registered no sealing key yet (it does with its next push)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public DownSyncPage page(
+            @Parameter(
+                            description = "the last position the device holds (0 for none)",
+                            schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+                    @QueryParam("after")
+                    @DefaultValue("0")
+                    long after,
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
+                    @QueryParam("limit")
+                    @DefaultValue("500")
+                    int limit) {
+        return feed.page(caller.get(), after, limit);
+    }
+}
