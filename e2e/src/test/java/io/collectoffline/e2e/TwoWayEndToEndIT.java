@@ -113,7 +113,9 @@ class TwoWayEndToEndIT {
                         .post("/api/v1/devices/laptop-b/revoke")
                         .then()
                         .statusCode(200);
-                receive(b).body("outcome", equalTo("FAILED")).body("error", org.hamcrest.Matchers.containsString("401"));
+                receive(b)
+                        .body("outcome", equalTo("FAILED"))
+                        .body("error", org.hamcrest.Matchers.containsString("401"));
             }
         }
     }

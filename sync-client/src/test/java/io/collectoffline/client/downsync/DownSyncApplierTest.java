@@ -1,0 +1,228 @@
+package io.collectoffline.client.downsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.client.TestDb;
+import io.collectoffline.client.TestServerKeys;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.codec.DeviceSealingKey;
+import io.collectoffline.codec.SealedCodec;
+import io.collectoffline.codec.SealedPayload;
+import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.offline.RecordSnapshot;
+import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.DownSyncEntry;
+import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionHeader;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Applying the down-sync on the laptop (issue 17, ADR 14): received changes are written without echo and with their
+ * history, a page applied twice changes nothing, a pending local edit is never overwritten silently (the server's
+ * verdict decides), and a payload of a schema version newer than the app stops the down-sync with "update".
+ */
+@QuarkusTest
+class DownSyncApplierTest {
+
+    private static final String REMOTE = "laptop-remote";
+
+    @Inject
+    DownSyncApplier applier;
+
+    @Inject
+    NodeIdentity identity;
+
+    @Inject
+    TestDb db;
+
+    @Test
+    void aReceivedChangeIsWrittenWithItsHistoryAndCapturedAsNothing() throws Exception {
+        long outgoing = db.outgoing();
+        ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID id = UUID.fromString(fields.get("id").asText());
+        UUID txId = UUID.randomUUID();
+
+        DownSyncApplier.Applied applied = apply(entry(txId, REMOTE, Action.INSERT, fields, 2, false));
+
+        assertThat(applied.applied()).isEqualTo(1);
+        assertThat(db.outgoing()).as("nothing echoes back up").isEqualTo(outgoing);
+        assertThat(db.rows("SELECT village, device_created, user_modified FROM household WHERE id = ?", id))
+                .containsExactly(List.of("Remote village", REMOTE, "remote-user"));
+        assertThat(db.rows(
+                        "SELECT tx_id, producer, device_id, changed_by, rev FROM record_history WHERE record_id = ?",
+                        id))
+                .containsExactly(List.of(txId, REMOTE, REMOTE, "remote-user", 1L));
+    }
+
+    @Test
+    void aPageAppliedTwiceChangesNothing() throws Exception {
+        ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID txId = UUID.randomUUID();
+        long at = applier.state().checkpoint();
+        DownSyncPage page = page(at, List.of(entry(txId, REMOTE, Action.INSERT, fields, 2, false)));
+
+        assertThat(applier.apply(page).applied()).isEqualTo(1);
+        DownSyncApplier.Applied again = applier.apply(page); // the answer to a request repeated after a timeout
+        DownSyncApplier.Applied resent =
+                apply(entry(txId, REMOTE, Action.INSERT, fields, 2, false)); // the same txId at a later position
+
+        assertThat(again.applied()).isZero();
+        assertThat(again.checkpoint()).isEqualTo(at + 1);
+        assertThat(resent.applied()).isZero();
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM household WHERE id = ?",
+                        UUID.fromString(fields.get("id").asText())))
+                .isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM received_transaction WHERE tx_id = ?", txId))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aReceivedVersionNeverOverwritesAPendingLocalEditAndIsWrittenWhenTheServerSaysTheEditLost() throws Exception {
+        UUID local = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID ownTx = (UUID) db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", local)
+                .get(0)
+                .get(0);
+        ObjectNode theirs = ownSnapshot(local);
+        theirs.put("village", "Edited elsewhere");
+        theirs.put("version", 1);
+        UUID theirTx = UUID.randomUUID();
+
+        DownSyncApplier.Applied held = apply(entry(theirTx, REMOTE, Action.UPDATE, theirs, 2, false));
+
+        assertThat(held.held()).isEqualTo(1);
+        assertThat(db.rows("SELECT village FROM household WHERE id = ?", local))
+                .containsExactly(List.of("Lentsweletau"));
+
+        DownSyncApplier.Applied verdict = apply(overruled(ownTx, identity.producer(), local));
+
+        assertThat(verdict.verdicts()).isEqualTo(1);
+        assertThat(db.rows("SELECT village FROM household WHERE id = ?", local))
+                .containsExactly(List.of("Edited elsewhere"));
+        assertThat(applier.heldBack()).isZero();
+    }
+
+    @Test
+    void aPendingLocalEditThatWinsStaysAndTheHeldVersionIsDropped() throws Exception {
+        UUID local = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        List<Object> own = db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", local)
+                .get(0);
+        ObjectNode theirs = ownSnapshot(local);
+        theirs.put("village", "Edited elsewhere");
+        apply(entry(UUID.randomUUID(), REMOTE, Action.UPDATE, theirs, 2, false));
+
+        DownSyncApplier.Applied verdict =
+                apply(entry((UUID) own.get(0), identity.producer(), Action.INSERT, ownSnapshot(local), 2, false));
+
+        assertThat(verdict.verdicts()).isEqualTo(1);
+        assertThat(db.rows("SELECT village FROM household WHERE id = ?", local))
+                .containsExactly(List.of("Lentsweletau"));
+        assertThat(applier.heldBack()).isZero();
+    }
+
+    @Test
+    void aPayloadOfANewerSchemaVersionStopsTheDownSyncAndAsksForAnUpdate() throws Exception {
+        long at = applier.state().checkpoint();
+        ObjectNode newer = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        ObjectNode after = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        List<DownSyncEntry> entries = new ArrayList<>();
+        entries.add(entry(UUID.randomUUID(), REMOTE, Action.INSERT, newer, 99, false));
+        entries.add(entry(UUID.randomUUID(), REMOTE, Action.INSERT, after, 2, false));
+
+        DownSyncApplier.Applied applied = applier.apply(page(at, entries));
+
+        assertThat(applied.applied()).isZero();
+        assertThat(applied.checkpoint()).as("stays before the entry").isEqualTo(at);
+        assertThat(applied.stopped()).startsWith("update this laptop's app");
+        assertThat(applier.state().stoppedReason()).startsWith("update this laptop's app");
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM household WHERE id = ?",
+                        UUID.fromString(after.get("id").asText())))
+                .isZero();
+    }
+
+    // --- pages as the server makes them: sealed to this laptop's sealing key ---
+
+    private DownSyncApplier.Applied apply(DownSyncEntry entry) {
+        long at = applier.state().checkpoint();
+        DownSyncEntry moved = new DownSyncEntry(at + 1, entry.overruled(), entry.transaction());
+        return applier.apply(page(at, List.of(moved)));
+    }
+
+    private static DownSyncPage page(long after, List<DownSyncEntry> entries) {
+        List<DownSyncEntry> numbered = new ArrayList<>();
+        long order = after;
+        for (DownSyncEntry e : entries) {
+            numbered.add(new DownSyncEntry(++order, e.overruled(), e.transaction()));
+        }
+        return new DownSyncPage("test-laptop", after, order, false, order, numbered);
+    }
+
+    private DownSyncEntry entry(
+            UUID txId, String producer, Action action, ObjectNode fields, int schemaVersion, boolean overruled) {
+        DeviceSealingKey key = identity.sealingKey();
+        SealedCodec codec = new SealedCodec(
+                new ServerPublicKey(DeviceSealingKey.keyIdOf(key.publicKey()), SealedCodec.ALGORITHM, key.publicKey()),
+                100,
+                Duration.ofHours(1));
+        UUID recordId = UUID.fromString(fields.get("id").asText());
+        TransactionHeader header = new TransactionHeader(txId, producer, 1, "study.household", recordId, action);
+        SealedPayload sealed =
+                codec.seal(header, new RecordSnapshot("study.household", schemaVersion, fields, 1, null).toJson());
+        return new DownSyncEntry(
+                0,
+                overruled,
+                new TransactionEnvelope(
+                        txId, producer, 1, "study.household", recordId, action, null, sealed.keyId(), sealed.bytes()));
+    }
+
+    private static DownSyncEntry overruled(UUID txId, String producer, UUID recordId) {
+        return new DownSyncEntry(
+                0,
+                true,
+                new TransactionEnvelope(
+                        txId, producer, 1, "study.household", recordId, Action.INSERT, null, null, null));
+    }
+
+    /** The snapshot this laptop captured of its own record (a full row, as any producer's payload carries). */
+    private ObjectNode ownSnapshot(UUID id) throws Exception {
+        List<Object> tx = db.rows(
+                        "SELECT tx_id, seq, key_id, payload FROM outgoing_transaction WHERE record_id = ? ORDER BY seq",
+                        id)
+                .get(0);
+        byte[] plaintext = TestServerKeys.ring()
+                .open(
+                        new TransactionHeader(
+                                (UUID) tx.get(0),
+                                identity.producer(),
+                                ((Number) tx.get(1)).longValue(),
+                                "study.household",
+                                id,
+                                Action.INSERT),
+                        (String) tx.get(2),
+                        (byte[]) tx.get(3));
+        return RecordSnapshot.fromJson(plaintext).fields();
+    }
+
+    /** A household made on another laptop: a copy of a local one's snapshot with another id and identity. */
+    private ObjectNode remoteHousehold(String identifier) throws Exception {
+        UUID template = db.newHousehold(TestDb.uniqueIdentifier("TPL"));
+        ObjectNode fields = ownSnapshot(template);
+        fields.put("id", UUID.randomUUID().toString());
+        fields.put("household_identifier", identifier);
+        fields.put("village", "Remote village");
+        for (String audit : List.of("device_created", "device_modified")) {
+            fields.put(audit, REMOTE);
+        }
+        fields.put("user_modified", "remote-user");
+        return fields;
+    }
+}
