@@ -45,8 +45,8 @@ class DownSyncApplierTest {
 
     @Test
     void aReceivedChangeIsWrittenWithItsHistoryAndCapturedAsNothing() throws Exception {
-        long outgoing = db.outgoing();
         ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        long outgoing = db.outgoing();
         UUID id = UUID.fromString(fields.get("id").asText());
         UUID txId = UUID.randomUUID();
 
