@@ -172,6 +172,63 @@ class TwoWayEndToEndIT {
         }
     }
 
+    @Test
+    void aDownSyncKilledHalfwayResumesWhereItStoppedAndHoldsEveryRecordOnce() throws Exception {
+        int port = AppProcess.freePort();
+        int households = 300;
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenB = Nodes.enrol(server, "laptop-b", "field");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady()) {
+                List<Map<String, String>> rows = new java.util.ArrayList<>();
+                for (int i = 0; i < households; i++) {
+                    rows.add(Map.of("householdIdentifier", "HH-" + i, "village", "Oodi"));
+                }
+                given().baseUri(a.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(rows)
+                        .post("/api/v1/records/study.household/bulk")
+                        .then()
+                        .statusCode(201);
+                push(a, households);
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM household") == households);
+            Path folder = dir.resolve("laptop-b");
+            try (AppProcess b = Nodes.laptopIn(folder, "laptop-b", port, tokenB, "-Dsync.client.downsync.page-size=1")
+                    .awaitReady()) {
+                given().baseUri(b.baseUrl()).post("/api/v1/downsync").then().statusCode(202);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> given().baseUri(b.baseUrl())
+                                        .get("/api/v1/downsync")
+                                        .then()
+                                        .extract()
+                                        .<Integer>path("checkpoint")
+                                >= 20);
+                b.kill(); // as a flat battery would, between two pages or in the middle of one
+            }
+            try (AppProcess b = Nodes.laptopIn(folder, "laptop-b", port, tokenB).awaitReady()) {
+                long held = given().baseUri(b.baseUrl())
+                        .get("/api/v1/records/study.household")
+                        .then()
+                        .extract()
+                        .<Integer>path("total");
+                assertThat(held).as("some, not all, before the kill").isBetween(1L, households - 1L);
+                receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo((int) (households - held)));
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/records/study.household")
+                        .then()
+                        .body("total", equalTo(households));
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("lastSeq", equalTo(0))
+                        .body("downsync.behind", equalTo(0))
+                        .body("downsync.received.APPLIED", equalTo(households));
+            }
+        }
+    }
+
     private static io.restassured.response.ValidatableResponse receive(AppProcess laptop) {
         return given().baseUri(laptop.baseUrl())
                 .queryParam("wait", true)

@@ -20,6 +20,7 @@ import io.collectoffline.protocol.DownSyncEntry;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.server.Fixtures;
+import io.collectoffline.server.apply.ConflictRule;
 import io.collectoffline.server.keys.ServerKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -116,18 +117,26 @@ class DownSyncFeedTest {
         assertThat(page.more()).isFalse();
         assertThat(page.next()).isEqualTo(page.entries().get(1).order());
         assertThat(page.entries()).extracting(e -> e.transaction().seq()).containsExactly(1L, 2L);
-        assertThat(page.entries().get(0).order()).isLessThan(page.entries().get(1).order());
+        assertThat(page.entries().get(0).order())
+                .isLessThan(page.entries().get(1).order());
         DownSyncEntry edited = page.entries().get(1);
         assertThat(edited.overruled()).isFalse();
         assertThat(edited.transaction().keyId()).startsWith("dk-");
         byte[] plaintext = receiver.sealing()
                 .ring()
-                .open(edited.transaction().header(), edited.transaction().keyId(), edited.transaction().payload());
-        assertThat(RecordSnapshot.fromJson(plaintext).fields().get("village").asText()).isEqualTo("Edited");
+                .open(
+                        edited.transaction().header(),
+                        edited.transaction().keyId(),
+                        edited.transaction().payload());
+        assertThat(RecordSnapshot.fromJson(plaintext).fields().get("village").asText())
+                .isEqualTo("Edited");
         // sealed to the device: not even the server's own key opens it (so no relay's key can)
         Assertions.assertThatThrownBy(() -> serverKeys
                         .ring()
-                        .open(edited.transaction().header(), edited.transaction().keyId(), edited.transaction().payload()))
+                        .open(
+                                edited.transaction().header(),
+                                edited.transaction().keyId(),
+                                edited.transaction().payload()))
                 .isInstanceOf(PayloadRejectedException.class);
         // asking after the last position: nothing more, and the server knows how far the device holds
         assertThat(feed(receiver, page.next()).entries()).isEmpty();
@@ -146,8 +155,11 @@ class DownSyncFeedTest {
         UUID record = UUID.randomUUID();
         String identifier = identifier("HH");
         UUID a1 = UUID.randomUUID();
-        UUID a2 = UUID.fromString("ffffffff-ffff-4fff-bfff-ffffffffffff");
-        UUID b2 = UUID.fromString("00000000-0000-4000-8000-" + UUID.randomUUID().toString().substring(24));
+        UUID a2 = UUID.randomUUID();
+        UUID b2 = UUID.randomUUID();
+        while (ConflictRule.wins(new ConflictRule.Version(b2, 2, b), new ConflictRule.Version(a2, 2, a))) {
+            b2 = UUID.randomUUID(); // B's edit, arriving second, must be the one that loses
+        }
         send(
                 a,
                 List.of(

@@ -340,6 +340,43 @@ class HostileInputCatalogueTest {
                 t -> admin().queryParam("site", "../etc").get("/api/v1/status"),
                 400,
                 "invalid-input"));
+        // fourth round (issue 17: the down-sync and a device's own key registration)
+        cases.add(problem(
+                "negative down-sync position",
+                t -> device(t.field()).queryParam("after", -1).get("/api/v1/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "non-numeric down-sync position",
+                t -> device(t.field()).queryParam("after", "1e3").get("/api/v1/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "down-sync page beyond the largest",
+                t -> device(t.field()).queryParam("limit", 5000).get("/api/v1/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "down-sync of a device that registered no sealing key",
+                t -> device(t.field()).get("/api/v1/downsync"),
+                409,
+                "no-sealing-key"));
+        cases.add(problem(
+                "key registration of another device",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("deviceId", "someone-else", "keyId", "k", "publicKey", "p", "proof", "x"))
+                        .post("/api/v1/registrations"),
+                403,
+                "forbidden"));
+        cases.add(problem(
+                "key registration with a key id that is not its key's",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("deviceId", FIELD, "keyId", "k\u0001", "publicKey", "p", "proof", "x"))
+                        .post("/api/v1/registrations"),
+                400,
+                "invalid-input"));
         return cases.stream();
     }
 

@@ -1,0 +1,253 @@
+package io.collectoffline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.collectoffline.testing.AppProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Two-way (issue 17): the initial down-sync of {@code bench.downsync.n} records (default 100,000) to a new laptop —
+ * records/s, bytes on the wire per record in each direction (counted at the socket, by a relay between the laptop
+ * and the server), and the laptop's peak RSS. The records are households entered on another laptop and pushed to a
+ * server on PostgreSQL first (not timed).
+ */
+public final class DownSyncBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String LAPTOP_FLAGS = "-Xmx128m";
+
+    private DownSyncBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.getInteger("bench.downsync.n", 100_000);
+        String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
+        String user = System.getProperty("bench.user", "postgres");
+        Path serverJar = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
+        Path clientJar = Path.of("../sync-client/target/quarkus-app/quarkus-run.jar");
+        try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+        Path work = Files.createTempDirectory("bench-downsync");
+        try (AppProcess server = AppProcess.start(
+                        serverJar,
+                        AppProcess.freePort(),
+                        work.resolve("server"),
+                        "-Dsync.server.db=postgresql",
+                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                        "-Dquarkus.datasource.postgresql.username=" + user,
+                        "-Dsync.server.admin-token=bench-admin",
+                        "-Dquarkus.log.level=WARN",
+                        "-Xmx512m")
+                .awaitReady()) {
+            String tokenA = enrol(server, "bench-a");
+            String tokenB = enrol(server, "bench-b");
+            try (AppProcess a = laptop(clientJar, work.resolve("a"), "bench-a", server.baseUrl(), tokenA)) {
+                for (int from = 0; from < n; from += 1000) {
+                    ArrayNode records = JsonNodeFactory.instance.arrayNode();
+                    for (int i = from; i < Math.min(n, from + 1000); i++) {
+                        records.addObject()
+                                .put("householdIdentifier", "DS-" + i)
+                                .put("village", "Oodi");
+                    }
+                    send(a.baseUrl() + "/api/v1/records/study.household/bulk", null, JSON.writeValueAsString(records));
+                }
+                while (get(a.baseUrl() + "/api/v1/status", null).path("pending").asLong() > 0) {
+                    send(a.baseUrl() + "/api/v1/push?wait=true", null, "");
+                }
+            }
+            while (get(server.baseUrl() + "/api/v1/status", "bench-admin")
+                            .path("counts")
+                            .path("APPLIED")
+                            .asLong()
+                    < n) {
+                Thread.sleep(200);
+            }
+            try (CountingRelay relay = new CountingRelay(URI.create(server.baseUrl()));
+                    AppProcess b = laptop(clientJar, work.resolve("b"), "bench-b", relay.url(), tokenB)) {
+                long idleRssKb = EndToEndBench.rssKb(b.pid());
+                long started = System.nanoTime();
+                JsonNode report = send(b.baseUrl() + "/api/v1/downsync?wait=true", null, "");
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long applied = report.path("applied").asLong();
+                if (applied != n || !"DONE".equals(report.path("outcome").asText())) {
+                    throw new IllegalStateException("down-sync did not receive everything: " + report);
+                }
+                long peakRssKb = peakRssKb(b.pid());
+                System.out.println("down-sync report: " + report);
+                System.out.println();
+                System.out.println("Initial down-sync: a new laptop (" + LAPTOP_FLAGS + ") receives the records of its "
+                        + "site from a server on PostgreSQL (pages of 500, sealed to the laptop's key), applied "
+                        + "without capture");
+                System.out.println("| records | seconds | records/s | bytes/record down | bytes/record up | laptop RSS "
+                        + "idle → peak |");
+                System.out.println("|---:|---:|---:|---:|---:|---:|");
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %d | %.1f | **%.0f** | %.0f | %.0f | %d → %d MB |%n",
+                        n,
+                        seconds,
+                        n / seconds,
+                        relay.down() / (double) n,
+                        relay.up() / (double) n,
+                        idleRssKb / 1024,
+                        peakRssKb / 1024);
+            }
+        }
+    }
+
+    private static AppProcess laptop(Path clientJar, Path dir, String id, String serverUrl, String token)
+            throws IOException {
+        return AppProcess.start(
+                        clientJar,
+                        AppProcess.freePort(),
+                        dir,
+                        "-Dsync.client.server.url=" + serverUrl,
+                        "-Dsync.client.server.token=" + token,
+                        "-Dsync.client.device-id=" + id,
+                        "-Dsync.client.push.interval=off",
+                        "-Dquarkus.log.level=WARN",
+                        LAPTOP_FLAGS)
+                .awaitReady();
+    }
+
+    private static String enrol(AppProcess server, String deviceId) throws Exception {
+        return send(
+                        server.baseUrl() + "/api/v1/devices",
+                        "bench-admin",
+                        "{\"deviceId\":\"" + deviceId + "\",\"role\":\"field\"}")
+                .get("token")
+                .asText();
+    }
+
+    private static long peakRssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode send(String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode get(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return JSON.readTree(
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** A TCP relay in front of the server that counts the bytes each way: what the wire carries. */
+    static final class CountingRelay implements AutoCloseable {
+
+        private final ServerSocket listener;
+        private final URI target;
+        private final AtomicLong up = new AtomicLong();
+        private final AtomicLong down = new AtomicLong();
+
+        CountingRelay(URI target) throws IOException {
+            this.target = target;
+            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(this::accept, "relay-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + listener.getLocalPort();
+        }
+
+        long up() {
+            return up.get();
+        }
+
+        long down() {
+            return down.get();
+        }
+
+        private void accept() {
+            while (!listener.isClosed()) {
+                try {
+                    Socket client = listener.accept();
+                    Socket server = new Socket();
+                    server.connect(new InetSocketAddress(target.getHost(), target.getPort()));
+                    pipe(client.getInputStream(), server.getOutputStream(), up, client, server);
+                    pipe(server.getInputStream(), client.getOutputStream(), down, client, server);
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        private static void pipe(InputStream in, OutputStream out, AtomicLong counter, Socket a, Socket b) {
+            Thread thread = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[65536];
+                        try {
+                            int read;
+                            while ((read = in.read(buffer)) >= 0) {
+                                counter.addAndGet(read);
+                                out.write(buffer, 0, read);
+                                out.flush();
+                            }
+                        } catch (IOException e) {
+                            // the other side closed
+                        } finally {
+                            try {
+                                a.close();
+                                b.close();
+                            } catch (IOException ignored) {
+                                // closing
+                            }
+                        }
+                    },
+                    "relay-pipe");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
+    }
+}
