@@ -189,7 +189,7 @@ class TwoWayEndToEndIT {
                         .body(rows)
                         .post("/api/v1/records/study.household/bulk")
                         .then()
-                        .statusCode(201);
+                        .statusCode(200);
                 push(a, households);
             }
             await().atMost(Duration.ofSeconds(60))
