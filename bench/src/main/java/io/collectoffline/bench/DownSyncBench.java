@@ -107,7 +107,7 @@ public final class DownSyncBench {
                 System.out.println("|---:|---:|---:|---:|---:|---:|");
                 System.out.printf(
                         Locale.ROOT,
-                        "| %d | %.1f | **%.0f** | %.0f | %.0f | %d → %d MB |%n",
+                        "| %d | %.1f | **%.0f** | %.0f | %.1f | %d → %d MB |%n",
                         n,
                         seconds,
                         n / seconds,

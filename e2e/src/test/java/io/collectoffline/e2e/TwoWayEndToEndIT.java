@@ -229,6 +229,142 @@ class TwoWayEndToEndIT {
         }
     }
 
+    @Test
+    void afterAMixedWorkloadTheServerAndBothLaptopsHoldTheSameRecordsFieldByField() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenB = Nodes.enrol(server, "laptop-b", "field");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady()) {
+                List<UUID> onA = Nodes.enterHouseholdsWithSubjects(a, 0, 5); // HH-0..4 with S-0..4
+                List<UUID> onB = Nodes.enterHouseholdsWithSubjects(b, 5, 5); // HH-5..9 with S-5..9
+                push(a, 10);
+                push(b, 10);
+                receive(a);
+                receive(b);
+
+                // creates, edits on both sides of one record, edits of the other laptop's records, deletes,
+                // a delete on one laptop against an edit on the other, delete then re-create with the same key
+                edit(a, onB.get(2), "A edits B's household");
+                edit(b, onB.get(2), "B edits its own household");
+                edit(b, onA.get(0), "B edits A's household");
+                delete(b, "study.subject", onA.get(3)); // A's subject S-1, deleted on B
+                delete(a, "study.subject", onA.get(9)); // A's own subject S-4 and its household
+                delete(a, "study.household", onA.get(8));
+                delete(a, "study.subject", onA.get(7)); // A deletes HH-3 (and S-3) while B edits HH-3
+                delete(a, "study.household", onA.get(6));
+                edit(b, onA.get(6), "B edits what A deletes");
+                delete(b, "study.subject", onB.get(9)); // B deletes S-9 and HH-9, then enters HH-9 again
+                delete(b, "study.household", onB.get(8));
+                given().baseUri(b.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("householdIdentifier", "HH-9", "village", "Again"))
+                        .post("/api/v1/records/study.household")
+                        .then()
+                        .statusCode(201);
+                Nodes.enterHouseholdsWithSubjects(a, 10, 2);
+
+                for (int round = 0; round < 2; round++) {
+                    for (AppProcess laptop : List.of(a, b)) {
+                        given().baseUri(laptop.baseUrl())
+                                .queryParam("wait", true)
+                                .post("/api/v1/push")
+                                .then()
+                                .statusCode(200);
+                    }
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status "
+                                            + "NOT IN ('APPLIED', 'SKIPPED')")
+                                    == 0);
+                    receive(a);
+                    receive(b);
+                }
+                for (String model : List.of("study.household", "study.subject")) {
+                    Map<String, JsonNode> serverRecords = serverRecords(server, model);
+                    assertThat(laptopRecords(a, model))
+                            .as(model + " on A and on the server")
+                            .isEqualTo(serverRecords);
+                    assertThat(laptopRecords(b, model))
+                            .as(model + " on B and on the server")
+                            .isEqualTo(serverRecords);
+                }
+                assertThat(serverRecords(server, "study.household")).hasSizeGreaterThanOrEqualTo(10);
+            }
+        }
+    }
+
+    private static void delete(AppProcess laptop, String model, UUID id) {
+        given().baseUri(laptop.baseUrl())
+                .delete("/api/v1/records/" + model + "/" + id)
+                .then()
+                .statusCode(204);
+    }
+
+    /** Every record of {@code model} on the server, by id, keys and values normalised like {@link #normalised}. */
+    private static Map<String, JsonNode> serverRecords(AppProcess server, String model) throws Exception {
+        Map<String, JsonNode> records = new java.util.TreeMap<>();
+        String table = model.substring(model.indexOf('.') + 1);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(Nodes.JDBC, "postgres", "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT id FROM " + table)) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                records.put(
+                        id,
+                        normalised(JSON.readTree(Nodes.admin(server)
+                                .get("/api/v1/records/" + model + "/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString())));
+            }
+        }
+        return records;
+    }
+
+    private static Map<String, JsonNode> laptopRecords(AppProcess laptop, String model) throws Exception {
+        Map<String, JsonNode> records = new java.util.TreeMap<>();
+        JsonNode page = JSON.readTree(given().baseUri(laptop.baseUrl())
+                .queryParam("size", 500)
+                .get("/api/v1/records/" + model)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        for (JsonNode item : page.get("items")) {
+            records.put(item.get("id").asText(), normalised(item));
+        }
+        return records;
+    }
+
+    /** Field names in snake_case (the server's columns), instants as UTC instants, numbers as decimals. */
+    private static JsonNode normalised(JsonNode record) {
+        ObjectNode out = JSON.createObjectNode();
+        record.fields().forEachRemaining(field -> {
+            String name =
+                    field.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+            JsonNode value = field.getValue();
+            if (value.isTextual()) {
+                try {
+                    out.put(
+                            name,
+                            java.time.OffsetDateTime.parse(value.asText())
+                                    .toInstant()
+                                    .toString());
+                    return;
+                } catch (java.time.format.DateTimeParseException notAnInstant) {
+                    // kept as text
+                }
+            }
+            if (value.isNumber()) {
+                out.put(name, value.decimalValue().stripTrailingZeros().toPlainString());
+                return;
+            }
+            out.set(name, value);
+        });
+        return out;
+    }
+
     private static io.restassured.response.ValidatableResponse receive(AppProcess laptop) {
         return given().baseUri(laptop.baseUrl())
                 .queryParam("wait", true)

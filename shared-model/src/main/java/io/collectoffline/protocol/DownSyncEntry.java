@@ -1,12 +1,47 @@
 package io.collectoffline.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
 /**
- * One transaction of a device's down-sync feed (two-way, ADR 14), with the server's verdict on it.
+ * One transaction of a device's down-sync feed (two-way, ADR 14), with the server's verdict on it, signed by the
+ * server for the device it is for.
  *
  * @param order       its place in the order the server settled transactions in: the feed's position
+ * @param previous    the position of the entry before it in the same feed (0 for the first): a device applies an
+ *                    entry only right after the one it names, so no carrier can leave one out unnoticed
  * @param overruled   true when the server did not write its values (it lost a conflicting edit, ADR 8, or an admin
  *                    skipped it): the device writes nothing either, but learns the verdict on its own change
  * @param transaction the transaction; its payload sealed again, to the receiving device's key, and absent when
  *                    overruled. Its producer's signature does not travel (it covers the payload as first sealed)
+ * @param signature   the server's Ed25519 signature of {@link #signedBytes} for the receiving device and subscription
+ *                    (base64 in JSON): what a middleman carries, it can neither forge, alter nor renumber
  */
-public record DownSyncEntry(long order, boolean overruled, TransactionEnvelope transaction) {}
+public record DownSyncEntry(
+        long order, long previous, boolean overruled, TransactionEnvelope transaction, byte[] signature) {
+
+    /** What the server signs: the device and subscription it is for, the positions, the verdict and the content. */
+    public static byte[] signedBytes(String device, String subscription, DownSyncEntry e) {
+        try {
+            TransactionEnvelope t = e.transaction();
+            String payloadHash = t.payload() == null
+                    ? ""
+                    : HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(t.payload()));
+            return ("collect-offline down-sync entry v1|" + device + "|" + subscription + "|" + e.previous() + "|"
+                            + e.order() + "|" + e.overruled() + "|" + t.txId() + "|" + t.producer() + "|" + t.seq()
+                            + "|" + t.model() + "|" + t.recordId() + "|" + t.action() + "|" + t.keyId() + "|"
+                            + payloadHash)
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    /** The same entry with {@code signature}. */
+    public DownSyncEntry withSignature(byte[] signature) {
+        return new DownSyncEntry(order, previous, overruled, transaction, signature);
+    }
+}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.capture.CaptureRuntime;
 import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.KeyRing;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.ModelDescriptor;
@@ -18,6 +19,7 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,7 +68,20 @@ public class DownSyncApplier {
     }
 
     /** What applying one page did. */
-    record Applied(int applied, int held, int verdicts, int overruled, int refused, long checkpoint, String stopped) {}
+    record Applied(
+            int applied,
+            int held,
+            int verdicts,
+            int overruled,
+            int refused,
+            long checkpoint,
+            String stopped,
+            boolean resubscribed) {
+
+        Applied(int applied, int held, int verdicts, int overruled, int refused, long checkpoint, String stopped) {
+            this(applied, held, verdicts, overruled, refused, checkpoint, stopped, false);
+        }
+    }
 
     /** Where this laptop's down-sync stands. */
     public record State(long checkpoint, long latest, OffsetDateTime lastAt, String stoppedReason) {}
@@ -123,19 +138,73 @@ public class DownSyncApplier {
      * newer than its app knows); the checkpoint then stays before that entry.
      */
     Applied apply(DownSyncPage page) {
+        return apply(page, true);
+    }
+
+    /**
+     * Applies {@code page}, received from the server itself ({@code direct}) or carried by a middleman. Every entry
+     * must carry the server's signature for this laptop and name, as the entry before it, the position this laptop
+     * holds: a page with a forged, altered or renumbered entry, or one with an entry left out, is applied up to that
+     * entry only and the down-sync stops there with the reason.
+     */
+    Applied apply(DownSyncPage page, boolean direct) {
         int[] n = new int[5];
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 long checkpoint = lockCheckpoint(c);
+                String subscription = subscription(c);
+                if (page.subscription() != null && !page.subscription().equals(subscription)) {
+                    // first page ever, or the device was moved: the checkpoint is a position in another feed
+                    boolean moved = subscription != null;
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE downsync_state SET subscription = ?"
+                            + (moved ? ", checkpoint = 0, latest = 0" : "") + " WHERE singleton = 1")) {
+                        ps.setString(1, page.subscription());
+                        ps.executeUpdate();
+                    }
+                    if (moved) {
+                        c.commit();
+                        Log.infof(
+                                "This laptop's subscription changed from %s to %s: receiving the new one from its start"
+                                        + " (records received before are kept)",
+                                subscription, page.subscription());
+                        return new Applied(0, 0, 0, 0, 0, 0, null, true);
+                    }
+                }
                 if (checkpoint != page.after()) {
                     c.rollback();
                     return new Applied(0, 0, 0, 0, 0, checkpoint, null);
                 }
                 String stopped = null;
-                for (DownSyncEntry entry : page.entries()) {
+                Signature verifier = null;
+                String signer = signer(c);
+                if (!page.entries().isEmpty()) {
+                    if (signer == null && direct && page.signer() != null) {
+                        pinSigner(c, page.signer());
+                        signer = page.signer();
+                    }
+                    if (signer == null) {
+                        stopped = "this laptop does not know its server's signing key yet: it learns it from its "
+                                + "first down-sync from the server itself; carried pages wait until then";
+                    } else if (!signer.equals(page.signer())) {
+                        stopped = "the page is signed with a key that is not this laptop's server's: not applied";
+                    } else {
+                        verifier = new DeviceSigningKey(null, signer, null).verifier();
+                    }
+                }
+                for (DownSyncEntry entry : verifier == null ? List.<DownSyncEntry>of() : page.entries()) {
                     if (entry.order() <= checkpoint) {
                         continue; // not after the position asked: a server would not send it
+                    }
+                    if (!verifies(verifier, page, entry)) {
+                        stopped = "the entry at position " + entry.order() + " is not signed by this laptop's server "
+                                + "for this laptop: not applied, nor anything after it";
+                        break;
+                    }
+                    if (entry.previous() != checkpoint) {
+                        stopped = "an entry between position " + checkpoint + " and " + entry.order() + " is missing "
+                                + "(left out on the way): the down-sync goes on from " + checkpoint + " next time";
+                        break;
                     }
                     String outcome;
                     try {
@@ -430,6 +499,39 @@ public class DownSyncApplier {
             tables = known;
         }
         return known;
+    }
+
+    private boolean verifies(Signature verifier, DownSyncPage page, DownSyncEntry entry) {
+        try {
+            verifier.update(DownSyncEntry.signedBytes(identity.device(), page.subscription(), entry));
+            return entry.signature() != null && verifier.verify(entry.signature());
+        } catch (java.security.SignatureException e) {
+            return false;
+        }
+    }
+
+    private static String signer(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT server_signer FROM downsync_state WHERE singleton = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void pinSigner(Connection c, String signer) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE downsync_state SET server_signer = ? WHERE singleton = 1")) {
+            ps.setString(1, signer);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String subscription(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT subscription FROM downsync_state WHERE singleton = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static long lockCheckpoint(Connection c) throws SQLException {

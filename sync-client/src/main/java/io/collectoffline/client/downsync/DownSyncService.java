@@ -143,6 +143,9 @@ public class DownSyncService {
                 stopped = applied.stopped();
                 boolean moved = applied.checkpoint() != checkpoint;
                 checkpoint = applied.checkpoint();
+                if (applied.resubscribed()) {
+                    continue; // the new subscription's feed, from its start
+                }
                 if (stopped != null || !page.more() || !moved) {
                     break;
                 }

@@ -7,6 +7,7 @@ import io.collectoffline.client.TestDb;
 import io.collectoffline.client.TestServerKeys;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.codec.DeviceSealingKey;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class DownSyncApplierTest {
 
     private static final String REMOTE = "laptop-remote";
+    /** The server's signing key, as this test app's laptop pins it from the first page. */
+    static final DeviceSigningKey SERVER = DeviceSigningKey.generate();
 
     @Inject
     DownSyncApplier applier;
@@ -149,21 +152,67 @@ class DownSyncApplierTest {
                 .isZero();
     }
 
+    @Test
+    void anEntryNotSignedByTheServerOrOneLeftOutStopsTheDownSyncBeforeIt() throws Exception {
+        long at = applier.state().checkpoint();
+        ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        DownSyncPage genuine = page(at, List.of(entry(UUID.randomUUID(), REMOTE, Action.INSERT, fields, 2, false)));
+        DownSyncEntry signed = genuine.entries().get(0);
+        DeviceSigningKey carrier = DeviceSigningKey.generate();
+        DownSyncEntry forged =
+                signed.withSignature(carrier.sign(DownSyncEntry.signedBytes("test-laptop", "unsited", signed)));
+        DownSyncEntry renumbered = new DownSyncEntry(
+                signed.order() + 1, signed.previous() + 1, false, signed.transaction(), signed.signature());
+
+        for (DownSyncEntry hostile : List.of(forged, renumbered)) {
+            DownSyncApplier.Applied applied = applier.apply(
+                    new DownSyncPage(
+                            "test-laptop",
+                            "unsited",
+                            at,
+                            hostile.order(),
+                            false,
+                            hostile.order(),
+                            List.of(hostile),
+                            SERVER.publicKey()),
+                    false);
+            assertThat(applied.applied()).isZero();
+            assertThat(applied.checkpoint()).isEqualTo(at);
+            assertThat(applied.stopped()).isNotNull();
+        }
+        // a page signed with another key than the server's is not taken either
+        DownSyncPage otherSigner = new DownSyncPage(
+                "test-laptop",
+                "unsited",
+                at,
+                genuine.next(),
+                false,
+                genuine.next(),
+                genuine.entries(),
+                carrier.publicKey());
+        assertThat(applier.apply(otherSigner, false).stopped()).contains("not this laptop's server's");
+        // the genuine one applies
+        assertThat(applier.apply(genuine, false).applied()).isEqualTo(1);
+    }
+
     // --- pages as the server makes them: sealed to this laptop's sealing key ---
 
     private DownSyncApplier.Applied apply(DownSyncEntry entry) {
         long at = applier.state().checkpoint();
-        DownSyncEntry moved = new DownSyncEntry(at + 1, entry.overruled(), entry.transaction());
-        return applier.apply(page(at, List.of(moved)));
+        return applier.apply(page(at, List.of(entry)));
     }
 
-    private static DownSyncPage page(long after, List<DownSyncEntry> entries) {
+    /** A page as the server makes it: entries numbered after {@code after}, chained, signed for this laptop. */
+    static DownSyncPage page(long after, List<DownSyncEntry> entries) {
         List<DownSyncEntry> numbered = new ArrayList<>();
         long order = after;
         for (DownSyncEntry e : entries) {
-            numbered.add(new DownSyncEntry(++order, e.overruled(), e.transaction()));
+            DownSyncEntry chained = new DownSyncEntry(order + 1, order, e.overruled(), e.transaction(), null);
+            numbered.add(
+                    chained.withSignature(SERVER.sign(DownSyncEntry.signedBytes("test-laptop", "unsited", chained))));
+            order++;
         }
-        return new DownSyncPage("test-laptop", after, order, false, order, numbered);
+        return new DownSyncPage("test-laptop", "unsited", after, order, false, order, numbered, SERVER.publicKey());
     }
 
     private DownSyncEntry entry(
@@ -179,17 +228,21 @@ class DownSyncApplierTest {
                 codec.seal(header, new RecordSnapshot("study.household", schemaVersion, fields, 1, null).toJson());
         return new DownSyncEntry(
                 0,
+                0,
                 overruled,
                 new TransactionEnvelope(
-                        txId, producer, 1, "study.household", recordId, action, null, sealed.keyId(), sealed.bytes()));
+                        txId, producer, 1, "study.household", recordId, action, null, sealed.keyId(), sealed.bytes()),
+                null);
     }
 
     private static DownSyncEntry overruled(UUID txId, String producer, UUID recordId) {
         return new DownSyncEntry(
                 0,
+                0,
                 true,
                 new TransactionEnvelope(
-                        txId, producer, 1, "study.household", recordId, Action.INSERT, null, null, null));
+                        txId, producer, 1, "study.household", recordId, Action.INSERT, null, null, null),
+                null);
     }
 
     /** The snapshot this laptop captured of its own record (a full row, as any producer's payload carries). */

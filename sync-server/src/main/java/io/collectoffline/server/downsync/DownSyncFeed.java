@@ -5,6 +5,7 @@ import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.DeviceDownSync;
 import io.collectoffline.protocol.DownSyncEntry;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.Paging;
@@ -13,6 +14,7 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
+import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.PayloadOpener;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,10 +52,12 @@ public class DownSyncFeed {
 
     private final ActiveDatabase database;
     private final PayloadOpener opener;
+    private final ServerKeys keys;
     /** One codec (data key epoch) per device sealing key: no asymmetric operation per transaction (DESIGN §7). */
     private final Map<String, SealedCodec> codecs = new ConcurrentHashMap<>();
 
-    DownSyncFeed(ActiveDatabase database, PayloadOpener opener) {
+    DownSyncFeed(ActiveDatabase database, PayloadOpener opener, ServerKeys keys) {
+        this.keys = keys;
         this.database = database;
         this.opener = opener;
     }
@@ -104,7 +108,105 @@ public class DownSyncFeed {
             long latest = latest(connection, device);
             recordCheckpoint(connection, device.deviceId(), after);
             Log.debugf("Down-sync of %s after %d: %d entries", device.deviceId(), after, entries.size());
-            return new DownSyncPage(device.deviceId(), after, next, more, Math.max(latest, next), entries);
+            return new DownSyncPage(
+                    device.deviceId(),
+                    subscription(device),
+                    after,
+                    next,
+                    more,
+                    Math.max(latest, next),
+                    signed(connection, device, entries),
+                    keys.signingKey().publicKey());
+        });
+    }
+
+    /**
+     * The entries chained (each names the one before it in the device's feed) and signed for the device, so that a
+     * carrier can neither forge, alter, renumber nor leave one out unnoticed.
+     */
+    private List<DownSyncEntry> signed(Connection connection, Device device, List<DownSyncEntry> entries)
+            throws SQLException {
+        if (entries.isEmpty()) {
+            return entries;
+        }
+        long previous;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(applied_order) FROM incoming_transaction "
+                + "WHERE " + siteFilter(device) + " AND applied_order < ?")) {
+            int index = 1;
+            if (device.site() != null) {
+                ps.setString(index++, device.site());
+            }
+            ps.setLong(index, entries.get(0).order());
+            try (ResultSet rs = ps.executeQuery()) {
+                previous = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+        java.security.Signature signer = keys.signingKey().signer();
+        String subscription = subscription(device);
+        List<DownSyncEntry> signed = new ArrayList<>(entries.size());
+        for (DownSyncEntry e : entries) {
+            DownSyncEntry chained = new DownSyncEntry(e.order(), previous, e.overruled(), e.transaction(), null);
+            try {
+                signer.update(DownSyncEntry.signedBytes(device.deviceId(), subscription, chained));
+                signed.add(chained.withSignature(signer.sign()));
+            } catch (java.security.SignatureException failure) {
+                throw new IllegalStateException("signing a down-sync entry failed", failure);
+            }
+            previous = e.order();
+        }
+        return signed;
+    }
+
+    /** What {@code device} is subscribed to: the feed its positions are positions in. */
+    static String subscription(Device device) {
+        return device.site() == null ? "unsited" : "site:" + device.site();
+    }
+
+    /** Where {@code device}'s down-sync stands now (for the admin). */
+    public DeviceDownSync status(Device device) {
+        return database.inTransaction("reading the down-sync state of " + device.deviceId(), connection -> {
+            long checkpoint = 0;
+            OffsetDateTime askedAt = null;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT checkpoint, asked_at FROM downsync_device WHERE device_id = ?")) {
+                ps.setString(1, device.deviceId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        checkpoint = rs.getLong(1);
+                        askedAt = rs.getObject(2, OffsetDateTime.class);
+                    }
+                }
+            }
+            long behind;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM incoming_transaction WHERE "
+                    + siteFilter(device) + " AND applied_order > ?")) {
+                int index = 1;
+                if (device.site() != null) {
+                    ps.setString(index++, device.site());
+                }
+                ps.setLong(index, checkpoint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    behind = rs.getLong(1);
+                }
+            }
+            boolean hasKey;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM device_key WHERE device_id = ? AND sealing_key IS NOT NULL")) {
+                ps.setString(1, device.deviceId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    hasKey = rs.getLong(1) > 0;
+                }
+            }
+            return new DeviceDownSync(
+                    device.deviceId(),
+                    subscription(device),
+                    checkpoint,
+                    askedAt,
+                    latest(connection, device),
+                    behind,
+                    hasKey);
         });
     }
 
@@ -142,6 +244,7 @@ public class DownSyncFeed {
         }
         return new DownSyncEntry(
                 order,
+                0,
                 overruled,
                 new TransactionEnvelope(
                         txId,
@@ -153,7 +256,8 @@ public class DownSyncFeed {
                         captured == null ? null : captured.toInstant(),
                         keyId,
                         payload,
-                        rs.getString(10)));
+                        rs.getString(10)),
+                null);
     }
 
     private static String siteFilter(Device device) {

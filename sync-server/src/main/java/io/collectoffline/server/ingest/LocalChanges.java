@@ -19,10 +19,6 @@ import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.ServerModels;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -104,28 +100,12 @@ public class LocalChanges {
                 "no free seq for " + producer + " after 5 attempts (another instance capturing at the same time)");
     }
 
-    /**
-     * This server's signing key as a producer, kept beside the study keys ({@code device-signing-key.ed25519}, not
-     * a {@code .json}: the key folder's JSON files are study key pairs), made on first use and registered here.
-     */
+    /** This server's signing key as a producer ({@link ServerKeys#signingKey}), registered here on first use. */
     private DeviceSigningKey signingKey() {
         if (signingKey == null) {
-            Path file = Path.of(config.keys().dir()).resolve("device-signing-key.ed25519");
-            try {
-                if (Files.exists(file)) {
-                    signingKey = json.readValue(file.toFile(), DeviceSigningKey.class);
-                } else {
-                    DeviceSigningKey made = DeviceSigningKey.generate();
-                    Files.createDirectories(file.getParent());
-                    Path temp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
-                    Files.writeString(temp, json.writeValueAsString(made));
-                    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    signingKey = made;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading or making this server's signing key " + file + " failed", e);
-            }
-            ingest.registerOwnKey(config.nodeId(), signingKey);
+            DeviceSigningKey key = keys.signingKey();
+            ingest.registerOwnKey(config.nodeId(), key);
+            signingKey = key;
         }
         return signingKey;
     }

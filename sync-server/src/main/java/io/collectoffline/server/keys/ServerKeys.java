@@ -1,12 +1,18 @@
 package io.collectoffline.server.keys;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.KeyRing;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.server.config.ServerConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The server's key pairs, loaded at start-up from {@code sync.server.keys.dir}. A server that has none generates
@@ -18,9 +24,12 @@ import java.nio.file.Path;
 public class ServerKeys {
 
     private final KeyRing ring;
+    private final Path dir;
+    private DeviceSigningKey signingKey;
 
     ServerKeys(ServerConfig config) {
         Path dir = Path.of(config.keys().dir());
+        this.dir = dir;
         if (!KeyRing.exists(dir)) {
             ServerPublicKey first = KeyRing.generate(dir);
             Log.infof(
@@ -40,5 +49,32 @@ public class ServerKeys {
     /** The key devices seal to. */
     public ServerPublicKey current() {
         return ring.current();
+    }
+
+    /**
+     * This server's signing key (Ed25519): what it signs its own changes as a producer and the down-sync entries it
+     * sends devices with. Kept beside the study keys ({@code device-signing-key.ed25519}, not a {@code .json}: the
+     * key folder's JSON files are study key pairs), made on first use.
+     */
+    public synchronized DeviceSigningKey signingKey() {
+        if (signingKey == null) {
+            Path file = dir.resolve("device-signing-key.ed25519");
+            ObjectMapper json = new ObjectMapper();
+            try {
+                if (Files.exists(file)) {
+                    signingKey = json.readValue(file.toFile(), DeviceSigningKey.class);
+                } else {
+                    DeviceSigningKey made = DeviceSigningKey.generate();
+                    Files.createDirectories(file.getParent());
+                    Path temp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
+                    Files.writeString(temp, json.writeValueAsString(made));
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                    signingKey = made;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading or making this server's signing key " + file + " failed", e);
+            }
+        }
+        return signingKey;
     }
 }

@@ -1,11 +1,13 @@
 package io.collectoffline.server.rest;
 
 import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.protocol.DeviceDownSync;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.devices.DeviceService;
 import io.collectoffline.server.devices.Enrolment;
 import io.collectoffline.server.devices.SiteSummary;
+import io.collectoffline.server.downsync.DownSyncFeed;
 import io.collectoffline.server.keys.ServerKeys;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -35,8 +37,10 @@ public class DeviceResource {
 
     private final DeviceService devices;
     private final ServerKeys keys;
+    private final DownSyncFeed feed;
 
-    DeviceResource(DeviceService devices, ServerKeys keys) {
+    DeviceResource(DeviceService devices, ServerKeys keys, DownSyncFeed feed) {
+        this.feed = feed;
         this.devices = devices;
         this.keys = keys;
     }
@@ -98,6 +102,29 @@ public class DeviceResource {
     @Operation(summary = "One enrolled device")
     public Device get(@PathParam("deviceId") String deviceId) {
         return devices.get(deviceId);
+    }
+
+    @GET
+    @Path("/devices/{deviceId}/downsync")
+    @Tag(name = "admin")
+    @Operation(
+            summary = "Where a device's down-sync stands",
+            description = "What it is subscribed to, the position it last asked after (it holds everything up to "
+                    + "there), when, how many entries of its feed it is behind by now, and whether it registered "
+                    + "the sealing key its down-sync is sealed to.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The device's down-sync",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DeviceDownSync.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such device",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public DeviceDownSync downSync(@PathParam("deviceId") String deviceId) {
+        return feed.status(devices.get(deviceId));
     }
 
     @POST

@@ -138,8 +138,35 @@ class DownSyncFeedTest {
                                 edited.transaction().keyId(),
                                 edited.transaction().payload()))
                 .isInstanceOf(PayloadRejectedException.class);
+        // chained and signed by the server for this device: what a carrier can neither forge nor thin out
+        assertThat(page.signer()).isEqualTo(serverKeys.signingKey().publicKey());
+        assertThat(page.entries().get(0).previous()).isZero();
+        assertThat(page.entries().get(1).previous())
+                .isEqualTo(page.entries().get(0).order());
+        DeviceSigningKey server = new DeviceSigningKey(null, page.signer(), null);
+        for (DownSyncEntry e : page.entries()) {
+            assertThat(server.verifies(DownSyncEntry.signedBytes(receiver.id(), "site:" + site, e), e.signature()))
+                    .isTrue();
+            assertThat(server.verifies(DownSyncEntry.signedBytes("another-device", "site:" + site, e), e.signature()))
+                    .isFalse();
+        }
         // asking after the last position: nothing more, and the server knows how far the device holds
         assertThat(feed(receiver, page.next()).entries()).isEmpty();
+        admin().get("/api/v1/devices/" + receiver.id() + "/downsync")
+                .then()
+                .statusCode(200)
+                .body("subscription", equalTo("site:" + site))
+                .body("checkpoint", equalTo((int) page.next()))
+                .body("behind", equalTo(0))
+                .body("sealingKey", equalTo(true));
+        // moved to another site: its feed is another one, named in every page
+        admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "test-admin")
+                .body(Map.of("site", site()))
+                .put("/api/v1/devices/" + receiver.id() + "/site")
+                .then()
+                .statusCode(200);
+        assertThat(feed(receiver, 0).subscription()).isNotEqualTo("site:" + site);
         // a device of another site receives none of it
         assertThat(feed(receiverIn(site()), 0).entries()).isEmpty();
     }
