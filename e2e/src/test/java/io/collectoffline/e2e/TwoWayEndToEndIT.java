@@ -294,6 +294,108 @@ class TwoWayEndToEndIT {
         }
     }
 
+    @Test
+    void aMiddlemanCarriesTheDownSyncToAFieldLaptopThatNeverReachesTheServerWithoutReadingIt() throws Exception {
+        String pairing = "pair-two-way";
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenF = Nodes.enrol(server, "field-b", "field");
+            String tokenM = Nodes.enrol(server, "driver-e2e", "middleman");
+            // the field laptop never reaches the server: it is set up with the server's key file (keys current)
+            Path keyFile = dir.resolve("server-key.json");
+            java.nio.file.Files.writeString(
+                    keyFile,
+                    given().baseUri(server.baseUrl())
+                            .auth()
+                            .oauth2(tokenF)
+                            .get("/api/v1/keys/current")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess field = Nodes.laptop(
+                                    dir,
+                                    "field-b",
+                                    port,
+                                    tokenF,
+                                    "-Dsync.client.server.url=",
+                                    "-Dsync.client.payload.public-key-file=" + keyFile,
+                                    "-Dsync.client.pull.pairing-token=" + pairing)
+                            .awaitReady();
+                    AppProcess middleman = Nodes.laptop(dir, "driver-e2e", port, tokenM, "-Dsync.client.role=middleman")
+                            .awaitReady()) {
+                List<UUID> ids = Nodes.enterHouseholdsWithSubjects(a, 1);
+                UUID subject = ids.get(1);
+                push(a, 2);
+                given().baseUri(field.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("householdIdentifier", "HH-F", "village", "Oodi"))
+                        .post("/api/v1/records/study.household")
+                        .then()
+                        .statusCode(201);
+
+                // first visit: the driver takes the field laptop's change (and its keys) to the server …
+                pull(middleman, field, pairing).body("pulled", equalTo(1));
+                push(middleman, 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM household") == 2);
+                // … and, at the server, fetches the field laptop's down-sync to carry it back
+                receive(middleman).body("outcome", equalTo("DONE"));
+                // second visit: the field laptop takes it and holds A's subject
+                pull(middleman, field, pairing).body("downsync", equalTo(2));
+                given().baseUri(field.baseUrl())
+                        .get("/api/v1/records/study.subject/" + subject)
+                        .then()
+                        .statusCode(200)
+                        .body("subjectIdentifier", equalTo("S-0"));
+                given().baseUri(field.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("downsync.received.APPLIED", equalTo(2))
+                        .body("downsync.received.VERDICT", equalTo(1));
+                // the middleman never held it readable: no record of A's on the middleman
+                given().baseUri(middleman.baseUrl())
+                        .get("/api/v1/records/study.subject")
+                        .then()
+                        .body("total", equalTo(0));
+
+                // a visit for the received subject goes up through the middleman, exactly once
+                given().baseUri(field.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "subjectId",
+                                subject.toString(),
+                                "visitCode",
+                                "1000",
+                                "visitDatetime",
+                                "2026-12-01T10:00:00+02:00"))
+                        .post("/api/v1/records/study.subject_visit")
+                        .then()
+                        .statusCode(201);
+                pull(middleman, field, pairing).body("pulled", equalTo(1)).body("downsync", equalTo(null));
+                push(middleman, 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject_visit") == 1);
+                assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                        .isEqualTo(4);
+            }
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse pull(
+            AppProcess middleman, AppProcess field, String pairing) {
+        return given().baseUri(middleman.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", field.baseUrl(), "pairingToken", pairing))
+                .post("/api/v1/middleman/pull")
+                .then()
+                .log()
+                .ifValidationFails()
+                .statusCode(200);
+    }
+
     private static void delete(AppProcess laptop, String model, UUID id) {
         given().baseUri(laptop.baseUrl())
                 .delete("/api/v1/records/" + model + "/" + id)

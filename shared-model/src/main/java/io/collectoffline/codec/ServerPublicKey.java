@@ -16,8 +16,22 @@ import java.util.Base64;
  * @param keyId     the server key's id
  * @param algorithm {@code X25519}
  * @param publicKey base64 of the X.509 (SubjectPublicKeyInfo) encoding
+ * @param signingKey the server's signing public key (Ed25519, X.509 base64) that its down-sync entries are signed
+ *                   with (two-way, ADR 14): a laptop that only ever receives through a middleman checks them with it;
+ *                   absent from servers of earlier versions
  */
-public record ServerPublicKey(String keyId, String algorithm, String publicKey) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record ServerPublicKey(String keyId, String algorithm, String publicKey, String signingKey) {
+
+    /** A key without the server's signing key. */
+    public ServerPublicKey(String keyId, String algorithm, String publicKey) {
+        this(keyId, algorithm, publicKey, null);
+    }
+
+    /** The same key with the server's signing key. */
+    public ServerPublicKey withSigningKey(String signingKey) {
+        return new ServerPublicKey(keyId, algorithm, publicKey, signingKey);
+    }
 
     /** The key, checked. @throws IllegalArgumentException when it is not an X25519 public key */
     public PublicKey decode() {

@@ -52,6 +52,12 @@ public interface ServerApi {
     @Path("/downsync")
     DownSyncPage downSync(@QueryParam("after") long after, @QueryParam("limit") int limit);
 
+    /** One page of a field laptop's down-sync, fetched by its middleman to carry it there. */
+    @GET
+    @Path("/downsync")
+    DownSyncPage downSyncFor(
+            @QueryParam("for") String device, @QueryParam("after") long after, @QueryParam("limit") int limit);
+
     /** Registers this device's own keys (its sealing key before a first down-sync). */
     @POST
     @Path("/registrations")

@@ -48,6 +48,11 @@ public final class ServerHop {
         return RestHops.call(() -> api.downSync(after, limit));
     }
 
+    /** One page of {@code device}'s down-sync, fetched to carry it there (this node is its middleman). */
+    public DownSyncPage downSyncFor(String device, long after, int limit) {
+        return RestHops.call(() -> api.downSyncFor(device, after, limit));
+    }
+
     /** Registers this device's own keys with the server. */
     public void register(KeyRegistration registration) {
         RestHops.call(() -> {

@@ -215,6 +215,13 @@ public interface ClientConfig {
         int pageSize();
 
         /**
+         * Most down-sync entries carried for one field laptop at a time (two-way): fetched from the server, kept
+         * unread until the laptop takes them at a pull; more are fetched after the hand-over.
+         */
+        @WithDefault("10000")
+        int carryMax();
+
+        /**
          * Fault injection for tests only: stop the JVM at once after a pulled page is stored and before it is
          * acknowledged to the field laptop, as a crash would. Never set it on a real laptop.
          */

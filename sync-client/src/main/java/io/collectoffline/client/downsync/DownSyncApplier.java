@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.capture.CaptureRuntime;
 import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.keys.ServerKeyStore;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.KeyRing;
 import io.collectoffline.codec.PayloadRejectedException;
@@ -57,10 +58,16 @@ public class DownSyncApplier {
     private final OfflineModelRegistry registry;
     private final NodeIdentity identity;
     private final Upcasters upcasters;
+    private final ServerKeyStore serverKeys;
     private volatile Map<String, TableSchema> tables;
     private volatile KeyRing ring;
 
-    DownSyncApplier(AgroalDataSource dataSource, OfflineModelRegistry registry, NodeIdentity identity) {
+    DownSyncApplier(
+            AgroalDataSource dataSource,
+            OfflineModelRegistry registry,
+            NodeIdentity identity,
+            ServerKeyStore serverKeys) {
+        this.serverKeys = serverKeys;
         this.dataSource = dataSource;
         this.registry = registry;
         this.identity = identity;
@@ -171,14 +178,18 @@ public class DownSyncApplier {
                         return new Applied(0, 0, 0, 0, 0, 0, null, true);
                     }
                 }
-                if (checkpoint != page.after()) {
-                    c.rollback();
+                if (direct && checkpoint != page.after()) {
+                    c.rollback(); // a late answer to an earlier request; carried pages go by the chain instead
                     return new Applied(0, 0, 0, 0, 0, checkpoint, null);
                 }
                 String stopped = null;
                 Signature verifier = null;
                 String signer = signer(c);
                 if (!page.entries().isEmpty()) {
+                    if (signer == null && serverKeys.serverSigningKey().isPresent()) {
+                        signer = serverKeys.serverSigningKey().get(); // taken with the server's key at setup
+                        pinSigner(c, signer);
+                    }
                     if (signer == null && direct && page.signer() != null) {
                         pinSigner(c, page.signer());
                         signer = page.signer();

@@ -2,8 +2,11 @@ package io.collectoffline.client.downsync;
 
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.client.transport.ServerClient;
+import io.collectoffline.protocol.CarriedAnswer;
 import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.ServerHop;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +41,7 @@ public class DownSyncService {
     private final NodeIdentity identity;
     private final DownSyncApplier applier;
     private final MeterRegistry metrics;
+    private final CarriedDownSync carried;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "downsync");
         thread.setDaemon(true);
@@ -53,7 +58,9 @@ public class DownSyncService {
             ServerClient server,
             NodeIdentity identity,
             DownSyncApplier applier,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            CarriedDownSync carried) {
+        this.carried = carried;
         this.config = config;
         this.server = server;
         this.identity = identity;
@@ -151,6 +158,9 @@ public class DownSyncService {
                 }
             }
             applier.ended(now());
+            if (config.role() == ClientConfig.Role.middleman) {
+                carryForServedLaptops(hop);
+            }
             metrics.counter("collect_downsync_transactions_total", "outcome", "applied")
                     .increment(n[0]);
             Log.infof(
@@ -199,6 +209,50 @@ public class DownSyncService {
         } finally {
             progress = null;
         }
+    }
+
+    /** A middleman fetches what is new for each field laptop it serves, to carry it there at the next pull. */
+    private void carryForServedLaptops(ServerHop hop) {
+        for (String device : carried.served()) {
+            try {
+                int added = carried.fetch(hop, device);
+                if (added > 0) {
+                    Log.infof(
+                            "Carrying %d new down-sync entries for %s (sealed to it; handed over at the next pull)",
+                            added, device);
+                }
+            } catch (LinkFailure e) {
+                Log.infof("Fetching the down-sync of %s to carry failed: %s", device, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Applies down-sync entries a middleman carried here (checked like the server's own: signed for this laptop by
+     * its server, chained to the position it holds); answers how far this laptop holds its feed now.
+     */
+    public CarriedAnswer receiveCarried(DownSyncPage page) {
+        if (page == null || page.entries() == null || page.entries().contains(null)) {
+            throw new InvalidRecordException(
+                    "A carried down-sync page needs its entries",
+                    List.of(new FieldError("entries", "required, a list of entries")));
+        }
+        if (!identity.device().equals(page.device())) {
+            throw new InvalidRecordException(
+                    "These down-sync entries are for " + page.device() + ", not this laptop",
+                    List.of(new FieldError("device", "must be " + identity.device())));
+        }
+        DownSyncApplier.Applied applied = applier.apply(page, false);
+        if (applied.resubscribed()) {
+            return new CarriedAnswer(0, 0, "this laptop's subscription changed: its new feed starts from 0");
+        }
+        Log.infof(
+                "Down-sync carried by a middleman: %d entries, %d applied; at %d%s",
+                page.entries().size(),
+                applied.applied(),
+                applied.checkpoint(),
+                applied.stopped() == null ? "" : " — stopped: " + applied.stopped());
+        return new CarriedAnswer(applied.checkpoint(), applied.applied(), applied.stopped());
     }
 
     private DownSyncReport finish(DownSyncReport report) {

@@ -108,13 +108,20 @@ public class ServerKeyStore {
         rotated.fire(new ServerKeyRotated(current));
     }
 
+    /** The server's signing key as this laptop took it with the server's key, if it did. */
+    public Optional<String> serverSigningKey() {
+        return stored().map(ServerPublicKey::signingKey);
+    }
+
     private Optional<ServerPublicKey> stored() {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT key_id, algorithm, public_key FROM server_key " + "ORDER BY obtained_at DESC LIMIT 1");
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT key_id, algorithm, public_key, signing_key FROM server_key "
+                                + "ORDER BY obtained_at DESC LIMIT 1");
                 ResultSet rs = ps.executeQuery()) {
             return rs.next()
-                    ? Optional.of(new ServerPublicKey(rs.getString(1), rs.getString(2), rs.getString(3)))
+                    ? Optional.of(
+                            new ServerPublicKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                     : Optional.empty();
         } catch (SQLException e) {
             throw new IllegalStateException("reading the stored server key failed", e);
@@ -124,12 +131,13 @@ public class ServerKeyStore {
     private void store(ServerPublicKey key, String source) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("MERGE INTO server_key (key_id, algorithm, public_key, "
-                        + "obtained_at, source) KEY (key_id) VALUES (?, ?, ?, ?, ?)")) {
+                        + "obtained_at, source, signing_key) KEY (key_id) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, key.keyId());
             ps.setString(2, key.algorithm());
             ps.setString(3, key.publicKey());
             ps.setObject(4, OffsetDateTime.now(ZoneOffset.UTC));
             ps.setString(5, source);
+            ps.setString(6, key.signingKey());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new UncheckedIOException(new IOException("storing server key " + key.keyId() + " failed", e));

@@ -2,11 +2,14 @@ package io.collectoffline.client.middleman;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.downsync.CarriedDownSync;
 import io.collectoffline.client.outbox.OutboxService;
 import io.collectoffline.client.transport.FieldLaptopClient;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.TrackedItems;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.CarriedAnswer;
+import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
@@ -53,13 +56,17 @@ public class MiddlemanService {
 
     private final Optional<TrackedItems> tracked;
 
+    private final CarriedDownSync carried;
+
     MiddlemanService(
             ClientConfig config,
             EntityManager em,
             FieldLaptopClient field,
             OutboxService outbox,
             com.fasterxml.jackson.databind.ObjectMapper json,
-            OfflineModelRegistry registry) {
+            OfflineModelRegistry registry,
+            CarriedDownSync carried) {
+        this.carried = carried;
         this.tracked = registry.trackedItems();
         this.json = json;
         this.config = config;
@@ -106,12 +113,36 @@ public class MiddlemanService {
                 shipped.rejected(),
                 manifest.items().size(),
                 (System.nanoTime() - started) / 1_000_000);
+        CarriedAnswer handed = handOver(url, pairingToken, producer);
         return new PullReport(
                 producer,
                 shipped.accepted(),
                 shipped.duplicate(),
                 queue.acknowledged,
-                manifest.items().size());
+                manifest.items().size(),
+                handed == null ? null : handed.applied(),
+                handed == null ? null : handed.stopped());
+    }
+
+    /**
+     * Hands the field laptop the down-sync entries carried for it (two-way); null when there were none. A failure
+     * here leaves them carried for the next pull and does not undo the pull.
+     */
+    private CarriedAnswer handOver(URI url, String pairingToken, String producer) {
+        int stream = producer.indexOf('~');
+        String device = stream < 0 ? producer : producer.substring(0, stream);
+        Optional<DownSyncPage> page = carried.page(device);
+        if (page.isEmpty()) {
+            return null;
+        }
+        try {
+            CarriedAnswer answer = field.carried(url, pairingToken, page.get());
+            carried.handedOver(device, answer.checkpoint());
+            return answer;
+        } catch (LinkFailure e) {
+            Log.infof("Handing %s its carried down-sync failed (kept for the next pull): %s", device, e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Who may reach the laptop. The pull API ({@code GET /api/v1/outbox}, {@code /acks}, {@code /manifest}) needs the
+ * Who may reach the laptop. The pull API ({@code GET /api/v1/outbox}, {@code /acks}, {@code /manifest}, and the down-sync a
+ * middleman carries, {@code POST /api/v1/outbox/downsync}) needs the
  * pairing token of a field laptop that serves pulls, from wherever it comes. Everything else (data entry, status,
  * push) answers only to this machine: a field laptop bound to its network interface for a middleman exposes
  * nothing but the pull API to it.
@@ -63,7 +64,8 @@ public class PullAccessFilter {
 
     static boolean isPull(String method, String path) {
         return ("GET".equals(method) && (path.equals("/api/v1/outbox") || path.equals("/api/v1/outbox/manifest")))
-                || ("POST".equals(method) && path.equals("/api/v1/outbox/acks"));
+                || ("POST".equals(method)
+                        && (path.equals("/api/v1/outbox/acks") || path.equals("/api/v1/outbox/downsync")));
     }
 
     private static boolean isLoopback(String host) {

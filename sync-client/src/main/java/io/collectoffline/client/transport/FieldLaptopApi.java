@@ -1,5 +1,7 @@
 package io.collectoffline.client.transport;
 
+import io.collectoffline.protocol.CarriedAnswer;
+import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
@@ -33,4 +35,10 @@ public interface FieldLaptopApi {
     @GET
     @Path("/manifest")
     ItemManifest manifest();
+
+    /** Down-sync entries carried to it (two-way through a middleman); answers how far it holds its feed now. */
+    @POST
+    @Path("/downsync")
+    @Consumes(MediaType.APPLICATION_JSON)
+    CarriedAnswer carried(DownSyncPage page);
 }

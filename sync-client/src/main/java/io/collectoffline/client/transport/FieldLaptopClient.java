@@ -1,6 +1,8 @@
 package io.collectoffline.client.transport;
 
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.protocol.CarriedAnswer;
+import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.ItemManifest;
 import io.collectoffline.protocol.OutboxAcks;
 import io.collectoffline.protocol.OutboxPage;
@@ -75,5 +77,14 @@ public class FieldLaptopClient {
                         pairingToken,
                         config.server().connectTimeout(),
                         config.server().requestTimeout()));
+    }
+
+    /** Hands the field laptop at {@code laptop} the down-sync entries carried for it. */
+    public CarriedAnswer carried(URI laptop, String pairingToken, DownSyncPage page) {
+        CarriedAnswer answer = RestHops.call(() -> api(laptop, pairingToken).carried(page));
+        if (answer == null || answer.checkpoint() < 0) {
+            throw unusable(laptop, "an unreadable answer to the carried down-sync");
+        }
+        return answer;
     }
 }

@@ -63,11 +63,13 @@ public class DownSyncFeed {
     }
 
     /**
-     * The page of {@code device}'s feed after {@code after}, at most {@code limit} entries.
+     * The page of {@code device}'s feed after {@code after}, at most {@code limit} entries; asked by the device itself
+     * (its checkpoint is recorded) or by a middleman carrying it.
      *
      * @throws NoSealingKeyException when the device has registered no sealing key to seal it to
      */
-    public DownSyncPage page(Device device, @Paging.Offset long after, @Paging.Limit int limit) {
+    public DownSyncPage page(
+            Device device, @Paging.Offset long after, @Paging.Limit int limit, boolean askedByTheDevice) {
         return database.inTransaction("reading the down-sync of " + device.deviceId(), connection -> {
             String sealingKey = sealingKey(connection, device.deviceId());
             SealedCodec codec = codecs.computeIfAbsent(
@@ -83,10 +85,7 @@ public class DownSyncFeed {
                     + "action, captured_at, key_id, payload, site, applied_order, overruled, reissued_from_producer, "
                     + "reissued_from_seq FROM incoming_transaction "
                     + "WHERE " + siteFilter(device) + " AND applied_order > ? ORDER BY applied_order LIMIT ?")) {
-                int index = 1;
-                if (device.site() != null) {
-                    ps.setString(index++, device.site());
-                }
+                int index = bindFeed(ps, 1, device);
                 ps.setLong(index++, after);
                 ps.setInt(index, limit + 1);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -106,7 +105,9 @@ public class DownSyncFeed {
             long next =
                     entries.isEmpty() ? after : entries.get(entries.size() - 1).order();
             long latest = latest(connection, device);
-            recordCheckpoint(connection, device.deviceId(), after);
+            if (askedByTheDevice) {
+                recordCheckpoint(connection, device.deviceId(), after);
+            }
             Log.debugf("Down-sync of %s after %d: %d entries", device.deviceId(), after, entries.size());
             return new DownSyncPage(
                     device.deviceId(),
@@ -132,11 +133,7 @@ public class DownSyncFeed {
         long previous;
         try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(applied_order) FROM incoming_transaction "
                 + "WHERE " + siteFilter(device) + " AND applied_order < ?")) {
-            int index = 1;
-            if (device.site() != null) {
-                ps.setString(index++, device.site());
-            }
-            ps.setLong(index, entries.get(0).order());
+            ps.setLong(bindFeed(ps, 1, device), entries.get(0).order());
             try (ResultSet rs = ps.executeQuery()) {
                 previous = rs.next() ? rs.getLong(1) : 0;
             }
@@ -159,6 +156,9 @@ public class DownSyncFeed {
 
     /** What {@code device} is subscribed to: the feed its positions are positions in. */
     static String subscription(Device device) {
+        if (device.relays()) {
+            return "own:" + device.deviceId();
+        }
         return device.site() == null ? "unsited" : "site:" + device.site();
     }
 
@@ -180,11 +180,7 @@ public class DownSyncFeed {
             long behind;
             try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM incoming_transaction WHERE "
                     + siteFilter(device) + " AND applied_order > ?")) {
-                int index = 1;
-                if (device.site() != null) {
-                    ps.setString(index++, device.site());
-                }
-                ps.setLong(index, checkpoint);
+                ps.setLong(bindFeed(ps, 1, device), checkpoint);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     behind = rs.getLong(1);
@@ -260,16 +256,34 @@ public class DownSyncFeed {
                 null);
     }
 
+    /**
+     * The rows of {@code incoming_transaction} in {@code device}'s feed: its site's (or the unsited ones); for a
+     * relay (middleman, server device) only its own changes — it carries field laptops' down-syncs sealed to them,
+     * and is not itself subscribed to their records.
+     */
     private static String siteFilter(Device device) {
+        if (device.relays()) {
+            return "(producer = ? OR LEFT(producer, ?) = ?)";
+        }
         return device.site() == null ? "site IS NULL" : "site = ?";
+    }
+
+    /** Binds {@link #siteFilter}'s parameters from {@code index}; returns the next index. */
+    private static int bindFeed(PreparedStatement ps, int index, Device device) throws SQLException {
+        if (device.relays()) {
+            ps.setString(index++, device.deviceId());
+            ps.setInt(index++, device.deviceId().length() + 1);
+            ps.setString(index++, device.deviceId() + "~"); // its streams after a divergence
+        } else if (device.site() != null) {
+            ps.setString(index++, device.site());
+        }
+        return index;
     }
 
     private static long latest(Connection connection, Device device) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT MAX(applied_order) FROM incoming_transaction WHERE " + siteFilter(device))) {
-            if (device.site() != null) {
-                ps.setString(1, device.site());
-            }
+            bindFeed(ps, 1, device);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }

@@ -37,7 +37,12 @@ public final class KeyCommand {
     /** Prints the current public key's JSON; returns the exit code. */
     public static int current(Path dir, PrintStream out, PrintStream err) {
         return attempt(
-                "current", err, () -> out.println(KeyRing.load(dir).current().toJson()));
+                "current",
+                err,
+                () -> out.println(KeyRing.load(dir)
+                        .current()
+                        .withSigningKey(ServerKeys.signingKeyIn(dir).publicKey())
+                        .toJson()));
     }
 
     private static int attempt(String action, PrintStream err, Runnable work) {

@@ -46,9 +46,9 @@ public class ServerKeys {
         return ring;
     }
 
-    /** The key devices seal to. */
+    /** The key devices seal to, with this server's signing key (what its down-sync entries are signed with). */
     public ServerPublicKey current() {
-        return ring.current();
+        return ring.current().withSigningKey(signingKey().publicKey());
     }
 
     /**
@@ -58,23 +58,27 @@ public class ServerKeys {
      */
     public synchronized DeviceSigningKey signingKey() {
         if (signingKey == null) {
-            Path file = dir.resolve("device-signing-key.ed25519");
-            ObjectMapper json = new ObjectMapper();
-            try {
-                if (Files.exists(file)) {
-                    signingKey = json.readValue(file.toFile(), DeviceSigningKey.class);
-                } else {
-                    DeviceSigningKey made = DeviceSigningKey.generate();
-                    Files.createDirectories(file.getParent());
-                    Path temp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
-                    Files.writeString(temp, json.writeValueAsString(made));
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-                    signingKey = made;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading or making this server's signing key " + file + " failed", e);
-            }
+            signingKey = signingKeyIn(dir);
         }
         return signingKey;
+    }
+
+    /** The signing key kept in the key folder {@code dir}, made there if it has none. */
+    public static DeviceSigningKey signingKeyIn(Path dir) {
+        Path file = dir.resolve("device-signing-key.ed25519");
+        ObjectMapper json = new ObjectMapper();
+        try {
+            if (Files.exists(file)) {
+                return json.readValue(file.toFile(), DeviceSigningKey.class);
+            }
+            DeviceSigningKey made = DeviceSigningKey.generate();
+            Files.createDirectories(file.getParent());
+            Path temp = Files.createTempFile(file.getParent(), ".signing-", ".tmp");
+            Files.writeString(temp, json.writeValueAsString(made));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            return made;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading or making this server's signing key " + file + " failed", e);
+        }
     }
 }

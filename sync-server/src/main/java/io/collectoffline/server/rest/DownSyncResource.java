@@ -1,8 +1,13 @@
 package io.collectoffline.server.rest;
 
+import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem;
+import io.collectoffline.server.devices.Device;
+import io.collectoffline.server.devices.DeviceService;
 import io.collectoffline.server.downsync.DownSyncFeed;
+import io.collectoffline.server.ingest.SenderForbiddenException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -10,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -28,10 +34,12 @@ public class DownSyncResource {
 
     private final DownSyncFeed feed;
     private final CallerDevice caller;
+    private final DeviceService devices;
 
-    DownSyncResource(DownSyncFeed feed, CallerDevice caller) {
+    DownSyncResource(DownSyncFeed feed, CallerDevice caller, DeviceService devices) {
         this.feed = feed;
         this.caller = caller;
+        this.devices = devices;
     }
 
     @GET
@@ -44,7 +52,9 @@ public class DownSyncResource {
                     + "(overruled: it lost a conflicting edit or was skipped, and carries no payload); written ones "
                     + "carry their payload sealed again to the device's registered sealing key. Ask again after "
                     + "'next' until 'more' is false; asking after a position records it as the device's "
-                    + "checkpoint. Idempotent; the body may be gzip (Accept-Encoding).")
+                    + "checkpoint. Idempotent. With 'for', a middleman fetches the feed of a field laptop of its own "
+                    + "site to carry it there: sealed to that laptop and signed for it, so the middleman can neither "
+                    + "read nor alter it (its checkpoint is then not recorded: the laptop's own answer counts).")
     @APIResponse(
             responseCode = "200",
             description = "One page of the feed",
@@ -54,11 +64,19 @@ public class DownSyncResource {
                             schema = @Schema(implementation = DownSyncPage.class)))
     @APIResponse(
             responseCode = "400",
-            description = "A position below 0 or a limit outside 1..1000",
+            description = "A position below 0, a limit outside 1..1000, or 'for' that is not a device id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "401",
             description = "No valid device token (a revoked device receives nothing)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "'for' a device this caller may not carry for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "'for' a device not enrolled here",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "409",
@@ -74,7 +92,23 @@ public class DownSyncResource {
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
                     @QueryParam("limit")
                     @DefaultValue("500")
-                    int limit) {
-        return feed.page(caller.get(), after, limit);
+                    int limit,
+            @Parameter(description = "a middleman: the field laptop of its site whose feed it carries")
+                    @QueryParam("for")
+                    String forDevice) {
+        Device me = caller.get();
+        if (forDevice == null || forDevice.equals(me.deviceId())) {
+            return feed.page(me, after, limit, true);
+        }
+        if (!DeviceId.isValid(forDevice)) {
+            throw new InvalidInputException(
+                    "Not a device id", List.of(new Problem.FieldError("for", "must be a device id")));
+        }
+        Device target = devices.get(forDevice);
+        if (!me.relays() || target.revokedAt() != null || !java.util.Objects.equals(me.site(), target.site())) {
+            throw new SenderForbiddenException("Device " + me.deviceId() + " may not carry the down-sync of "
+                    + forDevice + ": only a middleman of the same site carries for an enrolled, unrevoked laptop");
+        }
+        return feed.page(target, after, limit, false);
     }
 }

@@ -10,6 +10,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.server.Fixtures;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -361,6 +362,16 @@ class HostileInputCatalogueTest {
                 t -> device(t.field()).get("/api/v1/downsync"),
                 409,
                 "no-sealing-key"));
+        cases.add(problem(
+                "down-sync for something that is no device id",
+                t -> device(t.field()).queryParam("for", "../x").get("/api/v1/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "a field laptop asking for another device's down-sync",
+                t -> device(t.field()).queryParam("for", Fixtures.RELAY).get("/api/v1/downsync"),
+                403,
+                "forbidden"));
         cases.add(problem(
                 "key registration of another device",
                 t -> device(t.field())
