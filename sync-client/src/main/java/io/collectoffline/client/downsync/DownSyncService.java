@@ -232,10 +232,15 @@ public class DownSyncService {
      * its server, chained to the position it holds); answers how far this laptop holds its feed now.
      */
     public CarriedAnswer receiveCarried(DownSyncPage page) {
-        if (page == null || page.entries() == null || page.entries().contains(null)) {
+        if (page == null
+                || page.entries() == null
+                || page.entries().stream().anyMatch(e -> e == null || !complete(e.transaction()))) {
             throw new InvalidRecordException(
-                    "A carried down-sync page needs its entries",
-                    List.of(new FieldError("entries", "required, a list of entries")));
+                    "A carried down-sync page needs its entries, each with its transaction",
+                    List.of(new FieldError(
+                            "entries",
+                            "required, entries each with a transaction (txId, producer, model, "
+                                    + "recordId, action)")));
         }
         if (!identity.device().equals(page.device())) {
             throw new InvalidRecordException(
@@ -253,6 +258,15 @@ public class DownSyncService {
                 applied.checkpoint(),
                 applied.stopped() == null ? "" : " — stopped: " + applied.stopped());
         return new CarriedAnswer(applied.checkpoint(), applied.applied(), applied.stopped());
+    }
+
+    private static boolean complete(io.collectoffline.protocol.TransactionEnvelope t) {
+        return t != null
+                && t.txId() != null
+                && t.producer() != null
+                && t.model() != null
+                && t.recordId() != null
+                && t.action() != null;
     }
 
     private DownSyncReport finish(DownSyncReport report) {

@@ -17,11 +17,10 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Who may reach the laptop. The pull API ({@code GET /api/v1/outbox}, {@code /acks}, {@code /manifest}, and the down-sync a
- * middleman carries, {@code POST /api/v1/outbox/downsync}) needs the
- * pairing token of a field laptop that serves pulls, from wherever it comes. Everything else (data entry, status,
- * push) answers only to this machine: a field laptop bound to its network interface for a middleman exposes
- * nothing but the pull API to it.
+ * Who may reach the laptop. The pull API ({@code GET /api/v1/outbox}, {@code /acks}, {@code /manifest}, and the
+ * down-sync a middleman carries, {@code POST /api/v1/outbox/downsync}) needs the pairing token of a field laptop
+ * that serves pulls, from wherever it comes. Everything else (data entry, status, push) answers only to this
+ * machine: a field laptop bound to its network interface for a middleman exposes nothing but the pull API to it.
  */
 @ApplicationScoped
 public class PullAccessFilter {

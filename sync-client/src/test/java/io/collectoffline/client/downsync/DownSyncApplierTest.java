@@ -195,6 +195,37 @@ class DownSyncApplierTest {
         assertThat(applier.apply(genuine, false).applied()).isEqualTo(1);
     }
 
+    @Test
+    void aLaptopMovedToAnotherSiteStartsItsNewFeedFromTheStartAndKeepsWhatItHolds() throws Exception {
+        ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID txId = UUID.randomUUID();
+        DownSyncEntry kept = entry(txId, REMOTE, Action.INSERT, fields, 2, false);
+        apply(kept);
+        long at = applier.state().checkpoint();
+        assertThat(at).isPositive();
+
+        // the server now names another subscription: positions of the old feed mean nothing in the new one
+        DownSyncPage moved = new DownSyncPage("test-laptop", "site:elsewhere", at, at, false, at, List.of(), null);
+        DownSyncApplier.Applied resubscribed = applier.apply(moved);
+
+        assertThat(resubscribed.resubscribed()).isTrue();
+        assertThat(applier.state().checkpoint()).isZero();
+        UUID id = UUID.fromString(fields.get("id").asText());
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE id = ?", id))
+                .as("kept")
+                .isEqualTo(1);
+        // the new feed, from its start, may hold what this laptop received before: skipped by txId
+        List<DownSyncEntry> again = List.of(kept);
+        DownSyncPage first = signedPage("site:elsewhere", 0, again);
+        DownSyncApplier.Applied applied = applier.apply(first);
+        assertThat(applied.applied()).isZero();
+        assertThat(applied.checkpoint()).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM received_transaction WHERE tx_id = ?", txId))
+                .isEqualTo(1);
+        // back to the feed the other tests use
+        applier.apply(new DownSyncPage("test-laptop", "unsited", 1, 1, false, 1, List.of(), null));
+    }
+
     // --- pages as the server makes them: sealed to this laptop's sealing key ---
 
     private DownSyncApplier.Applied apply(DownSyncEntry entry) {
@@ -204,15 +235,19 @@ class DownSyncApplierTest {
 
     /** A page as the server makes it: entries numbered after {@code after}, chained, signed for this laptop. */
     static DownSyncPage page(long after, List<DownSyncEntry> entries) {
+        return signedPage("unsited", after, entries);
+    }
+
+    static DownSyncPage signedPage(String subscription, long after, List<DownSyncEntry> entries) {
         List<DownSyncEntry> numbered = new ArrayList<>();
         long order = after;
         for (DownSyncEntry e : entries) {
             DownSyncEntry chained = new DownSyncEntry(order + 1, order, e.overruled(), e.transaction(), null);
-            numbered.add(
-                    chained.withSignature(SERVER.sign(DownSyncEntry.signedBytes("test-laptop", "unsited", chained))));
+            numbered.add(chained.withSignature(
+                    SERVER.sign(DownSyncEntry.signedBytes("test-laptop", subscription, chained))));
             order++;
         }
-        return new DownSyncPage("test-laptop", "unsited", after, order, false, order, numbered, SERVER.publicKey());
+        return new DownSyncPage("test-laptop", subscription, after, order, false, order, numbered, SERVER.publicKey());
     }
 
     private DownSyncEntry entry(

@@ -190,6 +190,41 @@ class HostileInputCatalogueTest {
                         .get("/api/v1/outbox"),
                 400,
                 "invalid-input"));
+        // fourth round (issue 17: down-sync a middleman carries here)
+        cases.add(new Case(
+                "carried down-sync that is not a page",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("[1, 2]")
+                        .post("/api/v1/outbox/downsync"),
+                400,
+                "malformed-json"));
+        cases.add(new Case(
+                "carried down-sync entry without its transaction",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("{\"device\": \"test-laptop\", \"entries\": [{\"order\": 1, \"previous\": 0}]}")
+                        .post("/api/v1/outbox/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "carried down-sync for another laptop",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("{\"device\": \"someone-else\", \"entries\": []}")
+                        .post("/api/v1/outbox/downsync"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "carried down-sync without the pairing token",
+                () -> given().contentType("application/json")
+                        .body("{\"device\": \"test-laptop\", \"entries\": []}")
+                        .post("/api/v1/outbox/downsync"),
+                401,
+                "unauthorized"));
         return cases.stream();
     }
 

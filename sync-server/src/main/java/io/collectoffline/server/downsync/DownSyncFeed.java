@@ -16,6 +16,7 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.PayloadOpener;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -53,10 +54,12 @@ public class DownSyncFeed {
     private final ActiveDatabase database;
     private final PayloadOpener opener;
     private final ServerKeys keys;
+    private final MeterRegistry metrics;
     /** One codec (data key epoch) per device sealing key: no asymmetric operation per transaction (DESIGN §7). */
     private final Map<String, SealedCodec> codecs = new ConcurrentHashMap<>();
 
-    DownSyncFeed(ActiveDatabase database, PayloadOpener opener, ServerKeys keys) {
+    DownSyncFeed(ActiveDatabase database, PayloadOpener opener, ServerKeys keys, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.keys = keys;
         this.database = database;
         this.opener = opener;
@@ -109,6 +112,8 @@ public class DownSyncFeed {
                 recordCheckpoint(connection, device.deviceId(), after);
             }
             Log.debugf("Down-sync of %s after %d: %d entries", device.deviceId(), after, entries.size());
+            metrics.counter("collect_downsync_entries_total", "carried", askedByTheDevice ? "no" : "yes")
+                    .increment(entries.size());
             return new DownSyncPage(
                     device.deviceId(),
                     subscription(device),

@@ -133,6 +133,15 @@ public class ProblemMapper {
         return problem(MALFORMED_JSON, "Malformed JSON", 400, "The request body is not valid JSON", uri, List.of());
     }
 
+    /**
+     * A body of the wrong shape for a typed request (an array where an object goes, …): Quarkus REST ships a mapper
+     * for exactly this exception that answers a bare 400, so it needs one of its own to answer a problem.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return malformed(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unknownModel(UnknownModelException e, UriInfo uri) {
         return problem(UNKNOWN_MODEL, "Unknown model", 404, e.getMessage(), uri, List.of());

@@ -10,7 +10,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.collectoffline.server.Fixtures;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -369,9 +368,17 @@ class HostileInputCatalogueTest {
                 "invalid-input"));
         cases.add(problem(
                 "a field laptop asking for another device's down-sync",
-                t -> device(t.field()).queryParam("for", Fixtures.RELAY).get("/api/v1/downsync"),
+                t -> device(t.field()).queryParam("for", REVOKED).get("/api/v1/downsync"),
                 403,
                 "forbidden"));
+        cases.add(problem(
+                "key registration that is an array",
+                t -> device(t.field())
+                        .contentType(ContentType.JSON)
+                        .body("[1, 2]")
+                        .post("/api/v1/registrations"),
+                400,
+                "malformed-json"));
         cases.add(problem(
                 "key registration of another device",
                 t -> device(t.field())
