@@ -30,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,8 +204,11 @@ public class DownSyncApplier {
                         verifier = new DeviceSigningKey(null, signer, null).verifier();
                     }
                 }
+                // the entries to apply: signed for this laptop and chained from the position it holds
+                List<DownSyncEntry> chained = new ArrayList<>();
+                long expected = checkpoint;
                 for (DownSyncEntry entry : verifier == null ? List.<DownSyncEntry>of() : page.entries()) {
-                    if (entry.order() <= checkpoint) {
+                    if (entry.order() <= expected) {
                         continue; // not after the position asked: a server would not send it
                     }
                     if (!verifies(verifier, page, entry)) {
@@ -212,14 +216,19 @@ public class DownSyncApplier {
                                 + "for this laptop: not applied, nor anything after it";
                         break;
                     }
-                    if (entry.previous() != checkpoint) {
-                        stopped = "an entry between position " + checkpoint + " and " + entry.order() + " is missing "
-                                + "(left out on the way): the down-sync goes on from " + checkpoint + " next time";
+                    if (entry.previous() != expected) {
+                        stopped = "an entry between position " + expected + " and " + entry.order() + " is missing "
+                                + "(left out on the way): the down-sync goes on from " + expected + " next time";
                         break;
                     }
+                    chained.add(entry);
+                    expected = entry.order();
+                }
+                PageFacts facts = new PageFacts(c, chained);
+                for (DownSyncEntry entry : chained) {
                     String outcome;
                     try {
-                        outcome = handle(c, entry);
+                        outcome = handle(c, entry, facts);
                     } catch (NotYetApplicable e) {
                         stopped = e.getMessage();
                         break;
@@ -261,16 +270,19 @@ public class DownSyncApplier {
         }
     }
 
-    private String handle(Connection c, DownSyncEntry entry) throws SQLException, NotYetApplicable {
+    private String handle(Connection c, DownSyncEntry entry, PageFacts facts) throws SQLException, NotYetApplicable {
         TransactionEnvelope tx = entry.transaction();
-        if (exists(c, "SELECT 1 FROM received_transaction WHERE tx_id = ?", tx.txId())) {
+        if (facts.received.contains(tx.txId())) {
             return "BEFORE";
         }
-        boolean own = exists(c, "SELECT 1 FROM outgoing_transaction WHERE tx_id = ?", tx.txId());
+        boolean own = facts.own.contains(tx.txId());
+        if (own) {
+            facts.verdictArrived(tx.model(), tx.recordId(), tx.txId());
+        }
         if (entry.overruled()) {
-            record(c, entry, own ? "VERDICT" : "OVERRULED", null);
-            if (own && !pendingEdit(c, tx.model(), tx.recordId())) {
-                writeHeld(c, tx.model(), tx.recordId()); // this laptop's edit lost: take the server's version
+            record(c, entry, own ? "VERDICT" : "OVERRULED", null, facts);
+            if (own && !facts.pendingEdit(tx.model(), tx.recordId())) {
+                writeHeld(c, tx.model(), tx.recordId(), facts); // this laptop's edit lost: take the server's version
             }
             return own ? "VERDICT" : "OVERRULED";
         }
@@ -278,18 +290,18 @@ public class DownSyncApplier {
         try {
             snapshot = open(tx);
         } catch (PayloadRejectedException | IllegalArgumentException e) {
-            return refuse(c, entry, "payload cannot be opened here: " + e.getMessage());
+            return refuse(c, entry, "payload cannot be opened here: " + e.getMessage(), facts);
         }
         if (own) {
-            record(c, entry, "VERDICT", null);
-            if (!pendingEdit(c, tx.model(), tx.recordId())) {
-                dropHeld(c, tx.model(), tx.recordId()); // this laptop's edit is the server's version
+            record(c, entry, "VERDICT", null, facts);
+            if (!facts.pendingEdit(tx.model(), tx.recordId())) {
+                dropHeld(c, tx.model(), tx.recordId(), facts); // this laptop's edit is the server's version
             }
             return "VERDICT";
         }
-        if (pendingEdit(c, tx.model(), tx.recordId())) {
-            hold(c, entry, snapshot);
-            record(c, entry, "HELD", null);
+        if (facts.pendingEdit(tx.model(), tx.recordId())) {
+            hold(c, entry, snapshot, facts);
+            record(c, entry, "HELD", null, facts);
             return "HELD";
         }
         Savepoint before = c.setSavepoint();
@@ -298,11 +310,100 @@ public class DownSyncApplier {
             c.releaseSavepoint(before);
         } catch (SQLException | IllegalArgumentException e) {
             c.rollback(before);
-            return refuse(c, entry, "this laptop's database refused it: " + firstLine(e));
+            return refuse(c, entry, "this laptop's database refused it: " + firstLine(e), facts);
         }
-        dropHeld(c, tx.model(), tx.recordId());
-        record(c, entry, "APPLIED", null);
+        dropHeld(c, tx.model(), tx.recordId(), facts);
+        record(c, entry, "APPLIED", null, facts);
         return "APPLIED";
+    }
+
+    /**
+     * What a page's entries need to know of this laptop, read once per page: the txIds received before, the txIds
+     * that are this laptop's own, its pending edits of the page's records (own changes whose verdict has not come
+     * back; refused ones do not count) and the held versions. The page's records are locked first, so that a local
+     * edit committing meanwhile is seen as pending, never overwritten.
+     */
+    private final class PageFacts {
+
+        final Set<UUID> received = new HashSet<>();
+        final Set<UUID> own = new HashSet<>();
+        final Map<String, Set<UUID>> pending = new HashMap<>();
+        final Set<String> held = new HashSet<>();
+
+        PageFacts(Connection c, List<DownSyncEntry> entries) throws SQLException {
+            if (entries.isEmpty()) {
+                return;
+            }
+            Object[] txIds = entries.stream().map(e -> e.transaction().txId()).toArray();
+            Map<String, Set<UUID>> byModel = new HashMap<>();
+            for (DownSyncEntry e : entries) {
+                byModel.computeIfAbsent(e.transaction().model(), m -> new HashSet<>())
+                        .add(e.transaction().recordId());
+            }
+            for (Map.Entry<String, Set<UUID>> model : byModel.entrySet()) {
+                TableSchema table = tables(c).get(model.getKey());
+                if (table != null) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT id FROM " + table.model().table() + " WHERE id = ANY (?) FOR UPDATE")) {
+                        ps.setArray(1, c.createArrayOf("UUID", model.getValue().toArray()));
+                        ps.executeQuery().close();
+                    }
+                }
+            }
+            ids(c, "SELECT tx_id FROM received_transaction WHERE tx_id = ANY (?)", txIds, received);
+            ids(c, "SELECT tx_id FROM outgoing_transaction WHERE tx_id = ANY (?)", txIds, own);
+            Object[] records = entries.stream()
+                    .map(e -> e.transaction().recordId())
+                    .distinct()
+                    .toArray();
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.model, o.record_id, o.tx_id FROM "
+                    + "outgoing_transaction o WHERE o.record_id = ANY (?) AND o.rejected_at IS NULL AND NOT EXISTS "
+                    + "(SELECT 1 FROM received_transaction r WHERE r.tx_id = o.tx_id)")) {
+                ps.setArray(1, c.createArrayOf("UUID", records));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        pending.computeIfAbsent(key(rs.getString(1), rs.getObject(2, UUID.class)), k -> new HashSet<>())
+                                .add(rs.getObject(3, UUID.class));
+                    }
+                }
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT model, record_id FROM held_version WHERE record_id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("UUID", records));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        held.add(key(rs.getString(1), rs.getObject(2, UUID.class)));
+                    }
+                }
+            }
+        }
+
+        boolean pendingEdit(String model, UUID recordId) {
+            Set<UUID> txIds = pending.get(key(model, recordId));
+            return txIds != null && !txIds.isEmpty();
+        }
+
+        void verdictArrived(String model, UUID recordId, UUID txId) {
+            Set<UUID> txIds = pending.get(key(model, recordId));
+            if (txIds != null) {
+                txIds.remove(txId);
+            }
+        }
+
+        private static void ids(Connection c, String sql, Object[] txIds, Set<UUID> into) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("UUID", txIds));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        into.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String key(String model, UUID recordId) {
+        return model + "|" + recordId;
     }
 
     /** Opens a payload sealed to this laptop; upcasts an older schema version; refuses to go past a newer one. */
@@ -335,19 +436,6 @@ public class DownSyncApplier {
                     snapshot.baseTxId());
         }
         return snapshot;
-    }
-
-    /** Whether this laptop has a change of the record whose verdict has not come back (refused ones do not count). */
-    private static boolean pendingEdit(Connection c, String model, UUID recordId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM outgoing_transaction o WHERE o.model = ? "
-                + "AND o.record_id = ? AND o.rejected_at IS NULL AND NOT EXISTS "
-                + "(SELECT 1 FROM received_transaction r WHERE r.tx_id = o.tx_id) LIMIT 1")) {
-            ps.setString(1, model);
-            ps.setObject(2, recordId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     /** Writes a received version through the capture trigger's receiving mode. */
@@ -395,9 +483,9 @@ public class DownSyncApplier {
         });
     }
 
-    private void hold(Connection c, DownSyncEntry entry, RecordSnapshot snapshot) throws SQLException {
+    private void hold(Connection c, DownSyncEntry entry, RecordSnapshot snapshot, PageFacts facts) throws SQLException {
         TransactionEnvelope tx = entry.transaction();
-        dropHeld(c, tx.model(), tx.recordId());
+        dropHeld(c, tx.model(), tx.recordId(), facts);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_version (model, record_id, tx_id, "
                 + "settled_order, producer, action, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, tx.model());
@@ -409,10 +497,11 @@ public class DownSyncApplier {
             ps.setString(7, new String(snapshot.toJson(), StandardCharsets.UTF_8));
             ps.executeUpdate();
         }
+        facts.held.add(key(tx.model(), tx.recordId()));
     }
 
     /** Writes the server's version held for the record (this laptop's edit of it lost), if one is held. */
-    private void writeHeld(Connection c, String model, UUID recordId) throws SQLException {
+    private void writeHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {
         UUID txId;
         String producer;
         Action action;
@@ -438,7 +527,7 @@ public class DownSyncApplier {
         try {
             write(c, txId, producer, action, recordId, snapshot);
             c.releaseSavepoint(before);
-            dropHeld(c, model, recordId);
+            dropHeld(c, model, recordId, facts);
             markOutcome(c, txId, "APPLIED", null);
         } catch (SQLException | IllegalArgumentException e) {
             c.rollback(before);
@@ -446,7 +535,10 @@ public class DownSyncApplier {
         }
     }
 
-    private static void dropHeld(Connection c, String model, UUID recordId) throws SQLException {
+    private static void dropHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {
+        if (!facts.held.remove(key(model, recordId))) {
+            return; // none held: spare the statement
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM held_version WHERE model = ? AND record_id = ?")) {
             ps.setString(1, model);
             ps.setObject(2, recordId);
@@ -454,19 +546,21 @@ public class DownSyncApplier {
         }
     }
 
-    private String refuse(Connection c, DownSyncEntry entry, String reason) throws SQLException {
+    private String refuse(Connection c, DownSyncEntry entry, String reason, PageFacts facts) throws SQLException {
         Log.warnf(
                 "Received transaction %s (%s %s) not applied: %s",
                 entry.transaction().txId(),
                 entry.transaction().model(),
                 entry.transaction().recordId(),
                 reason);
-        record(c, entry, "REFUSED", reason);
+        record(c, entry, "REFUSED", reason, facts);
         return "REFUSED";
     }
 
-    private static void record(Connection c, DownSyncEntry entry, String outcome, String reason) throws SQLException {
+    private static void record(Connection c, DownSyncEntry entry, String outcome, String reason, PageFacts facts)
+            throws SQLException {
         TransactionEnvelope tx = entry.transaction();
+        facts.received.add(tx.txId());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO received_transaction (tx_id, settled_order, "
                 + "producer, model, record_id, action, overruled, outcome, reason, received_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -551,15 +645,6 @@ public class DownSyncApplier {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static boolean exists(Connection c, String sql, UUID txId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, txId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 
