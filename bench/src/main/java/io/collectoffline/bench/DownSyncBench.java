@@ -14,13 +14,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,27 +39,12 @@ public final class DownSyncBench {
         int n = Integer.getInteger("bench.downsync.n", 100_000);
         String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
         String user = System.getProperty("bench.user", "postgres");
-        Path serverJar = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
-        Path clientJar = Path.of("../sync-client/target/quarkus-app/quarkus-run.jar");
-        try (Connection c = DriverManager.getConnection(jdbc, user, "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
+        Path clientJar = BenchApps.CLIENT_JAR;
+        BenchApps.resetDatabase(jdbc, user);
         Path work = Files.createTempDirectory("bench-downsync");
-        try (AppProcess server = AppProcess.start(
-                        serverJar,
-                        AppProcess.freePort(),
-                        work.resolve("server"),
-                        "-Dsync.server.db=postgresql",
-                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
-                        "-Dquarkus.datasource.postgresql.username=" + user,
-                        "-Dsync.server.admin-token=bench-admin",
-                        "-Dquarkus.log.level=WARN",
-                        "-Xmx512m")
-                .awaitReady()) {
-            String tokenA = enrol(server, "bench-a");
-            String tokenB = enrol(server, "bench-b");
+        try (AppProcess server = BenchApps.server(work, jdbc, user)) {
+            String tokenA = BenchApps.enrol(server, "bench-a");
+            String tokenB = BenchApps.enrol(server, "bench-b");
             try (AppProcess a = laptop(clientJar, work.resolve("a"), "bench-a", server.baseUrl(), tokenA)) {
                 for (int from = 0; from < n; from += 1000) {
                     ArrayNode records = JsonNodeFactory.instance.arrayNode();
@@ -73,13 +53,19 @@ public final class DownSyncBench {
                                 .put("householdIdentifier", "DS-" + i)
                                 .put("village", "Oodi");
                     }
-                    send(a.baseUrl() + "/api/v1/records/study.household/bulk", null, JSON.writeValueAsString(records));
+                    BenchApps.send(
+                            a.baseUrl() + "/api/v1/records/study.household/bulk",
+                            null,
+                            JSON.writeValueAsString(records));
                 }
-                while (get(a.baseUrl() + "/api/v1/status", null).path("pending").asLong() > 0) {
-                    send(a.baseUrl() + "/api/v1/push?wait=true", null, "");
+                while (BenchApps.get(a.baseUrl() + "/api/v1/status", null)
+                                .path("pending")
+                                .asLong()
+                        > 0) {
+                    BenchApps.send(a.baseUrl() + "/api/v1/push?wait=true", null, "");
                 }
             }
-            while (get(server.baseUrl() + "/api/v1/status", "bench-admin")
+            while (BenchApps.get(server.baseUrl() + "/api/v1/status", "bench-admin")
                             .path("counts")
                             .path("APPLIED")
                             .asLong()
@@ -88,15 +74,15 @@ public final class DownSyncBench {
             }
             try (CountingRelay relay = new CountingRelay(URI.create(server.baseUrl()));
                     AppProcess b = laptop(clientJar, work.resolve("b"), "bench-b", relay.url(), tokenB)) {
-                long idleRssKb = EndToEndBench.rssKb(b.pid());
+                long idleRssKb = BenchApps.procStatusKb(b.pid(), "VmRSS");
                 long started = System.nanoTime();
-                JsonNode report = send(b.baseUrl() + "/api/v1/downsync?wait=true", null, "");
+                JsonNode report = BenchApps.send(b.baseUrl() + "/api/v1/downsync?wait=true", null, "");
                 double seconds = (System.nanoTime() - started) / 1e9;
                 long applied = report.path("applied").asLong();
                 if (applied != n || !"DONE".equals(report.path("outcome").asText())) {
                     throw new IllegalStateException("down-sync did not receive everything: " + report);
                 }
-                long peakRssKb = peakRssKb(b.pid());
+                long peakRssKb = BenchApps.procStatusKb(b.pid(), "VmHWM");
                 System.out.println("down-sync report: " + report);
                 System.out.println();
                 System.out.println("Initial down-sync: a new laptop (" + LAPTOP_FLAGS + ") receives the records of its "
@@ -132,48 +118,6 @@ public final class DownSyncBench {
                         "-Dquarkus.log.level=WARN",
                         LAPTOP_FLAGS)
                 .awaitReady();
-    }
-
-    private static String enrol(AppProcess server, String deviceId) throws Exception {
-        return send(
-                        server.baseUrl() + "/api/v1/devices",
-                        "bench-admin",
-                        "{\"deviceId\":\"" + deviceId + "\",\"role\":\"field\"}")
-                .get("token")
-                .asText();
-    }
-
-    private static long peakRssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
-    }
-
-    private static JsonNode send(String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
-    }
-
-    private static JsonNode get(String url, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return JSON.readTree(
-                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** A TCP relay in front of the server that counts the bytes each way: what the wire carries. */

@@ -5,16 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +22,6 @@ import java.util.Locale;
 public final class EndToEndBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String LAPTOP_FLAGS = "-Xmx128m";
 
     private EndToEndBench() {}
@@ -41,34 +31,14 @@ public final class EndToEndBench {
         int pending = Integer.getInteger("bench.pending", 1_000_000);
         String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
         String user = System.getProperty("bench.user", "postgres");
-        Path serverJar = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
-        Path clientJar = Path.of("../sync-client/target/quarkus-app/quarkus-run.jar");
+        Path clientJar = BenchApps.CLIENT_JAR;
 
         List<String> rows = new ArrayList<>();
         for (int count : pending > 0 ? new int[] {n, pending} : new int[] {n}) {
-            try (Connection c = DriverManager.getConnection(jdbc, user, "");
-                    Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA public CASCADE");
-                s.execute("CREATE SCHEMA public");
-            }
+            BenchApps.resetDatabase(jdbc, user);
             Path work = Files.createTempDirectory("bench-e2e");
-            try (AppProcess server = AppProcess.start(
-                            serverJar,
-                            AppProcess.freePort(),
-                            work.resolve("server"),
-                            "-Dsync.server.db=postgresql",
-                            "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
-                            "-Dquarkus.datasource.postgresql.username=" + user,
-                            "-Dsync.server.admin-token=bench-admin",
-                            "-Dquarkus.log.level=WARN",
-                            "-Xmx512m")
-                    .awaitReady()) {
-                String token = send(
-                                server.baseUrl() + "/api/v1/devices",
-                                "bench-admin",
-                                "{\"deviceId\":\"bench-laptop\",\"role\":\"field\"}")
-                        .get("token")
-                        .asText();
+            try (AppProcess server = BenchApps.server(work, jdbc, user)) {
+                String token = BenchApps.enrol(server, "bench-laptop");
                 try (AppProcess laptop = AppProcess.start(
                                 clientJar,
                                 AppProcess.freePort(),
@@ -138,27 +108,11 @@ public final class EndToEndBench {
     }
 
     private static JsonNode send(String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMinutes(15))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return BenchApps.send(url, token, body);
     }
 
     private static JsonNode status(String baseUrl, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status"));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return JSON.readTree(
-                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+        return BenchApps.get(baseUrl + "/api/v1/status", token);
     }
 
     private static void check(boolean condition, String what) {
@@ -168,11 +122,6 @@ public final class EndToEndBench {
     }
 
     static long rssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
+        return BenchApps.procStatusKb(pid, "VmRSS");
     }
 }

@@ -106,11 +106,8 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
 
     /** This key's signature of {@code bytes}. */
     public byte[] sign(byte[] bytes) {
+        Signature signer = signer();
         try {
-            PrivateKey key = KeyFactory.getInstance(ALGORITHM)
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKey)));
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
             signer.update(bytes);
             return signer.sign();
         } catch (GeneralSecurityException e) {
@@ -130,14 +127,11 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
 
     /** Whether {@code signature} is this key's signature of {@code bytes}. */
     public boolean verifies(byte[] bytes, byte[] signature) {
-        if (signature == null) {
+        Signature verifier = verifier();
+        if (signature == null || verifier == null) {
             return false;
         }
         try {
-            PublicKey key = KeyFactory.getInstance(ALGORITHM)
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
             verifier.update(bytes);
             return verifier.verify(signature);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * One transaction of a device's down-sync feed (two-way, ADR 14), with the server's verdict on it, signed by the
- * server for the device it is for.
+ * One transaction of a device's down-sync feed (two-way, ADR 14), with the server's verdict on it. The page it comes
+ * in is signed by the server for the device it is for ({@link DownSyncPage#signature}).
  *
  * @param order       its place in the order the server settled transactions in: the feed's position
  * @param previous    the position of the entry before it in the same feed (0 for the first): a device applies an
@@ -16,13 +16,10 @@ import java.util.HexFormat;
  *                    skipped it): the device writes nothing either, but learns the verdict on its own change
  * @param transaction the transaction; its payload sealed again, to the receiving device's key, and absent when
  *                    overruled. Its producer's signature does not travel (it covers the payload as first sealed)
- * @param signature   the server's Ed25519 signature of {@link #signedBytes} for the receiving device and subscription
- *                    (base64 in JSON): what a middleman carries, it can neither forge, alter nor renumber
  */
-public record DownSyncEntry(
-        long order, long previous, boolean overruled, TransactionEnvelope transaction, byte[] signature) {
+public record DownSyncEntry(long order, long previous, boolean overruled, TransactionEnvelope transaction) {
 
-    /** What the server signs: the device and subscription it is for, the positions, the verdict and the content. */
+    /** What the page's signature covers of the entry: the device and subscription, positions, verdict and content. */
     public static byte[] signedBytes(String device, String subscription, DownSyncEntry e) {
         try {
             TransactionEnvelope t = e.transaction();
@@ -38,10 +35,5 @@ public record DownSyncEntry(
         } catch (GeneralSecurityException x) {
             throw new IllegalStateException(x);
         }
-    }
-
-    /** The same entry with {@code signature}. */
-    public DownSyncEntry withSignature(byte[] signature) {
-        return new DownSyncEntry(order, previous, overruled, transaction, signature);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
-import io.collectoffline.protocol.DownSyncEntry;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.shipping.ServerHop;
 import io.quarkus.logging.Log;
@@ -17,13 +16,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A middleman carrying the down-sync of the field laptops it serves (two-way, ADR 14): when it reaches the server it
  * fetches what is new in each laptop's feed, and keeps it unread — sealed to that laptop, signed for it — until the
  * laptop takes it at the next pull; the laptop's answer says how far it holds its feed, and what it holds is dropped
- * here. Owns {@code carried_entry} and {@code carried_feed}.
+ * here. Pages are kept as the server sent them: its signature covers a whole page. Owns {@code carried_page} and
+ * {@code carried_feed}.
  */
 @ApplicationScoped
 public class CarriedDownSync {
@@ -86,28 +85,22 @@ public class CarriedDownSync {
         }
     }
 
-    /** The entries carried for {@code device}, as one page to hand over; empty when there are none. */
-    public Optional<DownSyncPage> page(String device) {
-        Feed feed = feed(device);
-        List<DownSyncEntry> entries = new ArrayList<>();
+    /** The pages carried for {@code device}, in order, to hand over. */
+    public List<DownSyncPage> pages(String device) {
+        List<DownSyncPage> pages = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
-                        c.prepareStatement("SELECT entry FROM carried_entry WHERE device = ? ORDER BY settled_order")) {
+                        c.prepareStatement("SELECT page FROM carried_page WHERE device = ? ORDER BY next_position")) {
             ps.setString(1, device);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(json.readValue(rs.getString(1), DownSyncEntry.class));
+                    pages.add(json.readValue(rs.getString(1), DownSyncPage.class));
                 }
             }
+            return pages;
         } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("reading the entries carried for " + device + " failed", e);
+            throw new IllegalStateException("reading the pages carried for " + device + " failed", e);
         }
-        if (entries.isEmpty()) {
-            return Optional.empty();
-        }
-        long last = entries.get(entries.size() - 1).order();
-        return Optional.of(new DownSyncPage(
-                device, feed.subscription(), feed.fieldCheckpoint(), last, false, last, entries, feed.signer()));
     }
 
     /** The field laptop holds its feed up to {@code checkpoint}: drop what it holds, remember where it stands. */
@@ -115,7 +108,7 @@ public class CarriedDownSync {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement delete =
-                            c.prepareStatement("DELETE FROM carried_entry WHERE device = ? AND settled_order <= ?");
+                            c.prepareStatement("DELETE FROM carried_page WHERE device = ? AND next_position <= ?");
                     PreparedStatement update = c.prepareStatement(
                             "UPDATE carried_feed SET field_checkpoint = ?, handed_at = ? WHERE device = ?")) {
                 delete.setString(1, device);
@@ -155,7 +148,8 @@ public class CarriedDownSync {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(settled_order), 0), COUNT(*) FROM carried_entry WHERE device = ?")) {
+                    "SELECT COALESCE(MAX(next_position), 0), COALESCE(SUM(entries), 0) FROM carried_page "
+                            + "WHERE device = ?")) {
                 ps.setString(1, device);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -183,7 +177,7 @@ public class CarriedDownSync {
                 boolean changed =
                         feed.subscription() != null && !feed.subscription().equals(page.subscription());
                 if (changed) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM carried_entry WHERE device = ?")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM carried_page WHERE device = ?")) {
                         ps.setString(1, device);
                         ps.executeUpdate();
                     }
@@ -197,18 +191,15 @@ public class CarriedDownSync {
                     ps.executeUpdate();
                 }
                 int added = 0;
-                if (!changed) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "MERGE INTO carried_entry (device, settled_order, entry) KEY (device, settled_order) "
-                                    + "VALUES (?, ?, ?)")) {
-                        for (DownSyncEntry entry : page.entries()) {
-                            ps.setString(1, device);
-                            ps.setLong(2, entry.order());
-                            ps.setString(3, json.writeValueAsString(entry));
-                            ps.addBatch();
-                            added++;
-                        }
-                        ps.executeBatch();
+                if (!changed && !page.entries().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("MERGE INTO carried_page (device, next_position, "
+                            + "entries, page) KEY (device, next_position) VALUES (?, ?, ?, ?)")) {
+                        ps.setString(1, device);
+                        ps.setLong(2, page.next());
+                        ps.setInt(3, page.entries().size());
+                        ps.setString(4, json.writeValueAsString(page));
+                        ps.executeUpdate();
+                        added = page.entries().size();
                     }
                 }
                 c.commit();

@@ -20,7 +20,6 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.security.Signature;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -150,10 +149,10 @@ public class DownSyncApplier {
     }
 
     /**
-     * Applies {@code page}, received from the server itself ({@code direct}) or carried by a middleman. Every entry
-     * must carry the server's signature for this laptop and name, as the entry before it, the position this laptop
-     * holds: a page with a forged, altered or renumbered entry, or one with an entry left out, is applied up to that
-     * entry only and the down-sync stops there with the reason.
+     * Applies {@code page}, received from the server itself ({@code direct}) or carried by a middleman. The page must
+     * carry its server's signature for this laptop (over every entry), and each entry name, as the entry before it,
+     * the position this laptop holds: a forged or altered page is not applied, and after a page left out the
+     * down-sync stops before the gap, with the reason.
      */
     Applied apply(DownSyncPage page, boolean direct) {
         int[] n = new int[5];
@@ -184,7 +183,7 @@ public class DownSyncApplier {
                     return new Applied(0, 0, 0, 0, 0, checkpoint, null);
                 }
                 String stopped = null;
-                Signature verifier = null;
+                boolean verified = false;
                 String signer = signer(c);
                 if (!page.entries().isEmpty()) {
                     if (signer == null && serverKeys.serverSigningKey().isPresent()) {
@@ -200,21 +199,20 @@ public class DownSyncApplier {
                                 + "first down-sync from the server itself; carried pages wait until then";
                     } else if (!signer.equals(page.signer())) {
                         stopped = "the page is signed with a key that is not this laptop's server's: not applied";
+                    } else if (!new DeviceSigningKey(null, signer, null)
+                            .verifies(DownSyncPage.signedBytes(page), page.signature())) {
+                        stopped = "the page is not signed by this laptop's server for this laptop, or was altered on "
+                                + "the way: not applied";
                     } else {
-                        verifier = new DeviceSigningKey(null, signer, null).verifier();
+                        verified = true;
                     }
                 }
                 // the entries to apply: signed for this laptop and chained from the position it holds
                 List<DownSyncEntry> chained = new ArrayList<>();
                 long expected = checkpoint;
-                for (DownSyncEntry entry : verifier == null ? List.<DownSyncEntry>of() : page.entries()) {
+                for (DownSyncEntry entry : verified ? page.entries() : List.<DownSyncEntry>of()) {
                     if (entry.order() <= expected) {
-                        continue; // not after the position asked: a server would not send it
-                    }
-                    if (!verifies(verifier, page, entry)) {
-                        stopped = "the entry at position " + entry.order() + " is not signed by this laptop's server "
-                                + "for this laptop: not applied, nor anything after it";
-                        break;
+                        continue; // held already (a carried page may start before the position held)
                     }
                     if (entry.previous() != expected) {
                         stopped = "an entry between position " + expected + " and " + entry.order() + " is missing "
@@ -604,15 +602,6 @@ public class DownSyncApplier {
             tables = known;
         }
         return known;
-    }
-
-    private boolean verifies(Signature verifier, DownSyncPage page, DownSyncEntry entry) {
-        try {
-            verifier.update(DownSyncEntry.signedBytes(identity.device(), page.subscription(), entry));
-            return entry.signature() != null && verifier.verify(entry.signature());
-        } catch (java.security.SignatureException e) {
-            return false;
-        }
     }
 
     private static String signer(Connection c) throws SQLException {

@@ -176,39 +176,40 @@ public class DownSyncService {
                     latest,
                     (System.nanoTime() - startedNanos) / 1_000_000,
                     stopped == null ? "" : " — stopped: " + stopped);
-            return finish(new DownSyncReport(
-                    stopped == null ? "DONE" : "STOPPED",
-                    started,
-                    now(),
-                    pages,
-                    n[0],
-                    n[1],
-                    n[2],
-                    n[3],
-                    n[4],
-                    checkpoint,
-                    latest - checkpoint,
-                    stopped,
-                    null));
+            return finish(
+                    report(stopped == null ? "DONE" : "STOPPED", started, pages, n, checkpoint, latest, stopped, null));
         } catch (LinkFailure e) {
             Log.infof("Down-sync stopped at %d: %s", checkpoint, e.getMessage());
-            return finish(new DownSyncReport(
-                    "FAILED",
-                    started,
-                    now(),
-                    pages,
-                    n[0],
-                    n[1],
-                    n[2],
-                    n[3],
-                    n[4],
-                    checkpoint,
-                    Math.max(0, latest - checkpoint),
-                    null,
-                    e.getMessage()));
+            return finish(report("FAILED", started, pages, n, checkpoint, latest, null, e.getMessage()));
         } finally {
             progress = null;
         }
+    }
+
+    /** The report of a run; {@code n}: applied, held, verdicts, overruled, refused. */
+    private static DownSyncReport report(
+            String outcome,
+            OffsetDateTime started,
+            int pages,
+            int[] n,
+            long checkpoint,
+            long latest,
+            String stopped,
+            String error) {
+        return new DownSyncReport(
+                outcome,
+                started,
+                now(),
+                pages,
+                n[0],
+                n[1],
+                n[2],
+                n[3],
+                n[4],
+                checkpoint,
+                Math.max(0, latest - checkpoint),
+                stopped,
+                error);
     }
 
     /** A middleman fetches what is new for each field laptop it serves, to carry it there at the next pull. */

@@ -131,14 +131,22 @@ public class MiddlemanService {
     private CarriedAnswer handOver(URI url, String pairingToken, String producer) {
         int stream = producer.indexOf('~');
         String device = stream < 0 ? producer : producer.substring(0, stream);
-        Optional<DownSyncPage> page = carried.page(device);
-        if (page.isEmpty()) {
+        List<DownSyncPage> pages = carried.pages(device);
+        if (pages.isEmpty()) {
             return null;
         }
         try {
-            CarriedAnswer answer = field.carried(url, pairingToken, page.get());
-            carried.handedOver(device, answer.checkpoint());
-            return answer;
+            int applied = 0;
+            CarriedAnswer answer = null;
+            for (DownSyncPage page : pages) {
+                answer = field.carried(url, pairingToken, page);
+                carried.handedOver(device, answer.checkpoint());
+                applied += answer.applied();
+                if (answer.stopped() != null) {
+                    break; // the laptop says why; what it did not take stays carried
+                }
+            }
+            return new CarriedAnswer(answer.checkpoint(), applied, answer.stopped());
         } catch (LinkFailure e) {
             Log.infof("Handing %s its carried down-sync failed (kept for the next pull): %s", device, e.getMessage());
             return null;

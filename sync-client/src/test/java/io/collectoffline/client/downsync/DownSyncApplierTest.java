@@ -153,46 +153,69 @@ class DownSyncApplierTest {
     }
 
     @Test
-    void anEntryNotSignedByTheServerOrOneLeftOutStopsTheDownSyncBeforeIt() throws Exception {
+    void aPageNotSignedByTheServerOrAlteredOrOneLeftOutStopsTheDownSyncBeforeIt() throws Exception {
         long at = applier.state().checkpoint();
-        ObjectNode fields = remoteHousehold(TestDb.uniqueIdentifier("HH"));
-        DownSyncPage genuine = page(at, List.of(entry(UUID.randomUUID(), REMOTE, Action.INSERT, fields, 2, false)));
-        DownSyncEntry signed = genuine.entries().get(0);
+        List<DownSyncEntry> two = List.of(
+                entry(
+                        UUID.randomUUID(),
+                        REMOTE,
+                        Action.INSERT,
+                        remoteHousehold(TestDb.uniqueIdentifier("HH")),
+                        2,
+                        false),
+                entry(
+                        UUID.randomUUID(),
+                        REMOTE,
+                        Action.INSERT,
+                        remoteHousehold(TestDb.uniqueIdentifier("HH")),
+                        2,
+                        false));
+        DownSyncPage genuine = page(at, two);
         DeviceSigningKey carrier = DeviceSigningKey.generate();
-        DownSyncEntry forged =
-                signed.withSignature(carrier.sign(DownSyncEntry.signedBytes("test-laptop", "unsited", signed)));
-        DownSyncEntry renumbered = new DownSyncEntry(
-                signed.order() + 1, signed.previous() + 1, false, signed.transaction(), signed.signature());
-
-        for (DownSyncEntry hostile : List.of(forged, renumbered)) {
-            DownSyncApplier.Applied applied = applier.apply(
-                    new DownSyncPage(
-                            "test-laptop",
-                            "unsited",
-                            at,
-                            hostile.order(),
-                            false,
-                            hostile.order(),
-                            List.of(hostile),
-                            SERVER.publicKey()),
-                    false);
-            assertThat(applied.applied()).isZero();
-            assertThat(applied.checkpoint()).isEqualTo(at);
-            assertThat(applied.stopped()).isNotNull();
-        }
-        // a page signed with another key than the server's is not taken either
-        DownSyncPage otherSigner = new DownSyncPage(
+        DownSyncPage forged = genuine.withSignature(carrier.sign(DownSyncPage.signedBytes(genuine)));
+        DownSyncPage thinned = new DownSyncPage(
                 "test-laptop",
                 "unsited",
                 at,
                 genuine.next(),
                 false,
                 genuine.next(),
-                genuine.entries(),
-                carrier.publicKey());
-        assertThat(applier.apply(otherSigner, false).stopped()).contains("not this laptop's server's");
+                List.of(genuine.entries().get(1)),
+                SERVER.publicKey(),
+                genuine.signature());
+        DownSyncPage otherSigner = new DownSyncPage(
+                        "test-laptop",
+                        "unsited",
+                        at,
+                        genuine.next(),
+                        false,
+                        genuine.next(),
+                        genuine.entries(),
+                        carrier.publicKey(),
+                        null)
+                .withSignature(carrier.sign(DownSyncPage.signedBytes(genuine)));
+
+        for (DownSyncPage hostile : List.of(forged, thinned, otherSigner)) {
+            DownSyncApplier.Applied applied = applier.apply(hostile, false);
+            assertThat(applied.applied()).isZero();
+            assertThat(applied.checkpoint()).isEqualTo(at);
+            assertThat(applied.stopped()).isNotNull();
+        }
+        // a whole page left out on the way: the next one does not follow the position held
+        DownSyncPage later = page(
+                at + 2,
+                List.of(entry(
+                        UUID.randomUUID(),
+                        REMOTE,
+                        Action.INSERT,
+                        remoteHousehold(TestDb.uniqueIdentifier("HH")),
+                        2,
+                        false)));
+        DownSyncApplier.Applied gap = applier.apply(later, false);
+        assertThat(gap.applied()).isZero();
+        assertThat(gap.stopped()).contains("missing");
         // the genuine one applies
-        assertThat(applier.apply(genuine, false).applied()).isEqualTo(1);
+        assertThat(applier.apply(genuine, false).applied()).isEqualTo(2);
     }
 
     @Test
@@ -205,7 +228,8 @@ class DownSyncApplierTest {
         assertThat(at).isPositive();
 
         // the server now names another subscription: positions of the old feed mean nothing in the new one
-        DownSyncPage moved = new DownSyncPage("test-laptop", "site:elsewhere", at, at, false, at, List.of(), null);
+        DownSyncPage moved =
+                new DownSyncPage("test-laptop", "site:elsewhere", at, at, false, at, List.of(), null, null);
         DownSyncApplier.Applied resubscribed = applier.apply(moved);
 
         assertThat(resubscribed.resubscribed()).isTrue();
@@ -223,7 +247,7 @@ class DownSyncApplierTest {
         assertThat(db.count("SELECT COUNT(*) FROM received_transaction WHERE tx_id = ?", txId))
                 .isEqualTo(1);
         // back to the feed the other tests use
-        applier.apply(new DownSyncPage("test-laptop", "unsited", 1, 1, false, 1, List.of(), null));
+        applier.apply(new DownSyncPage("test-laptop", "unsited", 1, 1, false, 1, List.of(), null, null));
     }
 
     // --- pages as the server makes them: sealed to this laptop's sealing key ---
@@ -242,12 +266,12 @@ class DownSyncApplierTest {
         List<DownSyncEntry> numbered = new ArrayList<>();
         long order = after;
         for (DownSyncEntry e : entries) {
-            DownSyncEntry chained = new DownSyncEntry(order + 1, order, e.overruled(), e.transaction(), null);
-            numbered.add(chained.withSignature(
-                    SERVER.sign(DownSyncEntry.signedBytes("test-laptop", subscription, chained))));
+            numbered.add(new DownSyncEntry(order + 1, order, e.overruled(), e.transaction()));
             order++;
         }
-        return new DownSyncPage("test-laptop", subscription, after, order, false, order, numbered, SERVER.publicKey());
+        DownSyncPage page = new DownSyncPage(
+                "test-laptop", subscription, after, order, false, order, numbered, SERVER.publicKey(), null);
+        return page.withSignature(SERVER.sign(DownSyncPage.signedBytes(page)));
     }
 
     private DownSyncEntry entry(
@@ -266,8 +290,7 @@ class DownSyncApplierTest {
                 0,
                 overruled,
                 new TransactionEnvelope(
-                        txId, producer, 1, "study.household", recordId, action, null, sealed.keyId(), sealed.bytes()),
-                null);
+                        txId, producer, 1, "study.household", recordId, action, null, sealed.keyId(), sealed.bytes()));
     }
 
     private static DownSyncEntry overruled(UUID txId, String producer, UUID recordId) {
@@ -276,8 +299,7 @@ class DownSyncApplierTest {
                 0,
                 true,
                 new TransactionEnvelope(
-                        txId, producer, 1, "study.household", recordId, Action.INSERT, null, null, null),
-                null);
+                        txId, producer, 1, "study.household", recordId, Action.INSERT, null, null, null));
     }
 
     /** The snapshot this laptop captured of its own record (a full row, as any producer's payload carries). */

@@ -114,23 +114,22 @@ public class DownSyncFeed {
             Log.debugf("Down-sync of %s after %d: %d entries", device.deviceId(), after, entries.size());
             metrics.counter("collect_downsync_entries_total", "carried", askedByTheDevice ? "no" : "yes")
                     .increment(entries.size());
-            return new DownSyncPage(
+            DownSyncPage page = new DownSyncPage(
                     device.deviceId(),
                     subscription(device),
                     after,
                     next,
                     more,
                     Math.max(latest, next),
-                    signed(connection, device, entries),
-                    keys.signingKey().publicKey());
+                    chained(connection, device, entries),
+                    keys.signingKey().publicKey(),
+                    null);
+            return page.withSignature(keys.signingKey().sign(DownSyncPage.signedBytes(page)));
         });
     }
 
-    /**
-     * The entries chained (each names the one before it in the device's feed) and signed for the device, so that a
-     * carrier can neither forge, alter, renumber nor leave one out unnoticed.
-     */
-    private List<DownSyncEntry> signed(Connection connection, Device device, List<DownSyncEntry> entries)
+    /** The entries chained: each names the one before it in the device's feed, so that none can go missing. */
+    private static List<DownSyncEntry> chained(Connection connection, Device device, List<DownSyncEntry> entries)
             throws SQLException {
         if (entries.isEmpty()) {
             return entries;
@@ -143,20 +142,12 @@ public class DownSyncFeed {
                 previous = rs.next() ? rs.getLong(1) : 0;
             }
         }
-        java.security.Signature signer = keys.signingKey().signer();
-        String subscription = subscription(device);
-        List<DownSyncEntry> signed = new ArrayList<>(entries.size());
+        List<DownSyncEntry> chained = new ArrayList<>(entries.size());
         for (DownSyncEntry e : entries) {
-            DownSyncEntry chained = new DownSyncEntry(e.order(), previous, e.overruled(), e.transaction(), null);
-            try {
-                signer.update(DownSyncEntry.signedBytes(device.deviceId(), subscription, chained));
-                signed.add(chained.withSignature(signer.sign()));
-            } catch (java.security.SignatureException failure) {
-                throw new IllegalStateException("signing a down-sync entry failed", failure);
-            }
+            chained.add(new DownSyncEntry(e.order(), previous, e.overruled(), e.transaction()));
             previous = e.order();
         }
-        return signed;
+        return chained;
     }
 
     /** What {@code device} is subscribed to: the feed its positions are positions in. */
@@ -257,8 +248,7 @@ public class DownSyncFeed {
                         captured == null ? null : captured.toInstant(),
                         keyId,
                         payload,
-                        rs.getString(10)),
-                null);
+                        rs.getString(10)));
     }
 
     /**

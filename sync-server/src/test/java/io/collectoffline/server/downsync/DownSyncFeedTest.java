@@ -144,12 +144,20 @@ class DownSyncFeedTest {
         assertThat(page.entries().get(1).previous())
                 .isEqualTo(page.entries().get(0).order());
         DeviceSigningKey server = new DeviceSigningKey(null, page.signer(), null);
-        for (DownSyncEntry e : page.entries()) {
-            assertThat(server.verifies(DownSyncEntry.signedBytes(receiver.id(), "site:" + site, e), e.signature()))
-                    .isTrue();
-            assertThat(server.verifies(DownSyncEntry.signedBytes("another-device", "site:" + site, e), e.signature()))
-                    .isFalse();
-        }
+        assertThat(server.verifies(DownSyncPage.signedBytes(page), page.signature()))
+                .isTrue();
+        DownSyncPage forAnother = new DownSyncPage(
+                "another-device",
+                page.subscription(),
+                page.after(),
+                page.next(),
+                page.more(),
+                page.latest(),
+                page.entries(),
+                page.signer(),
+                page.signature());
+        assertThat(server.verifies(DownSyncPage.signedBytes(forAnother), page.signature()))
+                .isFalse();
         // asking after the last position: nothing more, and the server knows how far the device holds
         assertThat(feed(receiver, page.next()).entries()).isEmpty();
         admin().get("/api/v1/devices/" + receiver.id() + "/downsync")

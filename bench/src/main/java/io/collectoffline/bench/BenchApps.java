@@ -1,0 +1,98 @@
+package io.collectoffline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.collectoffline.testing.AppProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+
+/** What the end-to-end benchmarks share: the packaged apps as processes, and their JSON API over HTTP. */
+final class BenchApps {
+
+    static final Path SERVER_JAR = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
+    static final Path CLIENT_JAR = Path.of("../sync-client/target/quarkus-app/quarkus-run.jar");
+    static final String ADMIN = "bench-admin";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private BenchApps() {}
+
+    /** Empties the benchmark's PostgreSQL database. */
+    static void resetDatabase(String jdbc, String user) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, user, "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+    }
+
+    /** The server on PostgreSQL, ready. */
+    static AppProcess server(Path work, String jdbc, String user) throws IOException {
+        return AppProcess.start(
+                        SERVER_JAR,
+                        AppProcess.freePort(),
+                        work.resolve("server"),
+                        "-Dsync.server.db=postgresql",
+                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                        "-Dquarkus.datasource.postgresql.username=" + user,
+                        "-Dsync.server.admin-token=" + ADMIN,
+                        "-Dquarkus.log.level=WARN",
+                        "-Xmx512m")
+                .awaitReady();
+    }
+
+    /** Enrols a field laptop; returns its token. */
+    static String enrol(AppProcess server, String deviceId) throws Exception {
+        return send(
+                        server.baseUrl() + "/api/v1/devices",
+                        ADMIN,
+                        "{\"deviceId\":\"" + deviceId + "\",\"role\":\"field\"}")
+                .get("token")
+                .asText();
+    }
+
+    static JsonNode send(String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    static JsonNode get(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return JSON.readTree(
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** A line of {@code /proc/<pid>/status} in kB ({@code VmRSS}, {@code VmHWM}, …); -1 when absent. */
+    static long procStatusKb(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
