@@ -58,20 +58,7 @@ class TwoWayEndToEndIT {
                         .then()
                         .statusCode(200)
                         .body("subjectIdentifier", equalTo("S-0"));
-                String visit = given().baseUri(b.baseUrl())
-                        .contentType(ContentType.JSON)
-                        .body(Map.of(
-                                "subjectId",
-                                subject.toString(),
-                                "visitCode",
-                                "1000",
-                                "visitDatetime",
-                                "2026-12-01T10:00:00+02:00"))
-                        .post("/api/v1/records/study.subject_visit")
-                        .then()
-                        .statusCode(201)
-                        .extract()
-                        .path("id");
+                String visit = enterVisit(b, subject);
                 // nothing received echoes back up: laptop B sends only its visit
                 push(b, 1);
                 await().atMost(Duration.ofSeconds(30))
@@ -362,18 +349,7 @@ class TwoWayEndToEndIT {
                         .body("total", equalTo(0));
 
                 // a visit for the received subject goes up through the middleman, exactly once
-                given().baseUri(field.baseUrl())
-                        .contentType(ContentType.JSON)
-                        .body(Map.of(
-                                "subjectId",
-                                subject.toString(),
-                                "visitCode",
-                                "1000",
-                                "visitDatetime",
-                                "2026-12-01T10:00:00+02:00"))
-                        .post("/api/v1/records/study.subject_visit")
-                        .then()
-                        .statusCode(201);
+                enterVisit(field, subject);
                 pull(middleman, field, pairing).body("pulled", equalTo(1)).body("downsync", equalTo(null));
                 push(middleman, 1);
                 await().atMost(Duration.ofSeconds(30))
@@ -382,6 +358,24 @@ class TwoWayEndToEndIT {
                         .isEqualTo(4);
             }
         }
+    }
+
+    /** Enters visit 1000 of {@code subject} on {@code laptop}; returns its id. */
+    private static String enterVisit(AppProcess laptop, UUID subject) {
+        return given().baseUri(laptop.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "subjectId",
+                        subject.toString(),
+                        "visitCode",
+                        "1000",
+                        "visitDatetime",
+                        "2026-12-01T10:00:00+02:00"))
+                .post("/api/v1/records/study.subject_visit")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static io.restassured.response.ValidatableResponse pull(
