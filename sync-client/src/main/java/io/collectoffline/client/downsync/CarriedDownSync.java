@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.protocol.DownSyncPage;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.shipping.ServerHop;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,7 @@ public class CarriedDownSync {
                 PreparedStatement ps = c.prepareStatement("SELECT producer FROM relay_source ORDER BY producer");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String device = rs.getString(1);
-                int stream = device.indexOf('~');
-                device = stream < 0 ? device : device.substring(0, stream);
+                String device = ProducerId.deviceOf(rs.getString(1));
                 if (!devices.contains(device)) {
                     devices.add(device);
                 }

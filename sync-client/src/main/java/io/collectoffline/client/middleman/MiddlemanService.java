@@ -129,8 +129,7 @@ public class MiddlemanService {
      * here leaves them carried for the next pull and does not undo the pull.
      */
     private CarriedAnswer handOver(URI url, String pairingToken, String producer) {
-        int stream = producer.indexOf('~');
-        String device = stream < 0 ? producer : producer.substring(0, stream);
+        String device = ProducerId.deviceOf(producer);
         List<DownSyncPage> pages = carried.pages(device);
         if (pages.isEmpty()) {
             return null;

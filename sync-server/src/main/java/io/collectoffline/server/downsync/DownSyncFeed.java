@@ -9,6 +9,7 @@ import io.collectoffline.protocol.DeviceDownSync;
 import io.collectoffline.protocol.DownSyncEntry;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.Paging;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
@@ -268,7 +269,7 @@ public class DownSyncFeed {
         if (device.relays()) {
             ps.setString(index++, device.deviceId());
             ps.setInt(index++, device.deviceId().length() + 1);
-            ps.setString(index++, device.deviceId() + "~"); // its streams after a divergence
+            ps.setString(index++, device.deviceId() + ProducerId.STREAM_SEPARATOR); // its streams after a divergence
         } else if (device.site() != null) {
             ps.setString(index++, device.site());
         }
