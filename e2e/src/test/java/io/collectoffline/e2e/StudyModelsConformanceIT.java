@@ -213,4 +213,24 @@ class StudyModelsConformanceIT {
             return change("comment", "re-labelled");
         }
     }
+
+    @Nested
+    class VisitDefinition extends OfflineModelConformanceTest {
+        @Override
+        protected String model() {
+            return "study.visit_definition";
+        }
+
+        @Override
+        protected Map<String, Object> newRecord(Laptop laptop) {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            String code = String.format("%04d.%d", random.nextInt(10_000), random.nextInt(10));
+            return Map.of("visitCode", code, "title", "Month 6", "daysAfterEnrolment", 182);
+        }
+
+        @Override
+        protected Map.Entry<String, Object> aChange() {
+            return change("title", "Month 6 (window 14 days)");
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param schemaVersion payload layout version
  * @param columns       Java field name to database column (lower case) of every persistent field
  * @param references    foreign-key field name to the registry name of the model it points to
+ * @param reference     a reference model (lookup list): every device receives its records (ADR 14)
  */
 public record ModelDescriptor(
         String name,
@@ -23,7 +24,8 @@ public record ModelDescriptor(
         List<String> naturalKeyColumns,
         int schemaVersion,
         Map<String, String> columns,
-        Map<String, String> references) {
+        Map<String, String> references,
+        boolean reference) {
 
     public ModelDescriptor {
         naturalKey = List.copyOf(naturalKey);

@@ -27,4 +27,10 @@ public @interface OfflineModel {
 
     /** Version of the payload layout; raise it when the model's persistent fields change. */
     int schemaVersion() default 1;
+
+    /**
+     * A reference model (a lookup list, e.g. the visit schedule): every device of the study receives its records
+     * with its down-sync, whatever its site or assignment (ADR 14).
+     */
+    boolean reference() default false;
 }

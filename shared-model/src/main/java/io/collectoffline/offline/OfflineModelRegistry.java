@@ -169,7 +169,8 @@ public final class OfflineModelRegistry {
                 keyColumns,
                 declaration.schemaVersion(),
                 columns,
-                references));
+                references,
+                declaration.reference()));
     }
 
     /** A foreign key must point to a model of the same registry, or its records could never be applied. */

@@ -16,7 +16,8 @@ public final class StudyModels implements OfflineModelSet {
                 SubjectVisit.class,
                 VitalSigns.class,
                 SpecimenRequisition.class,
-                SpecimenReceipt.class);
+                SpecimenReceipt.class,
+                VisitDefinition.class);
     }
 
     @Override

@@ -37,7 +37,8 @@ class NaturalKeyIndexCheckTest {
                     List.of("code"),
                     1,
                     Map.of("code", "code"),
-                    Map.of());
+                    Map.of(),
+                    false);
 
             assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget)))
                     .singleElement()
@@ -58,7 +59,8 @@ class NaturalKeyIndexCheckTest {
                     List.of("code"),
                     1,
                     Map.of("code", "code"),
-                    Map.of());
+                    Map.of(),
+                    false);
 
             assertThat(NaturalKeyIndexCheck.problems(connection, List.of(gadget)))
                     .singleElement()

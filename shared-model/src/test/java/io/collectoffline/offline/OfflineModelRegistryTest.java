@@ -131,6 +131,7 @@ class OfflineModelRegistryTest {
                         "study.specimen_requisition",
                         "study.subject",
                         "study.subject_visit",
+                        "study.visit_definition",
                         "study.vital_signs");
         ModelDescriptor visit = registry.require("study.subject_visit");
         assertThat(visit.table()).isEqualTo("subject_visit");

@@ -63,6 +63,17 @@ public final class Fixtures {
         return fields;
     }
 
+    /** A visit of the schedule (a reference model), under a fresh code. */
+    public static Map<String, Object> visitDefinition(UUID id, String title) {
+        Map<String, Object> fields = audit(id, 0);
+        fields.put(
+                "visit_code",
+                String.format("%04d.%d", (id.hashCode() & 0x7fffffff) % 10_000, (id.hashCode() >>> 4 & 0xfff) % 10));
+        fields.put("title", title);
+        fields.put("days_after_enrolment", 182);
+        return fields;
+    }
+
     public static Map<String, Object> requisition(UUID id, String identifier, UUID visit, boolean drawn) {
         Map<String, Object> fields = audit(id, 0);
         fields.put("requisition_identifier", identifier);

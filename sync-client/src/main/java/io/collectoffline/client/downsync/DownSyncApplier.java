@@ -222,8 +222,13 @@ public class DownSyncApplier {
                     chained.add(entry);
                     expected = entry.order();
                 }
-                PageFacts facts = new PageFacts(c, chained);
-                for (DownSyncEntry entry : chained) {
+                // records the entries depend on that are outside this laptop's feed: written first, no position
+                List<DownSyncEntry> dependencies = chained.isEmpty() ? List.of() : page.dependencies();
+                List<DownSyncEntry> all = new ArrayList<>(dependencies);
+                all.addAll(chained);
+                PageFacts facts = new PageFacts(c, all);
+                for (int i = 0; i < all.size(); i++) {
+                    DownSyncEntry entry = all.get(i);
                     String outcome;
                     try {
                         outcome = handle(c, entry, facts);
@@ -241,7 +246,9 @@ public class DownSyncApplier {
                             // received before: nothing to count
                         }
                     }
-                    checkpoint = entry.order();
+                    if (i >= dependencies.size()) {
+                        checkpoint = entry.order(); // a dependency has no position in this laptop's feed
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE downsync_state SET checkpoint = ?, latest = ?, "
                         + "stopped_reason = ? WHERE singleton = 1")) {

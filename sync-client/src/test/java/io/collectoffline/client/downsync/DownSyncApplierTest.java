@@ -181,6 +181,7 @@ class DownSyncApplierTest {
                 false,
                 genuine.next(),
                 List.of(genuine.entries().get(1)),
+                List.of(),
                 SERVER.publicKey(),
                 genuine.signature());
         DownSyncPage otherSigner = new DownSyncPage(
@@ -191,6 +192,7 @@ class DownSyncApplierTest {
                         false,
                         genuine.next(),
                         genuine.entries(),
+                        List.of(),
                         carrier.publicKey(),
                         null)
                 .withSignature(carrier.sign(DownSyncPage.signedBytes(genuine)));
@@ -229,7 +231,7 @@ class DownSyncApplierTest {
 
         // the server now names another subscription: positions of the old feed mean nothing in the new one
         DownSyncPage moved =
-                new DownSyncPage("test-laptop", "site:elsewhere", at, at, false, at, List.of(), null, null);
+                new DownSyncPage("test-laptop", "site:elsewhere", at, at, false, at, List.of(), List.of(), null, null);
         DownSyncApplier.Applied resubscribed = applier.apply(moved);
 
         assertThat(resubscribed.resubscribed()).isTrue();
@@ -247,7 +249,7 @@ class DownSyncApplierTest {
         assertThat(db.count("SELECT COUNT(*) FROM received_transaction WHERE tx_id = ?", txId))
                 .isEqualTo(1);
         // back to the feed the other tests use
-        applier.apply(new DownSyncPage("test-laptop", "unsited", 1, 1, false, 1, List.of(), null, null));
+        applier.apply(new DownSyncPage("test-laptop", "unsited", 1, 1, false, 1, List.of(), List.of(), null, null));
     }
 
     // --- pages as the server makes them: sealed to this laptop's sealing key ---
@@ -270,7 +272,7 @@ class DownSyncApplierTest {
             order++;
         }
         DownSyncPage page = new DownSyncPage(
-                "test-laptop", subscription, after, order, false, order, numbered, SERVER.publicKey(), null);
+                "test-laptop", subscription, after, order, false, order, numbered, List.of(), SERVER.publicKey(), null);
         return page.withSignature(SERVER.sign(DownSyncPage.signedBytes(page)));
     }
 

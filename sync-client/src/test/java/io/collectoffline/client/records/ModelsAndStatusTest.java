@@ -30,6 +30,7 @@ class ModelsAndStatusTest {
                                 "study.specimen_requisition",
                                 "study.subject",
                                 "study.subject_visit",
+                                "study.visit_definition",
                                 "study.vital_signs"))
                 .body("find { it.name == 'study.subject_visit' }.naturalKey", contains("subjectId", "visitCode"))
                 .body("find { it.name == 'study.subject_visit' }.references.subjectId", equalTo("study.subject"))

@@ -496,6 +496,14 @@ public class ProducerApplier {
                 }
                 ps.executeBatch();
             }
+            if (!delete) {
+                RecordLineage.stamp(
+                        connection,
+                        first.table(),
+                        writing.subList(i, end).stream()
+                                .map(w -> w.envelope().recordId())
+                                .toList());
+            }
             i = end;
         }
         plan.save(connection, work.size());
@@ -522,6 +530,10 @@ public class ProducerApplier {
                     w.action() == Action.DELETE ? w.table().delete() : w.table().upsert())) {
                 bind(ps, w);
                 ps.executeUpdate();
+                if (w.action() != Action.DELETE) {
+                    RecordLineage.stamp(
+                            connection, w.table(), List.of(w.envelope().recordId()));
+                }
                 connection.releaseSavepoint(savepoint);
             } catch (IllegalArgumentException e) {
                 ActiveDatabase.rollbackTo(connection, savepoint);

@@ -4,6 +4,7 @@ import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
+import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.DeviceDownSync;
 import io.collectoffline.protocol.DownSyncEntry;
@@ -17,9 +18,13 @@ import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.PayloadOpener;
+import io.collectoffline.server.model.ServerModels;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +33,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,8 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * device's sealing key so that only that device can read them — a middleman carrying a page cannot.
  *
  * <p>The subscription is the device's site: the transactions stamped with that site (ADR 9); a device without a
- * site receives the transactions without one (a server that does not use sites sends everything to everyone).
- * The device receives its own transactions too, so that it learns the verdict on each of its changes.
+ * site receives the transactions without one (a server that does not use sites sends everything to everyone). A
+ * device with an assignment ({@link Assignments}: its own or its site team's) receives instead the transactions of
+ * the assigned records, of the records under them and of the records they depend on ({@code record_lineage}), and its
+ * own. Every field device receives the reference models' (lookup lists). The device receives its own transactions
+ * too, so that it learns the verdict on each of its changes. Records an entry depends on that are not in the feed
+ * travel with the page ({@link DownSyncPage#dependencies}).
  *
  * <p>Settled orders become visible in order (the store takes them under one lock held to commit), so a device that
  * asks after n never misses a transaction settled before n. Asking is idempotent; the position asked after is
@@ -56,10 +68,17 @@ public class DownSyncFeed {
     private final PayloadOpener opener;
     private final ServerKeys keys;
     private final MeterRegistry metrics;
+    private final ServerModels models;
     /** One codec (data key epoch) per device sealing key: no asymmetric operation per transaction (DESIGN §7). */
     private final Map<String, SealedCodec> codecs = new ConcurrentHashMap<>();
 
-    DownSyncFeed(ActiveDatabase database, PayloadOpener opener, ServerKeys keys, MeterRegistry metrics) {
+    DownSyncFeed(
+            ActiveDatabase database,
+            PayloadOpener opener,
+            ServerKeys keys,
+            MeterRegistry metrics,
+            ServerModels models) {
+        this.models = models;
         this.metrics = metrics;
         this.keys = keys;
         this.database = database;
@@ -82,14 +101,13 @@ public class DownSyncFeed {
                             new ServerPublicKey(DeviceSealingKey.keyIdOf(key), SealedCodec.ALGORITHM, key),
                             10_000,
                             Duration.ofHours(24)));
+            Feed feed = feedOf(connection, device);
             List<DownSyncEntry> entries = new ArrayList<>();
             long bytes = 0;
             boolean more = false;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, model, record_id, "
-                    + "action, captured_at, key_id, payload, site, applied_order, overruled, reissued_from_producer, "
-                    + "reissued_from_seq FROM incoming_transaction "
-                    + "WHERE " + siteFilter(device) + " AND applied_order > ? ORDER BY applied_order LIMIT ?")) {
-                int index = bindFeed(ps, 1, device);
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM incoming_transaction "
+                    + "WHERE " + feed.where() + " AND applied_order > ? ORDER BY applied_order LIMIT ?")) {
+                int index = feed.bind(ps, 1);
                 ps.setLong(index++, after);
                 ps.setInt(index, limit + 1);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -108,37 +126,136 @@ public class DownSyncFeed {
             }
             long next =
                     entries.isEmpty() ? after : entries.get(entries.size() - 1).order();
-            long latest = latest(connection, device);
+            long latest = latest(connection, feed);
             if (askedByTheDevice) {
                 recordCheckpoint(connection, device.deviceId(), after);
             }
-            Log.debugf("Down-sync of %s after %d: %d entries", device.deviceId(), after, entries.size());
+            List<DownSyncEntry> dependencies = dependencies(connection, feed, entries, codec);
+            Log.debugf(
+                    "Down-sync of %s after %d: %d entries, %d dependencies",
+                    device.deviceId(), after, entries.size(), dependencies.size());
             metrics.counter("collect_downsync_entries_total", "carried", askedByTheDevice ? "no" : "yes")
-                    .increment(entries.size());
+                    .increment(entries.size() + dependencies.size());
             DownSyncPage page = new DownSyncPage(
                     device.deviceId(),
-                    subscription(device),
+                    feed.subscription(),
                     after,
                     next,
                     more,
                     Math.max(latest, next),
-                    chained(connection, device, entries),
+                    chained(connection, feed, entries),
+                    dependencies,
                     keys.signingKey().publicKey(),
                     null);
             return page.withSignature(keys.signingKey().sign(DownSyncPage.signedBytes(page)));
         });
     }
 
+    private static final String COLUMNS = "tx_id, producer, seq, model, record_id, action, captured_at, key_id, "
+            + "payload, site, applied_order, overruled, reissued_from_producer, reissued_from_seq";
+
+    /**
+     * The records {@code entries} depend on (their lineage's ancestors) that the device does not receive in its feed
+     * before the entry that needs them — a visit made at this site of a subject enrolled at another: for each, its
+     * latest version settled before that entry, parents first. Without them the device could not write the entry.
+     */
+    private List<DownSyncEntry> dependencies(
+            Connection connection, Feed feed, List<DownSyncEntry> entries, SealedCodec codec) throws SQLException {
+        Map<UUID, Long> firstNeed = new HashMap<>(); // written record -> the order of its first entry in the page
+        for (DownSyncEntry e : entries) {
+            if (!e.overruled() && e.transaction().action() != Action.DELETE) {
+                firstNeed.putIfAbsent(e.transaction().recordId(), e.order());
+            }
+        }
+        if (firstNeed.isEmpty()) {
+            return List.of();
+        }
+        // each ancestor outside the record itself, with the earliest entry of the page that needs it
+        Map<UUID, Long> needed = new HashMap<>();
+        Map<UUID, String> modelOf = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT record_id, ancestor_id, ancestor_model "
+                + "FROM record_lineage WHERE record_id = ANY (?) AND ancestor_id <> record_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", firstNeed.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID ancestor = rs.getObject(2, UUID.class);
+                    needed.merge(ancestor, firstNeed.get(rs.getObject(1, UUID.class)), Math::min);
+                    modelOf.put(ancestor, rs.getString(3));
+                }
+            }
+        }
+        if (needed.isEmpty()) {
+            return List.of();
+        }
+        long upTo = entries.get(entries.size() - 1).order();
+        Map<String, List<UUID>> byModel = new HashMap<>();
+        modelOf.forEach((id, model) ->
+                byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(id));
+        // per ancestor: the first order at which the feed has it, and its latest written version before the need
+        Map<UUID, DownSyncEntry> dependency = new HashMap<>();
+        for (Map.Entry<String, List<UUID>> model : byModel.entrySet()) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + ", CASE WHEN " + feed.where()
+                    + " THEN 1 ELSE 0 END FROM incoming_transaction WHERE model = ? AND record_id = ANY (?) "
+                    + "AND applied_order IS NOT NULL AND applied_order <= ? ORDER BY applied_order")) {
+                int index = feed.bind(ps, 1);
+                ps.setString(index++, model.getKey());
+                ps.setArray(
+                        index++,
+                        connection.createArrayOf("uuid", model.getValue().toArray()));
+                ps.setLong(index, upTo);
+                Map<UUID, Boolean> inFeedBefore = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UUID record = rs.getObject(5, UUID.class);
+                        long order = rs.getLong(11);
+                        long need = needed.get(record);
+                        if (order >= need || inFeedBefore.getOrDefault(record, false)) {
+                            continue;
+                        }
+                        if (rs.getInt(15) == 1) {
+                            inFeedBefore.put(record, true); // the device holds it by the time it needs it
+                            dependency.remove(record);
+                        } else if (!rs.getBoolean(12)) {
+                            if ("DELETE".equals(rs.getString(6))) {
+                                dependency.remove(record);
+                            } else {
+                                dependency.put(record, entry(rs, codec));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (dependency.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Integer> depth = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT record_id, COUNT(*) FROM record_lineage WHERE record_id = ANY (?) GROUP BY record_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", dependency.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    depth.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+        }
+        List<DownSyncEntry> parentsFirst = new ArrayList<>(dependency.values());
+        parentsFirst.sort(Comparator.<DownSyncEntry>comparingInt(
+                        e -> depth.getOrDefault(e.transaction().recordId(), 0))
+                .thenComparingLong(DownSyncEntry::order));
+        return parentsFirst;
+    }
+
     /** The entries chained: each names the one before it in the device's feed, so that none can go missing. */
-    private static List<DownSyncEntry> chained(Connection connection, Device device, List<DownSyncEntry> entries)
+    private static List<DownSyncEntry> chained(Connection connection, Feed feed, List<DownSyncEntry> entries)
             throws SQLException {
         if (entries.isEmpty()) {
             return entries;
         }
         long previous;
         try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(applied_order) FROM incoming_transaction "
-                + "WHERE " + siteFilter(device) + " AND applied_order < ?")) {
-            ps.setLong(bindFeed(ps, 1, device), entries.get(0).order());
+                + "WHERE " + feed.where() + " AND applied_order < ?")) {
+            ps.setLong(feed.bind(ps, 1), entries.get(0).order());
             try (ResultSet rs = ps.executeQuery()) {
                 previous = rs.next() ? rs.getLong(1) : 0;
             }
@@ -151,17 +268,103 @@ public class DownSyncFeed {
         return chained;
     }
 
-    /** What {@code device} is subscribed to: the feed its positions are positions in. */
-    static String subscription(Device device) {
-        if (device.relays()) {
-            return "own:" + device.deviceId();
+    /**
+     * Which rows of {@code incoming_transaction} are a device's feed: a condition on its columns, unqualified (it is
+     * used inside other queries over that table), and its parameters.
+     */
+    private record Feed(String subscription, String where, List<Object> parameters) {
+
+        /** Binds the parameters from {@code index}; returns the next index. */
+        int bind(PreparedStatement ps, int index) throws SQLException {
+            for (Object parameter : parameters) {
+                ps.setObject(index++, parameter);
+            }
+            return index;
         }
-        return device.site() == null ? "unsited" : "site:" + device.site();
+    }
+
+    /**
+     * {@code device}'s feed. A relay (middleman, server device): only its own changes — it carries field laptops'
+     * down-syncs sealed to them, and is not itself subscribed to their records. A field device with an assignment (its
+     * own or its site's): the assigned records, those under them, those they depend on, and its own changes. Any
+     * other: its site's (or the unsited) transactions. Every field device: the reference models'.
+     */
+    private Feed feedOf(Connection connection, Device device) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        if (device.relays()) {
+            parameters.add(device.deviceId());
+            parameters.add(device.deviceId().length() + 1);
+            parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR); // its streams after a divergence
+            return new Feed("own:" + device.deviceId(), "(producer = ? OR LEFT(producer, ?) = ?)", parameters);
+        }
+        List<String> targets = new ArrayList<>(List.of(Assignments.deviceTarget(device.deviceId())));
+        if (device.site() != null) {
+            targets.add(Assignments.siteTarget(device.site()));
+        }
+        String targetList = String.join(", ", java.util.Collections.nCopies(targets.size(), "?"));
+        MessageDigest assigned = sha256();
+        int count = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT target, record_id FROM downsync_assignment "
+                + "WHERE target IN (" + targetList + ") ORDER BY target, record_id")) {
+            for (int i = 0; i < targets.size(); i++) {
+                ps.setString(i + 1, targets.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assigned.update((rs.getString(1) + "|" + rs.getString(2) + "\n").getBytes(StandardCharsets.UTF_8));
+                    count++;
+                }
+            }
+        }
+        StringBuilder where = new StringBuilder("(");
+        String subscription;
+        if (count == 0) {
+            subscription = device.site() == null ? "unsited" : "site:" + device.site();
+            if (device.site() == null) {
+                where.append("site IS NULL");
+            } else {
+                where.append("site = ?");
+                parameters.add(device.site());
+            }
+        } else {
+            subscription =
+                    "assigned:" + HexFormat.of().formatHex(assigned.digest()).substring(0, 16);
+            where.append("producer = ? OR LEFT(producer, ?) = ?"
+                    + " OR record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
+                    + "ON aa.record_id = la.ancestor_id WHERE aa.target IN (" + targetList + "))"
+                    + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la JOIN downsync_assignment aa "
+                    + "ON aa.record_id = la.record_id WHERE aa.target IN (" + targetList + "))");
+            parameters.add(device.deviceId());
+            parameters.add(device.deviceId().length() + 1);
+            parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR);
+            parameters.addAll(targets);
+            parameters.addAll(targets);
+        }
+        List<String> references = models.registry().models().stream()
+                .filter(ModelDescriptor::reference)
+                .map(ModelDescriptor::name)
+                .toList();
+        if (!references.isEmpty()) {
+            where.append(" OR model IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(references.size(), "?")))
+                    .append(")");
+            parameters.addAll(references);
+        }
+        return new Feed(subscription, where.append(")").toString(), parameters);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Where {@code device}'s down-sync stands now (for the admin). */
     public DeviceDownSync status(Device device) {
         return database.inTransaction("reading the down-sync state of " + device.deviceId(), connection -> {
+            Feed feed = feedOf(connection, device);
             long checkpoint = 0;
             OffsetDateTime askedAt = null;
             try (PreparedStatement ps = connection.prepareStatement(
@@ -175,9 +378,9 @@ public class DownSyncFeed {
                 }
             }
             long behind;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM incoming_transaction WHERE "
-                    + siteFilter(device) + " AND applied_order > ?")) {
-                ps.setLong(bindFeed(ps, 1, device), checkpoint);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM incoming_transaction WHERE " + feed.where() + " AND applied_order > ?")) {
+                ps.setLong(feed.bind(ps, 1), checkpoint);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     behind = rs.getLong(1);
@@ -194,10 +397,10 @@ public class DownSyncFeed {
             }
             return new DeviceDownSync(
                     device.deviceId(),
-                    subscription(device),
+                    feed.subscription(),
                     checkpoint,
                     askedAt,
-                    latest(connection, device),
+                    latest(connection, feed),
                     behind,
                     hasKey);
         });
@@ -252,34 +455,10 @@ public class DownSyncFeed {
                         rs.getString(10)));
     }
 
-    /**
-     * The rows of {@code incoming_transaction} in {@code device}'s feed: its site's (or the unsited ones); for a
-     * relay (middleman, server device) only its own changes — it carries field laptops' down-syncs sealed to them,
-     * and is not itself subscribed to their records.
-     */
-    private static String siteFilter(Device device) {
-        if (device.relays()) {
-            return "(producer = ? OR LEFT(producer, ?) = ?)";
-        }
-        return device.site() == null ? "site IS NULL" : "site = ?";
-    }
-
-    /** Binds {@link #siteFilter}'s parameters from {@code index}; returns the next index. */
-    private static int bindFeed(PreparedStatement ps, int index, Device device) throws SQLException {
-        if (device.relays()) {
-            ps.setString(index++, device.deviceId());
-            ps.setInt(index++, device.deviceId().length() + 1);
-            ps.setString(index++, device.deviceId() + ProducerId.STREAM_SEPARATOR); // its streams after a divergence
-        } else if (device.site() != null) {
-            ps.setString(index++, device.site());
-        }
-        return index;
-    }
-
-    private static long latest(Connection connection, Device device) throws SQLException {
+    private static long latest(Connection connection, Feed feed) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT MAX(applied_order) FROM incoming_transaction WHERE " + siteFilter(device))) {
-            bindFeed(ps, 1, device);
+                "SELECT MAX(applied_order) FROM incoming_transaction WHERE " + feed.where())) {
+            feed.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }

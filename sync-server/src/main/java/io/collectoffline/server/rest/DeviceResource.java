@@ -183,7 +183,7 @@ public class DeviceResource {
         return keys.current();
     }
 
-    private static String admin(String header) {
+    static String admin(String header) {
         if (header == null || header.isBlank()) {
             return "admin";
         }

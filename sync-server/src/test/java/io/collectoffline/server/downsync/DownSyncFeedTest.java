@@ -110,16 +110,15 @@ class DownSyncFeedTest {
                 List.of(
                         tx(maker, 1, "study.household", "INSERT", household(household, identifier, "Oodi", 0)),
                         tx(maker, 2, "study.household", "UPDATE", household(household, identifier, "Edited", 1))));
-        await().untilAsserted(() -> assertThat(feed(receiver, 0).entries()).hasSize(2));
+        await().untilAsserted(() -> assertThat(data(feed(receiver, 0))).hasSize(2));
 
         DownSyncPage page = feed(receiver, 0);
 
         assertThat(page.more()).isFalse();
-        assertThat(page.next()).isEqualTo(page.entries().get(1).order());
-        assertThat(page.entries()).extracting(e -> e.transaction().seq()).containsExactly(1L, 2L);
-        assertThat(page.entries().get(0).order())
-                .isLessThan(page.entries().get(1).order());
-        DownSyncEntry edited = page.entries().get(1);
+        assertThat(page.next()).isEqualTo(data(page).get(1).order());
+        assertThat(data(page)).extracting(e -> e.transaction().seq()).containsExactly(1L, 2L);
+        assertThat(data(page).get(0).order()).isLessThan(data(page).get(1).order());
+        DownSyncEntry edited = data(page).get(1);
         assertThat(edited.overruled()).isFalse();
         assertThat(edited.transaction().keyId()).startsWith("dk-");
         byte[] plaintext = receiver.sealing()
@@ -141,8 +140,10 @@ class DownSyncFeedTest {
         // chained and signed by the server for this device: what a carrier can neither forge nor thin out
         assertThat(page.signer()).isEqualTo(serverKeys.signingKey().publicKey());
         assertThat(page.entries().get(0).previous()).isZero();
-        assertThat(page.entries().get(1).previous())
-                .isEqualTo(page.entries().get(0).order());
+        for (int i = 1; i < page.entries().size(); i++) {
+            assertThat(page.entries().get(i).previous())
+                    .isEqualTo(page.entries().get(i - 1).order());
+        }
         DeviceSigningKey server = new DeviceSigningKey(null, page.signer(), null);
         assertThat(server.verifies(DownSyncPage.signedBytes(page), page.signature()))
                 .isTrue();
@@ -154,12 +155,13 @@ class DownSyncFeedTest {
                 page.more(),
                 page.latest(),
                 page.entries(),
+                page.dependencies(),
                 page.signer(),
                 page.signature());
         assertThat(server.verifies(DownSyncPage.signedBytes(forAnother), page.signature()))
                 .isFalse();
         // asking after the last position: nothing more, and the server knows how far the device holds
-        assertThat(feed(receiver, page.next()).entries()).isEmpty();
+        assertThat(data(feed(receiver, page.next()))).isEmpty();
         admin().get("/api/v1/devices/" + receiver.id() + "/downsync")
                 .then()
                 .statusCode(200)
@@ -176,7 +178,7 @@ class DownSyncFeedTest {
                 .statusCode(200);
         assertThat(feed(receiver, 0).subscription()).isNotEqualTo("site:" + site);
         // a device of another site receives none of it
-        assertThat(feed(receiverIn(site()), 0).entries()).isEmpty();
+        assertThat(data(feed(receiverIn(site()), 0))).isEmpty();
     }
 
     @Test
@@ -200,11 +202,11 @@ class DownSyncFeedTest {
                 List.of(
                         tx(a, 1, "study.household", "INSERT", household(record, identifier, "Oodi", 0), a1, 1, null),
                         tx(a, 2, "study.household", "UPDATE", household(record, identifier, "On A", 1), a2, 2, a1)));
-        await().untilAsserted(() -> assertThat(feed(receiver, 0).entries()).hasSize(2));
+        await().untilAsserted(() -> assertThat(data(feed(receiver, 0))).hasSize(2));
         send(b, List.of(tx(b, 1, "study.household", "UPDATE", household(record, identifier, "On B", 1), b2, 2, a1)));
-        await().untilAsserted(() -> assertThat(feed(receiver, 0).entries()).hasSize(3));
+        await().untilAsserted(() -> assertThat(data(feed(receiver, 0))).hasSize(3));
 
-        DownSyncEntry lost = feed(receiver, 0).entries().get(2);
+        DownSyncEntry lost = data(feed(receiver, 0)).get(2);
 
         assertThat(lost.transaction().txId()).isEqualTo(b2);
         assertThat(lost.overruled()).isTrue();
@@ -253,5 +255,187 @@ class DownSyncFeedTest {
                 .post("/api/v1/registrations")
                 .then()
                 .statusCode(400);
+    }
+
+    private static void assign(String path, String model, String... keys) {
+        admin().contentType(ContentType.JSON)
+                .header("X-Collect-User", "test-admin")
+                .body(Map.of("model", model, "keys", List.of(keys)))
+                .post(path)
+                .then()
+                .statusCode(200);
+    }
+
+    /** The page's entries but the reference models' (which every device receives, whatever the test). */
+    private static List<DownSyncEntry> data(DownSyncPage page) {
+        return page.entries().stream()
+                .filter(e -> !e.transaction().model().equals("study.visit_definition"))
+                .toList();
+    }
+
+    private static List<UUID> recordsOf(List<DownSyncEntry> entries) {
+        return entries.stream().map(e -> e.transaction().recordId()).toList();
+    }
+
+    @Test
+    void anAssignedDeviceReceivesItsHouseholdsRecordsAndWhatTheyDependOnInsteadOfItsSite() throws Exception {
+        String siteA = site();
+        String siteB = site();
+        String maker = producer();
+        enrolIn(maker, siteA);
+        Receiver receiver = receiverIn(siteB);
+        UUID h1 = UUID.randomUUID();
+        UUID s1 = UUID.randomUUID();
+        UUID v1 = UUID.randomUUID();
+        UUID h2 = UUID.randomUUID();
+        UUID s2 = UUID.randomUUID();
+        UUID s3 = UUID.randomUUID();
+        String h1Key = identifier("HH");
+        String s2Key = identifier("S");
+        send(
+                maker,
+                List.of(
+                        tx(maker, 1, "study.household", "INSERT", household(h1, h1Key, "Oodi", 0)),
+                        tx(maker, 2, "study.subject", "INSERT", Fixtures.subject(s1, identifier("S"), h1)),
+                        tx(maker, 3, "study.subject_visit", "INSERT", Fixtures.visit(v1, s1, "1000")),
+                        tx(maker, 4, "study.household", "INSERT", household(h2, identifier("HH"), "Mmathethe", 0)),
+                        tx(maker, 5, "study.subject", "INSERT", Fixtures.subject(s2, s2Key, h2)),
+                        tx(maker, 6, "study.subject", "INSERT", Fixtures.subject(s3, identifier("S"), h2))));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.subject/" + s3).then().statusCode(200));
+        assertThat(data(feed(receiver, 0))).isEmpty(); // another site's records
+
+        // a household given to the device: it, what is under it, nothing else
+        assign("/api/v1/devices/" + receiver.id() + "/assignments", "study.household", h1Key);
+        DownSyncPage assigned = feed(receiver, 0);
+        assertThat(assigned.subscription()).startsWith("assigned:");
+        assertThat(recordsOf(data(assigned))).containsExactly(h1, s1, v1);
+        assertThat(assigned.dependencies()).isEmpty();
+
+        // a subject given to the site's team: the subject and its household come, not the household's other subject
+        assign("/api/v1/sites/" + siteB + "/assignments", "study.subject", s2Key);
+        DownSyncPage widened = feed(receiver, 0);
+        assertThat(widened.subscription()).startsWith("assigned:").isNotEqualTo(assigned.subscription());
+        assertThat(recordsOf(data(widened))).containsExactly(h1, s1, v1, h2, s2);
+        admin().get("/api/v1/sites/" + siteB + "/assignments")
+                .then()
+                .statusCode(200)
+                .body("records[0].naturalKey", equalTo(s2Key))
+                .body("records[0].assignedBy", equalTo("test-admin"));
+
+        // later changes under an assigned record follow; the rest of the site does not
+        UUID v2 = UUID.randomUUID();
+        send(
+                maker,
+                List.of(
+                        tx(maker, 7, "study.subject_visit", "INSERT", Fixtures.visit(v2, s1, "2000")),
+                        tx(maker, 8, "study.subject_visit", "INSERT", Fixtures.visit(UUID.randomUUID(), s3, "1000"))));
+        await().untilAsserted(() ->
+                assertThat(recordsOf(data(feed(receiver, widened.next())))).containsExactly(v2));
+
+        // all or nothing: a key naming no record assigns nothing and says which
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("model", "study.household", "keys", List.of(h1Key, "HH-NOT-HERE")))
+                .post("/api/v1/devices/" + receiver.id() + "/assignments")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("keys[1]"));
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("model", "no.such_model", "keys", List.of(h1Key)))
+                .post("/api/v1/devices/" + receiver.id() + "/assignments")
+                .then()
+                .statusCode(400);
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("model", "study.household", "keys", List.of(h1Key)))
+                .post("/api/v1/devices/no-such-device/assignments")
+                .then()
+                .statusCode(404);
+
+        // unassigned: the site's feed again
+        admin().queryParam("model", "study.household")
+                .queryParam("key", h1Key)
+                .delete("/api/v1/devices/" + receiver.id() + "/assignments")
+                .then()
+                .statusCode(200)
+                .body("records", org.hamcrest.Matchers.empty());
+        admin().queryParam("model", "study.subject")
+                .queryParam("key", s2.toString())
+                .delete("/api/v1/sites/" + siteB + "/assignments")
+                .then()
+                .statusCode(200);
+        admin().queryParam("model", "study.subject")
+                .queryParam("key", s2.toString())
+                .delete("/api/v1/sites/" + siteB + "/assignments")
+                .then()
+                .statusCode(400);
+        assertThat(feed(receiver, 0).subscription()).isEqualTo("site:" + siteB);
+    }
+
+    @Test
+    void everyFieldDeviceReceivesTheReferenceModels() throws Exception {
+        String maker = producer();
+        enrolIn(maker, site());
+        Receiver elsewhere = receiverIn(site());
+        UUID definition = UUID.randomUUID();
+        send(
+                maker,
+                List.of(tx(maker, 1, "study.visit_definition", "INSERT", Fixtures.visitDefinition(definition, "M6"))));
+
+        await().untilAsserted(() ->
+                assertThat(recordsOf(feed(elsewhere, 0).entries())).contains(definition));
+    }
+
+    @Test
+    void aRecordAnEntryDependsOnOutsideTheFeedComesWithThePageThatNeedsIt() throws Exception {
+        String siteA = site();
+        String siteB = site();
+        String makerA = producer();
+        String makerB = producer();
+        enrolIn(makerA, siteA);
+        enrolIn(makerB, siteB);
+        Receiver receiver = receiverIn(siteB);
+        UUID household = UUID.randomUUID();
+        UUID subject = UUID.randomUUID();
+        String householdKey = identifier("HH");
+        send(
+                makerA,
+                List.of(
+                        tx(makerA, 1, "study.household", "INSERT", household(household, householdKey, "Oodi", 0)),
+                        tx(makerA, 2, "study.household", "UPDATE", household(household, householdKey, "Moved", 1)),
+                        tx(
+                                makerA,
+                                3,
+                                "study.subject",
+                                "INSERT",
+                                Fixtures.subject(subject, identifier("S"), household))));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.subject/" + subject).then().statusCode(200));
+        UUID visit = UUID.randomUUID();
+        send(makerB, List.of(tx(makerB, 1, "study.subject_visit", "INSERT", Fixtures.visit(visit, subject, "1000"))));
+
+        await().untilAsserted(
+                        () -> assertThat(recordsOf(data(feed(receiver, 0)))).containsExactly(visit));
+        DownSyncPage page = feed(receiver, 0);
+
+        // the subject enrolled at the other site and its household, latest versions, parents first
+        assertThat(recordsOf(page.dependencies())).containsExactly(household, subject);
+        assertThat(page.dependencies().get(0).transaction().seq()).isEqualTo(2L);
+        assertThat(page.dependencies()).allSatisfy(d -> assertThat(d.previous()).isZero());
+        DeviceSigningKey server = new DeviceSigningKey(null, page.signer(), null);
+        assertThat(server.verifies(DownSyncPage.signedBytes(page), page.signature()))
+                .isTrue();
+        DownSyncPage stripped = new DownSyncPage(
+                page.device(),
+                page.subscription(),
+                page.after(),
+                page.next(),
+                page.more(),
+                page.latest(),
+                page.entries(),
+                List.of(),
+                page.signer(),
+                page.signature());
+        assertThat(server.verifies(DownSyncPage.signedBytes(stripped), page.signature()))
+                .isFalse();
     }
 }
