@@ -71,14 +71,16 @@ class NaturalKeyIndexCheckTest {
     }
 
     static void runStudyMigration(Connection connection) throws Exception {
-        String sql;
-        try (var in = NaturalKeyIndexCheckTest.class.getResourceAsStream("/db/study/V1__study_domain.sql")) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Statement statement = connection.createStatement()) {
-            for (String part : sql.replaceAll("(?m)^--.*$", "").split(";")) {
-                if (!part.isBlank()) {
-                    statement.execute(part);
+        for (String file : List.of("V1__study_domain.sql", "V25__study_visit_definition.sql")) {
+            String sql;
+            try (var in = NaturalKeyIndexCheckTest.class.getResourceAsStream("/db/study/" + file)) {
+                sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            try (Statement statement = connection.createStatement()) {
+                for (String part : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!part.isBlank()) {
+                        statement.execute(part);
+                    }
                 }
             }
         }

@@ -25,7 +25,8 @@ class OfflineModelRegistryTest {
             SubjectVisit.class,
             VitalSigns.class,
             SpecimenRequisition.class,
-            SpecimenReceipt.class);
+            SpecimenReceipt.class,
+            io.collectoffline.study.VisitDefinition.class);
 
     @Entity
     @Table(name = "local_note")
@@ -138,6 +139,8 @@ class OfflineModelRegistryTest {
         assertThat(visit.naturalKeyColumns()).containsExactly("subject_id", "visit_code");
         assertThat(visit.references()).containsEntry("subjectId", "study.subject");
         assertThat(registry.forTable("SUBJECT")).map(ModelDescriptor::name).contains("study.subject");
+        assertThat(registry.require("study.visit_definition").reference()).isTrue();
+        assertThat(visit.reference()).isFalse();
     }
 
     @Test

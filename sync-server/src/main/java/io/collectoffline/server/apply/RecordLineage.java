@@ -61,9 +61,9 @@ public class RecordLineage {
         int stamped = database.inTransaction("stamping the lineage of records written before it was kept", c -> {
             int rows = 0;
             for (ModelDescriptor model : parentsFirst(models.registry().models())) {
-                for (String sql : statements(
-                        model,
-                        "NOT EXISTS (SELECT 1 FROM record_lineage x WHERE x.record_id = t.id AND x.ancestor_id = t.id)")) {
+                String unstamped =
+                        "NOT EXISTS (SELECT 1 FROM record_lineage x WHERE x.record_id = t.id AND x.ancestor_id = t.id)";
+                for (String sql : statements(model, unstamped)) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         rows += ps.executeUpdate();
                     }
