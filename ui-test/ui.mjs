@@ -1,7 +1,7 @@
 // Headless Chromium check of the web pages, run by e2e UiEndToEndIT:
 //   node ui.mjs <laptop URL> <server URL> <admin token> [screenshot folder]
 // A research assistant creates a household in the laptop's form, pushes it with "Push now", and the admin sees it
-// applied on the server's page.
+// applied on the server's page and assigns it to the laptop.
 import { chromium } from 'playwright-core';
 
 const [laptop, server, adminToken, shots] = process.argv.slice(2);
@@ -49,6 +49,17 @@ try {
   }
   await page.waitForSelector('#incoming td.status:text-is("APPLIED")');
   await page.waitForSelector('#devices td:text-is("ui-laptop")');
+
+  step('assign the household to the laptop');
+  await page.fill('#assign-target', 'ui-laptop');
+  await page.fill('#assign-keys', 'HH-NOT-HERE');
+  await page.click('#assign-add');
+  await page.waitForSelector('#assign-result:has-text("keys[0]")');
+  await page.fill('#assign-keys', 'HH-UI-1');
+  await page.click('#assign-add');
+  await page.waitForSelector('#assignments td:text-is("HH-UI-1")');
+  await page.evaluate(() => load());
+  await page.waitForSelector('#devices td.downsync:has-text("assigned:")');
   if (shots) await page.screenshot({ path: shots + '/server-admin.png', fullPage: true });
   step('ok');
 } finally {

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The study domain's six models checked with the conformance base class a team extends for its own models (README,
+ * The study domain's seven models checked with the conformance base class a team extends for its own models (README,
  * "Add your own model"). One laptop and one server (embedded H2) serve all six.
  */
 class StudyModelsConformanceIT {

@@ -91,6 +91,42 @@ class ServerDefaultDatabaseIT {
                     .get("/api/v1/records/study.household/" + id + "/history")
                     .then()
                     .body("seq", contains(1, 2));
+
+            // two-way on the embedded database: the household assigned to the laptop comes down, sealed to it
+            assertThat(cli(
+                            server,
+                            "assignments",
+                            "add",
+                            "--device",
+                            producer,
+                            "--model",
+                            "study.household",
+                            identifier))
+                    .contains(identifier);
+            io.collectoffline.codec.DeviceSigningKey signing = io.collectoffline.codec.DeviceSigningKey.generate();
+            io.collectoffline.codec.DeviceSealingKey sealing = io.collectoffline.codec.DeviceSealingKey.generate();
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(new io.collectoffline.protocol.KeyRegistration(
+                            producer,
+                            signing.keyId(),
+                            signing.publicKey(),
+                            io.collectoffline.protocol.KeyRegistration.proof(
+                                    producer, signing.publicKey(), sealing.publicKey(), token),
+                            sealing.publicKey()))
+                    .post("/api/v1/registrations")
+                    .then()
+                    .statusCode(204);
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .get("/api/v1/downsync?after=0")
+                    .then()
+                    .statusCode(200)
+                    .body("subscription", org.hamcrest.Matchers.startsWith("assigned:"))
+                    .body("entries.transaction.recordId", contains(id.toString(), id.toString()));
         }
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
         assertThat(dir.resolve("data/server/keys/current")).exists();

@@ -74,7 +74,7 @@ class ModelsAndStatusTest {
                 .body("pending", equalTo((int) pending))
                 .body("lastSeq", equalTo((int) db.lastSeq()))
                 .body("oldestPendingAgeSeconds", greaterThanOrEqualTo(0))
-                .body("offlineModels", equalTo(6));
+                .body("offlineModels", equalTo(7));
     }
 
     @Test

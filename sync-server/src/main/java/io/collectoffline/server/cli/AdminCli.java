@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             AdminCli.Keys.class,
             AdminCli.Files.class,
             AdminCli.Status.class,
-            AdminCli.Models.class
+            AdminCli.Models.class,
+            AdminCli.AssignmentsCommand.class
         })
 public final class AdminCli {
 
@@ -46,7 +47,7 @@ public final class AdminCli {
 
     /** The subcommands this CLI answers (the first argument); anything else starts the server. */
     public static final List<String> COMMANDS =
-            List.of("devices", "keys", "files", "status", "models", "--help", "-h", "--version", "-V");
+            List.of("devices", "keys", "files", "status", "models", "assignments", "--help", "-h", "--version", "-V");
 
     /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
@@ -273,9 +274,95 @@ public final class AdminCli {
             for (var model : registry.models()) {
                 System.out.println(model.name() + "  table " + model.table() + "  natural key "
                         + model.naturalKey() + "  schema v" + model.schemaVersion()
-                        + (model.references().isEmpty() ? "" : "  refers to " + model.references()));
+                        + (model.references().isEmpty() ? "" : "  refers to " + model.references())
+                        + (model.reference() ? "  reference (every device receives it)" : ""));
             }
             return 0;
+        }
+    }
+
+    @Command(
+            name = "assignments",
+            mixinStandardHelpOptions = true,
+            description = "Records given to a device or a site's team, which it then receives instead of its site's",
+            subcommands = {
+                AssignmentsCommand.ListAssigned.class,
+                AssignmentsCommand.Add.class,
+                AssignmentsCommand.Remove.class
+            })
+    static class AssignmentsCommand implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "assignments: list, add or remove");
+        }
+
+        /** Whose assignments: a device's or a site team's, exactly one. */
+        abstract static class Target extends Server implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--device", description = "the device's own assignments")
+            String device;
+
+            @Option(names = "--site", description = "the site team's (every device of the site)")
+            String site;
+
+            String path() {
+                if ((device == null) == (site == null)) {
+                    throw new ParameterException(spec.commandLine(), "give --device or --site, one of them");
+                }
+                String id = (device != null ? device : site).replaceAll("[^A-Za-z0-9._-]", "");
+                return (device != null ? "/api/v1/devices/" : "/api/v1/sites/") + id + "/assignments";
+            }
+        }
+
+        @Command(name = "list", description = "What is assigned")
+        static class ListAssigned extends Target {
+            @Override
+            public Integer call() {
+                return call("GET", path(), null);
+            }
+        }
+
+        @Command(
+                name = "add",
+                description = "Assign records: each KEY a record id or the natural key (household or subject "
+                        + "identifier); all or nothing")
+        static class Add extends Target {
+            @Option(names = "--model", required = true, description = "e.g. study.household or study.subject")
+            String model;
+
+            @Parameters(arity = "1..*", description = "record ids or natural keys")
+            List<String> keys;
+
+            @Override
+            public Integer call() {
+                ObjectNode body = JSON.createObjectNode().put("model", model);
+                keys.forEach(body.putArray("keys")::add);
+                return call("POST", path(), body.toString());
+            }
+        }
+
+        @Command(name = "remove", description = "Take a record off the assignment")
+        static class Remove extends Target {
+            @Option(names = "--model", required = true, description = "e.g. study.household")
+            String model;
+
+            @Parameters(index = "0", description = "record id or natural key")
+            String key;
+
+            @Override
+            public Integer call() {
+                return call(
+                        "DELETE",
+                        path() + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&key="
+                                + URLEncoder.encode(key, StandardCharsets.UTF_8),
+                        null);
+            }
         }
     }
 }
