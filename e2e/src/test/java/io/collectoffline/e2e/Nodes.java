@@ -80,6 +80,11 @@ final class Nodes {
         return enrol(server, deviceId, role, Map.of());
     }
 
+    /** Enrols {@code deviceId} as a field laptop of {@code site}; returns its token. */
+    static String enrolIn(AppProcess server, String deviceId, String site) {
+        return enrol(server, deviceId, "field", Map.of("site", site));
+    }
+
     /** Enrols the field laptop {@code field-e2e} in {@code site}; returns its token. */
     static String enrolLaptopIn(AppProcess server, String site) {
         return enrol(server, "field-e2e", "field", Map.of("site", site));

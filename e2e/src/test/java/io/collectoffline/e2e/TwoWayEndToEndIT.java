@@ -361,6 +361,77 @@ class TwoWayEndToEndIT {
     }
 
     /** Enters visit 1000 of {@code subject} on {@code laptop}; returns its id. */
+    @Test
+    void aHouseholdAssignedToALaptopOfAnotherSiteReachesItWithItsSubjectsAndTheScheduleReachesEveryone()
+            throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrolIn(server, "laptop-a", "north");
+            String tokenB = Nodes.enrolIn(server, "laptop-b", "south");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady()) {
+                List<UUID> ids = Nodes.enterHouseholdsWithSubjects(a, 2); // HH-0, S-0, HH-1, S-1
+                given().baseUri(a.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("visitCode", "1000", "title", "Enrolment", "daysAfterEnrolment", 0))
+                        .post("/api/v1/records/study.visit_definition")
+                        .then()
+                        .statusCode(201);
+                push(a, 5);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM visit_definition") == 1);
+
+                // another site's laptop: only the schedule (a reference model) comes down
+                receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo(1));
+                assertThat(laptopRecords(b, "study.household")).isEmpty();
+                assertThat(laptopRecords(b, "study.visit_definition")).hasSize(1);
+
+                // HH-0 given to laptop B: the household and its subject come, HH-1 does not
+                Nodes.admin(server)
+                        .contentType(ContentType.JSON)
+                        .header("X-Collect-User", "e2e-admin")
+                        .body(Map.of("model", "study.household", "keys", List.of("HH-0")))
+                        .post("/api/v1/devices/laptop-b/assignments")
+                        .then()
+                        .statusCode(200);
+                receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo(2));
+                assertThat(laptopRecords(b, "study.household"))
+                        .containsOnlyKeys(ids.get(0).toString());
+                assertThat(laptopRecords(b, "study.subject"))
+                        .containsOnlyKeys(ids.get(1).toString());
+                assertSameRecords(a, b, "study.subject", ids.get(1));
+                Nodes.admin(server)
+                        .get("/api/v1/devices/laptop-b/downsync")
+                        .then()
+                        .body("subscription", org.hamcrest.Matchers.startsWith("assigned:"))
+                        .body("behind", equalTo(0));
+
+                // the assigned subject's visit on B goes up once and down to A (its site's record)
+                String visit = enterVisit(b, ids.get(1));
+                push(b, 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject_visit") == 1);
+                receive(a).body("applied", equalTo(1));
+                assertSameRecords(a, b, "study.subject_visit", UUID.fromString(visit));
+
+                // unassigned: B's feed is its site's again; what it received stays (kept, not purged)
+                Nodes.admin(server)
+                        .queryParam("model", "study.household")
+                        .queryParam("key", "HH-0")
+                        .delete("/api/v1/devices/laptop-b/assignments")
+                        .then()
+                        .statusCode(200);
+                receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo(0));
+                assertThat(laptopRecords(b, "study.household")).hasSize(1);
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(0))
+                        .body("downsync.subscription", equalTo("site:south"));
+            }
+        }
+    }
+
     private static String enterVisit(AppProcess laptop, UUID subject) {
         return given().baseUri(laptop.baseUrl())
                 .contentType(ContentType.JSON)

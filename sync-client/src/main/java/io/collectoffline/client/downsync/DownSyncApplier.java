@@ -91,16 +91,23 @@ public class DownSyncApplier {
     }
 
     /** Where this laptop's down-sync stands. */
-    public record State(long checkpoint, long latest, OffsetDateTime lastAt, String stoppedReason) {}
+    public record State(
+            long checkpoint, long latest, OffsetDateTime lastAt, String stoppedReason, String subscription) {}
 
     /** The position to ask after, how far the server was, when it last ended, why it stopped (or null). */
     public State state() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT checkpoint, latest, last_at, stopped_reason FROM downsync_state WHERE singleton = 1");
+                        "SELECT checkpoint, latest, last_at, stopped_reason, subscription FROM downsync_state "
+                                + "WHERE singleton = 1");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new State(rs.getLong(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class), rs.getString(4));
+            return new State(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getObject(3, OffsetDateTime.class),
+                    rs.getString(4),
+                    rs.getString(5));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the down-sync state failed", e);
         }

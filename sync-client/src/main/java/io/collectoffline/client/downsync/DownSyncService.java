@@ -106,6 +106,7 @@ public class DownSyncService {
         DownSyncApplier.State state = applier.state();
         Map<String, Long> received = applier.counts();
         return new DownSyncStatus(
+                state.subscription(),
                 state.checkpoint(),
                 state.latest(),
                 Math.max(0, state.latest() - state.checkpoint()),

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * Where this laptop's down-sync stands ({@code GET /api/v1/downsync}, and in {@code GET /api/v1/status}).
  *
+ * @param subscription what the server sends this laptop ({@code site:<site>}, {@code unsited}, or
+ *                   {@code assigned:<digest>} when records are assigned to it); null before its first down-sync
  * @param checkpoint the server position this laptop holds everything up to
  * @param latest     the server's last position for this laptop's subscription when it last asked
  * @param behind     latest - checkpoint: positions still to receive, as far as this laptop knows
@@ -17,6 +19,7 @@ import java.util.Map;
  * @param last       the last down-sync since this app started, or null
  */
 public record DownSyncStatus(
+        String subscription,
         long checkpoint,
         long latest,
         long behind,

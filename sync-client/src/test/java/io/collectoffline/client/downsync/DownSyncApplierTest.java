@@ -259,12 +259,56 @@ class DownSyncApplierTest {
         return applier.apply(page(at, List.of(entry)));
     }
 
+    @Test
+    void aDependencyOutsideTheFeedIsWrittenBeforeTheEntriesWithoutAPositionOfItsOwn() throws Exception {
+        ObjectNode needed = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        ObjectNode entry = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID neededTx = UUID.randomUUID();
+        long at = applier.state().checkpoint();
+        DownSyncEntry dependency = entry(neededTx, REMOTE, Action.INSERT, needed, 2, false);
+        DownSyncPage page = signedPage(
+                "unsited",
+                at,
+                List.of(entry(UUID.randomUUID(), REMOTE, Action.INSERT, entry, 2, false)),
+                List.of(new DownSyncEntry(1, 0, false, dependency.transaction())));
+
+        DownSyncApplier.Applied applied = applier.apply(page);
+
+        assertThat(applied.applied()).isEqualTo(2);
+        assertThat(applied.checkpoint()).isEqualTo(at + 1); // the dependency's own position is not this feed's
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM household WHERE id = ?",
+                        UUID.fromString(needed.get("id").asText())))
+                .isEqualTo(1);
+        assertThat(applier.apply(page).applied()).isZero();
+        // a carrier stripping the dependencies breaks the page's signature: nothing of it is applied
+        DownSyncPage stripped = new DownSyncPage(
+                page.device(),
+                page.subscription(),
+                page.after(),
+                page.next(),
+                page.more(),
+                page.latest(),
+                page.entries(),
+                List.of(),
+                page.signer(),
+                page.signature());
+        assertThat(new DeviceSigningKey(null, page.signer(), null)
+                        .verifies(DownSyncPage.signedBytes(stripped), page.signature()))
+                .isFalse();
+    }
+
     /** A page as the server makes it: entries numbered after {@code after}, chained, signed for this laptop. */
     static DownSyncPage page(long after, List<DownSyncEntry> entries) {
         return signedPage("unsited", after, entries);
     }
 
     static DownSyncPage signedPage(String subscription, long after, List<DownSyncEntry> entries) {
+        return signedPage(subscription, after, entries, List.of());
+    }
+
+    static DownSyncPage signedPage(
+            String subscription, long after, List<DownSyncEntry> entries, List<DownSyncEntry> dependencies) {
         List<DownSyncEntry> numbered = new ArrayList<>();
         long order = after;
         for (DownSyncEntry e : entries) {
@@ -272,7 +316,16 @@ class DownSyncApplierTest {
             order++;
         }
         DownSyncPage page = new DownSyncPage(
-                "test-laptop", subscription, after, order, false, order, numbered, List.of(), SERVER.publicKey(), null);
+                "test-laptop",
+                subscription,
+                after,
+                order,
+                false,
+                order,
+                numbered,
+                dependencies,
+                SERVER.publicKey(),
+                null);
         return page.withSignature(SERVER.sign(DownSyncPage.signedBytes(page)));
     }
 

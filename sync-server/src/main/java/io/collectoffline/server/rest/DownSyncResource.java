@@ -44,6 +44,7 @@ public class DownSyncResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @io.quarkus.vertx.http.Compressed // gzip when the device accepts it (Accept-Encoding)
     @Operation(
             summary = "The calling device's down-sync: settled transactions of its subscription after a position",
             description = "The transactions this server applied (or skipped) for the device's site — a device "
@@ -54,7 +55,8 @@ public class DownSyncResource {
                     + "'next' until 'more' is false; asking after a position records it as the device's "
                     + "checkpoint. Idempotent. With 'for', a middleman fetches the feed of a field laptop of its own "
                     + "site to carry it there: sealed to that laptop and signed for it, so the middleman can neither "
-                    + "read nor alter it (its checkpoint is then not recorded: the laptop's own answer counts).")
+                    + "read nor alter it (its checkpoint is then not recorded: the laptop's own answer counts). "
+                    + "Pages are gzip-compressed for a client that sends Accept-Encoding: gzip.")
     @APIResponse(
             responseCode = "200",
             description = "One page of the feed",

@@ -160,6 +160,15 @@ class DownSyncFeedTest {
                 page.signature());
         assertThat(server.verifies(DownSyncPage.signedBytes(forAnother), page.signature()))
                 .isFalse();
+        // gzip for a device that accepts it
+        given().auth()
+                .oauth2(receiver.token())
+                .header("Accept-Encoding", "gzip")
+                .queryParam("after", 0)
+                .get("/api/v1/downsync")
+                .then()
+                .statusCode(200)
+                .header("Content-Encoding", "gzip");
         // asking after the last position: nothing more, and the server knows how far the device holds
         assertThat(data(feed(receiver, page.next()))).isEmpty();
         admin().get("/api/v1/devices/" + receiver.id() + "/downsync")
