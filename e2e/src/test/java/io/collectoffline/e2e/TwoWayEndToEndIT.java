@@ -101,7 +101,7 @@ class TwoWayEndToEndIT {
                         .then()
                         .statusCode(200);
                 receive(b)
-                        .body("outcome", equalTo("FAILED"))
+                        .body("outcome", equalTo("AUTH_FAILED"))
                         .body("error", org.hamcrest.Matchers.containsString("401"));
             }
         }

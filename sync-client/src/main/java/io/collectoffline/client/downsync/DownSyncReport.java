@@ -7,7 +7,9 @@ import java.time.OffsetDateTime;
  *
  * @param outcome    {@code DONE} (nothing more to receive now), {@code STOPPED} (an entry this laptop must not apply
  *                   yet: see {@code stopped}), {@code FAILED} (the server could not be reached or refused: see
- *                   {@code error}), {@code NO_SERVER}
+ *                   {@code error}; the link to the server backs off, for the push too), {@code AUTH_FAILED} (the
+ *                   server refused this laptop's token: revoked or wrong; the scheduled push and down-sync stop until
+ *                   it is fixed), {@code NO_SERVER}
  * @param started    when it started
  * @param ended      when it ended
  * @param pages      pages received

@@ -2,6 +2,7 @@ package io.collectoffline.client.downsync;
 
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.push.PushService;
 import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.client.transport.ServerClient;
 import io.collectoffline.protocol.CarriedAnswer;
@@ -42,6 +43,7 @@ public class DownSyncService {
     private final DownSyncApplier applier;
     private final MeterRegistry metrics;
     private final CarriedDownSync carried;
+    private final PushService push;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "downsync");
         thread.setDaemon(true);
@@ -59,7 +61,9 @@ public class DownSyncService {
             NodeIdentity identity,
             DownSyncApplier applier,
             MeterRegistry metrics,
-            CarriedDownSync carried) {
+            CarriedDownSync carried,
+            PushService push) {
+        this.push = push;
         this.carried = carried;
         this.config = config;
         this.server = server;
@@ -77,8 +81,8 @@ public class DownSyncService {
             delayed = "7s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (server.server().isPresent() && config.downsync().scheduled()) {
-            start();
+        if (server.server().isPresent() && config.downsync().scheduled() && push.linkDue()) {
+            start(); // not while the link to the server backs off after a failure, or its credentials were refused
         }
     }
 
@@ -137,8 +141,21 @@ public class DownSyncService {
                 hop.register(identity.registration());
                 registered = true;
             }
+            int limit = config.downsync().pageSize();
             while (true) {
-                DownSyncPage page = hop.downSync(checkpoint, config.downsync().pageSize());
+                DownSyncPage page;
+                try {
+                    page = hop.downSync(checkpoint, limit);
+                } catch (LinkFailure failure) {
+                    boolean shrinkable =
+                            failure.kind() == LinkFailure.Kind.TIMEOUT || failure.kind() == LinkFailure.Kind.TOO_LARGE;
+                    if (shrinkable && limit > 1) { // as the engine does up: a slow link takes smaller pages
+                        limit = (limit + 1) / 2;
+                        Log.infof("Down-sync page too slow or too large (%s); asking %d at a time", failure, limit);
+                        continue;
+                    }
+                    throw failure;
+                }
                 DownSyncApplier.Applied applied = applier.apply(page);
                 pages++;
                 n[0] += applied.applied();
@@ -159,6 +176,7 @@ public class DownSyncService {
                 }
             }
             applier.ended(now());
+            push.downSyncEnded(null);
             if (config.role() == ClientConfig.Role.middleman) {
                 carryForServedLaptops(hop);
             }
@@ -180,8 +198,10 @@ public class DownSyncService {
             return finish(
                     report(stopped == null ? "DONE" : "STOPPED", started, pages, n, checkpoint, latest, stopped, null));
         } catch (LinkFailure e) {
+            push.downSyncEnded(e);
             Log.infof("Down-sync stopped at %d: %s", checkpoint, e.getMessage());
-            return finish(report("FAILED", started, pages, n, checkpoint, latest, null, e.getMessage()));
+            String outcome = e.kind() == LinkFailure.Kind.AUTH_REFUSED ? "AUTH_FAILED" : "FAILED";
+            return finish(report(outcome, started, pages, n, checkpoint, latest, null, e.getMessage()));
         } finally {
             progress = null;
         }

@@ -274,9 +274,22 @@ public class PushService {
                         });
     }
 
-    private void saveLink(LinkState state) {
+    private synchronized void saveLink(LinkState state) {
         links.save(LINK, credentials, state);
         link = state;
+    }
+
+    /** Whether the link to the server is due now: no backoff running, credentials not refused (both directions). */
+    public boolean linkDue() {
+        return link().due(Instant.now());
+    }
+
+    /**
+     * Records how a down-sync over the same link to the server ended: a failure backs the link off for both directions
+     * (refused credentials stop it until someone fixes them), a success clears it — one link state, one policy.
+     */
+    public synchronized void downSyncEnded(LinkFailure failure) {
+        saveLink(link().after(new ShipReport(0, 0, 0, 0, 0, failure), backoffPolicy(), Instant.now()));
     }
 
     private static PushReport report(

@@ -41,6 +41,8 @@ public class FakeServer {
     static final Set<UUID> REJECT = ConcurrentHashMap.newKeySet();
     static final List<Integer> BATCH_SIZES = new CopyOnWriteArrayList<>();
     static final List<String> ENCODINGS = new CopyOnWriteArrayList<>();
+    static final List<Integer> DOWNSYNC_LIMITS = new CopyOnWriteArrayList<>();
+    static final List<String> DOWNSYNC_ACCEPT_ENCODINGS = new CopyOnWriteArrayList<>();
     static final AtomicInteger CONCURRENT = new AtomicInteger();
     static final AtomicInteger MAX_CONCURRENT = new AtomicInteger();
     static volatile int failWith;
@@ -58,6 +60,8 @@ public class FakeServer {
         REJECT.clear();
         BATCH_SIZES.clear();
         ENCODINGS.clear();
+        DOWNSYNC_LIMITS.clear();
+        DOWNSYNC_ACCEPT_ENCODINGS.clear();
         MAX_CONCURRENT.set(0);
         failWith = 0;
         tooLargeAbove = Integer.MAX_VALUE;
@@ -142,6 +146,38 @@ public class FakeServer {
         return Response.ok(new Held(
                         producer,
                         query.txIds().stream().filter(STORED::contains).toList()))
+                .build();
+    }
+
+    @POST
+    @Path("/registrations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(byte[] registration) {
+        return failWith != 0
+                ? Response.status(failWith).build()
+                : Response.noContent().build();
+    }
+
+    /** An empty down-sync page (nothing to receive), after refusing a page larger than {@code tooLargeAbove}. */
+    @GET
+    @Path("/downsync")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response downSync(
+            @jakarta.ws.rs.QueryParam("after") long after,
+            @jakarta.ws.rs.QueryParam("limit") int limit,
+            @HeaderParam("Accept-Encoding") String acceptEncoding) {
+        if (failWith != 0) {
+            return Response.status(failWith)
+                    .entity("{\"title\":\"fake failure\"}")
+                    .build();
+        }
+        DOWNSYNC_LIMITS.add(limit);
+        DOWNSYNC_ACCEPT_ENCODINGS.add(String.valueOf(acceptEncoding));
+        if (limit > tooLargeAbove) {
+            return Response.status(413).entity("{\"title\":\"too large\"}").build();
+        }
+        return Response.ok(new io.collectoffline.protocol.DownSyncPage(
+                        "test", "unsited", after, after, false, after, List.of(), List.of(), null, null))
                 .build();
     }
 }

@@ -73,6 +73,34 @@ class PushTest {
     @Inject
     NodeIdentity identity;
 
+    @Inject
+    io.collectoffline.client.downsync.DownSyncService downSync;
+
+    @Test
+    void theDownSyncAsksForGzipHalvesAPageTooLargeAndSharesThePushsBackoff() throws Exception {
+        FakeServer.tooLargeAbove = 100;
+
+        assertThat(downSync.receiveAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("DONE");
+
+        List<Integer> limits = List.copyOf(FakeServer.DOWNSYNC_LIMITS);
+        assertThat(limits.get(limits.size() - 1)).isLessThanOrEqualTo(100);
+        for (int i = 1; i < limits.size(); i++) {
+            assertThat(limits.get(i)).isEqualTo((limits.get(i - 1) + 1) / 2); // halved after each 413
+        }
+        assertThat(FakeServer.DOWNSYNC_ACCEPT_ENCODINGS)
+                .allSatisfy(e -> assertThat(e).contains("gzip"));
+
+        // a failed down-sync backs off the one link to the server, for the scheduled push too; a success clears it
+        FakeServer.failWith = 503;
+        assertThat(downSync.receiveAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("FAILED");
+        assertThat(push.linkDue()).isFalse();
+        FakeServer.failWith = 401;
+        assertThat(downSync.receiveAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("AUTH_FAILED");
+        FakeServer.failWith = 0;
+        assertThat(downSync.receiveAndWait(Duration.ofSeconds(30)).outcome()).isEqualTo("DONE");
+        assertThat(push.linkDue()).isTrue();
+    }
+
     @Test
     void theLaptopRegistersItsSealingKeyUnderTheProofMadeWithItsToken() {
         KeyRegistration registration = identity.registration();
