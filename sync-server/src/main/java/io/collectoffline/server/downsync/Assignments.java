@@ -95,12 +95,15 @@ public class Assignments {
             List<FieldError> errors = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i);
-                Resolved r = key == null || key.isBlank() || key.length() > 200 ? null : resolve(c, descriptor, key);
+                Resolved r = usable(key) ? resolve(c, descriptor, key) : null;
                 if (r == null) {
                     errors.add(new FieldError(
                             "keys[" + i + "]",
                             "no " + model + " record here has the id or natural key '"
-                                    + (key == null ? "" : key.length() > 60 ? key.substring(0, 60) + "…" : key)
+                                    + (key == null
+                                            ? ""
+                                            : key.replaceAll("\\p{Cntrl}", "?")
+                                                    .substring(0, Math.min(60, key.length())))
                                     + "'"));
                 } else {
                     resolved.put(r.id().toString(), r);
@@ -132,7 +135,12 @@ public class Assignments {
     public AssignmentList unassign(String target, String model, String key, String by) {
         ModelDescriptor descriptor = model(model);
         return database.inTransaction("unassigning a record from " + target, c -> {
-            Resolved r = key == null || key.isBlank() || key.length() > 200 ? null : resolve(c, descriptor, key);
+            if (!usable(key)) {
+                throw new InvalidInputException(
+                        "Nothing unassigned",
+                        List.of(new FieldError("key", "must be a record id or natural key (1 to 200 characters)")));
+            }
+            Resolved r = resolve(c, descriptor, key);
             int removed = 0;
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM downsync_assignment WHERE target = ? AND model = ? "
@@ -214,6 +222,14 @@ public class Assignments {
             }
         }
         return records;
+    }
+
+    /** A key that could name a record: 1 to 200 characters, no control characters (a NUL byte never reaches SQL). */
+    private static boolean usable(String key) {
+        return key != null
+                && !key.isBlank()
+                && key.length() <= 200
+                && key.chars().noneMatch(Character::isISOControl);
     }
 
     private static UUID uuidOrNull(String value) {

@@ -395,6 +395,61 @@ class HostileInputCatalogueTest {
                         .post("/api/v1/registrations"),
                 400,
                 "invalid-input"));
+        // fifth round (issue 17: assignments)
+        cases.add(problem(
+                "assignment key with a NUL byte",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("model", "study.household", "keys", List.of("HH-1\u0000")))
+                        .post("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "assignment of a model that does not exist",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("model", "study.nothing", "keys", List.of("HH-1")))
+                        .post("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "assignment without keys",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("model", "study.household"))
+                        .post("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "assignment of more keys than one request takes",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("model", "study.household", "keys", java.util.Collections.nCopies(1001, "HH-1")))
+                        .post("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "assignment body that is an array",
+                t -> admin().contentType(ContentType.JSON)
+                        .body("[1]")
+                        .post("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "malformed-json"));
+        cases.add(problem(
+                "assignment to a site that is no site id",
+                t -> admin().contentType(ContentType.JSON)
+                        .body(Map.of("model", "study.household", "keys", List.of("HH-1")))
+                        .post("/api/v1/sites/no site!/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "unassigning a NUL key",
+                t -> admin().queryParam("model", "study.household")
+                        .queryParam("key", "\u0000")
+                        .delete("/api/v1/devices/" + FIELD + "/assignments"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "assignments of a device that is not enrolled",
+                t -> admin().get("/api/v1/devices/nobody-here/assignments"),
+                404,
+                "device-not-found"));
         return cases.stream();
     }
 
