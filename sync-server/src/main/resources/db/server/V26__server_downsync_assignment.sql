@@ -26,3 +26,20 @@ CREATE TABLE downsync_assignment (
     assigned_by VARCHAR(50)  NOT NULL,
     PRIMARY KEY (target, record_id)
 );
+
+-- Each record's home site: the home of a record it depends on (a visit's subject's household), or the site of the
+-- transaction that first wrote it. Written by the store when it settles the record's first write; never changed.
+CREATE TABLE record_home (
+    record_id UUID NOT NULL PRIMARY KEY,
+    site      VARCHAR(36)
+);
+-- Records written before this version: the site of their own first write, as near as the store can tell.
+INSERT INTO record_home (record_id, site)
+SELECT record_id, MIN(site) FROM incoming_transaction
+WHERE action = 'INSERT' AND applied_order IS NOT NULL AND NOT overruled GROUP BY record_id;
+
+-- The settled transaction's home site (its record's, from record_home, else its own): a site's devices receive the
+-- transactions of its records, whichever site's device made them.
+ALTER TABLE incoming_transaction ADD COLUMN home_site VARCHAR(36);
+UPDATE incoming_transaction SET home_site = site WHERE applied_order IS NOT NULL;
+CREATE INDEX ix_incoming_home_order ON incoming_transaction (home_site, applied_order);

@@ -405,14 +405,17 @@ class TwoWayEndToEndIT {
                         .then()
                         .body("subscription", org.hamcrest.Matchers.startsWith("assigned:"));
 
-                // the assigned subject's visit on B goes up exactly once, and its verdict comes back to B
-                enterVisit(b, ids.get(1));
+                // the assigned subject's visit on B goes up exactly once, its verdict comes back to B, and it goes
+                // down to A: the subject's household is at home in A's site, whichever site's laptop visits it
+                String visit = enterVisit(b, ids.get(1));
                 push(b, 1);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject_visit") == 1);
                 assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE producer = 'laptop-b'"))
                         .isEqualTo(1);
                 receive(b).body("verdicts", equalTo(1));
+                receive(a).body("applied", equalTo(1));
+                assertSameRecords(a, b, "study.subject_visit", UUID.fromString(visit));
 
                 // unassigned: B's feed is its site's again; what it received stays (kept, not purged)
                 Nodes.admin(server)

@@ -46,8 +46,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * settled order, each with the server's verdict (written, or overruled), the written ones sealed again to the
  * device's sealing key so that only that device can read them — a middleman carrying a page cannot.
  *
- * <p>The subscription is the device's site: the transactions stamped with that site (ADR 9); a device without a
- * site receives the transactions without one (a server that does not use sites sends everything to everyone). A
+ * <p>The subscription is the device's site: the transactions whose home site is that site — the site of the
+ * record's home (its household's; {@code IncomingStore} stamps it when it settles them), whichever site's device made
+ * them; a device without a site receives those without one (a server that does not use sites sends everything to
+ * everyone). A
  * device with an assignment ({@link Assignments}: its own or its site team's) receives instead the transactions of
  * the assigned records, of the records under them and of the records they depend on ({@code record_lineage}), and its
  * own. Every field device receives the reference models' (lookup lists). The device receives its own transactions
@@ -316,27 +318,27 @@ public class DownSyncFeed {
                 }
             }
         }
-        StringBuilder where = new StringBuilder("(");
+        // its own changes always (the verdicts on them), whichever record they touch
+        StringBuilder where = new StringBuilder("(producer = ? OR LEFT(producer, ?) = ?");
+        parameters.add(device.deviceId());
+        parameters.add(device.deviceId().length() + 1);
+        parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR);
         String subscription;
         if (count == 0) {
             subscription = device.site() == null ? "unsited" : "site:" + device.site();
             if (device.site() == null) {
-                where.append("site IS NULL");
+                where.append(" OR home_site IS NULL");
             } else {
-                where.append("site = ?");
+                where.append(" OR home_site = ?");
                 parameters.add(device.site());
             }
         } else {
             subscription =
                     "assigned:" + HexFormat.of().formatHex(assigned.digest()).substring(0, 16);
-            where.append("producer = ? OR LEFT(producer, ?) = ?"
-                    + " OR record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
+            where.append(" OR record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
                     + "ON aa.record_id = la.ancestor_id WHERE aa.target IN (" + targetList + "))"
                     + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la JOIN downsync_assignment aa "
                     + "ON aa.record_id = la.record_id WHERE aa.target IN (" + targetList + "))");
-            parameters.add(device.deviceId());
-            parameters.add(device.deviceId().length() + 1);
-            parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR);
             parameters.addAll(targets);
             parameters.addAll(targets);
         }

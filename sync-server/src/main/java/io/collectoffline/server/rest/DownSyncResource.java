@@ -47,9 +47,10 @@ public class DownSyncResource {
     @io.quarkus.vertx.http.Compressed // gzip when the device accepts it (Accept-Encoding)
     @Operation(
             summary = "The calling device's down-sync: settled transactions of its subscription after a position",
-            description = "The transactions this server applied (or skipped) for the device's site — a device "
-                    + "without a site receives those without one — in the order the server settled them, its own "
-                    + "included so that it learns each verdict. Each entry says whether the server wrote it "
+            description = "The transactions this server applied (or skipped) of the records at home in the device's "
+                    + "site (a device without a site: those without one), or of the records assigned to it, and of "
+                    + "the reference models, in the order the server settled them, its own included so that it "
+                    + "learns each verdict; records an entry depends on that the feed lacks come with the page. Each entry says whether the server wrote it "
                     + "(overruled: it lost a conflicting edit or was skipped, and carries no payload); written ones "
                     + "carry their payload sealed again to the device's registered sealing key. Ask again after "
                     + "'next' until 'more' is false; asking after a position records it as the device's "

@@ -100,7 +100,9 @@ public class IncomingStore {
                     bindRow(ps, 0, row, receipt, orders);
                     ps.addBatch();
                 }
-                return ps.executeBatch();
+                int[] counts = ps.executeBatch();
+                stampHomeSites(connection, orders.keySet());
+                return counts;
             }
         }
         Set<UUID> inserted = new HashSet<>();
@@ -122,6 +124,7 @@ public class IncomingStore {
                 }
             }
         }
+        stampHomeSites(connection, orders.keySet());
         int[] counts = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             // a txId twice in one batch: the first one counts
@@ -464,6 +467,38 @@ public class IncomingStore {
             }
             ps.executeBatch();
         }
+        stampHomeSites(connection, txIds);
+    }
+
+    /**
+     * Gives settled transactions their home site (ADR 14), which routes them to the devices of that site: the site
+     * of the record's home — the home of a record it depends on (a visit's subject's household), or for a record
+     * without one the site of the transaction that first wrote it — kept in {@code record_home} from the first
+     * write on. A transaction on a record with no home yet (a deletion of a record never written) keeps its own site.
+     * So a visit made by another site's laptop of this site's subject goes to this site's devices.
+     */
+    private static void stampHomeSites(Connection connection, java.util.Collection<UUID> txIds) throws SQLException {
+        if (txIds.isEmpty()) {
+            return;
+        }
+        Object[] ids = txIds.toArray();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_home (record_id, site) "
+                + "SELECT i.record_id, COALESCE((SELECT h.site FROM record_lineage l JOIN record_home h "
+                + "ON h.record_id = l.ancestor_id WHERE l.record_id = i.record_id AND l.ancestor_id <> l.record_id "
+                + "AND h.site IS NOT NULL ORDER BY h.site LIMIT 1), i.site) "
+                + "FROM incoming_transaction i WHERE i.tx_id = ANY (?) AND i.action <> 'DELETE' AND NOT i.overruled "
+                + "AND NOT EXISTS (SELECT 1 FROM record_home x WHERE x.record_id = i.record_id) "
+                + "ON CONFLICT DO NOTHING")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET home_site = "
+                + "CASE WHEN EXISTS (SELECT 1 FROM record_home h WHERE h.record_id = incoming_transaction.record_id) "
+                + "THEN (SELECT h.site FROM record_home h WHERE h.record_id = incoming_transaction.record_id) "
+                + "ELSE site END WHERE tx_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", ids));
+            ps.executeUpdate();
+        }
     }
 
     /** Marks transactions that receive applied (and stored with their orders) as having lost a conflicting edit. */
@@ -534,6 +569,7 @@ public class IncomingStore {
             ps.setObject(5, txId);
             ps.executeUpdate();
         }
+        stampHomeSites(connection, List.of(txId));
         advanceCursor(connection, at.producer(), at.seq());
     }
 

@@ -46,7 +46,7 @@ class DownSyncFeedTest {
     @Inject
     ServerKeys serverKeys;
 
-    private record Receiver(String id, String token, DeviceSealingKey sealing) {}
+    private record Receiver(String id, String token, DeviceSealingKey sealing, DeviceSigningKey signing) {}
 
     private static String site() {
         return "site-" + UUID.randomUUID().toString().substring(0, 8);
@@ -82,7 +82,7 @@ class DownSyncFeedTest {
                 .post("/api/v1/registrations")
                 .then()
                 .statusCode(204);
-        return new Receiver(id, token, sealing);
+        return new Receiver(id, token, sealing, signing);
     }
 
     private static DownSyncPage feed(Receiver receiver, long after) throws Exception {
@@ -395,14 +395,13 @@ class DownSyncFeedTest {
     }
 
     @Test
-    void aRecordAnEntryDependsOnOutsideTheFeedComesWithThePageThatNeedsIt() throws Exception {
+    void aVisitMadeAtAnotherSiteGoesToTheSubjectsSiteAndComesBackToItsMakerWithWhatItDependsOn() throws Exception {
         String siteA = site();
         String siteB = site();
         String makerA = producer();
-        String makerB = producer();
         enrolIn(makerA, siteA);
-        enrolIn(makerB, siteB);
-        Receiver receiver = receiverIn(siteB);
+        Receiver home = receiverIn(siteA);
+        Receiver receiver = receiverIn(siteB); // makes the visit itself, holding nothing of site A
         UUID household = UUID.randomUUID();
         UUID subject = UUID.randomUUID();
         String householdKey = identifier("HH");
@@ -420,8 +419,22 @@ class DownSyncFeedTest {
         await().untilAsserted(() ->
                 admin().get("/api/v1/records/study.subject/" + subject).then().statusCode(200));
         UUID visit = UUID.randomUUID();
-        send(makerB, List.of(tx(makerB, 1, "study.subject_visit", "INSERT", Fixtures.visit(visit, subject, "1000"))));
+        send(
+                receiver.id(),
+                List.of(io.collectoffline.server.security.SignatureTest.sign(
+                        receiver.signing(),
+                        tx(
+                                receiver.id(),
+                                1,
+                                "study.subject_visit",
+                                "INSERT",
+                                Fixtures.visit(visit, subject, "1000")))));
 
+        // the subject's site receives the visit made elsewhere: its home is the subject's household's
+        await().untilAsserted(() ->
+                assertThat(recordsOf(data(feed(home, 0)))).containsExactly(household, household, subject, visit));
+        assertThat(feed(home, 0).dependencies()).isEmpty();
+        // its maker receives its own visit (the verdict) with the records it depends on, which its feed lacks
         await().untilAsserted(
                         () -> assertThat(recordsOf(data(feed(receiver, 0)))).containsExactly(visit));
         DownSyncPage page = feed(receiver, 0);

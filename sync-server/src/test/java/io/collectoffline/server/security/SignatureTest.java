@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * and refused transactions take no seq: the genuine one is stored and applied after them.
  */
 @QuarkusTest
-class SignatureTest {
+public class SignatureTest {
 
     @Test
     void aSignedTransactionOfARegisteredDeviceIsStoredAndApplied() {
@@ -286,7 +286,7 @@ class SignatureTest {
     }
 
     /** {@code tx} with the signature of {@code key}. */
-    static Map<String, Object> sign(DeviceSigningKey key, Map<String, Object> tx) {
+    public static Map<String, Object> sign(DeviceSigningKey key, Map<String, Object> tx) {
         TransactionEnvelope envelope = new TransactionEnvelope(
                 UUID.fromString((String) tx.get("txId")),
                 (String) tx.get("producer"),
