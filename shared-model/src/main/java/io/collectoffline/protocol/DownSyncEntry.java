@@ -10,8 +10,9 @@ import java.util.HexFormat;
  * in is signed by the server for the device it is for ({@link DownSyncPage#signature}).
  *
  * @param order       its place in the order the server settled transactions in: the feed's position
- * @param previous    the position of the entry before it in the same feed (0 for the first): a device applies an
- *                    entry only right after the one it names, so no carrier can leave one out unnoticed
+ * @param previous    the position of the entry before it in the same page, or for a page's first entry the position
+ *                    the page was asked after (the one the device holds): a device applies an entry only right after
+ *                    the one it names, so no carrier can leave one out unnoticed
  * @param overruled   true when the server did not write its values (it lost a conflicting edit, ADR 8, or an admin
  *                    skipped it): the device writes nothing either, but learns the verdict on its own change
  * @param transaction the transaction; its payload sealed again, to the receiving device's key, and absent when

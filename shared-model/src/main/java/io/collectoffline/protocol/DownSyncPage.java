@@ -15,8 +15,9 @@ import java.util.List;
  * @param after   the position asked after
  * @param next    the position to ask after next (the last entry's order, or {@code after} when empty)
  * @param more    whether more entries follow now
- * @param latest  the server's last position for this subscription when the page was read (behind by: latest -
- *                next, in positions)
+ * @param latest  where the feed ended when the page was read: exact when {@code more} is false (then
+ *                {@code next}), else the server's last settled position, an upper bound (behind by: latest - next,
+ *                in positions)
  * @param entries the entries, in order
  * @param dependencies records the entries depend on that are not in the device's feed (a visit made here of a subject
  *                enrolled at another site: the subject and its household), each as its latest settled version

@@ -107,28 +107,30 @@ public class DownSyncFeed {
             List<DownSyncEntry> entries = new ArrayList<>();
             long bytes = 0;
             boolean more = false;
-            try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM incoming_transaction "
-                    + "WHERE " + feed.where() + " AND applied_order > ? ORDER BY applied_order LIMIT ?")) {
-                int index = feed.bind(ps, 1);
-                ps.setLong(index++, after);
-                ps.setInt(index, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (entries.size() == limit || (bytes > PAGE_BYTES && !entries.isEmpty())) {
-                            more = true;
-                            break;
+            List<UUID> txIds = feed.next(connection, after, limit + 1);
+            if (!txIds.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS
+                        + " FROM incoming_transaction WHERE tx_id = ANY (?) ORDER BY applied_order")) {
+                    ps.setArray(1, connection.createArrayOf("uuid", txIds.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (entries.size() == limit || (bytes > PAGE_BYTES && !entries.isEmpty())) {
+                                more = true;
+                                break;
+                            }
+                            DownSyncEntry entry = entry(rs, codec);
+                            bytes += entry.transaction().payload() == null
+                                    ? 0
+                                    : entry.transaction().payload().length;
+                            entries.add(entry);
                         }
-                        DownSyncEntry entry = entry(rs, codec);
-                        bytes += entry.transaction().payload() == null
-                                ? 0
-                                : entry.transaction().payload().length;
-                        entries.add(entry);
                     }
                 }
             }
             long next =
                     entries.isEmpty() ? after : entries.get(entries.size() - 1).order();
-            long latest = latest(connection, feed);
+            // where the feed ends: known exactly when this page reaches it; else the server's last order, a bound
+            long latest = more ? lastOrder(connection) : next;
             if (askedByTheDevice) {
                 recordCheckpoint(connection, device.deviceId(), after);
             }
@@ -145,7 +147,7 @@ public class DownSyncFeed {
                     next,
                     more,
                     Math.max(latest, next),
-                    chained(connection, feed, entries),
+                    chained(after, entries),
                     dependencies,
                     keys.signingKey().publicKey(),
                     null);
@@ -248,21 +250,13 @@ public class DownSyncFeed {
         return parentsFirst;
     }
 
-    /** The entries chained: each names the one before it in the device's feed, so that none can go missing. */
-    private static List<DownSyncEntry> chained(Connection connection, Feed feed, List<DownSyncEntry> entries)
-            throws SQLException {
-        if (entries.isEmpty()) {
-            return entries;
-        }
-        long previous;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT MAX(applied_order) FROM incoming_transaction "
-                + "WHERE " + feed.where() + " AND applied_order < ?")) {
-            ps.setLong(feed.bind(ps, 1), entries.get(0).order());
-            try (ResultSet rs = ps.executeQuery()) {
-                previous = rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+    /**
+     * The entries chained: the first names the position the page was asked after (the one the device holds), each
+     * next one the entry before it, so that no carrier can leave one out or start a page later unnoticed.
+     */
+    private static List<DownSyncEntry> chained(long after, List<DownSyncEntry> entries) {
         List<DownSyncEntry> chained = new ArrayList<>(entries.size());
+        long previous = after;
         for (DownSyncEntry e : entries) {
             chained.add(new DownSyncEntry(e.order(), previous, e.overruled(), e.transaction()));
             previous = e.order();
@@ -270,18 +264,59 @@ public class DownSyncFeed {
         return chained;
     }
 
-    /**
-     * Which rows of {@code incoming_transaction} are a device's feed: a condition on its columns, unqualified (it is
-     * used inside other queries over that table), and its parameters.
-     */
-    private record Feed(String subscription, String where, List<Object> parameters) {
+    /** One index-friendly condition on {@code incoming_transaction}'s columns (unqualified), with its parameters. */
+    private record Branch(String where, List<Object> parameters) {
 
-        /** Binds the parameters from {@code index}; returns the next index. */
         int bind(PreparedStatement ps, int index) throws SQLException {
             for (Object parameter : parameters) {
                 ps.setObject(index++, parameter);
             }
             return index;
+        }
+    }
+
+    /**
+     * Which rows of {@code incoming_transaction} are a device's feed: the union of branches (its own changes, its
+     * site's records or its assigned ones, the reference models), each read on its own in the settled order so that a
+     * page costs its size, not the feed's.
+     */
+    private record Feed(String subscription, List<Branch> branches) {
+
+        /** The whole feed as one condition (for queries about given records, not for paging). */
+        String where() {
+            return "("
+                    + String.join(" OR ", branches.stream().map(Branch::where).toList()) + ")";
+        }
+
+        /** Binds {@link #where}'s parameters from {@code index}; returns the next index. */
+        int bind(PreparedStatement ps, int index) throws SQLException {
+            for (Branch branch : branches) {
+                index = branch.bind(ps, index);
+            }
+            return index;
+        }
+
+        /** The txIds of the first {@code count} entries after {@code after}, in the settled order. */
+        List<UUID> next(Connection connection, long after, int count) throws SQLException {
+            java.util.TreeMap<Long, UUID> merged = new java.util.TreeMap<>();
+            for (Branch branch : branches) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT applied_order, tx_id FROM "
+                        + "incoming_transaction WHERE " + branch.where() + " AND applied_order > ? "
+                        + "ORDER BY applied_order LIMIT ?")) {
+                    int index = branch.bind(ps, 1);
+                    ps.setLong(index++, after);
+                    ps.setInt(index, count);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            merged.put(rs.getLong(1), rs.getObject(2, UUID.class));
+                        }
+                    }
+                }
+                while (merged.size() > count) {
+                    merged.pollLastEntry();
+                }
+            }
+            return new ArrayList<>(merged.values());
         }
     }
 
@@ -292,18 +327,32 @@ public class DownSyncFeed {
      * other: its site's (or the unsited) transactions. Every field device: the reference models'.
      */
     private Feed feedOf(Connection connection, Device device) throws SQLException {
-        List<Object> parameters = new ArrayList<>();
+        // its own changes (the verdicts on them), under every stream it produced on, named: an index lookup
+        List<Object> producers = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT producer FROM producer_state WHERE producer = ? OR LEFT(producer, ?) = ?")) {
+            ps.setString(1, device.deviceId());
+            ps.setInt(2, device.deviceId().length() + 1);
+            ps.setString(3, device.deviceId() + ProducerId.STREAM_SEPARATOR); // its streams after a divergence
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    producers.add(rs.getString(1));
+                }
+            }
+        }
+        if (producers.isEmpty()) {
+            producers.add(device.deviceId());
+        }
+        List<Branch> branches = new ArrayList<>();
+        branches.add(new Branch("producer IN (" + marks(producers.size()) + ")", producers));
         if (device.relays()) {
-            parameters.add(device.deviceId());
-            parameters.add(device.deviceId().length() + 1);
-            parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR); // its streams after a divergence
-            return new Feed("own:" + device.deviceId(), "(producer = ? OR LEFT(producer, ?) = ?)", parameters);
+            return new Feed("own:" + device.deviceId(), branches);
         }
         List<String> targets = new ArrayList<>(List.of(Assignments.deviceTarget(device.deviceId())));
         if (device.site() != null) {
             targets.add(Assignments.siteTarget(device.site()));
         }
-        String targetList = String.join(", ", java.util.Collections.nCopies(targets.size(), "?"));
+        String targetList = marks(targets.size());
         MessageDigest assigned = sha256();
         int count = 0;
         try (PreparedStatement ps = connection.prepareStatement("SELECT target, record_id FROM downsync_assignment "
@@ -318,41 +367,37 @@ public class DownSyncFeed {
                 }
             }
         }
-        // its own changes always (the verdicts on them), whichever record they touch
-        StringBuilder where = new StringBuilder("(producer = ? OR LEFT(producer, ?) = ?");
-        parameters.add(device.deviceId());
-        parameters.add(device.deviceId().length() + 1);
-        parameters.add(device.deviceId() + ProducerId.STREAM_SEPARATOR);
         String subscription;
         if (count == 0) {
             subscription = device.site() == null ? "unsited" : "site:" + device.site();
-            if (device.site() == null) {
-                where.append(" OR home_site IS NULL");
-            } else {
-                where.append(" OR home_site = ?");
-                parameters.add(device.site());
-            }
+            branches.add(
+                    device.site() == null
+                            ? new Branch("home_site IS NULL", List.of())
+                            : new Branch("home_site = ?", List.of(device.site())));
         } else {
             subscription =
                     "assigned:" + HexFormat.of().formatHex(assigned.digest()).substring(0, 16);
-            where.append(" OR record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
-                    + "ON aa.record_id = la.ancestor_id WHERE aa.target IN (" + targetList + "))"
-                    + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la JOIN downsync_assignment aa "
-                    + "ON aa.record_id = la.record_id WHERE aa.target IN (" + targetList + "))");
-            parameters.addAll(targets);
-            parameters.addAll(targets);
+            List<Object> twice = new ArrayList<>(targets);
+            twice.addAll(targets);
+            branches.add(new Branch(
+                    "(record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
+                            + "ON aa.record_id = la.ancestor_id WHERE aa.target IN (" + targetList + "))"
+                            + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la JOIN downsync_assignment aa "
+                            + "ON aa.record_id = la.record_id WHERE aa.target IN (" + targetList + ")))",
+                    twice));
         }
-        List<String> references = models.registry().models().stream()
+        List<Object> references = models.registry().models().stream()
                 .filter(ModelDescriptor::reference)
-                .map(ModelDescriptor::name)
+                .map(m -> (Object) m.name())
                 .toList();
         if (!references.isEmpty()) {
-            where.append(" OR model IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(references.size(), "?")))
-                    .append(")");
-            parameters.addAll(references);
+            branches.add(new Branch("model IN (" + marks(references.size()) + ")", references));
         }
-        return new Feed(subscription, where.append(")").toString(), parameters);
+        return new Feed(subscription, branches);
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
     private static MessageDigest sha256() {
@@ -380,12 +425,16 @@ public class DownSyncFeed {
                 }
             }
             long behind;
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT COUNT(*) FROM incoming_transaction WHERE " + feed.where() + " AND applied_order > ?")) {
-                ps.setLong(feed.bind(ps, 1), checkpoint);
+            long latest;
+            try (PreparedStatement ps =
+                    connection.prepareStatement("SELECT COUNT(CASE WHEN applied_order > ? THEN 1 END), "
+                            + "MAX(applied_order) FROM incoming_transaction WHERE " + feed.where())) {
+                ps.setLong(1, checkpoint);
+                feed.bind(ps, 2);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     behind = rs.getLong(1);
+                    latest = rs.getLong(2);
                 }
             }
             boolean hasKey;
@@ -398,13 +447,7 @@ public class DownSyncFeed {
                 }
             }
             return new DeviceDownSync(
-                    device.deviceId(),
-                    feed.subscription(),
-                    checkpoint,
-                    askedAt,
-                    latest(connection, feed),
-                    behind,
-                    hasKey);
+                    device.deviceId(), feed.subscription(), checkpoint, askedAt, latest, behind, hasKey);
         });
     }
 
@@ -457,13 +500,11 @@ public class DownSyncFeed {
                         rs.getString(10)));
     }
 
-    private static long latest(Connection connection, Feed feed) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT MAX(applied_order) FROM incoming_transaction WHERE " + feed.where())) {
-            feed.bind(ps, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
+    /** The last settled order given on this server. */
+    private static long lastOrder(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT last_order FROM apply_sequencer WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
