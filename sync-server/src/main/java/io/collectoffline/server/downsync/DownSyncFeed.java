@@ -382,8 +382,9 @@ public class DownSyncFeed {
             branches.add(new Branch(
                     "(record_id IN (SELECT la.record_id FROM record_lineage la JOIN downsync_assignment aa "
                             + "ON aa.record_id = la.ancestor_id WHERE aa.target IN (" + targetList + "))"
-                            + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la JOIN downsync_assignment aa "
-                            + "ON aa.record_id = la.record_id WHERE aa.target IN (" + targetList + ")))",
+                            + " OR record_id IN (SELECT la.ancestor_id FROM record_lineage la "
+                            + "JOIN downsync_assignment aa ON aa.record_id = la.record_id "
+                            + "WHERE aa.target IN (" + targetList + ")))",
                     twice));
         }
         List<Object> references = models.registry().models().stream()
