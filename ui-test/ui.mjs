@@ -33,6 +33,7 @@ try {
   await page.goto(laptop + '/');
   await page.click('#push-now');
   await page.waitForFunction(() => document.getElementById('last-push').textContent.startsWith('DELIVERED'));
+  await page.waitForSelector('#downsync-subscription'); // what the server sends this laptop: its site, or assigned
   if (shots) await page.screenshot({ path: shots + '/laptop-status.png', fullPage: true });
 
   step('server admin page');
