@@ -34,7 +34,12 @@ public class LinkFailure extends RuntimeException {
         return kind;
     }
 
-    /** The HTTP status classified the way every link classifies it; null for a success (200, 201). */
+    /** Whether a smaller request (half the batch, half the page) may pass where this one failed. */
+    public boolean smallerMayPass() {
+        return kind == Kind.TOO_LARGE || kind == Kind.TIMEOUT;
+    }
+
+    /** The HTTP status classified the way every link classifies it; null for a success (200, 201, 204). */
     public static Kind ofHttpStatus(int status) {
         if (status == 200 || status == 201 || status == 204) {
             return null;

@@ -51,9 +51,7 @@ public final class Shipper {
                 try {
                     result = link.send(batch);
                 } catch (LinkFailure failure) {
-                    boolean shrinkable =
-                            failure.kind() == LinkFailure.Kind.TOO_LARGE || failure.kind() == LinkFailure.Kind.TIMEOUT;
-                    if (shrinkable && batch.size() > 1) {
+                    if (failure.smallerMayPass() && batch.size() > 1) {
                         limit = (batch.size() + 1) / 2;
                         observer.shrunk(batch.size(), limit, failure);
                         continue;

@@ -147,9 +147,7 @@ public class DownSyncService {
                 try {
                     page = hop.downSync(checkpoint, limit);
                 } catch (LinkFailure failure) {
-                    boolean shrinkable =
-                            failure.kind() == LinkFailure.Kind.TIMEOUT || failure.kind() == LinkFailure.Kind.TOO_LARGE;
-                    if (shrinkable && limit > 1) { // as the engine does up: a slow link takes smaller pages
+                    if (failure.smallerMayPass() && limit > 1) { // as the engine does up: smaller pages
                         limit = (limit + 1) / 2;
                         Log.infof("Down-sync page too slow or too large (%s); asking %d at a time", failure, limit);
                         continue;
