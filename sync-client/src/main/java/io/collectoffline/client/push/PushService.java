@@ -275,6 +275,9 @@ public class PushService {
     }
 
     private synchronized void saveLink(LinkState state) {
+        if (state.equals(link())) {
+            return; // unchanged (a fresh link staying fresh): no write on every pass
+        }
         links.save(LINK, credentials, state);
         link = state;
     }

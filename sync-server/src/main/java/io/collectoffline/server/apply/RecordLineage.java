@@ -98,8 +98,7 @@ public class RecordLineage {
         List<ModelDescriptor> left = new ArrayList<>(models);
         while (!left.isEmpty()) {
             boolean progress = left.removeIf(m -> {
-                if (placed.containsAll(m.references().values())
-                        || m.references().values().stream().allMatch(r -> r.equals(m.name()) || placed.contains(r))) {
+                if (m.references().values().stream().allMatch(r -> r.equals(m.name()) || placed.contains(r))) {
                     ordered.add(m);
                     placed.add(m.name());
                     return true;

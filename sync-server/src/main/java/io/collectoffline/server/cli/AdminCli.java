@@ -54,6 +54,11 @@ public final class AdminCli {
         return new CommandLine(new AdminCli()).execute(args);
     }
 
+    /** A device or site id as a path segment: only the characters an id may hold (DeviceId), nothing else. */
+    static String pathId(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "");
+    }
+
     /** Where the running server is and the admin token. */
     static class Server {
         @Option(names = "--url", description = "server base URL (default: $SYNC_SERVER_URL or http://127.0.0.1:8080)")
@@ -136,7 +141,7 @@ public final class AdminCli {
             public Integer call() {
                 return call(
                         "PUT",
-                        "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/site",
+                        "/api/v1/devices/" + pathId(deviceId) + "/site",
                         JSON.createObjectNode()
                                 .put("site", "-".equals(site) ? null : site)
                                 .toString());
@@ -158,7 +163,7 @@ public final class AdminCli {
 
             @Override
             public Integer call() {
-                return call("POST", "/api/v1/devices/" + deviceId.replaceAll("[^A-Za-z0-9._-]", "") + "/revoke", null);
+                return call("POST", "/api/v1/devices/" + pathId(deviceId) + "/revoke", null);
             }
         }
     }
@@ -315,7 +320,7 @@ public final class AdminCli {
                 if ((device == null) == (site == null)) {
                     throw new ParameterException(spec.commandLine(), "give --device or --site, one of them");
                 }
-                String id = (device != null ? device : site).replaceAll("[^A-Za-z0-9._-]", "");
+                String id = pathId(device != null ? device : site);
                 return (device != null ? "/api/v1/devices/" : "/api/v1/sites/") + id + "/assignments";
             }
         }

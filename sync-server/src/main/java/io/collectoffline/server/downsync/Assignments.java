@@ -1,7 +1,6 @@
 package io.collectoffline.server.downsync;
 
 import io.collectoffline.offline.ModelDescriptor;
-import io.collectoffline.offline.TableSchema;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -141,7 +140,7 @@ public class Assignments {
                         List.of(new FieldError("key", "must be a record id or natural key (1 to 200 characters)")));
             }
             Resolved r = resolve(c, descriptor, key);
-            int removed = 0;
+            int removed;
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM downsync_assignment WHERE target = ? AND model = ? "
                             + "AND (record_id = ? OR natural_key = ?)")) {
@@ -175,7 +174,6 @@ public class Assignments {
 
     /** The record {@code key} names: its id, or its one-field natural key; null when none. */
     private Resolved resolve(Connection c, ModelDescriptor model, String key) throws SQLException {
-        TableSchema table = models.table(model.name());
         UUID id = uuidOrNull(key);
         String where;
         if (id != null) {
@@ -186,7 +184,7 @@ public class Assignments {
             return null; // a natural key of several fields: the record is named by its id
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT id, " + String.join(", ", model.naturalKeyColumns())
-                + " FROM " + table.model().table() + " WHERE " + where)) {
+                + " FROM " + model.table() + " WHERE " + where)) {
             if (id != null) {
                 ps.setObject(1, id);
             } else {

@@ -49,12 +49,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The subscription is the device's site: the transactions whose home site is that site — the site of the
  * record's home (its household's; {@code IncomingStore} stamps it when it settles them), whichever site's device made
  * them; a device without a site receives those without one (a server that does not use sites sends everything to
- * everyone). A
- * device with an assignment ({@link Assignments}: its own or its site team's) receives instead the transactions of
- * the assigned records, of the records under them and of the records they depend on ({@code record_lineage}), and its
- * own. Every field device receives the reference models' (lookup lists). The device receives its own transactions
- * too, so that it learns the verdict on each of its changes. Records an entry depends on that are not in the feed
- * travel with the page ({@link DownSyncPage#dependencies}).
+ * everyone). A device with an assignment ({@link Assignments}: its own or its site team's) receives instead the
+ * transactions of the assigned records, of the records under them and of the records they depend on
+ * ({@code record_lineage}), and its own. Every field device receives the reference models' (lookup lists). The device
+ * receives its own transactions too, so that it learns the verdict on each of its changes. Records an entry depends
+ * on that are not in the feed travel with the page ({@link DownSyncPage#dependencies}).
  *
  * <p>Settled orders become visible in order (the store takes them under one lock held to commit), so a device that
  * asks after n never misses a transaction settled before n. Asking is idempotent; the position asked after is
@@ -146,7 +145,7 @@ public class DownSyncFeed {
                     after,
                     next,
                     more,
-                    Math.max(latest, next),
+                    latest,
                     chained(after, entries),
                     dependencies,
                     keys.signingKey().publicKey(),
@@ -160,8 +159,9 @@ public class DownSyncFeed {
 
     /**
      * The records {@code entries} depend on (their lineage's ancestors) that the device does not receive in its feed
-     * before the entry that needs them — a visit made at this site of a subject enrolled at another: for each, its
-     * latest version settled before that entry, parents first. Without them the device could not write the entry.
+     * before the entry that needs them — its own visit of another site's subject, received back for the verdict: for
+     * each, its latest version settled before that entry, parents first. Without them the device could not write the
+     * entry.
      */
     private List<DownSyncEntry> dependencies(
             Connection connection, Feed feed, List<DownSyncEntry> entries, SealedCodec codec) throws SQLException {
