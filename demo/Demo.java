@@ -84,7 +84,7 @@ public class Demo {
             String visit = create(client, "study.subject_visit", "{\"subjectId\":\"" + subject
                     + "\",\"visitCode\":\"1000\",\"visitDatetime\":\"2026-11-27T09:30:00+02:00\"}");
             create(client, "study.vital_signs", "{\"subjectVisitId\":\"" + visit
-                    + "\",\"weightKg\":61.5,\"heightCm\":164.0,\"systolicBp\":118,\"diastolicBp\":76}");
+                    + "\",\"reportDatetime\":\"2026-11-27T09:40:00+02:00\",\"weightKg\":61.5,\"heightCm\":164.0,\"systolicBp\":118,\"diastolicBp\":76}");
             create(client, "study.specimen_requisition", "{\"requisitionIdentifier\":\"REQ-DEMO-" + i
                     + "\",\"subjectVisitId\":\"" + visit + "\",\"panel\":\"viral_load\",\"drawn\":true,"
                     + "\"drawnDatetime\":\"2026-11-27T09:45:00+02:00\"}");

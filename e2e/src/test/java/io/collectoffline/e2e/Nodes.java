@@ -121,6 +121,12 @@ final class Nodes {
     /** A laptop whose files (database under {@code db/}, log) are in {@code folder}. */
     static AppProcess laptopIn(Path folder, String deviceId, int serverPort, String token, String... extra)
             throws IOException {
+        return laptopOf(CLIENT_JAR, folder, deviceId, serverPort, token, extra);
+    }
+
+    /** Like {@link #laptopIn}, with the laptop app {@code jar} (e.g. an earlier release's). */
+    static AppProcess laptopOf(Path jar, Path folder, String deviceId, int serverPort, String token, String... extra)
+            throws IOException {
         List<String> properties = new ArrayList<>(List.of(
                 "-Dsync.client.db-path=" + folder.resolve("db").resolve("collect-offline"),
                 "-Dsync.client.device-id=" + deviceId,
@@ -128,7 +134,7 @@ final class Nodes {
                 "-Dsync.client.server.token=" + token,
                 "-Dsync.client.push.interval=off"));
         properties.addAll(List.of(extra));
-        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), folder, properties.toArray(String[]::new));
+        return AppProcess.start(jar, AppProcess.freePort(), folder, properties.toArray(String[]::new));
     }
 
     /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */

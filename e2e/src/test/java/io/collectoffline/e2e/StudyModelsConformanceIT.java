@@ -142,6 +142,8 @@ class StudyModelsConformanceIT {
             return Map.of(
                     "subjectVisitId",
                     visit(laptop),
+                    "reportDatetime",
+                    "2026-11-27T09:40:00Z",
                     "weightKg",
                     61.5,
                     "heightCm",
@@ -151,7 +153,11 @@ class StudyModelsConformanceIT {
                     "diastolicBp",
                     76,
                     "temperatureC",
-                    36.8);
+                    36.8,
+                    "heartRate",
+                    72,
+                    "comments",
+                    "Measured seated after five minutes' rest.");
         }
 
         @Override

@@ -435,7 +435,7 @@ class TwoWayEndToEndIT {
         }
     }
 
-    private static String enterVisit(AppProcess laptop, UUID subject) {
+    static String enterVisit(AppProcess laptop, UUID subject) {
         return given().baseUri(laptop.baseUrl())
                 .contentType(ContentType.JSON)
                 .body(Map.of(
@@ -472,7 +472,7 @@ class TwoWayEndToEndIT {
     }
 
     /** Every record of {@code model} on the server, by id, keys and values normalised like {@link #normalised}. */
-    private static Map<String, JsonNode> serverRecords(AppProcess server, String model) throws Exception {
+    static Map<String, JsonNode> serverRecords(AppProcess server, String model) throws Exception {
         Map<String, JsonNode> records = new java.util.TreeMap<>();
         String table = model.substring(model.indexOf('.') + 1);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(Nodes.JDBC, "postgres", "");
@@ -492,7 +492,7 @@ class TwoWayEndToEndIT {
         return records;
     }
 
-    private static Map<String, JsonNode> laptopRecords(AppProcess laptop, String model) throws Exception {
+    static Map<String, JsonNode> laptopRecords(AppProcess laptop, String model) throws Exception {
         Map<String, JsonNode> records = new java.util.TreeMap<>();
         JsonNode page = JSON.readTree(given().baseUri(laptop.baseUrl())
                 .queryParam("size", 500)
@@ -535,7 +535,7 @@ class TwoWayEndToEndIT {
         return out;
     }
 
-    private static io.restassured.response.ValidatableResponse receive(AppProcess laptop) {
+    static io.restassured.response.ValidatableResponse receive(AppProcess laptop) {
         return given().baseUri(laptop.baseUrl())
                 .queryParam("wait", true)
                 .post("/api/v1/downsync")
@@ -545,7 +545,7 @@ class TwoWayEndToEndIT {
                 .statusCode(200);
     }
 
-    private static void push(AppProcess laptop, int accepted) {
+    static void push(AppProcess laptop, int accepted) {
         given().baseUri(laptop.baseUrl())
                 .queryParam("wait", true)
                 .post("/api/v1/push")
@@ -570,7 +570,7 @@ class TwoWayEndToEndIT {
     }
 
     /** The record as both laptops hold it, field by field (audit fields and version included). */
-    private static void assertSameRecords(AppProcess a, AppProcess b, String model, UUID id) throws Exception {
+    static void assertSameRecords(AppProcess a, AppProcess b, String model, UUID id) throws Exception {
         JsonNode onA = JSON.readTree(given().baseUri(a.baseUrl())
                 .get("/api/v1/records/" + model + "/" + id)
                 .then()

@@ -22,6 +22,6 @@ public final class StudyModels implements OfflineModelSet {
 
     @Override
     public List<Upcaster> upcasters() {
-        return List.of(new HouseholdV1Upcaster());
+        return List.of(new HouseholdV1Upcaster(), new VitalSignsV1Upcaster());
     }
 }

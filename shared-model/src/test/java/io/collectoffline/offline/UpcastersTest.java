@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.study.HouseholdV1Upcaster;
+import io.collectoffline.study.VitalSignsV1Upcaster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,18 @@ class UpcastersTest {
     }
 
     @Test
+    void aVitalSignsFormOfVersionOneGetsTheFieldsVersionTwoAddedAsUnknown() {
+        ObjectNode v1 = JsonNodeFactory.instance.objectNode().put("id", "x").put("systolic_bp", 118);
+
+        ObjectNode current = Upcasters.discover(REGISTRY).toCurrent("study.vital_signs", 1, v1);
+
+        assertThat(current.get("systolic_bp").asInt()).isEqualTo(118);
+        assertThat(current.get("report_datetime").isNull()).isTrue();
+        assertThat(current.get("heart_rate").isNull()).isTrue();
+        assertThat(current.get("comments").isNull()).isTrue();
+    }
+
+    @Test
     void aVersionNewerThanTheModelIsRefused() {
         Upcasters upcasters = Upcasters.discover(REGISTRY);
         assertThatThrownBy(() -> upcasters.toCurrent("study.household", 3, JsonNodeFactory.instance.objectNode()))
@@ -47,7 +60,13 @@ class UpcastersTest {
         Upcaster unknown = step("study.nothing", 1);
         Upcaster tooNew = step("study.household", 2);
         assertThatThrownBy(() -> Upcasters.of(
-                        List.of(new HouseholdV1Upcaster(), new HouseholdV1Upcaster(), unknown, tooNew), REGISTRY))
+                        List.of(
+                                new HouseholdV1Upcaster(),
+                                new HouseholdV1Upcaster(),
+                                new VitalSignsV1Upcaster(),
+                                unknown,
+                                tooNew),
+                        REGISTRY))
                 .isInstanceOf(InvalidOfflineModelException.class)
                 .satisfies(e -> assertThat(((InvalidOfflineModelException) e).problems())
                         .hasSize(3));
