@@ -4,107 +4,271 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.testing.AppProcess;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * End to end with the packaged apps: N changes entered on a laptop (through its bulk data entry API, captured and
- * sealed), then pushed to a server on PostgreSQL until all are applied there. Run twice: with {@code bench.e2e.n}
- * changes (100000) and with {@code bench.pending} (1000000; 0 skips it), the laptop app limited to
- * {@code -Xmx128m} in both. Prints a table; fails loudly if a count does not match at the end.
+ * sealed), then pushed to a server on PostgreSQL until all are applied there. One row per form: the vital signs form
+ * (issue 18: ~19 fields, about 600 bytes of JSON per record; the visits it belongs to are entered and pushed first,
+ * not timed) and the household (the earlier tables' record); then, with {@code bench.pending} (1,000,000; 0 skips
+ * it), households again at scale. The laptop app runs at {@code -Xmx128m}. Every row prints, besides the rates, the
+ * bytes on the wire per change in each direction during the push (counted at the socket by a relay between laptop
+ * and server) and the CPU seconds per 1000 changes of the laptop (entry, push) and of the server (push + apply; not
+ * PostgreSQL's), read from {@code /proc}. Fails loudly if a count does not match at the end.
  *
- * <p>System properties: {@code bench.e2e.n}, {@code bench.pending}, {@code bench.jdbc}, {@code bench.user}.
+ * <p>System properties: {@code bench.e2e.n}, {@code bench.pending}, {@code bench.e2e.forms} (default
+ * {@code vital_signs,household}), {@code bench.jdbc}, {@code bench.user}.
  */
 public final class EndToEndBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAPTOP_FLAGS = "-Xmx128m";
+    /** Visits per subject in the vital signs set-up (visit codes 1000, 1001, …). */
+    private static final int VISITS_PER_SUBJECT = 100;
+    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ; 100 on Linux). */
+    private static final double TICKS = 100.0;
 
     private EndToEndBench() {}
+
+    private record Row(
+            String form,
+            int count,
+            int recordBytes,
+            double entrySeconds,
+            double totalSeconds,
+            double up,
+            double down,
+            double laptopEntryCpu,
+            double laptopPushCpu,
+            double serverCpu,
+            long rssMb) {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("bench.e2e.n", 100_000);
         int pending = Integer.getInteger("bench.pending", 1_000_000);
         String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
         String user = System.getProperty("bench.user", "postgres");
-        Path clientJar = BenchApps.CLIENT_JAR;
+        List<String> forms = List.of(
+                System.getProperty("bench.e2e.forms", "vital_signs,household").split(","));
 
-        List<String> rows = new ArrayList<>();
-        for (int count : pending > 0 ? new int[] {n, pending} : new int[] {n}) {
-            BenchApps.resetDatabase(jdbc, user);
-            Path work = Files.createTempDirectory("bench-e2e");
-            try (AppProcess server = BenchApps.server(work, jdbc, user)) {
-                String token = BenchApps.enrol(server, "bench-laptop");
-                try (AppProcess laptop = AppProcess.start(
-                                clientJar,
-                                AppProcess.freePort(),
-                                work.resolve("laptop"),
-                                "-Dsync.client.server.url=" + server.baseUrl(),
-                                "-Dsync.client.server.token=" + token,
-                                "-Dsync.client.device-id=bench-laptop",
-                                "-Dsync.client.push.interval=off",
-                                "-Dquarkus.log.level=WARN",
-                                LAPTOP_FLAGS)
-                        .awaitReady()) {
-                    long started = System.nanoTime();
-                    enter(laptop.baseUrl(), count);
-                    double entrySeconds = (System.nanoTime() - started) / 1e9;
-                    check(status(laptop.baseUrl(), null).path("pending").asLong() == count, "pending on the laptop");
-
-                    started = System.nanoTime();
-                    long maxRssKb = 0;
-                    JsonNode report = null;
-                    while (status(laptop.baseUrl(), null).path("pending").asLong() > 0) {
-                        report = send(laptop.baseUrl() + "/api/v1/push?wait=true", null, "");
-                        maxRssKb = Math.max(maxRssKb, rssKb(laptop.pid()));
-                    }
-                    double pushSeconds = (System.nanoTime() - started) / 1e9;
-                    long applied;
-                    do {
-                        Thread.sleep(100);
-                        applied = status(server.baseUrl(), "bench-admin")
-                                .path("counts")
-                                .path("APPLIED")
-                                .asLong();
-                    } while (applied < count);
-                    double totalSeconds = (System.nanoTime() - started) / 1e9;
-                    check(applied == count, "applied on the server");
-                    System.out.println("last push report: " + report);
-                    rows.add(String.format(
-                            Locale.ROOT,
-                            "| %d | %.1f | %.0f | %.1f | %.1f | **%.0f** | %d MB |",
-                            count,
-                            entrySeconds,
-                            count / entrySeconds,
-                            pushSeconds,
-                            totalSeconds,
-                            count / totalSeconds,
-                            maxRssKb / 1024));
-                }
-            }
+        List<Row> rows = new ArrayList<>();
+        for (String form : forms) {
+            rows.add(run(form, n, jdbc, user));
+        }
+        if (pending > 0) {
+            rows.add(run("household", pending, jdbc, user));
         }
         System.out.println();
-        System.out.println("End to end: changes entered on a laptop (" + LAPTOP_FLAGS + ", bulk API, captured and "
-                + "sealed), pushed to a server on PostgreSQL until all applied");
-        System.out.println("| changes | entry s | entered/s | push s | push + apply s | end to end tx/s | laptop RSS "
-                + "while pushing |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-        rows.forEach(System.out::println);
+        System.out.println("End to end: changes entered on a laptop (" + LAPTOP_FLAGS + ", bulk API, captured, sealed "
+                + "and signed), pushed to a server on PostgreSQL until all applied; bytes counted at the socket "
+                + "during the push; CPU seconds per 1000 changes (laptop: entry, push; server: push + apply)");
+        System.out.println("| form (JSON bytes) | changes | entry s | entered/s | push + apply s | end to end tx/s "
+                + "| bytes/change up | bytes/change down | laptop CPU s/1000 entry | laptop CPU s/1000 push "
+                + "| server CPU s/1000 | laptop RSS while pushing |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s (%d) | %d | %.1f | %.0f | %.1f | **%.0f** | %.0f | %.0f | %.2f | %.2f | %.2f | %d MB |%n",
+                    r.form(),
+                    r.recordBytes(),
+                    r.count(),
+                    r.entrySeconds(),
+                    r.count() / r.entrySeconds(),
+                    r.totalSeconds(),
+                    r.count() / r.totalSeconds(),
+                    r.up(),
+                    r.down(),
+                    r.laptopEntryCpu(),
+                    r.laptopPushCpu(),
+                    r.serverCpu(),
+                    r.rssMb());
+        }
+    }
+
+    private static Row run(String form, int count, String jdbc, String user) throws Exception {
+        BenchApps.resetDatabase(jdbc, user);
+        Path work = Files.createTempDirectory("bench-e2e");
+        try (AppProcess server = BenchApps.server(work, jdbc, user);
+                CountingRelay relay = new CountingRelay(URI.create(server.baseUrl()))) {
+            String token = BenchApps.enrol(server, "bench-laptop");
+            try (AppProcess laptop = AppProcess.start(
+                            BenchApps.CLIENT_JAR,
+                            AppProcess.freePort(),
+                            work.resolve("laptop"),
+                            "-Dsync.client.server.url=" + relay.url(),
+                            "-Dsync.client.server.token=" + token,
+                            "-Dsync.client.device-id=bench-laptop",
+                            "-Dsync.client.push.interval=off",
+                            "-Dquarkus.log.level=WARN",
+                            LAPTOP_FLAGS)
+                    .awaitReady()) {
+                String url = laptop.baseUrl();
+                List<UUID> visits = form.equals("vital_signs") ? enterVisits(url, count) : List.of();
+                long before = visits.isEmpty() ? 0 : visits.size() + visits.size() / VISITS_PER_SUBJECT + 1;
+                pushAll(laptop);
+                awaitApplied(server, before);
+
+                long laptopTicks = cpuTicks(laptop.pid());
+                long started = System.nanoTime();
+                if (visits.isEmpty()) {
+                    enterHouseholds(url, count);
+                } else {
+                    enterVitalSigns(url, visits);
+                }
+                double entrySeconds = (System.nanoTime() - started) / 1e9;
+                double laptopEntryCpu = (cpuTicks(laptop.pid()) - laptopTicks) / TICKS;
+                check(status(url, null).path("pending").asLong() == count, "pending on the laptop");
+                int recordBytes = aRecordsBytes(url, form);
+
+                long up = relay.up();
+                long down = relay.down();
+                laptopTicks = cpuTicks(laptop.pid());
+                long serverTicks = cpuTicks(server.pid());
+                started = System.nanoTime();
+                long maxRssKb = pushAll(laptop);
+                awaitApplied(server, before + count);
+                double totalSeconds = (System.nanoTime() - started) / 1e9;
+                double perThousand = count / 1000.0;
+                return new Row(
+                        form,
+                        count,
+                        recordBytes,
+                        entrySeconds,
+                        totalSeconds,
+                        (relay.up() - up) / (double) count,
+                        (relay.down() - down) / (double) count,
+                        laptopEntryCpu / perThousand,
+                        (cpuTicks(laptop.pid()) - laptopTicks) / TICKS / perThousand,
+                        (cpuTicks(server.pid()) - serverTicks) / TICKS / perThousand,
+                        maxRssKb / 1024);
+            }
+        }
+    }
+
+    /** Pushes until nothing is pending; returns the laptop's largest RSS seen after each push, in kB. */
+    private static long pushAll(AppProcess laptop) throws Exception {
+        long maxRssKb = 0;
+        while (status(laptop.baseUrl(), null).path("pending").asLong() > 0) {
+            JsonNode report = send(laptop.baseUrl() + "/api/v1/push?wait=true", null, "");
+            if (report.path("accepted").asLong() == 0) {
+                System.out.println("a push accepted nothing: " + report);
+            }
+            maxRssKb = Math.max(maxRssKb, rssKb(laptop.pid()));
+        }
+        return maxRssKb;
+    }
+
+    private static void awaitApplied(AppProcess server, long applied) throws Exception {
+        long now;
+        do {
+            Thread.sleep(100);
+            now = status(server.baseUrl(), BenchApps.ADMIN)
+                    .path("counts")
+                    .path("APPLIED")
+                    .asLong();
+        } while (now < applied);
+        check(now == applied, "applied on the server");
     }
 
     /** Enters {@code count} households through the laptop's bulk API, 1000 per request. */
-    private static void enter(String laptop, int count) throws Exception {
+    private static void enterHouseholds(String laptop, int count) throws Exception {
         for (int from = 0; from < count; from += 1000) {
             ArrayNode records = JsonNodeFactory.instance.arrayNode();
             for (int i = from; i < Math.min(count, from + 1000); i++) {
                 records.addObject().put("householdIdentifier", "E2E-" + i).put("village", "Oodi");
             }
-            send(laptop + "/api/v1/records/study.household/bulk", null, JSON.writeValueAsString(records));
+            bulk(laptop, "study.household", records);
         }
+    }
+
+    /**
+     * The visits the vital signs forms belong to: one household, a subject per {@value #VISITS_PER_SUBJECT} visits,
+     * {@code count} visits in all (not timed).
+     */
+    private static List<UUID> enterVisits(String laptop, int count) throws Exception {
+        String household = send(
+                        laptop + "/api/v1/records/study.household",
+                        null,
+                        "{\"householdIdentifier\":\"E2E-HH\",\"village\":\"Oodi\"}")
+                .get("id")
+                .asText();
+        List<UUID> subjects = new ArrayList<>();
+        ArrayNode records = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < (count + VISITS_PER_SUBJECT - 1) / VISITS_PER_SUBJECT; i++) {
+            UUID id = UUID.randomUUID();
+            subjects.add(id);
+            records.addObject()
+                    .put("id", id.toString())
+                    .put("subjectIdentifier", "E2E-S-" + i)
+                    .put("householdId", household)
+                    .put("gender", i % 2 == 0 ? "F" : "M")
+                    .put("consentDatetime", "2026-11-27T09:00:00+02:00");
+            if (records.size() == 1000) {
+                bulk(laptop, "study.subject", records);
+                records = JsonNodeFactory.instance.arrayNode();
+            }
+        }
+        if (!records.isEmpty()) {
+            bulk(laptop, "study.subject", records);
+        }
+        List<UUID> visits = new ArrayList<>();
+        records = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < count; i++) {
+            UUID id = UUID.randomUUID();
+            visits.add(id);
+            records.addObject()
+                    .put("id", id.toString())
+                    .put("subjectId", subjects.get(i / VISITS_PER_SUBJECT).toString())
+                    .put("visitCode", Integer.toString(1000 + i % VISITS_PER_SUBJECT))
+                    .put("visitDatetime", "2026-12-01T10:00:00+02:00");
+            if (records.size() == 1000 || i == count - 1) {
+                bulk(laptop, "study.subject_visit", records);
+                records = JsonNodeFactory.instance.arrayNode();
+            }
+        }
+        return visits;
+    }
+
+    /** One vital signs form per visit, 1000 per request. */
+    private static void enterVitalSigns(String laptop, List<UUID> visits) throws Exception {
+        ArrayNode records = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < visits.size(); i++) {
+            ObjectNode form = records.addObject()
+                    .put("subjectVisitId", visits.get(i).toString())
+                    .put("reportDatetime", "2026-12-01T10:05:00+02:00");
+            form.put("weightKg", 50 + i % 400 / 10.0)
+                    .put("heightCm", 150 + i % 40)
+                    .put("systolicBp", 100 + i % 60)
+                    .put("diastolicBp", 60 + i % 30)
+                    .put("heartRate", 55 + i % 50)
+                    .put("temperatureC", 36 + i % 20 / 10.0)
+                    .put("comments", "Participant seated and calm; measured twice, the second reading recorded.");
+            if (records.size() == 1000 || i == visits.size() - 1) {
+                bulk(laptop, "study.vital_signs", records);
+                records = JsonNodeFactory.instance.arrayNode();
+            }
+        }
+    }
+
+    /** The size of one record of {@code form} as the laptop's API shows it (audit fields included). */
+    private static int aRecordsBytes(String laptop, String form) throws Exception {
+        JsonNode first = BenchApps.get(laptop + "/api/v1/records/study." + form + "?size=1", null)
+                .path("items")
+                .path(0);
+        return JSON.writeValueAsString(first).length();
+    }
+
+    private static void bulk(String laptop, String model, ArrayNode records) throws Exception {
+        send(laptop + "/api/v1/records/" + model + "/bulk", null, JSON.writeValueAsString(records));
     }
 
     private static JsonNode send(String url, String token, String body) throws Exception {
@@ -119,6 +283,13 @@ public final class EndToEndBench {
         if (!condition) {
             throw new IllegalStateException("count mismatch: " + what);
         }
+    }
+
+    /** User + system CPU of a process so far, in clock ticks ({@code /proc/<pid>/stat} fields 14 and 15). */
+    static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     static long rssKb(long pid) throws Exception {

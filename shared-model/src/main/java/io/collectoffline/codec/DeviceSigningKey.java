@@ -3,17 +3,16 @@ package io.collectoffline.codec;
 import io.collectoffline.protocol.TransactionEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A device's Ed25519 signing key (README, Guarantees 10): each device signs every transaction it produces, servers
@@ -78,41 +77,15 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
         return sign(signedBytes(envelope));
     }
 
-    /** A signer with this (private) key, for many signatures in a row on one thread (no key decoding per one). */
-    public Signature signer() {
-        try {
-            PrivateKey key = KeyFactory.getInstance(ALGORITHM)
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(privateKey)));
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            return signer;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing failed", e);
-        }
-    }
-
-    /** A verifier with this key, for many checks in a row on one thread; null when the key is not a valid one. */
-    public Signature verifier() {
-        try {
-            PublicKey key = KeyFactory.getInstance(ALGORITHM)
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
-            return verifier;
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     /** This key's signature of {@code bytes}. */
     public byte[] sign(byte[] bytes) {
-        Signature signer = signer();
-        try {
-            signer.update(bytes);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing failed", e);
+        if (privateKey == null) {
+            throw new IllegalStateException("key " + keyId + " is known only by its public half: it cannot sign");
         }
+        RawKeys raw = RAW.computeIfAbsent(privateKey, k -> RawKeys.of(publicKey, k));
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(raw.secret(), 0, raw.publicKey(), 0, bytes, 0, bytes.length, signature, 0);
+        return signature;
     }
 
     /** The envelope with this key's signature. */
@@ -127,16 +100,56 @@ public record DeviceSigningKey(String keyId, String publicKey, String privateKey
 
     /** Whether {@code signature} is this key's signature of {@code bytes}. */
     public boolean verifies(byte[] bytes, byte[] signature) {
-        Signature verifier = verifier();
-        if (signature == null || verifier == null) {
+        if (signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
+        Ed25519.PublicPoint point =
+                POINTS.computeIfAbsent(publicKey, DeviceSigningKey::point).orElse(null);
+        return point != null && Ed25519.verify(signature, 0, point, bytes, 0, bytes.length);
+    }
+
+    /**
+     * Ed25519 itself (RFC 8032) comes from Bouncy Castle's implementation, about four times the JDK 17 provider's speed
+     * for signing and verifying (issue 18; signatures are deterministic, so both make the same bytes). The keys keep
+     * their standard encodings (X.509 / PKCS#8, RFC 8410); their raw forms are decoded once per key.
+     */
+    private static final Map<String, RawKeys> RAW = new ConcurrentHashMap<>();
+
+    private static final Map<String, Optional<Ed25519.PublicPoint>> POINTS = new ConcurrentHashMap<>();
+
+    /** The fixed DER prefix of an Ed25519 public key in X.509 (RFC 8410 §4): 12 bytes, then the 32-byte key. */
+    private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+    /** The fixed DER prefix of an Ed25519 private key in PKCS#8 v1 (RFC 8410 §7): 16 bytes, then the 32-byte seed. */
+    private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
+
+    private record RawKeys(byte[] secret, byte[] publicKey) {
+        static RawKeys of(String publicKey, String privateKey) {
+            byte[] secret = raw(Base64.getDecoder().decode(privateKey), PKCS8_PREFIX);
+            byte[] derived = new byte[Ed25519.PUBLIC_KEY_SIZE];
+            Ed25519.generatePublicKey(secret, 0, derived, 0);
+            if (publicKey != null
+                    && !Arrays.equals(derived, raw(Base64.getDecoder().decode(publicKey), X509_PREFIX))) {
+                throw new IllegalStateException("the private half of signing key does not match its public half");
+            }
+            return new RawKeys(secret, derived);
+        }
+    }
+
+    private static Optional<Ed25519.PublicPoint> point(String publicKey) {
         try {
-            verifier.update(bytes);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
+            return Optional.ofNullable(
+                    Ed25519.validatePublicKeyFullExport(raw(Base64.getDecoder().decode(publicKey), X509_PREFIX), 0));
+        } catch (IllegalArgumentException notAKey) {
+            return Optional.empty();
         }
+    }
+
+    private static byte[] raw(byte[] encoded, byte[] prefix) {
+        if (encoded.length != prefix.length + 32 || !Arrays.equals(Arrays.copyOf(encoded, prefix.length), prefix)) {
+            throw new IllegalArgumentException("not an Ed25519 key in its standard encoding");
+        }
+        return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
     }
 
     /** The public half only. */
