@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.LinkRelay;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +66,7 @@ public final class DownSyncBench {
                     < n) {
                 Thread.sleep(200);
             }
-            try (CountingRelay relay = new CountingRelay(URI.create(server.baseUrl()));
+            try (LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()));
                     AppProcess b = laptop(clientJar, work.resolve("b"), "bench-b", relay.url(), tokenB)) {
                 long idleRssKb = BenchApps.procStatusKb(b.pid(), "VmRSS");
                 long started = System.nanoTime();

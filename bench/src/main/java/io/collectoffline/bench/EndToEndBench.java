@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.LinkRelay;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +44,14 @@ public final class EndToEndBench {
             int count,
             int recordBytes,
             double entrySeconds,
+            double pushSeconds,
             double totalSeconds,
             double up,
             double down,
             double laptopEntryCpu,
             double laptopPushCpu,
             double serverCpu,
+            double postgresCpu,
             long rssMb) {}
 
     public static void main(String[] args) throws Exception {
@@ -70,19 +73,21 @@ public final class EndToEndBench {
         System.out.println("End to end: changes entered on a laptop (" + LAPTOP_FLAGS + ", bulk API, captured, sealed "
                 + "and signed), pushed to a server on PostgreSQL until all applied; bytes counted at the socket "
                 + "during the push; CPU seconds per 1000 changes (laptop: entry, push; server: push + apply)");
-        System.out.println("| form (JSON bytes) | changes | entry s | entered/s | push + apply s | end to end tx/s "
-                + "| bytes/change up | bytes/change down | laptop CPU s/1000 entry | laptop CPU s/1000 push "
-                + "| server CPU s/1000 | laptop RSS while pushing |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| form (JSON bytes) | changes | entry s | entered/s | push s | push + apply s "
+                + "| end to end tx/s | bytes/change up | bytes/change down | laptop CPU s/1000 entry "
+                + "| laptop CPU s/1000 push | server CPU s/1000 | PostgreSQL CPU s/1000 | laptop RSS while pushing |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             System.out.printf(
                     Locale.ROOT,
-                    "| %s (%d) | %d | %.1f | %.0f | %.1f | **%.0f** | %.0f | %.0f | %.2f | %.2f | %.2f | %d MB |%n",
+                    "| %s (%d) | %d | %.1f | %.0f | %.1f | %.1f | **%.0f** | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f "
+                            + "| %d MB |%n",
                     r.form(),
                     r.recordBytes(),
                     r.count(),
                     r.entrySeconds(),
                     r.count() / r.entrySeconds(),
+                    r.pushSeconds(),
                     r.totalSeconds(),
                     r.count() / r.totalSeconds(),
                     r.up(),
@@ -90,6 +95,7 @@ public final class EndToEndBench {
                     r.laptopEntryCpu(),
                     r.laptopPushCpu(),
                     r.serverCpu(),
+                    r.postgresCpu(),
                     r.rssMb());
         }
     }
@@ -98,7 +104,7 @@ public final class EndToEndBench {
         BenchApps.resetDatabase(jdbc, user);
         Path work = Files.createTempDirectory("bench-e2e");
         try (AppProcess server = BenchApps.server(work, jdbc, user);
-                CountingRelay relay = new CountingRelay(URI.create(server.baseUrl()))) {
+                LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()))) {
             String token = BenchApps.enrol(server, "bench-laptop");
             try (AppProcess laptop = AppProcess.start(
                             BenchApps.CLIENT_JAR,
@@ -133,8 +139,10 @@ public final class EndToEndBench {
                 long down = relay.down();
                 laptopTicks = cpuTicks(laptop.pid());
                 long serverTicks = cpuTicks(server.pid());
+                long postgresTicks = postgresTicks();
                 started = System.nanoTime();
                 long maxRssKb = pushAll(laptop);
+                double pushSeconds = (System.nanoTime() - started) / 1e9;
                 awaitApplied(server, before + count);
                 double totalSeconds = (System.nanoTime() - started) / 1e9;
                 double perThousand = count / 1000.0;
@@ -143,12 +151,14 @@ public final class EndToEndBench {
                         count,
                         recordBytes,
                         entrySeconds,
+                        pushSeconds,
                         totalSeconds,
                         (relay.up() - up) / (double) count,
                         (relay.down() - down) / (double) count,
                         laptopEntryCpu / perThousand,
                         (cpuTicks(laptop.pid()) - laptopTicks) / TICKS / perThousand,
                         (cpuTicks(server.pid()) - serverTicks) / TICKS / perThousand,
+                        (postgresTicks() - postgresTicks) / TICKS / perThousand,
                         maxRssKb / 1024);
             }
         }
@@ -290,6 +300,27 @@ public final class EndToEndBench {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** CPU of every PostgreSQL process of this machine so far (the bench's database is the only busy one). */
+    static long postgresTicks() throws Exception {
+        long ticks = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.toList()) {
+                String name = process.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readString(process.resolve("comm")).startsWith("postgres")) {
+                        ticks += cpuTicks(Long.parseLong(name));
+                    }
+                } catch (java.io.IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return ticks;
     }
 
     static long rssKb(long pid) throws Exception {

@@ -1,12 +1,14 @@
 package io.collectoffline.shipping;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpClientOptions;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ContextResolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -33,11 +35,26 @@ public final class RestHops {
                 .baseUri(base)
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .register(new StatusMapper());
+                .register(new StatusMapper())
+                .register(new AbortingConnections());
         if (token != null) {
             builder.register(new Bearer(token));
         }
         return builder.build(api);
+    }
+
+    /**
+     * Connections that a timeout aborts (TCP reset, {@code SO_LINGER 0}) instead of closing gracefully: on a slow
+     * field link a timed-out batch would otherwise go on being sent from the kernel's buffer, competing with the next
+     * attempt and arriving whole after the laptop gave it up — so the next, smaller batch timed out too, and the
+     * server received everything twice. Reset, the next hop stores nothing of the batch and the link is free at once.
+     * The REST Client takes these options as the base of its own (timeouts, compression, TLS are still applied).
+     */
+    static final class AbortingConnections implements ContextResolver<HttpClientOptions> {
+        @Override
+        public HttpClientOptions getContext(Class<?> type) {
+            return type == HttpClientOptions.class ? new HttpClientOptions().setSoLinger(0) : null;
+        }
     }
 
     /** Runs one call of a client made by {@link #create}, turning a transport failure into a LinkFailure. */

@@ -12,9 +12,11 @@ import java.util.List;
  * The engine: one pass that moves a queue to the next hop. First it asks the next hop which pending transactions
  * it holds already (by txId, for those its watermark covers: a watermark alone never marks anything delivered),
  * then sends the rest in producer and seq order, in batches of at most {@code maxCount}, and records each answer.
- * A batch the link finds too large or too slow is halved and sent again; a single transaction too large even alone
- * is refused with the reason, so the queue goes on. Any other failure ends the pass with everything unanswered
- * still pending; the caller's schedule decides when to try again ({@link LinkState}).
+ * A batch the next hop refuses as too large is halved and sent again; a single transaction too large even alone
+ * is refused with the reason, so the queue goes on. A batch that timed out is halved for the next pass
+ * ({@link ShipObserver#shrunk}, {@link BatchLimit}) and ends this one: on a slow link its bytes are still on their
+ * way, and sending again at once would compete with them. Any other failure ends the pass with everything
+ * unanswered still pending; the caller's schedule decides when to try again ({@link LinkState}).
  */
 public final class Shipper {
 
@@ -54,6 +56,12 @@ public final class Shipper {
                     if (failure.smallerMayPass() && batch.size() > 1) {
                         limit = (batch.size() + 1) / 2;
                         observer.shrunk(batch.size(), limit, failure);
+                        if (failure.kind() == LinkFailure.Kind.TIMEOUT) {
+                            // the request's bytes may still be on their way and the next hop may store the batch
+                            // anyway: end the pass; the next one (after the backoff) first asks by txId what it
+                            // holds, then goes on at the smaller size (BatchLimit)
+                            throw failure;
+                        }
                         continue;
                     }
                     if (failure.kind() != LinkFailure.Kind.TOO_LARGE) {

@@ -77,15 +77,55 @@ class ShipperTest {
     }
 
     @Test
-    void aTimeoutHalvesTheBatchForASlowLink() {
+    void aTimeoutEndsThePassWithTheBatchHalvedForTheNextOneUntilItPasses() {
         queue.add("p", 8);
-        hop.fail = batch -> batch.size() > 3 ? new LinkFailure(Kind.TIMEOUT, "timed out") : null;
+        hop.fail = batch -> batch.size() > 2 ? new LinkFailure(Kind.TIMEOUT, "timed out") : null;
+        BatchLimit limit = new BatchLimit(() -> 8);
+        ShipObserver remember = new ShipObserver() {
+            @Override
+            public void shrunk(int from, int to, LinkFailure why) {
+                limit.shrunk(to);
+            }
+        };
 
-        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
+        ShipReport first = Shipper.ship(queue, hop, limit.current(), remember);
+        ShipReport second = Shipper.ship(queue, hop, limit.current(), remember);
+        ShipReport third = Shipper.ship(queue, hop, limit.current(), remember);
 
-        assertThat(report.failure()).isNull();
-        assertThat(report.accepted()).isEqualTo(8);
+        assertThat(first.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(second.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(third.failure()).isNull();
+        assertThat(third.accepted()).isEqualTo(8);
         assertThat(hop.answered).allMatch(size -> size <= 2);
+        assertThat(limit.current())
+                .as("the next pass starts at the size that passed")
+                .isEqualTo(2);
+        assertThat(new BatchLimit(() -> 8).current()).isEqualTo(8);
+    }
+
+    @Test
+    void aBatchStoredButAnsweredTooLateIsAskedForByTxIdAndNotSentAgain() {
+        queue.add("p", 6);
+        hop.fail = batch -> {
+            if (batch.size() < 4) {
+                return null;
+            }
+            batch.forEach(tx -> hop.stored.add(tx.txId())); // the hop stored the batch; only its answer was late
+            hop.watermark = batch.get(batch.size() - 1).seq();
+            return new LinkFailure(Kind.TIMEOUT, "timed out");
+        };
+
+        ShipReport timedOut = Shipper.ship(queue, hop, 4, new ShipObserver() {});
+        ShipReport next = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(timedOut.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(next.failure()).isNull();
+        assertThat(next.held()).isEqualTo(4);
+        assertThat(next.accepted()).isEqualTo(2);
+        assertThat(hop.answered)
+                .as("only what the hop did not store is sent again")
+                .containsExactly(2);
+        assertThat(queue.pending()).isZero();
     }
 
     @Test

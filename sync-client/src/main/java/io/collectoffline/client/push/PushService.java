@@ -12,6 +12,7 @@ import io.collectoffline.protocol.Batch;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.shipping.Backoff;
+import io.collectoffline.shipping.BatchLimit;
 import io.collectoffline.shipping.Link;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.LinkState;
@@ -75,6 +76,8 @@ public class PushService {
     private volatile Progress progress;
     private volatile PushReport lastPush;
     private volatile LinkState link;
+    /** The batch size the server link takes (halved after a timeout or a 413; a slow field link). */
+    private final BatchLimit batchLimit;
 
     PushService(
             ClientConfig config,
@@ -90,6 +93,7 @@ public class PushService {
         this.keys = keys;
         this.identity = identity;
         this.metrics = metrics;
+        this.batchLimit = new BatchLimit(() -> config.push().maxTransactions());
         this.links = new LinkStates(dataSource);
         this.credentials = LinkStates.credentials(
                 config.server().url().map(Object::toString).orElse(""),
@@ -154,6 +158,7 @@ public class PushService {
                 p == null ? null : p.batches(),
                 p == null ? null : p.sent(),
                 rate,
+                batchLimit.current(),
                 lastPush,
                 state.failures(),
                 state.nextAttemptAt() == null ? null : state.nextAttemptAt().atOffset(ZoneOffset.UTC),
@@ -196,7 +201,7 @@ public class PushService {
             try {
                 // a key rotated on the server is followed first: what is sealed from now on uses it
                 keys.followRotation();
-                shipped = Shipper.ship(queue, serverLink(), config.push().maxTransactions(), new ShipObserver() {
+                shipped = Shipper.ship(queue, serverLink(), batchLimit.current(), new ShipObserver() {
                     @Override
                     public void sending(int batch, int expected, int answered) {
                         progress = new Progress(startedNanos, batch, expected, answered);
@@ -204,6 +209,7 @@ public class PushService {
 
                     @Override
                     public void shrunk(int from, int to, LinkFailure why) {
+                        batchLimit.shrunk(to);
                         Log.infof(
                                 "Server could not take a batch of %d (%s); sending %d at a time",
                                 from, why.getMessage(), to);

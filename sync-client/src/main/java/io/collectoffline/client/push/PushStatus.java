@@ -13,6 +13,9 @@ import java.time.OffsetDateTime;
  * @param batches                batches expected in this push
  * @param sent                   transactions answered so far in this push
  * @param transactionsPerSecond  rate of this push so far
+ * @param batchSize              most transactions per batch now: {@code sync.client.push.max-transactions}, or less
+ *                               while the link is slow (halved after a timeout or a 413, doubled back after each push
+ *                               that needed no halving)
  * @param lastPush               how the last finished push went
  * @param consecutiveFailures    transient failures in a row
  * @param nextAttemptAt          earliest next scheduled attempt after failures (backoff)
@@ -27,6 +30,7 @@ public record PushStatus(
         Integer batches,
         Integer sent,
         Double transactionsPerSecond,
+        int batchSize,
         PushReport lastPush,
         int consecutiveFailures,
         OffsetDateTime nextAttemptAt,

@@ -9,6 +9,7 @@ import io.collectoffline.server.ingest.IngestService;
 import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.Backoff;
+import io.collectoffline.shipping.BatchLimit;
 import io.collectoffline.shipping.Link;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.LinkState;
@@ -50,6 +51,8 @@ public class ForwardService {
     private final LinkStates links;
     private final String credentials;
     private final MeterRegistry metrics;
+    /** The batch size the upstream link takes (halved after a timeout or a 413). */
+    private final BatchLimit batchLimit;
 
     ForwardService(
             ServerConfig config,
@@ -69,6 +72,7 @@ public class ForwardService {
                 config.upstream().url().map(Object::toString).orElse(""),
                 config.upstream().token().orElse(""));
         this.metrics = metrics;
+        this.batchLimit = new BatchLimit(() -> config.upstream().batchSize());
     }
 
     /**
@@ -114,8 +118,7 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
-            ShipReport report =
-                    Shipper.ship(queue, upstreamLink(), config.upstream().batchSize(), new Observer());
+            ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit.current(), new Observer());
             LinkState after = state().after(
                             report,
                             new Backoff(
@@ -188,6 +191,7 @@ public class ForwardService {
     private final class Observer implements ShipObserver {
         @Override
         public void shrunk(int from, int to, LinkFailure why) {
+            batchLimit.shrunk(to);
             Log.infof(
                     "Upstream could not take a batch of %d (%s); forwarding %d at a time", from, why.getMessage(), to);
         }
