@@ -52,6 +52,24 @@ final class BenchApps {
                 .awaitReady();
     }
 
+    /** A field laptop {@code deviceId} on its own database under {@code dir}, at {@code -Xmx128m}, ready. */
+    static AppProcess laptop(Path dir, String deviceId, String serverUrl, String token) throws IOException {
+        return AppProcess.start(
+                        CLIENT_JAR,
+                        AppProcess.freePort(),
+                        dir,
+                        "-Dsync.client.server.url=" + serverUrl,
+                        "-Dsync.client.server.token=" + token,
+                        "-Dsync.client.device-id=" + deviceId,
+                        "-Dsync.client.push.interval=off",
+                        "-Dquarkus.log.level=WARN",
+                        LAPTOP_FLAGS)
+                .awaitReady();
+    }
+
+    /** The laptop's heap in every benchmark: what a field laptop's systemd unit gives it. */
+    static final String LAPTOP_FLAGS = "-Xmx128m";
+
     /** Enrols a field laptop; returns its token. */
     static String enrol(AppProcess server, String deviceId) throws Exception {
         return send(

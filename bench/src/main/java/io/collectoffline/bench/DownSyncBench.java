@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
 import io.collectoffline.testing.LinkRelay;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ public final class DownSyncBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final String LAPTOP_FLAGS = "-Xmx128m";
+    private static final String LAPTOP_FLAGS = BenchApps.LAPTOP_FLAGS;
 
     private DownSyncBench() {}
 
@@ -33,13 +32,12 @@ public final class DownSyncBench {
         int n = Integer.getInteger("bench.downsync.n", 100_000);
         String jdbc = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
         String user = System.getProperty("bench.user", "postgres");
-        Path clientJar = BenchApps.CLIENT_JAR;
         BenchApps.resetDatabase(jdbc, user);
         Path work = Files.createTempDirectory("bench-downsync");
         try (AppProcess server = BenchApps.server(work, jdbc, user)) {
             String tokenA = BenchApps.enrol(server, "bench-a");
             String tokenB = BenchApps.enrol(server, "bench-b");
-            try (AppProcess a = laptop(clientJar, work.resolve("a"), "bench-a", server.baseUrl(), tokenA)) {
+            try (AppProcess a = BenchApps.laptop(work.resolve("a"), "bench-a", server.baseUrl(), tokenA)) {
                 for (int from = 0; from < n; from += 1000) {
                     ArrayNode records = JsonNodeFactory.instance.arrayNode();
                     for (int i = from; i < Math.min(n, from + 1000); i++) {
@@ -67,7 +65,7 @@ public final class DownSyncBench {
                 Thread.sleep(200);
             }
             try (LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()));
-                    AppProcess b = laptop(clientJar, work.resolve("b"), "bench-b", relay.url(), tokenB)) {
+                    AppProcess b = BenchApps.laptop(work.resolve("b"), "bench-b", relay.url(), tokenB)) {
                 long idleRssKb = BenchApps.procStatusKb(b.pid(), "VmRSS");
                 long started = System.nanoTime();
                 JsonNode report = BenchApps.send(b.baseUrl() + "/api/v1/downsync?wait=true", null, "");
@@ -97,20 +95,5 @@ public final class DownSyncBench {
                         peakRssKb / 1024);
             }
         }
-    }
-
-    private static AppProcess laptop(Path clientJar, Path dir, String id, String serverUrl, String token)
-            throws IOException {
-        return AppProcess.start(
-                        clientJar,
-                        AppProcess.freePort(),
-                        dir,
-                        "-Dsync.client.server.url=" + serverUrl,
-                        "-Dsync.client.server.token=" + token,
-                        "-Dsync.client.device-id=" + id,
-                        "-Dsync.client.push.interval=off",
-                        "-Dquarkus.log.level=WARN",
-                        LAPTOP_FLAGS)
-                .awaitReady();
     }
 }

@@ -31,7 +31,7 @@ import java.util.UUID;
 public final class EndToEndBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LAPTOP_FLAGS = "-Xmx128m";
+    private static final String LAPTOP_FLAGS = BenchApps.LAPTOP_FLAGS;
     /** Visits per subject in the vital signs set-up (visit codes 1000, 1001, …). */
     private static final int VISITS_PER_SUBJECT = 100;
     /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ; 100 on Linux). */
@@ -106,17 +106,7 @@ public final class EndToEndBench {
         try (AppProcess server = BenchApps.server(work, jdbc, user);
                 LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()))) {
             String token = BenchApps.enrol(server, "bench-laptop");
-            try (AppProcess laptop = AppProcess.start(
-                            BenchApps.CLIENT_JAR,
-                            AppProcess.freePort(),
-                            work.resolve("laptop"),
-                            "-Dsync.client.server.url=" + relay.url(),
-                            "-Dsync.client.server.token=" + token,
-                            "-Dsync.client.device-id=bench-laptop",
-                            "-Dsync.client.push.interval=off",
-                            "-Dquarkus.log.level=WARN",
-                            LAPTOP_FLAGS)
-                    .awaitReady()) {
+            try (AppProcess laptop = BenchApps.laptop(work.resolve("laptop"), "bench-laptop", relay.url(), token)) {
                 String url = laptop.baseUrl();
                 List<UUID> visits = form.equals("vital_signs") ? enterVisits(url, count) : List.of();
                 long before = visits.isEmpty() ? 0 : visits.size() + visits.size() / VISITS_PER_SUBJECT + 1;

@@ -49,16 +49,7 @@ public final class SlowLinkBench {
         try (AppProcess server = BenchApps.server(work, jdbc, user);
                 LinkRelay link = new LinkRelay(URI.create(server.baseUrl()), kbits * 1000L / 8)) {
             String token = BenchApps.enrol(server, "bench-laptop");
-            try (AppProcess laptop = AppProcess.start(
-                            BenchApps.CLIENT_JAR,
-                            AppProcess.freePort(),
-                            work.resolve("laptop"),
-                            "-Dsync.client.server.url=" + link.url(),
-                            "-Dsync.client.server.token=" + token,
-                            "-Dsync.client.device-id=bench-laptop",
-                            "-Dsync.client.push.interval=off",
-                            "-Xmx128m")
-                    .awaitReady()) {
+            try (AppProcess laptop = BenchApps.laptop(work.resolve("laptop"), "bench-laptop", link.url(), token)) {
                 for (int from = 0; from < n; from += 1000) {
                     ArrayNode records = JsonNodeFactory.instance.arrayNode();
                     for (int i = from; i < Math.min(n, from + 1000); i++) {
