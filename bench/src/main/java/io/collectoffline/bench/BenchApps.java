@@ -2,6 +2,8 @@ package io.collectoffline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -69,6 +71,17 @@ final class BenchApps {
 
     /** The laptop's heap in every benchmark: what a field laptop's systemd unit gives it. */
     static final String LAPTOP_FLAGS = "-Xmx128m";
+
+    /** Enters {@code count} households numbered {@code prefix}0, 1, … through the laptop's bulk API, 1000 a request. */
+    static void enterHouseholds(String laptop, String prefix, int count) throws Exception {
+        for (int from = 0; from < count; from += 1000) {
+            ArrayNode records = JsonNodeFactory.instance.arrayNode();
+            for (int i = from; i < Math.min(count, from + 1000); i++) {
+                records.addObject().put("householdIdentifier", prefix + i).put("village", "Oodi");
+            }
+            send(laptop + "/api/v1/records/study.household/bulk", null, JSON.writeValueAsString(records));
+        }
+    }
 
     /** Enrols a field laptop; returns its token. */
     static String enrol(AppProcess server, String deviceId) throws Exception {

@@ -1,9 +1,6 @@
 package io.collectoffline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
 import io.collectoffline.testing.LinkRelay;
 import java.net.URI;
@@ -21,7 +18,6 @@ import java.util.Locale;
  */
 public final class DownSyncBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String LAPTOP_FLAGS = BenchApps.LAPTOP_FLAGS;
@@ -38,18 +34,7 @@ public final class DownSyncBench {
             String tokenA = BenchApps.enrol(server, "bench-a");
             String tokenB = BenchApps.enrol(server, "bench-b");
             try (AppProcess a = BenchApps.laptop(work.resolve("a"), "bench-a", server.baseUrl(), tokenA)) {
-                for (int from = 0; from < n; from += 1000) {
-                    ArrayNode records = JsonNodeFactory.instance.arrayNode();
-                    for (int i = from; i < Math.min(n, from + 1000); i++) {
-                        records.addObject()
-                                .put("householdIdentifier", "DS-" + i)
-                                .put("village", "Oodi");
-                    }
-                    BenchApps.send(
-                            a.baseUrl() + "/api/v1/records/study.household/bulk",
-                            null,
-                            JSON.writeValueAsString(records));
-                }
+                BenchApps.enterHouseholds(a.baseUrl(), "DS-", n);
                 while (BenchApps.get(a.baseUrl() + "/api/v1/status", null)
                                 .path("pending")
                                 .asLong()

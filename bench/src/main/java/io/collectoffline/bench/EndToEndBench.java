@@ -109,14 +109,15 @@ public final class EndToEndBench {
             try (AppProcess laptop = BenchApps.laptop(work.resolve("laptop"), "bench-laptop", relay.url(), token)) {
                 String url = laptop.baseUrl();
                 List<UUID> visits = form.equals("vital_signs") ? enterVisits(url, count) : List.of();
-                long before = visits.isEmpty() ? 0 : visits.size() + visits.size() / VISITS_PER_SUBJECT + 1;
+                // the set-up's records (household, subjects, visits) as the laptop captured them
+                long before = status(url, null).path("pending").asLong();
                 pushAll(laptop);
                 awaitApplied(server, before);
 
                 long laptopTicks = cpuTicks(laptop.pid());
                 long started = System.nanoTime();
                 if (visits.isEmpty()) {
-                    enterHouseholds(url, count);
+                    BenchApps.enterHouseholds(url, "E2E-", count);
                 } else {
                     enterVitalSigns(url, visits);
                 }
@@ -177,17 +178,6 @@ public final class EndToEndBench {
                     .asLong();
         } while (now < applied);
         check(now == applied, "applied on the server");
-    }
-
-    /** Enters {@code count} households through the laptop's bulk API, 1000 per request. */
-    private static void enterHouseholds(String laptop, int count) throws Exception {
-        for (int from = 0; from < count; from += 1000) {
-            ArrayNode records = JsonNodeFactory.instance.arrayNode();
-            for (int i = from; i < Math.min(count, from + 1000); i++) {
-                records.addObject().put("householdIdentifier", "E2E-" + i).put("village", "Oodi");
-            }
-            bulk(laptop, "study.household", records);
-        }
     }
 
     /**

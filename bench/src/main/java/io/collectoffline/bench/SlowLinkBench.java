@@ -1,9 +1,6 @@
 package io.collectoffline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.collectoffline.testing.AppProcess;
 import io.collectoffline.testing.LinkRelay;
 import java.net.URI;
@@ -21,8 +18,6 @@ import java.util.Locale;
  * Pushes are asked for on demand, one after another, as the schedule would retry them, until nothing is pending.
  */
 public final class SlowLinkBench {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SlowLinkBench() {}
 
@@ -50,18 +45,7 @@ public final class SlowLinkBench {
                 LinkRelay link = new LinkRelay(URI.create(server.baseUrl()), kbits * 1000L / 8)) {
             String token = BenchApps.enrol(server, "bench-laptop");
             try (AppProcess laptop = BenchApps.laptop(work.resolve("laptop"), "bench-laptop", link.url(), token)) {
-                for (int from = 0; from < n; from += 1000) {
-                    ArrayNode records = JsonNodeFactory.instance.arrayNode();
-                    for (int i = from; i < Math.min(n, from + 1000); i++) {
-                        records.addObject()
-                                .put("householdIdentifier", "SLOW-" + i)
-                                .put("village", "Oodi");
-                    }
-                    BenchApps.send(
-                            laptop.baseUrl() + "/api/v1/records/study.household/bulk",
-                            null,
-                            JSON.writeValueAsString(records));
-                }
+                BenchApps.enterHouseholds(laptop.baseUrl(), "SLOW-", n);
                 long up = link.up();
                 long down = link.down();
                 long started = System.nanoTime();

@@ -14,8 +14,7 @@ import java.time.OffsetDateTime;
  * @param sent                   transactions answered so far in this push
  * @param transactionsPerSecond  rate of this push so far
  * @param batchSize              most transactions per batch now: {@code sync.client.push.max-transactions}, or less
- *                               while the link is slow (halved after a timeout or a 413, doubled back after each push
- *                               that needed no halving)
+ *                               once the link was slow (halved after a timeout or a 413, kept until a restart)
  * @param lastPush               how the last finished push went
  * @param consecutiveFailures    transient failures in a row
  * @param nextAttemptAt          earliest next scheduled attempt after failures (backoff)
