@@ -181,7 +181,8 @@ public final class KeyRing {
         try {
             byte[] magic = new byte[SealedCodec.MAGIC.length];
             in.get(magic);
-            if (!Arrays.equals(magic, SealedCodec.MAGIC)) {
+            boolean compressed = Arrays.equals(magic, SealedCodec.MAGIC_COMPRESSED);
+            if (!compressed && !Arrays.equals(magic, SealedCodec.MAGIC)) {
                 throw new PayloadRejectedException("payload is not a sealed payload of a known version");
             }
             byte[] serverKeyId = new byte[Byte.toUnsignedInt(in.get())];
@@ -201,8 +202,9 @@ public final class KeyRing {
             in.get(ciphertext);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(SealedCodec.TAG_BITS, iv));
-            cipher.updateAAD(SealedCodec.associatedData(header, keyId));
-            return cipher.doFinal(ciphertext);
+            cipher.updateAAD(SealedCodec.associatedData(header, keyId, compressed));
+            byte[] plaintext = cipher.doFinal(ciphertext);
+            return compressed ? PayloadDictionaries.shipped().inflate(plaintext) : plaintext;
         } catch (java.nio.BufferUnderflowException e) {
             throw new PayloadRejectedException("sealed payload is truncated");
         } catch (AEADBadTagException e) {

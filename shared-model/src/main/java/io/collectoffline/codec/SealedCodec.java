@@ -32,9 +32,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code epochTransactions} seals or {@code epochLength}), the opening side caches unwrapped keys
  * ({@link KeyRing}).
  *
- * <p>Payload layout: {@code "CO" 0x01 | u8 len, serverKeyId | u16 len, ephemeral public key (X.509) | 12 B iv,
+ * <p>Payload layout: {@code "CO" version | u8 len, serverKeyId | u16 len, ephemeral public key (X.509) | 12 B iv,
  * wrapped data key (32 B + 16 B tag) | 12 B iv | ciphertext + 16 B tag}. Everything before the second iv is the
- * epoch's key block.
+ * epoch's key block. Version 1: the ciphertext is of the snapshot itself. Version 2 (ADR 15): of the snapshot
+ * compressed by {@link PayloadDictionaries}, and the version is authenticated with the metadata (a payload cannot be
+ * passed off as the other version). Openers read both; what a codec seals is chosen when it is made.
  */
 public final class SealedCodec implements PayloadCodec {
 
@@ -44,12 +46,18 @@ public final class SealedCodec implements PayloadCodec {
     public static final String ALGORITHM = "X25519";
 
     static final byte[] MAGIC = {'C', 'O', 1};
+    static final byte[] MAGIC_COMPRESSED = {'C', 'O', 2};
+    /** The newest payload version this app seals and opens. */
+    public static final int NEWEST_VERSION = 2;
+
     static final int TAG_BITS = 128;
 
     private final String serverKeyId;
     private final PublicKey serverKey;
     private final long epochTransactions;
     private final Duration epochLength;
+    /** Null when this codec seals version 1 (uncompressed) payloads. */
+    private final PayloadDictionaries dictionaries;
     /** Per codec, made at run time (a static one would be frozen into a native image, README Native). */
     private final SecureRandom random = new SecureRandom();
 
@@ -57,11 +65,22 @@ public final class SealedCodec implements PayloadCodec {
 
     private record Epoch(String keyId, SecretKey dataKey, byte[] keyBlock, Instant started, long[] sealed) {}
 
+    /** A codec sealing compressed (version 2) payloads with the shipped dictionaries. */
     public SealedCodec(ServerPublicKey serverKey, long epochTransactions, Duration epochLength) {
+        this(serverKey, epochTransactions, epochLength, PayloadDictionaries.shipped());
+    }
+
+    /**
+     * A codec sealing with {@code dictionaries} (version 2), or uncompressed (version 1, what apps before ADR 15
+     * read) when it is null.
+     */
+    public SealedCodec(
+            ServerPublicKey serverKey, long epochTransactions, Duration epochLength, PayloadDictionaries dictionaries) {
         this.serverKeyId = serverKey.keyId();
         this.serverKey = serverKey.decode();
         this.epochTransactions = epochTransactions;
         this.epochLength = epochLength;
+        this.dictionaries = dictionaries;
     }
 
     @Override
@@ -83,8 +102,9 @@ public final class SealedCodec implements PayloadCodec {
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, current.dataKey(), new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(associatedData(header, current.keyId()));
-            byte[] ciphertext = cipher.doFinal(plaintext);
+            cipher.updateAAD(associatedData(header, current.keyId(), dictionaries != null));
+            byte[] ciphertext =
+                    cipher.doFinal(dictionaries == null ? plaintext : dictionaries.compress(header.model(), plaintext));
             ByteArrayOutputStream out = new ByteArrayOutputStream(current.keyBlock().length + 12 + ciphertext.length);
             out.writeBytes(current.keyBlock());
             out.writeBytes(iv);
@@ -126,7 +146,7 @@ public final class SealedCodec implements PayloadCodec {
             byte[] serverKeyIdBytes = serverKeyId.getBytes(StandardCharsets.UTF_8);
             ByteBuffer block = ByteBuffer.allocate(
                     MAGIC.length + 1 + serverKeyIdBytes.length + 2 + ephemeralPublic.length + 12 + wrapped.length);
-            block.put(MAGIC)
+            block.put(dictionaries == null ? MAGIC : MAGIC_COMPRESSED)
                     .put((byte) serverKeyIdBytes.length)
                     .put(serverKeyIdBytes)
                     .putShort((short) ephemeralPublic.length)
@@ -139,10 +159,10 @@ public final class SealedCodec implements PayloadCodec {
         }
     }
 
-    /** The AAD of a payload: the envelope metadata and the key id. */
-    static byte[] associatedData(TransactionHeader header, String keyId) {
+    /** The AAD of a payload: the envelope metadata and the key id, and for version 2 the version. */
+    static byte[] associatedData(TransactionHeader header, String keyId, boolean compressed) {
         byte[] metadata = header.associatedData();
-        byte[] key = ("|" + keyId).getBytes(StandardCharsets.UTF_8);
+        byte[] key = ("|" + keyId + (compressed ? "|v2" : "")).getBytes(StandardCharsets.UTF_8);
         byte[] aad = new byte[metadata.length + key.length];
         System.arraycopy(metadata, 0, aad, 0, metadata.length);
         System.arraycopy(key, 0, aad, metadata.length, key.length);

@@ -47,10 +47,14 @@ public interface ServerApi {
     @Consumes(MediaType.APPLICATION_JSON)
     BatchResult send(@HeaderParam("Content-Encoding") String contentEncoding, byte[] body);
 
-    /** One page of this device's down-sync after {@code after} (two-way, ADR 14). */
+    /**
+     * One page of this device's down-sync after {@code after} (two-way, ADR 14), its payloads sealed in the newest
+     * version {@code payloads} this app reads (ADR 15).
+     */
     @GET
     @Path("/downsync")
-    DownSyncPage downSync(@QueryParam("after") long after, @QueryParam("limit") int limit);
+    DownSyncPage downSync(
+            @QueryParam("after") long after, @QueryParam("limit") int limit, @QueryParam("payloads") int payloads);
 
     /** One page of a field laptop's down-sync, fetched by its middleman to carry it there. */
     @GET

@@ -45,7 +45,7 @@ public final class ServerHop {
 
     /** One page of this device's down-sync after {@code after}, at most {@code limit} entries. */
     public DownSyncPage downSync(long after, int limit) {
-        return RestHops.call(() -> api.downSync(after, limit));
+        return RestHops.call(() -> api.downSync(after, limit, io.collectoffline.codec.SealedCodec.NEWEST_VERSION));
     }
 
     /** One page of {@code device}'s down-sync, fetched to carry it there (this node is its middleman). */

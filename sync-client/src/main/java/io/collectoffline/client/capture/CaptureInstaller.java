@@ -7,6 +7,7 @@ import io.collectoffline.client.identity.StreamChanged;
 import io.collectoffline.client.keys.ServerKeyRotated;
 import io.collectoffline.client.keys.ServerKeyStore;
 import io.collectoffline.codec.PayloadCodec;
+import io.collectoffline.codec.PayloadDictionaries;
 import io.collectoffline.codec.PlainJsonCodec;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.ServerPublicKey;
@@ -185,7 +186,10 @@ public class CaptureInstaller {
 
     private SealedCodec sealed(ServerPublicKey key) {
         return new SealedCodec(
-                key, config.payload().epochTransactions(), config.payload().epochLength());
+                key,
+                config.payload().epochTransactions(),
+                config.payload().epochLength(),
+                config.payload().compress() ? PayloadDictionaries.shipped() : null);
     }
 
     /**

@@ -106,6 +106,14 @@ public interface ClientConfig {
         /** Longest time one data key is used. */
         @WithDefault("24h")
         Duration epochLength();
+
+        /**
+         * Whether the sealed codec compresses each snapshot before sealing it (payload version 2, ADR 15: about a
+         * third of the bytes for a form). Servers of this release and later open both versions; a laptop pushing to
+         * an older server (upgrade servers first) sets {@code false} until the server is upgraded.
+         */
+        @WithDefault("true")
+        boolean compress();
     }
 
     /** Data entry API. */

@@ -1,6 +1,7 @@
 package io.collectoffline.server.downsync;
 
 import io.collectoffline.codec.DeviceSealingKey;
+import io.collectoffline.codec.PayloadDictionaries;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
@@ -90,18 +91,25 @@ public class DownSyncFeed {
      * The page of {@code device}'s feed after {@code after}, at most {@code limit} entries; asked by the device itself
      * (its checkpoint is recorded) or by a middleman carrying it.
      *
+     * @param compressed whether the payloads are sealed compressed (version 2, ADR 15): what the device's app reads
      * @throws NoSealingKeyException when the device has registered no sealing key to seal it to
      */
     public DownSyncPage page(
-            Device device, @Paging.Offset long after, @Paging.Limit int limit, boolean askedByTheDevice) {
+            Device device,
+            @Paging.Offset long after,
+            @Paging.Limit int limit,
+            boolean askedByTheDevice,
+            boolean compressed) {
         return database.inTransaction("reading the down-sync of " + device.deviceId(), connection -> {
             String sealingKey = sealingKey(connection, device.deviceId());
             SealedCodec codec = codecs.computeIfAbsent(
-                    sealingKey,
+                    (compressed ? "2|" : "1|") + sealingKey,
                     key -> new SealedCodec(
-                            new ServerPublicKey(DeviceSealingKey.keyIdOf(key), SealedCodec.ALGORITHM, key),
+                            new ServerPublicKey(
+                                    DeviceSealingKey.keyIdOf(sealingKey), SealedCodec.ALGORITHM, sealingKey),
                             10_000,
-                            Duration.ofHours(24)));
+                            Duration.ofHours(24),
+                            compressed ? PayloadDictionaries.shipped() : null));
             Feed feed = feedOf(connection, device);
             List<DownSyncEntry> entries = new ArrayList<>();
             long bytes = 0;

@@ -99,10 +99,18 @@ public class DownSyncResource {
                     int limit,
             @Parameter(description = "a middleman: the field laptop of its site whose feed it carries")
                     @QueryParam("for")
-                    String forDevice) {
+                    String forDevice,
+            @Parameter(
+                            description = "the newest sealed payload version the device's app opens: 2 (compressed, "
+                                    + "ADR 15) or 1 (apps before it; the default). A middleman's carried pages are "
+                                    + "always version 1, as the laptop they are for may be older",
+                            schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
+                    @QueryParam("payloads")
+                    @DefaultValue("1")
+                    int payloads) {
         Device me = caller.get();
         if (forDevice == null || forDevice.equals(me.deviceId())) {
-            return feed.page(me, after, limit, true);
+            return feed.page(me, after, limit, true, payloads >= 2);
         }
         if (!DeviceId.isValid(forDevice)) {
             throw new InvalidInputException(
@@ -113,6 +121,6 @@ public class DownSyncResource {
             throw new SenderForbiddenException("Device " + me.deviceId() + " may not carry the down-sync of "
                     + forDevice + ": only a middleman of the same site carries for an enrolled, unrevoked laptop");
         }
-        return feed.page(target, after, limit, false);
+        return feed.page(target, after, limit, false, false);
     }
 }

@@ -19,6 +19,7 @@ import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.DownSyncEntry;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.KeyRegistration;
+import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.Fixtures;
 import io.collectoffline.server.apply.ConflictRule;
 import io.collectoffline.server.keys.ServerKeys;
@@ -86,15 +87,53 @@ class DownSyncFeedTest {
     }
 
     private static DownSyncPage feed(Receiver receiver, long after) throws Exception {
+        return feed(receiver, after, 1);
+    }
+
+    private static DownSyncPage feed(Receiver receiver, long after, int payloads) throws Exception {
         String body = given().auth()
                 .oauth2(receiver.token())
                 .queryParam("after", after)
+                .queryParam("payloads", payloads)
                 .get("/api/v1/downsync")
                 .then()
                 .statusCode(200)
                 .extract()
                 .asString();
         return JSON.findAndRegisterModules().readValue(body, DownSyncPage.class);
+    }
+
+    @Test
+    void aDeviceWhoseAppReadsCompressedPayloadsGetsThemAndAnOlderAppGetsVersionOne() throws Exception {
+        String site = site();
+        String maker = producer();
+        enrolIn(maker, site);
+        Receiver receiver = receiverIn(site);
+        UUID household = UUID.randomUUID();
+        send(
+                maker,
+                List.of(tx(
+                        maker,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(household, identifier("HH"), "A village of a long name", 0))));
+        await().untilAsserted(() -> assertThat(data(feed(receiver, 0))).hasSize(1));
+
+        TransactionEnvelope older = data(feed(receiver, 0)).get(0).transaction();
+        TransactionEnvelope newer = data(feed(receiver, 0, 2)).get(0).transaction();
+
+        assertThat(older.payload()[2]).isEqualTo((byte) 1);
+        assertThat(newer.payload()[2]).isEqualTo((byte) 2);
+        assertThat(newer.payload().length).isLessThan(older.payload().length);
+        for (TransactionEnvelope tx : List.of(older, newer)) {
+            byte[] plaintext = receiver.sealing().ring().open(tx.header(), tx.keyId(), tx.payload());
+            assertThat(RecordSnapshot.fromJson(plaintext)
+                            .fields()
+                            .get("village")
+                            .asText())
+                    .isEqualTo("A village of a long name");
+        }
     }
 
     @Test
