@@ -127,6 +127,21 @@ public final class PayloadDictionaries {
         return new Dictionary(model, number, id, bytes);
     }
 
+    /**
+     * The given dictionaries, each model's as its only one (number 1): what another release of the app ships, for a
+     * test of two releases side by side.
+     */
+    public static PayloadDictionaries of(Map<String, byte[]> dictionaries) {
+        Map<String, Dictionary> newest = new HashMap<>();
+        Map<Integer, Dictionary> byId = new HashMap<>();
+        dictionaries.forEach((model, bytes) -> {
+            Dictionary dictionary = new Dictionary(model, 1, idOf(bytes), bytes.clone());
+            newest.put(model, dictionary);
+            byId.put(dictionary.id(), dictionary);
+        });
+        return new PayloadDictionaries(newest, byId);
+    }
+
     /** A dictionary's id: the first four bytes of its SHA-256, never 0 (which means none). */
     public static int idOf(byte[] dictionary) {
         try {
@@ -192,8 +207,9 @@ public final class PayloadDictionaries {
     /**
      * Inflates what {@link #compress} made.
      *
-     * @throws PayloadRejectedException when it names a dictionary this node does not ship, is not deflate data, or
-     *                                   would inflate beyond {@value #MAX_INFLATED_BYTES} bytes
+     * @throws PayloadFromNewerAppException when it names a dictionary this node does not ship
+     * @throws PayloadRejectedException when it is not deflate data or would inflate beyond
+     *                                   {@value #MAX_INFLATED_BYTES} bytes
      */
     public byte[] inflate(byte[] compressed) {
         if (compressed.length < 4) {
@@ -204,9 +220,7 @@ public final class PayloadDictionaries {
         if (id != 0) {
             dictionary = byId.get(id);
             if (dictionary == null) {
-                throw new PayloadRejectedException("payload is compressed with dictionary "
-                        + HexFormat.of().formatHex(compressed, 0, 4)
-                        + ", which this node does not ship: update this node's app");
+                throw new PayloadFromNewerAppException(HexFormat.of().formatHex(compressed, 0, 4));
             }
         }
         Inflater inflater = new Inflater(true);

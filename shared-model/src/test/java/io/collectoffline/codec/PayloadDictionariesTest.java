@@ -130,9 +130,9 @@ class PayloadDictionariesTest {
     void anUnknownDictionaryABombAndGarbageAreRefusedWithTheirReason() {
         byte[] unknown = ByteBuffer.allocate(8).putInt(0x7f00ff01).putInt(0).array();
         assertThatThrownBy(() -> PayloadDictionaries.shipped().inflate(unknown))
-                .isInstanceOf(PayloadRejectedException.class)
+                .isInstanceOf(PayloadFromNewerAppException.class)
                 .hasMessageContaining("7f00ff01")
-                .hasMessageContaining("update this node's app");
+                .hasMessageContaining("newer app");
 
         Deflater deflater = new Deflater(9, true);
         deflater.setInput(new byte[PayloadDictionaries.MAX_INFLATED_BYTES + 1]);

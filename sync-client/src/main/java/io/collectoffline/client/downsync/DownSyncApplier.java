@@ -425,7 +425,14 @@ public class DownSyncApplier {
             ring = identity.sealingKey().ring();
             this.ring = ring;
         }
-        RecordSnapshot snapshot = RecordSnapshot.fromJson(ring.open(tx.header(), tx.keyId(), tx.payload()));
+        RecordSnapshot snapshot;
+        try {
+            snapshot = RecordSnapshot.fromJson(ring.open(tx.header(), tx.keyId(), tx.payload()));
+        } catch (io.collectoffline.codec.PayloadFromNewerAppException e) {
+            throw new NotYetApplicable("update this laptop's app: the server sent a " + tx.model() + " record "
+                    + "compressed with dictionary " + e.dictionary() + ", which this app does not ship; nothing "
+                    + "from there on is applied until it is updated");
+        }
         if (!snapshot.model().equals(tx.model())
                 || !tx.recordId().toString().equals(snapshot.fields().path("id").asText())) {
             throw new PayloadRejectedException("payload is not the record its envelope names");

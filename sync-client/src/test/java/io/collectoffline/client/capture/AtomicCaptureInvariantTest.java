@@ -56,7 +56,9 @@ class AtomicCaptureInvariantTest {
         String keyId = (String) tx.get(3);
         byte[] sealed = (byte[]) tx.get(4);
         assertThat(keyId).startsWith("dk-");
-        assertThat(sealed[2]).as("payload version 2: compressed before sealing (ADR 15)").isEqualTo((byte) 2);
+        assertThat(sealed[2])
+                .as("payload version 2: compressed before sealing (ADR 15)")
+                .isEqualTo((byte) 2);
         assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(identifier)
                 .doesNotContain("Lentsweletau");

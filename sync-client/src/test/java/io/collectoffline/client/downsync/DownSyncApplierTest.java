@@ -8,6 +8,7 @@ import io.collectoffline.client.TestServerKeys;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.DeviceSigningKey;
+import io.collectoffline.codec.PayloadDictionaries;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +151,27 @@ class DownSyncApplierTest {
         assertThat(db.count(
                         "SELECT COUNT(*) FROM household WHERE id = ?",
                         UUID.fromString(after.get("id").asText())))
+                .isZero();
+    }
+
+    @Test
+    void aPayloadCompressedWithADictionaryThisAppDoesNotShipStopsTheDownSyncAndAsksForAnUpdate() throws Exception {
+        long at = applier.state().checkpoint();
+        ObjectNode household = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        PayloadDictionaries newerApp = PayloadDictionaries.of(Map.of(
+                "study.household",
+                "{\"model\":\"study.household\",\"schemaVersion\":3,\"fields\":{"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        DownSyncApplier.Applied applied = applier.apply(
+                page(at, List.of(entry(UUID.randomUUID(), REMOTE, Action.INSERT, household, 2, false, newerApp))));
+
+        assertThat(applied.applied()).isZero();
+        assertThat(applied.checkpoint()).as("stays before the entry").isEqualTo(at);
+        assertThat(applied.stopped()).startsWith("update this laptop's app").contains("compressed with dictionary");
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM household WHERE id = ?",
+                        UUID.fromString(household.get("id").asText())))
                 .isZero();
     }
 
@@ -331,11 +354,23 @@ class DownSyncApplierTest {
 
     private DownSyncEntry entry(
             UUID txId, String producer, Action action, ObjectNode fields, int schemaVersion, boolean overruled) {
+        return entry(txId, producer, action, fields, schemaVersion, overruled, PayloadDictionaries.shipped());
+    }
+
+    private DownSyncEntry entry(
+            UUID txId,
+            String producer,
+            Action action,
+            ObjectNode fields,
+            int schemaVersion,
+            boolean overruled,
+            PayloadDictionaries dictionaries) {
         DeviceSealingKey key = identity.sealingKey();
         SealedCodec codec = new SealedCodec(
                 new ServerPublicKey(DeviceSealingKey.keyIdOf(key.publicKey()), SealedCodec.ALGORITHM, key.publicKey()),
                 100,
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                dictionaries);
         UUID recordId = UUID.fromString(fields.get("id").asText());
         TransactionHeader header = new TransactionHeader(txId, producer, 1, "study.household", recordId, action);
         SealedPayload sealed =

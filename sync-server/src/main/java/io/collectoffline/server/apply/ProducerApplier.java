@@ -243,6 +243,14 @@ public class ProducerApplier {
                                 + String.join(", ", fields));
             }
             return new Work(envelope, table, snapshot, null);
+        } catch (io.collectoffline.codec.PayloadFromNewerAppException e) {
+            return new Work(
+                    envelope,
+                    null,
+                    null,
+                    e.getMessage() + ": it waits, with the producer's later transactions, until the server is "
+                            + "upgraded, then applies by itself",
+                    TxStatus.DEFERRED);
         } catch (PayloadRejectedException | io.collectoffline.offline.UnknownModelException e) {
             return new Work(envelope, null, null, e.getMessage());
         }

@@ -281,6 +281,8 @@ public class BatchParser {
                 // PostgreSQL cannot store U+0000 in text: applying it would fail and hold the producer back
                 return rejected(txId, tx, "field " + printable(nul) + " contains a NUL character (U+0000)");
             }
+        } catch (io.collectoffline.codec.PayloadFromNewerAppException e) {
+            // authentic, from a newer app: stored, and held DEFERRED at apply until this server is upgraded
         } catch (PayloadRejectedException e) {
             return rejected(txId, tx, e.getMessage());
         }

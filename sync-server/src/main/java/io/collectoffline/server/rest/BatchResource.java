@@ -69,6 +69,7 @@ public class BatchResource {
     @Path("/batches")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @io.quarkus.vertx.http.Compressed // one result per transaction: gzip when the sender accepts it
     @Operation(
             summary = "Deliver a batch of transactions",
             description = "Stores each transaction once by txId and answers per transaction after the commit. "
@@ -142,6 +143,7 @@ public class BatchResource {
     @Path("/producers/{producer}/held")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @io.quarkus.vertx.http.Compressed
     @Operation(
             summary = "Which of these transactions of a producer are stored here",
             description = "Confirms delivery by identity: answers the asked txIds stored as transactions of the "

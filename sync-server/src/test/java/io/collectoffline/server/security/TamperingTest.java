@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.codec.KeyRing;
+import io.collectoffline.codec.PayloadDictionaries;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.protocol.Action;
@@ -117,6 +118,42 @@ class TamperingTest {
         SealedCodec foreign = new SealedCodec(KeyRing.generate(otherServer), 100, Duration.ofHours(1));
 
         assertRefused(producer, id, sealedWith(foreign, producer, 1, id, tx -> {}), "does not hold");
+    }
+
+    @Test
+    void aPayloadOfAnOlderAppUncompressedIsOpenedAndApplied() throws Exception {
+        String producer = producer();
+        UUID id = UUID.randomUUID();
+        SealedCodec versionOne = new SealedCodec(keys.current(), 100, Duration.ofHours(1), null);
+
+        post(batch(producer, List.of(sealedWith(versionOne, producer, 1, id, tx -> {}))))
+                .statusCode(200)
+                .body("results[0].status", equalTo("ACCEPTED"));
+        await().untilAsserted(() -> assertThat(count("SELECT COUNT(*) FROM household WHERE id = ?", id))
+                .isEqualTo(1));
+    }
+
+    @Test
+    void aPayloadCompressedWithADictionaryOfANewerAppIsStoredAndWaitsUntilTheServerIsUpgraded() throws Exception {
+        // a newer app ships a dictionary for study.household this server does not
+        PayloadDictionaries newerApp = PayloadDictionaries.of(Map.of(
+                "study.household",
+                "{\"model\":\"study.household\",\"schemaVersion\":2,\"fields\":{\"village\":\"\","
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String producer = producer();
+        UUID id = UUID.randomUUID();
+        Map<String, Object> tx = sealedWith(
+                new SealedCodec(keys.current(), 100, Duration.ofHours(1), newerApp), producer, 1, id, t -> {});
+
+        post(batch(producer, List.of(tx))).statusCode(200).body("results[0].status", equalTo("ACCEPTED"));
+
+        await().untilAsserted(() -> admin().get("/api/v1/incoming/" + tx.get("txId"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DEFERRED"))
+                .body("statusReason", containsString("compressed with dictionary"))
+                .body("statusReason", containsString("until the server is upgraded")));
+        assertThat(count("SELECT COUNT(*) FROM household WHERE id = ?", id)).isZero();
     }
 
     private void assertRefused(String producer, UUID id, Map<String, Object> tx, String reason) throws Exception {
