@@ -482,14 +482,19 @@ public class IncomingStore {
             return;
         }
         Object[] ids = txIds.toArray();
+        // set-based, no per-row subquery: on tables that grew since PostgreSQL last analysed them (a first bulk
+        // push) a correlated subquery was planned as a scan of record_home per row, 0.5 s per batch of 500
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_home (record_id, site) "
-                + "SELECT i.record_id, COALESCE((SELECT h.site FROM record_lineage l JOIN record_home h "
-                + "ON h.record_id = l.ancestor_id WHERE l.record_id = i.record_id AND l.ancestor_id <> l.record_id "
-                + "AND h.site IS NOT NULL ORDER BY h.site LIMIT 1), i.site) "
-                + "FROM incoming_transaction i WHERE i.tx_id = ANY (?) AND i.action <> 'DELETE' AND NOT i.overruled "
-                + "AND NOT EXISTS (SELECT 1 FROM record_home x WHERE x.record_id = i.record_id) "
+                + "SELECT i.record_id, COALESCE(a.site, i.site) FROM incoming_transaction i "
+                + "LEFT JOIN (SELECT l.record_id, MIN(h.site) AS site FROM record_lineage l JOIN record_home h "
+                + "ON h.record_id = l.ancestor_id WHERE l.record_id IN (SELECT record_id FROM incoming_transaction "
+                + "WHERE tx_id = ANY (?)) AND l.ancestor_id <> l.record_id AND h.site IS NOT NULL "
+                + "GROUP BY l.record_id) a ON a.record_id = i.record_id "
+                + "WHERE i.tx_id = ANY (?) AND i.action <> 'DELETE' AND NOT i.overruled "
                 + "ON CONFLICT DO NOTHING")) {
-            ps.setArray(1, connection.createArrayOf("uuid", ids));
+            java.sql.Array array = connection.createArrayOf("uuid", ids);
+            ps.setArray(1, array);
+            ps.setArray(2, array);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET home_site = "
