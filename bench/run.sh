@@ -15,9 +15,15 @@ for db in bench bench_large; do
 done
 mvn -B -q install -DskipTests
 jdk25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/temurin-2[5-9]-jdk-* 2>/dev/null | head -1 || true)}
+if [ "$part" = all ] || [ "$part" = apps ]; then
+  # a Quarkus app of the laptop's extensions and nothing of ours, to compare starts with (not a module of the build)
+  mvn -B -q package -f bench/minimal-laptop/pom.xml -DskipTests
+fi
 if [ -n "$jdk25" ] && { [ "$part" = all ] || [ "$part" = apps ]; }; then
   # the classpath layout the JDK's AOT cache needs, next to the normal fast-jar
   mvn -B -q package -pl sync-client -DskipTests -Dquarkus.package.jar.type=aot-jar \
+    -Dquarkus.package.output-directory=aot-app
+  mvn -B -q package -f bench/minimal-laptop/pom.xml -DskipTests -Dquarkus.package.jar.type=aot-jar \
     -Dquarkus.package.output-directory=aot-app
 fi
 cd bench

@@ -22,7 +22,9 @@ import java.util.Locale;
  * <p>Set-ups: the laptop app with no JVM options; with the options the systemd unit uses ({@link #LAPTOP_FLAGS});
  * and, when a JDK 24+ is given ({@code bench.jdk25}, e.g. /usr/lib/jvm/temurin-25-jdk-amd64) and
  * {@code bench/run.sh} built the AOT layout ({@code sync-client/target/aot-app}), with a Leyden AOT cache made by a
- * training run. The server on its embedded H2 default (quick start) and on PostgreSQL.
+ * training run. For comparison, the same for a minimal Quarkus app of the laptop's extensions with one entity, one
+ * migration and one resource ({@code bench/minimal-laptop}, packaged by {@code bench/run.sh apps}): the difference
+ * is what our code costs. The server on its embedded H2 default (quick start).
  *
  * <p>System properties: {@code bench.saves} (2000), {@code bench.starts} (3), {@code bench.jdk25},
  * {@code bench.parts=capture} (only the capture part), {@code bench.captureJvmArg} (one extra JVM option for the
@@ -47,6 +49,8 @@ public final class ClientBench {
         Path jar = Path.of(System.getProperty("bench.clientJar", "../sync-client/target/quarkus-app/quarkus-run.jar"));
         Path serverJar = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
         Path aotJar = Path.of("../sync-client/target/aot-app/quarkus-run.jar");
+        Path minimalJar = Path.of("minimal-laptop/target/quarkus-app/quarkus-run.jar");
+        Path minimalAotJar = Path.of("minimal-laptop/target/aot-app/quarkus-run.jar");
         String jdk25 = System.getProperty("bench.jdk25");
         Path work = Files.createTempDirectory("bench-client");
         ServerPublicKey key = KeyRing.generate(work.resolve("keys"));
@@ -58,6 +62,7 @@ public final class ClientBench {
         List<String> rows = new ArrayList<>();
         if (!"capture".equals(System.getProperty("bench.parts"))) {
             startupRows(rows, javaHome, jar, serverJar, aotJar, jdk25, work, starts, keyFlag);
+            minimalRows(rows, javaHome, minimalJar, minimalAotJar, jdk25, work, starts);
         }
 
         double on = savesPerSecond(jar, work.resolve("capture-on"), keyFile, true, saves);
@@ -108,15 +113,39 @@ public final class ClientBench {
         return new Startup(readyMillis.get(readyMillis.size() / 2), rssKb);
     }
 
+    /** The laptop's AOT cache made the shipped way: {@code deploy/laptop-aot-cache.sh} with {@code jdk}. */
+    private static Path shippedAotCache(Path jdk, Path aotApp, Path dir) throws Exception {
+        ProcessBuilder script = new ProcessBuilder(
+                        "bash",
+                        Path.of("../deploy/laptop-aot-cache.sh")
+                                .toAbsolutePath()
+                                .toString(),
+                        aotApp.toAbsolutePath().toString(),
+                        dir.toAbsolutePath().toString())
+                .inheritIO();
+        script.environment().put("JAVA", jdk.resolve("bin").resolve("java").toString());
+        script.environment().put("AOT_ENV_FILE", dir.resolve("client-aot.env").toString());
+        int exit = script.start().waitFor();
+        Path cache = dir.resolve("app.aot");
+        if (exit != 0 || !Files.exists(cache)) {
+            throw new IllegalStateException("deploy/laptop-aot-cache.sh made no cache (exit " + exit + ")");
+        }
+        return cache;
+    }
+
+    /** What a training run does with the app before it stops. */
+    @FunctionalInterface
+    private interface Use {
+        void on(AppProcess app) throws Exception;
+    }
+
     /** Leyden training run: starts the app, uses it a little, stops it; the JVM writes the AOT cache at exit. */
-    private static void train(Path jdk, Path jar, Path cache, Path dir, String keyFlag) throws Exception {
+    private static void train(Path jdk, Path jar, Path cache, Path dir, String flag, Use use) throws Exception {
         Files.deleteIfExists(cache);
         try (AppProcess app = AppProcess.start(
-                        jdk, jar, AppProcess.freePort(), dir, "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), keyFlag)
+                        jdk, jar, AppProcess.freePort(), dir, "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), flag)
                 .awaitReady()) {
-            for (int i = 0; i < 50; i++) {
-                save(app, "TRAIN-" + i);
-            }
+            use.on(app);
         }
         if (!Files.exists(cache)) {
             throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
@@ -148,13 +177,13 @@ public final class ClientBench {
         rows.add(startupRow(
                 "laptop app, JDK " + Runtime.version().feature() + ", " + String.join(" ", LAPTOP_FLAGS), tuned));
         if (jdk25 != null && Files.exists(aotJar)) {
-            Path cache = aotJar.resolveSibling("app.aot");
-            train(Path.of(jdk25), aotJar, cache, work.resolve("training"), keyFlag);
+            Path cache = shippedAotCache(Path.of(jdk25), aotJar.getParent(), work.resolve("aot-cache"));
             List<String> aot = new ArrayList<>(flags);
             aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
             Startup leyden = startup(Path.of(jdk25), aotJar, work.resolve("aot"), starts, aot.toArray(String[]::new));
             rows.add(startupRow(
-                    "laptop app, " + Path.of(jdk25).getFileName() + ", AOT cache (aot-jar) + the same " + "options",
+                    "laptop app, " + Path.of(jdk25).getFileName()
+                            + ", AOT cache made by deploy/laptop-aot-cache.sh (the unit's way) + the same options",
                     leyden));
         }
         Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
@@ -182,6 +211,39 @@ public final class ClientBench {
                 save(app, "HH-" + i);
             }
             return saves / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** The minimal Quarkus app of the laptop's extensions, with the laptop's options, and with an AOT cache. */
+    private static void minimalRows(
+            List<String> rows, Path javaHome, Path jar, Path aotJar, String jdk25, Path work, int starts)
+            throws Exception {
+        if (!Files.exists(jar)) {
+            rows.add("| minimal Quarkus app: not built (bench/run.sh apps packages bench/minimal-laptop) | | |");
+            return;
+        }
+        String[] flags = LAPTOP_FLAGS.toArray(String[]::new);
+        rows.add(startupRow(
+                "minimal Quarkus app of the same extensions (one entity, migration, resource), JDK "
+                        + Runtime.version().feature() + ", the same options",
+                startup(javaHome, jar, work.resolve("minimal"), starts, flags)));
+        if (jdk25 != null && Files.exists(aotJar)) {
+            Path cache = aotJar.resolveSibling("app.aot");
+            train(Path.of(jdk25), aotJar, cache, work.resolve("minimal-training"), "-Xmx128m", app -> {
+                for (int i = 0; i < 50; i++) {
+                    HTTP.send(
+                            HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/v1/notes"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"note " + i + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                }
+            });
+            List<String> aot = new ArrayList<>(LAPTOP_FLAGS);
+            aot.add("-XX:AOTCache=" + cache.toAbsolutePath());
+            rows.add(startupRow(
+                    "minimal Quarkus app, " + Path.of(jdk25).getFileName() + ", AOT cache + the same options",
+                    startup(Path.of(jdk25), aotJar, work.resolve("minimal-aot"), starts, aot.toArray(String[]::new))));
         }
     }
 
