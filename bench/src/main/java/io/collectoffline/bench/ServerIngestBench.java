@@ -88,6 +88,14 @@ public final class ServerIngestBench {
                     n,
                     n / floorRate,
                     rawRate));
+            double copyRate = rawCopyRate(jdbc, user, n, "household_copy", null);
+            double copyFloorRate = rawCopyRate(jdbc, user, n, "household_copy_floor", prepared);
+            rows.add(row("raw COPY of the same rows (1000 per COPY and commit)", n, n / copyRate, rawRate));
+            rows.add(row(
+                    "raw COPY: the same rows plus their stored transactions (the floor with COPY)",
+                    n,
+                    n / copyFloorRate,
+                    rawRate));
             Timing timing = ingest(server, prepared, n);
             rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate));
             rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate));
@@ -485,6 +493,92 @@ public final class ServerIngestBench {
                     tx.executeBatch();
                 }
                 c.commit();
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The same rows as {@link #rawInsertRate}, written with PostgreSQL's COPY (text format), 1000 rows per COPY and
+     * commit; with {@code withTransactions}, their stored transactions too, by COPY into a copy of
+     * incoming_transaction in the same database transaction: the floor of the server's writes with COPY.
+     */
+    private static double rawCopyRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
+            throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + table + " (LIKE household_raw INCLUDING ALL)");
+                if (withTransactions != null) {
+                    s.execute("CREATE TABLE " + table + "_tx (LIKE incoming_transaction INCLUDING ALL)");
+                }
+            }
+            c.setAutoCommit(false);
+            org.postgresql.copy.CopyManager copy =
+                    c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            String now = OffsetDateTime.now(ZoneOffset.UTC).toString();
+            List<ObjectNode> transactions = new ArrayList<>();
+            if (withTransactions != null) {
+                withTransactions.forEach(p -> transactions.addAll(p.transactions()));
+            }
+            UUID batchId = UUID.randomUUID();
+            long start = System.nanoTime();
+            StringBuilder records = new StringBuilder();
+            StringBuilder stored = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                records.append(UUID.randomUUID())
+                        .append('\t')
+                        .append(table)
+                        .append('-')
+                        .append(i)
+                        .append("\tOodi\t2026-11-20\t0\t")
+                        .append(now)
+                        .append('\t')
+                        .append(now)
+                        .append("\ttshepo\ttshepo\tfield-laptop\tfield-laptop\tlaptop-01\tlaptop-01\n");
+                if (withTransactions != null) {
+                    ObjectNode t = transactions.get(i);
+                    stored.append(t.get("txId").asText())
+                            .append('\t')
+                            .append(t.get("producer").asText())
+                            .append('\t')
+                            .append(t.get("seq").asLong())
+                            .append('\t')
+                            .append(t.get("model").asText())
+                            .append('\t')
+                            .append(t.get("recordId").asText())
+                            .append('\t')
+                            .append(t.get("action").asText())
+                            .append('\t')
+                            .append(now)
+                            .append('\t')
+                            .append(t.get("keyId").asText())
+                            .append("\t\\\\x")
+                            .append(java.util.HexFormat.of()
+                                    .formatHex(Base64.getDecoder()
+                                            .decode(t.get("payload").asText())))
+                            .append('\t')
+                            .append("0".repeat(64))
+                            .append("\tbench-relay\t")
+                            .append(batchId)
+                            .append('\t')
+                            .append(now)
+                            .append("\tAPPLIED\t")
+                            .append(now)
+                            .append("\t1\n");
+                }
+                if ((i + 1) % 1000 == 0 || i == n - 1) {
+                    copy.copyIn("COPY " + table + " FROM STDIN", new java.io.StringReader(records.toString()));
+                    if (withTransactions != null) {
+                        copy.copyIn(
+                                "COPY " + table + "_tx (tx_id, producer, seq, model, record_id, action, captured_at, "
+                                        + "key_id, payload, content_hash, sender, batch_id, received_at, status, "
+                                        + "applied_at, attempts) FROM STDIN",
+                                new java.io.StringReader(stored.toString()));
+                    }
+                    c.commit();
+                    records.setLength(0);
+                    stored.setLength(0);
+                }
             }
             return n / ((System.nanoTime() - start) / 1e9);
         }
