@@ -90,14 +90,23 @@ class PayloadDictionariesTest {
         assertThat(without.length).isLessThan(FORM.length * 2 / 3).isGreaterThan(withDictionary.length);
     }
 
+    private final TransactionHeader header = new TransactionHeader(
+            UUID.randomUUID(), "laptop-1", 1, "study.vital_signs", UUID.randomUUID(), Action.INSERT);
+
+    /** The form sealed to a new key in {@code dir}: compressed (version 2) and not (version 1). */
+    private SealedPayload[] sealedBothWays() {
+        ServerPublicKey key = KeyRing.generate(dir);
+        return new SealedPayload[] {
+            new SealedCodec(key, 100, Duration.ofHours(1)).seal(header, FORM),
+            new SealedCodec(key, 100, Duration.ofHours(1), null).seal(header, FORM)
+        };
+    }
+
     @Test
     void aSealedFormTravelsCompressedAndOpensToItsSnapshot() {
-        ServerPublicKey key = KeyRing.generate(dir);
-        TransactionHeader header = new TransactionHeader(
-                UUID.randomUUID(), "laptop-1", 1, "study.vital_signs", UUID.randomUUID(), Action.INSERT);
-
-        SealedPayload compressed = new SealedCodec(key, 100, Duration.ofHours(1)).seal(header, FORM);
-        SealedPayload plain = new SealedCodec(key, 100, Duration.ofHours(1), null).seal(header, FORM);
+        SealedPayload[] both = sealedBothWays();
+        SealedPayload compressed = both[0];
+        SealedPayload plain = both[1];
 
         KeyRing ring = KeyRing.load(dir);
         assertThat(ring.open(header, compressed.keyId(), compressed.bytes())).isEqualTo(FORM);
@@ -107,11 +116,9 @@ class PayloadDictionariesTest {
 
     @Test
     void aPayloadCannotBePassedOffAsTheOtherVersion() {
-        ServerPublicKey key = KeyRing.generate(dir);
-        TransactionHeader header = new TransactionHeader(
-                UUID.randomUUID(), "laptop-1", 1, "study.vital_signs", UUID.randomUUID(), Action.INSERT);
-        SealedPayload compressed = new SealedCodec(key, 100, Duration.ofHours(1)).seal(header, FORM);
-        SealedPayload plain = new SealedCodec(key, 100, Duration.ofHours(1), null).seal(header, FORM);
+        SealedPayload[] both = sealedBothWays();
+        SealedPayload compressed = both[0];
+        SealedPayload plain = both[1];
         byte[] downgraded = compressed.bytes().clone();
         downgraded[2] = 1;
         byte[] upgraded = plain.bytes().clone();
