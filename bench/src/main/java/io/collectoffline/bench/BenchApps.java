@@ -54,23 +54,21 @@ final class BenchApps {
                 .awaitReady();
     }
 
-    /** A field laptop {@code deviceId} on its own database under {@code dir}, at {@code -Xmx128m}, ready. */
+    /** A field laptop {@code deviceId} on its own database under {@code dir}, with the unit's JVM options, ready. */
     static AppProcess laptop(Path dir, String deviceId, String serverUrl, String token) throws IOException {
-        return AppProcess.start(
-                        CLIENT_JAR,
-                        AppProcess.freePort(),
-                        dir,
-                        "-Dsync.client.server.url=" + serverUrl,
-                        "-Dsync.client.server.token=" + token,
-                        "-Dsync.client.device-id=" + deviceId,
-                        "-Dsync.client.push.interval=off",
-                        "-Dquarkus.log.level=WARN",
-                        LAPTOP_FLAGS)
+        java.util.List<String> properties = new java.util.ArrayList<>(java.util.List.of(
+                "-Dsync.client.server.url=" + serverUrl,
+                "-Dsync.client.server.token=" + token,
+                "-Dsync.client.device-id=" + deviceId,
+                "-Dsync.client.push.interval=off",
+                "-Dquarkus.log.level=WARN"));
+        properties.addAll(ClientBench.LAPTOP_FLAGS);
+        return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir, properties.toArray(String[]::new))
                 .awaitReady();
     }
 
-    /** The laptop's heap in every benchmark: what a field laptop's systemd unit gives it. */
-    static final String LAPTOP_FLAGS = "-Xmx128m";
+    /** The laptop's JVM options in every benchmark: the systemd unit's (the shipped configuration). */
+    static final String LAPTOP_FLAGS = String.join(" ", ClientBench.LAPTOP_FLAGS);
 
     /** Enters {@code count} households numbered {@code prefix}0, 1, … through the laptop's bulk API, 1000 a request. */
     static void enterHouseholds(String laptop, String prefix, int count) throws Exception {
