@@ -20,10 +20,10 @@ import java.util.UUID;
  * sealed), then pushed to a server on PostgreSQL until all are applied there. One row per form: the vital signs form
  * (issue 18: ~19 fields, about 600 bytes of JSON per record; the visits it belongs to are entered and pushed first,
  * not timed) and the household (the earlier tables' record); then, with {@code bench.pending} (1,000,000; 0 skips
- * it), households again at scale. The laptop app runs with the systemd unit's JVM options. Every row prints, besides the rates, the
- * bytes on the wire per change in each direction during the push (counted at the socket by a relay between laptop
- * and server) and the CPU seconds per 1000 changes of the laptop (entry, push) and of the server (push + apply; not
- * PostgreSQL's), read from {@code /proc}. Fails loudly if a count does not match at the end.
+ * it), households again at scale. The laptop app runs with the systemd unit's JVM options. Every row prints, besides
+ * the rates, the bytes on the wire per change in each direction during the push (counted at the socket by a relay
+ * between laptop and server) and the CPU seconds per 1000 changes of the laptop (entry, push) and of the server (push
+ * + apply; not PostgreSQL's), read from {@code /proc}. Fails loudly if a count does not match at the end.
  *
  * <p>System properties: {@code bench.e2e.n}, {@code bench.pending}, {@code bench.e2e.forms} (default
  * {@code vital_signs,household}), {@code bench.jdbc}, {@code bench.user}.
