@@ -25,6 +25,30 @@ public final class Shipper {
 
     private Shipper() {}
 
+    /**
+     * One pass over {@code queue} to {@code link}, starting at the size {@code limit} remembers and telling it when
+     * a batch had to be halved, so that the next pass starts at the smaller size.
+     */
+    public static ShipReport ship(ShippingQueue queue, Link link, BatchLimit limit, ShipObserver observer) {
+        return ship(queue, link, limit.current(), new ShipObserver() {
+            @Override
+            public void sending(int batch, int expected, int answered) {
+                observer.sending(batch, expected, answered);
+            }
+
+            @Override
+            public void shrunk(int from, int to, LinkFailure why) {
+                limit.shrunk(to);
+                observer.shrunk(from, to, why);
+            }
+
+            @Override
+            public void recorded(ShippingQueue.Recorded recorded) {
+                observer.recorded(recorded);
+            }
+        });
+    }
+
     /** One pass over {@code queue} to {@code link}. */
     public static ShipReport ship(ShippingQueue queue, Link link, int maxCount, ShipObserver observer) {
         if (maxCount < 1) {

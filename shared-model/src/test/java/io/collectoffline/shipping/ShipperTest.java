@@ -81,16 +81,17 @@ class ShipperTest {
         queue.add("p", 8);
         hop.fail = batch -> batch.size() > 2 ? new LinkFailure(Kind.TIMEOUT, "timed out") : null;
         BatchLimit limit = new BatchLimit(() -> 8);
-        ShipObserver remember = new ShipObserver() {
+        List<Integer> shrunkTo = new ArrayList<>();
+        ShipObserver observer = new ShipObserver() {
             @Override
             public void shrunk(int from, int to, LinkFailure why) {
-                limit.shrunk(to);
+                shrunkTo.add(to);
             }
         };
 
-        ShipReport first = Shipper.ship(queue, hop, limit.current(), remember);
-        ShipReport second = Shipper.ship(queue, hop, limit.current(), remember);
-        ShipReport third = Shipper.ship(queue, hop, limit.current(), remember);
+        ShipReport first = Shipper.ship(queue, hop, limit, observer);
+        ShipReport second = Shipper.ship(queue, hop, limit, observer);
+        ShipReport third = Shipper.ship(queue, hop, limit, observer);
 
         assertThat(first.failure().kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(second.failure().kind()).isEqualTo(Kind.TIMEOUT);
@@ -100,6 +101,9 @@ class ShipperTest {
         assertThat(limit.current())
                 .as("the next pass starts at the size that passed")
                 .isEqualTo(2);
+        assertThat(shrunkTo)
+                .as("the caller's observer still hears each halving")
+                .containsExactly(4, 2);
         assertThat(new BatchLimit(() -> 8).current()).isEqualTo(8);
     }
 

@@ -201,7 +201,7 @@ public class PushService {
             try {
                 // a key rotated on the server is followed first: what is sealed from now on uses it
                 keys.followRotation();
-                shipped = Shipper.ship(queue, serverLink(), batchLimit.current(), new ShipObserver() {
+                shipped = Shipper.ship(queue, serverLink(), batchLimit, new ShipObserver() {
                     @Override
                     public void sending(int batch, int expected, int answered) {
                         progress = new Progress(startedNanos, batch, expected, answered);
@@ -209,7 +209,6 @@ public class PushService {
 
                     @Override
                     public void shrunk(int from, int to, LinkFailure why) {
-                        batchLimit.shrunk(to);
                         Log.infof(
                                 "Server could not take a batch of %d (%s); sending %d at a time",
                                 from, why.getMessage(), to);

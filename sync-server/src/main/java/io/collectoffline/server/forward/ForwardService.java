@@ -118,7 +118,7 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
-            ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit.current(), new Observer());
+            ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit, new Observer());
             LinkState after = state().after(
                             report,
                             new Backoff(
@@ -191,7 +191,6 @@ public class ForwardService {
     private final class Observer implements ShipObserver {
         @Override
         public void shrunk(int from, int to, LinkFailure why) {
-            batchLimit.shrunk(to);
             Log.infof(
                     "Upstream could not take a batch of %d (%s); forwarding %d at a time", from, why.getMessage(), to);
         }
