@@ -259,7 +259,7 @@ public class ProducerApplier {
     /** Stores a received batch's rows, those in {@code appliedNow} as applied; see {@link IncomingStore#insert}. */
     @FunctionalInterface
     public interface RowWriter {
-        int[] store(Set<UUID> appliedNow) throws SQLException;
+        int[] store(Set<UUID> appliedNow, Set<UUID> overruled) throws SQLException;
     }
 
     /** What storing a batch did: 1 or 0 per row (inserted now or stored before), and what was applied with it. */
@@ -285,17 +285,16 @@ public class ProducerApplier {
                 appliedNow.add(e.txId());
             }
         }
-        int[] inserted = writer.store(appliedNow);
+        int[] inserted = writer.store(appliedNow, overruled);
         boolean allInserted = true;
         for (int i = 0; i < valid.size(); i++) {
             allInserted &= inserted[i] != 0 || !appliedNow.contains(valid.get(i).txId());
         }
         if (!allInserted) {
             ActiveDatabase.rollbackTo(connection, beforeApply);
-            return new Received(writer.store(Set.of()), Set.of());
+            return new Received(writer.store(Set.of(), Set.of()), Set.of());
         }
         connection.releaseSavepoint(beforeApply);
-        store.markOverruled(connection, overruled);
         for (Map.Entry<String, Long> cursor : appliedTo.entrySet()) {
             store.advanceCursor(connection, cursor.getKey(), cursor.getValue());
         }

@@ -188,7 +188,7 @@ public class IngestService {
         ProducerApplier.Received received = applier.storeOnReceipt(
                 connection,
                 valid.stream().map(Candidate::envelope).toList(),
-                appliedNow -> store.insert(connection, receipt, arrivals, appliedNow));
+                (appliedNow, overruled) -> store.insert(connection, receipt, arrivals, appliedNow, overruled));
         int[] inserted = received.inserted();
         Set<UUID> appliedNow = received.appliedNow();
         Map<UUID, TransactionResult> outcome = new HashMap<>();

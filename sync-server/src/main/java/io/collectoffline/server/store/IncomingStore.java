@@ -36,9 +36,10 @@ public class IncomingStore {
     private static final String INSERT_COLUMNS = "INSERT INTO incoming_transaction (tx_id, producer, seq, model, "
             + "record_id, action, captured_at, key_id, payload, content_hash, sender, batch_id, received_at, status, "
             + "applied_at, attempts, site, reissued_from_producer, reissued_from_seq, signer, signature, "
-            + "applied_order)";
-    private static final String ROW_PARAMETERS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int ROW_WIDTH = 22;
+            + "applied_order, home_site, overruled)";
+    private static final String ROW_PARAMETERS =
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int ROW_WIDTH = 24;
     private static final String INSERT = INSERT_COLUMNS + " VALUES " + ROW_PARAMETERS + " ON CONFLICT DO NOTHING";
     private static final int MULTI_ROW = 500;
     /** Producers read per query when listing those with work; all pages are read. */
@@ -83,26 +84,38 @@ public class IncomingStore {
 
     /**
      * Stores {@code rows}: those in {@code appliedNow} as APPLIED (receive's fast path applied them in this
-     * transaction), the others RECEIVED. Returns 1 for each row inserted now, 0 for each whose txId (or producer and
+     * transaction; those in {@code overruled} lost a conflicting edit and wrote nothing) with their settled orders and
+     * home sites, the others RECEIVED. Returns 1 for each row inserted now, 0 for each whose txId (or producer and
      * seq) was stored already. On PostgreSQL a multi-row {@code INSERT … ON CONFLICT DO NOTHING RETURNING tx_id} per
      * 500 rows (several times faster than a JDBC batch of single-row inserts); on H2 a JDBC batch, whose row counts
      * say the same.
      */
-    public int[] insert(Connection connection, Receipt receipt, List<Arrival> rows, Set<UUID> appliedNow)
+    public int[] insert(
+            Connection connection, Receipt receipt, List<Arrival> rows, Set<UUID> appliedNow, Set<UUID> overruled)
             throws SQLException {
         if (rows.isEmpty()) {
             return new int[0];
         }
-        Map<UUID, Long> orders = settledOrders(connection, rows, appliedNow);
+        List<TransactionEnvelope> settling = settlingInOrder(rows, appliedNow);
+        Map<UUID, Long> orders = new HashMap<>();
+        long next = settling.isEmpty() ? 0 : takeOrders(connection, settling.size());
+        for (TransactionEnvelope e : settling) {
+            orders.put(e.txId(), next++);
+        }
+        Map<UUID, String> homes = homeSites(
+                connection,
+                settling.stream()
+                        .map(e -> new Settling(
+                                e.txId(), e.recordId(), e.action(), e.site(), overruled.contains(e.txId())))
+                        .toList());
+        Settled settled = new Settled(orders, homes, overruled);
         if (!database.isPostgresql()) {
             try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
                 for (Arrival row : rows) {
-                    bindRow(ps, 0, row, receipt, orders);
+                    bindRow(ps, 0, row, receipt, settled);
                     ps.addBatch();
                 }
-                int[] counts = ps.executeBatch();
-                stampHomeSites(connection, orders.keySet());
-                return counts;
+                return ps.executeBatch();
             }
         }
         Set<UUID> inserted = new HashSet<>();
@@ -115,7 +128,7 @@ public class IncomingStore {
             sql.append(" ON CONFLICT DO NOTHING RETURNING tx_id");
             try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
                 for (int i = 0; i < part.size(); i++) {
-                    bindRow(ps, i * ROW_WIDTH, part.get(i), receipt, orders);
+                    bindRow(ps, i * ROW_WIDTH, part.get(i), receipt, settled);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -124,7 +137,6 @@ public class IncomingStore {
                 }
             }
         }
-        stampHomeSites(connection, orders.keySet());
         int[] counts = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             // a txId twice in one batch: the first one counts
@@ -134,14 +146,10 @@ public class IncomingStore {
     }
 
     /**
-     * The settled orders of the rows receive applied: per producer in seq order, producers in the order the fast path
-     * applies them (by name), from one block of the sequencer.
+     * The rows receive applied, each once, in the order the fast path applies them: per producer in seq order,
+     * producers by name.
      */
-    private Map<UUID, Long> settledOrders(Connection connection, List<Arrival> rows, Set<UUID> appliedNow)
-            throws SQLException {
-        if (appliedNow.isEmpty()) {
-            return Map.of();
-        }
+    private static List<TransactionEnvelope> settlingInOrder(List<Arrival> rows, Set<UUID> appliedNow) {
         List<TransactionEnvelope> applied = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
         for (Arrival row : rows) {
@@ -152,13 +160,11 @@ public class IncomingStore {
         }
         applied.sort(java.util.Comparator.comparing(TransactionEnvelope::producer)
                 .thenComparingLong(TransactionEnvelope::seq));
-        long next = takeOrders(connection, applied.size());
-        Map<UUID, Long> orders = new HashMap<>();
-        for (TransactionEnvelope e : applied) {
-            orders.put(e.txId(), next++);
-        }
-        return orders;
+        return applied;
     }
+
+    /** What receive settled in the rows it stores: their orders, home sites, and which were overruled. */
+    private record Settled(Map<UUID, Long> orders, Map<UUID, String> homes, Set<UUID> overruled) {}
 
     /**
      * Takes {@code count} consecutive settled orders; returns the first. The sequencer's row stays locked until the
@@ -184,7 +190,7 @@ public class IncomingStore {
         return last + 1;
     }
 
-    private static void bindRow(PreparedStatement ps, int offset, Arrival row, Receipt receipt, Map<UUID, Long> orders)
+    private static void bindRow(PreparedStatement ps, int offset, Arrival row, Receipt receipt, Settled settled)
             throws SQLException {
         TransactionEnvelope e = row.envelope();
         ps.setObject(offset + 1, e.txId());
@@ -200,7 +206,7 @@ public class IncomingStore {
         ps.setString(offset + 11, receipt.sender());
         ps.setObject(offset + 12, receipt.batchId());
         ps.setObject(offset + 13, receipt.at());
-        Long order = orders.get(e.txId());
+        Long order = settled.orders().get(e.txId());
         boolean applied = order != null;
         ps.setString(offset + 14, (applied ? TxStatus.APPLIED : TxStatus.RECEIVED).name());
         ps.setObject(offset + 15, applied ? receipt.at() : null);
@@ -213,6 +219,8 @@ public class IncomingStore {
         ps.setString(offset + 20, e.signer());
         ps.setBytes(offset + 21, e.signature());
         ps.setObject(offset + 22, order, Types.BIGINT);
+        ps.setString(offset + 23, applied ? settled.homes().get(e.txId()) : null);
+        ps.setBoolean(offset + 24, applied && settled.overruled().contains(e.txId()));
     }
 
     /** The stored identity of each of {@code txIds} that is stored. */
@@ -453,69 +461,116 @@ public class IncomingStore {
         if (txIds.isEmpty()) {
             return;
         }
+        Map<UUID, String> homes = homeSites(connection, settlingStored(connection, txIds, overruled));
         long order = takeOrders(connection, txIds.size());
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
                 + TxStatus.APPLIED + "', status_reason = NULL, attempts = attempts + 1, applied_at = ?, "
-                + "applied_order = ?, overruled = ? WHERE tx_id = ?")) {
+                + "applied_order = ?, overruled = ?, home_site = ? WHERE tx_id = ?")) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             for (UUID txId : txIds) {
                 ps.setObject(1, now);
                 ps.setLong(2, order++);
                 ps.setBoolean(3, overruled.contains(txId));
-                ps.setObject(4, txId);
+                ps.setString(4, homes.get(txId));
+                ps.setObject(5, txId);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
-        stampHomeSites(connection, txIds);
+    }
+
+    /** What a settling transaction's home site depends on. */
+    private record Settling(UUID txId, UUID recordId, Action action, String site, boolean overruled) {}
+
+    /** The stored transactions {@code txIds} (in that order) as they settle, those in {@code overruled} overruled. */
+    private static List<Settling> settlingStored(Connection connection, List<UUID> txIds, Set<UUID> overruled)
+            throws SQLException {
+        Map<UUID, Settling> stored = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT tx_id, record_id, action, site FROM incoming_transaction WHERE tx_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", txIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID txId = rs.getObject(1, UUID.class);
+                    stored.put(
+                            txId,
+                            new Settling(
+                                    txId,
+                                    rs.getObject(2, UUID.class),
+                                    Action.valueOf(rs.getString(3)),
+                                    rs.getString(4),
+                                    overruled.contains(txId)));
+                }
+            }
+        }
+        return txIds.stream()
+                .map(stored::get)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /**
-     * Gives settled transactions their home site (ADR 14), which routes them to the devices of that site: the site
-     * of the record's home — the home of a record it depends on (a visit's subject's household), or for a record
-     * without one the site of the transaction that first wrote it — kept in {@code record_home} from the first
-     * write on. A transaction on a record with no home yet (a deletion of a record never written) keeps its own site.
-     * So a visit made by another site's laptop of this site's subject goes to this site's devices.
+     * The home site (ADR 14) of each of {@code settling} (in the order they settle), by txId: the site of its record's
+     * home, which routes it to the devices of that site. A record gets its home with its first settled write that was
+     * not overruled, kept in {@code record_home} from then on: the home of a record it depends on (a visit's
+     * subject's household), or for a record without one the site of that first write. A transaction on a record with
+     * no home (a deletion of a record never written) keeps its own site. So a visit made by another site's laptop of
+     * this site's subject goes to this site's devices. Set-based (on tables that grew since PostgreSQL last analysed
+     * them, a first bulk push, a per-row subquery was planned as a scan of record_home per row: 0.5 s per batch of
+     * 500), and the caller writes the home with the row's other settled columns, never by a second update of the row.
      */
-    private static void stampHomeSites(Connection connection, java.util.Collection<UUID> txIds) throws SQLException {
-        if (txIds.isEmpty()) {
-            return;
+    private static Map<UUID, String> homeSites(Connection connection, List<Settling> settling) throws SQLException {
+        Map<UUID, String> homes = new HashMap<>();
+        if (settling.isEmpty()) {
+            return homes;
         }
-        Object[] ids = txIds.toArray();
-        // set-based, no per-row subquery: on tables that grew since PostgreSQL last analysed them (a first bulk
-        // push) a correlated subquery was planned as a scan of record_home per row, 0.5 s per batch of 500
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_home (record_id, site) "
-                + "SELECT i.record_id, COALESCE(a.site, i.site) FROM incoming_transaction i "
-                + "LEFT JOIN (SELECT l.record_id, MIN(h.site) AS site FROM record_lineage l JOIN record_home h "
-                + "ON h.record_id = l.ancestor_id WHERE l.record_id IN (SELECT record_id FROM incoming_transaction "
-                + "WHERE tx_id = ANY (?)) AND l.ancestor_id <> l.record_id AND h.site IS NOT NULL "
-                + "GROUP BY l.record_id) a ON a.record_id = i.record_id "
-                + "WHERE i.tx_id = ANY (?) AND i.action <> 'DELETE' AND NOT i.overruled "
-                + "ON CONFLICT DO NOTHING")) {
-            java.sql.Array array = connection.createArrayOf("uuid", ids);
-            ps.setArray(1, array);
-            ps.setArray(2, array);
-            ps.executeUpdate();
+        Object[] records = settling.stream().map(Settling::recordId).distinct().toArray();
+        Map<UUID, String> dependedOn = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT l.record_id, MIN(h.site) "
+                + "FROM record_lineage l JOIN record_home h ON h.record_id = l.ancestor_id "
+                + "WHERE l.record_id = ANY (?) AND l.ancestor_id <> l.record_id AND h.site IS NOT NULL "
+                + "GROUP BY l.record_id")) {
+            ps.setArray(1, connection.createArrayOf("uuid", records));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dependedOn.put(rs.getObject(1, UUID.class), rs.getString(2));
+                }
+            }
         }
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET home_site = "
-                + "CASE WHEN EXISTS (SELECT 1 FROM record_home h WHERE h.record_id = incoming_transaction.record_id) "
-                + "THEN (SELECT h.site FROM record_home h WHERE h.record_id = incoming_transaction.record_id) "
-                + "ELSE site END WHERE tx_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", ids));
-            ps.executeUpdate();
+        Map<UUID, String> firstWrites = new java.util.LinkedHashMap<>();
+        for (Settling s : settling) {
+            if (s.action() != Action.DELETE && !s.overruled()) {
+                firstWrites.putIfAbsent(s.recordId(), dependedOn.getOrDefault(s.recordId(), s.site()));
+            }
         }
-    }
-
-    /** Marks transactions that receive applied (and stored with their orders) as having lost a conflicting edit. */
-    public void markOverruled(Connection connection, Set<UUID> txIds) throws SQLException {
-        if (txIds.isEmpty()) {
-            return;
+        List<Map.Entry<UUID, String>> candidates = new ArrayList<>(firstWrites.entrySet());
+        for (int from = 0; from < candidates.size(); from += MULTI_ROW) {
+            List<Map.Entry<UUID, String>> part =
+                    candidates.subList(from, Math.min(candidates.size(), from + MULTI_ROW));
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_home (record_id, site) VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?)"))
+                    + " ON CONFLICT DO NOTHING")) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setObject(2 * i + 1, part.get(i).getKey());
+                    ps.setString(2 * i + 2, part.get(i).getValue());
+                }
+                ps.executeUpdate();
+            }
         }
+        Map<UUID, String> recordHomes = new HashMap<>();
         try (PreparedStatement ps =
-                connection.prepareStatement("UPDATE incoming_transaction SET overruled = TRUE WHERE tx_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", txIds.toArray()));
-            ps.executeUpdate();
+                connection.prepareStatement("SELECT record_id, site FROM record_home WHERE record_id = ANY (?)")) {
+            ps.setArray(1, connection.createArrayOf("uuid", records));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    recordHomes.put(rs.getObject(1, UUID.class), rs.getString(2)); // a home's site may be null
+                }
+            }
         }
+        for (Settling s : settling) {
+            homes.put(s.txId(), recordHomes.containsKey(s.recordId()) ? recordHomes.get(s.recordId()) : s.site());
+        }
+        return homes;
     }
 
     /** Records why {@code txId} could not be applied: DEFERRED, ERROR or CONFLICT (with the record it clashed with). */
@@ -563,18 +618,20 @@ public class IncomingStore {
     public void markSkipped(Connection connection, UUID txId, StreamPosition at, String by, String reason)
             throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String home = homeSites(connection, settlingStored(connection, List.of(txId), Set.of(txId)))
+                .get(txId);
         long order = takeOrders(connection, 1); // a skip is settled too: devices learn the verdict in order
         try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
                 + TxStatus.SKIPPED + "', status_reason = ?, skipped_by = ?, applied_at = ?, applied_order = ?, "
-                + "overruled = TRUE WHERE tx_id = ?")) {
+                + "overruled = TRUE, home_site = ? WHERE tx_id = ?")) {
             ps.setString(1, truncate(reason, REASON_MAX));
             ps.setString(2, by);
             ps.setObject(3, now);
             ps.setLong(4, order);
-            ps.setObject(5, txId);
+            ps.setString(5, home);
+            ps.setObject(6, txId);
             ps.executeUpdate();
         }
-        stampHomeSites(connection, List.of(txId));
         advanceCursor(connection, at.producer(), at.seq());
     }
 
