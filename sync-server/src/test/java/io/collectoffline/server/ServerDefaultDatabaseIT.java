@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Smoke test of the quick start: the packaged server with only an admin token configured runs on its embedded H2
- * file, generates its key pair, and stores, deduplicates and applies like on PostgreSQL (same SQL in PostgreSQL
- * mode, MERGE for upserts).
+ * Smoke test of the quick start: the packaged server runs on its embedded H2 file, generates its key pair, and
+ * stores, deduplicates and applies like on PostgreSQL (same SQL in PostgreSQL mode, MERGE for upserts); its first
+ * admin is made with the CLI step, and the CLI acts as the person whose token it holds.
  */
 class ServerDefaultDatabaseIT {
 
@@ -95,6 +95,7 @@ class ServerDefaultDatabaseIT {
             // two-way on the embedded database: the household assigned to the laptop comes down, sealed to it
             assertThat(cli(
                             server,
+                            "it-admin",
                             "assignments",
                             "add",
                             "--device",
@@ -133,44 +134,124 @@ class ServerDefaultDatabaseIT {
     }
 
     @Test
-    void adminCliEnrolsListsAndRevokesDevicesAndReadsStatusAndKeys() throws Exception {
-        try (AppProcess server = AppProcess.start(
-                        dir, "-Dsync.server.admin-token=it-admin", "-Dsync.server.ingest.accept-unsigned=true")
+    void theFirstAdminIsMadeWithTheCliStepAndTheCliActsAsThePersonWhoseTokenItHolds() throws Exception {
+        // no account, no default password: the first admin comes from the CLI step, on the server's own database
+        String made = run(dir, null, "a long first password\n", "users", "add-admin", "alice", "--password-stdin");
+        assertThat(made).contains("Admin 'alice' created");
+        String alice =
+                made.lines().filter(l -> l.startsWith("cou_")).findFirst().orElseThrow();
+        try (AppProcess server = AppProcess.start(dir, "-Dsync.server.ingest.accept-unsigned=true")
                 .awaitReady()) {
-            assertThat(cli(server, "devices", "enrol", "cli-laptop", "--role", "field"))
+            assertThat(server.output()).doesNotContain("No account exists yet");
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(alice)
+                    .get("/api/v1/session")
+                    .then()
+                    .statusCode(200)
+                    .body("username", equalTo("alice"))
+                    .body("role", equalTo("admin"));
+            assertThat(cli(server, alice, "devices", "enrol", "cli-laptop", "--role", "field"))
                     .contains("\"token\":\"co_");
-            assertThat(cli(server, "devices", "list")).contains("cli-laptop");
-            assertThat(cli(server, "devices", "revoke", "cli-laptop")).contains("revokedAt");
-            assertThat(cli(server, "status")).contains("\"counts\"");
+            assertThat(cli(server, alice, "devices", "list"))
+                    .contains("cli-laptop")
+                    .contains("\"enrolledBy\":\"alice\"");
+            assertThat(cli(server, alice, "devices", "revoke", "cli-laptop")).contains("\"revokedBy\":\"alice\"");
+            assertThat(cli(server, alice, "status")).contains("\"counts\"");
+            // alice makes a monitor, who logs in with the CLI and may read but not enrol
+            run(
+                    dir,
+                    alice,
+                    "bob's long password\n",
+                    "users",
+                    "add",
+                    "bob",
+                    "--role",
+                    "monitor",
+                    "--password-stdin",
+                    "--url",
+                    server.baseUrl());
+            assertThat(cli(server, alice, "users", "list")).contains("\"username\":\"bob\"");
+            String issued = run(
+                    dir,
+                    null,
+                    "bob's long password\n",
+                    "users",
+                    "token",
+                    "bob",
+                    "--password-stdin",
+                    "--url",
+                    server.baseUrl());
+            String bob = issued.substring(issued.indexOf("cou_"), issued.indexOf('"', issued.indexOf("cou_")));
+            assertThat(cli(server, bob, "status")).contains("\"counts\"");
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(bob)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("deviceId", "by-bob", "role", "field"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(403)
+                    .body("detail", org.hamcrest.Matchers.containsString("(monitor) does not allow this"));
         }
+        // a second add-admin of the same name is refused: it never overwrites an account
+        assertThat(runFailing(dir, "another long password\n", "users", "add-admin", "alice", "--password-stdin"))
+                .contains("exists already");
         assertThat(cli(
+                        null,
                         null,
                         "keys",
                         "list",
                         "--dir",
                         dir.resolve("data/server/keys").toString()))
                 .contains("(current)");
-        assertThat(cli(null, "models")).contains("study.subject_visit");
+        assertThat(cli(null, null, "models")).contains("study.subject_visit");
     }
 
-    /** Runs the packaged jar's admin CLI against {@code server}; fails on a non-zero exit. */
-    private static String cli(AppProcess server, String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+    /** Runs the packaged jar's admin CLI against {@code server} as the holder of {@code token}; fails unless 0. */
+    private String cli(AppProcess server, String token, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(args));
+        if (server != null) {
+            command.addAll(List.of("--url", server.baseUrl()));
+        }
+        return run(dir, token, "", command.toArray(String[]::new));
+    }
+
+    /** Runs the packaged jar with {@code args} in {@code workDir}, {@code stdin} as its input; fails unless 0. */
+    private static String run(Path workDir, String token, String stdin, String... args) throws Exception {
+        Process process = process(workDir, token, args);
+        process.getOutputStream().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    private static String runFailing(Path workDir, String stdin, String... args) throws Exception {
+        Process process = process(workDir, null, args);
+        process.getOutputStream().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isNotZero();
+        return output;
+    }
+
+    private static Process process(Path workDir, String token, String... args) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 Path.of("target", "quarkus-app", "quarkus-run.jar")
                         .toAbsolutePath()
                         .toString()));
-        command.addAll(java.util.List.of(args));
-        if (server != null) {
-            command.addAll(java.util.List.of("--url", server.baseUrl()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("SYNC_SERVER_ADMIN_TOKEN");
+        if (token != null) {
+            builder.environment().put("SYNC_SERVER_TOKEN", token);
+        } else {
+            builder.environment().remove("SYNC_SERVER_TOKEN");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SYNC_SERVER_ADMIN_TOKEN", "it-admin");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isZero();
-        return output;
+        return builder.start();
     }
 }

@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The server's admin CLI: {@code java -jar sync-server/target/quarkus-app/quarkus-run.jar <command>}. {@code keys}
- * works on the key folder directly; the others ask the running server over HTTP with the admin token
- * ({@code SYNC_SERVER_ADMIN_TOKEN}, {@code --url} or {@code SYNC_SERVER_URL}), so they take the same paths, checks
- * and locks as the API.
+ * works on the key folder directly, {@code users add-admin} on the database ({@link FirstAdmin}); the others ask the
+ * running server over HTTP with the person's API token ({@code SYNC_SERVER_TOKEN}; {@code --url} or
+ * {@code SYNC_SERVER_URL}), so they take the same paths, checks, roles and locks as the API, and what they do is
+ * attributed to that person.
  */
 @Command(
         name = "collect-offline-server",
@@ -39,15 +40,16 @@ import picocli.CommandLine.Spec;
             AdminCli.Files.class,
             AdminCli.Status.class,
             AdminCli.Models.class,
-            AdminCli.AssignmentsCommand.class
+            AdminCli.AssignmentsCommand.class,
+            AdminCli.Users.class
         })
 public final class AdminCli {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The subcommands this CLI answers (the first argument); anything else starts the server. */
-    public static final List<String> COMMANDS =
-            List.of("devices", "keys", "files", "status", "models", "assignments", "--help", "-h", "--version", "-V");
+    public static final List<String> COMMANDS = List.of(
+            "devices", "keys", "files", "status", "models", "assignments", "users", "--help", "-h", "--version", "-V");
 
     /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
@@ -59,21 +61,30 @@ public final class AdminCli {
         return id.replaceAll("[^A-Za-z0-9._-]", "");
     }
 
-    /** Where the running server is and the admin token. */
+    /** Where the running server is, and the person's API token. */
     static class Server {
         @Option(names = "--url", description = "server base URL (default: $SYNC_SERVER_URL or http://127.0.0.1:8080)")
         String url = System.getenv().getOrDefault("SYNC_SERVER_URL", "http://127.0.0.1:8080");
 
         int call(String method, String path, String json) {
-            String token = System.getenv("SYNC_SERVER_ADMIN_TOKEN");
+            String token = System.getenv("SYNC_SERVER_TOKEN");
             if (token == null || token.isBlank()) {
-                System.err.println("set SYNC_SERVER_ADMIN_TOKEN to the server's admin token");
+                token = System.getenv("SYNC_SERVER_ADMIN_TOKEN"); // the deprecated shared token
+            }
+            if (token == null || token.isBlank()) {
+                System.err.println("set SYNC_SERVER_TOKEN to your API token (users token <name>; the first admin's "
+                        + "comes from users add-admin)");
                 return 2;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
-                    .timeout(Duration.ofMinutes(5))
-                    .header("Authorization", "Bearer " + token)
-                    .header("X-Collect-User", System.getProperty("user.name", "admin"));
+            return send(method, path, json, token);
+        }
+
+        int send(String method, String path, String json, String token) {
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(5));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
             if (json != null) {
                 request.header("Content-Type", "application/json");
             }
@@ -367,6 +378,205 @@ public final class AdminCli {
                         path() + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8) + "&key="
                                 + URLEncoder.encode(key, StandardCharsets.UTF_8),
                         null);
+            }
+        }
+    }
+
+    @Command(
+            name = "users",
+            mixinStandardHelpOptions = true,
+            description = "People's accounts (add-admin works on the database: see its --help)",
+            subcommands = {
+                Users.ListAll.class,
+                Users.Add.class,
+                Users.Role.class,
+                Users.Disable.class,
+                Users.Enable.class,
+                Users.Password.class,
+                Users.Token.class
+            })
+    static class Users implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "name a users command");
+        }
+
+        /** A password from standard input (one line) or asked twice on the terminal; null after saying why. */
+        static String password(boolean stdin, String prompt) {
+            if (stdin) {
+                try {
+                    String line = new java.io.BufferedReader(
+                                    new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                            .readLine();
+                    return line == null || line.isEmpty() ? null : line;
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+            java.io.Console console = System.console();
+            if (console == null) {
+                System.err.println("no terminal to ask the password on: use --password-stdin");
+                return null;
+            }
+            char[] first = console.readPassword(prompt);
+            char[] again = console.readPassword("Again: ");
+            if (first == null || !java.util.Arrays.equals(first, again)) {
+                System.err.println("the two passwords differ");
+                return null;
+            }
+            return new String(first);
+        }
+
+        @Command(name = "list", description = "The accounts with their roles")
+        static class ListAll extends Server implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                return call("GET", "/api/v1/users", null);
+            }
+        }
+
+        @Command(name = "add", description = "Create an account; its first password is asked (or read from stdin)")
+        static class Add extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "user name (a-z 0-9 . _ -)")
+            String username;
+
+            @Option(names = "--role", required = true, description = "admin, data-manager, lab-assistant or monitor")
+            String role;
+
+            @Option(names = "--display-name", description = "full name (default: the user name)")
+            String displayName;
+
+            @Option(names = "--password-stdin", description = "read the password from standard input")
+            boolean stdin;
+
+            @Override
+            public Integer call() {
+                String password = password(stdin, "Password for " + username + ": ");
+                if (password == null) {
+                    return 2;
+                }
+                return call(
+                        "POST",
+                        "/api/v1/users",
+                        JSON.createObjectNode()
+                                .put("username", username)
+                                .put("displayName", displayName == null ? username : displayName)
+                                .put("role", role)
+                                .put("password", password)
+                                .toString());
+            }
+        }
+
+        @Command(name = "role", description = "Give an account another role")
+        static class Role extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Parameters(index = "1", description = "admin, data-manager, lab-assistant or monitor")
+            String role;
+
+            @Override
+            public Integer call() {
+                return call(
+                        "PUT",
+                        "/api/v1/users/" + pathId(username) + "/role",
+                        JSON.createObjectNode().put("role", role).toString());
+            }
+        }
+
+        @Command(name = "disable", description = "Disable an account: its sessions and tokens end now")
+        static class Disable extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Override
+            public Integer call() {
+                return call("POST", "/api/v1/users/" + pathId(username) + "/disable", null);
+            }
+        }
+
+        @Command(name = "enable", description = "Enable an account again")
+        static class Enable extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Override
+            public Integer call() {
+                return call("POST", "/api/v1/users/" + pathId(username) + "/enable", null);
+            }
+        }
+
+        @Command(name = "password", description = "Set a new password for someone who forgot theirs")
+        static class Password extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Option(names = "--password-stdin", description = "read the password from standard input")
+            boolean stdin;
+
+            @Override
+            public Integer call() {
+                String password = password(stdin, "New password for " + username + ": ");
+                if (password == null) {
+                    return 2;
+                }
+                return call(
+                        "PUT",
+                        "/api/v1/users/" + pathId(username) + "/password",
+                        JSON.createObjectNode().put("password", password).toString());
+            }
+        }
+
+        @Command(
+                name = "token",
+                description = "Log in with your password and print an API token for the CLI (export SYNC_SERVER_TOKEN)")
+        static class Token extends Server implements Callable<Integer> {
+            @Parameters(index = "0", description = "your user name")
+            String username;
+
+            @Option(names = "--label", description = "what it is for (default: CLI)")
+            String label = "CLI";
+
+            @Option(names = "--password-stdin", description = "read the password from standard input")
+            boolean stdin;
+
+            @Override
+            public Integer call() throws IOException, InterruptedException {
+                String password = password(stdin, "Password: ");
+                if (password == null) {
+                    return 2;
+                }
+                HttpResponse<String> login = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url + "/api/v1/session"))
+                                        .timeout(Duration.ofMinutes(1))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                                                .put("username", username)
+                                                .put("password", password)
+                                                .toString()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                String session = login.headers().allValues("Set-Cookie").stream()
+                        .filter(c -> c.startsWith("collect_session="))
+                        .map(c -> c.substring("collect_session=".length(), c.indexOf(';')))
+                        .findFirst()
+                        .orElse(null);
+                if (login.statusCode() != 200 || session == null) {
+                    System.err.println(login.body());
+                    return 1;
+                }
+                int code = send(
+                        "POST",
+                        "/api/v1/session/tokens",
+                        JSON.createObjectNode().put("label", label).toString(),
+                        session);
+                send("DELETE", "/api/v1/session", null, session);
+                return code;
             }
         }
     }

@@ -26,6 +26,33 @@ public interface ServerConfig {
      */
     Optional<String> adminToken();
 
+    /** People's accounts: sessions of the pages, API tokens, locking after wrong passwords. */
+    Users users();
+
+    /** People's accounts. */
+    interface Users {
+
+        /** A page session ends after this long without a request. */
+        @WithDefault("30m")
+        Duration sessionIdle();
+
+        /** A page session ends this long after the login, used or not. */
+        @WithDefault("12h")
+        Duration sessionMax();
+
+        /** Days an API token (CLI, scripts) is valid for, unless its holder asks for fewer. */
+        @WithDefault("90")
+        int apiTokenDays();
+
+        /** Wrong passwords in a row after which an account is locked for {@link #lockFor()}. */
+        @WithDefault("5")
+        int lockAfter();
+
+        /** How long a locked account cannot log in. */
+        @WithDefault("15m")
+        Duration lockFor();
+    }
+
     /** The server's key pairs. */
     Keys keys();
 

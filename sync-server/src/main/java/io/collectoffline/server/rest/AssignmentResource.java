@@ -10,13 +10,14 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.READ)
 @Tag(name = "admin")
 public class AssignmentResource {
 
@@ -71,6 +72,7 @@ public class AssignmentResource {
         return assignments.list(device(deviceId));
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @POST
     @Path("/devices/{deviceId}/assignments")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -80,7 +82,7 @@ public class AssignmentResource {
                     + "records they depend on (and its own changes and the reference lists) instead of its whole "
                     + "site's; its down-sync starts again from the beginning of the new feed (what it holds is "
                     + "skipped, not sent twice over). All or nothing: a key naming no record here assigns nothing. "
-                    + "Header X-Collect-User names the admin, for the record.")
+                    + "The authenticated account is recorded as who assigned.")
     @APIResponse(
             responseCode = "200",
             description = "The device's assignments now",
@@ -97,12 +99,11 @@ public class AssignmentResource {
             description = "No such device",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public AssignmentList assignToDevice(
-            @PathParam("deviceId") String deviceId,
-            AssignRequest request,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return assign(device(deviceId), request, by);
+            @PathParam("deviceId") String deviceId, AssignRequest request, @Context SecurityContext caller) {
+        return assign(device(deviceId), request, Caller.name(caller));
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @DELETE
     @Path("/devices/{deviceId}/assignments")
     @Operation(
@@ -124,8 +125,8 @@ public class AssignmentResource {
             @PathParam("deviceId") String deviceId,
             @QueryParam("model") String model,
             @QueryParam("key") String key,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return assignments.unassign(device(deviceId), model, key, DeviceResource.admin(by));
+            @Context SecurityContext caller) {
+        return assignments.unassign(device(deviceId), model, key, DeviceResource.admin(Caller.name(caller)));
     }
 
     @GET
@@ -142,13 +143,14 @@ public class AssignmentResource {
         return assignments.list(site(site));
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @POST
     @Path("/sites/{site}/assignments")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Assign records to a site's team",
             description = "Every device of the site receives these records (with what is under them and what they "
-                    + "depend on) instead of the site's own; as for a device. Header X-Collect-User names the admin.")
+                    + "depend on) instead of the site's own; as for a device. The authenticated account is recorded.")
     @APIResponse(
             responseCode = "200",
             description = "The site team's assignments now",
@@ -161,12 +163,11 @@ public class AssignmentResource {
             description = "Not a site id, unknown model, or keys naming no record here; nothing assigned",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public AssignmentList assignToSite(
-            @PathParam("site") String site,
-            AssignRequest request,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return assign(site(site), request, by);
+            @PathParam("site") String site, AssignRequest request, @Context SecurityContext caller) {
+        return assign(site(site), request, Caller.name(caller));
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @DELETE
     @Path("/sites/{site}/assignments")
     @Operation(summary = "Take a record off a site team's assignment (?model= and ?key=)")
@@ -185,8 +186,8 @@ public class AssignmentResource {
             @PathParam("site") String site,
             @QueryParam("model") String model,
             @QueryParam("key") String key,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return assignments.unassign(site(site), model, key, DeviceResource.admin(by));
+            @Context SecurityContext caller) {
+        return assignments.unassign(site(site), model, key, DeviceResource.admin(Caller.name(caller)));
     }
 
     private AssignmentList assign(String target, AssignRequest request, String by) {

@@ -14,15 +14,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
 /**
- * Reads the bearer token of a request for Quarkus Security; {@link TokenIdentityProvider} says whose it is. A
- * request without one is anonymous: the endpoints' roles decide whether that is enough (DESIGN §7).
+ * Reads the bearer token of a request, or the page session's cookie {@value #SESSION_COOKIE}, for Quarkus Security;
+ * {@link TokenIdentityProvider} says whose it is. A request without one is anonymous: the endpoints' roles decide
+ * whether that is enough (DESIGN §7). The session cookie is HttpOnly and SameSite=Strict; besides, a request that
+ * changes something ({@code POST}, {@code PUT}, {@code DELETE}) is authenticated by the cookie only with the header
+ * {@value #PAGE_HEADER} that the pages send, which a form or link of another site cannot add (cross-site request
+ * forgery).
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
+    /** The page session's cookie. */
+    public static final String SESSION_COOKIE = "collect_session";
+    /** The header the pages send with every request, which lets the session cookie authenticate a change. */
+    public static final String PAGE_HEADER = "X-Collect-Page";
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String token = bearer(context.request().getHeader("Authorization"));
+        if (token == null) {
+            token = session(context);
+        }
         if (token == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
@@ -38,6 +50,16 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
         return Set.of(TokenAuthenticationRequest.class);
+    }
+
+    private static String session(RoutingContext context) {
+        io.vertx.core.http.Cookie cookie = context.request().getCookie(SESSION_COOKIE);
+        if (cookie == null || cookie.getValue().isBlank()) {
+            return null;
+        }
+        String method = context.request().method().name();
+        boolean reads = method.equals("GET") || method.equals("HEAD");
+        return reads || context.request().getHeader(PAGE_HEADER) != null ? cookie.getValue() : null;
     }
 
     static String bearer(String header) {

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "conflicts", description = "Conflicting edits of one record on several devices")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.READ)
 public class ConflictResource {
 
     private final ConflictReadService conflicts;

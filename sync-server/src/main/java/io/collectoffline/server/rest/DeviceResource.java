@@ -12,14 +12,15 @@ import io.collectoffline.server.keys.ServerKeys;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.READ)
 public class DeviceResource {
 
     private final DeviceService devices;
@@ -61,13 +62,14 @@ public class DeviceResource {
      */
     public record SiteRequest(String site) {}
 
+    @RolesAllowed(Roles.DEVICES)
     @POST
     @Path("/devices")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "admin")
     @Operation(
             summary = "Enrol a device; its token is in this answer only",
-            description = "Header X-Collect-User names the admin, for the record.")
+            description = "The authenticated account is recorded as who enrolled it.")
     @APIResponse(
             responseCode = "201",
             description = "Enrolled; keep the token, it is never shown again",
@@ -79,12 +81,12 @@ public class DeviceResource {
             responseCode = "409",
             description = "The id is taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response enrol(EnrolRequest request, @HeaderParam(IncomingResource.USER_HEADER) String by) {
+    public Response enrol(EnrolRequest request, @Context SecurityContext caller) {
         Enrolment enrolment = devices.enrol(
                 request == null ? null : request.deviceId(),
                 request == null ? null : request.role(),
                 request == null ? null : request.site(),
-                admin(by));
+                admin(Caller.name(caller)));
         return Response.status(201).entity(enrolment).build();
     }
 
@@ -127,12 +129,13 @@ public class DeviceResource {
         return feed.status(devices.get(deviceId));
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @POST
     @Path("/devices/{deviceId}/revoke")
     @Tag(name = "admin")
     @Operation(summary = "Revoke a device's token: refused from its next request on")
-    public Device revoke(@PathParam("deviceId") String deviceId, @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return devices.revoke(deviceId, admin(by));
+    public Device revoke(@PathParam("deviceId") String deviceId, @Context SecurityContext caller) {
+        return devices.revoke(deviceId, admin(Caller.name(caller)));
     }
 
     @GET
@@ -146,6 +149,7 @@ public class DeviceResource {
         return devices.sites();
     }
 
+    @RolesAllowed(Roles.DEVICES)
     @PUT
     @Path("/devices/{deviceId}/site")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -153,7 +157,7 @@ public class DeviceResource {
     @Operation(
             summary = "Move a device to another site (or none)",
             description = "Transactions stored from now on carry the new site; those stored before keep theirs. "
-                    + "Header X-Collect-User names the admin, for the log.")
+                    + "The authenticated account is named in the log.")
     @APIResponse(
             responseCode = "400",
             description = "Not a site id",
@@ -167,10 +171,8 @@ public class DeviceResource {
             description = "The device, now in the site",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Device.class)))
     public Device assignSite(
-            @PathParam("deviceId") String deviceId,
-            SiteRequest request,
-            @HeaderParam(IncomingResource.USER_HEADER) String by) {
-        return devices.assignSite(deviceId, request == null ? null : request.site(), admin(by));
+            @PathParam("deviceId") String deviceId, SiteRequest request, @Context SecurityContext caller) {
+        return devices.assignSite(deviceId, request == null ? null : request.site(), admin(Caller.name(caller)));
     }
 
     @GET

@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "files", description = "Site server to central server")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.DATA)
 public class FilesResource {
 
     private final ExportService exports;
@@ -88,6 +88,7 @@ public class FilesResource {
         return uploads.takeReceipt(body, name);
     }
 
+    @RolesAllowed(Roles.READ)
     @GET
     @Path("/files")
     @Operation(summary = "Exports and receipts, imports, quarantined files, missing previous batches")

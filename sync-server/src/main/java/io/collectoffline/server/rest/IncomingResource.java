@@ -13,13 +13,14 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -41,13 +42,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         securitySchemeName = OpenApiDefinition.ADMIN,
         type = SecuritySchemeType.HTTP,
         scheme = "bearer",
-        description = "The administrator's token (sync.server.admin-token)")
+        description = "A person's API token (POST /api/v1/session/tokens; the first admin's comes from the CLI step "
+                + "'users add-admin'). The pages use the session cookie collect_session instead. What each role may "
+                + "call: README, Security model")
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.READ)
 public class IncomingResource {
-
-    /** Who is acting, for the audit of a skip. */
-    public static final String USER_HEADER = "X-Collect-User";
 
     private final IncomingAdminService admin;
     private final FilesOverview files;
@@ -106,6 +106,7 @@ public class IncomingResource {
         return admin.get(uuid(txId));
     }
 
+    @RolesAllowed(Roles.DATA)
     @POST
     @Path("/incoming/{txId}/retry")
     @Operation(summary = "Put a DEFERRED, ERROR or CONFLICT transaction back in line for apply")
@@ -118,27 +119,29 @@ public class IncomingResource {
         return admin.retry(uuid(txId));
     }
 
+    @RolesAllowed(Roles.DATA)
     @POST
     @Path("/incoming/{txId}/skip")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Skip the transaction that blocks its producer (audited: who, when, why)",
             description = "It is never applied; the producer's later transactions go on. Only the head of a "
-                    + "producer's queue can be skipped. The header X-Collect-User names who skips.")
+                    + "producer's queue can be skipped. Who skips is the authenticated account.")
     @APIResponse(responseCode = "200", description = "The transaction, now SKIPPED")
     @APIResponse(
             responseCode = "400",
-            description = "No reason or no user given",
+            description = "No reason given",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "409",
             description = "Already applied or skipped, or not at the head",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public IncomingTransactionView skip(
-            @PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user, SkipRequest request) {
-        return admin.skip(uuid(txId), user, request == null ? null : request.reason());
+            @PathParam("txId") String txId, @Context SecurityContext caller, SkipRequest request) {
+        return admin.skip(uuid(txId), Caller.name(caller), request == null ? null : request.reason());
     }
 
+    @RolesAllowed(Roles.DATA)
     @POST
     @Path("/incoming/missing/{producer}/{seq}/skip")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -148,7 +151,7 @@ public class IncomingResource {
                     + "waitingReason) or one that will never arrive (the laptop was destroyed). A SKIPPED stand-in "
                     + "records who, when and why; the producer's later transactions go on; the transaction itself, if "
                     + "it arrives later, is refused with that reason. Only the seq the producer waits for can be "
-                    + "skipped. The header X-Collect-User names who skips.")
+                    + "skipped. Who skips is the authenticated account.")
     @APIResponse(
             responseCode = "200",
             description = "The stand-in, SKIPPED",
@@ -158,7 +161,7 @@ public class IncomingResource {
                             schema = @Schema(implementation = IncomingTransactionView.class)))
     @APIResponse(
             responseCode = "400",
-            description = "No reason or no user given, or not a seq",
+            description = "No reason given, or not a seq",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "404",
@@ -171,12 +174,12 @@ public class IncomingResource {
     public IncomingTransactionView skipMissing(
             @PathParam("producer") String producer,
             @PathParam("seq") long seq,
-            @HeaderParam(USER_HEADER) String user,
+            @Context SecurityContext caller,
             SkipRequest request) {
         if (seq < 1) {
             throw new InvalidInputException("Invalid seq", List.of(new FieldError("seq", "must be 1 or more")));
         }
-        return admin.skipMissing(producer, seq, user, request == null ? null : request.reason());
+        return admin.skipMissing(producer, seq, Caller.name(caller), request == null ? null : request.reason());
     }
 
     @GET
@@ -214,6 +217,7 @@ public class IncomingResource {
      */
     public record ResolveRequest(String action, String reason) {}
 
+    @RolesAllowed(Roles.DATA)
     @POST
     @Path("/incoming/{txId}/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -222,23 +226,27 @@ public class IncomingResource {
             description = "keep-existing: the incoming record is merged into the record that holds its natural key; "
                     + "later transactions that refer to it (its own changes, its dependants' foreign keys) apply to "
                     + "the kept record. reject: the transaction is skipped; its dependants wait, DEFERRED. Either way "
-                    + "nothing is overwritten and the transaction stays stored. The header X-Collect-User names who "
-                    + "decides.")
+                    + "nothing is overwritten and the transaction stays stored. Who decides is the "
+                    + "authenticated account.")
     @APIResponse(responseCode = "200", description = "The transaction, now SKIPPED with the resolution as reason")
     @APIResponse(
             responseCode = "400",
-            description = "Unknown action, no reason or no user given",
+            description = "Unknown action or no reason given",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "409",
             description = "Not a CONFLICT at the head of its producer's queue",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public IncomingTransactionView resolve(
-            @PathParam("txId") String txId, @HeaderParam(USER_HEADER) String user, ResolveRequest request) {
+            @PathParam("txId") String txId, @Context SecurityContext caller, ResolveRequest request) {
         return admin.resolve(
-                uuid(txId), request == null ? null : request.action(), user, request == null ? null : request.reason());
+                uuid(txId),
+                request == null ? null : request.action(),
+                Caller.name(caller),
+                request == null ? null : request.reason());
     }
 
+    @RolesAllowed({Roles.READ, Roles.LAB})
     @GET
     @Path("/status")
     @Operation(

@@ -34,10 +34,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMapper {
 
-    private final io.collectoffline.server.config.ServerConfig config;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    ProblemMapper(io.collectoffline.server.config.ServerConfig config) {
-        this.config = config;
+    ProblemMapper(io.quarkus.security.identity.SecurityIdentity identity) {
+        this.identity = identity;
     }
 
     static final String PREFIX = Problem.TYPE_PREFIX;
@@ -57,22 +57,22 @@ public class ProblemMapper {
     public static final String FILE_REFUSED = PREFIX + "file-refused";
     public static final String UNAUTHORIZED = PREFIX + "unauthorized";
     public static final String NO_SEALING_KEY = PREFIX + "no-sealing-key";
+    public static final String USER_NOT_FOUND = PREFIX + "user-not-found";
+    public static final String USER_CONFLICT = PREFIX + "user-conflict";
+    public static final String LOGIN_FAILED = PREFIX + "login-failed";
 
-    /** A bearer token that is no one's (unknown, revoked). */
+    /** A bearer token or session that is no one's (unknown, revoked, expired). */
     @ServerExceptionMapper
     public Response tokenNotValid(AuthenticationFailedException e, UriInfo uri) {
-        return unauthorized("The token is not valid (unknown or revoked)", uri);
+        return unauthorized("The token or session is not valid (unknown, revoked, expired or ended)", uri);
     }
 
     /** No bearer token where one is needed. */
     @ServerExceptionMapper
     public Response tokenMissing(UnauthorizedException e, UriInfo uri) {
         return unauthorized(
-                "A bearer token is required (an enrolled device's, or the admin token"
-                        + (config.adminToken().isEmpty()
-                                ? "; administration is closed here: sync.server.admin-token is " + "not set"
-                                : "")
-                        + ")",
+                "A bearer token is required (an enrolled device's, or a person's API token), or a page session "
+                        + "(log in on /admin)",
                 uri);
     }
 
@@ -82,14 +82,29 @@ public class ProblemMapper {
      */
     @ServerExceptionMapper
     public Response tokenOfAnotherKind(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        io.collectoffline.server.users.User person = identity.getAttribute(TokenIdentityProvider.USER);
+        if (person != null && !isDeviceEndpoint(uri)) {
+            return problem(
+                    FORBIDDEN,
+                    "Forbidden",
+                    403,
+                    "The role of '" + person.username() + "' (" + person.role() + ") does not allow this; README, "
+                            + "Security model, lists what each role may do",
+                    uri,
+                    List.of());
+        }
         return unauthorized(
                 "This endpoint needs "
-                        + (uri.getPath().startsWith("/api/v1/batches")
-                                        || uri.getPath().startsWith("/api/v1/producers/")
-                                        || uri.getPath().equals("/api/v1/keys/current")
-                                ? "an enrolled device's token"
-                                : "the admin token"),
+                        + (isDeviceEndpoint(uri) ? "an enrolled device's token" : "a person's session or API token"),
                 uri);
+    }
+
+    private static boolean isDeviceEndpoint(UriInfo uri) {
+        return uri.getPath().startsWith("/api/v1/batches")
+                || uri.getPath().startsWith("/api/v1/producers/")
+                || uri.getPath().startsWith("/api/v1/downsync")
+                || uri.getPath().equals("/api/v1/registrations")
+                || uri.getPath().equals("/api/v1/keys/current");
     }
 
     private static Response unauthorized(String detail, UriInfo uri) {
@@ -175,6 +190,21 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response deviceNotFound(DeviceNotFoundException e, UriInfo uri) {
         return problem(DEVICE_NOT_FOUND, "Device not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response userNotFound(io.collectoffline.server.users.UserNotFoundException e, UriInfo uri) {
+        return problem(USER_NOT_FOUND, "Account not found", 404, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response userConflict(io.collectoffline.server.users.UserConflictException e, UriInfo uri) {
+        return problem(USER_CONFLICT, "Conflict", 409, e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response loginFailed(io.collectoffline.server.users.LoginFailedException e, UriInfo uri) {
+        return problem(LOGIN_FAILED, "Login failed", 401, e.getMessage(), uri, List.of());
     }
 
     @ServerExceptionMapper

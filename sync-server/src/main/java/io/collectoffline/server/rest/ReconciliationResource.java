@@ -6,13 +6,14 @@ import io.collectoffline.server.reconciliation.LabReconciliationService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "admin")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed({Roles.LAB, Roles.READ})
 public class ReconciliationResource {
 
     private final LabReconciliationService lab;
@@ -64,18 +65,19 @@ public class ReconciliationResource {
         return lab.report(site);
     }
 
+    @RolesAllowed(Roles.LAB)
     @POST
     @Path("/receipts")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Mark a tube in hand at the lab (header X-Collect-User names the lab assistant)")
-    public Response markInHand(InHand tube, @HeaderParam(IncomingResource.USER_HEADER) String user) {
+    @Operation(summary = "Mark a tube in hand at the lab (the authenticated account is recorded as who)")
+    public Response markInHand(InHand tube, @Context SecurityContext caller) {
         return Response.status(201)
                 .entity(Map.of(
                         "id",
                         lab.markInHand(
                                         tube == null ? null : tube.requisitionIdentifier(),
                                         tube == null ? null : tube.comment(),
-                                        user)
+                                        Caller.name(caller))
                                 .toString()))
                 .build();
     }

@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         description = "Unknown model or record",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @SecurityRequirement(name = OpenApiDefinition.ADMIN)
-@RolesAllowed(Roles.ADMIN)
+@RolesAllowed(Roles.READ)
 public class RecordResource {
 
     /** Most changes of a record's history in one answer; X-Next-Offset says where the rest starts. */

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.collectoffline.server.People;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -181,19 +182,18 @@ class OrderedApplyInvariantTest {
         problem(
                 admin().contentType(ContentType.JSON)
                         .body(Map.of("reason", ""))
-                        .header("X-Collect-User", "admin")
                         .post("/api/v1/incoming/" + txId + "/skip")
                         .then(),
                 400,
                 "invalid-input");
-        admin().contentType(ContentType.JSON)
+        People.as("data-manager")
+                .contentType(ContentType.JSON)
                 .body(Map.of("reason", "household never enumerated"))
-                .header("X-Collect-User", "kagiso")
                 .post("/api/v1/incoming/" + txId + "/skip")
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("SKIPPED"))
-                .body("skippedBy", equalTo("kagiso"))
+                .body("skippedBy", equalTo(People.name("data-manager")))
                 .body("statusReason", containsString("household never enumerated"))
                 .body("appliedAt", notNullValue());
 

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.collectoffline.server.Fixtures;
+import io.collectoffline.server.People;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.Base64;
@@ -79,7 +80,7 @@ class RefusedSeqTest {
         skip(producer, 1)
                 .statusCode(200)
                 .body("status", equalTo("SKIPPED"))
-                .body("skippedBy", equalTo("data-manager"))
+                .body("skippedBy", equalTo(People.name("data-manager")))
                 .body("statusReason", containsString("laptop destroyed"));
 
         await().untilAsserted(() ->
@@ -100,7 +101,7 @@ class RefusedSeqTest {
         problem(skip(producer, 2), 409, "transaction-state");
         problem(
                 admin().contentType(ContentType.JSON)
-                        .body(Map.of("reason", "x"))
+                        .body(Map.of("reason", ""))
                         .post("/api/v1/incoming/missing/" + producer + "/1/skip")
                         .then(),
                 400,
@@ -145,13 +146,13 @@ class RefusedSeqTest {
         Fixtures.post(Fixtures.batch(producer, List.of(resent)))
                 .statusCode(200)
                 .body("results[0].status", equalTo("REJECTED"))
-                .body("results[0].reason", containsString("skipped by data-manager"));
+                .body("results[0].reason", containsString("skipped by " + People.name("data-manager")));
         admin().get("/api/v1/records/study.household/" + first).then().statusCode(404);
     }
 
     private static io.restassured.response.ValidatableResponse skip(String producer, long seq) {
-        return admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "data-manager")
+        return People.as("data-manager")
+                .contentType(ContentType.JSON)
                 .body(Map.of("reason", "laptop destroyed in a flood"))
                 .post("/api/v1/incoming/missing/" + producer + "/" + seq + "/skip")
                 .then();

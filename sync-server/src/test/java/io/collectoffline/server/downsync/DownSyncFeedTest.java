@@ -21,6 +21,7 @@ import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.server.Fixtures;
+import io.collectoffline.server.People;
 import io.collectoffline.server.apply.ConflictRule;
 import io.collectoffline.server.keys.ServerKeys;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,8 +219,8 @@ class DownSyncFeedTest {
                 .body("behind", equalTo(0))
                 .body("sealingKey", equalTo(true));
         // moved to another site: its feed is another one, named in every page
-        admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "test-admin")
+        People.as("admin")
+                .contentType(ContentType.JSON)
                 .body(Map.of("site", site()))
                 .put("/api/v1/devices/" + receiver.id() + "/site")
                 .then()
@@ -306,8 +307,8 @@ class DownSyncFeedTest {
     }
 
     private static void assign(String path, String model, String... keys) {
-        admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "test-admin")
+        People.as("admin")
+                .contentType(ContentType.JSON)
                 .body(Map.of("model", model, "keys", List.of(keys)))
                 .post(path)
                 .then()
@@ -369,7 +370,7 @@ class DownSyncFeedTest {
                 .then()
                 .statusCode(200)
                 .body("records[0].naturalKey", equalTo(s2Key))
-                .body("records[0].assignedBy", equalTo("test-admin"));
+                .body("records[0].assignedBy", equalTo(People.name("admin")));
 
         // later changes under an assigned record follow; the rest of the site does not
         UUID v2 = UUID.randomUUID();

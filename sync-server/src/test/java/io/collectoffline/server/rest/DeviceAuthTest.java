@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.collectoffline.server.People;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
@@ -41,8 +42,8 @@ class DeviceAuthTest {
     void enrolledDeviceGetsItsTokenOnceAndTheServerKeepsOnlyAHash() {
         String id = "field-" + UUID.randomUUID().toString().substring(0, 8);
 
-        admin().contentType(ContentType.JSON)
-                .header("X-Collect-User", "kagiso")
+        People.as("admin")
+                .contentType(ContentType.JSON)
                 .body(Map.of("deviceId", id, "role", "field"))
                 .post("/api/v1/devices")
                 .then()
@@ -54,7 +55,7 @@ class DeviceAuthTest {
         admin().get("/api/v1/devices/" + id)
                 .then()
                 .statusCode(200)
-                .body("enrolledBy", equalTo("kagiso"))
+                .body("enrolledBy", equalTo(People.name("admin")))
                 .body("token", nullValue())
                 .body("revokedAt", nullValue());
         admin().get("/api/v1/devices").then().body("deviceId", hasItem(id));
@@ -145,11 +146,11 @@ class DeviceAuthTest {
                 .then()
                 .statusCode(200);
 
-        admin().header("X-Collect-User", "kagiso")
+        People.as("admin")
                 .post("/api/v1/devices/" + id + "/revoke")
                 .then()
                 .statusCode(200)
-                .body("revokedBy", equalTo("kagiso"))
+                .body("revokedBy", equalTo(People.name("admin")))
                 .body("revokedAt", notNullValue());
 
         problem(
@@ -213,7 +214,7 @@ class DeviceAuthTest {
                 .body("detail", org.hamcrest.Matchers.containsString("device"));
         problem(admin().get("/api/v1/producers/" + device + "/watermark").then(), 401, "unauthorized");
         problem(given().auth().oauth2(device).post("/api/v1/forward").then(), 401, "unauthorized")
-                .body("detail", org.hamcrest.Matchers.containsString("admin token"));
+                .body("detail", org.hamcrest.Matchers.containsString("session or API token"));
         given().auth().oauth2(device).get("/api/v1/keys/current").then().statusCode(200);
         admin().get("/api/v1/status").then().statusCode(200);
         // pages, health and OpenAPI stay open whatever header a client sends

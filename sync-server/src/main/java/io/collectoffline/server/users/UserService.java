@@ -1,0 +1,528 @@
+package io.collectoffline.server.users;
+
+import io.collectoffline.protocol.InvalidInputException;
+import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.security.PasswordHash;
+import io.collectoffline.server.config.ActiveDatabase;
+import io.collectoffline.server.config.ServerConfig;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * People's accounts on this server (ADR 16), the one writer of {@code server_user}, {@code user_token} and
+ * {@code user_audit}. A password is kept only as a {@link PasswordHash}; API tokens and page sessions are 32 random
+ * bytes shown once, kept as their SHA-256 (like devices' tokens). Every change to an account, every login and every
+ * failed one is written to {@code user_audit} with who did it. An account is locked for a while after
+ * {@code sync.server.users.lock-after} wrong passwords in a row; disabling an account or resetting its password ends
+ * its sessions and tokens at once. There is always at least one enabled admin once the first one exists: the last
+ * one can be neither disabled nor given another role.
+ */
+@ApplicationScoped
+public class UserService {
+
+    /** A session token's prefix; an API token's is {@value #API_PREFIX}, a device's {@code co_}. */
+    public static final String SESSION_PREFIX = "cos_";
+
+    public static final String API_PREFIX = "cou_";
+
+    private static final String COLUMNS =
+            "username, display_name, role, created_at, created_by, disabled_at, " + "disabled_by, locked_until";
+
+    private final ActiveDatabase database;
+    private final ServerConfig.Users config;
+    /** Made with the bean at run time: a static one would be frozen into a native image (README, Native). */
+    private final SecureRandom random = new SecureRandom();
+    /** Verified when the name is unknown, so that a wrong name takes as long as a wrong password. */
+    private final String noOne = PasswordHash.hash("no one has this password");
+
+    UserService(ActiveDatabase database, ServerConfig config) {
+        this.database = database;
+        this.config = config.users();
+    }
+
+    /** The account a valid token belongs to, and which kind of token it is. */
+    public record Authenticated(User user, String kind) {}
+
+    /** What a new account is made of. */
+    public record NewUser(String username, String displayName, String role, String password) {}
+
+    // --- accounts ---
+
+    /** Creates an account; refused when the name is taken or anything is not as required (each field named). */
+    public User create(NewUser user, String by) {
+        List<FieldError> errors = new ArrayList<>();
+        if (user.username() == null || !user.username().matches("[a-z0-9][a-z0-9._-]{1,49}")) {
+            errors.add(new FieldError(
+                    "username", "required, 2 to 50 of a-z 0-9 . _ - (lower case), not starting " + "with . _ -"));
+        }
+        if (user.displayName() == null
+                || user.displayName().isBlank()
+                || user.displayName().length() > 100
+                || user.displayName().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            errors.add(new FieldError("displayName", "required, 1 to 100 characters, no control characters"));
+        }
+        if (UserRole.of(user.role()).isEmpty()) {
+            errors.add(new FieldError("role", "required, one of " + String.join(", ", UserRole.ids())));
+        }
+        String passwordProblem = PasswordHash.problem(user.password());
+        if (passwordProblem != null) {
+            errors.add(new FieldError("password", passwordProblem));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The account cannot be created as given", errors);
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO server_user (username, display_name, role, "
+                        + "password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, user.username());
+            ps.setString(2, user.displayName().strip());
+            ps.setString(3, user.role());
+            ps.setString(4, PasswordHash.hash(user.password()));
+            ps.setObject(5, now());
+            ps.setString(6, by);
+            if (ps.executeUpdate() == 0) {
+                throw new UserConflictException("An account '" + user.username() + "' exists already");
+            }
+            audit(c, by, "create", user.username(), "role " + user.role());
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating account " + user.username() + " failed", e);
+        }
+        Log.infof("Account %s (%s) created by %s", user.username(), user.role(), by);
+        return get(user.username());
+    }
+
+    public List<User> list() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT " + COLUMNS + " FROM server_user ORDER BY username")) {
+            return users(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing accounts failed", e);
+        }
+    }
+
+    public User get(String username) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT " + COLUMNS + " FROM server_user WHERE username = ?")) {
+            ps.setString(1, username);
+            return users(ps).stream().findFirst().orElseThrow(() -> new UserNotFoundException(username));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading account " + username + " failed", e);
+        }
+    }
+
+    /** Whether any account exists (the first admin is made with the CLI, never through the API). */
+    public boolean anyAccount() {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM server_user");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading accounts failed", e);
+        }
+    }
+
+    /** Gives {@code username} another role; refused for the last enabled admin. Its tokens keep working. */
+    public User changeRole(String username, String role, String by) {
+        if (UserRole.of(role).isEmpty()) {
+            throw new InvalidInputException(
+                    "The role cannot be changed as given",
+                    List.of(new FieldError("role", "required, one of " + String.join(", ", UserRole.ids()))));
+        }
+        User before = get(username);
+        updateUnlessLastAdmin(
+                username, "given another role", "UPDATE server_user SET role = ? WHERE username = ?", role, username);
+        audit(by, "role", username, before.role() + " -> " + role);
+        Log.infof("Account %s given role %s (was %s) by %s", username, role, before.role(), by);
+        return get(username);
+    }
+
+    /** Disables an account: no login, its sessions and tokens are refused from now on; refused for the last admin. */
+    public User disable(String username, String by) {
+        get(username);
+        updateUnlessLastAdmin(
+                username,
+                "disabled",
+                "UPDATE server_user SET disabled_at = ?, disabled_by = ? WHERE username = ? AND disabled_at IS NULL",
+                now(),
+                by,
+                username);
+        endTokens(username);
+        audit(by, "disable", username, null);
+        Log.infof("Account %s disabled by %s", username, by);
+        return get(username);
+    }
+
+    public User enable(String username, String by) {
+        get(username);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET disabled_at = NULL, "
+                        + "disabled_by = NULL, failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+            audit(c, by, "enable", username, null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("enabling " + username + " failed", e);
+        }
+        Log.infof("Account %s enabled by %s", username, by);
+        return get(username);
+    }
+
+    /** An admin sets a new password (a forgotten one): the account's sessions and tokens end, its lock too. */
+    public void resetPassword(String username, String password, String by) {
+        get(username);
+        setPassword(username, password);
+        endTokens(username);
+        audit(by, "password-reset", username, null);
+        Log.infof("Password of %s reset by %s", username, by);
+    }
+
+    /** A person changes their own password, giving the current one; their other sessions and tokens end. */
+    public void changeOwnPassword(String username, String current, String password, String keepToken) {
+        if (!PasswordHash.matches(current, passwordHash(username).orElse(noOne))) {
+            throw new InvalidInputException(
+                    "The password was not changed",
+                    List.of(new FieldError("currentPassword", "is not this account's password")));
+        }
+        setPassword(username, password);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM user_token WHERE username = ? AND token_hash <> ?")) {
+            ps.setString(1, username);
+            ps.setString(2, keepToken == null ? "" : hash(keepToken));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending the other sessions of " + username + " failed", e);
+        }
+        audit(username, "password-change", username, null);
+    }
+
+    private void setPassword(String username, String password) {
+        String problem = PasswordHash.problem(password);
+        if (problem != null) {
+            throw new InvalidInputException(
+                    "The password cannot be set as given", List.of(new FieldError("password", problem)));
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET password_hash = ?, "
+                        + "failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+            ps.setString(1, PasswordHash.hash(password));
+            ps.setString(2, username);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("setting the password of " + username + " failed", e);
+        }
+    }
+
+    /**
+     * Runs {@code sql} with {@code parameters} unless it would leave no enabled admin: the check and the change are
+     * one statement.
+     */
+    private void updateUnlessLastAdmin(String username, String what, String sql, Object... parameters) {
+        String guarded = sql + " AND (role <> '" + UserRole.ADMIN.id() + "' OR EXISTS (SELECT 1 FROM server_user o "
+                + "WHERE o.role = '" + UserRole.ADMIN.id() + "' AND o.disabled_at IS NULL AND o.username <> ?))";
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(guarded)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            ps.setString(parameters.length + 1, username);
+            if (ps.executeUpdate() == 0) {
+                User user = get(username);
+                if (user.role().equals(UserRole.ADMIN.id()) && user.enabled()) {
+                    throw new UserConflictException("'" + username + "' is the last enabled admin and cannot be " + what
+                            + ": make another admin first");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("changing account " + username + " failed", e);
+        }
+    }
+
+    // --- logins, sessions and tokens ---
+
+    /**
+     * A page session for {@code username} if {@code password} is theirs and the account is enabled and not locked.
+     * The answer to a wrong name, a wrong password and a disabled account is the same, and takes as long.
+     */
+    public IssuedToken login(String username, String password) {
+        Optional<String> stored = passwordHash(username);
+        boolean matches = PasswordHash.matches(password, stored.orElse(noOne)) && stored.isPresent();
+        User user;
+        try {
+            user = stored.isPresent() ? get(username) : null;
+        } catch (UserNotFoundException e) {
+            user = null;
+        }
+        if (user != null && user.lockedUntil() != null && user.lockedUntil().isAfter(now())) {
+            audit("-", "login-locked", username, null);
+            throw new LoginFailedException("This account is locked after too many wrong passwords until "
+                    + user.lockedUntil() + " (UTC); an admin can unlock it by resetting its password");
+        }
+        if (user == null || !matches || !user.enabled()) {
+            if (user != null && !matches) {
+                wrongPassword(username);
+            }
+            audit("-", "login-failed", user == null ? null : username, null);
+            throw new LoginFailedException("Wrong name or password, or the account is disabled");
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording the login of " + username + " failed", e);
+        }
+        IssuedToken session = issue(username, "session", "page session", now().plus(config.sessionMax()));
+        audit(username, "login", username, null);
+        return session;
+    }
+
+    private void wrongPassword(String username) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET "
+                        + "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
+                        + "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END "
+                        + "WHERE username = ?")) {
+            ps.setInt(1, config.lockAfter());
+            ps.setObject(2, now().plus(config.lockFor()));
+            ps.setInt(3, config.lockAfter());
+            ps.setString(4, username);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording a wrong password for " + username + " failed", e);
+        }
+    }
+
+    /** An API token (CLI, scripts) for {@code username}, valid {@code days} (at most the configured number). */
+    public IssuedToken issueApiToken(String username, String label, Integer days, String by) {
+        List<FieldError> errors = new ArrayList<>();
+        if (label == null
+                || label.isBlank()
+                || label.length() > 100
+                || label.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            errors.add(new FieldError(
+                    "label",
+                    "required, 1 to 100 characters, no control characters: what it is "
+                            + "for (\"laptop CLI\", \"R export script\")"));
+        }
+        int valid = days == null ? config.apiTokenDays() : days;
+        if (valid < 1 || valid > config.apiTokenDays()) {
+            errors.add(new FieldError("days", "1 to " + config.apiTokenDays()));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("The token cannot be issued as given", errors);
+        }
+        if (!get(username).enabled()) {
+            throw new UserConflictException("'" + username + "' is disabled");
+        }
+        IssuedToken token = issue(username, "api", label.strip(), now().plus(Duration.ofDays(valid)));
+        audit(by, "token", username, label.strip());
+        return token;
+    }
+
+    private IssuedToken issue(String username, String kind, String label, OffsetDateTime expires) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = (kind.equals("session") ? SESSION_PREFIX : API_PREFIX)
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO user_token (token_hash, username, kind, "
+                        + "label, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, hash(token));
+            ps.setString(2, username);
+            ps.setString(3, kind);
+            ps.setString(4, label);
+            ps.setObject(5, now());
+            ps.setObject(6, expires);
+            ps.setObject(7, now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("issuing a token for " + username + " failed", e);
+        }
+        return new IssuedToken(username, kind, label, token, expires);
+    }
+
+    /**
+     * The enabled account holding {@code token} (an unexpired API token, or a session neither expired nor idle longer
+     * than {@code sync.server.users.session-idle}); records that it was used (at most once a minute).
+     */
+    public Optional<Authenticated> authenticate(String token) {
+        if (token == null || !(token.startsWith(SESSION_PREFIX) || token.startsWith(API_PREFIX))) {
+            return Optional.empty();
+        }
+        String tokenHash = hash(token);
+        try (Connection c = database.dataSource().getConnection()) {
+            String kind;
+            OffsetDateTime lastUsed;
+            String username;
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.kind, t.expires_at, t.last_used_at, t.username "
+                    + "FROM user_token t JOIN server_user u ON u.username = t.username "
+                    + "WHERE t.token_hash = ? AND u.disabled_at IS NULL")) {
+                ps.setString(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    kind = rs.getString(1);
+                    OffsetDateTime expires = rs.getObject(2, OffsetDateTime.class);
+                    lastUsed = rs.getObject(3, OffsetDateTime.class);
+                    username = rs.getString(4);
+                    OffsetDateTime now = now();
+                    if (!expires.isAfter(now)
+                            || (kind.equals("session")
+                                    && !lastUsed.plus(config.sessionIdle()).isAfter(now))) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            if (lastUsed.isBefore(now().minusMinutes(1))) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE user_token SET last_used_at = ? WHERE token_hash = ?")) {
+                    ps.setObject(1, now());
+                    ps.setString(2, tokenHash);
+                    ps.executeUpdate();
+                }
+            }
+            return Optional.of(new Authenticated(get(username), kind));
+        } catch (SQLException e) {
+            throw new IllegalStateException("authenticating a person failed", e);
+        }
+    }
+
+    /** Ends the session or token {@code token} (logging out). */
+    public void end(String token, String username) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM user_token WHERE token_hash = ?")) {
+            ps.setString(1, hash(token));
+            if (ps.executeUpdate() > 0) {
+                audit(c, username, "logout", username, null);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending a session failed", e);
+        }
+    }
+
+    private void endTokens(String username) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM user_token WHERE username = ?")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending the sessions of " + username + " failed", e);
+        }
+    }
+
+    private Optional<String> passwordHash(String username) {
+        if (username == null || username.length() > 50) {
+            return Optional.empty();
+        }
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM server_user WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading account " + username + " failed", e);
+        }
+    }
+
+    // --- audit ---
+
+    /** One entry of what people did to accounts and their logins. */
+    public record AuditEntry(OffsetDateTime at, String actor, String action, String target, String detail) {}
+
+    /** The newest {@code limit} entries, newest first. */
+    public List<AuditEntry> audit(int limit) {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT at, actor, action, target, detail FROM user_audit ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new AuditEntry(
+                            rs.getObject(1, OffsetDateTime.class),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the account audit failed", e);
+        }
+        return entries;
+    }
+
+    private void audit(String actor, String action, String target, String detail) {
+        try (Connection c = database.dataSource().getConnection()) {
+            audit(c, actor, action, target, detail);
+        } catch (SQLException e) {
+            throw new IllegalStateException("writing the account audit failed", e);
+        }
+    }
+
+    private static void audit(Connection c, String actor, String action, String target, String detail)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO user_audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setObject(1, now());
+            ps.setString(2, actor);
+            ps.setString(3, action);
+            ps.setString(4, target);
+            ps.setString(5, detail);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<User> users(PreparedStatement ps) throws SQLException {
+        List<User> users = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                users.add(new User(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class),
+                        rs.getString(5),
+                        rs.getObject(6, OffsetDateTime.class),
+                        rs.getString(7),
+                        rs.getObject(8, OffsetDateTime.class)));
+            }
+        }
+        return users;
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}
