@@ -49,13 +49,19 @@ public class Demo {
 
         int serverPort = port(8080);
         int clientPort = port(8081);
-        String adminToken = UUID.randomUUID().toString();
         String server = "http://127.0.0.1:" + serverPort;
         String client = "http://127.0.0.1:" + clientPort;
 
+        String adminPassword = "demo-" + UUID.randomUUID().toString().substring(0, 13);
+        say("Making the server's first admin, 'demo-admin', with the CLI step (users add-admin)");
+        String made = firstAdmin(serverJar, work.resolve("server"), adminPassword);
+        Matcher apiToken = Pattern.compile("(?m)^(cou_\\S+)$").matcher(made);
+        if (!apiToken.find()) {
+            fail("Making the first admin failed: " + made);
+        }
+        String adminToken = apiToken.group(1);
         say("Starting the server on " + server + " (embedded H2 under " + work.resolve("server") + ")");
-        start(serverJar, work.resolve("server"), "-Dquarkus.http.port=" + serverPort,
-                "-Dsync.server.admin-token=" + adminToken);
+        start(serverJar, work.resolve("server"), "-Dquarkus.http.port=" + serverPort);
         awaitReady(server);
         say("Enrolling the laptop 'demo-laptop' on the server (its token is shown once)");
         HttpResponse<String> enrolment = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/devices"))
@@ -121,7 +127,8 @@ public class Demo {
         say("Everything arrived, exactly once.");
         System.out.println();
         System.out.println("  laptop pages:         " + client + "/   (enter records, push now, status)");
-        System.out.println("  server admin page:    " + server + "/admin   (admin token: " + adminToken + ")");
+        System.out.println("  server admin page:    " + server + "/admin   (log in as demo-admin, password "
+                + adminPassword + ")");
         System.out.println("  laptop API and docs:  " + client + "/q/swagger-ui   status: " + client + "/api/v1/status");
         System.out.println("  server API and docs:  " + server + "/q/swagger-ui   status: curl -H 'Authorization: Bearer "
                 + adminToken + "' " + server + "/api/v1/status");
@@ -135,6 +142,20 @@ public class Demo {
         System.out.println();
         say("Both apps keep running (the laptop pushes every 10 s). Press Ctrl+C to stop them.");
         Thread.currentThread().join();
+    }
+
+    /** Runs the server's first-admin step in {@code dir} (before the server starts: H2 is one process's). */
+    private static String firstAdmin(Path jar, Path dir, String password) throws Exception {
+        Process step = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toAbsolutePath().toString(), "users", "add-admin", "demo-admin", "--display-name", "Demo Admin",
+                "--password-stdin").directory(dir.toFile()).redirectErrorStream(true).start();
+        step.getOutputStream().write((password + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        step.getOutputStream().close();
+        String output = new String(step.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (step.waitFor() != 0) {
+            fail("users add-admin failed: " + output);
+        }
+        return output;
     }
 
     private static void start(Path jar, Path dir, String... properties) throws IOException {

@@ -1,10 +1,11 @@
 // Headless Chromium check of the web pages, run by e2e UiEndToEndIT:
-//   node ui.mjs <laptop URL> <server URL> <admin token> [screenshot folder]
-// A research assistant creates a household in the laptop's form, pushes it with "Push now", and the admin sees it
-// applied on the server's page and assigns it to the laptop.
+//   node ui.mjs <laptop URL> <server URL> <admin name> <admin password> [screenshot folder]
+// A research assistant creates a household in the laptop's form, pushes it with "Push now", and the admin logs in,
+// sees it applied on the server's page, assigns it to the laptop and adds a monitor, who logs in and sees the data
+// without the buttons that change it.
 import { chromium } from 'playwright-core';
 
-const [laptop, server, adminToken, shots] = process.argv.slice(2);
+const [laptop, server, adminName, adminPassword, shots] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -36,11 +37,16 @@ try {
   await page.waitForSelector('#downsync-subscription'); // what the server sends this laptop: its site, or assigned
   if (shots) await page.screenshot({ path: shots + '/laptop-status.png', fullPage: true });
 
-  step('server admin page');
+  step('server admin page: a wrong password, then the admin logs in');
   await page.goto(server + '/admin');
-  await page.fill('#token', adminToken);
+  await page.fill('#username', adminName);
+  await page.fill('#password', 'not the password at all');
+  await page.click('#sign-in');
+  await page.waitForSelector('#login-error:has-text("Wrong name or password")');
+  await page.fill('#password', adminPassword);
   await page.click('#sign-in');
   await page.waitForSelector('#admin:not([hidden])');
+  await page.waitForSelector('#me-role:text-is("admin")');
   for (let i = 0; i < 60; i++) {
     const applied = await page.evaluate(() =>
         [...document.querySelectorAll('#incoming td.status')].some((td) => td.textContent === 'APPLIED'));
@@ -62,6 +68,33 @@ try {
   await page.evaluate(() => load());
   await page.waitForSelector('#devices td.downsync:has-text("assigned:")');
   if (shots) await page.screenshot({ path: shots + '/server-admin.png', fullPage: true });
+
+  step('the admin adds a monitor and logs out');
+  await page.fill('#user-name', 'ui-monitor');
+  await page.fill('#user-display', 'Mpho Monitor');
+  await page.selectOption('#user-role', 'monitor');
+  await page.fill('#user-password', 'short');
+  await page.click('#user-add');
+  await page.waitForSelector('#user-result:has-text("password")');
+  await page.fill('#user-password', 'a monitor password');
+  await page.click('#user-add');
+  await page.waitForSelector('#users td:text-is("ui-monitor")');
+  await page.click('#log-out');
+  await page.waitForSelector('#login:not([hidden])');
+
+  step('the monitor logs in and reads, without the buttons that change things');
+  await page.fill('#username', 'ui-monitor');
+  await page.fill('#password', 'a monitor password');
+  await page.click('#sign-in');
+  await page.waitForSelector('#me-role:text-is("monitor")');
+  await page.waitForSelector('#incoming td.status:text-is("APPLIED")');
+  for (const hidden of ['#people', '#assign-add', 'form[data-needs=devices]']) {
+    if (await page.isVisible(hidden)) throw new Error(hidden + ' is shown to a monitor');
+  }
+  if (await page.locator('#devices button').count() > 0) throw new Error('a monitor sees Revoke');
+  if (shots) await page.screenshot({ path: shots + '/server-monitor.png', fullPage: true });
+  await page.click('#log-out');
+  await page.waitForSelector('#login:not([hidden])');
   step('ok');
 } finally {
   await browser.close();

@@ -46,6 +46,19 @@ class UiEndToEndIT {
                     .statusCode(201)
                     .extract()
                     .path("token");
+            // the person who administers: an account with a password (made here with the test's shared token)
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("ui-admin")
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "username", "ui-admin",
+                            "displayName", "Ada Admin",
+                            "role", "admin",
+                            "password", "the admin's long password"))
+                    .post("/api/v1/users")
+                    .then()
+                    .statusCode(201);
             int serverPort =
                     Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
             try (AppProcess laptop =
@@ -57,6 +70,7 @@ class UiEndToEndIT {
                                 laptop.baseUrl(),
                                 server.baseUrl(),
                                 "ui-admin",
+                                "the admin's long password",
                                 shots.toAbsolutePath().toString())
                         .redirectErrorStream(true)
                         .start();

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
             AdminCli.Status.class,
             AdminCli.Models.class,
             AdminCli.AssignmentsCommand.class,
-            AdminCli.Users.class
+            AdminCli.Users.class,
+            AdminCli.ExportCommand.class
         })
 public final class AdminCli {
 
@@ -49,7 +50,18 @@ public final class AdminCli {
 
     /** The subcommands this CLI answers (the first argument); anything else starts the server. */
     public static final List<String> COMMANDS = List.of(
-            "devices", "keys", "files", "status", "models", "assignments", "users", "--help", "-h", "--version", "-V");
+            "devices",
+            "keys",
+            "files",
+            "status",
+            "models",
+            "assignments",
+            "users",
+            "export",
+            "--help",
+            "-h",
+            "--version",
+            "-V");
 
     /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
@@ -67,6 +79,12 @@ public final class AdminCli {
         String url = System.getenv().getOrDefault("SYNC_SERVER_URL", "http://127.0.0.1:8080");
 
         int call(String method, String path, String json) {
+            String token = token();
+            return token == null ? 2 : send(method, path, json, token);
+        }
+
+        /** The person's API token from the environment; null after saying how to get one. */
+        static String token() {
             String token = System.getenv("SYNC_SERVER_TOKEN");
             if (token == null || token.isBlank()) {
                 token = System.getenv("SYNC_SERVER_ADMIN_TOKEN"); // the deprecated shared token
@@ -74,9 +92,9 @@ public final class AdminCli {
             if (token == null || token.isBlank()) {
                 System.err.println("set SYNC_SERVER_TOKEN to your API token (users token <name>; the first admin's "
                         + "comes from users add-admin)");
-                return 2;
+                return null;
             }
-            return send(method, path, json, token);
+            return token;
         }
 
         int send(String method, String path, String json, String token) {
@@ -578,6 +596,80 @@ public final class AdminCli {
                 send("DELETE", "/api/v1/session", null, session);
                 return code;
             }
+        }
+    }
+
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description = "A model's applied records (or their audit history) as CSV or JSON lines, streamed to a file "
+                    + "or standard output")
+    static class ExportCommand extends Server implements Callable<Integer> {
+        @Parameters(index = "0", description = "the model, e.g. study.subject_visit")
+        String model;
+
+        @Option(names = "--format", description = "csv (default) or jsonl")
+        String format = "csv";
+
+        @Option(names = "--site", description = "records at home in this site")
+        String site;
+
+        @Option(names = "--from", description = "created on or after this day (UTC), 2026-12-01")
+        String from;
+
+        @Option(names = "--to", description = "created on or before this day (UTC)")
+        String to;
+
+        @Option(names = "--changed-since", description = "with a change applied at or after this date or instant")
+        String changedSince;
+
+        @Option(names = "--history", description = "the audit history of those records instead")
+        boolean history;
+
+        @Option(names = "--out", description = "the file to write (default: standard output)")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            String token = token();
+            if (token == null) {
+                return 2;
+            }
+            StringBuilder query = new StringBuilder("?format=").append(encode(format));
+            for (String[] p :
+                    new String[][] {{"site", site}, {"from", from}, {"to", to}, {"changedSince", changedSince}}) {
+                if (p[1] != null) {
+                    query.append('&').append(p[0]).append('=').append(encode(p[1]));
+                }
+            }
+            HttpResponse<java.io.InputStream> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url + "/api/v1/exports/" + encode(model)
+                                            + (history ? "/history" : "") + query))
+                                    .header("Authorization", "Bearer " + token)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    System.err.println(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                    return 1;
+                }
+                if (out == null) {
+                    body.transferTo(System.out);
+                    System.out.flush();
+                } else {
+                    long bytes = java.nio.file.Files.copy(body, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    System.err.println("wrote " + bytes + " bytes to " + out);
+                }
+            }
+            return 0;
+        }
+
+        private static String encode(String value) {
+            return URLEncoder.encode(value, StandardCharsets.UTF_8);
         }
     }
 }

@@ -53,7 +53,16 @@ public class ActiveDatabase {
      * failed.
      */
     public <T> T inTransaction(String what, Work<T> work) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return inTransaction(what, null, work);
+    }
+
+    /** As {@link #inTransaction(String, Work)}, for work that may outlast the default timeout (a long export). */
+    public <T> T inTransaction(String what, java.time.Duration timeout, Work<T> work) {
+        var transaction = QuarkusTransaction.requiringNew();
+        if (timeout != null) {
+            transaction = transaction.timeout((int) timeout.toSeconds());
+        }
+        return transaction.call(() -> {
             try (Connection connection = dataSource.getConnection()) {
                 return work.run(connection);
             } catch (SQLException e) {

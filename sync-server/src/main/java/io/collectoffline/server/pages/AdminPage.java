@@ -12,8 +12,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The admin's page: devices (enrol, revoke), per-producer progress, incoming transactions by status with retry and
- * skip. The page itself holds no data: it asks for the admin token and calls the admin API with it.
+ * The server's page: log in, then per-producer progress, devices (enrol, revoke), assignments, incoming transactions
+ * by status with retry and skip, and people's accounts — each part shown to the roles that may use it. The page itself
+ * holds no data: it calls the API with the session's cookie (HttpOnly) and the page header.
  */
 @Path("/admin")
 @PermitAll

@@ -66,6 +66,9 @@ class RolesOnEveryEndpointTest {
         NEEDS.put("GET /api/v1/sites/{site}/assignments", "read");
         NEEDS.put("POST /api/v1/sites/{site}/assignments", "devices");
         NEEDS.put("DELETE /api/v1/sites/{site}/assignments", "devices");
+        NEEDS.put("GET /api/v1/exports/{model}", "read");
+        NEEDS.put("GET /api/v1/exports/{model}/history", "read");
+        NEEDS.put("GET /api/v1/exports/{model}/columns", "read");
         NEEDS.put("GET /api/v1/files", "read");
         NEEDS.put("POST /api/v1/files", "data");
         NEEDS.put("POST /api/v1/files/export", "data");
