@@ -181,7 +181,7 @@ public class RecordExport {
         this.opener = opener;
     }
 
-    /** The export's columns for {@code model} (unknown model: {@link io.collectoffline.offline.UnknownModelException}). */
+    /** The export's columns for {@code model}; an unknown model throws {@code UnknownModelException}. */
     public List<String> columns(String model) {
         return models.table(model).columnNames();
     }
