@@ -92,6 +92,10 @@ try {
     if (await page.isVisible(hidden)) throw new Error(hidden + ' is shown to a monitor');
   }
   if (await page.locator('#devices button').count() > 0) throw new Error('a monitor sees Revoke');
+  await page.fill('#assign-target', 'ui-laptop');
+  await page.click('#assign-show');
+  await page.waitForSelector('#assignments td:text-is("HH-UI-1")');
+  if (await page.locator('#assignments button').count() > 0) throw new Error('a monitor sees Unassign');
   if (shots) await page.screenshot({ path: shots + '/server-monitor.png', fullPage: true });
   await page.click('#log-out');
   await page.waitForSelector('#login:not([hidden])');
