@@ -62,6 +62,11 @@ public interface ServerApi {
     DownSyncPage downSyncFor(
             @QueryParam("for") String device, @QueryParam("after") long after, @QueryParam("limit") int limit);
 
+    /** The people who may log in on this laptop (offline login): every enabled research assistant. */
+    @GET
+    @Path("/accounts")
+    java.util.List<io.collectoffline.protocol.LaptopAccount> accounts();
+
     /** Registers this device's own keys (its sealing key before a first down-sync). */
     @POST
     @Path("/registrations")

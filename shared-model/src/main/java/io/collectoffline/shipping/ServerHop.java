@@ -53,6 +53,11 @@ public final class ServerHop {
         return RestHops.call(() -> api.downSyncFor(device, after, limit));
     }
 
+    /** The people who may log in on this device with no network. */
+    public List<io.collectoffline.protocol.LaptopAccount> accounts() {
+        return RestHops.call(api::accounts);
+    }
+
     /** Registers this device's own keys with the server. */
     public void register(KeyRegistration registration) {
         RestHops.call(() -> {

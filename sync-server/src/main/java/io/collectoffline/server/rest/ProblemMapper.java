@@ -104,6 +104,7 @@ public class ProblemMapper {
                 || uri.getPath().startsWith("/api/v1/producers/")
                 || uri.getPath().startsWith("/api/v1/downsync")
                 || uri.getPath().equals("/api/v1/registrations")
+                || uri.getPath().equals("/api/v1/accounts")
                 || uri.getPath().equals("/api/v1/keys/current");
     }
 

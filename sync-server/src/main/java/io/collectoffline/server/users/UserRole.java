@@ -18,7 +18,12 @@ public enum UserRole {
     /** The lab: reconciliation (which tubes are expected, which are in hand) and marking tubes received. */
     LAB_ASSISTANT("lab-assistant", Set.of(UserRole.LAB)),
     /** Read-only: status, devices, incoming transactions, records, their history, exports. */
-    MONITOR("monitor", Set.of(UserRole.READ));
+    MONITOR("monitor", Set.of(UserRole.READ)),
+    /**
+     * Enters data on field laptops, where they log in with no network (their account travels to the laptops); on
+     * the server, only their own session and password.
+     */
+    RESEARCH_ASSISTANT("research-assistant", Set.of());
 
     /** Manage people's accounts. */
     public static final String USERS = "users";

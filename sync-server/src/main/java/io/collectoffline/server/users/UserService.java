@@ -446,6 +446,27 @@ public class UserService {
         }
     }
 
+    // --- laptops ---
+
+    /** What a field laptop receives to log people in with no network: every enabled research assistant. */
+    public List<io.collectoffline.protocol.LaptopAccount> laptopAccounts() {
+        List<io.collectoffline.protocol.LaptopAccount> accounts = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT username, display_name, password_hash FROM "
+                        + "server_user WHERE role = ? AND disabled_at IS NULL ORDER BY username")) {
+            ps.setString(1, UserRole.RESEARCH_ASSISTANT.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    accounts.add(new io.collectoffline.protocol.LaptopAccount(
+                            rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the laptop accounts failed", e);
+        }
+        return accounts;
+    }
+
     // --- audit ---
 
     /** One entry of what people did to accounts and their logins. */

@@ -36,7 +36,8 @@ class RolesOnEveryEndpointTest {
             "admin", Set.of("users", "devices", "data", "lab", "read"),
             "data-manager", Set.of("data", "lab", "read"),
             "lab-assistant", Set.of("lab"),
-            "monitor", Set.of("read"));
+            "monitor", Set.of("read"),
+            "research-assistant", Set.of());
 
     /** Each endpoint and what it needs: a capability (any of, comma-separated), a person, anyone, or a device. */
     private static final Map<String, String> NEEDS = new LinkedHashMap<>();
@@ -95,6 +96,7 @@ class RolesOnEveryEndpointTest {
         NEEDS.put("POST /api/v1/registrations", DEVICE);
         NEEDS.put("GET /api/v1/keys/current", DEVICE);
         NEEDS.put("GET /api/v1/downsync", DEVICE);
+        NEEDS.put("GET /api/v1/accounts", DEVICE);
     }
 
     @Test

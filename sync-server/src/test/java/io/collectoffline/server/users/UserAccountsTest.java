@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Named accounts: passwords kept as hashes only, sessions and tokens, locking, disabling, the last admin (ADR 16). */
@@ -250,6 +251,39 @@ class UserAccountsTest {
         given().cookie("collect_session", mine).get("/api/v1/session").then().statusCode(200);
         given().cookie("collect_session", other).get("/api/v1/session").then().statusCode(401);
         People.login(name, "my new long password");
+    }
+
+    @Test
+    void aFieldLaptopReceivesEveryEnabledResearchAssistantWithTheirHashOnlyAndNoOneElse() {
+        String assistant = People.create("research-assistant");
+        String monitor = People.create("monitor");
+        String laptop =
+                Fixtures.enrol("accounts-" + UUID.randomUUID().toString().substring(0, 8), "field");
+        var accounts = given().auth()
+                .oauth2(laptop)
+                .get("/api/v1/accounts")
+                .then()
+                .statusCode(200)
+                .extract();
+        List<String> names = accounts.jsonPath().getList("username");
+        assertThat(names).contains(assistant).doesNotContain(monitor);
+        assertThat(accounts.jsonPath().getString("find { it.username == '" + assistant + "' }.passwordHash"))
+                .startsWith("pbkdf2-sha256$");
+        assertThat(accounts.asString()).doesNotContain(People.PASSWORD);
+        // a research assistant has nothing to do on the server but their own session
+        People.as("research-assistant").get("/api/v1/status").then().statusCode(403);
+        People.as("research-assistant").get("/api/v1/session").then().statusCode(200);
+
+        Fixtures.admin().post("/api/v1/users/" + assistant + "/disable").then().statusCode(200);
+        assertThat(given().auth()
+                        .oauth2(laptop)
+                        .get("/api/v1/accounts")
+                        .jsonPath()
+                        .getList("username", String.class))
+                .doesNotContain(assistant);
+        Fixtures.device().get("/api/v1/accounts").then().statusCode(403); // a server device has no one to log in
+        given().get("/api/v1/accounts").then().statusCode(401);
+        Fixtures.admin().get("/api/v1/accounts").then().statusCode(401);
     }
 
     private static String login(String name, String password, int status) {
