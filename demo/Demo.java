@@ -72,6 +72,16 @@ public class Demo {
         if (enrolment.statusCode() != 201 || !tokenMatch.find()) {
             fail("Enrolment failed: " + enrolment.statusCode() + " " + enrolment.body());
         }
+        String raPassword = "ra-" + UUID.randomUUID().toString().substring(0, 13);
+        say("Adding a research assistant, 'demo-ra', on the server; the laptop receives the account (hash only)");
+        HttpResponse<String> ra = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/users"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo-ra\",\"displayName\":\"Demo "
+                        + "Assistant\",\"role\":\"research-assistant\",\"password\":\"" + raPassword + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (ra.statusCode() != 201) {
+            fail("Adding the research assistant failed: " + ra.statusCode() + " " + ra.body());
+        }
         say("Starting a field laptop on " + client + " (embedded H2 under " + work.resolve("client")
                 + "); it fetches the server's public key and seals every payload to it");
         start(clientJar, work.resolve("client"), "-Dquarkus.http.port=" + clientPort,
@@ -79,7 +89,9 @@ public class Demo {
                 "-Dsync.client.server.token=" + tokenMatch.group(1), "-Dsync.client.push.interval=10s");
         awaitReady(client);
 
-        say("Entering study records on the laptop (user 'demo-ra')");
+        say("Logging in on the laptop as demo-ra (no network needed once the account is there)");
+        loginToken = login(client, raPassword);
+        say("Entering study records on the laptop (each change carries demo-ra)");
         int records = 0;
         for (int i = 1; i <= 2; i++) {
             String household = create(client, "study.household",
@@ -126,14 +138,16 @@ public class Demo {
         }
         say("Everything arrived, exactly once.");
         System.out.println();
-        System.out.println("  laptop pages:         " + client + "/   (enter records, push now, status)");
+        System.out.println("  laptop pages:         " + client + "/   (enter records as demo-ra, password " + raPassword
+                + "; push now, status)");
         System.out.println("  server admin page:    " + server + "/admin   (log in as demo-admin, password "
                 + adminPassword + ")");
         System.out.println("  laptop API and docs:  " + client + "/q/swagger-ui   status: " + client + "/api/v1/status");
         System.out.println("  server API and docs:  " + server + "/q/swagger-ui   status: curl -H 'Authorization: Bearer "
                 + adminToken + "' " + server + "/api/v1/status");
-        System.out.println("  enter a record:       curl -H 'Content-Type: application/json' -d "
-                + "'{\"householdIdentifier\":\"HH-3\"}' " + client + "/api/v1/records/study.household");
+        System.out.println("  enter a record:       curl -H 'Authorization: Bearer " + loginToken + "' -H "
+                + "'Content-Type: application/json' -d '{\"householdIdentifier\":\"HH-3\"}' " + client
+                + "/api/v1/records/study.household   (the login locks after 10 min idle)");
         System.out.println("  logs:                 " + work.resolve("server.log") + ", " + work.resolve("client.log"));
         if (exit) {
             say("Stopping both apps (--exit).");
@@ -212,7 +226,7 @@ public class Demo {
 
     private static String create(String client, String model, String json) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(client + "/api/v1/records/"
-                + model)).header("Content-Type", "application/json").header("X-Collect-User", "demo-ra")
+                + model)).header("Content-Type", "application/json").header("Authorization", "Bearer " + loginToken)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             fail("Creating a " + model + " failed: " + response.statusCode() + " " + response.body());
@@ -223,6 +237,29 @@ public class Demo {
         }
         say("  created " + model + " " + id.group(1));
         return id.group(1);
+    }
+
+    /** The laptop login's token (scripts send it as a bearer token; the pages use the cookie). */
+    private static String loginToken;
+
+    /** Logs demo-ra in on the laptop, waiting for the account to arrive from the server (at the laptop's start). */
+    private static String login(String client, String password) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(client + "/api/v1/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"demo-ra\",\"password\":\"" + password + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(response.body());
+            if (response.statusCode() == 200 && token.find()) {
+                return token.group(1);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                fail("Logging in on the laptop failed: " + response.statusCode() + " " + response.body());
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static String get(String url) throws Exception {

@@ -29,7 +29,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 # the unit's options: a cache is used only with the garbage collector it was made with
 "$java" -XX:AOTCacheOutput="$work/app.aot" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -Xss512k \
   -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 -Dsync.client.db-path="$work/db/client" \
-  -Dsync.client.payload.codec=plain-json -Dsync.client.device-id=aot-training -Dsync.client.push.interval=off \
+  -Dsync.client.payload.codec=plain-json -Dsync.client.device-id=aot-training -Dsync.client.push.interval=off -Dsync.client.users.login=off \
   -Dsync.client.server.url=http://127.0.0.1:9 -jar "$app/quarkus-run.jar" > "$work/training.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"

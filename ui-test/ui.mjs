@@ -16,12 +16,25 @@ try {
   const page = await browser.newPage();
   page.setDefaultTimeout(30000);
 
-  step('data entry form');
+  step('the laptop is locked: the assistant logs in with no network, a wrong password first');
   await page.goto(laptop + '/records/study.household');
+  await page.waitForSelector('#log-in'); // sent to the login page
+  for (let i = 0; i < 30 && await page.isVisible('#no-accounts'); i++) { // the accounts arrive from the server
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await page.fill('#username', 'ui-ra');
+  await page.fill('#password', 'not the password');
+  await page.click('#log-in');
+  await page.waitForSelector('#login-error:has-text("Wrong name or password")');
+  await page.fill('#password', "the assistant's password");
+  await page.click('#log-in');
+  await page.waitForSelector('#entered-by:text-is("ui-ra")');
+
+  step('data entry form');
   await page.fill('input[name=householdIdentifier]', 'HH-UI-1');
   await page.fill('input[name=village]', 'Oodi');
   await page.fill('input[name=enumerationDate]', '2026-11-20');
-  await page.fill('input[name=__user]', 'ui-tester');
   await page.click('#save');
   await page.waitForSelector('#records td:text-is("HH-UI-1")');
 
@@ -36,6 +49,13 @@ try {
   await page.waitForFunction(() => document.getElementById('last-push').textContent.startsWith('DELIVERED'));
   await page.waitForSelector('#downsync-subscription'); // what the server sends this laptop: its site, or assigned
   if (shots) await page.screenshot({ path: shots + '/laptop-status.png', fullPage: true });
+
+  step('logging out locks the laptop again');
+  await page.goto(laptop + '/records/study.household');
+  await page.click('#log-out');
+  await page.waitForSelector('#log-in');
+  await page.goto(laptop + '/records/study.household');
+  await page.waitForSelector('#log-in');
 
   step('server admin page: a wrong password, then the admin logs in');
   await page.goto(server + '/admin');

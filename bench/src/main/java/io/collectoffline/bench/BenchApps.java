@@ -61,6 +61,7 @@ final class BenchApps {
                 "-Dsync.client.server.token=" + token,
                 "-Dsync.client.device-id=" + deviceId,
                 "-Dsync.client.push.interval=off",
+                "-Dsync.client.users.login=off", // a benchmark enters data as a tool does
                 "-Dquarkus.log.level=WARN"));
         properties.addAll(ClientBench.LAPTOP_FLAGS);
         return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir, properties.toArray(String[]::new))

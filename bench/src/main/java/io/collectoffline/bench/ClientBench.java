@@ -143,7 +143,13 @@ public final class ClientBench {
     private static void train(Path jdk, Path jar, Path cache, Path dir, String flag, Use use) throws Exception {
         Files.deleteIfExists(cache);
         try (AppProcess app = AppProcess.start(
-                        jdk, jar, AppProcess.freePort(), dir, "-XX:AOTCacheOutput=" + cache.toAbsolutePath(), flag)
+                        jdk,
+                        jar,
+                        AppProcess.freePort(),
+                        dir,
+                        "-XX:AOTCacheOutput=" + cache.toAbsolutePath(),
+                        "-Dsync.client.users.login=off",
+                        flag)
                 .awaitReady()) {
             use.on(app);
         }
@@ -200,6 +206,7 @@ public final class ClientBench {
                         dir,
                         "-Dsync.client.payload.public-key-file=" + keyFile,
                         "-Dsync.client.capture.enabled=" + capture,
+                        "-Dsync.client.users.login=off",
                         "-Dquarkus.log.level=WARN",
                         capture ? System.getProperty("bench.captureJvmArg", "-Dbench=on") : "-Dbench=off")
                 .awaitReady()) {

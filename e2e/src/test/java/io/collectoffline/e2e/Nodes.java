@@ -118,10 +118,15 @@ final class Nodes {
                 dir.resolve(deviceId.equals("field-e2e") ? "client" : deviceId), deviceId, serverPort, token, extra);
     }
 
-    /** A laptop whose files (database under {@code db/}, log) are in {@code folder}. */
+    /**
+     * A laptop whose files (database under {@code db/}, log) are in {@code folder}; data is entered as tools do, named
+     * by a header (logins off), unless {@code extra} turns logins on ({@code -Dsync.client.users.login=required}).
+     */
     static AppProcess laptopIn(Path folder, String deviceId, int serverPort, String token, String... extra)
             throws IOException {
-        return laptopOf(CLIENT_JAR, folder, deviceId, serverPort, token, extra);
+        List<String> properties = new ArrayList<>(List.of("-Dsync.client.users.login=off"));
+        properties.addAll(List.of(extra)); // a later -D of the same key wins
+        return laptopOf(CLIENT_JAR, folder, deviceId, serverPort, token, properties.toArray(String[]::new));
     }
 
     /** Like {@link #laptopIn}, with the laptop app {@code jar} (e.g. an earlier release's). */

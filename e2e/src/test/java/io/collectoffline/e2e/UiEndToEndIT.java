@@ -59,10 +59,24 @@ class UiEndToEndIT {
                     .post("/api/v1/users")
                     .then()
                     .statusCode(201);
+            // the research assistant who enters data on the laptop, offline: their account travels to it
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2("ui-admin")
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "username", "ui-ra",
+                            "displayName", "Refilwe Assistant",
+                            "role", "research-assistant",
+                            "password", "the assistant's password"))
+                    .post("/api/v1/users")
+                    .then()
+                    .statusCode(201);
             int serverPort =
                     Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
-            try (AppProcess laptop =
-                    Nodes.laptop(dir, "ui-laptop", serverPort, token).awaitReady()) {
+            try (AppProcess laptop = Nodes.laptop(
+                            dir, "ui-laptop", serverPort, token, "-Dsync.client.users.login=required")
+                    .awaitReady()) {
                 Path shots = Files.createDirectories(Path.of("target", "ui-screenshots"));
                 Process ui = new ProcessBuilder(
                                 "node",
@@ -81,6 +95,23 @@ class UiEndToEndIT {
                         .as(output + "\nlaptop log:\n" + laptop.output())
                         .isZero();
                 assertThat(output).contains("ui: ok");
+                // on the server, the change is the logged-in assistant's, whatever a client could have claimed
+                String household = given().baseUri(server.baseUrl())
+                        .auth()
+                        .oauth2("ui-admin")
+                        .queryParam("model", "study.household")
+                        .get("/api/v1/incoming")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("[0].recordId");
+                given().baseUri(server.baseUrl())
+                        .auth()
+                        .oauth2("ui-admin")
+                        .get("/api/v1/records/study.household/" + household + "/history")
+                        .then()
+                        .statusCode(200)
+                        .body("[0].changedBy", org.hamcrest.Matchers.equalTo("ui-ra"));
             }
         }
     }

@@ -27,8 +27,6 @@ public final class PasswordHash {
     /** Hashes with more iterations are not verified: a hostile hash must not make a login take minutes. */
     private static final int MAX_ITERATIONS = 10_000_000;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private PasswordHash() {}
 
     /** Why {@code password} cannot be an account's password, or null when it can. */
@@ -52,7 +50,7 @@ public final class PasswordHash {
             throw new IllegalArgumentException(problem);
         }
         byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
+        new SecureRandom().nextBytes(salt); // made per hash: a static one would be frozen into a native image
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return SCHEME + "$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$"
                 + b64.encodeToString(derive(password, salt, ITERATIONS));

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged laptop app started as a process: first start, restarts, kills and refused configurations. */
 class ClientStartupIT {
 
+    /** Data is entered here as tools do, named by a header (LaptopLoginTest tests logins). */
+    private static final String LOGINS_OFF = "-Dsync.client.users.login=off";
+
     @TempDir
     Path dir;
 
@@ -40,7 +43,8 @@ class ClientStartupIT {
 
     @Test
     void firstStartCreatesTheDatabaseFileAndMintsADeviceId() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
+        try (AppProcess app =
+                AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile()).awaitReady()) {
             given().baseUri(app.baseUrl())
                     .get("/api/v1/status")
                     .then()
@@ -55,7 +59,8 @@ class ClientStartupIT {
     void recordsAndOutboxSurviveAKillNineAndTheDeviceIdIsKept() throws Exception {
         String producer;
         List<String> ids = new ArrayList<>();
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
+        try (AppProcess app =
+                AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile()).awaitReady()) {
             producer = given().baseUri(app.baseUrl())
                     .get("/api/v1/status")
                     .then()
@@ -74,7 +79,8 @@ class ClientStartupIT {
             app.kill(); // at once: a saved record must be on disk when the API has said 201
         }
 
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
+        try (AppProcess app =
+                AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile()).awaitReady()) {
             for (String id : ids) {
                 given().baseUri(app.baseUrl())
                         .get("/api/v1/records/study.household/" + id)
@@ -92,19 +98,21 @@ class ClientStartupIT {
 
     @Test
     void restartWithAnotherDeviceIdIsRefusedNamingTheKey() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-07")
+        try (AppProcess app = AppProcess.start(
+                        dir, LOGINS_OFF, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-07")
                 .awaitReady()) {
             app.close();
         }
 
-        AppProcess refused = AppProcess.start(dir, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-08");
+        AppProcess refused =
+                AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile(), "-Dsync.client.device-id=clinic-08");
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output()).contains("sync.client.device-id").contains("clinic-07");
     }
 
     @Test
     void unknownPayloadCodecStopsStartupNamingTheKey() throws Exception {
-        AppProcess refused = AppProcess.start(dir, dbPath(), "-Dsync.client.payload.codec=rot13");
+        AppProcess refused = AppProcess.start(dir, LOGINS_OFF, dbPath(), "-Dsync.client.payload.codec=rot13");
 
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output()).contains("sync.client.payload.codec").contains("rot13");
@@ -112,7 +120,7 @@ class ClientStartupIT {
 
     @Test
     void sealedCodecWithoutAServerKeyStopsStartupNamingTheSettings() throws Exception {
-        AppProcess refused = AppProcess.start(dir, dbPath());
+        AppProcess refused = AppProcess.start(dir, LOGINS_OFF, dbPath());
 
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output())
@@ -122,7 +130,8 @@ class ClientStartupIT {
 
     @Test
     void naturalKeyWithoutUniqueConstraintStopsStartupNamingTheModel() throws Exception {
-        try (AppProcess app = AppProcess.start(dir, dbPath(), keyFile()).awaitReady()) {
+        try (AppProcess app =
+                AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile()).awaitReady()) {
             app.close();
         }
         try (Connection connection = DriverManager.getConnection(
@@ -131,7 +140,7 @@ class ClientStartupIT {
             statement.execute("ALTER TABLE subject DROP CONSTRAINT uq_subject_identifier");
         }
 
-        AppProcess refused = AppProcess.start(dir, dbPath(), keyFile());
+        AppProcess refused = AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile());
         assertThat(refused.awaitExit()).isNotZero();
         assertThat(refused.output())
                 .contains("offline model study.subject")

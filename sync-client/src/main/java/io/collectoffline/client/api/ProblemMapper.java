@@ -61,6 +61,28 @@ public class ProblemMapper {
     }
 
     /** A query or path parameter that is not of its type (WholeNumberParameters): the same answer as above. */
+    /** Data asked for without a login, where logins are required (the laptop is locked). */
+    @ServerExceptionMapper
+    public Response notLoggedIn(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(
+                        Problem.TYPE_PREFIX + "unauthorized",
+                        "Unauthorized",
+                        401,
+                        "Log in first (POST /api/v1/session, or the pages): this laptop enters and shows data only for "
+                                + "a person logged in with an account the server sent, and locks after a while idle",
+                        uri.getPath(),
+                        List.of()))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response expiredLogin(io.quarkus.security.AuthenticationFailedException e, UriInfo uri) {
+        return notLoggedIn(new io.quarkus.security.UnauthorizedException(), uri);
+    }
+
     @ServerExceptionMapper
     public Response invalidParameter(InvalidParameterException e, UriInfo uri) {
         return invalid(e.input(), uri);

@@ -35,6 +35,9 @@ public interface ClientConfig {
     /** Data entry settings. */
     Records records();
 
+    /** Who may enter data: people's logins (issue 19). */
+    Users users();
+
     /** The server this laptop pushes to. */
     Server server();
 
@@ -130,6 +133,35 @@ public interface ClientConfig {
     }
 
     /** The next hop. */
+    /** Who may enter data on this laptop. */
+    interface Users {
+
+        /**
+         * {@code required}: data is entered and read only by a person logged in with an account the server sent
+         * (offline login; every change carries their name); {@code off}: anyone who reaches the laptop's API, named
+         * by the header {@code X-Collect-User} (tools, tests, a laptop of one person).
+         */
+        @WithDefault("required")
+        Login login();
+
+        /** A login ends after this long without a request: the laptop locks. */
+        @WithDefault("10m")
+        Duration idleLock();
+
+        /** Wrong passwords in a row after which a name cannot log in for {@link #lockFor()}. */
+        @WithDefault("5")
+        int lockAfter();
+
+        @WithDefault("15m")
+        Duration lockFor();
+
+        /** Whether logins are required. */
+        enum Login {
+            required,
+            off
+        }
+    }
+
     interface Server {
 
         /** Base URL of the server, e.g. {@code https://site-01.example.org}; absent: this laptop does not push. */

@@ -62,7 +62,9 @@ public class DownSyncService {
             DownSyncApplier applier,
             MeterRegistry metrics,
             CarriedDownSync carried,
-            PushService push) {
+            PushService push,
+            io.collectoffline.client.people.LaptopAccounts accounts) {
+        this.accounts = accounts;
         this.push = push;
         this.carried = carried;
         this.config = config;
@@ -70,6 +72,24 @@ public class DownSyncService {
         this.identity = identity;
         this.applier = applier;
         this.metrics = metrics;
+    }
+
+    private final io.collectoffline.client.people.LaptopAccounts accounts;
+
+    /**
+     * At start, where logins are required and a server is configured: the accounts, once, in the background (so a
+     * laptop that has just been given its server can be logged into without waiting for its first down-sync).
+     */
+    void fetchAccountsAtStart(@Observes io.quarkus.runtime.StartupEvent event) {
+        if (server.server().isPresent() && config.users().login() == ClientConfig.Users.Login.required) {
+            executor.execute(() -> {
+                try {
+                    refreshAccounts(server.hop());
+                } catch (RuntimeException e) {
+                    Log.infof("Accounts not fetched at start: %s", e.getMessage());
+                }
+            });
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -122,6 +142,21 @@ public class DownSyncService {
                 last);
     }
 
+    /**
+     * Keeps the people who may log in here as the server has them now (offline login): with every down-sync, so a
+     * new account, a new password or a disabled one reaches the laptop with its next contact. A server of an older
+     * release has none to give: the laptop keeps what it holds.
+     */
+    private void refreshAccounts(ServerHop hop) {
+        try {
+            accounts.replace(hop.accounts());
+        } catch (LinkFailure e) {
+            Log.infof(
+                    "The server gave no accounts (%s); the laptop keeps the %d it holds",
+                    e.getMessage(), accounts.count());
+        }
+    }
+
     private DownSyncReport receive() {
         OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
         long startedNanos = System.nanoTime();
@@ -141,6 +176,7 @@ public class DownSyncService {
                 hop.register(identity.registration());
                 registered = true;
             }
+            refreshAccounts(hop);
             int limit = config.downsync().pageSize();
             while (true) {
                 DownSyncPage page;

@@ -32,7 +32,15 @@ public class ClientPages {
         static native TemplateInstance index(LaptopStatus status, List<String> models);
 
         static native TemplateInstance records(
-                String model, List<FieldInfo> fields, RecordPage page, List<JsonNode> rows, List<String> models);
+                String model,
+                List<FieldInfo> fields,
+                RecordPage page,
+                List<JsonNode> rows,
+                List<String> models,
+                boolean loginRequired,
+                String user);
+
+        static native TemplateInstance login(int accounts);
 
         static native TemplateInstance reconciliation(ReconciliationReport report, List<String> models);
     }
@@ -40,11 +48,23 @@ public class ClientPages {
     private final StatusService status;
     private final RecordsService records;
     private final ReconciliationService reconciliation;
+    private final io.collectoffline.client.config.ClientConfig config;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
+    private final io.collectoffline.client.people.LaptopAccounts accounts;
 
-    ClientPages(StatusService status, RecordsService records, ReconciliationService reconciliation) {
+    ClientPages(
+            StatusService status,
+            RecordsService records,
+            ReconciliationService reconciliation,
+            io.collectoffline.client.config.ClientConfig config,
+            io.quarkus.security.identity.SecurityIdentity identity,
+            io.collectoffline.client.people.LaptopAccounts accounts) {
         this.status = status;
         this.records = records;
         this.reconciliation = reconciliation;
+        this.config = config;
+        this.identity = identity;
+        this.accounts = accounts;
     }
 
     @GET
@@ -56,9 +76,29 @@ public class ClientPages {
     @GET
     @Path("records/{model}")
     @Operation(hidden = true)
-    public TemplateInstance records(@PathParam("model") String model) {
+    public jakarta.ws.rs.core.Response records(@PathParam("model") String model) {
+        if (identity.isAnonymous()) { // a locked laptop shows no data: log in first
+            return jakarta.ws.rs.core.Response.seeOther(java.net.URI.create("/login?next="
+                            + java.net.URLEncoder.encode("/records/" + model, java.nio.charset.StandardCharsets.UTF_8)))
+                    .build();
+        }
         RecordPage page = records.list(model, 0, 50);
-        return Templates.records(model, records.fields(model), page, page.items(), models());
+        return jakarta.ws.rs.core.Response.ok(Templates.records(
+                        model,
+                        records.fields(model),
+                        page,
+                        page.items(),
+                        models(),
+                        config.users().login() == io.collectoffline.client.config.ClientConfig.Users.Login.required,
+                        identity.getPrincipal().getName()))
+                .build();
+    }
+
+    @GET
+    @Path("login")
+    @Operation(hidden = true)
+    public TemplateInstance login() {
+        return Templates.login(accounts.count());
     }
 
     @GET

@@ -7,7 +7,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/v1/records/{model}")
 @Tag(name = "records")
+@jakarta.annotation.security.RolesAllowed(io.collectoffline.client.people.SessionMechanism.ENTRY)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(
         responseCode = "404",
@@ -41,8 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RecordsResource {
 
-    /** Header naming the person entering data, recorded in the audit fields and history. */
-    public static final String USER_HEADER = "X-Collect-User";
+    /** With logins off, the header naming the person entering data (recorded in the audit fields and history). */
+    public static final String USER_HEADER = io.collectoffline.client.people.SessionMechanism.USER_HEADER;
 
     private final RecordsService records;
     private final ClientConfig config;
@@ -65,11 +66,8 @@ public class RecordsResource {
             description = "Natural key or id already taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response create(
-            @PathParam("model") String model,
-            JsonNode body,
-            @HeaderParam(USER_HEADER) String user,
-            @Context UriInfo uri) {
-        JsonNode created = records.create(model, body, user(user));
+            @PathParam("model") String model, JsonNode body, @Context SecurityContext caller, @Context UriInfo uri) {
+        JsonNode created = records.create(model, body, user(caller));
         return Response.created(uri.getAbsolutePathBuilder()
                         .path(created.get("id").asText())
                         .build())
@@ -96,8 +94,8 @@ public class RecordsResource {
             description = "A natural key or id already taken; nothing was created",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Map<String, Integer> createAll(
-            @PathParam("model") String model, JsonNode body, @HeaderParam(USER_HEADER) String user) {
-        return Map.of("created", records.createAll(model, body, user(user)));
+            @PathParam("model") String model, JsonNode body, @Context SecurityContext caller) {
+        return Map.of("created", records.createAll(model, body, user(caller)));
     }
 
     @PUT
@@ -117,8 +115,8 @@ public class RecordsResource {
             @PathParam("model") String model,
             @PathParam("id") String id,
             JsonNode body,
-            @HeaderParam(USER_HEADER) String user) {
-        return records.update(model, uuid(id), body, user(user));
+            @Context SecurityContext caller) {
+        return records.update(model, uuid(id), body, user(caller));
     }
 
     @DELETE
@@ -133,8 +131,8 @@ public class RecordsResource {
             @PathParam("model") String model,
             @PathParam("id") String id,
             @Parameter(description = "expected stored version") @QueryParam("version") Long version,
-            @HeaderParam(USER_HEADER) String user) {
-        records.delete(model, uuid(id), version, user(user));
+            @Context SecurityContext caller) {
+        records.delete(model, uuid(id), version, user(caller));
         return Response.noContent().build();
     }
 
@@ -179,10 +177,9 @@ public class RecordsResource {
         return records.history(model, uuid(id));
     }
 
-    private String user(String header) {
-        if (header == null || header.isBlank()) {
-            return config.records().defaultUser();
-        }
+    /** Who enters the change: the logged-in person (or, with logins off, whom the header names). */
+    private String user(SecurityContext caller) {
+        String header = caller.getUserPrincipal().getName();
         if (header.length() > 50) {
             throw new InvalidRecordException(
                     "Invalid user", List.of(new Problem.FieldError(USER_HEADER, "must be at most 50 characters")));
