@@ -89,6 +89,22 @@ try {
   await page.waitForSelector('#devices td.downsync:has-text("assigned:")');
   if (shots) await page.screenshot({ path: shots + '/server-admin.png', fullPage: true });
 
+  step('records: the household and its history, entered by the assistant');
+  await page.selectOption('#record-model', 'study.household');
+  await page.click('#records-show');
+  await page.waitForSelector('#records td:has-text("HH-UI-1")');
+  await page.click('#records button');
+  await page.waitForSelector('#history td.changed-by:text-is("ui-ra")');
+
+  step('lab: a tube scanned that was never requisitioned');
+  await page.fill('#tube', 'REQ-UI-NOWHERE');
+  await page.click('#tube-in-hand');
+  await page.waitForSelector('#lab-unexpected:has-text("REQ-UI-NOWHERE")');
+
+  step('files: an export made now is listed');
+  await page.click('#files-export');
+  await page.waitForSelector('#files-exports tbody tr');
+
   step('the admin adds a monitor and logs out');
   await page.fill('#user-name', 'ui-monitor');
   await page.fill('#user-display', 'Mpho Monitor');

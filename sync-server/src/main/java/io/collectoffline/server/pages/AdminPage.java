@@ -22,16 +22,27 @@ public class AdminPage {
 
     private final Template admin;
     private final ServerConfig config;
+    private final io.collectoffline.server.model.ServerModels models;
 
-    AdminPage(@Location("admin.html") Template admin, ServerConfig config) {
+    AdminPage(
+            @Location("admin.html") Template admin,
+            ServerConfig config,
+            io.collectoffline.server.model.ServerModels models) {
         this.admin = admin;
         this.config = config;
+        this.models = models;
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
     public TemplateInstance page() {
-        return admin.data("node", config.nodeId());
+        return admin.data("node", config.nodeId())
+                .data(
+                        "models",
+                        models.registry().models().stream()
+                                .map(io.collectoffline.offline.ModelDescriptor::name)
+                                .sorted()
+                                .toList());
     }
 }

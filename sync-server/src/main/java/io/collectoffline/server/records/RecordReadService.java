@@ -59,6 +59,93 @@ public class RecordReadService {
         }
     }
 
+    /** A page of a model's records, by creation time then id (as the export), and how many there are. */
+    public record Listing(long total, List<ObjectNode> records) {}
+
+    /** The model's records from {@code offset}, at most {@code limit}, by creation time then id. */
+    public Listing list(String model, @Paging.Offset long offset, @Paging.Limit int limit) {
+        TableSchema table = models.table(model);
+        List<ObjectNode> page = new ArrayList<>();
+        long total;
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement count = connection.prepareStatement(
+                        "SELECT COUNT(*) FROM " + table.model().table());
+                PreparedStatement ps = connection.prepareStatement("SELECT " + String.join(", ", table.columnNames())
+                        + " FROM " + table.model().table() + " ORDER BY created, id LIMIT ? OFFSET ?")) {
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            ps.setInt(1, limit);
+            ps.setLong(2, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode record = JsonNodeFactory.instance.objectNode();
+                    for (int i = 0; i < table.columnNames().size(); i++) {
+                        String column = table.columnNames().get(i);
+                        record.set(column, table.types().get(column).read(rs, i + 1));
+                    }
+                    page.add(record);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing " + model + " failed", e);
+        }
+        return new Listing(total, page);
+    }
+
+    /**
+     * What a stored transaction holds, opened: its envelope, its state and its fields (for an admin deciding about a
+     * transaction that is held back); when the payload cannot be opened here, why instead of the fields.
+     */
+    public ObjectNode content(UUID txId) {
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, model, record_id, "
+                        + "action, key_id, payload, status, status_reason, reissued_from_producer, reissued_from_seq, "
+                        + "site FROM incoming_transaction WHERE tx_id = ?")) {
+            ps.setObject(1, txId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new io.collectoffline.server.apply.TransactionNotFoundException(txId);
+                }
+                TransactionEnvelope envelope = new TransactionEnvelope(
+                        txId,
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getObject(5, UUID.class),
+                        Action.valueOf(rs.getString(6)),
+                        null,
+                        rs.getString(7),
+                        rs.getBytes(8),
+                        null,
+                        StoredPositions.reissuedFrom(rs, 11));
+                ObjectNode content = JsonNodeFactory.instance.objectNode();
+                content.put("txId", txId.toString());
+                content.put("producer", envelope.producer());
+                content.put("seq", envelope.seq());
+                content.put("model", envelope.model());
+                content.put(
+                        "recordId",
+                        envelope.recordId() == null ? null : envelope.recordId().toString());
+                content.put("action", envelope.action().name());
+                content.put("status", rs.getString(9));
+                content.put("statusReason", rs.getString(10));
+                content.put("site", rs.getString(13));
+                try {
+                    var snapshot = opener.open(envelope);
+                    content.put("schemaVersion", snapshot.schemaVersion());
+                    content.set("fields", snapshot.fields());
+                } catch (RuntimeException e) {
+                    content.put("unreadable", e.getMessage());
+                }
+                return content;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading transaction " + txId + " failed", e);
+        }
+    }
+
     private static OffsetDateTime timestamp(String value) {
         try {
             return value == null ? null : OffsetDateTime.parse(value);

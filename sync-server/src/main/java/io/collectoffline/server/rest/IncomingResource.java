@@ -51,10 +51,18 @@ public class IncomingResource {
 
     private final IncomingAdminService admin;
     private final FilesOverview files;
+    private final io.collectoffline.server.records.RecordReadService records;
+    private final io.collectoffline.server.users.UserService users;
 
-    IncomingResource(IncomingAdminService admin, FilesOverview files) {
+    IncomingResource(
+            IncomingAdminService admin,
+            FilesOverview files,
+            io.collectoffline.server.records.RecordReadService records,
+            io.collectoffline.server.users.UserService users) {
         this.admin = admin;
         this.files = files;
+        this.records = records;
+        this.users = users;
     }
 
     /**
@@ -104,6 +112,29 @@ public class IncomingResource {
                             schema = @Schema(implementation = IncomingTransactionView.class)))
     public IncomingTransactionView get(@PathParam("txId") String txId) {
         return admin.get(uuid(txId));
+    }
+
+    @RolesAllowed(Roles.DATA)
+    @GET
+    @Path("/incoming/{txId}/content")
+    @Operation(
+            summary = "A stored transaction opened: its fields as the device sent them (viewing it is audited)",
+            description = "For deciding about a transaction that is held back (ERROR, DEFERRED, CONFLICT). Each "
+                    + "viewing is recorded with who viewed it (GET /api/v1/users/audit, action view-content).")
+    @APIResponse(
+            responseCode = "404",
+            description = "No such transaction",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public com.fasterxml.jackson.databind.JsonNode content(
+            @PathParam("txId") String txId, @Context SecurityContext caller) {
+        UUID id = uuid(txId);
+        var content = records.content(id);
+        users.recordAction(
+                Caller.name(caller),
+                "view-content",
+                id.toString(),
+                content.path("model").asText(null));
+        return content;
     }
 
     @RolesAllowed(Roles.DATA)

@@ -495,6 +495,14 @@ public class UserService {
         return entries;
     }
 
+    /**
+     * Records that {@code actor} did {@code action} to {@code target} (what an admin viewed or decided that is not an
+     * account change, such as reading a held transaction's content), in the same audit.
+     */
+    public void recordAction(String actor, String action, String target, String detail) {
+        audit(actor, action, target, detail == null || detail.length() <= 200 ? detail : detail.substring(0, 200));
+    }
+
     private void audit(String actor, String action, String target, String detail) {
         try (Connection c = database.dataSource().getConnection()) {
             audit(c, actor, action, target, detail);

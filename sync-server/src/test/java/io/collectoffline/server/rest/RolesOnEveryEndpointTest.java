@@ -52,6 +52,8 @@ class RolesOnEveryEndpointTest {
         NEEDS.put("POST /api/v1/incoming/missing/{producer}/{seq}/skip", "data");
         NEEDS.put("POST /api/v1/incoming/{txId}/resolve", "data");
         NEEDS.put("GET /api/v1/conflicts", "read");
+        NEEDS.put("GET /api/v1/records/{model}", "read");
+        NEEDS.put("GET /api/v1/incoming/{txId}/content", "data");
         NEEDS.put("GET /api/v1/records/{model}/{id}", "read");
         NEEDS.put("GET /api/v1/records/{model}/{id}/history", "read");
         NEEDS.put("GET /api/v1/devices", "read");
