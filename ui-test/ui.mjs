@@ -38,6 +38,28 @@ try {
   await page.click('#save');
   await page.waitForSelector('#records td:text-is("HH-UI-1")');
 
+  step('edit a record in the form');
+  await page.click('#records tr:has(td:text-is("HH-UI-1")) button.edit');
+  await page.waitForSelector('#save:text-is("Save changes")');
+  await page.fill('input[name=village]', 'Oodi West');
+  await page.click('#save');
+  await page.waitForSelector('#records td:text-is("Oodi West")');
+
+  step('delete a record, after saying yes');
+  await page.fill('input[name=householdIdentifier]', 'HH-UI-2');
+  await page.fill('input[name=village]', 'Gone');
+  await page.click('#save');
+  await page.waitForSelector('#records td:text-is("HH-UI-2")');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#records tr:has(td:text-is("HH-UI-2")) button.delete');
+  await page.waitForSelector('#result:has-text("deleted")');
+  await page.waitForSelector('#records td:text-is("HH-UI-2")', { state: 'detached' });
+
+  step('a subject\'s household is picked from a list, by its identifier, under a human label');
+  await page.goto(laptop + '/records/study.subject');
+  await page.waitForSelector('label:has-text("Household") select[name=householdId] option:has-text("HH-UI-1")');
+  await page.goto(laptop + '/records/study.household');
+
   step('invalid input shows the fields');
   await page.fill('input[name=householdIdentifier]', 'lower case');
   await page.click('#save');

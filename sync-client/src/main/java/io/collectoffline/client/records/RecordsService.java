@@ -115,10 +115,22 @@ public class RecordsService {
     /**
      * A model's data entry fields (id, version and audit fields excluded) with the kind of input each takes.
      *
-     * @param name  Java field name (the JSON property)
-     * @param input text, integer, decimal, boolean, date, datetime or uuid
+     * @param name       Java field name (the JSON property)
+     * @param input      text, integer, decimal, boolean, date, datetime or uuid
+     * @param label      what a person reads: the name in words ("Household" for householdId)
+     * @param references the model a reference field points to (pick one of its records), else null
+     * @param shownBy    the referenced model's natural key fields, which name its records in a list
      */
-    public record FieldInfo(String name, String input) {}
+    public record FieldInfo(String name, String input, String label, String references, String shownBy) {
+
+        /** The name in words: camel case split, an id suffix of a reference dropped, the first letter capital. */
+        static String label(String name, boolean reference) {
+            String base =
+                    reference && name.endsWith("Id") && name.length() > 2 ? name.substring(0, name.length() - 2) : name;
+            String words = base.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+            return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        }
+    }
 
     /** The fields a form for {@code model} shows, in declaration order. */
     public List<FieldInfo> fields(String model) {
@@ -141,7 +153,15 @@ public class RecordsService {
                                             : type == java.time.LocalDate.class
                                                     ? "date"
                                                     : type.getName().startsWith("java.time.") ? "datetime" : "text";
-            fields.add(new FieldInfo(name, input));
+            String references = descriptor.references().get(name);
+            fields.add(new FieldInfo(
+                    name,
+                    input,
+                    FieldInfo.label(name, references != null),
+                    references,
+                    references == null
+                            ? null
+                            : String.join(",", registry.require(references).naturalKey())));
         }
         return fields;
     }
