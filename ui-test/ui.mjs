@@ -57,7 +57,8 @@ try {
 
   step('a subject\'s household is picked from a list, by its identifier, under a human label');
   await page.goto(laptop + '/records/study.subject');
-  await page.waitForSelector('label:has-text("Household") select[name=householdId] option:has-text("HH-UI-1")');
+  await page.waitForSelector('label:has-text("Household") select[name=householdId] option:has-text("HH-UI-1")',
+      { state: 'attached' }); // an option of a closed list is there, not visible
   await page.goto(laptop + '/records/study.household');
 
   step('invalid input shows the fields');
@@ -110,6 +111,13 @@ try {
   await page.evaluate(() => load());
   await page.waitForSelector('#devices td.downsync:has-text("assigned:")');
   if (shots) await page.screenshot({ path: shots + '/server-admin.png', fullPage: true });
+
+  step('a held-back transaction: its content, for the admin (the viewing is audited)');
+  await page.waitForSelector('#incoming tr:has(td.status:text-is("DEFERRED")) button.content');
+  await page.click('#incoming tr:has(td.status:text-is("DEFERRED")) button.content');
+  await page.waitForSelector('#content:has-text("S-UI-HELD")');
+  await page.click('#conflicts-show');
+  await page.waitForSelector('#conflicts thead');
 
   step('records: the household and its history, entered by the assistant');
   await page.selectOption('#record-model', 'study.household');

@@ -22,7 +22,8 @@ final class BenchApps {
 
     static final Path SERVER_JAR = Path.of("../sync-server/target/quarkus-app/quarkus-run.jar");
     static final Path CLIENT_JAR = Path.of("../sync-client/target/quarkus-app/quarkus-run.jar");
-    static final String ADMIN = "bench-admin";
+    /** The admin token the benchmarks act with (written into the migrated database, as the e2e harness does). */
+    static final String ADMIN = io.collectoffline.testing.ServerAdmin.TOKEN;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -41,17 +42,22 @@ final class BenchApps {
 
     /** The server on PostgreSQL, ready. */
     static AppProcess server(Path work, String jdbc, String user) throws IOException {
-        return AppProcess.start(
+        AppProcess server = AppProcess.start(
                         SERVER_JAR,
                         AppProcess.freePort(),
                         work.resolve("server"),
                         "-Dsync.server.db=postgresql",
                         "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
                         "-Dquarkus.datasource.postgresql.username=" + user,
-                        "-Dsync.server.admin-token=" + ADMIN,
                         "-Dquarkus.log.level=WARN",
                         "-Xmx512m")
                 .awaitReady();
+        try {
+            io.collectoffline.testing.ServerAdmin.seed(jdbc);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("making the benchmark's admin failed", e);
+        }
+        return server;
     }
 
     /** A field laptop {@code deviceId} on its own database under {@code dir}, with the unit's JVM options, ready. */

@@ -192,7 +192,7 @@ public final class ClientBench {
                             + ", AOT cache made by deploy/laptop-aot-cache.sh (the unit's way) + the same options",
                     leyden));
         }
-        Startup server = startup(javaHome, serverJar, work.resolve("server"), starts, "-Dsync.server.admin-token=x");
+        Startup server = startup(javaHome, serverJar, work.resolve("server"), starts);
         rows.add(startupRow(
                 "server app, JDK " + Runtime.version().feature() + ", embedded H2 default, no JVM " + "options",
                 server));

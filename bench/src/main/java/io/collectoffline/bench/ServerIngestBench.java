@@ -253,15 +253,15 @@ public final class ServerIngestBench {
                         "-Dsync.server.db=postgresql",
                         "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
                         "-Dquarkus.datasource.postgresql.username=" + user,
-                        "-Dsync.server.admin-token=bench-admin",
                         "-Dsync.server.ingest.accept-unsigned=true",
                         "-Dquarkus.log.level=" + System.getProperty("bench.logLevel", "WARN"),
                         "-Xmx512m",
                         System.getProperty("bench.serverJvmArg", "-Dbench.server=true"))
                 .awaitReady();
+        io.collectoffline.testing.ServerAdmin.seed(jdbc);
         String token = JSON.readTree(HTTP.send(
                                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/devices"))
-                                        .header("Authorization", "Bearer bench-admin")
+                                        .header("Authorization", "Bearer " + BenchApps.ADMIN)
                                         .header("Content-Type", "application/json")
                                         .POST(HttpRequest.BodyPublishers.ofString(
                                                 "{\"deviceId\":\"bench-relay\",\"role\":\"server\"}"))
@@ -334,7 +334,7 @@ public final class ServerIngestBench {
     private static JsonNode status(String baseUrl) throws Exception {
         return JSON.readTree(HTTP.send(
                         HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/status"))
-                                .header("Authorization", "Bearer bench-admin")
+                                .header("Authorization", "Bearer " + BenchApps.ADMIN)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body());

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardingLinkEndToEndIT {
 
-    private static final String CENTRAL_ADMIN = "central-admin";
+    /** The central server's admin token, made with the CLI step before its first start. */
+    private String centralAdmin;
+
     private static final Path SERVER_JAR = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
 
     @TempDir
@@ -180,12 +182,10 @@ class ForwardingLinkEndToEndIT {
             Nodes.copyKeys(dir.resolve("site"), root);
         }
         String[] properties = Stream.concat(
-                        Stream.of(
-                                "-Dsync.server.admin-token=" + CENTRAL_ADMIN,
-                                "-Dsync.server.node-id=central",
-                                "-Dsync.server.apply.interval=200ms"),
+                        Stream.of("-Dsync.server.node-id=central", "-Dsync.server.apply.interval=200ms"),
                         Stream.of(extra))
                 .toArray(String[]::new);
+        centralAdmin = Nodes.firstAdmin(root);
         return AppProcess.start(SERVER_JAR, port, root, properties).awaitReady();
     }
 
@@ -209,7 +209,6 @@ class ForwardingLinkEndToEndIT {
                                 "-Dsync.server.db=postgresql",
                                 "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
                                 "-Dquarkus.datasource.postgresql.username=postgres",
-                                "-Dsync.server.admin-token=" + Nodes.ADMIN,
                                 "-Dsync.server.node-id=site-01",
                                 "-Dsync.server.apply.interval=200ms",
                                 "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
@@ -217,13 +216,14 @@ class ForwardingLinkEndToEndIT {
                                 "-Dsync.server.upstream.interval=1s"),
                         Stream.of(extra))
                 .toArray(String[]::new);
-        return AppProcess.start(SERVER_JAR, AppProcess.freePort(), dir.resolve("site"), properties);
+        AppProcess site = AppProcess.start(SERVER_JAR, AppProcess.freePort(), dir.resolve("site"), properties);
+        Nodes.ensureAdmin(); // once it has migrated the database (ready or not: a refused token makes it not ready)
+        return site;
     }
 
     private static void markInHandAtTheLab(AppProcess site, String tube) {
-        Nodes.admin(site)
+        Nodes.as(site, "lab-anna", "lab-assistant")
                 .contentType("application/json")
-                .header("X-Collect-User", "lab-anna")
                 .body(Map.of("requisitionIdentifier", tube))
                 .post("/api/v1/reconciliation/receipts")
                 .then()
@@ -234,7 +234,7 @@ class ForwardingLinkEndToEndIT {
         return Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
     }
 
-    private static io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
-        return given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN);
+    private io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
+        return given().baseUri(central.baseUrl()).auth().oauth2(centralAdmin);
     }
 }

@@ -178,9 +178,8 @@ class MiddlemanEndToEndIT {
                             + "AND model = 'study.specimen_receipt'"))
                     .isEqualTo(2);
 
-            Nodes.admin(server)
+            Nodes.as(server, "lab-lesego", "lab-assistant")
                     .contentType(ContentType.JSON)
-                    .header("X-Collect-User", "lab-assistant")
                     .body(Map.of("requisitionIdentifier", "REQ-2"))
                     .post("/api/v1/reconciliation/receipts")
                     .then()

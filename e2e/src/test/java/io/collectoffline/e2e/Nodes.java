@@ -3,6 +3,7 @@ package io.collectoffline.e2e;
 import static io.restassured.RestAssured.given;
 
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.ServerAdmin;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import java.util.UUID;
 final class Nodes {
 
     static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/e2e");
-    static final String ADMIN = "e2e-admin-token";
+    /** The API token of the admin the harness acts as on every server it starts ({@link ServerAdmin}). */
+    static final String ADMIN = ServerAdmin.TOKEN;
+
     private static final Path SERVER_JAR = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
     private static final Path CLIENT_JAR = Path.of("..", "sync-client", "target", "quarkus-app", "quarkus-run.jar");
 
@@ -63,11 +66,21 @@ final class Nodes {
                 "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
                 "-Dquarkus.datasource.postgresql.username=postgres",
-                "-Dsync.server.admin-token=" + ADMIN,
                 "-Dsync.server.apply.interval=200ms"));
         properties.addAll(List.of(extra));
-        return AppProcess.start(SERVER_JAR, port, dir.resolve("server"), properties.toArray(String[]::new))
+        AppProcess server = AppProcess.start(SERVER_JAR, port, dir.resolve("server"), properties.toArray(String[]::new))
                 .awaitReady();
+        try {
+            ServerAdmin.seed(jdbc); // the database was reset for the test: its admin, written once migrated
+        } catch (SQLException e) {
+            try {
+                server.close();
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("making the harness admin failed", e);
+        }
+        return server;
     }
 
     /** Enrols the e2e laptop on the server, as the admin does at the clinic; returns its token. */
@@ -182,6 +195,62 @@ final class Nodes {
     }
 
     /** A request to the server as its admin. */
+    /**
+     * The admin token of the server whose files are in {@code root}, on its embedded database: made with the CLI step
+     * before the first start (as an operator does), kept in the folder for the server's restarts.
+     */
+    static String firstAdmin(Path root) throws IOException, InterruptedException {
+        Path kept = root.resolve("harness-admin.token");
+        if (java.nio.file.Files.exists(kept)) {
+            return java.nio.file.Files.readString(kept).trim();
+        }
+        String token = ServerAdmin.viaCli(SERVER_JAR, root);
+        java.nio.file.Files.writeString(kept, token);
+        return token;
+    }
+
+    /**
+     * Makes sure the harness admin is in the e2e database once a server has migrated it (a server started by a test
+     * itself, not through {@link #serverWith}).
+     */
+    static void ensureAdmin() {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> {
+                    try {
+                        ServerAdmin.seed(JDBC);
+                        return true;
+                    } catch (SQLException notMigratedYet) {
+                        return false;
+                    }
+                });
+    }
+
+    /**
+     * A request as the person {@code name} with {@code role} on {@code server}: the harness admin makes the account
+     * (once), the person logs in, and what they do is theirs.
+     */
+    static io.restassured.specification.RequestSpecification as(AppProcess server, String name, String role) {
+        String password = name + "'s long password";
+        int made = admin(server)
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", name, "displayName", name, "role", role, "password", password))
+                .post("/api/v1/users")
+                .then()
+                .extract()
+                .statusCode();
+        org.assertj.core.api.Assertions.assertThat(made).as("making " + name).isIn(201, 409);
+        String session = given().baseUri(server.baseUrl())
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", password))
+                .post("/api/v1/session")
+                .then()
+                .statusCode(200)
+                .extract()
+                .cookie("collect_session");
+        return given().baseUri(server.baseUrl()).auth().oauth2(session);
+    }
+
     static io.restassured.specification.RequestSpecification admin(AppProcess server) {
         return given().baseUri(server.baseUrl()).auth().oauth2(ADMIN);
     }

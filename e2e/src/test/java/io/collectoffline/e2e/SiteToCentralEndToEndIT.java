@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SiteToCentralEndToEndIT {
 
-    private static final String CENTRAL_ADMIN = "central-admin";
+    /** The central server's admin token, made with the CLI step before its first start. */
+    private String centralAdmin;
 
     @TempDir
     Path dir;
@@ -197,7 +198,7 @@ class SiteToCentralEndToEndIT {
                             "--url",
                             central.baseUrl())
                     .redirectErrorStream(true);
-            command.environment().put("SYNC_SERVER_ADMIN_TOKEN", CENTRAL_ADMIN);
+            command.environment().put("SYNC_SERVER_TOKEN", centralAdmin);
             Process cli = command.start();
             cli.getOutputStream().close();
             String printed = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -218,7 +219,7 @@ class SiteToCentralEndToEndIT {
         try (AppProcess central = central(centralPort)) {
             String siteToken = given().baseUri(central.baseUrl())
                     .auth()
-                    .oauth2(CENTRAL_ADMIN)
+                    .oauth2(centralAdmin)
                     .contentType("application/json")
                     .body(java.util.Map.of("deviceId", "site-01", "role", "server"))
                     .post("/api/v1/devices")
@@ -301,9 +302,8 @@ class SiteToCentralEndToEndIT {
     }
 
     private static String markInHandAtTheLab(AppProcess site, String tube) {
-        return Nodes.admin(site)
+        return Nodes.as(site, "lab-anna", "lab-assistant")
                 .contentType("application/json")
-                .header("X-Collect-User", "lab-anna")
                 .body(java.util.Map.of("requisitionIdentifier", tube))
                 .post("/api/v1/reconciliation/receipts")
                 .then()
@@ -328,18 +328,19 @@ class SiteToCentralEndToEndIT {
                                 "-Dsync.server.db=postgresql",
                                 "-Dquarkus.datasource.postgresql.jdbc.url=" + Nodes.JDBC,
                                 "-Dquarkus.datasource.postgresql.username=postgres",
-                                "-Dsync.server.admin-token=" + Nodes.ADMIN,
                                 "-Dsync.server.node-id=site-01",
                                 "-Dsync.server.apply.interval=200ms",
                                 "-Dsync.server.files.watch-interval=1s"),
                         Stream.of(extra))
                 .toArray(String[]::new);
-        return AppProcess.start(
+        AppProcess site = AppProcess.start(
                         Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
                         AppProcess.freePort(),
                         root,
                         properties)
                 .awaitReady();
+        Nodes.ensureAdmin();
+        return site;
     }
 
     /** The central server, given the study's key pair that the site server generated (as an admin would). */
@@ -349,11 +350,11 @@ class SiteToCentralEndToEndIT {
     }
 
     private AppProcess central(int port) throws Exception {
+        centralAdmin = Nodes.firstAdmin(dir.resolve("central"));
         return AppProcess.start(
                         Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
                         port,
                         dir.resolve("central"),
-                        "-Dsync.server.admin-token=" + CENTRAL_ADMIN,
                         "-Dsync.server.node-id=central",
                         "-Dsync.server.apply.interval=200ms",
                         "-Dsync.server.files.watch-interval=1s")
@@ -395,7 +396,7 @@ class SiteToCentralEndToEndIT {
         return Path.of(file).isAbsolute() ? Path.of(file) : site.workDir().resolve(file);
     }
 
-    private static io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
-        return given().baseUri(central.baseUrl()).auth().oauth2(CENTRAL_ADMIN);
+    private io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
+        return given().baseUri(central.baseUrl()).auth().oauth2(centralAdmin);
     }
 }

@@ -121,17 +121,14 @@ class TwoServersOneDatabaseIT {
         Nodes.resetServerDatabase();
         int centralPort = AppProcess.freePort();
         Path centralJar = Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar");
-        String[] centralSettings = {
-            "-Dsync.server.admin-token=central-admin",
-            "-Dsync.server.node-id=central",
-            "-Dsync.server.ingest.accept-unsigned=true"
-        };
+        String centralAdmin = Nodes.firstAdmin(dir.resolve("central"));
+        String[] centralSettings = {"-Dsync.server.node-id=central", "-Dsync.server.ingest.accept-unsigned=true"};
         String siteToken;
         try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"), centralSettings)
                 .awaitReady()) {
             siteToken = given().baseUri(central.baseUrl())
                     .auth()
-                    .oauth2("central-admin")
+                    .oauth2(centralAdmin)
                     .contentType("application/json")
                     .body(Map.of("deviceId", "site-2x", "role", "server"))
                     .post("/api/v1/devices")

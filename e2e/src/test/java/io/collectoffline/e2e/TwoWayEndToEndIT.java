@@ -389,7 +389,6 @@ class TwoWayEndToEndIT {
                 // HH-0 given to laptop B: the household and its subject come, HH-1 does not
                 Nodes.admin(server)
                         .contentType(ContentType.JSON)
-                        .header("X-Collect-User", "e2e-admin")
                         .body(Map.of("model", "study.household", "keys", List.of("HH-0")))
                         .post("/api/v1/devices/laptop-b/assignments")
                         .then()

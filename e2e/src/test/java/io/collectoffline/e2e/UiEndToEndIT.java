@@ -29,16 +29,17 @@ class UiEndToEndIT {
         assertThat(chromium)
                 .as("the page test needs Debian's chromium: apt-get install chromium")
                 .exists();
+        String admin = Nodes.firstAdmin(dir.resolve("server")); // the CLI step, before the first start
         try (AppProcess server = AppProcess.start(
                         Path.of("..", "sync-server", "target", "quarkus-app", "quarkus-run.jar"),
                         AppProcess.freePort(),
                         dir.resolve("server"),
-                        "-Dsync.server.admin-token=ui-admin",
-                        "-Dsync.server.apply.interval=200ms")
+                        "-Dsync.server.apply.interval=200ms",
+                        "-Dsync.server.ingest.accept-unsigned=true") // the tablet below signs nothing
                 .awaitReady()) {
             String token = given().baseUri(server.baseUrl())
                     .auth()
-                    .oauth2("ui-admin")
+                    .oauth2(admin)
                     .contentType("application/json")
                     .body(Map.of("deviceId", "ui-laptop", "role", "field"))
                     .post("/api/v1/devices")
@@ -46,10 +47,10 @@ class UiEndToEndIT {
                     .statusCode(201)
                     .extract()
                     .path("token");
-            // the person who administers: an account with a password (made here with the test's shared token)
+            // the person who administers on the page: an account with a password, made by the first admin
             given().baseUri(server.baseUrl())
                     .auth()
-                    .oauth2("ui-admin")
+                    .oauth2(admin)
                     .contentType("application/json")
                     .body(Map.of(
                             "username", "ui-admin",
@@ -62,7 +63,7 @@ class UiEndToEndIT {
             // the research assistant who enters data on the laptop, offline: their account travels to it
             given().baseUri(server.baseUrl())
                     .auth()
-                    .oauth2("ui-admin")
+                    .oauth2(admin)
                     .contentType("application/json")
                     .body(Map.of(
                             "username", "ui-ra",
@@ -72,6 +73,7 @@ class UiEndToEndIT {
                     .post("/api/v1/users")
                     .then()
                     .statusCode(201);
+            heldBackTransaction(server, admin);
             int serverPort =
                     Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1));
             try (AppProcess laptop = Nodes.laptop(
@@ -98,7 +100,7 @@ class UiEndToEndIT {
                 // on the server, the change is the logged-in assistant's, whatever a client could have claimed
                 String household = given().baseUri(server.baseUrl())
                         .auth()
-                        .oauth2("ui-admin")
+                        .oauth2(admin)
                         .queryParam("model", "study.household")
                         .get("/api/v1/incoming")
                         .then()
@@ -107,12 +109,80 @@ class UiEndToEndIT {
                         .path("[0].recordId");
                 given().baseUri(server.baseUrl())
                         .auth()
-                        .oauth2("ui-admin")
+                        .oauth2(admin)
                         .get("/api/v1/records/study.household/" + household + "/history")
                         .then()
                         .statusCode(200)
                         .body("[0].changedBy", org.hamcrest.Matchers.equalTo("ui-ra"));
             }
         }
+    }
+
+    /**
+     * A transaction the server holds back, for the page's Content button: a tablet's subject whose household never
+     * arrived (DEFERRED).
+     */
+    private static void heldBackTransaction(AppProcess server, String admin) {
+        String tablet = given().baseUri(server.baseUrl())
+                .auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of("deviceId", "ui-tablet", "role", "field"))
+                .post("/api/v1/devices")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
+        String id = java.util.UUID.randomUUID().toString();
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("id", id);
+        fields.put("version", 0);
+        fields.put("created", "2026-11-20T08:00:00Z");
+        fields.put("modified", "2026-11-20T08:00:00Z");
+        fields.put("user_created", "tablet-user");
+        fields.put("user_modified", "tablet-user");
+        fields.put("hostname_created", "tablet");
+        fields.put("hostname_modified", "tablet");
+        fields.put("device_created", "ui-tablet");
+        fields.put("device_modified", "ui-tablet");
+        fields.put("subject_identifier", "S-UI-HELD");
+        fields.put("household_id", java.util.UUID.randomUUID().toString());
+        fields.put("initials", "HB");
+        fields.put("gender", "F");
+        fields.put("dob", "1990-01-01");
+        fields.put("consent_datetime", "2026-11-20T08:30:00Z");
+        String payload;
+        try {
+            payload = java.util.Base64.getEncoder()
+                    .encodeToString(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .writeValueAsBytes(Map.of("model", "study.subject", "schemaVersion", 1, "fields", fields)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> tx = new java.util.LinkedHashMap<>();
+        tx.put("txId", java.util.UUID.randomUUID().toString());
+        tx.put("producer", "ui-tablet");
+        tx.put("seq", 1);
+        tx.put("model", "study.subject");
+        tx.put("recordId", id);
+        tx.put("action", "INSERT");
+        tx.put("capturedAt", "2026-11-20T08:00:00Z");
+        tx.put("keyId", "plain-json");
+        tx.put("payload", payload);
+        given().baseUri(server.baseUrl())
+                .auth()
+                .oauth2(tablet)
+                .contentType("application/json")
+                .body(Map.of(
+                        "batchId",
+                        java.util.UUID.randomUUID().toString(),
+                        "sender",
+                        "ui-tablet",
+                        "transactions",
+                        java.util.List.of(tx)))
+                .post("/api/v1/batches")
+                .then()
+                .statusCode(200)
+                .body("results[0].status", org.hamcrest.Matchers.equalTo("ACCEPTED"));
     }
 }

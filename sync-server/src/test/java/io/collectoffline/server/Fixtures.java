@@ -18,8 +18,8 @@ import java.util.UUID;
 public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The admin token of the test profile. */
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    /** The API token of the admin the tests act as ({@link HarnessAdmin}). */
+    public static final String ADMIN_TOKEN = io.collectoffline.testing.ServerAdmin.TOKEN;
 
     private static volatile String relayToken;
 

@@ -46,7 +46,9 @@ public abstract class OfflineModelConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final String ADMIN = "conformance-admin";
+    /** The server admin's API token, made with the CLI step before the server's first start. */
+    private static String admin;
+
     private static Apps apps;
 
     /** The model's registry name, e.g. {@code study.household}. */
@@ -142,18 +144,16 @@ public abstract class OfflineModelConformanceTest {
     private static Apps start() throws Exception {
         Path work = Files.createTempDirectory("conformance");
         int serverPort = AppProcess.freePort();
+        Path serverJar = Path.of(
+                System.getProperty("conformance.serverJar", "../sync-server/target/quarkus-app/quarkus-run.jar"));
+        admin = ServerAdmin.viaCli(serverJar, work.resolve("server")); // the first admin, before the first start
         AppProcess server = AppProcess.start(
-                        Path.of(System.getProperty(
-                                "conformance.serverJar", "../sync-server/target/quarkus-app/quarkus-run.jar")),
-                        serverPort,
-                        work.resolve("server"),
-                        "-Dsync.server.admin-token=" + ADMIN,
-                        "-Dsync.server.apply.interval=200ms")
+                        serverJar, serverPort, work.resolve("server"), "-Dsync.server.apply.interval=200ms")
                 .awaitReady();
         HttpResponse<String> enrolment = send(
                 "POST",
                 server.baseUrl() + "/api/v1/devices",
-                ADMIN,
+                admin,
                 Map.of("deviceId", "conformance-laptop", "role", "field"));
         Matcher token = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(enrolment.body());
         Assertions.assertTrue(token.find(), () -> "enrolment failed: " + enrolment.body());
@@ -165,6 +165,7 @@ public abstract class OfflineModelConformanceTest {
                         "-Dsync.client.server.url=" + server.baseUrl(),
                         "-Dsync.client.server.token=" + token.group(1),
                         "-Dsync.client.device-id=conformance-laptop",
+                        "-Dsync.client.users.login=off", // records are entered as a tool does
                         "-Dsync.client.push.interval=off")
                 .awaitReady();
         return new Apps(server, laptop, work);
@@ -231,7 +232,7 @@ public abstract class OfflineModelConformanceTest {
         JsonNode onServer = null;
         for (int i = 0; i < 100 && onServer == null; i++) {
             HttpResponse<String> read =
-                    send("GET", apps().server().baseUrl() + "/api/v1/records/" + model() + "/" + id, ADMIN, null);
+                    send("GET", apps().server().baseUrl() + "/api/v1/records/" + model() + "/" + id, admin, null);
             if (read.statusCode() == 200
                     && JSON.readTree(read.body()).path("version").asLong()
                             == onLaptop.path("version").asLong()) {

@@ -87,9 +87,6 @@ public final class AdminCli {
         static String token() {
             String token = System.getenv("SYNC_SERVER_TOKEN");
             if (token == null || token.isBlank()) {
-                token = System.getenv("SYNC_SERVER_ADMIN_TOKEN"); // the deprecated shared token
-            }
-            if (token == null || token.isBlank()) {
                 System.err.println("set SYNC_SERVER_TOKEN to your API token (users token <name>; the first admin's "
                         + "comes from users add-admin)");
                 return null;
@@ -268,10 +265,10 @@ public final class AdminCli {
 
         @Override
         public String token() {
-            String token = System.getenv("SYNC_SERVER_ADMIN_TOKEN");
+            String token = System.getenv("SYNC_SERVER_TOKEN");
             if (token == null || token.isBlank()) {
                 throw new ParameterException(
-                        spec.commandLine(), "set SYNC_SERVER_ADMIN_TOKEN to the server's " + "admin token");
+                        spec.commandLine(), "set SYNC_SERVER_TOKEN to your API token (users token <name>)");
             }
             return token;
         }

@@ -21,8 +21,8 @@ public interface ServerConfig {
     String h2Path();
 
     /**
-     * Bearer token of the administrator (devices, status, incoming transactions, records). No default: without
-     * it administration is closed. Give it through the environment ({@code SYNC_SERVER_ADMIN_TOKEN}).
+     * No longer accepted: the shared admin token of earlier releases, whose actions named no person. The server does
+     * not start while it is set; people have named accounts (ADR 16).
      */
     Optional<String> adminToken();
 

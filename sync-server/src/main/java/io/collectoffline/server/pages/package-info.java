@@ -1,2 +1,2 @@
-/** The server's admin page (Qute shell); all data comes from the admin API with the admin token. */
+/** The server's page (Qute shell); all data comes from the API with the logged-in person's session. */
 package io.collectoffline.server.pages;

@@ -77,8 +77,9 @@ public class ProblemMapper {
     }
 
     /**
-     * A valid token of the wrong kind (a device's on an administration endpoint, the admin's on a device endpoint):
-     * answered like a missing one, so that a token's kind is not revealed.
+     * A valid token of the wrong kind (a device's on an endpoint people call, a person's on a device endpoint):
+     * answered like a missing one, so that a token's kind is not revealed; a person whose role does not allow the
+     * call is told so (403).
      */
     @ServerExceptionMapper
     public Response tokenOfAnotherKind(io.quarkus.security.ForbiddenException e, UriInfo uri) {

@@ -17,16 +17,11 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 
 /**
  * Whose a bearer token or session is: a person's page session or API token (their role's capabilities, the account
- * as attribute {@link #USER}; {@link UserService#authenticate}), an enrolled, unrevoked device's token (role
- * {@link Roles#DEVICE}, the device as attribute {@link #DEVICE}), or the deprecated shared admin token of
- * {@code sync.server.admin-token} (an admin's capabilities, attributed to {@value #ADMIN_TOKEN_NAME}). Anything else
- * fails authentication.
+ * as attribute {@link #USER}; {@link UserService#authenticate}), or an enrolled, unrevoked device's token (role
+ * {@link Roles#DEVICE}, the device as attribute {@link #DEVICE}). Anything else fails authentication.
  */
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -35,8 +30,6 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     public static final String DEVICE = "device";
     /** The attribute holding the authenticated person's {@link io.collectoffline.server.users.User}. */
     public static final String USER = "user";
-    /** Who the shared admin token's actions are attributed to. */
-    public static final String ADMIN_TOKEN_NAME = "admin-token";
 
     private final ServerConfig config;
     private final DeviceService devices;
@@ -48,11 +41,13 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         this.users = users;
     }
 
-    void warnWhenClosed(@Observes StartupEvent event) {
+    void atStart(@Observes StartupEvent event) {
         if (config.adminToken().isPresent()) {
-            Log.warn("sync.server.admin-token is set: a shared credential whose actions name no person (deprecated). "
-                    + "Create named admins (runbook: the first admin) and unset it");
-        } else if (!users.anyAccount()) {
+            throw new IllegalStateException("sync.server.admin-token (SYNC_SERVER_ADMIN_TOKEN) is no longer accepted: "
+                    + "a shared token names no person. Make named admins ('java -jar quarkus-run.jar users add-admin "
+                    + "<name>', runbook) and remove the setting");
+        }
+        if (!users.anyAccount()) {
             Log.warn("No account exists yet: create the first admin with "
                     + "'java -jar quarkus-run.jar users add-admin <name>' (runbook)");
         }
@@ -68,15 +63,6 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
             TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
         return context.runBlocking(() -> {
-            Optional<String> admin = config.adminToken();
-            if (admin.isPresent()
-                    && MessageDigest.isEqual(
-                            token.getBytes(StandardCharsets.UTF_8), admin.get().getBytes(StandardCharsets.UTF_8))) {
-                return QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(ADMIN_TOKEN_NAME))
-                        .addRoles(UserRole.ADMIN.capabilities())
-                        .build();
-            }
             if (token.startsWith(UserService.SESSION_PREFIX) || token.startsWith(UserService.API_PREFIX)) {
                 UserService.Authenticated person = users.authenticate(token)
                         .orElseThrow(() -> new AuthenticationFailedException(

@@ -270,7 +270,7 @@ public class UserResource {
         return identity.getPrincipal().getName();
     }
 
-    /** The person acting; the shared admin token and devices are no person. */
+    /** The person acting (a device is none). */
     private User person() {
         User user = identity.getAttribute(TokenIdentityProvider.USER);
         if (user == null) {

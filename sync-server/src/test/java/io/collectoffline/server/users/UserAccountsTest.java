@@ -31,6 +31,9 @@ class UserAccountsTest {
     @Inject
     UserService users;
 
+    @Inject
+    io.collectoffline.server.HarnessAdmin harness;
+
     @Test
     void aPasswordIsKeptOnlyAsAHashAndItsSessionSaysWhoAndWhatTheyMayDo() throws Exception {
         String name = People.create("data-manager");
@@ -120,33 +123,47 @@ class UserAccountsTest {
     }
 
     @Test
-    void theLastEnabledAdminCanBeNeitherDisabledNorGivenAnotherRole() {
+    void theLastEnabledAdminCanBeNeitherDisabledNorGivenAnotherRole() throws Exception {
         String first = People.create("admin");
+        String firstToken = People.apiToken(first);
         List<String> others = users.list().stream()
                 .filter(u ->
                         u.role().equals("admin") && u.enabled() && !u.username().equals(first))
                 .map(User::username)
                 .toList();
         try {
-            others.forEach(other -> users.disable(other, "test"));
-            Fixtures.admin()
+            others.forEach(other -> users.disable(other, "test")); // the harness admin too: first acts for itself
+            given().auth()
+                    .oauth2(firstToken)
                     .post("/api/v1/users/" + first + "/disable")
                     .then()
                     .statusCode(409)
                     .body("detail", containsString("last enabled admin"));
-            Fixtures.admin()
+            given().auth()
+                    .oauth2(firstToken)
                     .contentType(ContentType.JSON)
                     .body(Map.of("role", "monitor"))
                     .put("/api/v1/users/" + first + "/role")
                     .then()
                     .statusCode(409);
-            String second = People.create("admin");
-            Fixtures.admin().post("/api/v1/users/" + first + "/disable").then().statusCode(200);
-            Fixtures.admin().post("/api/v1/users/" + second + "/disable").then().statusCode(409);
-            Fixtures.admin().post("/api/v1/users/" + first + "/enable").then().statusCode(200);
+            String second = "admin2-" + UUID.randomUUID().toString().substring(0, 8);
+            users.create(new UserService.NewUser(second, "Second", "admin", People.PASSWORD), "test");
+            String secondToken = People.apiToken(second);
+            given().auth()
+                    .oauth2(firstToken)
+                    .post("/api/v1/users/" + first + "/disable")
+                    .then()
+                    .statusCode(200);
+            given().auth()
+                    .oauth2(secondToken)
+                    .post("/api/v1/users/" + second + "/disable")
+                    .then()
+                    .statusCode(409);
+            users.enable(first, "test");
         } finally {
             others.forEach(other -> users.enable(other, "test"));
             People.forget(); // disabling ended the tokens of the others
+            harness.seed(); // and the harness admin's
         }
     }
 
