@@ -49,7 +49,9 @@ public final class ExportBench {
                         + "|| ', north', DATE '2026-01-01' + (g % 300), 0, 'ra-' || (g % 13), 'ra-' || (g % 13) "
                         + "FROM generate_series(1, " + n + ") g");
             }
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1) // as curl and the CLI: no h2c upgrade of a long stream
+                    .build();
             for (String format : List.of("csv", "jsonl")) {
                 long started = System.nanoTime();
                 HttpResponse<InputStream> response = http.send(

@@ -641,6 +641,7 @@ public final class AdminCli {
             }
             HttpResponse<java.io.InputStream> response = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
+                    .version(HttpClient.Version.HTTP_1_1) // a long stream: no h2c upgrade (its streams get reset)
                     .build()
                     .send(
                             HttpRequest.newBuilder(URI.create(url + "/api/v1/exports/" + encode(model)
