@@ -328,10 +328,21 @@ class TwoWayEndToEndIT {
                 push(middleman, 1);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM household") == 2);
-                // … and, at the server, fetches the field laptop's down-sync to carry it back
+                // … and, at the server, fetches the field laptop's down-sync to carry it back, with the accounts of
+                // the research assistants (one made on the server since), signed by the server
+                Nodes.as(server, "nthabiseng", "research-assistant");
                 receive(middleman).body("outcome", equalTo("DONE"));
-                // second visit: the field laptop takes it and holds A's subject
-                pull(middleman, field, pairing).body("downsync", equalTo(2));
+                // second visit: the field laptop takes it and holds A's subject; the new assistant can log in there
+                pull(middleman, field, pairing)
+                        .body("downsync", equalTo(2))
+                        .body("accountsTaken", equalTo(true))
+                        .body("accounts", equalTo(1));
+                given().baseUri(field.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("username", "nthabiseng", "password", "nthabiseng's long password"))
+                        .post("/api/v1/session")
+                        .then()
+                        .statusCode(200);
                 given().baseUri(field.baseUrl())
                         .get("/api/v1/records/study.subject/" + subject)
                         .then()
@@ -350,7 +361,10 @@ class TwoWayEndToEndIT {
 
                 // a visit for the received subject goes up through the middleman, exactly once
                 enterVisit(field, subject);
-                pull(middleman, field, pairing).body("pulled", equalTo(1)).body("downsync", equalTo(null));
+                pull(middleman, field, pairing)
+                        .body("pulled", equalTo(1))
+                        .body("downsync", equalTo(null))
+                        .body("accountsTaken", equalTo(false)); // it holds that list already
                 push(middleman, 1);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> Nodes.serverCount("SELECT COUNT(*) FROM subject_visit") == 1);

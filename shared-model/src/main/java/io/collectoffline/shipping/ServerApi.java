@@ -62,10 +62,10 @@ public interface ServerApi {
     DownSyncPage downSyncFor(
             @QueryParam("for") String device, @QueryParam("after") long after, @QueryParam("limit") int limit);
 
-    /** The people who may log in on this laptop (offline login): every enabled research assistant. */
+    /** The people who may log in on this laptop (offline login): every enabled research assistant, signed. */
     @GET
     @Path("/accounts")
-    java.util.List<io.collectoffline.protocol.LaptopAccount> accounts();
+    io.collectoffline.protocol.AccountList accounts();
 
     /** Registers this device's own keys (its sealing key before a first down-sync). */
     @POST

@@ -54,7 +54,7 @@ public final class ServerHop {
     }
 
     /** The people who may log in on this device with no network. */
-    public List<io.collectoffline.protocol.LaptopAccount> accounts() {
+    public io.collectoffline.protocol.AccountList accounts() {
         return RestHops.call(api::accounts);
     }
 

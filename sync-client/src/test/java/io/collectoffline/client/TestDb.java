@@ -52,6 +52,19 @@ public class TestDb {
         }
     }
 
+    /** Runs one statement that changes rows (test set-up a laptop would have reached another way). */
+    public int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long outgoing() {
         return count("SELECT COUNT(*) FROM outgoing_transaction");
     }

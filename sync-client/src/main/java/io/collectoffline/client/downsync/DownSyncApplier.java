@@ -625,6 +625,19 @@ public class DownSyncApplier {
         return known;
     }
 
+    /**
+     * The server signing key this laptop trusts: pinned from its first down-sync from the server itself, else taken
+     * with the server's key at setup; null when it knows neither yet.
+     */
+    public String serverSigner() {
+        try (Connection c = dataSource.getConnection()) {
+            String pinned = signer(c);
+            return pinned != null ? pinned : serverKeys.serverSigningKey().orElse(null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the server's signing key failed", e);
+        }
+    }
+
     private static String signer(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT server_signer FROM downsync_state WHERE singleton = 1");
                 ResultSet rs = ps.executeQuery()) {

@@ -5,6 +5,8 @@ import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.push.PushService;
 import io.collectoffline.client.records.InvalidRecordException;
 import io.collectoffline.client.transport.ServerClient;
+import io.collectoffline.protocol.AccountList;
+import io.collectoffline.protocol.CarriedAccounts;
 import io.collectoffline.protocol.CarriedAnswer;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.Problem.FieldError;
@@ -144,17 +146,31 @@ public class DownSyncService {
 
     /**
      * Keeps the people who may log in here as the server has them now (offline login): with every down-sync, so a
-     * new account, a new password or a disabled one reaches the laptop with its next contact. A server of an older
-     * release has none to give: the laptop keeps what it holds.
+     * new account, a new password or a disabled one reaches the laptop with its next contact. A list not signed by
+     * the server this laptop trusts is not taken; a server of an older release has none to give: the laptop keeps
+     * what it holds.
      */
     private void refreshAccounts(ServerHop hop) {
         try {
-            accounts.replace(hop.accounts());
-        } catch (LinkFailure e) {
+            accounts.take(hop.accounts(), applier.serverSigner(), true);
+        } catch (LinkFailure | InvalidRecordException e) {
             Log.infof(
-                    "The server gave no accounts (%s); the laptop keeps the %d it holds",
+                    "The server gave no accounts this laptop takes (%s); the laptop keeps the %d it holds",
                     e.getMessage(), accounts.count());
         }
+    }
+
+    /**
+     * Takes the account list a middleman carried here: only signed by this laptop's server and newer than the one
+     * it holds (a middleman can neither alter the list nor hand over an older one).
+     */
+    public CarriedAccounts receiveCarriedAccounts(AccountList list) {
+        CarriedAccounts answer = accounts.take(list, applier.serverSigner(), false);
+        Log.infof(
+                "Account list carried by a middleman (issued %s): %s",
+                list.issued(),
+                answer.taken() ? "taken, " + answer.accounts() + " accounts" : "not taken: " + answer.reason());
+        return answer;
     }
 
     private DownSyncReport receive() {

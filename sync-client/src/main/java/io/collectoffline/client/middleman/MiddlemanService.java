@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.downsync.CarriedDownSync;
 import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.people.LaptopAccounts;
 import io.collectoffline.client.transport.FieldLaptopClient;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.TrackedItems;
+import io.collectoffline.protocol.AccountList;
 import io.collectoffline.protocol.BatchResult;
+import io.collectoffline.protocol.CarriedAccounts;
 import io.collectoffline.protocol.CarriedAnswer;
 import io.collectoffline.protocol.DownSyncPage;
 import io.collectoffline.protocol.ItemManifest;
@@ -57,6 +60,7 @@ public class MiddlemanService {
     private final Optional<TrackedItems> tracked;
 
     private final CarriedDownSync carried;
+    private final LaptopAccounts accounts;
 
     MiddlemanService(
             ClientConfig config,
@@ -65,7 +69,9 @@ public class MiddlemanService {
             OutboxService outbox,
             com.fasterxml.jackson.databind.ObjectMapper json,
             OfflineModelRegistry registry,
-            CarriedDownSync carried) {
+            CarriedDownSync carried,
+            LaptopAccounts accounts) {
+        this.accounts = accounts;
         this.carried = carried;
         this.tracked = registry.trackedItems();
         this.json = json;
@@ -114,6 +120,7 @@ public class MiddlemanService {
                 manifest.items().size(),
                 (System.nanoTime() - started) / 1_000_000);
         CarriedAnswer handed = handOver(url, pairingToken, producer);
+        CarriedAccounts people = handOverAccounts(url, pairingToken, producer);
         return new PullReport(
                 producer,
                 shipped.accepted(),
@@ -121,7 +128,30 @@ public class MiddlemanService {
                 queue.acknowledged,
                 manifest.items().size(),
                 handed == null ? null : handed.applied(),
-                handed == null ? null : handed.stopped());
+                handed == null ? null : handed.stopped(),
+                people == null ? null : people.taken(),
+                people == null ? null : people.accounts());
+    }
+
+    /**
+     * Hands the field laptop the account list this middleman holds as the server signed it (it takes it when newer
+     * than its own); null when this middleman holds none. A failure is logged and does not undo the pull.
+     */
+    private CarriedAccounts handOverAccounts(URI url, String pairingToken, String producer) {
+        Optional<AccountList> list = accounts.held();
+        if (list.isEmpty()) {
+            return null;
+        }
+        try {
+            CarriedAccounts answer = field.accounts(url, pairingToken, list.get());
+            if (!answer.taken()) {
+                Log.debugf("%s kept its account list: %s", producer, answer.reason());
+            }
+            return answer;
+        } catch (LinkFailure e) {
+            Log.infof("Handing %s the account list failed (again at the next pull): %s", producer, e.getMessage());
+            return null;
+        }
     }
 
     /**

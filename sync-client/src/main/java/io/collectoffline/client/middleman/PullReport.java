@@ -11,6 +11,9 @@ package io.collectoffline.client.middleman;
  * @param downsync     down-sync entries carried from the server that the field laptop applied at this pull
  *                     (two-way); null when none were carried for it
  * @param downsyncStopped why the field laptop stopped taking them, when it did (null otherwise)
+ * @param accountsTaken whether the field laptop took the account list this middleman carried (false: it holds one as
+ *                      new); null when none was handed over
+ * @param accounts      how many people may log in on the field laptop after the pull; null when none was handed over
  */
 public record PullReport(
         String producer,
@@ -19,9 +22,11 @@ public record PullReport(
         int acknowledged,
         int specimens,
         Integer downsync,
-        String downsyncStopped) {
+        String downsyncStopped,
+        Boolean accountsTaken,
+        Integer accounts) {
 
     public PullReport(String producer, int pulled, int alreadyHeld, int acknowledged, int specimens) {
-        this(producer, pulled, alreadyHeld, acknowledged, specimens, null, null);
+        this(producer, pulled, alreadyHeld, acknowledged, specimens, null, null, null, null);
     }
 }

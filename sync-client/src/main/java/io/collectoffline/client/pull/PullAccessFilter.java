@@ -18,9 +18,10 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Who may reach the laptop. The pull API ({@code GET /api/v1/outbox}, {@code /acks}, {@code /manifest}, and the
- * down-sync a middleman carries, {@code POST /api/v1/outbox/downsync}) needs the pairing token of a field laptop
- * that serves pulls, from wherever it comes. Everything else (data entry, status, push) answers only to this
- * machine: a field laptop bound to its network interface for a middleman exposes nothing but the pull API to it.
+ * down-sync and account list a middleman carries, {@code POST /api/v1/outbox/downsync} and {@code /accounts})
+ * needs the pairing token of a field laptop that serves pulls, from wherever it comes. Everything else (data entry,
+ * status, push) answers only to this machine: a field laptop bound to its network interface for a middleman exposes
+ * nothing but the pull API to it.
  */
 @ApplicationScoped
 public class PullAccessFilter {
@@ -64,7 +65,9 @@ public class PullAccessFilter {
     static boolean isPull(String method, String path) {
         return ("GET".equals(method) && (path.equals("/api/v1/outbox") || path.equals("/api/v1/outbox/manifest")))
                 || ("POST".equals(method)
-                        && (path.equals("/api/v1/outbox/acks") || path.equals("/api/v1/outbox/downsync")));
+                        && (path.equals("/api/v1/outbox/acks")
+                                || path.equals("/api/v1/outbox/downsync")
+                                || path.equals("/api/v1/outbox/accounts")));
     }
 
     private static boolean isLoopback(String host) {

@@ -41,4 +41,10 @@ public interface FieldLaptopApi {
     @Path("/downsync")
     @Consumes(MediaType.APPLICATION_JSON)
     CarriedAnswer carried(DownSyncPage page);
+
+    /** The account list carried to it; answers whether it took it. */
+    @POST
+    @Path("/accounts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    io.collectoffline.protocol.CarriedAccounts accounts(io.collectoffline.protocol.AccountList list);
 }

@@ -87,4 +87,15 @@ public class FieldLaptopClient {
         }
         return answer;
     }
+
+    /** Hands the field laptop at {@code laptop} the account list carried for it; answers whether it took it. */
+    public io.collectoffline.protocol.CarriedAccounts accounts(
+            URI laptop, String pairingToken, io.collectoffline.protocol.AccountList list) {
+        io.collectoffline.protocol.CarriedAccounts answer =
+                RestHops.call(() -> api(laptop, pairingToken).accounts(list));
+        if (answer == null || answer.issued() == null) {
+            throw unusable(laptop, "an unreadable answer to the carried account list");
+        }
+        return answer;
+    }
 }

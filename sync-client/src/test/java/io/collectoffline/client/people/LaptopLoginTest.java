@@ -2,9 +2,13 @@ package io.collectoffline.client.people;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.collectoffline.client.TestDb;
+import io.collectoffline.codec.DeviceSigningKey;
+import io.collectoffline.protocol.AccountList;
 import io.collectoffline.protocol.LaptopAccount;
 import io.collectoffline.security.PasswordHash;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,9 +16,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +46,90 @@ class LaptopLoginTest {
     private static final String PASSWORD = "naledi's long password";
     private static final String HASH = PasswordHash.hash(PASSWORD);
 
+    /** The server's signing key, as this laptop learnt it from its first down-sync. */
+    private static final DeviceSigningKey SERVER = DeviceSigningKey.generate();
+
+    private static final AtomicLong CLOCK = new AtomicLong();
+
     @Inject
     LaptopAccounts accounts;
 
+    @Inject
+    TestDb db;
+
     @BeforeEach
     void theServerSentOneResearchAssistant() {
-        accounts.replace(List.of(new LaptopAccount("naledi", "Naledi Dube", HASH)));
+        db.update("UPDATE downsync_state SET server_signer = ? WHERE singleton = 1", SERVER.publicKey());
+        serverSends(new LaptopAccount("naledi", "Naledi Dube", HASH));
+    }
+
+    /** The server issues {@code people} now, and this laptop fetches the list itself. */
+    private void serverSends(LaptopAccount... people) {
+        accounts.take(issue(SERVER, people), SERVER.publicKey(), true);
+    }
+
+    /** A list of {@code people} issued now (later than any before) and signed by {@code server}. */
+    private static AccountList issue(DeviceSigningKey server, LaptopAccount... people) {
+        AccountList list = new AccountList(
+                Instant.parse("2026-12-06T00:00:00Z").plusMillis(CLOCK.incrementAndGet()), List.of(people), null, null);
+        return list.signed(server.publicKey(), server.sign(AccountList.signedBytes(list)));
+    }
+
+    @Test
+    void aMiddlemanCanNeitherForgeNorReplayTheAccountListItCarries() {
+        AccountList first = issue(SERVER, new LaptopAccount("naledi", "Naledi Dube", HASH));
+        AccountList second = issue(
+                SERVER,
+                new LaptopAccount("naledi", "Naledi Dube", HASH),
+                new LaptopAccount("lerato", "Lerato Moeng", HASH));
+        // the list the server issued after the one held: taken, its new person logs in
+        carry(second).statusCode(200).body("taken", equalTo(true)).body("accounts", equalTo(2));
+        login("lerato", PASSWORD);
+        // the older list again (lerato left out, as if disabled since): kept the newer one
+        carry(first)
+                .statusCode(200)
+                .body("taken", equalTo(false))
+                .body("accounts", equalTo(2))
+                .body("reason", containsString("as new or newer"));
+        login("lerato", PASSWORD);
+        // a person added on the way, a list re-dated, a list signed by another key: refused, nothing changes
+        List<LaptopAccount> withMallory = new java.util.ArrayList<>(second.accounts());
+        withMallory.add(new LaptopAccount("mallory", "Mallory", PasswordHash.hash("mallory's long password")));
+        carry(new AccountList(second.issued().plusSeconds(60), withMallory, second.signer(), second.signature()))
+                .statusCode(400)
+                .body("detail", containsString("not signed by this laptop's server, or was altered"));
+        carry(new AccountList(second.issued().plusSeconds(60), first.accounts(), first.signer(), first.signature()))
+                .statusCode(400);
+        carry(issue(DeviceSigningKey.generate(), new LaptopAccount("mallory", "Mallory", HASH)))
+                .statusCode(400);
+        carry(null).statusCode(400);
+        assertThat(accounts.count()).isEqualTo(2);
+        refused("mallory", "mallory's long password");
+        refused("mallory", PASSWORD);
+        // only a middleman with the pairing token reaches it at all
+        given().contentType(ContentType.JSON)
+                .body(second)
+                .post("/api/v1/outbox/accounts")
+                .then()
+                .statusCode(401);
+    }
+
+    @Test
+    void aLaptopThatDoesNotKnowItsServersKeyYetTakesNoCarriedListButItsServersOwn() {
+        AccountList list = issue(SERVER, new LaptopAccount("lerato", "Lerato Moeng", HASH));
+        assertThatThrownBy(() -> accounts.take(list, null, false))
+                .hasMessageContaining("does not know its server's signing key yet");
+        assertThat(accounts.take(list, null, true).taken()).isTrue();
+        login("lerato", PASSWORD);
+    }
+
+    private static io.restassured.response.ValidatableResponse carry(AccountList list) {
+        return given().auth()
+                .oauth2("test-pairing")
+                .contentType(ContentType.JSON)
+                .body(list == null ? "null" : list)
+                .post("/api/v1/outbox/accounts")
+                .then();
     }
 
     @Test
@@ -146,7 +230,7 @@ class LaptopLoginTest {
     @Test
     void anAccountTheServerNoLongerSendsCannotLogInAndItsLoginEndsAtOnce() {
         String session = login("naledi", PASSWORD);
-        accounts.replace(List.of()); // disabled on the server: the next contact brings the list without it
+        serverSends(); // disabled on the server: the next contact brings the list without it
         given().cookie(SessionMechanism.COOKIE, session)
                 .get("/api/v1/records/study.household")
                 .then()
@@ -156,7 +240,7 @@ class LaptopLoginTest {
 
     @Test
     void wrongPasswordsInARowLockTheNameAndAnUnknownNameGetsTheSameAnswer() {
-        accounts.replace(List.of(new LaptopAccount("thabo", "Thabo", HASH)));
+        serverSends(new LaptopAccount("thabo", "Thabo", HASH));
         String unknown = refused("nobody", PASSWORD).extract().path("detail");
         String wrong = refused("thabo", "not it").extract().path("detail");
         assertThat(unknown).isEqualTo(wrong);
@@ -168,9 +252,9 @@ class LaptopLoginTest {
 
     @Test
     void accountsWhoseHashThisAppCannotReadAreLeftOut() {
-        accounts.replace(List.of(
+        serverSends(
                 new LaptopAccount("plain", "Plain", "a password in clear"),
-                new LaptopAccount("naledi", "Naledi Dube", HASH)));
+                new LaptopAccount("naledi", "Naledi Dube", HASH));
         assertThat(accounts.count()).isEqualTo(1);
         refused("plain", "a password in clear");
         login("naledi", PASSWORD);

@@ -225,6 +225,43 @@ class HostileInputCatalogueTest {
                         .post("/api/v1/outbox/downsync"),
                 401,
                 "unauthorized"));
+        // fifth round (issue 19: the account list a middleman carries here)
+        cases.add(new Case(
+                "carried account list that is not a list",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("[1, 2]")
+                        .post("/api/v1/outbox/accounts"),
+                400,
+                "malformed-json"));
+        cases.add(new Case(
+                "carried account list without the time it was issued",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("{\"accounts\": [{\"username\": \"mallory\"}]}")
+                        .post("/api/v1/outbox/accounts"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "carried account list with a NUL in a name and a made-up signature",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("{\"issued\": \"2099-01-01T00:00:00Z\", \"accounts\": [{\"username\": \"m\\u0000\", "
+                                + "\"displayName\": \"M\", \"passwordHash\": \"x\"}], \"signer\": \"AAAA\", "
+                                + "\"signature\": \"AAAA\"}")
+                        .post("/api/v1/outbox/accounts"),
+                400,
+                "invalid-input"));
+        cases.add(new Case(
+                "carried account list without the pairing token",
+                () -> given().contentType("application/json")
+                        .body("{\"issued\": \"2099-01-01T00:00:00Z\", \"accounts\": []}")
+                        .post("/api/v1/outbox/accounts"),
+                401,
+                "unauthorized"));
         return cases.stream();
     }
 
@@ -250,7 +287,8 @@ class HostileInputCatalogueTest {
 
     private Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String table : List.of("outgoing_transaction", "record_history", "household", "subject", "vital_signs")) {
+        for (String table : List.of(
+                "outgoing_transaction", "record_history", "household", "subject", "vital_signs", "laptop_account")) {
             counts.put(table, db.count("SELECT COUNT(*) FROM " + table));
         }
         return counts;

@@ -448,23 +448,31 @@ public class UserService {
 
     // --- laptops ---
 
-    /** What a field laptop receives to log people in with no network: every enabled research assistant. */
-    public List<io.collectoffline.protocol.LaptopAccount> laptopAccounts() {
+    /**
+     * What a field laptop receives to log people in with no network: every enabled research assistant, unsigned,
+     * issued at the database's time of the same statement (so a list issued later was read later).
+     */
+    public io.collectoffline.protocol.AccountList laptopAccounts() {
         List<io.collectoffline.protocol.LaptopAccount> accounts = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT username, display_name, password_hash FROM "
-                        + "server_user WHERE role = ? AND disabled_at IS NULL ORDER BY username")) {
+                PreparedStatement ps = c.prepareStatement("SELECT CURRENT_TIMESTAMP, u.username, u.display_name, "
+                        + "u.password_hash FROM (SELECT 1 AS one) t LEFT JOIN server_user u ON u.role = ? AND "
+                        + "u.disabled_at IS NULL ORDER BY u.username")) {
             ps.setString(1, UserRole.RESEARCH_ASSISTANT.id());
+            OffsetDateTime issued = null;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    accounts.add(new io.collectoffline.protocol.LaptopAccount(
-                            rs.getString(1), rs.getString(2), rs.getString(3)));
+                    issued = rs.getObject(1, OffsetDateTime.class);
+                    if (rs.getString(2) != null) {
+                        accounts.add(new io.collectoffline.protocol.LaptopAccount(
+                                rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
                 }
             }
+            return new io.collectoffline.protocol.AccountList(issued.toInstant(), accounts, null, null);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the laptop accounts failed", e);
         }
-        return accounts;
     }
 
     // --- audit ---

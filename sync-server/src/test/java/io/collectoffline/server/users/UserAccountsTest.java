@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
+import io.collectoffline.codec.DeviceSigningKey;
+import io.collectoffline.protocol.AccountList;
 import io.collectoffline.server.Fixtures;
 import io.collectoffline.server.People;
 import io.collectoffline.server.config.ActiveDatabase;
@@ -282,10 +284,23 @@ class UserAccountsTest {
                 .then()
                 .statusCode(200)
                 .extract();
-        List<String> names = accounts.jsonPath().getList("username");
+        List<String> names = accounts.jsonPath().getList("accounts.username");
         assertThat(names).contains(assistant).doesNotContain(monitor);
-        assertThat(accounts.jsonPath().getString("find { it.username == '" + assistant + "' }.passwordHash"))
+        assertThat(accounts.jsonPath().getString("accounts.find { it.username == '" + assistant + "' }.passwordHash"))
                 .startsWith("pbkdf2-sha256$");
+        // signed with the server's signing key (the down-sync's), so that a middleman can carry it unaltered
+        AccountList list = accounts.as(AccountList.class);
+        String signingKey = given().auth()
+                .oauth2(laptop)
+                .get("/api/v1/keys/current")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("signingKey");
+        assertThat(list.signer()).isEqualTo(signingKey);
+        assertThat(new DeviceSigningKey(null, signingKey, null)
+                        .verifies(AccountList.signedBytes(list), list.signature()))
+                .isTrue();
         assertThat(accounts.asString()).doesNotContain(People.PASSWORD);
         // a research assistant has nothing to do on the server but their own session
         People.as("research-assistant").get("/api/v1/status").then().statusCode(403);
@@ -296,7 +311,7 @@ class UserAccountsTest {
                         .oauth2(laptop)
                         .get("/api/v1/accounts")
                         .jsonPath()
-                        .getList("username", String.class))
+                        .getList("accounts.username", String.class))
                 .doesNotContain(assistant);
         Fixtures.device().get("/api/v1/accounts").then().statusCode(403); // a server device has no one to log in
         given().get("/api/v1/accounts").then().statusCode(401);
