@@ -3,9 +3,7 @@ package io.collectoffline.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -40,7 +38,7 @@ public record KeyRegistration(String deviceId, String keyId, String publicKey, S
 
     /** The proof a device makes with its token, covering its sealing key too when it has one. */
     public static String proof(String deviceId, String publicKey, String sealingKey, String token) {
-        return proofWithHash(deviceId, publicKey, sealingKey, sha256Hex(token));
+        return proofWithHash(deviceId, publicKey, sealingKey, io.collectoffline.security.TokenHash.of(token));
     }
 
     /** The proof as the server computes it from the token hash it keeps. */
@@ -56,16 +54,6 @@ public record KeyRegistration(String deviceId, String keyId, String publicKey, S
             String covered = "collect-offline key v1|" + deviceId + "|" + publicKey
                     + (sealingKey == null ? "" : "|sealing|" + sealingKey);
             return Base64.getEncoder().encodeToString(mac.doFinal(covered.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Hex SHA-256 of a token, as servers store it. */
-    public static String sha256Hex(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

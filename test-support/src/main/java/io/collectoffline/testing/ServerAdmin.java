@@ -3,8 +3,6 @@ package io.collectoffline.testing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,7 +10,6 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -95,21 +92,12 @@ public final class ServerAdmin {
             user.setString(2, passwordHash);
             user.setObject(3, now);
             user.executeUpdate();
-            token.setString(1, sha256(TOKEN));
+            token.setString(1, io.collectoffline.security.TokenHash.of(TOKEN));
             token.setString(2, NAME);
             token.setObject(3, now);
             token.setObject(4, now.plusYears(1));
             token.setObject(5, now);
             token.executeUpdate();
-        }
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

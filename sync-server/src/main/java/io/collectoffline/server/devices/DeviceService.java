@@ -4,12 +4,10 @@ import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
+import io.collectoffline.security.TokenHash;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +65,7 @@ public class DeviceService {
                         + "enrolled_at, enrolled_by, site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, deviceId);
             ps.setString(2, role);
-            ps.setString(3, hash(token));
+            ps.setString(3, TokenHash.of(token));
             ps.setObject(4, now());
             ps.setString(5, by);
             ps.setString(6, site);
@@ -176,7 +173,7 @@ public class DeviceService {
             Optional<Device> device;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM device WHERE token_hash = ? " + "AND revoked_at IS NULL")) {
-                ps.setString(1, hash(token));
+                ps.setString(1, TokenHash.of(token));
                 device = devices(ps).stream().findFirst();
             }
             device.filter(d -> d.lastSeenAt() == null || d.lastSeenAt().isBefore(now().minus(Duration.ofMinutes(1))))
@@ -213,15 +210,6 @@ public class DeviceService {
             }
         }
         return devices;
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     private static OffsetDateTime now() {

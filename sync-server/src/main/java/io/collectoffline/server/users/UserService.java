@@ -3,13 +3,11 @@ package io.collectoffline.server.users;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.security.PasswordHash;
+import io.collectoffline.security.TokenHash;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,7 +39,9 @@ public class UserService {
     public static final String API_PREFIX = "cou_";
 
     private static final String COLUMNS =
-            "username, display_name, role, created_at, created_by, disabled_at, " + "disabled_by, locked_until";
+            "username, display_name, role, created_at, created_by, disabled_at, disabled_by, locked_until";
+    /** {@link #COLUMNS} of the account {@code u} in a join. */
+    private static final String ACCOUNT_COLUMNS = COLUMNS.replaceAll("(\\w+)", "u.$1");
 
     private final ActiveDatabase database;
     private final ServerConfig.Users config;
@@ -87,22 +86,22 @@ public class UserService {
         if (!errors.isEmpty()) {
             throw new InvalidInputException("The account cannot be created as given", errors);
         }
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO server_user (username, display_name, role, "
-                        + "password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, user.username());
-            ps.setString(2, user.displayName().strip());
-            ps.setString(3, user.role());
-            ps.setString(4, PasswordHash.hash(user.password()));
-            ps.setObject(5, now());
-            ps.setString(6, by);
-            if (ps.executeUpdate() == 0) {
-                throw new UserConflictException("An account '" + user.username() + "' exists already");
+        database.inTransaction("creating account " + user.username(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO server_user (username, display_name, role, "
+                    + "password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, user.username());
+                ps.setString(2, user.displayName().strip());
+                ps.setString(3, user.role());
+                ps.setString(4, PasswordHash.hash(user.password()));
+                ps.setObject(5, now());
+                ps.setString(6, by);
+                if (ps.executeUpdate() == 0) {
+                    throw new UserConflictException("An account '" + user.username() + "' exists already");
+                }
             }
             audit(c, by, "create", user.username(), "role " + user.role());
-        } catch (SQLException e) {
-            throw new IllegalStateException("creating account " + user.username() + " failed", e);
-        }
+            return null;
+        });
         Log.infof("Account %s (%s) created by %s", user.username(), user.role(), by);
         return get(user.username());
     }
@@ -147,9 +146,17 @@ public class UserService {
                     List.of(new FieldError("role", "required, one of " + String.join(", ", UserRole.ids()))));
         }
         User before = get(username);
-        updateUnlessLastAdmin(
-                username, "given another role", "UPDATE server_user SET role = ? WHERE username = ?", role, username);
-        audit(by, "role", username, before.role() + " -> " + role);
+        database.inTransaction("changing the role of " + username, c -> {
+            updateUnlessLastAdmin(
+                    c,
+                    username,
+                    "given another role",
+                    "UPDATE server_user SET role = ? WHERE username = ?",
+                    role,
+                    username);
+            audit(c, by, "role", username, before.role() + " -> " + role);
+            return null;
+        });
         Log.infof("Account %s given role %s (was %s) by %s", username, role, before.role(), by);
         return get(username);
     }
@@ -157,30 +164,35 @@ public class UserService {
     /** Disables an account: no login, its sessions and tokens are refused from now on; refused for the last admin. */
     public User disable(String username, String by) {
         get(username);
-        updateUnlessLastAdmin(
-                username,
-                "disabled",
-                "UPDATE server_user SET disabled_at = ?, disabled_by = ? WHERE username = ? AND disabled_at IS NULL",
-                now(),
-                by,
-                username);
-        endTokens(username);
-        audit(by, "disable", username, null);
+        database.inTransaction("disabling " + username, c -> {
+            updateUnlessLastAdmin(
+                    c,
+                    username,
+                    "disabled",
+                    "UPDATE server_user SET disabled_at = ?, disabled_by = ? WHERE username = ? "
+                            + "AND disabled_at IS NULL",
+                    now(),
+                    by,
+                    username);
+            endTokens(c, username, null);
+            audit(c, by, "disable", username, null);
+            return null;
+        });
         Log.infof("Account %s disabled by %s", username, by);
         return get(username);
     }
 
     public User enable(String username, String by) {
         get(username);
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET disabled_at = NULL, "
-                        + "disabled_by = NULL, failed_logins = 0, locked_until = NULL WHERE username = ?")) {
-            ps.setString(1, username);
-            ps.executeUpdate();
+        database.inTransaction("enabling " + username, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE server_user SET disabled_at = NULL, "
+                    + "disabled_by = NULL, failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+                ps.setString(1, username);
+                ps.executeUpdate();
+            }
             audit(c, by, "enable", username, null);
-        } catch (SQLException e) {
-            throw new IllegalStateException("enabling " + username + " failed", e);
-        }
+            return null;
+        });
         Log.infof("Account %s enabled by %s", username, by);
         return get(username);
     }
@@ -188,46 +200,50 @@ public class UserService {
     /** An admin sets a new password (a forgotten one): the account's sessions and tokens end, its lock too. */
     public void resetPassword(String username, String password, String by) {
         get(username);
-        setPassword(username, password);
-        endTokens(username);
-        audit(by, "password-reset", username, null);
+        String hash = newPasswordHash(password);
+        database.inTransaction("resetting the password of " + username, c -> {
+            setPassword(c, username, hash);
+            endTokens(c, username, null);
+            audit(c, by, "password-reset", username, null);
+            return null;
+        });
         Log.infof("Password of %s reset by %s", username, by);
     }
 
     /** A person changes their own password, giving the current one; their other sessions and tokens end. */
     public void changeOwnPassword(String username, String current, String password, String keepToken) {
-        if (!PasswordHash.matches(current, passwordHash(username).orElse(noOne))) {
+        if (!PasswordHash.matches(
+                current, credentials(username).map(Credentials::passwordHash).orElse(noOne))) {
             throw new InvalidInputException(
                     "The password was not changed",
                     List.of(new FieldError("currentPassword", "is not this account's password")));
         }
-        setPassword(username, password);
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("DELETE FROM user_token WHERE username = ? AND token_hash <> ?")) {
-            ps.setString(1, username);
-            ps.setString(2, keepToken == null ? "" : hash(keepToken));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("ending the other sessions of " + username + " failed", e);
-        }
-        audit(username, "password-change", username, null);
+        String hash = newPasswordHash(password);
+        database.inTransaction("changing the password of " + username, c -> {
+            setPassword(c, username, hash);
+            endTokens(c, username, keepToken == null ? "" : TokenHash.of(keepToken));
+            audit(c, username, "password-change", username, null);
+            return null;
+        });
     }
 
-    private void setPassword(String username, String password) {
+    /** The hash of a new password, once it is checked to be one (refused with the reason otherwise). */
+    private static String newPasswordHash(String password) {
         String problem = PasswordHash.problem(password);
         if (problem != null) {
             throw new InvalidInputException(
                     "The password cannot be set as given", List.of(new FieldError("password", problem)));
         }
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET password_hash = ?, "
-                        + "failed_logins = 0, locked_until = NULL WHERE username = ?")) {
-            ps.setString(1, PasswordHash.hash(password));
+        return PasswordHash.hash(password);
+    }
+
+    private static void setPassword(Connection c, String username, String hash) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE server_user SET password_hash = ?, failed_logins = 0, locked_until = NULL "
+                        + "WHERE username = ?")) {
+            ps.setString(1, hash);
             ps.setString(2, username);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("setting the password of " + username + " failed", e);
         }
     }
 
@@ -235,11 +251,11 @@ public class UserService {
      * Runs {@code sql} with {@code parameters} unless it would leave no enabled admin: the check and the change are
      * one statement.
      */
-    private void updateUnlessLastAdmin(String username, String what, String sql, Object... parameters) {
+    private void updateUnlessLastAdmin(Connection c, String username, String what, String sql, Object... parameters)
+            throws SQLException {
         String guarded = sql + " AND (role <> '" + UserRole.ADMIN.id() + "' OR EXISTS (SELECT 1 FROM server_user o "
                 + "WHERE o.role = '" + UserRole.ADMIN.id() + "' AND o.disabled_at IS NULL AND o.username <> ?))";
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(guarded)) {
+        try (PreparedStatement ps = c.prepareStatement(guarded)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setObject(i + 1, parameters[i]);
             }
@@ -251,8 +267,6 @@ public class UserService {
                             + ": make another admin first");
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("changing account " + username + " failed", e);
         }
     }
 
@@ -263,52 +277,72 @@ public class UserService {
      * The answer to a wrong name, a wrong password and a disabled account is the same, and takes as long.
      */
     public IssuedToken login(String username, String password) {
-        Optional<String> stored = passwordHash(username);
-        boolean matches = PasswordHash.matches(password, stored.orElse(noOne)) && stored.isPresent();
-        User user;
-        try {
-            user = stored.isPresent() ? get(username) : null;
-        } catch (UserNotFoundException e) {
-            user = null;
-        }
-        if (user != null && user.lockedUntil() != null && user.lockedUntil().isAfter(now())) {
+        Optional<Credentials> stored = credentials(username);
+        boolean matches = PasswordHash.matches(
+                        password, stored.map(Credentials::passwordHash).orElse(noOne))
+                && stored.isPresent();
+        Credentials account = stored.orElse(null);
+        if (account != null
+                && account.lockedUntil() != null
+                && account.lockedUntil().isAfter(now())) {
             audit("-", "login-locked", username, null);
             throw new LoginFailedException("This account is locked after too many wrong passwords until "
-                    + user.lockedUntil() + " (UTC); an admin can unlock it by resetting its password");
+                    + account.lockedUntil() + " (UTC); an admin can unlock it by resetting its password");
         }
-        if (user == null || !matches || !user.enabled()) {
-            if (user != null && !matches) {
-                wrongPassword(username);
-            }
-            audit("-", "login-failed", user == null ? null : username, null);
+        if (account == null || !matches || !account.enabled()) {
+            database.inTransaction("recording a failed login", c -> {
+                if (account != null && !matches) {
+                    wrongPassword(c, username);
+                }
+                audit(c, "-", "login-failed", account == null ? null : username, null);
+                return null;
+            });
             throw new LoginFailedException("Wrong name or password, or the account is disabled");
+        }
+        return database.inTransaction("recording the login of " + username, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+                ps.setString(1, username);
+                ps.executeUpdate();
+            }
+            IssuedToken session = issue(c, username, "session", "page session", now().plus(config.sessionMax()));
+            audit(c, username, "login", username, null);
+            return session;
+        });
+    }
+
+    /** What a login checks of an account: its password's hash, whether it is enabled, until when it is locked. */
+    private record Credentials(String passwordHash, boolean enabled, OffsetDateTime lockedUntil) {}
+
+    private Optional<Credentials> credentials(String username) {
+        if (username == null || username.length() > 50) {
+            return Optional.empty();
         }
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "UPDATE server_user SET failed_logins = 0, locked_until = NULL WHERE username = ?")) {
+                        "SELECT password_hash, disabled_at, locked_until FROM server_user WHERE username = ?")) {
             ps.setString(1, username);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Credentials(
+                                rs.getString(1), rs.getObject(2) == null, rs.getObject(3, OffsetDateTime.class)))
+                        : Optional.empty();
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("recording the login of " + username + " failed", e);
+            throw new IllegalStateException("reading account " + username + " failed", e);
         }
-        IssuedToken session = issue(username, "session", "page session", now().plus(config.sessionMax()));
-        audit(username, "login", username, null);
-        return session;
     }
 
-    private void wrongPassword(String username) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE server_user SET "
-                        + "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
-                        + "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END "
-                        + "WHERE username = ?")) {
+    private void wrongPassword(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE server_user SET "
+                + "locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, "
+                + "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END "
+                + "WHERE username = ?")) {
             ps.setInt(1, config.lockAfter());
             ps.setObject(2, now().plus(config.lockFor()));
             ps.setInt(3, config.lockAfter());
             ps.setString(4, username);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording a wrong password for " + username + " failed", e);
         }
     }
 
@@ -334,20 +368,22 @@ public class UserService {
         if (!get(username).enabled()) {
             throw new UserConflictException("'" + username + "' is disabled");
         }
-        IssuedToken token = issue(username, "api", label.strip(), now().plus(Duration.ofDays(valid)));
-        audit(by, "token", username, label.strip());
-        return token;
+        return database.inTransaction("issuing a token for " + username, c -> {
+            IssuedToken token = issue(c, username, "api", label.strip(), now().plus(Duration.ofDays(valid)));
+            audit(c, by, "token", username, label.strip());
+            return token;
+        });
     }
 
-    private IssuedToken issue(String username, String kind, String label, OffsetDateTime expires) {
+    private IssuedToken issue(Connection c, String username, String kind, String label, OffsetDateTime expires)
+            throws SQLException {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = (kind.equals("session") ? SESSION_PREFIX : API_PREFIX)
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO user_token (token_hash, username, kind, "
-                        + "label, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, hash(token));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO user_token (token_hash, username, kind, "
+                + "label, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, TokenHash.of(token));
             ps.setString(2, username);
             ps.setString(3, kind);
             ps.setString(4, label);
@@ -355,8 +391,6 @@ public class UserService {
             ps.setObject(6, expires);
             ps.setObject(7, now());
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("issuing a token for " + username + " failed", e);
         }
         return new IssuedToken(username, kind, label, token, expires);
     }
@@ -369,14 +403,14 @@ public class UserService {
         if (token == null || !(token.startsWith(SESSION_PREFIX) || token.startsWith(API_PREFIX))) {
             return Optional.empty();
         }
-        String tokenHash = hash(token);
+        String tokenHash = TokenHash.of(token);
         try (Connection c = database.dataSource().getConnection()) {
             String kind;
             OffsetDateTime lastUsed;
-            String username;
-            try (PreparedStatement ps = c.prepareStatement("SELECT t.kind, t.expires_at, t.last_used_at, t.username "
-                    + "FROM user_token t JOIN server_user u ON u.username = t.username "
-                    + "WHERE t.token_hash = ? AND u.disabled_at IS NULL")) {
+            User user;
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.kind, t.expires_at, t.last_used_at, "
+                    + ACCOUNT_COLUMNS + " FROM user_token t JOIN server_user u ON u.username = "
+                    + "t.username WHERE t.token_hash = ? AND u.disabled_at IS NULL")) {
                 ps.setString(1, tokenHash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -385,7 +419,7 @@ public class UserService {
                     kind = rs.getString(1);
                     OffsetDateTime expires = rs.getObject(2, OffsetDateTime.class);
                     lastUsed = rs.getObject(3, OffsetDateTime.class);
-                    username = rs.getString(4);
+                    user = user(rs, 4);
                     OffsetDateTime now = now();
                     if (!expires.isAfter(now)
                             || (kind.equals("session")
@@ -402,7 +436,7 @@ public class UserService {
                     ps.executeUpdate();
                 }
             }
-            return Optional.of(new Authenticated(get(username), kind));
+            return Optional.of(new Authenticated(user, kind));
         } catch (SQLException e) {
             throw new IllegalStateException("authenticating a person failed", e);
         }
@@ -410,39 +444,24 @@ public class UserService {
 
     /** Ends the session or token {@code token} (logging out). */
     public void end(String token, String username) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM user_token WHERE token_hash = ?")) {
-            ps.setString(1, hash(token));
-            if (ps.executeUpdate() > 0) {
-                audit(c, username, "logout", username, null);
+        database.inTransaction("ending a session", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM user_token WHERE token_hash = ?")) {
+                ps.setString(1, TokenHash.of(token));
+                if (ps.executeUpdate() > 0) {
+                    audit(c, username, "logout", username, null);
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("ending a session failed", e);
-        }
+            return null;
+        });
     }
 
-    private void endTokens(String username) {
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM user_token WHERE username = ?")) {
+    /** Ends every session and token of {@code username}, but the one whose hash is {@code keep} (if any). */
+    private static void endTokens(Connection c, String username, String keep) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM user_token WHERE username = ? AND token_hash <> ?")) {
             ps.setString(1, username);
+            ps.setString(2, keep == null ? "" : keep);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("ending the sessions of " + username + " failed", e);
-        }
-    }
-
-    private Optional<String> passwordHash(String username) {
-        if (username == null || username.length() > 50) {
-            return Optional.empty();
-        }
-        try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM server_user WHERE username = ?")) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading account " + username + " failed", e);
         }
     }
 
@@ -512,11 +531,10 @@ public class UserService {
     }
 
     private void audit(String actor, String action, String target, String detail) {
-        try (Connection c = database.dataSource().getConnection()) {
+        database.inTransaction("writing the account audit", c -> {
             audit(c, actor, action, target, detail);
-        } catch (SQLException e) {
-            throw new IllegalStateException("writing the account audit failed", e);
-        }
+            return null;
+        });
     }
 
     private static void audit(Connection c, String actor, String action, String target, String detail)
@@ -536,27 +554,23 @@ public class UserService {
         List<User> users = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                users.add(new User(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class),
-                        rs.getString(5),
-                        rs.getObject(6, OffsetDateTime.class),
-                        rs.getString(7),
-                        rs.getObject(8, OffsetDateTime.class)));
+                users.add(user(rs, 1));
             }
         }
         return users;
     }
 
-    static String hash(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The account in the columns {@link #COLUMNS} of {@code rs}, from column {@code first} on. */
+    private static User user(ResultSet rs, int first) throws SQLException {
+        return new User(
+                rs.getString(first),
+                rs.getString(first + 1),
+                rs.getString(first + 2),
+                rs.getObject(first + 3, OffsetDateTime.class),
+                rs.getString(first + 4),
+                rs.getObject(first + 5, OffsetDateTime.class),
+                rs.getString(first + 6),
+                rs.getObject(first + 7, OffsetDateTime.class));
     }
 
     private static OffsetDateTime now() {
