@@ -1,6 +1,7 @@
 package io.collectoffline.client.people;
 
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.security.RequestToken;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -28,7 +29,7 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
     /** The login's cookie. */
     public static final String COOKIE = "collect_laptop_session";
     /** The header the pages send, which lets the cookie authenticate a change. */
-    public static final String PAGE_HEADER = "X-Collect-Page";
+    public static final String PAGE_HEADER = RequestToken.PAGE_HEADER;
     /** With logins off, the header naming the person entering data. */
     public static final String USER_HEADER = "X-Collect-User";
     /** The attribute holding the login's token. */
@@ -49,7 +50,7 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
             String user = named == null || named.isBlank() ? config.records().defaultUser() : named.trim();
             return Uni.createFrom().item(identity(user, null));
         }
-        String token = token(context);
+        String token = RequestToken.of(context.request(), COOKIE);
         if (token == null) {
             return Uni.createFrom().nullItem();
         }
@@ -68,20 +69,6 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
             builder.addAttribute(TOKEN, token);
         }
         return builder.build();
-    }
-
-    private static String token(RoutingContext context) {
-        String header = context.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).trim();
-        }
-        io.vertx.core.http.Cookie cookie = context.request().getCookie(COOKIE);
-        if (cookie == null) {
-            return null;
-        }
-        String method = context.request().method().name();
-        boolean reads = method.equals("GET") || method.equals("HEAD");
-        return reads || context.request().getHeader(PAGE_HEADER) != null ? cookie.getValue() : null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.collectoffline.server.rest;
 
+import io.collectoffline.security.RequestToken;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -27,14 +28,11 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     /** The page session's cookie. */
     public static final String SESSION_COOKIE = "collect_session";
     /** The header the pages send with every request, which lets the session cookie authenticate a change. */
-    public static final String PAGE_HEADER = "X-Collect-Page";
+    public static final String PAGE_HEADER = RequestToken.PAGE_HEADER;
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        String token = bearer(context.request().getHeader("Authorization"));
-        if (token == null) {
-            token = session(context);
-        }
+        String token = RequestToken.of(context.request(), SESSION_COOKIE);
         if (token == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
@@ -50,23 +48,5 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
         return Set.of(TokenAuthenticationRequest.class);
-    }
-
-    private static String session(RoutingContext context) {
-        io.vertx.core.http.Cookie cookie = context.request().getCookie(SESSION_COOKIE);
-        if (cookie == null || cookie.getValue().isBlank()) {
-            return null;
-        }
-        String method = context.request().method().name();
-        boolean reads = method.equals("GET") || method.equals("HEAD");
-        return reads || context.request().getHeader(PAGE_HEADER) != null ? cookie.getValue() : null;
-    }
-
-    static String bearer(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String token = header.substring(7).trim();
-        return token.isEmpty() ? null : token;
     }
 }
