@@ -126,7 +126,7 @@ public class AssignmentResource {
             @QueryParam("model") String model,
             @QueryParam("key") String key,
             @Context SecurityContext caller) {
-        return assignments.unassign(device(deviceId), model, key, DeviceResource.admin(Caller.name(caller)));
+        return assignments.unassign(device(deviceId), model, key, Caller.name(caller));
     }
 
     @GET
@@ -187,15 +187,12 @@ public class AssignmentResource {
             @QueryParam("model") String model,
             @QueryParam("key") String key,
             @Context SecurityContext caller) {
-        return assignments.unassign(site(site), model, key, DeviceResource.admin(Caller.name(caller)));
+        return assignments.unassign(site(site), model, key, Caller.name(caller));
     }
 
     private AssignmentList assign(String target, AssignRequest request, String by) {
         return assignments.assign(
-                target,
-                request == null ? null : request.model(),
-                request == null ? null : request.keys(),
-                DeviceResource.admin(by));
+                target, request == null ? null : request.model(), request == null ? null : request.keys(), by);
     }
 
     /** The target of an enrolled device's assignments; 404 when there is no such device. */

@@ -86,7 +86,7 @@ public class DeviceResource {
                 request == null ? null : request.deviceId(),
                 request == null ? null : request.role(),
                 request == null ? null : request.site(),
-                admin(Caller.name(caller)));
+                Caller.name(caller));
         return Response.status(201).entity(enrolment).build();
     }
 
@@ -135,7 +135,7 @@ public class DeviceResource {
     @Tag(name = "admin")
     @Operation(summary = "Revoke a device's token: refused from its next request on")
     public Device revoke(@PathParam("deviceId") String deviceId, @Context SecurityContext caller) {
-        return devices.revoke(deviceId, admin(Caller.name(caller)));
+        return devices.revoke(deviceId, Caller.name(caller));
     }
 
     @GET
@@ -172,7 +172,7 @@ public class DeviceResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Device.class)))
     public Device assignSite(
             @PathParam("deviceId") String deviceId, SiteRequest request, @Context SecurityContext caller) {
-        return devices.assignSite(deviceId, request == null ? null : request.site(), admin(Caller.name(caller)));
+        return devices.assignSite(deviceId, request == null ? null : request.site(), Caller.name(caller));
     }
 
     @GET
@@ -183,13 +183,5 @@ public class DeviceResource {
     @Operation(summary = "The public key devices seal payloads to")
     public ServerPublicKey currentKey() {
         return keys.current();
-    }
-
-    static String admin(String header) {
-        if (header == null || header.isBlank()) {
-            return "admin";
-        }
-        String name = header.trim();
-        return name.length() <= 50 ? name : name.substring(0, 50);
     }
 }
