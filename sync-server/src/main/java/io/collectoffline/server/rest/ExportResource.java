@@ -3,6 +3,7 @@ package io.collectoffline.server.rest;
 import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.records.RecordExport;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -56,20 +57,8 @@ public class ExportResource {
             responseCode = "404",
             description = "No such model",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response records(
-            @PathParam("model") String model,
-            @Parameter(description = "csv (default) or jsonl") @QueryParam("format") String format,
-            @Parameter(description = "records at home in this site") @QueryParam("site") String site,
-            @Parameter(description = "created on or after this day (UTC), 2026-12-01") @QueryParam("from") String from,
-            @Parameter(description = "created on or before this day (UTC)") @QueryParam("to") String to,
-            @Parameter(description = "with a change applied here at or after this date or instant")
-                    @QueryParam("changedSince")
-                    String changedSince) {
-        RecordExport.Format f = RecordExport.Format.of(format);
-        RecordExport.Filter filter = RecordExport.Filter.parse(site, from, to, changedSince);
-        export.columns(model); // an unknown model is a 404 before the stream starts
-        StreamingOutput body = out -> export.records(model, filter, f, out);
-        return attachment(body, f, model);
+    public Response records(@PathParam("model") String model, @BeanParam Query query) {
+        return export(model, query, false);
     }
 
     @GET
@@ -84,18 +73,8 @@ public class ExportResource {
             responseCode = "400",
             description = "A filter or the format is not valid (each named)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response history(
-            @PathParam("model") String model,
-            @QueryParam("format") String format,
-            @QueryParam("site") String site,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
-            @QueryParam("changedSince") String changedSince) {
-        RecordExport.Format f = RecordExport.Format.of(format);
-        RecordExport.Filter filter = RecordExport.Filter.parse(site, from, to, changedSince);
-        export.columns(model);
-        StreamingOutput body = out -> export.history(model, filter, f, out);
-        return attachment(body, f, model + "-history");
+    public Response history(@PathParam("model") String model, @BeanParam Query query) {
+        return export(model, query, true);
     }
 
     @GET
@@ -104,6 +83,39 @@ public class ExportResource {
     @Operation(summary = "The columns of the model's export, in order")
     public List<String> columns(@PathParam("model") String model) {
         return export.columns(model);
+    }
+
+    /** The format and filters of an export (both endpoints). */
+    public static class Query {
+        @Parameter(description = "csv (default) or jsonl")
+        @QueryParam("format")
+        public String format;
+
+        @Parameter(description = "records at home in this site")
+        @QueryParam("site")
+        public String site;
+
+        @Parameter(description = "created on or after this day (UTC), 2026-12-01")
+        @QueryParam("from")
+        public String from;
+
+        @Parameter(description = "created on or before this day (UTC)")
+        @QueryParam("to")
+        public String to;
+
+        @Parameter(description = "with a change applied here at or after this date or instant")
+        @QueryParam("changedSince")
+        public String changedSince;
+    }
+
+    private Response export(String model, Query query, boolean history) {
+        RecordExport.Format format = RecordExport.Format.of(query.format);
+        RecordExport.Filter filter = RecordExport.Filter.parse(query.site, query.from, query.to, query.changedSince);
+        export.columns(model); // an unknown model is a 404 before the stream starts
+        StreamingOutput body = history
+                ? out -> export.history(model, filter, format, out)
+                : out -> export.records(model, filter, format, out);
+        return attachment(body, format, history ? model + "-history" : model);
     }
 
     private static Response attachment(StreamingOutput body, RecordExport.Format format, String name) {
