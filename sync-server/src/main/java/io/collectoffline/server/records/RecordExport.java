@@ -295,6 +295,8 @@ public class RecordExport {
         private final List<String> columns;
         private final OutputStream out;
         private final java.io.Writer writer;
+        /** JSON lines: one generator for the whole export, flushed only at its end (the writer buffers). */
+        private final JsonGenerator json;
 
         Rows(Format format, List<String> columns, OutputStream out) {
             this.format = format;
@@ -303,9 +305,18 @@ public class RecordExport {
             this.writer =
                     new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             if (format == Format.CSV) {
+                json = null;
                 line(columns.stream()
                         .map(c -> (JsonNode) JSON.getNodeFactory().textNode(c))
                         .toList());
+            } else {
+                try {
+                    json = JSON.getFactory().createGenerator(writer);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                json.setRootValueSeparator(null); // each object ends its line instead
             }
         }
 
@@ -315,8 +326,6 @@ public class RecordExport {
                 return;
             }
             try {
-                JsonGenerator json = JSON.getFactory().createGenerator(writer);
-                json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 json.writeStartObject();
                 for (int i = 0; i < columns.size(); i++) {
                     json.writeFieldName(columns.get(i));
@@ -327,8 +336,7 @@ public class RecordExport {
                                     : values.get(i));
                 }
                 json.writeEndObject();
-                json.flush();
-                writer.write('\n');
+                json.writeRaw('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -365,6 +373,9 @@ public class RecordExport {
         @Override
         public void close() {
             try {
+                if (json != null) {
+                    json.flush();
+                }
                 writer.flush();
                 out.flush();
             } catch (IOException e) {
