@@ -329,11 +329,15 @@ public class RecordExport {
                 json.writeStartObject();
                 for (int i = 0; i < columns.size(); i++) {
                     json.writeFieldName(columns.get(i));
-                    JSON.writeTree(
-                            json,
-                            values.get(i).isMissingNode()
-                                    ? JSON.getNodeFactory().nullNode()
-                                    : values.get(i));
+                    JsonNode value = values.get(i);
+                    if (value == null || value.isMissingNode()) {
+                        json.writeNull();
+                    } else if (value.isValueNode()) {
+                        // a value writes itself; ObjectMapper.writeTree would make a serializer provider per value
+                        ((com.fasterxml.jackson.databind.node.ValueNode) value).serialize(json, null);
+                    } else {
+                        JSON.writeTree(json, value);
+                    }
                 }
                 json.writeEndObject();
                 json.writeRaw('\n');
