@@ -330,8 +330,8 @@ public class RecordExport {
                 for (int i = 0; i < columns.size(); i++) {
                     json.writeFieldName(columns.get(i));
                     JsonNode value = values.get(i);
-                    if (value == null || value.isMissingNode()) {
-                        json.writeNull();
+                    if (value == null || value.isMissingNode() || value.isNull()) {
+                        json.writeNull(); // NullNode would ask the (absent) serializer provider
                     } else if (value.isValueNode()) {
                         // a value writes itself; ObjectMapper.writeTree would make a serializer provider per value
                         ((com.fasterxml.jackson.databind.node.ValueNode) value).serialize(json, null);

@@ -49,6 +49,9 @@ class RecordExportTest {
             for (int i = 0; i < 3; i++) {
                 Map<String, Object> fields = Fixtures.household(ids.get(i), keys.get(i), "Oodi, \"north\"", 0);
                 fields.put("created", i == 2 ? "2026-11-25T10:00:00Z" : "2026-11-20T08:00:00Z");
+                if (i == 2) {
+                    fields.put("hostname_modified", null); // no value: empty in CSV, null in JSON lines
+                }
                 txs.add(Fixtures.tx(laptop, i + 1, "study.household", "INSERT", fields));
             }
             Map<String, Object> changed = Fixtures.household(ids.get(0), keys.get(0), "Line one\nline two", 1);
@@ -124,6 +127,8 @@ class RecordExportTest {
                 .isEqualTo(s.households().get(2).toString());
         assertThat(lines.get(0).get("household_identifier").asText())
                 .isEqualTo(s.identifiers().get(2));
+        assertThat(lines.get(0).get("hostname_modified").isNull()).isTrue();
+        assertThat(lines.get(0).get("version").isNumber()).isTrue();
 
         assertThat(jsonl(People.as("monitor")
                         .queryParam("format", "jsonl")
