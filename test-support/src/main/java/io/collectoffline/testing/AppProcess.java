@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,16 @@ public final class AppProcess implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    /**
+     * JVM options of every app a test starts, from the system property {@code app.jvmOptions} (space-separated; the
+     * test suites set the laptop unit's {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}: faster starts, the shipped
+     * way); none when it is not set (the benchmarks, which give each app its own).
+     */
+    private static final List<String> JVM_OPTIONS = Arrays.stream(
+                    System.getProperty("app.jvmOptions", "").trim().split("\\s+"))
+            .filter(o -> !o.isEmpty())
+            .toList();
+
     /** Starts this module's {@code target/quarkus-app/quarkus-run.jar} on a free port. */
     public static AppProcess start(Path workDir, String... properties) throws IOException {
         return start(Path.of("target", "quarkus-app", "quarkus-run.jar"), freePort(), workDir, properties);
@@ -47,6 +58,7 @@ public final class AppProcess implements AutoCloseable {
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.addAll(JVM_OPTIONS);
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(List.of(properties));
         command.add("-jar");
