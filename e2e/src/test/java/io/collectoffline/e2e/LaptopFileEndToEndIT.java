@@ -31,7 +31,9 @@ class LaptopFileEndToEndIT {
         Nodes.resetServerDatabase();
         try (AppProcess server = Nodes.serverWith(
                         dir, AppProcess.freePort(), Nodes.JDBC, "-Dsync.server.files.watch-interval=1s");
-                AppProcess laptop = Nodes.client(dir, port(server), Nodes.enrolLaptop(server))
+                // no down-sync of its own: the accounts it gets come with the receipt
+                AppProcess laptop = Nodes.client(
+                                dir, port(server), Nodes.enrolLaptop(server), "-Dsync.client.downsync.scheduled=false")
                         .awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(laptop, 10);
 
@@ -63,6 +65,7 @@ class LaptopFileEndToEndIT {
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
                     .isZero();
 
+            Nodes.as(server, "boitumelo", "research-assistant"); // a new assistant, to reach the laptop by file
             Files.copy(exported, inbox.resolve(exported.getFileName()));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.assertExactlyOnce(20, 10));
             Path receipt = server.workDir()
@@ -92,6 +95,13 @@ class LaptopFileEndToEndIT {
                     .body("delivered", equalTo(20))
                     .body("rejected", equalTo(0));
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
+            // the receipt brought the account list, signed by the server: the new assistant logs in on the laptop
+            given().baseUri(laptop.baseUrl())
+                    .contentType("application/json")
+                    .body(java.util.Map.of("username", "boitumelo", "password", "boitumelo's long password"))
+                    .post("/api/v1/session")
+                    .then()
+                    .statusCode(200);
             // the same receipt again, and the same file imported again, change nothing
             given().baseUri(laptop.baseUrl())
                     .contentType("application/octet-stream")

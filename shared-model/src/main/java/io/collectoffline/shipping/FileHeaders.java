@@ -82,6 +82,8 @@ public final class FileHeaders {
      * @param accepted stored now
      * @param duplicate stored before
      * @param rejected refused, each with its reason
+     * @param accounts for a laptop's file, the account list people log in with, as the server signed it
+     *                 ({@code AccountList} as JSON; the laptop checks it as any carried list); else null
      */
     public record Receipt(
             UUID batchId,
@@ -91,7 +93,8 @@ public final class FileHeaders {
             long transactions,
             long accepted,
             long duplicate,
-            List<Refused> rejected) {
+            List<Refused> rejected,
+            JsonNode accounts) {
 
         public Receipt {
             rejected = List.copyOf(rejected);
@@ -119,7 +122,8 @@ public final class FileHeaders {
                     header.path("transactions").asLong(-1),
                     header.path("accepted").asLong(-1),
                     header.path("duplicate").asLong(-1),
-                    rejected);
+                    rejected,
+                    header.path("accounts").isObject() ? header.path("accounts") : null);
         }
 
         public ObjectNode toJson() {
@@ -135,6 +139,9 @@ public final class FileHeaders {
             ArrayNode refusals = header.putArray("rejected");
             for (Refused refused : rejected) {
                 refusals.addObject().put("txId", refused.txId().toString()).put("reason", refused.reason());
+            }
+            if (accounts != null) {
+                header.set("accounts", accounts);
             }
             return header;
         }

@@ -34,9 +34,18 @@ class FileHeadersTest {
                 3,
                 1,
                 1,
-                List.of(new FileHeaders.Refused(UUID.randomUUID(), "too large")));
+                List.of(new FileHeaders.Refused(UUID.randomUUID(), "too large")),
+                null);
         ObjectNode json = written.toJson();
         assertThat(FileHeaders.Receipt.read(json)).isEqualTo(written);
+        assertThat(json.has("accounts"))
+                .as("a server's file gets no account list")
+                .isFalse();
+        ObjectNode accounts = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        accounts.put("issued", "2026-12-05T10:00:00Z").putArray("accounts");
+        FileHeaders.Receipt forALaptop = new FileHeaders.Receipt(
+                written.batchId(), "laptop-1", "site-a", "2026-12-05T10:00:00Z", 3, 1, 1, written.rejected(), accounts);
+        assertThat(FileHeaders.Receipt.read(forALaptop.toJson())).isEqualTo(forALaptop);
 
         ((com.fasterxml.jackson.databind.node.ArrayNode) json.path("rejected"))
                 .addObject()

@@ -161,13 +161,13 @@ public class DownSyncService {
     }
 
     /**
-     * Takes the account list a middleman carried here: only signed by this laptop's server and newer than the one
-     * it holds (a middleman can neither alter the list nor hand over an older one).
+     * Takes the account list a middleman or a receipt file carried here: only signed by this laptop's server and newer
+     * than the one it holds (a carrier can neither alter the list nor hand over an older one).
      */
     public CarriedAccounts receiveCarriedAccounts(AccountList list) {
         CarriedAccounts answer = accounts.take(list, applier.serverSigner(), false);
         Log.infof(
-                "Account list carried by a middleman (issued %s): %s",
+                "Account list carried here by a middleman or a receipt (issued %s): %s",
                 list.issued(),
                 answer.taken() ? "taken, " + answer.accounts() + " accounts" : "not taken: " + answer.reason());
         return answer;

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.config.ClientConfig;
+import io.collectoffline.client.downsync.DownSyncService;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.client.outbox.OutboxService;
+import io.collectoffline.client.records.InvalidRecordException;
+import io.collectoffline.protocol.AccountList;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.Rfc3339;
@@ -52,13 +55,16 @@ public class FileExportService {
     private final NodeIdentity identity;
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
+    private final DownSyncService downsync;
 
     FileExportService(
             ClientConfig config,
             OutboxService outbox,
             NodeIdentity identity,
             AgroalDataSource dataSource,
-            ObjectMapper json) {
+            ObjectMapper json,
+            DownSyncService downsync) {
+        this.downsync = downsync;
         this.config = config;
         this.outbox = outbox;
         this.identity = identity;
@@ -213,7 +219,24 @@ public class FileExportService {
         Log.infof(
                 "Receipt from %s for export %s: %d delivered now, %d refused",
                 importer, batchId, delivered, refusals.size());
+        takeAccounts(header);
         return new ReceiptReport(batchId, importer, delivered, refusals.size());
+    }
+
+    /**
+     * The account list a receipt carries back (a laptop that only meets the server by file): taken as any carried
+     * list — signed by this laptop's server and newer than the one it holds — or left, said why; the receipt counts
+     * either way.
+     */
+    private void takeAccounts(FileHeaders.Receipt header) {
+        if (header.accounts() == null) {
+            return;
+        }
+        try {
+            downsync.receiveCarriedAccounts(json.treeToValue(header.accounts(), AccountList.class));
+        } catch (InvalidRecordException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            Log.warnf("The account list in the receipt was not taken: %s", e.getMessage());
+        }
     }
 
     /** This laptop's export files, newest first (at most {@code limit}). */

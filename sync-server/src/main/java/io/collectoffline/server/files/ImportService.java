@@ -1,15 +1,19 @@
 package io.collectoffline.server.files;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.KeyRegistration;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.devices.DeviceNotFoundException;
+import io.collectoffline.server.devices.DeviceService;
 import io.collectoffline.server.ingest.BatchParser;
 import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.ingest.IngestService;
+import io.collectoffline.server.users.UserService;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
 import io.quarkus.logging.Log;
@@ -41,9 +45,22 @@ public class ImportService {
     private final ActiveDatabase database;
     private final BatchParser parser;
     private final IngestService ingest;
+    private final DeviceService devices;
+    private final UserService users;
+    private final ObjectMapper json;
     private volatile String progress;
 
-    ImportService(ServerConfig config, ActiveDatabase database, BatchParser parser, IngestService ingest) {
+    ImportService(
+            ServerConfig config,
+            ActiveDatabase database,
+            BatchParser parser,
+            IngestService ingest,
+            DeviceService devices,
+            UserService users,
+            ObjectMapper json) {
+        this.devices = devices;
+        this.users = users;
+        this.json = json;
         this.config = config;
         this.database = database;
         this.parser = parser;
@@ -210,6 +227,19 @@ public class ImportService {
         }
     }
 
+    /**
+     * For a field laptop's or middleman's file, the account list people log in with, as the server signed it: the
+     * receipt carries it back to a laptop that may never reach the server (it takes it when newer than its own).
+     */
+    private com.fasterxml.jackson.databind.JsonNode laptopAccounts(String exporter) {
+        try {
+            String role = devices.get(exporter).role();
+            return role.equals("field") || role.equals("middleman") ? json.valueToTree(users.laptopAccounts()) : null;
+        } catch (DeviceNotFoundException e) {
+            return null; // a file of a node not enrolled here (another server's)
+        }
+    }
+
     private Path writeReceipt(UUID batchId, String exporter, int[] counts, List<FileHeaders.Refused> refusals)
             throws IOException {
         FileHeaders.Receipt header = new FileHeaders.Receipt(
@@ -220,7 +250,8 @@ public class ImportService {
                 counts[0],
                 counts[1],
                 counts[2],
-                refusals);
+                refusals,
+                laptopAccounts(exporter));
         Path receipt = Folders.of(config).receipts().resolve(exporter + "-" + batchId + ".receipt");
         ChecksummedFile.write(receipt, header.toJson(), lines -> {});
         return receipt;

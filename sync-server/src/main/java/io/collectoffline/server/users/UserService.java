@@ -6,6 +6,7 @@ import io.collectoffline.security.PasswordHash;
 import io.collectoffline.security.TokenHash;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.server.keys.ServerKeys;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -45,14 +46,16 @@ public class UserService {
 
     private final ActiveDatabase database;
     private final ServerConfig.Users config;
+    private final ServerKeys keys;
     /** Made with the bean at run time: a static one would be frozen into a native image (README, Native). */
     private final SecureRandom random = new SecureRandom();
     /** Verified when the name is unknown, so that a wrong name takes as long as a wrong password. */
     private final String noOne = PasswordHash.hash("no one has this password");
 
-    UserService(ActiveDatabase database, ServerConfig config) {
+    UserService(ActiveDatabase database, ServerConfig config, ServerKeys keys) {
         this.database = database;
         this.config = config.users();
+        this.keys = keys;
     }
 
     /** The account a valid token belongs to, and which kind of token it is. */
@@ -468,8 +471,9 @@ public class UserService {
     // --- laptops ---
 
     /**
-     * What a field laptop receives to log people in with no network: every enabled research assistant, unsigned,
-     * issued at the database's time of the same statement (so a list issued later was read later).
+     * What a field laptop receives to log people in with no network: every enabled research assistant, issued at the
+     * database's time of the same statement (so a list issued later was read later), signed with the server's signing
+     * key (the down-sync's) so that a middleman or a file can carry it unaltered.
      */
     public io.collectoffline.protocol.AccountList laptopAccounts() {
         List<io.collectoffline.protocol.LaptopAccount> accounts = new ArrayList<>();
@@ -488,7 +492,10 @@ public class UserService {
                     }
                 }
             }
-            return new io.collectoffline.protocol.AccountList(issued.toInstant(), accounts, null, null);
+            var list = new io.collectoffline.protocol.AccountList(issued.toInstant(), accounts, null, null);
+            return list.signed(
+                    keys.signingKey().publicKey(),
+                    keys.signingKey().sign(io.collectoffline.protocol.AccountList.signedBytes(list)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the laptop accounts failed", e);
         }
