@@ -40,7 +40,7 @@ public class ClientPages {
                 boolean loginRequired,
                 String user);
 
-        static native TemplateInstance login(int accounts);
+        static native TemplateInstance login(int accounts, java.time.Instant issued);
 
         static native TemplateInstance reconciliation(ReconciliationReport report, List<String> models);
     }
@@ -98,7 +98,8 @@ public class ClientPages {
     @Path("login")
     @Operation(hidden = true)
     public TemplateInstance login() {
-        return Templates.login(accounts.count());
+        io.collectoffline.client.people.LaptopAccounts.Summary held = accounts.summary();
+        return Templates.login(held.count(), held.issued());
     }
 
     @GET

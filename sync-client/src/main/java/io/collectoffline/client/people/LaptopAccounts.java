@@ -98,6 +98,24 @@ public class LaptopAccounts {
         }
     }
 
+    /**
+     * How many people may log in here, and when the server issued the list they come from (null: none yet) — what a
+     * supervisor checks on a laptop that only meets middlemen or files: a list long unrenewed may still hold someone
+     * disabled since.
+     *
+     * @param count  people who may log in
+     * @param issued when the server issued the list held
+     */
+    public record Summary(int count, Instant issued) {}
+
+    public Summary summary() {
+        try (Connection c = dataSource.getConnection()) {
+            return new Summary(count(c), issued(c).orElse(null));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the accounts held failed", e);
+        }
+    }
+
     /** The list this laptop holds as the server signed it (a middleman hands it on), if it holds one. */
     public Optional<AccountList> held() {
         try (Connection c = dataSource.getConnection();

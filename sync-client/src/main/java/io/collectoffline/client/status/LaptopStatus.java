@@ -29,6 +29,7 @@ import java.time.OffsetDateTime;
  *                                 absent when it never did
  * @param downsync                 what this laptop receives from its server (two-way): checkpoint, behind by,
  *                                 last down-sync, received records per outcome
+ * @param accounts                 how many people may log in here, and when the server issued their list
  */
 public record LaptopStatus(
         String producer,
@@ -46,4 +47,5 @@ public record LaptopStatus(
         PushStatus push,
         String deviceId,
         NodeIdentity.Divergence divergence,
-        DownSyncStatus downsync) {}
+        DownSyncStatus downsync,
+        io.collectoffline.client.people.LaptopAccounts.Summary accounts) {}

@@ -19,6 +19,7 @@ public class StatusService {
     private final PushService push;
     private final OfflineModelRegistry registry;
     private final DownSyncService downsync;
+    private final io.collectoffline.client.people.LaptopAccounts accounts;
 
     StatusService(
             ClientConfig config,
@@ -26,7 +27,9 @@ public class StatusService {
             OutboxService outbox,
             PushService push,
             OfflineModelRegistry registry,
-            DownSyncService downsync) {
+            DownSyncService downsync,
+            io.collectoffline.client.people.LaptopAccounts accounts) {
+        this.accounts = accounts;
         this.downsync = downsync;
         this.config = config;
         this.identity = identity;
@@ -53,6 +56,7 @@ public class StatusService {
                 push.status(),
                 identity.device(),
                 identity.divergence(),
-                downsync.status());
+                downsync.status(),
+                accounts.summary());
     }
 }

@@ -85,6 +85,14 @@ class LaptopLoginTest {
         // the list the server issued after the one held: taken, its new person logs in
         carry(second).statusCode(200).body("taken", equalTo(true)).body("accounts", equalTo(2));
         login("lerato", PASSWORD);
+        // the status and the login page say since when the list is the server's
+        String issued = given().get("/api/v1/status")
+                .then()
+                .body("accounts.count", equalTo(2))
+                .extract()
+                .path("accounts.issued");
+        assertThat(Instant.parse(issued)).isEqualTo(second.issued());
+        given().get("/login").then().statusCode(200).body(containsString("accounts-issued"));
         // the older list again (lerato left out, as if disabled since): kept the newer one
         carry(first)
                 .statusCode(200)
