@@ -23,7 +23,7 @@ import java.util.List;
 public record AccountList(Instant issued, List<LaptopAccount> accounts, String signer, byte[] signature) {
 
     public AccountList {
-        accounts = accounts == null ? null : List.copyOf(accounts);
+        accounts = accounts == null ? null : List.copyOf(accounts); // a null account is refused here, as unreadable
     }
 
     /** What the server signs: the issue time and every account's name, full name and hash, in order. */

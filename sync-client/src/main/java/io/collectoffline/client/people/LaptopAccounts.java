@@ -54,7 +54,7 @@ public class LaptopAccounts {
         if (list == null
                 || list.issued() == null
                 || list.accounts() == null
-                || list.accounts().stream().anyMatch(a -> a == null || a.username() == null)) {
+                || list.accounts().stream().anyMatch(a -> a.username() == null)) { // no null account: AccountList
             throw new InvalidRecordException(
                     "An account list needs the time the server issued it and its accounts, each with a name",
                     List.of(new FieldError(

@@ -245,6 +245,15 @@ class HostileInputCatalogueTest {
                 400,
                 "invalid-input"));
         cases.add(new Case(
+                "carried account list with a null account",
+                () -> given().auth()
+                        .oauth2("test-pairing")
+                        .contentType("application/json")
+                        .body("{\"issued\": \"2099-01-01T00:00:00Z\", \"accounts\": [null]}")
+                        .post("/api/v1/outbox/accounts"),
+                400,
+                "malformed-json")); // the list itself holds no null (AccountList)
+        cases.add(new Case(
                 "carried account list with a NUL in a name and a made-up signature",
                 () -> given().auth()
                         .oauth2("test-pairing")
