@@ -26,6 +26,11 @@ public record Device(
         OffsetDateTime lastSeenAt,
         String site) {
 
+    /** Whether people log in on it (a field laptop or a middleman): it gets the laptop accounts. */
+    public boolean logsPeopleIn() {
+        return !"server".equals(role);
+    }
+
     /** Whether it may send transactions of other producers (a relay). */
     public boolean relays() {
         return !"field".equals(role);

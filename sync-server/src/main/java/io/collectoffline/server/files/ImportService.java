@@ -233,8 +233,7 @@ public class ImportService {
      */
     private com.fasterxml.jackson.databind.JsonNode laptopAccounts(String exporter) {
         try {
-            String role = devices.get(exporter).role();
-            return role.equals("field") || role.equals("middleman") ? json.valueToTree(users.laptopAccounts()) : null;
+            return devices.get(exporter).logsPeopleIn() ? json.valueToTree(users.laptopAccounts()) : null;
         } catch (DeviceNotFoundException e) {
             return null; // a file of a node not enrolled here (another server's)
         }

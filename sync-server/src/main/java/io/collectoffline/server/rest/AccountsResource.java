@@ -40,7 +40,7 @@ public class AccountsResource {
                     + "the field laptops it serves, which take it only when signed by their server and newer than "
                     + "the one they hold.")
     public AccountList accounts() {
-        if ("server".equals(caller.get().role())) {
+        if (!caller.get().logsPeopleIn()) {
             throw new SenderForbiddenException(
                     "A server device has no one to log in: laptop accounts go to field laptops and middlemen");
         }
