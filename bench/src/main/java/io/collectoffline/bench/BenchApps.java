@@ -42,6 +42,11 @@ final class BenchApps {
 
     /** The server on PostgreSQL, ready. */
     static AppProcess server(Path work, String jdbc, String user) throws IOException {
+        return server(work, jdbc, user, "512m");
+    }
+
+    /** As {@link #server(Path, String, String)}, with a heap of {@code heap} ({@code -Xmx}). */
+    static AppProcess server(Path work, String jdbc, String user, String heap) throws IOException {
         AppProcess server = AppProcess.start(
                         SERVER_JAR,
                         AppProcess.freePort(),
@@ -50,7 +55,7 @@ final class BenchApps {
                         "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
                         "-Dquarkus.datasource.postgresql.username=" + user,
                         "-Dquarkus.log.level=WARN",
-                        "-Xmx512m")
+                        "-Xmx" + heap)
                 .awaitReady();
         try {
             io.collectoffline.testing.ServerAdmin.seed(jdbc);

@@ -1,7 +1,6 @@
 package io.collectoffline.bench;
 
 import io.collectoffline.testing.AppProcess;
-import io.collectoffline.testing.ServerAdmin;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,17 +30,7 @@ public final class ExportBench {
         BenchApps.resetDatabase(jdbc, user);
         Path work = Files.createTempDirectory("bench-export");
         List<String> rows = new ArrayList<>();
-        try (AppProcess server = AppProcess.start(
-                        BenchApps.SERVER_JAR,
-                        AppProcess.freePort(),
-                        work,
-                        "-Dsync.server.db=postgresql",
-                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
-                        "-Dquarkus.datasource.postgresql.username=" + user,
-                        "-Dquarkus.log.level=WARN",
-                        "-Xmx48m")
-                .awaitReady()) {
-            ServerAdmin.seed(jdbc);
+        try (AppProcess server = BenchApps.server(work, jdbc, user, "48m")) {
             try (Connection c = DriverManager.getConnection(jdbc, user, "");
                     Statement s = c.createStatement()) {
                 s.execute("INSERT INTO household (id, household_identifier, village, enumeration_date, version, "
