@@ -190,14 +190,7 @@ class ForwardingLinkEndToEndIT {
     }
 
     private String enrolSite(AppProcess central) throws Exception {
-        String token = centralAdmin(central)
-                .contentType("application/json")
-                .body(Map.of("deviceId", "site-01", "role", "server"))
-                .post("/api/v1/devices")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("token");
+        String token = Nodes.enrolAs(centralAdmin, central, "site-01", "server");
         Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
         return token;
     }

@@ -103,13 +103,26 @@ final class Nodes {
         return enrol(server, "field-e2e", "field", Map.of("site", site));
     }
 
+    /**
+     * Enrols a device on a server whose admin is {@code admin} (the token of a server's own first admin, made with
+     * the CLI step); returns its token.
+     */
+    static String enrolAs(String admin, AppProcess server, String deviceId, String role) {
+        return enrol(admin, server, deviceId, role, Map.of());
+    }
+
     private static String enrol(AppProcess server, String deviceId, String role, Map<String, String> more) {
+        return enrol(ADMIN, server, deviceId, role, more);
+    }
+
+    private static String enrol(
+            String admin, AppProcess server, String deviceId, String role, Map<String, String> more) {
         Map<String, String> body = new java.util.HashMap<>(more);
         body.put("deviceId", deviceId);
         body.put("role", role);
         return given().baseUri(server.baseUrl())
                 .auth()
-                .oauth2(ADMIN)
+                .oauth2(admin)
                 .contentType(ContentType.JSON)
                 .body(body)
                 .post("/api/v1/devices")

@@ -217,16 +217,7 @@ class SiteToCentralEndToEndIT {
     void siteForwardsToCentralByRestAndMarksOnlyWhatCentralAcknowledged() throws Exception {
         int centralPort = AppProcess.freePort();
         try (AppProcess central = central(centralPort)) {
-            String siteToken = given().baseUri(central.baseUrl())
-                    .auth()
-                    .oauth2(centralAdmin)
-                    .contentType("application/json")
-                    .body(java.util.Map.of("deviceId", "site-01", "role", "server"))
-                    .post("/api/v1/devices")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("token");
+            String siteToken = Nodes.enrolAs(centralAdmin, central, "site-01", "server");
             Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
             try (AppProcess site = site(
                             "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,

@@ -126,16 +126,7 @@ class TwoServersOneDatabaseIT {
         String siteToken;
         try (AppProcess central = AppProcess.start(centralJar, centralPort, dir.resolve("central"), centralSettings)
                 .awaitReady()) {
-            siteToken = given().baseUri(central.baseUrl())
-                    .auth()
-                    .oauth2(centralAdmin)
-                    .contentType("application/json")
-                    .body(Map.of("deviceId", "site-2x", "role", "server"))
-                    .post("/api/v1/devices")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("token");
+            siteToken = Nodes.enrolAs(centralAdmin, central, "site-2x", "server");
         }
         // the central server is away while the waves arrive: both instances export them (on their schedule and on
         // request, at the same moment), then both forward once it is back

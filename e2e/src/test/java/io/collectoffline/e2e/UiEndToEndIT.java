@@ -37,16 +37,7 @@ class UiEndToEndIT {
                         "-Dsync.server.apply.interval=200ms",
                         "-Dsync.server.ingest.accept-unsigned=true") // the tablet below signs nothing
                 .awaitReady()) {
-            String token = given().baseUri(server.baseUrl())
-                    .auth()
-                    .oauth2(admin)
-                    .contentType("application/json")
-                    .body(Map.of("deviceId", "ui-laptop", "role", "field"))
-                    .post("/api/v1/devices")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("token");
+            String token = Nodes.enrolAs(admin, server, "ui-laptop", "field");
             // the person who administers on the page: an account with a password, made by the first admin
             given().baseUri(server.baseUrl())
                     .auth()
@@ -123,16 +114,7 @@ class UiEndToEndIT {
      * arrived (DEFERRED).
      */
     private static void heldBackTransaction(AppProcess server, String admin) {
-        String tablet = given().baseUri(server.baseUrl())
-                .auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body(Map.of("deviceId", "ui-tablet", "role", "field"))
-                .post("/api/v1/devices")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("token");
+        String tablet = Nodes.enrolAs(admin, server, "ui-tablet", "field");
         String id = java.util.UUID.randomUUID().toString();
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("id", id);
