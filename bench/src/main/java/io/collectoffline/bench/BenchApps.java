@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 /** What the end-to-end benchmarks share: the packaged apps as processes, and their JSON API over HTTP. */
 final class BenchApps {
@@ -75,6 +76,9 @@ final class BenchApps {
                 "-Dsync.client.users.login=off", // a benchmark enters data as a tool does
                 "-Dquarkus.log.level=WARN"));
         properties.addAll(ClientBench.LAPTOP_FLAGS);
+        // e.g. -Dbench.laptopJvmArgs=-XX:StartFlightRecording=filename=/tmp/laptop.jfr to profile the laptop
+        properties.addAll(List.of(
+                System.getProperty("bench.laptopJvmArgs", "-Dbench.laptop=true").split(" ")));
         return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir, properties.toArray(String[]::new))
                 .awaitReady();
     }

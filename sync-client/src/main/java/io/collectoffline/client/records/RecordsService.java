@@ -188,7 +188,9 @@ public class RecordsService {
             em.persist(record);
             flush(descriptor);
             if (!answer) {
-                em.detach(record); // a bulk request keeps no thousands of entities in the persistence context
+                // a bulk request keeps no thousands of entities in the persistence context: neither its records nor
+                // the records they refer to, which the check loaded (each flush would look at all of them again)
+                em.clear();
                 return null;
             }
             em.refresh(record);
