@@ -3,6 +3,7 @@ package io.collectoffline.client.capture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.RecordSnapshot;
@@ -31,7 +32,8 @@ import java.util.UUID;
  * <p>Installed twice on every offline table by {@link CaptureInstaller}: BEFORE INSERT/UPDATE it stamps the audit
  * fields, keeps the id and creation fields immutable and makes sure every change raises {@code version}; AFTER
  * INSERT/UPDATE/DELETE it writes the outgoing transaction and the local history row through the same connection,
- * so they commit or roll back with the change itself. Because it lives in the database, every way of changing a
+ * so they commit or roll back with the change itself. Within {@link CaptureRuntime#signingTogether} (a bulk entry)
+ * the outgoing rows wait for the work's end, to be signed together on all cores, still in the same transaction. Because it lives in the database, every way of changing a
  * row is captured: Hibernate entity operations, Panache and JPQL bulk statements, and native SQL.
  *
  * <p>{@code seq} comes from the producer's counter row, incremented in the same transaction: the row lock it
@@ -202,9 +204,8 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                     new TransactionHeader(txId, settings.producer(), seq, model.name(), recordId, action);
             SealedPayload payload = settings.codec()
                     .seal(header, new RecordSnapshot(model.name(), model.schemaVersion(), fields, rev, base).toJson());
-            // signed by this device, so that no relay can forge, alter, insert or reorder it (Guarantees 10)
-            byte[] signature = settings.signer()
-                    .sign(new TransactionEnvelope(
+            Captured captured = new Captured(
+                    new TransactionEnvelope(
                             txId,
                             settings.producer(),
                             seq,
@@ -213,20 +214,11 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                             action,
                             null,
                             payload.keyId(),
-                            payload.bytes()));
-            try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
-                ps.setObject(1, txId);
-                ps.setString(2, settings.producer());
-                ps.setLong(3, seq);
-                ps.setString(4, model.name());
-                ps.setObject(5, recordId);
-                ps.setString(6, action.name());
-                ps.setObject(7, now);
-                ps.setString(8, payload.keyId());
-                ps.setBytes(9, payload.bytes());
-                ps.setString(10, settings.signer().keyId());
-                ps.setBytes(11, signature);
-                ps.executeUpdate();
+                            payload.bytes()),
+                    now,
+                    settings.signer());
+            if (!CaptureRuntime.signLater(captured)) {
+                writeOutgoing(connection, List.of(captured));
             }
         }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_HISTORY)) {
@@ -290,6 +282,45 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                 }
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /**
+     * A captured change before it is signed: its transaction, when it was captured and the key that signs it.
+     *
+     * @param envelope   the transaction without signature
+     * @param capturedAt when the change was made (the record's modified)
+     * @param signer     this device's signing key at the time of the change
+     */
+    record Captured(TransactionEnvelope envelope, OffsetDateTime capturedAt, DeviceSigningKey signer) {}
+
+    /**
+     * Signs {@code changes} — signed by this device, so that no relay can forge, alter, insert or reorder them
+     * (Guarantees 10) — and writes their outgoing rows through {@code connection}, in the transaction that made them.
+     * Many changes are signed on all cores at once: the signature is most of a captured change's cost (issue 18).
+     */
+    static void writeOutgoing(Connection connection, List<Captured> changes) throws SQLException {
+        List<byte[]> signatures = (changes.size() > 1 ? changes.parallelStream() : changes.stream())
+                .map(c -> c.signer().sign(c.envelope()))
+                .toList();
+        try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
+            for (int i = 0; i < changes.size(); i++) {
+                Captured change = changes.get(i);
+                TransactionEnvelope e = change.envelope();
+                ps.setObject(1, e.txId());
+                ps.setString(2, e.producer());
+                ps.setLong(3, e.seq());
+                ps.setString(4, e.model());
+                ps.setObject(5, e.recordId());
+                ps.setString(6, e.action().name());
+                ps.setObject(7, change.capturedAt());
+                ps.setString(8, e.keyId());
+                ps.setBytes(9, e.payload());
+                ps.setString(10, change.signer().keyId());
+                ps.setBytes(11, signatures.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

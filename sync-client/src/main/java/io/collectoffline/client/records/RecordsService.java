@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.hibernate.Session;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -213,21 +214,32 @@ public class RecordsService {
                     "The body must be a JSON array of 1 to " + BULK_LIMIT + " records",
                     List.of(new FieldError("body", "must be a JSON array of 1 to " + BULK_LIMIT + " records")));
         }
-        for (int i = 0; i < body.size(); i++) {
-            try {
-                insert(model, body.get(i), user, false);
-            } catch (InvalidInputException e) {
-                String at = "[" + i + "]";
-                throw new InvalidInputException(
-                        "Record " + at + ": " + e.getMessage(),
-                        e.errors().stream()
-                                .map(f -> new FieldError(at + "." + f.field(), f.message()))
-                                .toList());
-            } catch (RecordConflictException e) {
-                throw new RecordConflictException(e.kind(), "Record [" + i + "]: " + e.getMessage());
-            }
-        }
+        // one flush per record (each is checked against those before it), the signatures of all together at the end
+        CaptureRuntime.signingTogether(
+                () -> {
+                    for (int i = 0; i < body.size(); i++) {
+                        insertAt(i, model, body.get(i), user);
+                    }
+                    return null;
+                },
+                work -> em.unwrap(Session.class).doWork(work::run));
         return body.size();
+    }
+
+    /** Stores record {@code index} of a bulk request; a refusal names the index. */
+    private void insertAt(int index, String model, JsonNode record, String user) {
+        try {
+            insert(model, record, user, false);
+        } catch (InvalidInputException e) {
+            String at = "[" + index + "]";
+            throw new InvalidInputException(
+                    "Record " + at + ": " + e.getMessage(),
+                    e.errors().stream()
+                            .map(f -> new FieldError(at + "." + f.field(), f.message()))
+                            .toList());
+        } catch (RecordConflictException e) {
+            throw new RecordConflictException(e.kind(), "Record [" + index + "]: " + e.getMessage());
+        }
     }
 
     /**

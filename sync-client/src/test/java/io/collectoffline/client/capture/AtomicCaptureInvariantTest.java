@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.collectoffline.client.TestDb;
 import io.collectoffline.client.TestServerKeys;
+import io.collectoffline.client.identity.NodeIdentity;
+import io.collectoffline.client.records.RecordConflictException;
+import io.collectoffline.client.records.RecordsService;
+import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
 import io.collectoffline.study.Household;
 import io.collectoffline.study.Subject;
@@ -38,6 +44,12 @@ class AtomicCaptureInvariantTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    RecordsService records;
+
+    @Inject
+    NodeIdentity identity;
 
     @Test
     void committedInsertHasExactlyOneOutgoingTransactionWithTheFullSnapshot() throws Exception {
@@ -151,6 +163,63 @@ class AtomicCaptureInvariantTest {
 
         assertThat(db.outgoing()).isEqualTo(before);
         assertThat(db.count("SELECT COUNT(*) FROM record_history")).isEqualTo(historyBefore);
+    }
+
+    @Test
+    void aBulkEntrySignsItsChangesTogetherAndEachHasItsOutgoingRowInTheSameTransaction() {
+        String prefix = TestDb.uniqueIdentifier("SIGNED");
+        long seqBefore = db.lastSeq();
+        long before = db.outgoing();
+        ArrayNode body = json.createArrayNode();
+        for (int i = 0; i < 40; i++) {
+            body.addObject().put("householdIdentifier", prefix + "-" + i).put("village", "Oodi");
+        }
+
+        assertThat(records.createAll("study.household", body, "tshepo")).isEqualTo(40);
+
+        List<List<Object>> rows = db.rows(
+                "SELECT o.tx_id, o.producer, o.seq, o.model, o.record_id, o.action, o.key_id, o.payload, o.signer, "
+                        + "o.signature, h.household_identifier FROM outgoing_transaction o "
+                        + "JOIN household h ON h.id = o.record_id WHERE h.household_identifier LIKE ? ORDER BY o.seq",
+                prefix + "-%");
+        assertThat(rows).hasSize(40);
+        DeviceSigningKey key = identity.signingKey();
+        for (int i = 0; i < rows.size(); i++) {
+            List<Object> row = rows.get(i);
+            assertThat(row.get(10)).as("seq follows the order of the array").isEqualTo(prefix + "-" + i);
+            assertThat(((Number) row.get(2)).longValue()).isEqualTo(seqBefore + 1 + i);
+            TransactionEnvelope envelope = new TransactionEnvelope(
+                    (UUID) row.get(0),
+                    (String) row.get(1),
+                    ((Number) row.get(2)).longValue(),
+                    (String) row.get(3),
+                    (UUID) row.get(4),
+                    Action.valueOf((String) row.get(5)),
+                    null,
+                    (String) row.get(6),
+                    (byte[]) row.get(7));
+            assertThat(row.get(8)).isEqualTo(key.keyId());
+            assertThat(key.verifies(envelope, (byte[]) row.get(9)))
+                    .as("change %d is signed by this device", i)
+                    .isTrue();
+        }
+        assertThat(db.outgoing()).isEqualTo(before + 40);
+
+        // the last of eleven is refused: none of them is stored, captured or numbered
+        long history = db.count("SELECT COUNT(*) FROM record_history");
+        ArrayNode refused = json.createArrayNode();
+        for (int i = 0; i < 10; i++) {
+            refused.addObject().put("householdIdentifier", prefix + "M" + i).put("village", "Oodi");
+        }
+        refused.addObject().put("householdIdentifier", prefix + "-0").put("village", "Oodi");
+        assertThatThrownBy(() -> records.createAll("study.household", refused, "tshepo"))
+                .isInstanceOf(RecordConflictException.class)
+                .hasMessageContaining("Record [10]");
+        assertThat(db.outgoing()).isEqualTo(before + 40);
+        assertThat(db.count("SELECT COUNT(*) FROM record_history")).isEqualTo(history);
+        assertThat(db.lastSeq()).isEqualTo(seqBefore + 40);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier LIKE ?", prefix + "M%"))
+                .isZero();
     }
 
     @Test
