@@ -33,8 +33,9 @@ import java.util.UUID;
  * fields, keeps the id and creation fields immutable and makes sure every change raises {@code version}; AFTER
  * INSERT/UPDATE/DELETE it writes the outgoing transaction and the local history row through the same connection,
  * so they commit or roll back with the change itself. Within {@link CaptureRuntime#signingTogether} (a bulk
- * entry) the outgoing rows wait for the work's end, to be signed together on all cores, in the same transaction. Because it lives in the database, every way of changing a
- * row is captured: Hibernate entity operations, Panache and JPQL bulk statements, and native SQL.
+ * entry) the outgoing rows wait for the work's end, to be signed together on all cores, in the same transaction.
+ * Because it lives in the database, every way of changing a row is captured: Hibernate entity operations, Panache
+ * and JPQL bulk statements, and native SQL.
  *
  * <p>{@code seq} comes from the producer's counter row, incremented in the same transaction: the row lock it
  * takes is held until commit, so a second writer waits and receives the next number only once the first has

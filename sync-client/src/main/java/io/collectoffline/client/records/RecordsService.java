@@ -24,7 +24,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Table;
-import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -170,33 +169,56 @@ public class RecordsService {
     /** Creates a record; its id is minted here unless the body brings one. */
     @Transactional
     public JsonNode create(String model, JsonNode body, String user) {
-        return insert(model, body, user, true);
+        ModelDescriptor descriptor = registry.require(model);
+        Parsed parsed = parse(descriptor, body);
+        OfflineEntity record = store(descriptor, parsed, lookups(descriptor, List.of(parsed)), user);
+        em.refresh(record); // as stored: the audit fields filled by capture
+        return strict.valueToTree(record);
     }
 
-    /** Stores one new record; with {@code answer}, reads it back as stored (audit fields filled by capture). */
-    private JsonNode insert(String model, JsonNode body, String user, boolean answer) {
-        ModelDescriptor descriptor = registry.require(model);
+    /**
+     * A record of a request, read: the entity, its values as JSON and whether the request gave its id (a minted id
+     * cannot be taken).
+     */
+    private record Parsed(OfflineEntity record, ObjectNode values, boolean idGiven) {}
+
+    private Parsed parse(ModelDescriptor descriptor, JsonNode body) {
         ObjectNode input = object(body);
         OfflineEntity record = read(descriptor, input);
         record.setVersion(null);
-        if (input.hasNonNull("id") && em.find(descriptor.entityClass(), record.getId()) != null) {
+        return new Parsed(record, strict.valueToTree(record), input.hasNonNull("id"));
+    }
+
+    private RecordLookups lookups(ModelDescriptor descriptor, List<Parsed> records) {
+        return new RecordLookups(
+                em,
+                registry,
+                strict,
+                descriptor,
+                records.stream().map(Parsed::values).toList(),
+                records.stream()
+                        .filter(Parsed::idGiven)
+                        .map(p -> p.record().getId())
+                        .toList());
+    }
+
+    /** Checks and stores one new record, captured as {@code user}. */
+    private OfflineEntity store(ModelDescriptor descriptor, Parsed parsed, RecordLookups lookups, String user) {
+        OfflineEntity record = parsed.record();
+        if (parsed.idGiven() && lookups.taken(record.getId())) {
             throw new RecordConflictException(
                     Kind.ID_TAKEN,
-                    "A " + model + " record with id " + record.getId() + " already exists; update it with PUT");
+                    "A " + descriptor.name() + " record with id " + record.getId()
+                            + " already exists; update it with PUT");
         }
-        check(descriptor, record);
-        return CaptureRuntime.asUser(user, () -> {
+        check(descriptor, record, parsed.values(), lookups);
+        CaptureRuntime.asUser(user, () -> {
             em.persist(record);
             flush(descriptor);
-            if (!answer) {
-                // a bulk request keeps no thousands of entities in the persistence context: neither its records nor
-                // the records they refer to, which the check loaded (each flush would look at all of them again)
-                em.clear();
-                return null;
-            }
-            em.refresh(record);
-            return strict.valueToTree(record);
+            return null;
         });
+        lookups.stored(record.getId(), parsed.values());
+        return record;
     }
 
     /** Most records one bulk request may create. */
@@ -214,11 +236,20 @@ public class RecordsService {
                     "The body must be a JSON array of 1 to " + BULK_LIMIT + " records",
                     List.of(new FieldError("body", "must be a JSON array of 1 to " + BULK_LIMIT + " records")));
         }
-        // one flush per record (each is checked against those before it), the signatures of all together at the end
+        ModelDescriptor descriptor = registry.require(model);
+        List<Parsed> records = new ArrayList<>(body.size());
+        for (int i = 0; i < body.size(); i++) {
+            JsonNode record = body.get(i);
+            records.add(at(i, () -> parse(descriptor, record)));
+        }
+        RecordLookups lookups = lookups(descriptor, records);
+        // one flush per record, the signatures of all together at the end
         CaptureRuntime.signingTogether(
                 () -> {
-                    for (int i = 0; i < body.size(); i++) {
-                        insertAt(i, model, body.get(i), user);
+                    for (int i = 0; i < records.size(); i++) {
+                        Parsed record = records.get(i);
+                        at(i, () -> store(descriptor, record, lookups, user));
+                        em.clear(); // a bulk request keeps no thousands of entities in the persistence context
                     }
                     return null;
                 },
@@ -226,10 +257,10 @@ public class RecordsService {
         return body.size();
     }
 
-    /** Stores record {@code index} of a bulk request; a refusal names the index. */
-    private void insertAt(int index, String model, JsonNode record, String user) {
+    /** Does {@code work} for record {@code index} of a bulk request; a refusal names the index. */
+    private static <T> T at(int index, java.util.function.Supplier<T> work) {
         try {
-            insert(model, record, user, false);
+            return work.get();
         } catch (InvalidInputException e) {
             String at = "[" + index + "]";
             throw new InvalidInputException(
@@ -265,7 +296,8 @@ public class RecordsService {
         }
         input.put("id", id.toString());
         OfflineEntity incoming = read(descriptor, input);
-        check(descriptor, incoming);
+        Parsed parsed = new Parsed(incoming, strict.valueToTree(incoming), false);
+        check(descriptor, incoming, parsed.values(), lookups(descriptor, List.of(parsed)));
         if (version.asLong() != current.getVersion()) {
             throw new RecordConflictException(
                     Kind.STALE_VERSION,
@@ -397,20 +429,36 @@ public class RecordsService {
         return input;
     }
 
+    /**
+     * The record the input describes, or every field it gets wrong: unknown fields and NUL characters first, then (only
+     * when the whole record does not convert: a valid record is converted once) each field of the wrong type.
+     */
     private OfflineEntity read(ModelDescriptor descriptor, ObjectNode input) {
         List<FieldError> errors = new ArrayList<>();
-        var entity = em.getMetamodel().entity(descriptor.entityClass());
         input.fields().forEachRemaining(field -> {
             if (!descriptor.columns().containsKey(field.getKey())) {
                 errors.add(new FieldError(
                         field.getKey(),
                         "unknown field; known: "
                                 + String.join(", ", descriptor.columns().keySet())));
-                return;
-            }
-            if (field.getValue().isTextual() && field.getValue().textValue().indexOf(0) >= 0) {
+            } else if (field.getValue().isTextual()
+                    && field.getValue().textValue().indexOf(0) >= 0) {
                 // PostgreSQL cannot store it in text: the server would refuse the change, so it is refused here
                 errors.add(new FieldError(field.getKey(), "must not contain a NUL character (U+0000)"));
+            }
+        });
+        RuntimeException refusal = null;
+        if (errors.isEmpty()) {
+            try {
+                return strict.treeToValue(input, descriptor.entityClass());
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                refusal = refusal(descriptor, e);
+            }
+        }
+        var entity = em.getMetamodel().entity(descriptor.entityClass());
+        Set<String> refused = errors.stream().map(FieldError::field).collect(Collectors.toSet());
+        input.fields().forEachRemaining(field -> {
+            if (refused.contains(field.getKey())) {
                 return;
             }
             Class<?> type = entity.getAttribute(field.getKey()).getJavaType();
@@ -424,27 +472,29 @@ public class RecordsService {
             errors.sort(Comparator.comparing(FieldError::field));
             throw new InvalidRecordException("Invalid fields for " + descriptor.name(), errors);
         }
-        try {
-            return strict.treeToValue(input, descriptor.entityClass());
-        } catch (UnrecognizedPropertyException e) {
-            throw new InvalidRecordException(
+        throw refusal;
+    }
+
+    /** What a record that does not convert, though each of its fields does, is told. */
+    private static InvalidRecordException refusal(ModelDescriptor descriptor, Exception e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return new InvalidRecordException(
                     "Unknown field for " + descriptor.name(),
                     List.of(new FieldError(
-                            path(e),
+                            path(unknown),
                             "unknown field; known: "
                                     + String.join(", ", descriptor.columns().keySet()))));
-        } catch (JsonMappingException e) {
-            String expected = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+        } else if (e instanceof JsonMappingException mapping) {
+            String expected = mapping instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
                             && m.getTargetType() != null
                     ? "must be " + describe(m.getTargetType())
                     : "invalid value";
-            throw new InvalidRecordException(
-                    "Invalid field for " + descriptor.name(), List.of(new FieldError(path(e), expected)));
-        } catch (JsonProcessingException e) {
-            throw new InvalidRecordException(
-                    "Invalid record for " + descriptor.name(),
-                    List.of(new FieldError("(body)", "cannot be read as a " + descriptor.name() + " record")));
+            return new InvalidRecordException(
+                    "Invalid field for " + descriptor.name(), List.of(new FieldError(path(mapping), expected)));
         }
+        return new InvalidRecordException(
+                "Invalid record for " + descriptor.name(),
+                List.of(new FieldError("(body)", "cannot be read as a " + descriptor.name() + " record")));
     }
 
     private static String describe(Class<?> type) {
@@ -469,65 +519,38 @@ public class RecordsService {
         return path.isEmpty() ? "(body)" : path;
     }
 
-    /** Everything that can be known before writing: bean validation, foreign keys, natural key. */
-    private void check(ModelDescriptor descriptor, OfflineEntity record) {
+    /**
+     * Everything that can be known before writing: bean validation, foreign keys, natural key ({@code values}: the
+     * record as JSON; {@code lookups}: what the request's records refer to and clash with, read for all of them).
+     */
+    private void check(ModelDescriptor descriptor, OfflineEntity record, ObjectNode values, RecordLookups lookups) {
         List<FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<OfflineEntity> violation : validator.validate(record)) {
             errors.add(new FieldError(violation.getPropertyPath().toString(), violation.getMessage()));
         }
-        ObjectNode values = strict.valueToTree(record);
         for (Map.Entry<String, String> reference : descriptor.references().entrySet()) {
             JsonNode target = values.get(reference.getKey());
-            if (target != null && !target.isNull()) {
-                Class<? extends OfflineEntity> targetClass =
-                        registry.require(reference.getValue()).entityClass();
-                if (em.find(targetClass, UUID.fromString(target.asText())) == null) {
-                    errors.add(new FieldError(
-                            reference.getKey(),
-                            "refers to a " + reference.getValue() + " record that does not exist (" + target.asText()
-                                    + ")"));
-                }
+            if (target != null
+                    && !target.isNull()
+                    && !lookups.exists(reference.getValue(), UUID.fromString(target.asText()))) {
+                errors.add(new FieldError(
+                        reference.getKey(),
+                        "refers to a " + reference.getValue() + " record that does not exist (" + target.asText()
+                                + ")"));
             }
         }
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
             throw new InvalidRecordException("The " + descriptor.name() + " record is invalid", errors);
         }
-        checkNaturalKey(descriptor, record, values);
-    }
-
-    private void checkNaturalKey(ModelDescriptor descriptor, OfflineEntity record, ObjectNode values) {
-        StringBuilder jpql = new StringBuilder("select e.id from " + entityName(descriptor) + " e where e.id <> :id");
-        for (String field : descriptor.naturalKey()) {
-            jpql.append(" and e.").append(field).append(" = :").append(field);
-        }
-        TypedQuery<UUID> query = em.createQuery(jpql.toString(), UUID.class).setParameter("id", record.getId());
-        for (String field : descriptor.naturalKey()) {
-            JsonNode value = values.get(field);
-            if (value == null || value.isNull()) {
-                return;
-            }
-            try {
-                query.setParameter(
-                        field,
-                        strict.treeToValue(
-                                value,
-                                em.getMetamodel()
-                                        .entity(descriptor.entityClass())
-                                        .getAttribute(field)
-                                        .getJavaType()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("natural key value of " + field + " does not convert back", e);
-            }
-        }
-        List<UUID> clash = query.setMaxResults(1).getResultList();
-        if (!clash.isEmpty()) {
+        UUID clash = lookups.clash(values, record.getId());
+        if (clash != null) {
             String key = descriptor.naturalKey().stream()
                     .map(f -> f + "=" + values.get(f).asText())
                     .collect(Collectors.joining(", "));
             throw new RecordConflictException(
                     Kind.NATURAL_KEY,
-                    "A " + descriptor.name() + " record with " + key + " already exists (id " + clash.get(0) + ")");
+                    "A " + descriptor.name() + " record with " + key + " already exists (id " + clash + ")");
         }
     }
 

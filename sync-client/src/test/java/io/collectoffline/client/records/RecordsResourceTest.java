@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,85 @@ class RecordsResourceTest {
 
         assertThat(afterFirst).isEqualTo(before + 1);
         assertThat(db.outgoing()).isEqualTo(afterFirst);
+    }
+
+    @Test
+    void aBulkRequestIsCheckedAgainstTheStoredRecordsAndItsOwnEarlierOnes() {
+        String household = createHousehold(TestDb.uniqueIdentifier("HH"));
+        String subject = createSubject(TestDb.uniqueIdentifier("S"), household)
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String otherSubject = createSubject(TestDb.uniqueIdentifier("S"), household)
+                .statusCode(201)
+                .extract()
+                .path("id");
+        bulk("study.subject_visit", List.of(visit(subject, "1000"))).statusCode(200);
+        long before = db.outgoing();
+        String twice = TestDb.uniqueIdentifier("HH");
+        String id = java.util.UUID.randomUUID().toString();
+
+        // a natural key twice in one request; an id twice; a composite key stored before, and twice in the request
+        problem(
+                        bulk(
+                                "study.household",
+                                List.of(
+                                        Map.of("householdIdentifier", twice),
+                                        Map.of("householdIdentifier", TestDb.uniqueIdentifier("HH")),
+                                        Map.of("householdIdentifier", twice))),
+                        409,
+                        "natural-key-taken")
+                .body("detail", containsString("Record [2]"))
+                .body("detail", containsString("householdIdentifier=" + twice));
+        problem(
+                        bulk(
+                                "study.household",
+                                List.of(
+                                        Map.of("id", id, "householdIdentifier", TestDb.uniqueIdentifier("HH")),
+                                        Map.of("id", id, "householdIdentifier", TestDb.uniqueIdentifier("HH")))),
+                        409,
+                        "id-taken")
+                .body("detail", containsString("Record [1]"));
+        problem(
+                        bulk(
+                                "study.subject_visit",
+                                List.of(visit(subject, "1001"), visit(otherSubject, "1000"), visit(subject, "1000"))),
+                        409,
+                        "natural-key-taken")
+                .body("detail", containsString("Record [2]"))
+                .body("detail", containsString("subjectId=" + subject + ", visitCode=1000"));
+        problem(
+                        bulk(
+                                "study.subject_visit",
+                                List.of(
+                                        visit(otherSubject, "1002"),
+                                        visit(otherSubject, "1003"),
+                                        visit(java.util.UUID.randomUUID().toString(), "1000"))),
+                        400,
+                        "invalid-input")
+                .body("errors.field", hasItems("[2].subjectId"));
+        problem(
+                        bulk("study.subject_visit", List.of(visit(otherSubject, "1004"), visit(otherSubject, "1004"))),
+                        409,
+                        "natural-key-taken")
+                .body("detail", containsString("Record [1]"));
+
+        assertThat(db.outgoing()).isEqualTo(before);
+        bulk("study.subject_visit", List.of(visit(subject, "1001"), visit(otherSubject, "1000")))
+                .statusCode(200)
+                .body("created", equalTo(2));
+        assertThat(db.outgoing()).isEqualTo(before + 2);
+    }
+
+    private static Map<String, Object> visit(String subject, String code) {
+        return Map.of("subjectId", subject, "visitCode", code, "visitDatetime", "2026-12-01T10:00:00+02:00");
+    }
+
+    private static ValidatableResponse bulk(String model, List<Map<String, Object>> records) {
+        return given().contentType(ContentType.JSON)
+                .body(records)
+                .post(RECORDS + model + "/bulk")
+                .then();
     }
 
     @Test
