@@ -171,7 +171,11 @@ public class RecordsService {
     public JsonNode create(String model, JsonNode body, String user) {
         ModelDescriptor descriptor = registry.require(model);
         Parsed parsed = parse(descriptor, body);
-        OfflineEntity record = store(descriptor, parsed, lookups(descriptor, List.of(parsed)), user);
+        OfflineEntity record = CaptureRuntime.asUser(user, () -> {
+            OfflineEntity stored = store(descriptor, parsed, lookups(descriptor, List.of(parsed)));
+            flush(descriptor);
+            return stored;
+        });
         em.refresh(record); // as stored: the audit fields filled by capture
         return strict.valueToTree(record);
     }
@@ -202,8 +206,11 @@ public class RecordsService {
                         .toList());
     }
 
-    /** Checks and stores one new record, captured as {@code user}. */
-    private OfflineEntity store(ModelDescriptor descriptor, Parsed parsed, RecordLookups lookups, String user) {
+    /**
+     * Checks one new record and hands it to Hibernate; the caller flushes (the capture trigger and the database's
+     * constraints run then) as the user the change is captured for.
+     */
+    private OfflineEntity store(ModelDescriptor descriptor, Parsed parsed, RecordLookups lookups) {
         OfflineEntity record = parsed.record();
         if (parsed.idGiven() && lookups.taken(record.getId())) {
             throw new RecordConflictException(
@@ -212,11 +219,7 @@ public class RecordsService {
                             + " already exists; update it with PUT");
         }
         check(descriptor, record, parsed.values(), lookups);
-        CaptureRuntime.asUser(user, () -> {
-            em.persist(record);
-            flush(descriptor);
-            return null;
-        });
+        em.persist(record);
         lookups.stored(record.getId(), parsed.values());
         return record;
     }
@@ -226,8 +229,9 @@ public class RecordsService {
 
     /**
      * Creates the records of a JSON array in one database transaction: all of them, or (when any is refused) none;
-     * the refusal names the array index. Each record is captured like one created alone. For integrators loading a
-     * list (an enumeration, a baseline) onto the laptop.
+     * the refusal names the array index (but for a clash with a record another request saved meanwhile, which only
+     * the database's constraints find). Each record is captured like one created alone, in the order of the array.
+     * For integrators loading a list (an enumeration, a baseline) onto the laptop.
      */
     @Transactional
     public int createAll(String model, JsonNode body, String user) {
@@ -243,16 +247,18 @@ public class RecordsService {
             records.add(at(i, () -> parse(descriptor, record)));
         }
         RecordLookups lookups = lookups(descriptor, records);
-        // one flush per record, the signatures of all together at the end
+        // each record is checked against the lookups, which count the records before it: one flush for all of them
+        // (a clash the database finds then was saved by another request in between), their signatures together
         CaptureRuntime.signingTogether(
-                () -> {
+                () -> CaptureRuntime.asUser(user, () -> {
                     for (int i = 0; i < records.size(); i++) {
                         Parsed record = records.get(i);
-                        at(i, () -> store(descriptor, record, lookups, user));
-                        em.clear(); // a bulk request keeps no thousands of entities in the persistence context
+                        at(i, () -> store(descriptor, record, lookups));
                     }
+                    flush(descriptor);
+                    em.clear(); // the persistence context keeps no thousands of entities until the commit
                     return null;
-                },
+                }),
                 work -> em.unwrap(Session.class).doWork(work::run));
         return body.size();
     }
