@@ -2,7 +2,6 @@ package io.collectoffline.client.capture;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,7 +18,7 @@ public final class CaptureRuntime {
     private static volatile CaptureSettings settings;
     private static final ThreadLocal<String> USER = new ThreadLocal<>();
     private static final ThreadLocal<Received> RECEIVING = new ThreadLocal<>();
-    private static final ThreadLocal<List<CaptureTrigger.Captured>> SIGNING_LATER = new ThreadLocal<>();
+    private static final ThreadLocal<Signatures> SIGNING_LATER = new ThreadLocal<>();
     private static volatile String defaultUser = "system";
 
     private CaptureRuntime() {}
@@ -61,10 +60,10 @@ public final class CaptureRuntime {
     }
 
     /**
-     * Runs {@code work} — many changes in one database transaction, such as a bulk entry — with the signatures of the
-     * changes it captures made together when it has returned, on all cores, and their outgoing rows written in one
-     * batch. Nothing else differs: each change has its seq, payload and history row when its statement runs, and its
-     * outgoing row before this returns, in the same transaction (a failure rolls all of them back).
+     * Runs {@code work} — many changes in one database transaction, such as a bulk entry — with the changes it captures
+     * signed on another core while it goes on ({@link Signatures}), and their outgoing rows written in one batch when
+     * it has returned. Nothing else differs: each change has its seq, payload and history row when its statement runs,
+     * and its outgoing row before this returns, in the same transaction (a failure rolls all of them back).
      *
      * @param onConnection runs the writing of the outgoing rows on the connection of the transaction {@code work}
      *                     wrote in (the trigger's own session)
@@ -73,23 +72,28 @@ public final class CaptureRuntime {
         if (SIGNING_LATER.get() != null) {
             throw new IllegalStateException("already signing together on this thread");
         }
-        List<CaptureTrigger.Captured> captured = new ArrayList<>();
-        SIGNING_LATER.set(captured);
+        Signatures signatures = new Signatures();
+        SIGNING_LATER.set(signatures);
         T result;
         try {
             result = work.get();
+        } catch (RuntimeException | Error e) {
+            signatures.cancel();
+            throw e;
         } finally {
             SIGNING_LATER.remove();
         }
-        if (!captured.isEmpty()) {
-            onConnection.accept(connection -> CaptureTrigger.writeOutgoing(connection, captured));
+        List<CaptureTrigger.Captured> changes = signatures.changes();
+        if (!changes.isEmpty()) {
+            List<byte[]> signed = signatures.await();
+            onConnection.accept(connection -> CaptureTrigger.writeOutgoing(connection, changes, signed));
         }
         return result;
     }
 
     /** @return whether {@code captured} waits to be signed with the rest of its {@link #signingTogether} work */
     static boolean signLater(CaptureTrigger.Captured captured) {
-        List<CaptureTrigger.Captured> later = SIGNING_LATER.get();
+        Signatures later = SIGNING_LATER.get();
         if (later == null) {
             return false;
         }

@@ -33,7 +33,8 @@ import java.util.UUID;
  * fields, keeps the id and creation fields immutable and makes sure every change raises {@code version}; AFTER
  * INSERT/UPDATE/DELETE it writes the outgoing transaction and the local history row through the same connection,
  * so they commit or roll back with the change itself. Within {@link CaptureRuntime#signingTogether} (a bulk
- * entry) the outgoing rows wait for the work's end, to be signed together on all cores, in the same transaction.
+ * entry) the changes are signed on another core meanwhile, their outgoing rows written at the work's end, in the
+ * same transaction.
  * Because it lives in the database, every way of changing a row is captured: Hibernate entity operations, Panache
  * and JPQL bulk statements, and native SQL.
  *
@@ -219,7 +220,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
                     now,
                     settings.signer());
             if (!CaptureRuntime.signLater(captured)) {
-                writeOutgoing(connection, List.of(captured));
+                writeOutgoing(connection, List.of(captured), List.of(captured.sign()));
             }
         }
         try (PreparedStatement ps = connection.prepareStatement(INSERT_HISTORY)) {
@@ -293,17 +294,20 @@ public class CaptureTrigger implements org.h2.api.Trigger {
      * @param capturedAt when the change was made (the record's modified)
      * @param signer     this device's signing key at the time of the change
      */
-    record Captured(TransactionEnvelope envelope, OffsetDateTime capturedAt, DeviceSigningKey signer) {}
+    record Captured(TransactionEnvelope envelope, OffsetDateTime capturedAt, DeviceSigningKey signer) {
+
+        /** This device's signature: no relay can forge, alter, insert or reorder the change (Guarantees 10). */
+        byte[] sign() {
+            return signer.sign(envelope);
+        }
+    }
 
     /**
-     * Signs {@code changes} — signed by this device, so that no relay can forge, alter, insert or reorder them
-     * (Guarantees 10) — and writes their outgoing rows through {@code connection}, in the transaction that made them.
-     * Many changes are signed on all cores at once: the signature is most of a captured change's cost (issue 18).
+     * Writes the outgoing rows of {@code changes}, with their {@code signatures}, through {@code connection}: in the
+     * transaction that made them.
      */
-    static void writeOutgoing(Connection connection, List<Captured> changes) throws SQLException {
-        List<byte[]> signatures = (changes.size() > 1 ? changes.parallelStream() : changes.stream())
-                .map(c -> c.signer().sign(c.envelope()))
-                .toList();
+    static void writeOutgoing(Connection connection, List<Captured> changes, List<byte[]> signatures)
+            throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(INSERT_OUTGOING)) {
             for (int i = 0; i < changes.size(); i++) {
                 Captured change = changes.get(i);

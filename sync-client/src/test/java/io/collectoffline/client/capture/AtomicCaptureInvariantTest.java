@@ -167,22 +167,23 @@ class AtomicCaptureInvariantTest {
 
     @Test
     void aBulkEntrySignsItsChangesTogetherAndEachHasItsOutgoingRowInTheSameTransaction() {
+        // 150: two chunks signed on a pool thread or this one (Signatures.CHUNK), and the rest at the end
         String prefix = TestDb.uniqueIdentifier("SIGNED");
         long seqBefore = db.lastSeq();
         long before = db.outgoing();
         ArrayNode body = json.createArrayNode();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 150; i++) {
             body.addObject().put("householdIdentifier", prefix + "-" + i).put("village", "Oodi");
         }
 
-        assertThat(records.createAll("study.household", body, "tshepo")).isEqualTo(40);
+        assertThat(records.createAll("study.household", body, "tshepo")).isEqualTo(150);
 
         List<List<Object>> rows = db.rows(
                 "SELECT o.tx_id, o.producer, o.seq, o.model, o.record_id, o.action, o.key_id, o.payload, o.signer, "
                         + "o.signature, h.household_identifier FROM outgoing_transaction o "
                         + "JOIN household h ON h.id = o.record_id WHERE h.household_identifier LIKE ? ORDER BY o.seq",
                 prefix + "-%");
-        assertThat(rows).hasSize(40);
+        assertThat(rows).hasSize(150);
         DeviceSigningKey key = identity.signingKey();
         for (int i = 0; i < rows.size(); i++) {
             List<Object> row = rows.get(i);
@@ -203,21 +204,21 @@ class AtomicCaptureInvariantTest {
                     .as("change %d is signed by this device", i)
                     .isTrue();
         }
-        assertThat(db.outgoing()).isEqualTo(before + 40);
+        assertThat(db.outgoing()).isEqualTo(before + 150);
 
-        // the last of eleven is refused: none of them is stored, captured or numbered
+        // the last of 101 is refused: none of them is stored, captured or numbered
         long history = db.count("SELECT COUNT(*) FROM record_history");
         ArrayNode refused = json.createArrayNode();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 100; i++) {
             refused.addObject().put("householdIdentifier", prefix + "M" + i).put("village", "Oodi");
         }
         refused.addObject().put("householdIdentifier", prefix + "-0").put("village", "Oodi");
         assertThatThrownBy(() -> records.createAll("study.household", refused, "tshepo"))
                 .isInstanceOf(RecordConflictException.class)
-                .hasMessageContaining("Record [10]");
-        assertThat(db.outgoing()).isEqualTo(before + 40);
+                .hasMessageContaining("Record [100]");
+        assertThat(db.outgoing()).isEqualTo(before + 150);
         assertThat(db.count("SELECT COUNT(*) FROM record_history")).isEqualTo(history);
-        assertThat(db.lastSeq()).isEqualTo(seqBefore + 40);
+        assertThat(db.lastSeq()).isEqualTo(seqBefore + 150);
         assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier LIKE ?", prefix + "M%"))
                 .isZero();
     }
