@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ final class RecordLookups {
     private final Set<UUID> taken = new HashSet<>();
     private final Map<String, Set<UUID>> existing = new HashMap<>();
     private final Map<List<Object>, UUID> keys = new HashMap<>();
+    /** The natural key of each record of the request, converted once (the reading, the check and the count use it). */
+    private final Map<ObjectNode, List<Object>> keyOf = new IdentityHashMap<>();
+
     private final List<Class<?>> keyTypes = new ArrayList<>();
     private final ObjectMapper strict;
 
@@ -57,7 +61,7 @@ final class RecordLookups {
         this.strict = strict;
         var entity = em.getMetamodel().entity(model.entityClass());
         String name = entity.getName();
-        taken.addAll(present(em, "select e.id from " + name + " e where e.id in :values", givenIds));
+        taken.addAll(present(em, model.entityClass(), givenIds));
         Map<String, Set<UUID>> wanted = new HashMap<>();
         for (ObjectNode values : records) {
             for (Map.Entry<String, String> reference : model.references().entrySet()) {
@@ -69,21 +73,14 @@ final class RecordLookups {
             }
         }
         wanted.forEach((target, ids) -> existing.put(
-                target,
-                new HashSet<>(present(
-                        em,
-                        "select e.id from "
-                                + em.getMetamodel()
-                                        .entity(registry.require(target).entityClass())
-                                        .getName()
-                                + " e where e.id in :values",
-                        ids))));
+                target, new HashSet<>(present(em, registry.require(target).entityClass(), ids))));
         for (String field : model.naturalKey()) {
             keyTypes.add(entity.getAttribute(field).getJavaType());
         }
         Set<Object> firsts = new LinkedHashSet<>();
         for (ObjectNode values : records) {
             List<Object> key = key(values);
+            keyOf.put(values, key);
             if (key != null) {
                 firsts.add(key.get(0));
             }
@@ -92,30 +89,32 @@ final class RecordLookups {
             // the natural key's first field narrows (its unique index leads with it); the rest is compared here
             String select = "select e.id, e." + String.join(", e.", model.naturalKey()) + " from " + name
                     + " e where e." + model.naturalKey().get(0) + " in :values";
-            List<Object> all = new ArrayList<>(firsts);
-            for (int from = 0; from < all.size(); from += CHUNK) {
-                for (Object[] row : em.createQuery(select, Object[].class)
-                        .setParameter("values", all.subList(from, Math.min(all.size(), from + CHUNK)))
-                        .getResultList()) {
-                    List<Object> key = new ArrayList<>(row.length - 1);
-                    for (int i = 1; i < row.length; i++) {
-                        key.add(normal(row[i]));
-                    }
-                    keys.put(key, (UUID) row[0]);
+            for (Object[] row : inChunks(em, select, Object[].class, firsts)) {
+                List<Object> key = new ArrayList<>(row.length - 1);
+                for (int i = 1; i < row.length; i++) {
+                    key.add(normal(row[i]));
                 }
+                keys.put(key, (UUID) row[0]);
             }
         }
     }
 
-    private static List<UUID> present(EntityManager em, String jpql, Collection<UUID> ids) {
-        List<UUID> all = new ArrayList<>(new LinkedHashSet<>(ids));
-        List<UUID> found = new ArrayList<>();
+    /** The ids among {@code ids} that records of entity {@code type} have. */
+    private static List<UUID> present(EntityManager em, Class<?> type, Collection<UUID> ids) {
+        String entity = em.getMetamodel().entity(type).getName();
+        return inChunks(em, "select e.id from " + entity + " e where e.id in :values", UUID.class, ids);
+    }
+
+    /** The rows {@code jpql} selects for {@code values} (each once), bound to its {@code :values} in chunks. */
+    private static <R> List<R> inChunks(EntityManager em, String jpql, Class<R> type, Collection<?> values) {
+        List<?> all = new ArrayList<>(new LinkedHashSet<>(values));
+        List<R> rows = new ArrayList<>();
         for (int from = 0; from < all.size(); from += CHUNK) {
-            found.addAll(em.createQuery(jpql, UUID.class)
+            rows.addAll(em.createQuery(jpql, type)
                     .setParameter("values", all.subList(from, Math.min(all.size(), from + CHUNK)))
                     .getResultList());
         }
-        return found;
+        return rows;
     }
 
     /** Whether a record of this model with {@code id} exists. */
@@ -130,7 +129,7 @@ final class RecordLookups {
 
     /** The id of another record with the natural key of {@code values} (a record with id {@code own}), or null. */
     UUID clash(ObjectNode values, UUID own) {
-        List<Object> key = key(values);
+        List<Object> key = keyOf(values);
         UUID holder = key == null ? null : keys.get(key);
         return holder == null || holder.equals(own) ? null : holder;
     }
@@ -139,10 +138,15 @@ final class RecordLookups {
     void stored(UUID id, ObjectNode values) {
         taken.add(id);
         existing.computeIfAbsent(model.name(), m -> new HashSet<>()).add(id);
-        List<Object> key = key(values);
+        List<Object> key = keyOf(values);
         if (key != null) {
             keys.put(key, id);
         }
+    }
+
+    /** The natural key of {@code values}: converted when the request was read, or now for a record it did not hold. */
+    private List<Object> keyOf(ObjectNode values) {
+        return keyOf.containsKey(values) ? keyOf.get(values) : key(values);
     }
 
     /** The natural key of {@code values} as comparable Java values, or null when a part of it is empty. */
