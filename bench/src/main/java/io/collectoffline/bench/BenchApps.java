@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What the end-to-end benchmarks share: the packaged apps as processes, and their JSON API over HTTP. */
@@ -48,15 +49,17 @@ final class BenchApps {
 
     /** As {@link #server(Path, String, String)}, with a heap of {@code heap} ({@code -Xmx}). */
     static AppProcess server(Path work, String jdbc, String user, String heap) throws IOException {
+        List<String> properties = new ArrayList<>(List.of(
+                "-Dsync.server.db=postgresql",
+                "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
+                "-Dquarkus.datasource.postgresql.username=" + user,
+                "-Dquarkus.log.level=WARN",
+                "-Xmx" + heap));
+        // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=/tmp/server.jfr to profile the server
+        properties.addAll(List.of(
+                System.getProperty("bench.serverJvmArgs", "-Dbench.server=true").split(" ")));
         AppProcess server = AppProcess.start(
-                        SERVER_JAR,
-                        AppProcess.freePort(),
-                        work.resolve("server"),
-                        "-Dsync.server.db=postgresql",
-                        "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
-                        "-Dquarkus.datasource.postgresql.username=" + user,
-                        "-Dquarkus.log.level=WARN",
-                        "-Xmx" + heap)
+                        SERVER_JAR, AppProcess.freePort(), work.resolve("server"), properties.toArray(String[]::new))
                 .awaitReady();
         try {
             io.collectoffline.testing.ServerAdmin.seed(jdbc);
