@@ -164,6 +164,37 @@ public class SignatureTest {
     }
 
     @Test
+    void eachTransactionOfALargeBatchIsJudgedByItsOwnSignature() {
+        // the server checks a batch's signatures on several threads: each answer must still be its own transaction's
+        Device laptop = Device.enrolled();
+        List<Map<String, Object>> batch = new java.util.ArrayList<>();
+        for (int seq = 1; seq <= 300; seq++) {
+            batch.add(laptop.signed(tx(
+                    laptop.id,
+                    seq,
+                    "study.household",
+                    "INSERT",
+                    household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+        }
+        Map<String, Object> altered = new HashMap<>(batch.get(236));
+        UUID recordId = UUID.fromString(String.valueOf(altered.get("recordId")));
+        altered.put(
+                "payload",
+                tx(laptop.id, 237, "study.household", "INSERT", household(recordId, identifier("HH"), "Elsewhere", 0))
+                        .get("payload"));
+        batch.set(236, altered);
+        ValidatableResponse answer = laptop.send(laptop.token, batch);
+        List<String> statuses = answer.extract().jsonPath().getList("results.status");
+        List<String> txIds = answer.extract().jsonPath().getList("results.txId");
+        assertThat(statuses).hasSize(300);
+        for (int i = 0; i < 300; i++) {
+            assertThat(txIds.get(i)).isEqualTo(String.valueOf(batch.get(i).get("txId")));
+            assertThat(statuses.get(i)).as("transaction %d", i).isEqualTo(i == 236 ? "REJECTED" : "ACCEPTED");
+        }
+        answer.body("results[236].reason", containsString("does not verify"));
+    }
+
+    @Test
     void aReorderedTransactionIsRefused() {
         Device laptop = Device.enrolled();
         Map<String, Object> second = laptop.signed(tx(
