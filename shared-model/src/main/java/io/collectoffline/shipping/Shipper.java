@@ -7,6 +7,11 @@ import io.collectoffline.shipping.ShippingQueue.Pending;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.collectoffline.shipping.ShippingQueue.Recorded;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The engine: one pass that moves a queue to the next hop. First it asks the next hop which pending transactions
@@ -16,7 +21,9 @@ import java.util.List;
  * is refused with the reason, so the queue goes on. A batch that timed out is halved for the next pass
  * ({@link ShipObserver#shrunk}, {@link BatchLimit}) and ends this one: on a slow link its bytes are still on their
  * way, and sending again at once would compete with them. Any other failure ends the pass with everything
- * unanswered still pending; the caller's schedule decides when to try again ({@link LinkState}).
+ * unanswered still pending; the caller's schedule decides when to try again ({@link LinkState}). An answer that
+ * cannot re-order the queue is recorded on another thread while the next batch is read and sent
+ * ({@link ShippingQueue#mayRestart}): one recording at a time, in order, all of them done when the pass returns.
  */
 public final class Shipper {
 
@@ -54,14 +61,11 @@ public final class Shipper {
         if (maxCount < 1) {
             throw new IllegalArgumentException("a batch holds at least one transaction, got " + maxCount);
         }
-        int batches = 0;
-        int accepted = 0;
-        int duplicate = 0;
-        int rejected = 0;
-        int held = 0;
+        Tally tally = new Tally(observer);
+        Recording recording = new Recording();
         try {
             for (String producer : queue.producers()) {
-                held += confirmHeld(queue, link, producer);
+                tally.held += confirmHeld(queue, link, producer);
             }
             int limit = maxCount;
             int expected = (int) Math.ceil(queue.pending() / (double) maxCount);
@@ -72,11 +76,12 @@ public final class Shipper {
                 if (batch.isEmpty()) {
                     break;
                 }
-                observer.sending(batches + 1, Math.max(expected, batches + 1), accepted + duplicate + rejected);
+                observer.sending(tally.batches + 1, Math.max(expected, tally.batches + 1), tally.answered());
                 BatchResult result;
                 try {
                     result = link.send(batch);
                 } catch (LinkFailure failure) {
+                    recording.await(tally);
                     if (failure.smallerMayPass() && batch.size() > 1) {
                         limit = (batch.size() + 1) / 2;
                         observer.shrunk(batch.size(), limit, failure);
@@ -93,16 +98,19 @@ public final class Shipper {
                     }
                     TransactionEnvelope alone = batch.get(0);
                     queue.refuse(alone, "too large for the next hop even alone: " + failure.getMessage());
-                    rejected++;
+                    tally.rejected++;
                     after = Position.after(alone);
                     continue;
                 }
+                recording.await(tally);
+                if (!queue.mayRestart(result.results())) {
+                    // recorded while the next batch is read and travels; it cannot re-order the queue
+                    recording.start(() -> queue.record(batch, result.results()));
+                    after = Position.after(batch.get(batch.size() - 1));
+                    continue;
+                }
                 Recorded recorded = queue.record(batch, result.results());
-                observer.recorded(recorded);
-                batches++;
-                accepted += recorded.accepted();
-                duplicate += recorded.duplicate();
-                rejected += recorded.rejected();
+                tally.add(recorded);
                 if (recorded.restart()) {
                     if (++restarts > MAX_RESTARTS) {
                         throw new IllegalStateException(
@@ -113,9 +121,103 @@ public final class Shipper {
                     after = Position.after(batch.get(batch.size() - 1));
                 }
             }
-            return new ShipReport(batches, accepted, duplicate, rejected, held, null);
+            recording.await(tally);
+            return tally.report(null);
         } catch (LinkFailure failure) {
+            recording.await(tally);
+            return tally.report(failure);
+        } finally {
+            recording.close();
+        }
+    }
+
+    /** The counts of one pass. */
+    private static final class Tally {
+        private final ShipObserver observer;
+        private int batches;
+        private int accepted;
+        private int duplicate;
+        private int rejected;
+        private int held;
+
+        Tally(ShipObserver observer) {
+            this.observer = observer;
+        }
+
+        void add(Recorded recorded) {
+            observer.recorded(recorded);
+            batches++;
+            accepted += recorded.accepted();
+            duplicate += recorded.duplicate();
+            rejected += recorded.rejected();
+        }
+
+        int answered() {
+            return accepted + duplicate + rejected;
+        }
+
+        ShipReport report(LinkFailure failure) {
             return new ShipReport(batches, accepted, duplicate, rejected, held, failure);
+        }
+    }
+
+    /**
+     * The one answer being recorded on another thread, if any ({@link ShippingQueue#mayRestart}). Awaited before
+     * the next answer is recorded, before anything is refused, and before the pass ends, whichever way it ends.
+     */
+    private static final class Recording implements AutoCloseable {
+        private ExecutorService thread;
+        private Future<Recorded> running;
+
+        void start(Callable<Recorded> record) {
+            if (thread == null) {
+                thread = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "ship-record");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            running = thread.submit(record);
+        }
+
+        void await(Tally tally) {
+            if (running == null) {
+                return;
+            }
+            Recorded recorded;
+            try {
+                recorded = running.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while an answer was being recorded", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime
+                        ? runtime
+                        : new IllegalStateException("recording an answer failed", e.getCause());
+            } finally {
+                running = null;
+            }
+            if (recorded.restart()) {
+                throw new IllegalStateException("an answer the queue said could not re-order it did");
+            }
+            tally.add(recorded);
+        }
+
+        @Override
+        public void close() {
+            if (thread != null) {
+                if (running != null) {
+                    // the pass ended by an exception: its last recording still finishes, alone
+                    try {
+                        running.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException e) {
+                        // the exception that ended the pass is the one reported
+                    }
+                }
+                thread.shutdown();
+            }
         }
     }
 

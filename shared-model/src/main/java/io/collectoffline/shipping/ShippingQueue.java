@@ -47,6 +47,16 @@ public interface ShippingQueue {
     /** Records the next hop's answer to {@code batch}. */
     Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results);
 
+    /**
+     * Whether recording {@code results} could re-order the queue ({@link Recorded#restart}). When it cannot, the
+     * engine records the answer on another thread while it reads and sends the next batch (the answer of a batch
+     * and the reading of the next touch different transactions); recordings still happen one at a time, in order,
+     * and all of them before the pass ends. The default, true, records every answer before anything else is sent.
+     */
+    default boolean mayRestart(List<TransactionResult> results) {
+        return true;
+    }
+
     /** Takes {@code tx} out of the queue as refused by the link itself (too large even alone), with the reason. */
     void refuse(TransactionEnvelope tx, String reason);
 }

@@ -27,6 +27,10 @@ class ShipperTest {
     private final Queue queue = new Queue();
     private final Hop hop = new Hop();
 
+    {
+        queue.sentTo = hop;
+    }
+
     @Test
     void everythingPendingIsSentInOrderAndMarkedOnlyByTheAnswer() {
         queue.add("p", 5);
@@ -185,6 +189,50 @@ class ShipperTest {
     }
 
     @Test
+    void anAnswerThatCannotReorderTheQueueIsRecordedWhileTheNextBatchTravels() {
+        queue.add("p", 6);
+        queue.restartPossible = false;
+        // each recording waits until the next batch has been sent: recorded in line, the pass would wait 2 s a batch
+        queue.recordingWaitsFor = () -> hop.sizes.size() > queue.recordings.size() + 1;
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.batches()).isEqualTo(3);
+        assertThat(report.accepted()).isEqualTo(6);
+        assertThat(queue.pending()).isZero();
+        assertThat(queue.recordings)
+                .as("batches 1 and 2 were recorded after the next one was sent, in order; the last one alone")
+                .containsExactly("sent 2 before recording 1", "sent 3 before recording 2", "sent 3 before recording 3");
+        assertThat(queue.recordedOn).allMatch(name -> name.equals("ship-record"));
+    }
+
+    @Test
+    void anAnswerThatMayReorderTheQueueIsRecordedBeforeAnythingElseIsSent() {
+        queue.add("p", 6);
+
+        Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(queue.recordings)
+                .containsExactly("sent 1 before recording 1", "sent 2 before recording 2", "sent 3 before recording 3");
+        assertThat(queue.recordedOn).allMatch(name -> !name.equals("ship-record"));
+    }
+
+    @Test
+    void aPassThatFailsStillFinishesTheAnswerBeingRecordedAndCountsIt() {
+        queue.add("p", 4);
+        queue.restartPossible = false;
+        hop.fail = batch -> hop.answered.size() == 1 ? new LinkFailure(Kind.UNAVAILABLE, "HTTP 503") : null;
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(report.failure().kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(report.accepted()).isEqualTo(2);
+        assertThat(queue.pending()).isEqualTo(2);
+        assertThat(queue.recordings).hasSize(1);
+    }
+
+    @Test
     void backoffIsCappedExponentialWithJitterAndSurvivesInTheState() {
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60));
         assertThat(backoff.after(1, bound -> 0)).isEqualTo(Duration.ofSeconds(1));
@@ -209,8 +257,13 @@ class ShipperTest {
     static final class Queue implements ShippingQueue {
         final List<TransactionEnvelope> order = new ArrayList<>();
         final Map<UUID, String> refused = new LinkedHashMap<>();
-        final Set<UUID> delivered = new HashSet<>();
+        final Set<UUID> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
         boolean restartEvery;
+        boolean restartPossible = true;
+        java.util.function.BooleanSupplier recordingWaitsFor = () -> true;
+        final List<String> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> recordedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hop sentTo;
 
         void add(String producer, int count) {
             for (int seq = 1; seq <= count; seq++) {
@@ -279,7 +332,23 @@ class ShipperTest {
         }
 
         @Override
+        public boolean mayRestart(List<TransactionResult> results) {
+            return restartPossible;
+        }
+
+        @Override
         public Recorded record(List<TransactionEnvelope> batch, List<TransactionResult> results) {
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (!recordingWaitsFor.getAsBoolean() && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            recordings.add("sent " + sentTo.sizes.size() + " before recording " + (recordings.size() + 1));
+            recordedOn.add(Thread.currentThread().getName());
             if (restartEvery) {
                 return new Recorded(0, 0, 0, true);
             }
@@ -302,8 +371,8 @@ class ShipperTest {
     /** A next hop that stores what it is sent, failing as told. */
     static final class Hop implements Link {
         final Set<UUID> stored = new HashSet<>();
-        final List<Integer> sizes = new ArrayList<>();
-        final List<Integer> answered = new ArrayList<>();
+        final List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Integer> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
         Function<List<TransactionEnvelope>, LinkFailure> fail = batch -> null;
         long watermark;
 

@@ -394,6 +394,12 @@ public class PushService {
                     !delivery.seqTaken().isEmpty());
         }
 
+        /** Only an answer saying the server holds a seq with another transaction re-issues (see {@link #record}). */
+        @Override
+        public boolean mayRestart(List<TransactionResult> results) {
+            return results.stream().anyMatch(r -> TransactionResult.SEQ_TAKEN.equals(r.type()));
+        }
+
         @Override
         public void refuse(TransactionEnvelope tx, String reason) {
             outbox.reject(tx.txId(), reason);
