@@ -53,7 +53,8 @@ public final class EndToEndBench {
             double laptopPushCpu,
             double serverCpu,
             double postgresCpu,
-            long rssMb) {}
+            long rssMb,
+            long statusMillis) {}
 
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("bench.e2e.n", 100_000);
@@ -76,13 +77,14 @@ public final class EndToEndBench {
                 + "during the push; CPU seconds per 1000 changes (laptop: entry, push; server: push + apply)");
         System.out.println("| form (JSON bytes) | changes | entry s | entered/s | push s | push + apply s "
                 + "| end to end tx/s | bytes/change up | bytes/change down | laptop CPU s/1000 entry "
-                + "| laptop CPU s/1000 push | server CPU s/1000 | PostgreSQL CPU s/1000 | laptop RSS while pushing |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| laptop CPU s/1000 push | server CPU s/1000 | PostgreSQL CPU s/1000 | laptop RSS while pushing "
+                + "| laptop status ms, all pending |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             System.out.printf(
                     Locale.ROOT,
                     "| %s (%d) | %d | %.1f | %.0f | %.1f | %.1f | **%.0f** | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f "
-                            + "| %d MB |%n",
+                            + "| %d MB | %d |%n",
                     r.form(),
                     r.recordBytes(),
                     r.count(),
@@ -97,7 +99,8 @@ public final class EndToEndBench {
                     r.laptopPushCpu(),
                     r.serverCpu(),
                     r.postgresCpu(),
-                    r.rssMb());
+                    r.rssMb(),
+                    r.statusMillis());
         }
     }
 
@@ -130,6 +133,7 @@ public final class EndToEndBench {
                 double entrySeconds = (System.nanoTime() - started) / 1e9;
                 double laptopEntryCpu = (cpuTicks(laptop.pid()) - laptopTicks) / TICKS;
                 check(status(url, null).path("pending").asLong() == count, "pending on the laptop");
+                long statusMillis = statusMillis(url);
                 int recordBytes = aRecordsBytes(url, form);
 
                 long up = relay.up();
@@ -156,7 +160,8 @@ public final class EndToEndBench {
                         (cpuTicks(laptop.pid()) - laptopTicks) / TICKS / perThousand,
                         (cpuTicks(server.pid()) - serverTicks) / TICKS / perThousand,
                         (postgresTicks() - postgresTicks) / TICKS / perThousand,
-                        maxRssKb / 1024);
+                        maxRssKb / 1024,
+                        statusMillis);
             }
         }
     }
@@ -269,6 +274,18 @@ public final class EndToEndBench {
 
     private static JsonNode send(String url, String token, String body) throws Exception {
         return BenchApps.send(url, token, body);
+    }
+
+    /** The laptop's status with everything entered still pending: the median of five requests, in ms. */
+    private static long statusMillis(String laptop) throws Exception {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long started = System.nanoTime();
+            status(laptop, null);
+            millis.add((System.nanoTime() - started) / 1_000_000);
+        }
+        java.util.Collections.sort(millis);
+        return millis.get(2);
     }
 
     private static JsonNode status(String baseUrl, String token) throws Exception {
