@@ -56,8 +56,7 @@ final class BenchApps {
                 "-Dquarkus.log.level=WARN",
                 "-Xmx" + heap));
         // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=/tmp/server.jfr to profile the server
-        properties.addAll(List.of(
-                System.getProperty("bench.serverJvmArgs", "-Dbench.server=true").split(" ")));
+        properties.addAll(extraJvmArgs("bench.serverJvmArgs"));
         AppProcess server = AppProcess.start(
                         SERVER_JAR, AppProcess.freePort(), work.resolve("server"), properties.toArray(String[]::new))
                 .awaitReady();
@@ -71,7 +70,7 @@ final class BenchApps {
 
     /** A field laptop {@code deviceId} on its own database under {@code dir}, with the unit's JVM options, ready. */
     static AppProcess laptop(Path dir, String deviceId, String serverUrl, String token) throws IOException {
-        java.util.List<String> properties = new java.util.ArrayList<>(java.util.List.of(
+        List<String> properties = new ArrayList<>(List.of(
                 "-Dsync.client.server.url=" + serverUrl,
                 "-Dsync.client.server.token=" + token,
                 "-Dsync.client.device-id=" + deviceId,
@@ -80,10 +79,15 @@ final class BenchApps {
                 "-Dquarkus.log.level=WARN"));
         properties.addAll(ClientBench.LAPTOP_FLAGS);
         // e.g. -Dbench.laptopJvmArgs=-XX:StartFlightRecording=filename=/tmp/laptop.jfr to profile the laptop
-        properties.addAll(List.of(
-                System.getProperty("bench.laptopJvmArgs", "-Dbench.laptop=true").split(" ")));
+        properties.addAll(extraJvmArgs("bench.laptopJvmArgs"));
         return AppProcess.start(CLIENT_JAR, AppProcess.freePort(), dir, properties.toArray(String[]::new))
                 .awaitReady();
+    }
+
+    /** The JVM options given in system property {@code property}, separated by spaces; none when it is not set. */
+    private static List<String> extraJvmArgs(String property) {
+        String options = System.getProperty(property, "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split(" +"));
     }
 
     /** The laptop's JVM options in every benchmark: the systemd unit's (the shipped configuration). */
