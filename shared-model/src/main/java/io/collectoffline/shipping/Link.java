@@ -18,4 +18,13 @@ public interface Link {
 
     /** Sends one batch and returns the next hop's answer per txId. */
     BatchResult send(List<TransactionEnvelope> batch);
+
+    /**
+     * How many batches may travel at once: with 2 the next batch is read and sent while the hop answers the one
+     * before (the hop must take concurrent requests and keep each producer's order itself, as the server does).
+     * 1, the default, waits for each answer before sending anything else.
+     */
+    default int inFlight() {
+        return 1;
+    }
 }

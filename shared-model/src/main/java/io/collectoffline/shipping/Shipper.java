@@ -3,11 +3,16 @@ package io.collectoffline.shipping;
 import io.collectoffline.protocol.BatchResult;
 import io.collectoffline.protocol.HeldQuery;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.shipping.ShippingQueue.Pending;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import io.collectoffline.shipping.ShippingQueue.Recorded;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +28,10 @@ import java.util.concurrent.Future;
  * way, and sending again at once would compete with them. Any other failure ends the pass with everything
  * unanswered still pending; the caller's schedule decides when to try again ({@link LinkState}). An answer that
  * cannot re-order the queue is recorded on another thread while the next batch is read and sent
- * ({@link ShippingQueue#mayRestart}): one recording at a time, in order, all of them done when the pass returns.
+ * ({@link ShippingQueue#mayRestart}): one recording at a time, in order, all of them done when the pass returns. A
+ * link that takes more than one batch at a time ({@link Link#inFlight}) gets the next batch while it answers the one
+ * before; answers are taken in the order the batches were sent, and a failure drops the answers of the batches sent
+ * after the failed one (their transactions stay pending; the hop answers DUPLICATE for those it stored).
  */
 public final class Shipper {
 
@@ -63,25 +71,42 @@ public final class Shipper {
         }
         Tally tally = new Tally(observer);
         Recording recording = new Recording();
-        try {
+        try (Flights flights = new Flights(link)) {
             for (String producer : queue.producers()) {
                 tally.held += confirmHeld(queue, link, producer);
             }
             int limit = maxCount;
             int expected = (int) Math.ceil(queue.pending() / (double) maxCount);
             int restarts = 0;
+            int sent = 0;
             Position after = Position.START;
+            boolean drained = false;
             while (true) {
-                List<TransactionEnvelope> batch = queue.next(after, limit);
-                if (batch.isEmpty()) {
+                while (!drained && flights.room()) {
+                    List<TransactionEnvelope> batch = queue.next(after, limit);
+                    if (batch.isEmpty()) {
+                        drained = true;
+                        break;
+                    }
+                    observer.sending(++sent, Math.max(expected, sent), tally.answered());
+                    flights.send(after, batch);
+                    after = Position.after(batch.get(batch.size() - 1));
+                }
+                Flight head = flights.next();
+                if (head == null) {
                     break;
                 }
-                observer.sending(tally.batches + 1, Math.max(expected, tally.batches + 1), tally.answered());
                 BatchResult result;
                 try {
-                    result = link.send(batch);
+                    result = head.answer();
                 } catch (LinkFailure failure) {
+                    // the batches sent after it are let finish and forgotten: their transactions stay pending, and
+                    // the ones the hop stored come back DUPLICATE when sent again
+                    flights.forget();
                     recording.await(tally);
+                    after = head.from();
+                    drained = false;
+                    List<TransactionEnvelope> batch = head.batch();
                     if (failure.smallerMayPass() && batch.size() > 1) {
                         limit = (batch.size() + 1) / 2;
                         observer.shrunk(batch.size(), limit, failure);
@@ -105,20 +130,35 @@ public final class Shipper {
                 recording.await(tally);
                 if (!queue.mayRestart(result.results())) {
                     // recorded while the next batch is read and travels; it cannot re-order the queue
-                    recording.start(() -> queue.record(batch, result.results()));
-                    after = Position.after(batch.get(batch.size() - 1));
+                    recording.start(() -> queue.record(head.batch(), result.results()));
                     continue;
                 }
-                Recorded recorded = queue.record(batch, result.results());
+                // it may re-order the queue (a laptop re-issues what is pending): the batches sent after it are
+                // answered first and recorded with it, so that nothing the hop stored is re-issued; when one of
+                // them failed, nothing of this is recorded and the pass ends (the next asks by txId what is held)
+                List<TransactionEnvelope> batches = new ArrayList<>(head.batch());
+                List<TransactionResult> results = new ArrayList<>(result.results());
+                for (Flight later = flights.next(); later != null; later = flights.next()) {
+                    BatchResult answer;
+                    try {
+                        answer = later.answer();
+                    } catch (LinkFailure failure) {
+                        flights.forget();
+                        throw failure;
+                    }
+                    batches.addAll(later.batch());
+                    results.addAll(answer.results());
+                    tally.batches++;
+                }
+                Recorded recorded = queue.record(batches, results);
                 tally.add(recorded);
+                drained = false;
                 if (recorded.restart()) {
                     if (++restarts > MAX_RESTARTS) {
                         throw new IllegalStateException(
                                 "the next hop's answers re-ordered the queue " + MAX_RESTARTS + " times in one pass");
                     }
                     after = Position.START;
-                } else {
-                    after = Position.after(batch.get(batch.size() - 1));
                 }
             }
             recording.await(tally);
@@ -128,6 +168,92 @@ public final class Shipper {
             return tally.report(failure);
         } finally {
             recording.close();
+        }
+    }
+
+    /** One batch sent: where the pass had got to before reading it, the batch, and its answer to come. */
+    private record Flight(Position from, List<TransactionEnvelope> batch, Future<BatchResult> sent) {
+
+        /** The answer, waiting for it; a {@link LinkFailure} when the hop could not answer. */
+        BatchResult answer() {
+            try {
+                return sent.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a batch travelled", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException("sending a batch failed", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * The batches travelling, oldest first, at most {@link Link#inFlight()}: with 1 each is sent on the pass's own
+     * thread and answered before the next is read; with more, they are sent on threads of their own.
+     */
+    private static final class Flights implements AutoCloseable {
+        private final Link link;
+        private final int most;
+        private final Deque<Flight> travelling = new ArrayDeque<>();
+        private ExecutorService senders;
+
+        Flights(Link link) {
+            this.link = link;
+            this.most = Math.max(1, link.inFlight());
+        }
+
+        boolean room() {
+            return travelling.size() < most;
+        }
+
+        void send(Position from, List<TransactionEnvelope> batch) {
+            Future<BatchResult> sent;
+            if (most == 1) {
+                CompletableFuture<BatchResult> now = new CompletableFuture<>();
+                try {
+                    now.complete(link.send(batch));
+                } catch (RuntimeException e) {
+                    now.completeExceptionally(e);
+                }
+                sent = now;
+            } else {
+                if (senders == null) {
+                    senders = Executors.newFixedThreadPool(most, r -> {
+                        Thread t = new Thread(r, "ship-send");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                sent = senders.submit(() -> link.send(batch));
+            }
+            travelling.add(new Flight(from, batch, sent));
+        }
+
+        /** The oldest batch travelling, taken out; null when none is. */
+        Flight next() {
+            return travelling.poll();
+        }
+
+        /** Waits for every batch still travelling and drops its answer, whatever it is. */
+        void forget() {
+            for (Flight flight = next(); flight != null; flight = next()) {
+                try {
+                    flight.answer();
+                } catch (RuntimeException e) {
+                    // dropped with the answer: its transactions stay pending
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            forget();
+            if (senders != null) {
+                senders.shutdown();
+            }
         }
     }
 

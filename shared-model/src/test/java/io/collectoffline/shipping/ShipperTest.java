@@ -12,7 +12,6 @@ import io.collectoffline.shipping.LinkFailure.Kind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,7 +192,7 @@ class ShipperTest {
         queue.add("p", 6);
         queue.restartPossible = false;
         // each recording waits until the next batch has been sent: recorded in line, the pass would wait 2 s a batch
-        queue.recordingWaitsFor = () -> hop.sizes.size() > queue.recordings.size() + 1;
+        queue.recordingWaitsFor = () -> hop.sizes.size() > queue.recordings.size() + 1 || queue.recordings.size() == 2;
 
         ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
 
@@ -233,6 +232,102 @@ class ShipperTest {
     }
 
     @Test
+    void twoBatchesTravelAtOnceAndTheirAnswersAreRecordedInOrder() {
+        queue.add("p", 8);
+        queue.restartPossible = false;
+        hop.inFlight = 2;
+        // the hop answers a batch only once the next one is on its way too (or after 2 s: then the test fails)
+        hop.answerWaitsFor = batch -> {
+            long next = Math.min(4, (batch.get(0).seq() + 1) / 2 + 1);
+            waitUntil(() -> hop.sizes.size() >= next);
+        };
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.accepted()).isEqualTo(8);
+        assertThat(report.batches()).isEqualTo(4);
+        assertThat(queue.pending()).isZero();
+        assertThat(hop.mostTravelling.get()).as("two batches travelled at once").isEqualTo(2);
+        assertThat(hop.travelling.get()).isZero();
+        assertThat(queue.recordedSizes).containsExactly(2, 2, 2, 2);
+        assertThat(queue.recordedOn).allMatch(name -> name.equals("ship-record"));
+    }
+
+    @Test
+    void whenABatchFailsTheOneSentAfterItIsForgottenAndItsTransactionsStayPending() {
+        queue.add("p", 4);
+        queue.restartPossible = false;
+        hop.inFlight = 2;
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        hop.fail = batch -> batch.get(0).seq() == 1 && failed.compareAndSet(false, true)
+                ? new LinkFailure(Kind.UNAVAILABLE, "HTTP 503")
+                : null;
+
+        ShipReport first = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(first.failure().kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(hop.travelling.get())
+                .as("nothing travels once the pass has returned")
+                .isZero();
+        assertThat(queue.pending())
+                .as("the second batch's answer was not recorded")
+                .isEqualTo(4);
+        assertThat(queue.recordings).isEmpty();
+
+        ShipReport second = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(second.failure()).isNull();
+        assertThat(queue.pending()).isZero();
+        assertThat(hop.stored).hasSize(4);
+    }
+
+    @Test
+    void anAnswerThatMayReorderTheQueueIsRecordedTogetherWithTheBatchSentAfterIt() {
+        queue.add("p", 4);
+        hop.inFlight = 2;
+        hop.answerWaitsFor = batch -> waitUntil(() -> hop.sizes.size() >= 2);
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(report.failure()).isNull();
+        assertThat(report.batches()).isEqualTo(2);
+        assertThat(queue.pending()).isZero();
+        assertThat(queue.recordedSizes)
+                .as("one recording of both batches' answers")
+                .containsExactly(4);
+        assertThat(queue.recordedOn).allMatch(name -> !name.equals("ship-record"));
+    }
+
+    @Test
+    void anAnswerThatMayReorderTheQueueIsNotRecordedWhenTheBatchSentAfterItFailed() {
+        queue.add("p", 4);
+        hop.inFlight = 2;
+        hop.fail = batch -> batch.get(0).seq() == 3 ? new LinkFailure(Kind.UNAVAILABLE, "HTTP 503") : null;
+
+        ShipReport report = Shipper.ship(queue, hop, 2, new ShipObserver() {});
+
+        assertThat(report.failure().kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(hop.stored).as("the hop stored the first batch").hasSize(2);
+        assertThat(queue.recordings)
+                .as("but its answer, which might re-issue the second batch, is not recorded")
+                .isEmpty();
+        assertThat(queue.pending()).isEqualTo(4);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
     void backoffIsCappedExponentialWithJitterAndSurvivesInTheState() {
         Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60));
         assertThat(backoff.after(1, bound -> 0)).isEqualTo(Duration.ofSeconds(1));
@@ -263,6 +358,7 @@ class ShipperTest {
         java.util.function.BooleanSupplier recordingWaitsFor = () -> true;
         final List<String> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> recordedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Integer> recordedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         Hop sentTo;
 
         void add(String producer, int count) {
@@ -348,6 +444,7 @@ class ShipperTest {
                 }
             }
             recordings.add("sent " + sentTo.sizes.size() + " before recording " + (recordings.size() + 1));
+            recordedSizes.add(batch.size());
             recordedOn.add(Thread.currentThread().getName());
             if (restartEvery) {
                 return new Recorded(0, 0, 0, true);
@@ -370,7 +467,12 @@ class ShipperTest {
 
     /** A next hop that stores what it is sent, failing as told. */
     static final class Hop implements Link {
-        final Set<UUID> stored = new HashSet<>();
+        final Set<UUID> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicInteger travelling = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger mostTravelling =
+                new java.util.concurrent.atomic.AtomicInteger();
+        int inFlight = 1;
+        java.util.function.Consumer<List<TransactionEnvelope>> answerWaitsFor = batch -> {};
         final List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Integer> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
         Function<List<TransactionEnvelope>, LinkFailure> fail = batch -> null;
@@ -387,12 +489,23 @@ class ShipperTest {
         }
 
         @Override
+        public int inFlight() {
+            return inFlight;
+        }
+
+        @Override
         public BatchResult send(List<TransactionEnvelope> batch) {
-            sizes.add(batch.size());
-            LinkFailure failure = fail.apply(batch);
-            if (failure != null) {
-                sizes.remove(sizes.size() - 1);
-                throw failure;
+            int now = travelling.incrementAndGet();
+            mostTravelling.accumulateAndGet(now, Math::max);
+            try {
+                LinkFailure failure = fail.apply(batch);
+                if (failure != null) {
+                    throw failure;
+                }
+                sizes.add(batch.size());
+                answerWaitsFor.accept(batch);
+            } finally {
+                travelling.decrementAndGet();
             }
             answered.add(batch.size());
             List<TransactionResult> results = new ArrayList<>();

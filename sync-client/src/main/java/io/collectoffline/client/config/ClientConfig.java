@@ -3,6 +3,8 @@ package io.collectoffline.client.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -193,6 +195,15 @@ public interface ClientConfig {
         /** Most bytes of one batch's JSON (before gzip); a single larger transaction is still sent alone. */
         @WithDefault("4194304")
         int maxBytes();
+
+        /**
+         * How many batches travel at once: with 2 the next batch is read and sent while the server stores and
+         * applies the one before (it keeps each producer's order itself); 1 waits for each answer.
+         */
+        @WithDefault("2")
+        @Min(1)
+        @Max(4)
+        int inFlight();
 
         /** First wait after a transient failure; doubled per failure, with jitter, up to {@code backoff-max}. */
         @WithDefault("2s")

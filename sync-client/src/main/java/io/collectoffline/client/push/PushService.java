@@ -270,6 +270,7 @@ public class PushService {
                                 outbox.registrationsFor(batch.stream()
                                         .map(TransactionEnvelope::producer)
                                         .collect(Collectors.toSet()))),
+                        config.push().inFlight(),
                         () -> {
                             if (config.push().faultHaltAfterSend()) {
                                 Log.warn(

@@ -133,7 +133,7 @@ public class IngestService {
             return store(connection, batch);
         });
         List<TransactionResult> results = stored.results();
-        if (stored.leftToApply() > 0) {
+        if (stored.leftToApply() > 0 || stored.gapFilled()) {
             applyWorker.wake();
         }
         for (TransactionResult result : results) {
@@ -146,8 +146,11 @@ public class IngestService {
         return results;
     }
 
-    /** The answers, and how many accepted transactions were stored for the apply worker (not applied on receipt). */
-    private record Stored(List<TransactionResult> results, int leftToApply) {}
+    /**
+     * The answers, how many accepted transactions were stored for the apply worker (not applied on receipt), and
+     * whether transactions stored before this batch now follow it without a gap (the worker applies them).
+     */
+    private record Stored(List<TransactionResult> results, int leftToApply, boolean gapFilled) {}
 
     private Stored store(Connection connection, ParsedBatch batch) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -240,7 +243,9 @@ public class IngestService {
         }
         recordRejections(connection, batch, refused, outcome, now);
         recordDivergences(connection, refused, outcome, now);
-        advanceProducers(connection, valid, storedNow, now);
+        // the batch filled a gap before transactions stored earlier: they are the worker's, at once (not at its
+        // next interval)
+        boolean waiting = advanceProducers(connection, valid, storedNow, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
         int leftToApply = 0;
         for (Candidate candidate : batch.candidates()) {
@@ -250,7 +255,7 @@ public class IngestService {
                 leftToApply++;
             }
         }
-        return new Stored(results, leftToApply);
+        return new Stored(results, leftToApply, waiting);
     }
 
     /**
@@ -416,7 +421,12 @@ public class IngestService {
      * Moves each producer's stored watermark over the seqs now contiguous. The producer row is locked (producers
      * in a fixed order, so concurrent batches cannot deadlock); apply keeps its own cursor row and never waits here.
      */
-    private void advanceProducers(
+    /**
+     * Moves the producers' stored watermarks; returns whether one moved past this batch's transactions, over ones
+     * stored before it that wait for the apply worker (a batch that arrived before the one before it, two batches
+     * in flight).
+     */
+    private boolean advanceProducers(
             Connection connection, List<Candidate> valid, Map<String, Integer> storedNow, OffsetDateTime now)
             throws SQLException {
         Map<String, Long> maxSeq = new TreeMap<>(); // producers in a fixed order: concurrent batches cannot deadlock
@@ -427,15 +437,18 @@ public class IngestService {
                 site.put(candidate.envelope().producer(), candidate.envelope().site());
             }
         }
+        boolean pastThisBatch = false;
         for (Map.Entry<String, Long> producer : maxSeq.entrySet()) {
-            store.advanceProducer(
+            long watermark = store.advanceProducer(
                     connection,
                     producer.getKey(),
                     producer.getValue(),
                     site.get(producer.getKey()),
                     storedNow.getOrDefault(producer.getKey(), 0),
                     now);
+            pastThisBatch |= watermark > producer.getValue();
         }
+        return pastThisBatch;
     }
 
     /** The signing keys of the devices of {@code producers}, vouched for by this server, to pass on upstream. */

@@ -282,9 +282,9 @@ public class IncomingStore {
     /**
      * Moves {@code producer}'s stored watermark over the seqs now contiguous and records what arrived. The producer
      * row is locked: callers take producers in a fixed (sorted) order, so concurrent batches cannot deadlock; apply
-     * keeps its own cursor row and never waits here.
+     * keeps its own cursor row and never waits here. Returns the new stored watermark.
      */
-    public void advanceProducer(
+    public long advanceProducer(
             Connection connection, String producer, long maxSeq, String site, int storedNow, OffsetDateTime now)
             throws SQLException {
         long watermark;
@@ -310,6 +310,7 @@ public class IncomingStore {
             ps.setString(6, producer);
             ps.executeUpdate();
         }
+        return watermark;
     }
 
     /**

@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.collectoffline.server.People;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.mockito.InjectSpy;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 /**
  * DESIGN §5, invariant 5, on the real PostgreSQL: per producer the server applies in seq order; a missing
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.Test;
 class OrderedApplyInvariantTest {
 
     private static final String HOUSEHOLDS = "/api/v1/records/study.household/";
+
+    @InjectSpy
+    ApplyWorker worker;
 
     @Test
     void batchOnAnIdleServerIsAppliedWithinAboutASecond() {
@@ -78,6 +83,27 @@ class OrderedApplyInvariantTest {
                 .body("[0].changedBy", equalTo("tshepo"))
                 .body("[0].changedDevice", equalTo("laptop-01"))
                 .body("[0].changedAt", notNullValue());
+    }
+
+    @Test
+    void aBatchThatFillsAGapWakesTheWorkerForTheTransactionsStoredAfterIt() {
+        // two batches in flight from one laptop may arrive in the wrong order: the later one waits, stored; the
+        // earlier one is applied on receipt and must hand the later one to the worker at once, not at its interval
+        String producer = producer();
+        UUID id = UUID.randomUUID();
+        String identifier = identifier("HH");
+        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "One", 0))));
+        awaitVillage(id, "One");
+        send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
+                .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2)));
+        Mockito.clearInvocations(worker);
+
+        send(producer, List.of(tx(producer, 2, "study.household", "UPDATE", household(id, identifier, "Two", 1))));
+
+        Mockito.verify(worker, Mockito.atLeastOnce()).wake();
+        awaitVillage(id, "Three");
     }
 
     @Test
