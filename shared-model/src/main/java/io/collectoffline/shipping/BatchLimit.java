@@ -12,6 +12,7 @@ public final class BatchLimit {
 
     private final IntSupplier configured;
     private volatile int shrunk;
+    private volatile boolean slow;
 
     /** {@code configured}: the most per batch the configuration allows, read at each pass. */
     public BatchLimit(IntSupplier configured) {
@@ -27,6 +28,20 @@ public final class BatchLimit {
 
     /** The link could not take a batch; the engine now sends {@code to} at a time. */
     public void shrunk(int to) {
+        shrunk(to, false);
+    }
+
+    /**
+     * The link could not take a batch; the engine now sends {@code to} at a time, and after a timeout ({@code
+     * slow}) one batch at a time: on a slow link a second batch travelling only competes with the first for it.
+     */
+    public void shrunk(int to, boolean slow) {
         shrunk = Math.max(1, to);
+        this.slow |= slow;
+    }
+
+    /** Whether a batch timed out on this link since the start: it then carries one batch at a time. */
+    public boolean slow() {
+        return slow;
     }
 }

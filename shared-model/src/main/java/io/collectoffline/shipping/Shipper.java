@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,10 +43,11 @@ public final class Shipper {
 
     /**
      * One pass over {@code queue} to {@code link}, starting at the size {@code limit} remembers and telling it when
-     * a batch had to be halved, so that the next pass starts at the smaller size.
+     * a batch had to be halved, so that the next pass starts at the smaller size; a link on which a batch timed out
+     * carries one batch at a time from then on ({@link BatchLimit#slow}).
      */
     public static ShipReport ship(ShippingQueue queue, Link link, BatchLimit limit, ShipObserver observer) {
-        return ship(queue, link, limit.current(), new ShipObserver() {
+        return ship(queue, limit.slow() ? oneAtATime(link) : link, limit.current(), new ShipObserver() {
             @Override
             public void sending(int batch, int expected, int answered) {
                 observer.sending(batch, expected, answered);
@@ -53,7 +55,7 @@ public final class Shipper {
 
             @Override
             public void shrunk(int from, int to, LinkFailure why) {
-                limit.shrunk(to);
+                limit.shrunk(to, why.kind() == LinkFailure.Kind.TIMEOUT);
                 observer.shrunk(from, to, why);
             }
 
@@ -62,6 +64,26 @@ public final class Shipper {
                 observer.recorded(recorded);
             }
         });
+    }
+
+    /** {@code link}, carrying one batch at a time. */
+    private static Link oneAtATime(Link link) {
+        return new Link() {
+            @Override
+            public long watermark(String producer) {
+                return link.watermark(producer);
+            }
+
+            @Override
+            public List<UUID> held(String producer, List<UUID> txIds) {
+                return link.held(producer, txIds);
+            }
+
+            @Override
+            public BatchResult send(List<TransactionEnvelope> batch) {
+                return link.send(batch);
+            }
+        };
     }
 
     /** One pass over {@code queue} to {@code link}. */

@@ -315,8 +315,37 @@ class ShipperTest {
         assertThat(queue.pending()).isEqualTo(4);
     }
 
+    @Test
+    void aLinkOnWhichABatchTimedOutCarriesOneBatchAtATimeFromThenOn() {
+        queue.add("p", 8);
+        hop.inFlight = 2;
+        BatchLimit limit = new BatchLimit(() -> 4);
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        hop.fail = batch -> batch.size() == 4 && timedOut.compareAndSet(false, true)
+                ? new LinkFailure(Kind.TIMEOUT, "no answer within 60 s")
+                : null;
+
+        ShipReport first = Shipper.ship(queue, hop, limit, new ShipObserver() {});
+        hop.mostTravelling.set(0);
+        // each answer takes 50 ms: time enough for a second batch to be on its way, were it sent
+        hop.answerWaitsFor = batch -> waitUntil(() -> false, 50);
+        ShipReport second = Shipper.ship(queue, hop, limit, new ShipObserver() {});
+
+        assertThat(first.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(limit.slow()).isTrue();
+        assertThat(second.failure()).isNull();
+        assertThat(queue.pending()).isZero();
+        assertThat(hop.mostTravelling.get())
+                .as("one batch at a time once the link timed out")
+                .isEqualTo(1);
+    }
+
     private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long until = System.nanoTime() + 2_000_000_000L;
+        waitUntil(condition, 2000);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, long millis) {
+        long until = System.nanoTime() + millis * 1_000_000L;
         while (!condition.getAsBoolean() && System.nanoTime() < until) {
             try {
                 Thread.sleep(1);
