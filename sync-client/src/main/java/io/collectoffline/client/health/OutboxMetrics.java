@@ -4,56 +4,55 @@ import io.collectoffline.client.outbox.OutboxFigures;
 import io.collectoffline.client.outbox.OutboxService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Prometheus gauges of the outbox ({@code /q/metrics}): pending depth, oldest pending age, refused and relayed
- * transactions. Read from the database every 10 s rather than on each scrape. Push counters are kept by the push.
+ * transactions. Read from the database every 10 s rather than on each scrape, the first time on the scheduler's
+ * thread as the app starts (not on the start's own path: the query engine's first use costs a few hundred
+ * milliseconds, issue 18); until then the gauges read NaN, "not known yet". Push counters are kept by the push.
  */
 @ApplicationScoped
 public class OutboxMetrics {
 
     private final OutboxService outbox;
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong oldestAge = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong relayed = new AtomicLong();
-    private final AtomicLong consumed = new AtomicLong();
+    private volatile OutboxFigures last;
 
     OutboxMetrics(OutboxService outbox, MeterRegistry registry) {
         this.outbox = outbox;
-        Gauge.builder("collect_outbox_pending", pending, AtomicLong::get)
-                .description("Transactions not yet acknowledged by the next hop")
-                .register(registry);
-        Gauge.builder("collect_outbox_oldest_pending_age_seconds", oldestAge, AtomicLong::get)
-                .description("Age of the oldest pending transaction")
-                .register(registry);
-        Gauge.builder("collect_outbox_rejected", rejected, AtomicLong::get)
-                .description("Pending transactions the server refused")
-                .register(registry);
-        Gauge.builder("collect_outbox_relayed_pending", relayed, AtomicLong::get)
-                .description("Pending transactions pulled from field laptops (middleman)")
-                .register(registry);
-        Gauge.builder("collect_outbox_consumed_by_middleman", consumed, AtomicLong::get)
-                .description("Pending transactions a middleman has stored")
+        gauge(
+                registry,
+                "collect_outbox_pending",
+                "Transactions not yet acknowledged by the next hop",
+                f -> f.pending());
+        gauge(
+                registry,
+                "collect_outbox_oldest_pending_age_seconds",
+                "Age of the oldest pending transaction",
+                f -> f.oldestPendingAgeSeconds() == null ? 0 : f.oldestPendingAgeSeconds());
+        gauge(registry, "collect_outbox_rejected", "Pending transactions the server refused", f -> f.rejected());
+        gauge(
+                registry,
+                "collect_outbox_relayed_pending",
+                "Pending transactions pulled from field laptops (middleman)",
+                f -> f.relayedPending());
+        gauge(
+                registry,
+                "collect_outbox_consumed_by_middleman",
+                "Pending transactions a middleman has stored",
+                f -> f.consumedByMiddleman());
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<OutboxFigures> of) {
+        Gauge.builder(name, this, m -> m.last == null ? Double.NaN : of.applyAsDouble(m.last))
+                .description(description)
                 .register(registry);
     }
 
-    void start(@Observes StartupEvent event) {
-        refresh();
-    }
-
-    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        OutboxFigures status = outbox.figures();
-        pending.set(status.pending());
-        oldestAge.set(status.oldestPendingAgeSeconds() == null ? 0 : status.oldestPendingAgeSeconds());
-        rejected.set(status.rejected());
-        relayed.set(status.relayedPending());
-        consumed.set(status.consumedByMiddleman());
+        last = outbox.figures();
     }
 }
