@@ -84,6 +84,23 @@ public class TestDb {
         });
     }
 
+    /**
+     * The envelope of an outgoing row read as {@code tx_id, producer, seq, model, record_id, action, key_id, payload}
+     * (the columns a signature covers), in that order from the row's first column.
+     */
+    public static io.collectoffline.protocol.TransactionEnvelope envelope(List<Object> row) {
+        return new io.collectoffline.protocol.TransactionEnvelope(
+                (UUID) row.get(0),
+                (String) row.get(1),
+                ((Number) row.get(2)).longValue(),
+                (String) row.get(3),
+                (UUID) row.get(4),
+                io.collectoffline.protocol.Action.valueOf((String) row.get(5)),
+                null,
+                (String) row.get(6),
+                (byte[]) row.get(7));
+    }
+
     /** A fresh identifier so that tests sharing one database never clash. */
     public static String uniqueIdentifier(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

@@ -189,16 +189,7 @@ class AtomicCaptureInvariantTest {
             List<Object> row = rows.get(i);
             assertThat(row.get(10)).as("seq follows the order of the array").isEqualTo(prefix + "-" + i);
             assertThat(((Number) row.get(2)).longValue()).isEqualTo(seqBefore + 1 + i);
-            TransactionEnvelope envelope = new TransactionEnvelope(
-                    (UUID) row.get(0),
-                    (String) row.get(1),
-                    ((Number) row.get(2)).longValue(),
-                    (String) row.get(3),
-                    (UUID) row.get(4),
-                    Action.valueOf((String) row.get(5)),
-                    null,
-                    (String) row.get(6),
-                    (byte[]) row.get(7));
+            TransactionEnvelope envelope = TestDb.envelope(row);
             assertThat(row.get(8)).isEqualTo(key.keyId());
             assertThat(key.verifies(envelope, (byte[]) row.get(9)))
                     .as("change %d is signed by this device", i)

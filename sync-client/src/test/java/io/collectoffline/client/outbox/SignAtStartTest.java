@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.collectoffline.client.TestDb;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.codec.DeviceSigningKey;
-import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -51,16 +50,7 @@ class SignAtStartTest {
                         household)
                 .get(0);
         DeviceSigningKey key = identity.signingKey();
-        TransactionEnvelope envelope = new TransactionEnvelope(
-                (UUID) row.get(0),
-                (String) row.get(1),
-                ((Number) row.get(2)).longValue(),
-                (String) row.get(3),
-                (UUID) row.get(4),
-                Action.valueOf((String) row.get(5)),
-                null,
-                (String) row.get(6),
-                (byte[]) row.get(7));
+        TransactionEnvelope envelope = TestDb.envelope(row);
         assertThat(row.get(8)).isEqualTo(key.keyId());
         assertThat(key.verifies(envelope, (byte[]) row.get(9))).isTrue();
     }

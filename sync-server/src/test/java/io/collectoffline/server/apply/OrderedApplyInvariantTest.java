@@ -62,14 +62,7 @@ class OrderedApplyInvariantTest {
         String producer = producer();
         UUID id = UUID.randomUUID();
         String identifier = identifier("HH");
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "One", 0))));
-        awaitVillage(id, "One");
-
-        send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
-        await().untilAsserted(() -> admin().get("/api/v1/status")
-                .then()
-                .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2))
-                .body("producers.find { it.producer == '" + producer + "' }.appliedSeq", equalTo(1)));
+        oneAppliedThreeWaitingForTwo(producer, id, identifier);
         admin().get(HOUSEHOLDS + id).then().body("village", equalTo("One"));
 
         send(producer, List.of(tx(producer, 2, "study.household", "UPDATE", household(id, identifier, "Two", 1))));
@@ -92,12 +85,7 @@ class OrderedApplyInvariantTest {
         String producer = producer();
         UUID id = UUID.randomUUID();
         String identifier = identifier("HH");
-        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "One", 0))));
-        awaitVillage(id, "One");
-        send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
-        await().untilAsserted(() -> admin().get("/api/v1/status")
-                .then()
-                .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2)));
+        oneAppliedThreeWaitingForTwo(producer, id, identifier);
         Mockito.clearInvocations(worker);
 
         send(producer, List.of(tx(producer, 2, "study.household", "UPDATE", household(id, identifier, "Two", 1))));
@@ -310,6 +298,17 @@ class OrderedApplyInvariantTest {
     private static Map<String, Object> blocker(String producer) {
         JsonPath status = admin().get("/api/v1/status").then().extract().jsonPath();
         return status.getMap("producers.find { it.producer == '" + producer + "' }.blockedBy");
+    }
+
+    /** Household {@code id}: seq 1 (village One) sent and applied, seq 3 (Three) sent and waiting for seq 2. */
+    private static void oneAppliedThreeWaitingForTwo(String producer, UUID id, String identifier) {
+        send(producer, List.of(tx(producer, 1, "study.household", "INSERT", household(id, identifier, "One", 0))));
+        awaitVillage(id, "One");
+        send(producer, List.of(tx(producer, 3, "study.household", "UPDATE", household(id, identifier, "Three", 2))));
+        await().untilAsserted(() -> admin().get("/api/v1/status")
+                .then()
+                .body("producers.find { it.producer == '" + producer + "' }.waitingForSeq", equalTo(2))
+                .body("producers.find { it.producer == '" + producer + "' }.appliedSeq", equalTo(1)));
     }
 
     private static void awaitVillage(UUID id, String village) {
