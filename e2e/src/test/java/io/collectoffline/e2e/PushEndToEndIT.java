@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.collectoffline.testing.AppProcess;
+import io.restassured.response.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -127,7 +128,7 @@ class PushEndToEndIT {
             try (AppProcess client = Nodes.client(dir, port, token, "-Dsync.client.push.max-transactions=40")
                     .awaitReady()) {
                 given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(100));
-                io.restassured.response.Response push = given().baseUri(client.baseUrl())
+                Response push = given().baseUri(client.baseUrl())
                         .queryParam("wait", true)
                         .post("/api/v1/push")
                         .then()

@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +46,8 @@ public final class Shipper {
      * carries one batch at a time from then on ({@link BatchLimit#slow}).
      */
     public static ShipReport ship(ShippingQueue queue, Link link, BatchLimit limit, ShipObserver observer) {
-        return ship(queue, limit.slow() ? oneAtATime(link) : link, limit.current(), new ShipObserver() {
+        int inFlight = limit.slow() ? 1 : link.inFlight();
+        return ship(queue, link, limit.current(), inFlight, new ShipObserver() {
             @Override
             public void sending(int batch, int expected, int answered) {
                 observer.sending(batch, expected, answered);
@@ -66,34 +66,19 @@ public final class Shipper {
         });
     }
 
-    /** {@code link}, carrying one batch at a time. */
-    private static Link oneAtATime(Link link) {
-        return new Link() {
-            @Override
-            public long watermark(String producer) {
-                return link.watermark(producer);
-            }
-
-            @Override
-            public List<UUID> held(String producer, List<UUID> txIds) {
-                return link.held(producer, txIds);
-            }
-
-            @Override
-            public BatchResult send(List<TransactionEnvelope> batch) {
-                return link.send(batch);
-            }
-        };
-    }
-
     /** One pass over {@code queue} to {@code link}. */
     public static ShipReport ship(ShippingQueue queue, Link link, int maxCount, ShipObserver observer) {
+        return ship(queue, link, maxCount, link.inFlight(), observer);
+    }
+
+    /** One pass, with at most {@code inFlight} batches travelling at once. */
+    private static ShipReport ship(ShippingQueue queue, Link link, int maxCount, int inFlight, ShipObserver observer) {
         if (maxCount < 1) {
             throw new IllegalArgumentException("a batch holds at least one transaction, got " + maxCount);
         }
         Tally tally = new Tally(observer);
         Recording recording = new Recording();
-        try (Flights flights = new Flights(link)) {
+        try (Flights flights = new Flights(link, inFlight)) {
             for (String producer : queue.producers()) {
                 tally.held += confirmHeld(queue, link, producer);
             }
@@ -213,8 +198,8 @@ public final class Shipper {
     }
 
     /**
-     * The batches travelling, oldest first, at most {@link Link#inFlight()}: with 1 each is sent on the pass's own
-     * thread and answered before the next is read; with more, they are sent on threads of their own.
+     * The batches travelling, oldest first, at most {@code most}: with 1 each is sent on the pass's own thread and
+     * answered before the next is read; with more, they are sent on threads of their own.
      */
     private static final class Flights implements AutoCloseable {
         private final Link link;
@@ -222,9 +207,9 @@ public final class Shipper {
         private final Deque<Flight> travelling = new ArrayDeque<>();
         private ExecutorService senders;
 
-        Flights(Link link) {
+        Flights(Link link, int most) {
             this.link = link;
-            this.most = Math.max(1, link.inFlight());
+            this.most = Math.max(1, most);
         }
 
         boolean room() {
@@ -234,13 +219,11 @@ public final class Shipper {
         void send(Position from, List<TransactionEnvelope> batch) {
             Future<BatchResult> sent;
             if (most == 1) {
-                CompletableFuture<BatchResult> now = new CompletableFuture<>();
                 try {
-                    now.complete(link.send(batch));
+                    sent = CompletableFuture.completedFuture(link.send(batch));
                 } catch (RuntimeException e) {
-                    now.completeExceptionally(e);
+                    sent = CompletableFuture.failedFuture(e);
                 }
-                sent = now;
             } else {
                 if (senders == null) {
                     senders = Executors.newFixedThreadPool(most, r -> {

@@ -245,7 +245,7 @@ public class IngestService {
         recordDivergences(connection, refused, outcome, now);
         // the batch filled a gap before transactions stored earlier: they are the worker's, at once (not at its
         // next interval)
-        boolean waiting = advanceProducers(connection, valid, storedNow, now);
+        boolean gapFilled = advanceProducers(connection, valid, storedNow, now);
         List<TransactionResult> results = new ArrayList<>(batch.candidates().size());
         int leftToApply = 0;
         for (Candidate candidate : batch.candidates()) {
@@ -255,7 +255,7 @@ public class IngestService {
                 leftToApply++;
             }
         }
-        return new Stored(results, leftToApply, waiting);
+        return new Stored(results, leftToApply, gapFilled);
     }
 
     /**
@@ -420,11 +420,8 @@ public class IngestService {
     /**
      * Moves each producer's stored watermark over the seqs now contiguous. The producer row is locked (producers
      * in a fixed order, so concurrent batches cannot deadlock); apply keeps its own cursor row and never waits here.
-     */
-    /**
-     * Moves the producers' stored watermarks; returns whether one moved past this batch's transactions, over ones
-     * stored before it that wait for the apply worker (a batch that arrived before the one before it, two batches
-     * in flight).
+     * Returns whether a watermark moved past this batch's transactions, over ones stored before it that wait for the
+     * apply worker (a batch that arrived before the one before it, two batches in flight).
      */
     private boolean advanceProducers(
             Connection connection, List<Candidate> valid, Map<String, Integer> storedNow, OffsetDateTime now)
