@@ -2,7 +2,7 @@
 # Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432
 # (creates databases bench and bench_large).
 #   bench/run.sh                          # everything (about 25 minutes on 2 cores; the 1M push is most of it)
-#   bench/run.sh server|e2e|apps|downsync|export # one part
+#   bench/run.sh server|e2e|forward|apps|downsync|export # one part
 #   bench/run.sh slowlink                 # not in "all": 10k changes over 32 and 256 kbit/s (about 25 minutes)
 #   BENCH_ARGS="-Dbench.n=20000 -Dbench.scaleStored=0 -Dbench.pending=0" bench/run.sh   # quicker
 # JDK 24+ for the AOT-cache row of the apps table: BENCH_JDK25=/path/to/jdk (default: a Temurin 25 if installed).
@@ -32,6 +32,9 @@ if [ "$part" = all ] || [ "$part" = server ]; then
 fi
 if [ "$part" = all ] || [ "$part" = e2e ]; then
   mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.EndToEndBench ${BENCH_ARGS:-}
+fi
+if [ "$part" = all ] || [ "$part" = forward ]; then
+  mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ForwardBench ${BENCH_ARGS:-}
 fi
 if [ "$part" = all ] || [ "$part" = downsync ]; then
   mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.DownSyncBench ${BENCH_ARGS:-}

@@ -47,14 +47,15 @@ final class BenchApps {
         return server(work, jdbc, user, "512m");
     }
 
-    /** As {@link #server(Path, String, String)}, with a heap of {@code heap} ({@code -Xmx}). */
-    static AppProcess server(Path work, String jdbc, String user, String heap) throws IOException {
+    /** As {@link #server(Path, String, String)}, with a heap of {@code heap} ({@code -Xmx}) and more properties. */
+    static AppProcess server(Path work, String jdbc, String user, String heap, String... more) throws IOException {
         List<String> properties = new ArrayList<>(List.of(
                 "-Dsync.server.db=postgresql",
                 "-Dquarkus.datasource.postgresql.jdbc.url=" + jdbc,
                 "-Dquarkus.datasource.postgresql.username=" + user,
                 "-Dquarkus.log.level=WARN",
                 "-Xmx" + heap));
+        properties.addAll(List.of(more));
         // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=/tmp/server.jfr to profile the server
         properties.addAll(extraJvmArgs("bench.serverJvmArgs"));
         AppProcess server = AppProcess.start(
@@ -106,10 +107,15 @@ final class BenchApps {
 
     /** Enrols a field laptop; returns its token. */
     static String enrol(AppProcess server, String deviceId) throws Exception {
+        return enrol(server, deviceId, "field");
+    }
+
+    /** Enrols a device with {@code role} ({@code field}, {@code server}, …); returns its token. */
+    static String enrol(AppProcess server, String deviceId, String role) throws Exception {
         return send(
                         server.baseUrl() + "/api/v1/devices",
                         ADMIN,
-                        "{\"deviceId\":\"" + deviceId + "\",\"role\":\"field\"}")
+                        "{\"deviceId\":\"" + deviceId + "\",\"role\":\"" + role + "\"}")
                 .get("token")
                 .asText();
     }

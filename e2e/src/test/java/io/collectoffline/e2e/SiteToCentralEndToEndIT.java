@@ -222,7 +222,10 @@ class SiteToCentralEndToEndIT {
             try (AppProcess site = site(
                             "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
                             "-Dsync.server.upstream.token=" + siteToken,
-                            "-Dsync.server.upstream.interval=1s");
+                            "-Dsync.server.upstream.interval=1s",
+                            // seven batches, two travelling at once (the default): central may store a later batch
+                            // before an earlier one and must still apply each producer's changes in order
+                            "-Dsync.server.upstream.batch-size=3");
                     AppProcess field = Nodes.client(dir, port(site), Nodes.enrolLaptop(site))
                             .awaitReady()) {
                 Nodes.enterHouseholdsWithSubjects(field, 10);

@@ -220,6 +220,19 @@ class ServerDefaultDatabaseIT {
         }
     }
 
+    @Test
+    void batchesInFlightToTheUpstreamOutsideOneToFourStopTheStartNamingTheSetting() throws Exception {
+        AppProcess refused = AppProcess.start(dir, "-Dsync.server.upstream.in-flight=9");
+        try {
+            assertThat(refused.awaitExit()).isNotZero();
+            assertThat(refused.output())
+                    .contains("sync.server.upstream.in-flight")
+                    .contains("less than or equal to 4");
+        } finally {
+            refused.close();
+        }
+    }
+
     /** Runs the packaged jar's admin CLI against {@code server} as the holder of {@code token}; fails unless 0. */
     private String cli(AppProcess server, String token, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(args));

@@ -2,6 +2,8 @@ package io.collectoffline.server.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -166,6 +168,16 @@ public interface ServerConfig {
         /** Most transactions per forwarded batch. */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * How many batches travel to the upstream at once: with 2 the next batch is read and sent while the
+         * upstream stores and applies the one before (it keeps each producer's order itself); 1 waits for each
+         * answer.
+         */
+        @WithDefault("2")
+        @Min(1)
+        @Max(4)
+        int inFlight();
 
         /** How long to wait for the upstream's answer; a batch that outlives it is halved and sent again. */
         @WithDefault("60s")

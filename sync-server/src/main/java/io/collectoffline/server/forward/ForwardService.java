@@ -158,7 +158,10 @@ public class ForwardService {
         }
     }
 
-    /** The upstream as the engine's link; each batch carries its producers' signing keys, vouched for by us. */
+    /**
+     * The upstream as the engine's link, {@code sync.server.upstream.in-flight} batches at a time; each batch carries
+     * its producers' signing keys, vouched for by us.
+     */
     private Link upstreamLink() {
         ServerHop known = upstream;
         if (known == null) {
@@ -172,12 +175,16 @@ public class ForwardService {
                     json);
             upstream = known;
         }
-        return known.link(batch -> new Batch(
-                UUID.randomUUID(),
-                config.nodeId(),
-                batch,
-                ingest.registrationsFor(
-                        batch.stream().map(TransactionEnvelope::producer).collect(Collectors.toSet()))));
+        return known.link(
+                batch -> new Batch(
+                        UUID.randomUUID(),
+                        config.nodeId(),
+                        batch,
+                        ingest.registrationsFor(batch.stream()
+                                .map(TransactionEnvelope::producer)
+                                .collect(Collectors.toSet()))),
+                config.upstream().inFlight(),
+                () -> {});
     }
 
     private static String outcome(ShipReport report) {

@@ -162,6 +162,15 @@ public class ForwardQueue implements ShippingQueue {
         }
     }
 
+    /**
+     * Never: the upstream's answer only marks transactions forwarded or refused; it never re-orders this queue. So
+     * the engine records it while the next batch travels ({@link ShippingQueue#mayRestart}).
+     */
+    @Override
+    public boolean mayRestart(List<TransactionResult> results) {
+        return false;
+    }
+
     /** Takes {@code tx} out of forwarding: the upstream cannot take it even alone. */
     @Override
     public void refuse(TransactionEnvelope tx, String reason) {

@@ -1,0 +1,155 @@
+package io.collectoffline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.collectoffline.testing.AppProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Site server to central server by REST, with the packaged apps: N households entered on a field laptop and pushed
+ * to a site server on PostgreSQL (not timed), then one forwarding pass of the site ({@code POST /api/v1/forward})
+ * to a central server on another PostgreSQL database, timed until the central server has applied them all. One row
+ * per value of {@code sync.server.upstream.in-flight} (batches travelling to the central server at once), each on
+ * fresh databases, so that the rows compare in one run. Prints the forwarding pass's time, the time until all are
+ * applied on the central server, and the CPU seconds per 1000 changes of the site, the central server and
+ * PostgreSQL (both databases are on the one PostgreSQL of this machine). Fails loudly if a count does not match.
+ *
+ * <p>System properties: {@code bench.forward.n} (default 50,000), {@code bench.forward.inFlight} (default
+ * {@code 1,2}), {@code bench.jdbc}, {@code bench.jdbcCentral}, {@code bench.user}.
+ */
+public final class ForwardBench {
+
+    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ; 100 on Linux). */
+    private static final double TICKS = 100.0;
+
+    private ForwardBench() {}
+
+    private record Row(
+            int inFlight,
+            int count,
+            double forwardSeconds,
+            double appliedSeconds,
+            double siteCpu,
+            double centralCpu,
+            double postgresCpu,
+            String report) {}
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.getInteger("bench.forward.n", 50_000);
+        String site = System.getProperty("bench.jdbc", "jdbc:postgresql://127.0.0.1:5432/bench");
+        String central = System.getProperty("bench.jdbcCentral", "jdbc:postgresql://127.0.0.1:5432/bench_large");
+        String user = System.getProperty("bench.user", "postgres");
+        List<Row> rows = new ArrayList<>();
+        for (String inFlight :
+                System.getProperty("bench.forward.inFlight", "1,2").split(",")) {
+            rows.add(run(Integer.parseInt(inFlight.strip()), n, site, central, user));
+        }
+        System.out.println();
+        System.out.println("Site to central by REST: households entered on a laptop and pushed to the site (not "
+                + "timed), then one forwarding pass of the site, timed until the central server applied them all; "
+                + "batches of 500; CPU seconds per 1000 changes");
+        System.out.println("| in flight | changes | forwarding pass s | until applied on central s | **tx/s** "
+                + "| site CPU s/1000 | central CPU s/1000 | PostgreSQL CPU s/1000 |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %.1f | %.1f | **%.0f** | %.2f | %.2f | %.2f |%n",
+                    r.inFlight(),
+                    r.count(),
+                    r.forwardSeconds(),
+                    r.appliedSeconds(),
+                    r.count() / r.appliedSeconds(),
+                    r.siteCpu(),
+                    r.centralCpu(),
+                    r.postgresCpu());
+        }
+        for (Row r : rows) {
+            System.out.println("in flight " + r.inFlight() + ", the site's report: " + r.report());
+        }
+    }
+
+    private static Row run(int inFlight, int count, String siteJdbc, String centralJdbc, String user) throws Exception {
+        BenchApps.resetDatabase(siteJdbc, user);
+        BenchApps.resetDatabase(centralJdbc, user);
+        Path work = Files.createTempDirectory("bench-forward");
+        try (AppProcess central =
+                BenchApps.server(work.resolve("central"), centralJdbc, user, "512m", "-Dsync.server.node-id=central")) {
+            String siteToken = BenchApps.enrol(central, "bench-site", "server");
+            // the site opens what its laptops seal with the key the central server opens it with
+            copyKeys(central.workDir(), work.resolve("site").resolve("server"));
+            try (AppProcess site = BenchApps.server(
+                    work.resolve("site"),
+                    siteJdbc,
+                    user,
+                    "512m",
+                    "-Dsync.server.node-id=bench-site",
+                    "-Dsync.server.upstream.url=" + central.baseUrl(),
+                    "-Dsync.server.upstream.token=" + siteToken,
+                    "-Dsync.server.upstream.interval=off",
+                    "-Dsync.server.upstream.in-flight=" + inFlight)) {
+                String laptopToken = BenchApps.enrol(site, "bench-laptop", "field");
+                try (AppProcess laptop =
+                        BenchApps.laptop(work.resolve("laptop"), "bench-laptop", site.baseUrl(), laptopToken)) {
+                    BenchApps.enterHouseholds(laptop.baseUrl(), "FWD-", count);
+                    JsonNode pushed = BenchApps.send(laptop.baseUrl() + "/api/v1/push?wait=true", null, "");
+                    check(pushed.path("accepted").asLong() == count, "pushed to the site: " + pushed);
+                }
+                awaitApplied(site, count);
+
+                long siteTicks = EndToEndBench.cpuTicks(site.pid());
+                long centralTicks = EndToEndBench.cpuTicks(central.pid());
+                long postgresTicks = EndToEndBench.postgresTicks();
+                long started = System.nanoTime();
+                JsonNode report = BenchApps.send(site.baseUrl() + "/api/v1/forward", BenchApps.ADMIN, "");
+                double forwardSeconds = (System.nanoTime() - started) / 1e9;
+                check(report.path("delivered").asLong() == count, "forwarded: " + report);
+                awaitApplied(central, count);
+                double appliedSeconds = (System.nanoTime() - started) / 1e9;
+                double perThousand = count / 1000.0;
+                return new Row(
+                        inFlight,
+                        count,
+                        forwardSeconds,
+                        appliedSeconds,
+                        (EndToEndBench.cpuTicks(site.pid()) - siteTicks) / TICKS / perThousand,
+                        (EndToEndBench.cpuTicks(central.pid()) - centralTicks) / TICKS / perThousand,
+                        (EndToEndBench.postgresTicks() - postgresTicks) / TICKS / perThousand,
+                        report.toString());
+            }
+        }
+    }
+
+    /** Copies a server's key pairs to where another server, started in {@code toServerDir}, reads its own. */
+    private static void copyKeys(Path fromServerDir, Path toServerDir) throws Exception {
+        Path from = fromServerDir.resolve("data").resolve("server").resolve("keys");
+        Path to = toServerDir.resolve("data").resolve("server").resolve("keys");
+        Files.createDirectories(to);
+        try (var keys = Files.list(from)) {
+            for (Path key : keys.toList()) {
+                Files.copy(key, to.resolve(key.getFileName()));
+            }
+        }
+    }
+
+    private static void awaitApplied(AppProcess server, long applied) throws Exception {
+        long now;
+        do {
+            Thread.sleep(100);
+            now = BenchApps.get(server.baseUrl() + "/api/v1/status", BenchApps.ADMIN)
+                    .path("counts")
+                    .path("APPLIED")
+                    .asLong();
+        } while (now < applied);
+        check(now == applied, "applied on " + server.baseUrl() + ": " + now + " of " + applied);
+    }
+
+    private static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalStateException("count mismatch: " + what);
+        }
+    }
+}
