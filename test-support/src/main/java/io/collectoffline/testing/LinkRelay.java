@@ -8,15 +8,21 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay in front of a server that stands for the link between two nodes: it counts the bytes each way (what
  * the wire carries, at the socket) and, when given a rate, carries no more than that many bytes per second in each
  * direction, shared by every connection — a slow field link (32 kbit/s = 4000 bytes/s), emulated in the test's own
- * process where {@code tc netem} is not available. {@link #cut()} drops every open connection, as a lost signal does.
+ * process where {@code tc netem} is not available. Given a delay, it holds each chunk that long before passing it on
+ * (each way: a round trip takes twice the delay), as a long link does, without limiting its rate. {@link #cut()} drops
+ * every open connection, as a lost signal does.
  */
 public final class LinkRelay implements AutoCloseable {
 
@@ -25,6 +31,7 @@ public final class LinkRelay implements AutoCloseable {
     private final Direction up;
     private final Direction down;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final long delayNanos;
 
     /** A relay that only counts. */
     public LinkRelay(URI target) throws IOException {
@@ -33,7 +40,17 @@ public final class LinkRelay implements AutoCloseable {
 
     /** A relay carrying at most {@code bytesPerSecond} each way (0: as fast as it can). */
     public LinkRelay(URI target, long bytesPerSecond) throws IOException {
+        this(target, bytesPerSecond, Duration.ZERO);
+    }
+
+    /** A relay that holds every chunk {@code delay} in each direction before passing it on, at any rate. */
+    public LinkRelay(URI target, Duration delay) throws IOException {
+        this(target, 0, delay);
+    }
+
+    private LinkRelay(URI target, long bytesPerSecond, Duration delay) throws IOException {
         this.target = target;
+        this.delayNanos = delay.toNanos();
         this.up = new Direction(bytesPerSecond);
         this.down = new Direction(bytesPerSecond);
         this.listener = new ServerSocket();
@@ -90,6 +107,10 @@ public final class LinkRelay implements AutoCloseable {
     }
 
     private void pipe(InputStream in, OutputStream out, Direction direction, Socket a, Socket b) {
+        if (delayNanos > 0) {
+            delayedPipe(in, out, direction, a, b);
+            return;
+        }
         Thread thread = new Thread(
                 () -> {
                     byte[] buffer = new byte[direction.chunk()];
@@ -110,6 +131,57 @@ public final class LinkRelay implements AutoCloseable {
                 "relay-pipe");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A chunk read from one side, to be written to the other at {@code dueAt} ({@link System#nanoTime}). */
+    private record Chunk(long dueAt, byte[] bytes) {}
+
+    /**
+     * One direction with a delay: a reader takes chunks off the socket as they come and a writer passes each on
+     * once it has been held {@code delayNanos}, so the delay adds to the time of every chunk, not to the rate.
+     */
+    private void delayedPipe(InputStream in, OutputStream out, Direction direction, Socket a, Socket b) {
+        BlockingQueue<Chunk> held = new LinkedBlockingQueue<>();
+        Chunk end = new Chunk(0, new byte[0]);
+        Thread reader = new Thread(
+                () -> {
+                    byte[] buffer = new byte[direction.chunk()];
+                    try {
+                        int read;
+                        while ((read = in.read(buffer)) >= 0) {
+                            direction.carried.addAndGet(read);
+                            held.add(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, read)));
+                        }
+                    } catch (IOException e) {
+                        // a side closed, or the link was cut
+                    } finally {
+                        held.add(end);
+                    }
+                },
+                "relay-read");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        for (Chunk chunk = held.take(); chunk != end; chunk = held.take()) {
+                            long wait = chunk.dueAt() - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                            out.write(chunk.bytes());
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // a side closed, or the link was cut
+                    } finally {
+                        close(a);
+                        close(b);
+                    }
+                },
+                "relay-write");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
     }
 
     private void close(Socket socket) {
