@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432
 # (creates databases bench and bench_large).
-#   bench/run.sh                          # everything (about 25 minutes on 2 cores; the 1M push is most of it)
+#   bench/run.sh                          # everything (about 30 minutes on 2 cores; the 1M push is most of it)
 #   bench/run.sh server|e2e|forward|apps|downsync|export # one part
 #   bench/run.sh slowlink                 # not in "all": 10k changes over 32 and 256 kbit/s (about 25 minutes)
 #   BENCH_ARGS="-Dbench.n=20000 -Dbench.scaleStored=0 -Dbench.pending=0" bench/run.sh   # quicker
