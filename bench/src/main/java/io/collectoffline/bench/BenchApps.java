@@ -144,6 +144,25 @@ final class BenchApps {
                 HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    /**
+     * Waits until {@code server} has applied {@code applied} transactions in all; fails if it applied more (a count
+     * that does not match is a bug, never a benchmark figure).
+     */
+    static void awaitApplied(AppProcess server, long applied) throws Exception {
+        long now;
+        do {
+            Thread.sleep(100);
+            now = get(server.baseUrl() + "/api/v1/status", ADMIN)
+                    .path("counts")
+                    .path("APPLIED")
+                    .asLong();
+        } while (now < applied);
+        if (now != applied) {
+            throw new IllegalStateException(
+                    "count mismatch: applied on " + server.baseUrl() + ": " + now + " of " + applied);
+        }
+    }
+
     /** A line of {@code /proc/<pid>/status} in kB ({@code VmRSS}, {@code VmHWM}, …); -1 when absent. */
     static long procStatusKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -121,7 +121,7 @@ public final class EndToEndBench {
                 // the set-up's records (households; or a household, subjects, visits) as the laptop captured them
                 long before = status(url, null).path("pending").asLong();
                 pushAll(laptop);
-                awaitApplied(server, before);
+                BenchApps.awaitApplied(server, before);
 
                 long laptopTicks = cpuTicks(laptop.pid());
                 long started = System.nanoTime();
@@ -144,7 +144,7 @@ public final class EndToEndBench {
                 started = System.nanoTime();
                 long maxRssKb = pushAll(laptop);
                 double pushSeconds = (System.nanoTime() - started) / 1e9;
-                awaitApplied(server, before + count);
+                BenchApps.awaitApplied(server, before + count);
                 double totalSeconds = (System.nanoTime() - started) / 1e9;
                 double perThousand = count / 1000.0;
                 return new Row(
@@ -177,18 +177,6 @@ public final class EndToEndBench {
             maxRssKb = Math.max(maxRssKb, rssKb(laptop.pid()));
         }
         return maxRssKb;
-    }
-
-    private static void awaitApplied(AppProcess server, long applied) throws Exception {
-        long now;
-        do {
-            Thread.sleep(100);
-            now = status(server.baseUrl(), BenchApps.ADMIN)
-                    .path("counts")
-                    .path("APPLIED")
-                    .asLong();
-        } while (now < applied);
-        check(now == applied, "applied on the server");
     }
 
     /**

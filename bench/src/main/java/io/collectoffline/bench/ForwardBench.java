@@ -120,14 +120,14 @@ public final class ForwardBench {
                     // spends its first thousands of changes compiling
                     BenchApps.enterHouseholds(laptop.baseUrl(), "FWD-WARM-", warm);
                     push(laptop, warm);
-                    awaitApplied(site, warm);
+                    BenchApps.awaitApplied(site, warm);
                     JsonNode warmUp = BenchApps.send(site.baseUrl() + "/api/v1/forward", BenchApps.ADMIN, "");
                     check(warmUp.path("delivered").asLong() == warm, "forwarded: " + warmUp);
-                    awaitApplied(central, warm);
+                    BenchApps.awaitApplied(central, warm);
                     BenchApps.enterHouseholds(laptop.baseUrl(), "FWD-", count);
                     push(laptop, count);
                 }
-                awaitApplied(site, warm + count);
+                BenchApps.awaitApplied(site, warm + count);
 
                 long siteTicks = EndToEndBench.cpuTicks(site.pid());
                 long centralTicks = EndToEndBench.cpuTicks(central.pid());
@@ -136,7 +136,7 @@ public final class ForwardBench {
                 JsonNode report = BenchApps.send(site.baseUrl() + "/api/v1/forward", BenchApps.ADMIN, "");
                 double forwardSeconds = (System.nanoTime() - started) / 1e9;
                 check(report.path("delivered").asLong() == count, "forwarded: " + report);
-                awaitApplied(central, warm + count);
+                BenchApps.awaitApplied(central, warm + count);
                 double appliedSeconds = (System.nanoTime() - started) / 1e9;
                 double perThousand = count / 1000.0;
                 return new Row(
@@ -168,18 +168,6 @@ public final class ForwardBench {
     private static void push(AppProcess laptop, int count) throws Exception {
         JsonNode pushed = BenchApps.send(laptop.baseUrl() + "/api/v1/push?wait=true", null, "");
         check(pushed.path("accepted").asLong() == count, "pushed to the site: " + pushed);
-    }
-
-    private static void awaitApplied(AppProcess server, long applied) throws Exception {
-        long now;
-        do {
-            Thread.sleep(100);
-            now = BenchApps.get(server.baseUrl() + "/api/v1/status", BenchApps.ADMIN)
-                    .path("counts")
-                    .path("APPLIED")
-                    .asLong();
-        } while (now < applied);
-        check(now == applied, "applied on " + server.baseUrl() + ": " + now + " of " + applied);
     }
 
     private static void check(boolean condition, String what) {
