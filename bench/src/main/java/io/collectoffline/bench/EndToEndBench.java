@@ -10,6 +10,7 @@ import io.collectoffline.testing.LinkRelay;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,12 +27,16 @@ import java.util.UUID;
  * between laptop and server) and the CPU seconds per 1000 changes of the laptop (entry, push) and of the server (push
  * + apply; not PostgreSQL's), read from {@code /proc}. Fails loudly if a count does not match at the end.
  *
- * <p>System properties: {@code bench.e2e.n}, {@code bench.pending}, {@code bench.e2e.forms} (default
+ * <p>System properties: {@code bench.e2e.n}, {@code bench.pending}, {@code bench.e2e.delayMs} (the relay holds each
+ * chunk that long each way; 0, the default: a loopback; 100: a 200 ms round trip), {@code bench.e2e.forms} (default
  * {@code vital_signs,household}), {@code bench.jdbc}, {@code bench.user}.
  */
 public final class EndToEndBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long the relay between laptop and server holds each chunk, each way ({@code bench.e2e.delayMs}). */
+    private static final Duration DELAY = Duration.ofMillis(Long.getLong("bench.e2e.delayMs", 0));
+
     private static final String LAPTOP_FLAGS = BenchApps.LAPTOP_FLAGS;
     /** Visits per subject in the vital signs set-up (visit codes 1000, 1001, …). */
     private static final int VISITS_PER_SUBJECT = 100;
@@ -73,7 +78,8 @@ public final class EndToEndBench {
         }
         System.out.println();
         System.out.println("End to end: changes entered on a laptop (" + LAPTOP_FLAGS + ", bulk API, captured, sealed "
-                + "and signed), pushed to a server on PostgreSQL until all applied; bytes counted at the socket "
+                + "and signed), pushed to a server on PostgreSQL until all applied, over a link that delays each "
+                + "chunk " + DELAY.toMillis() + " ms each way; bytes counted at the socket "
                 + "during the push; CPU seconds per 1000 changes (laptop: entry, push; server: push + apply)");
         System.out.println("| form (JSON bytes) | changes | entry s | entered/s | push s | push + apply s "
                 + "| end to end tx/s | bytes/change up | bytes/change down | laptop CPU s/1000 entry "
@@ -108,7 +114,7 @@ public final class EndToEndBench {
         BenchApps.resetDatabase(jdbc, user);
         Path work = Files.createTempDirectory("bench-e2e");
         try (AppProcess server = BenchApps.server(work, jdbc, user);
-                LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()))) {
+                LinkRelay relay = new LinkRelay(URI.create(server.baseUrl()), DELAY)) {
             String token = BenchApps.enrol(server, "bench-laptop");
             try (AppProcess laptop = BenchApps.laptop(work.resolve("laptop"), "bench-laptop", relay.url(), token)) {
                 String url = laptop.baseUrl();
