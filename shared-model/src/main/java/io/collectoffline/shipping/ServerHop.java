@@ -72,15 +72,10 @@ public final class ServerHop {
         return RestHops.call(() -> api.send("gzip", body));
     }
 
-    /** This server as the engine's link, each batch wrapped by {@code batchOf} (sender, key registrations). */
-    public Link link(Function<List<TransactionEnvelope>, Batch> batchOf) {
-        return link(batchOf, 1, () -> {});
-    }
-
     /**
-     * This server as the engine's link with up to {@code inFlight} batches travelling at once ({@link
-     * Link#inFlight()}); {@code afterAnswer} runs once the server has answered a batch, before the answer is
-     * recorded (fault injection in the end-to-end tests).
+     * This server as the engine's link, each batch wrapped by {@code batchOf} (sender, key registrations), with up to
+     * {@code inFlight} batches travelling at once ({@link Link#inFlight()}); {@code afterAnswer} runs once the server
+     * has answered a batch, before the answer is recorded (fault injection in the end-to-end tests).
      */
     public Link link(Function<List<TransactionEnvelope>, Batch> batchOf, int inFlight, Runnable afterAnswer) {
         return new Link() {
