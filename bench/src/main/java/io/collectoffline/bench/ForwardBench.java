@@ -3,6 +3,7 @@ package io.collectoffline.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.collectoffline.testing.AppProcess;
 import io.collectoffline.testing.LinkRelay;
+import io.collectoffline.testing.ServerAdmin;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ public final class ForwardBench {
                 LinkRelay link = new LinkRelay(URI.create(central.baseUrl()), delay)) {
             String siteToken = BenchApps.enrol(central, "bench-site", "server");
             // the site opens what its laptops seal with the key the central server opens it with
-            copyKeys(central.workDir(), work.resolve("site").resolve("server"));
+            ServerAdmin.copyStudyKeys(central.workDir(), work.resolve("site").resolve("server"));
             try (AppProcess site = BenchApps.server(
                     work.resolve("site"),
                     siteJdbc,
@@ -149,18 +150,6 @@ public final class ForwardBench {
                         (EndToEndBench.cpuTicks(central.pid()) - centralTicks) / TICKS / perThousand,
                         (EndToEndBench.postgresTicks() - postgresTicks) / TICKS / perThousand,
                         report.toString());
-            }
-        }
-    }
-
-    /** Copies a server's key pairs to where another server, started in {@code toServerDir}, reads its own. */
-    private static void copyKeys(Path fromServerDir, Path toServerDir) throws Exception {
-        Path from = fromServerDir.resolve("data").resolve("server").resolve("keys");
-        Path to = toServerDir.resolve("data").resolve("server").resolve("keys");
-        Files.createDirectories(to);
-        try (var keys = Files.list(from)) {
-            for (Path key : keys.toList()) {
-                Files.copy(key, to.resolve(key.getFileName()));
             }
         }
     }

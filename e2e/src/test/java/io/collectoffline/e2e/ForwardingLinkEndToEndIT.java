@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.ServerAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,7 +180,7 @@ class ForwardingLinkEndToEndIT {
     private AppProcess central(int port, String... extra) throws Exception {
         Path root = dir.resolve("central");
         if (Files.isDirectory(dir.resolve("site").resolve("data"))) {
-            Nodes.copyKeys(dir.resolve("site"), root);
+            ServerAdmin.copyStudyKeys(dir.resolve("site"), root);
         }
         String[] properties = Stream.concat(
                         Stream.of("-Dsync.server.node-id=central", "-Dsync.server.apply.interval=200ms"),
@@ -191,7 +192,7 @@ class ForwardingLinkEndToEndIT {
 
     private String enrolSite(AppProcess central) throws Exception {
         String token = Nodes.enrolAs(centralAdmin, central, "site-01", "server");
-        Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
+        ServerAdmin.copyStudyKeys(dir.resolve("central"), dir.resolve("site"));
         return token;
     }
 

@@ -6,7 +6,6 @@ import io.collectoffline.testing.AppProcess;
 import io.collectoffline.testing.ServerAdmin;
 import io.restassured.http.ContentType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -331,21 +330,6 @@ final class Nodes {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 java.nio.file.Files.delete(file);
-            }
-        }
-    }
-
-    /**
-     * Every server of a study opens the same payloads, so they share the study's key pair: copied, private, from
-     * the server that generated it (as an admin would).
-     */
-    static void copyKeys(Path fromWorkDir, Path toWorkDir) throws IOException {
-        Path from = fromWorkDir.resolve("data").resolve("server").resolve("keys");
-        Path to = toWorkDir.resolve("data").resolve("server").resolve("keys");
-        Files.createDirectories(to);
-        try (java.util.stream.Stream<Path> keys = Files.list(from)) {
-            for (Path key : keys.toList()) {
-                Files.copy(key, to.resolve(key.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.ServerAdmin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,7 +219,7 @@ class SiteToCentralEndToEndIT {
         int centralPort = AppProcess.freePort();
         try (AppProcess central = central(centralPort)) {
             String siteToken = Nodes.enrolAs(centralAdmin, central, "site-01", "server");
-            Nodes.copyKeys(dir.resolve("central"), dir.resolve("site"));
+            ServerAdmin.copyStudyKeys(dir.resolve("central"), dir.resolve("site"));
             try (AppProcess site = site(
                             "-Dsync.server.upstream.url=http://127.0.0.1:" + centralPort,
                             "-Dsync.server.upstream.token=" + siteToken,
@@ -339,7 +340,7 @@ class SiteToCentralEndToEndIT {
 
     /** The central server, given the study's key pair that the site server generated (as an admin would). */
     private AppProcess central() throws Exception {
-        Nodes.copyKeys(dir.resolve("site"), dir.resolve("central"));
+        ServerAdmin.copyStudyKeys(dir.resolve("site"), dir.resolve("central"));
         return central(AppProcess.freePort());
     }
 

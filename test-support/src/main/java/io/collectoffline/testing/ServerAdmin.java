@@ -2,7 +2,9 @@ package io.collectoffline.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The admin a test harness acts as on a server it started: there is no default account or shared token, so a
@@ -98,6 +101,22 @@ public final class ServerAdmin {
             token.setObject(4, now.plusYears(1));
             token.setObject(5, now);
             token.executeUpdate();
+        }
+    }
+
+    /**
+     * Every server of a study opens the same payloads, so they share the study's key pair: copies it, private, from
+     * the server started in {@code fromWorkDir} (which generated it) to where a server started in {@code toWorkDir}
+     * reads its own, as an admin would.
+     */
+    public static void copyStudyKeys(Path fromWorkDir, Path toWorkDir) throws IOException {
+        Path from = fromWorkDir.resolve("data").resolve("server").resolve("keys");
+        Path to = toWorkDir.resolve("data").resolve("server").resolve("keys");
+        Files.createDirectories(to);
+        try (Stream<Path> keys = Files.list(from)) {
+            for (Path key : keys.toList()) {
+                Files.copy(key, to.resolve(key.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }
