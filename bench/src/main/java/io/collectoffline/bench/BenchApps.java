@@ -157,9 +157,13 @@ final class BenchApps {
                     .path("APPLIED")
                     .asLong();
         } while (now < applied);
-        if (now != applied) {
-            throw new IllegalStateException(
-                    "count mismatch: applied on " + server.baseUrl() + ": " + now + " of " + applied);
+        check(now == applied, "applied on " + server.baseUrl() + ": " + now + " of " + applied);
+    }
+
+    /** Fails the benchmark when a count does not match: that is a bug, never a figure to print. */
+    static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalStateException("count mismatch: " + what);
         }
     }
 

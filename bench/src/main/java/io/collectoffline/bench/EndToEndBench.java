@@ -41,7 +41,7 @@ public final class EndToEndBench {
     /** Visits per subject in the vital signs set-up (visit codes 1000, 1001, …). */
     private static final int VISITS_PER_SUBJECT = 100;
     /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ; 100 on Linux). */
-    private static final double TICKS = 100.0;
+    static final double TICKS = 100.0;
 
     private EndToEndBench() {}
 
@@ -138,7 +138,7 @@ public final class EndToEndBench {
                 }
                 double entrySeconds = (System.nanoTime() - started) / 1e9;
                 double laptopEntryCpu = (cpuTicks(laptop.pid()) - laptopTicks) / TICKS;
-                check(status(url, null).path("pending").asLong() == count, "pending on the laptop");
+                BenchApps.check(status(url, null).path("pending").asLong() == count, "pending on the laptop");
                 long statusMillis = statusMillis(url);
                 int recordBytes = aRecordsBytes(url, form);
 
@@ -284,12 +284,6 @@ public final class EndToEndBench {
 
     private static JsonNode status(String baseUrl, String token) throws Exception {
         return BenchApps.get(baseUrl + "/api/v1/status", token);
-    }
-
-    private static void check(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException("count mismatch: " + what);
-        }
     }
 
     /** User + system CPU of a process so far, in clock ticks ({@code /proc/<pid>/stat} fields 14 and 15). */

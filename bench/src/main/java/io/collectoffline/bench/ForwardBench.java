@@ -30,8 +30,6 @@ public final class ForwardBench {
 
     /** Households forwarded first, not timed, so that each row times warm servers. */
     private static final int WARM = 10_000;
-    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ; 100 on Linux). */
-    private static final double TICKS = 100.0;
 
     private ForwardBench() {}
 
@@ -123,7 +121,7 @@ public final class ForwardBench {
                     push(laptop, warm);
                     BenchApps.awaitApplied(site, warm);
                     JsonNode warmUp = BenchApps.send(site.baseUrl() + "/api/v1/forward", BenchApps.ADMIN, "");
-                    check(warmUp.path("delivered").asLong() == warm, "forwarded: " + warmUp);
+                    BenchApps.check(warmUp.path("delivered").asLong() == warm, "forwarded: " + warmUp);
                     BenchApps.awaitApplied(central, warm);
                     BenchApps.enterHouseholds(laptop.baseUrl(), "FWD-", count);
                     push(laptop, count);
@@ -136,7 +134,7 @@ public final class ForwardBench {
                 long started = System.nanoTime();
                 JsonNode report = BenchApps.send(site.baseUrl() + "/api/v1/forward", BenchApps.ADMIN, "");
                 double forwardSeconds = (System.nanoTime() - started) / 1e9;
-                check(report.path("delivered").asLong() == count, "forwarded: " + report);
+                BenchApps.check(report.path("delivered").asLong() == count, "forwarded: " + report);
                 BenchApps.awaitApplied(central, warm + count);
                 double appliedSeconds = (System.nanoTime() - started) / 1e9;
                 double perThousand = count / 1000.0;
@@ -146,9 +144,9 @@ public final class ForwardBench {
                         count,
                         forwardSeconds,
                         appliedSeconds,
-                        (EndToEndBench.cpuTicks(site.pid()) - siteTicks) / TICKS / perThousand,
-                        (EndToEndBench.cpuTicks(central.pid()) - centralTicks) / TICKS / perThousand,
-                        (EndToEndBench.postgresTicks() - postgresTicks) / TICKS / perThousand,
+                        (EndToEndBench.cpuTicks(site.pid()) - siteTicks) / EndToEndBench.TICKS / perThousand,
+                        (EndToEndBench.cpuTicks(central.pid()) - centralTicks) / EndToEndBench.TICKS / perThousand,
+                        (EndToEndBench.postgresTicks() - postgresTicks) / EndToEndBench.TICKS / perThousand,
                         report.toString());
             }
         }
@@ -156,12 +154,6 @@ public final class ForwardBench {
 
     private static void push(AppProcess laptop, int count) throws Exception {
         JsonNode pushed = BenchApps.send(laptop.baseUrl() + "/api/v1/push?wait=true", null, "");
-        check(pushed.path("accepted").asLong() == count, "pushed to the site: " + pushed);
-    }
-
-    private static void check(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException("count mismatch: " + what);
-        }
+        BenchApps.check(pushed.path("accepted").asLong() == count, "pushed to the site: " + pushed);
     }
 }
