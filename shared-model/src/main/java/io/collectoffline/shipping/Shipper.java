@@ -151,6 +151,11 @@ public final class Shipper {
                         answer = later.answer();
                     } catch (LinkFailure failure) {
                         flights.forget();
+                        if (failure.smallerMayPass() && later.batch().size() > 1) {
+                            // as for the head: the next pass starts at half the size (and one at a time, if it
+                            // timed out)
+                            observer.shrunk(later.batch().size(), (later.batch().size() + 1) / 2, failure);
+                        }
                         throw failure;
                     }
                     batches.addAll(later.batch());
