@@ -340,6 +340,20 @@ class ShipperTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aSecondBatchThatTimesOutWhileTheFirstIsAnsweredHalvesTheSizeAndMarksTheLinkSlow() {
+        queue.add("p", 8);
+        hop.inFlight = 2;
+        BatchLimit limit = new BatchLimit(() -> 4);
+        hop.fail = batch -> batch.get(0).seq() == 5 ? new LinkFailure(Kind.TIMEOUT, "no answer within 60 s") : null;
+
+        ShipReport report = Shipper.ship(queue, hop, limit, new ShipObserver() {});
+
+        assertThat(report.failure().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(limit.slow()).isTrue();
+        assertThat(limit.current()).isEqualTo(2);
+    }
+
     private static void waitUntil(java.util.function.BooleanSupplier condition) {
         waitUntil(condition, 2000);
     }
