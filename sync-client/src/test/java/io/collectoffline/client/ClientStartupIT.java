@@ -119,6 +119,15 @@ class ClientStartupIT {
     }
 
     @Test
+    void batchesInFlightOutsideOneToFourStopTheStartNamingTheSetting() throws Exception {
+        AppProcess refused = AppProcess.start(dir, LOGINS_OFF, dbPath(), keyFile(), "-Dsync.client.push.in-flight=0");
+        assertThat(refused.awaitExit()).isNotZero();
+        assertThat(refused.output())
+                .contains("sync.client.push.in-flight")
+                .contains("batches in flight must be a whole number from 1 to 4, not '0'");
+    }
+
+    @Test
     void sealedCodecWithoutAServerKeyStopsStartupNamingTheSettings() throws Exception {
         AppProcess refused = AppProcess.start(dir, LOGINS_OFF, dbPath());
 

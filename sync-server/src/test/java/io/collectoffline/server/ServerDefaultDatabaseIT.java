@@ -227,7 +227,7 @@ class ServerDefaultDatabaseIT {
             assertThat(refused.awaitExit()).isNotZero();
             assertThat(refused.output())
                     .contains("sync.server.upstream.in-flight")
-                    .contains("less than or equal to 4");
+                    .contains("batches in flight must be a whole number from 1 to 4, not '9'");
         } finally {
             refused.close();
         }

@@ -15,6 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -78,14 +79,13 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         this.table = tableName.toLowerCase(Locale.ROOT);
         this.before = before;
         this.columns = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT column_name FROM information_schema.columns "
-                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
-            ps.setString(1, schemaName);
-            ps.setString(2, tableName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1).toLowerCase(Locale.ROOT));
-                }
+        // the columns in table order, from a statement prepared and never run: H2 answers it from the table's
+        // definition, where a query of information_schema.columns builds rows for every column of the schema
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT * FROM " + quoted(schemaName) + "." + quoted(tableName) + " WHERE FALSE")) {
+            ResultSetMetaData meta = ps.getMetaData();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
             }
         }
         id = column("id");
@@ -98,6 +98,10 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         hostnameModified = column("hostname_modified");
         deviceCreated = column("device_created");
         deviceModified = column("device_modified");
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     private int column(String name) throws SQLException {

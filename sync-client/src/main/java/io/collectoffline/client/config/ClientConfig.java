@@ -1,10 +1,10 @@
 package io.collectoffline.client.config;
 
+import io.collectoffline.shipping.BatchesInFlight;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -201,8 +201,7 @@ public interface ClientConfig {
          * applies the one before (it keeps each producer's order itself); 1 waits for each answer.
          */
         @WithDefault("2")
-        @Min(1)
-        @Max(4)
+        @WithConverter(BatchesInFlight.class)
         int inFlight();
 
         /** First wait after a transient failure; doubled per failure, with jitter, up to {@code backoff-max}. */

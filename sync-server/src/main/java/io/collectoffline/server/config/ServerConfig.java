@@ -1,9 +1,9 @@
 package io.collectoffline.server.config;
 
+import io.collectoffline.shipping.BatchesInFlight;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -175,8 +175,7 @@ public interface ServerConfig {
          * answer.
          */
         @WithDefault("2")
-        @Min(1)
-        @Max(4)
+        @WithConverter(BatchesInFlight.class)
         int inFlight();
 
         /** How long to wait for the upstream's answer; a batch that outlives it is halved and sent again. */
