@@ -40,8 +40,8 @@ public final class ClientBench {
 
     private ClientBench() {}
 
-    /** Median start-to-ready and largest idle RSS of one set-up. */
-    private record Startup(long readyMillis, long rssKb) {}
+    /** Median start-to-ready on a fresh database and on the database of a start before, largest idle RSS. */
+    private record Startup(long readyMillis, long restartMillis, long rssKb) {}
 
     public static void main(String[] args) throws Exception {
         int saves = Integer.getInteger("bench.saves", 2000);
@@ -71,11 +71,11 @@ public final class ClientBench {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "Start to ready (median of %d, includes JVM start and a fresh database) and "
-                        + "RSS 3 s after ready (largest)%n",
+                "Start to ready (median of %d, from the JVM's start; on a fresh database, and again on the database "
+                        + "that start made) and RSS 3 s after ready (largest)%n",
                 starts);
-        System.out.println("| set-up | start to ready | idle RSS |");
-        System.out.println("|---|---:|---:|");
+        System.out.println("| set-up | start to ready, fresh database | restart on its database | idle RSS |");
+        System.out.println("|---|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println("Goals for the laptop app in JVM mode: ≤ 1500 ms, ≤ 150 MB.");
         System.out.println();
@@ -89,28 +89,42 @@ public final class ClientBench {
 
     private static String startupRow(String setUp, Startup startup) {
         return String.format(
-                Locale.ROOT, "| %s | %d ms | %d MB |", setUp, startup.readyMillis(), startup.rssKb() / 1024);
+                Locale.ROOT,
+                "| %s | %d ms | %d ms | %d MB |",
+                setUp,
+                startup.readyMillis(),
+                startup.restartMillis(),
+                startup.rssKb() / 1024);
     }
 
     private static Startup startup(Path javaHome, Path jar, Path dir, int starts, String... flags) throws Exception {
         List<Long> readyMillis = new ArrayList<>();
+        List<Long> restartMillis = new ArrayList<>();
         long rssKb = 0;
         for (int i = 0; i < starts; i++) {
-            long started = System.nanoTime();
-            try (AppProcess app = AppProcess.start(
-                            javaHome,
-                            jar,
-                            AppProcess.freePort(),
-                            dir.resolve("start-" + i),
-                            concat(flags, "-Dquarkus.log.level=WARN"))
-                    .awaitReady()) {
-                readyMillis.add((System.nanoTime() - started) / 1_000_000);
-                Thread.sleep(3000);
-                rssKb = Math.max(rssKb, EndToEndBench.rssKb(app.pid()));
+            // the first start makes the database (a laptop's first day), the second opens it (every day after)
+            for (List<Long> times : List.of(readyMillis, restartMillis)) {
+                long started = System.nanoTime();
+                try (AppProcess app = AppProcess.start(
+                                javaHome,
+                                jar,
+                                AppProcess.freePort(),
+                                dir.resolve("start-" + i),
+                                concat(flags, "-Dquarkus.log.level=WARN"))
+                        .awaitReady()) {
+                    times.add((System.nanoTime() - started) / 1_000_000);
+                    Thread.sleep(3000);
+                    rssKb = Math.max(rssKb, EndToEndBench.rssKb(app.pid()));
+                }
             }
         }
-        Collections.sort(readyMillis);
-        return new Startup(readyMillis.get(readyMillis.size() / 2), rssKb);
+        return new Startup(median(readyMillis), median(restartMillis), rssKb);
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** The laptop's AOT cache made the shipped way: {@code deploy/laptop-aot-cache.sh} with {@code jdk}. */
@@ -226,7 +240,7 @@ public final class ClientBench {
             List<String> rows, Path javaHome, Path jar, Path aotJar, String jdk25, Path work, int starts)
             throws Exception {
         if (!Files.exists(jar)) {
-            rows.add("| minimal Quarkus app: not built (bench/run.sh apps packages bench/minimal-laptop) | | |");
+            rows.add("| minimal Quarkus app: not built (bench/run.sh apps packages bench/minimal-laptop) | | | |");
             return;
         }
         String[] flags = LAPTOP_FLAGS.toArray(String[]::new);
