@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -111,7 +112,7 @@ public final class ClientBench {
                                 AppProcess.freePort(),
                                 dir.resolve("start-" + i),
                                 concat(flags, "-Dquarkus.log.level=WARN"))
-                        .awaitReady()) {
+                        .awaitReady(Duration.ofMillis(5))) {
                     times.add((System.nanoTime() - started) / 1_000_000);
                     Thread.sleep(3000);
                     rssKb = Math.max(rssKb, EndToEndBench.rssKb(app.pid()));

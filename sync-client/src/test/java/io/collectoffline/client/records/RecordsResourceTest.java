@@ -25,6 +25,9 @@ class RecordsResourceTest {
     @Inject
     TestDb db;
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     @Test
     void createdRecordIsStoredWithAuditFieldsAndCaptured() {
         long before = db.outgoing();
@@ -105,6 +108,75 @@ class RecordsResourceTest {
 
         assertThat(afterFirst).isEqualTo(before + 1);
         assertThat(db.outgoing()).isEqualTo(afterFirst);
+    }
+
+    /**
+     * Another transaction saves the same natural key after this bulk request checked its records and before it
+     * flushed: only the database's unique index sees the clash. The request waits for that transaction, then is
+     * refused as a conflict (not a server error), and none of its records is written (ADR 17).
+     */
+    @Test
+    void aClashOnlyTheDatabaseFindsIsAConflictAndTheBulkRequestWritesNothing() throws Exception {
+        String taken = TestDb.uniqueIdentifier("HH");
+        String fresh = TestDb.uniqueIdentifier("HH");
+        long before = db.outgoing();
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> other = threads.submit(() -> {
+                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                    io.collectoffline.study.Household household = new io.collectoffline.study.Household();
+                    household.setHouseholdIdentifier(taken);
+                    household.setVillage("Lentsweletau");
+                    em.persist(household);
+                    em.flush();
+                    inserted.countDown();
+                    await(commit);
+                });
+                return null;
+            });
+            assertThat(inserted.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            java.util.concurrent.Future<ValidatableResponse> request =
+                    threads.submit(() -> given().contentType(ContentType.JSON)
+                            .body(List.of(
+                                    Map.of("householdIdentifier", fresh, "village", "Oodi"),
+                                    Map.of("householdIdentifier", taken, "village", "Gabane")))
+                            .post(RECORDS + "study.household/bulk")
+                            .then());
+            // the request has checked its records (the other household is not committed, so no clash yet) and
+            // waits for the other transaction's lock at its flush
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (db.count("SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL") == 0) {
+                assertThat(System.nanoTime())
+                        .as("the bulk request never waited")
+                        .isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            commit.countDown();
+            other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            problem(request.get(30, java.util.concurrent.TimeUnit.SECONDS), 409, "natural-key-taken")
+                    .body("detail", containsString("saved concurrently"));
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(db.outgoing()).as("only the other transaction's change").isEqualTo(before + 1);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier = ?", fresh))
+                .isZero();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the other transaction commit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
