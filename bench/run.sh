@@ -4,6 +4,8 @@
 #   bench/run.sh                          # everything (about 30 minutes on 2 cores; the 1M push is most of it)
 #   bench/run.sh server|e2e|forward|apps|downsync|export # one part
 #   bench/run.sh slowlink                 # not in "all": 10k changes over 32 and 256 kbit/s (about 25 minutes)
+# The laptop's start of two builds, alternating (copy each build's sync-client/target/aot-app aside first):
+#   bench/start-compare.sh <aot-app A> <aot-app B> [pairs]
 #   BENCH_ARGS="-Dbench.n=20000 -Dbench.scaleStored=0 -Dbench.pending=0" bench/run.sh   # quicker
 # JDK 24+ for the AOT-cache row of the apps table: BENCH_JDK25=/path/to/jdk (default: a Temurin 25 if installed).
 set -euo pipefail
