@@ -42,6 +42,10 @@ public class ProblemMapper {
     public static final String FIELD_LAPTOP_UNREACHABLE = PREFIX + "field-laptop-unreachable";
     public static final String FIELD_LAPTOP_REFUSED = PREFIX + "field-laptop-refused";
     public static final String UNUSABLE_FILE = PREFIX + "unusable-file";
+    public static final String BUSY = PREFIX + "busy";
+
+    /** Seconds a caller is asked to wait before trying a save again that waited too long for another one. */
+    static final int BUSY_RETRY_SECONDS = 10;
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -149,6 +153,27 @@ public class ProblemMapper {
             return problem(FIELD_LAPTOP_UNREACHABLE, "Field laptop unreachable", 422, e.getMessage(), uri, List.of());
         }
         return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
+    }
+
+    /**
+     * A write that waited longer than the database's lock timeout (10 s) for another transaction — a bulk load of
+     * thousands of records on a slow laptop holds the capture counter that long: nothing was written, and the same
+     * request may simply be sent again.
+     */
+    @ServerExceptionMapper({
+        jakarta.persistence.LockTimeoutException.class,
+        jakarta.persistence.PessimisticLockException.class
+    })
+    public Response busy(jakarta.persistence.PersistenceException e, UriInfo uri) {
+        return Response.fromResponse(problem(
+                        BUSY,
+                        "Busy",
+                        503,
+                        "Another save held the data too long; nothing was written. Send the same request again.",
+                        uri,
+                        List.of()))
+                .header("Retry-After", BUSY_RETRY_SECONDS)
+                .build();
     }
 
     /** A receipt that is truncated, corrupt or not a receipt: nothing of it is used. */

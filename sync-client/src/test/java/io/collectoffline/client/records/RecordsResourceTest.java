@@ -168,6 +168,55 @@ class RecordsResourceTest {
                 .isZero();
     }
 
+    /**
+     * A save that waits for another transaction longer than the database's lock timeout (10 s: a bulk load of
+     * thousands of records on a slow laptop holds the capture counter that long) is answered 503 with a time to
+     * retry, and writes nothing.
+     */
+    @Test
+    void aSaveThatWaitsLongerThanTheLockTimeoutIsAnsweredBusyAndWritesNothing() throws Exception {
+        String held = TestDb.uniqueIdentifier("HH");
+        String waiting = TestDb.uniqueIdentifier("HH");
+        long before = db.outgoing();
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> other = threads.submit(() -> {
+                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                    io.collectoffline.study.Household household = new io.collectoffline.study.Household();
+                    household.setHouseholdIdentifier(held);
+                    household.setVillage("Lentsweletau");
+                    em.persist(household);
+                    em.flush();
+                    inserted.countDown();
+                    await(commit);
+                });
+                return null;
+            });
+            assertThat(inserted.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+
+            problem(
+                            given().contentType(ContentType.JSON)
+                                    .body(Map.of("householdIdentifier", waiting, "village", "Oodi"))
+                                    .post(RECORDS + "study.household")
+                                    .then(),
+                            503,
+                            "busy")
+                    .header("Retry-After", notNullValue());
+
+            commit.countDown();
+            other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(db.outgoing()).as("only the other transaction's change").isEqualTo(before + 1);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier = ?", waiting))
+                .isZero();
+    }
+
     private static void await(java.util.concurrent.CountDownLatch latch) {
         try {
             if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
