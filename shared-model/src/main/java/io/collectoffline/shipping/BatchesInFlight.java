@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.spi.Converter;
  * {@code sync.server.upstream.in-flight}): a whole number from 1 to {@value #MOST}. Anything else stops the start
  * with the setting's name and this reason. A converter rather than Bean Validation constraints on the config
  * mapping: those made the laptop build a validator for its configuration at every start, about a tenth of its start
- * time and 12 MB (README Benchmarks, the laptop's start).
+ * time and 10 MB (README Benchmarks, the laptop's start).
  */
 public final class BatchesInFlight implements Converter<Integer> {
 
