@@ -2,8 +2,9 @@
 # Compares the laptop's start of two builds, as the systemd unit starts it with an AOT cache, in alternating pairs on
 # one machine (the apps table of bench/run.sh times one build at a time, and this machine's speed drifts by a fifth
 # between its runs). Prints, for each build, the median time to ready and CPU seconds at ready on a fresh database and
-# on a restart of that database, and the RSS at ready.
+# on a restart of that database, and the RSS 3 s after the restart was ready.
 #   bench/start-compare.sh <aot-app dir A> <aot-app dir B> [pairs, default 8]
+# A_OPTS and B_OPTS add JVM options to one build's starts (the same dir twice compares options, e.g. B_OPTS=-Xms16m).
 # Each dir is an aot-jar build (bench/run.sh apps makes sync-client/target/aot-app; copy it aside before building the
 # other commit); its cache is made here with deploy/laptop-aot-cache.sh. JDK: BENCH_JDK25 (default: a Temurin 25).
 # Needs the server's packaged jar of either build (../sync-server/target/quarkus-app) for a server key.
@@ -24,9 +25,11 @@ for build in a b; do
 done
 # one start of build $1 on database dir $2: prints "ready_ms cpu_ms rss_kb"
 start() {
-  local app=${!1} port=$((18000 + RANDOM % 1000)) begun ended cpu rss
+  local app=${!1} port=$((18000 + RANDOM % 1000)) begun ended cpu rss opts
+  if [ "$1" = a ]; then opts=${A_OPTS:-}; else opts=${B_OPTS:-}; fi
   begun=$(date +%s%N)
-  "$java" -XX:AOTCache="$work/cache-$1/app.aot" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -Xss512k \
+  # shellcheck disable=SC2086 # the options are words
+  "$java" -XX:AOTCache="$work/cache-$1/app.aot" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -Xss512k $opts \
     -Dquarkus.http.port="$port" -Dsync.client.db-path="$2/db/client" -Dsync.client.device-id=compare \
     -Dsync.client.payload.public-key-file="$work/server-key.json" -Dsync.client.server.url=http://127.0.0.1:9 \
     -Dsync.client.push.interval=off -Dquarkus.log.level=WARN -jar "$app/quarkus-run.jar" > "$2/log" 2>&1 &
@@ -37,6 +40,7 @@ start() {
   done
   ended=$(date +%s%N)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
+  sleep 3 # idle, as the apps table measures it
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" || true; pid=
   echo "$(( (ended - begun) / 1000000 )) $cpu $rss"
@@ -49,11 +53,12 @@ for i in $(seq 1 "$pairs"); do
   done
 done
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-echo "Laptop start with the AOT cache and the unit's options, $pairs alternating pairs (median; RSS at ready)"
-echo "| build | fresh database: ready | CPU | restart: ready | CPU | RSS at ready (restart) |"
+echo "Laptop start with the AOT cache and the unit's options, $pairs alternating pairs (medians)"
+echo "| build | fresh database: ready | CPU | restart: ready | CPU | idle RSS (3 s after the restart) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for build in a b; do
-  row="| ${!build}"
+  opts_var=${build^^}_OPTS
+  row="| ${!build}${!opts_var:+ ${!opts_var}}"
   for kind in fresh restart; do
     for col in 3 4; do
       row="$row | $(awk -v b=$build -v k=$kind -v c=$col '$1 == b && $2 == k {print $c}' "$work/times" | median) ms"
