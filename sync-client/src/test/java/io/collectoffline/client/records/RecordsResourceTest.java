@@ -8,12 +8,20 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.collectoffline.client.TestDb;
+import io.collectoffline.study.Household;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The data entry API as a form or an integrator uses it: happy paths, and bad input that changes nothing. */
@@ -120,26 +128,9 @@ class RecordsResourceTest {
         String taken = TestDb.uniqueIdentifier("HH");
         String fresh = TestDb.uniqueIdentifier("HH");
         long before = db.outgoing();
-        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            java.util.concurrent.Future<?> other = threads.submit(() -> {
-                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-                    io.collectoffline.study.Household household = new io.collectoffline.study.Household();
-                    household.setHouseholdIdentifier(taken);
-                    household.setVillage("Lentsweletau");
-                    em.persist(household);
-                    em.flush();
-                    inserted.countDown();
-                    await(commit);
-                });
-                return null;
-            });
-            assertThat(inserted.await(30, java.util.concurrent.TimeUnit.SECONDS))
-                    .isTrue();
-            java.util.concurrent.Future<ValidatableResponse> request =
-                    threads.submit(() -> given().contentType(ContentType.JSON)
+        try (OpenInsert other = new OpenInsert(taken)) {
+            CompletableFuture<ValidatableResponse> request =
+                    CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
                             .body(List.of(
                                     Map.of("householdIdentifier", fresh, "village", "Oodi"),
                                     Map.of("householdIdentifier", taken, "village", "Gabane")))
@@ -147,21 +138,17 @@ class RecordsResourceTest {
                             .then());
             // the request has checked its records (the other household is not committed, so no clash yet) and
             // waits for the other transaction's lock at its flush
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (db.count("SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL") == 0) {
                 assertThat(System.nanoTime())
                         .as("the bulk request never waited")
                         .isLessThan(deadline);
                 Thread.sleep(20);
             }
-            commit.countDown();
-            other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            other.commit();
 
-            problem(request.get(30, java.util.concurrent.TimeUnit.SECONDS), 409, "natural-key-taken")
+            problem(request.get(30, TimeUnit.SECONDS), 409, "natural-key-taken")
                     .body("detail", containsString("saved concurrently"));
-        } finally {
-            commit.countDown();
-            threads.shutdownNow();
         }
         assertThat(db.outgoing()).as("only the other transaction's change").isEqualTo(before + 1);
         assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier = ?", fresh))
@@ -175,28 +162,9 @@ class RecordsResourceTest {
      */
     @Test
     void aSaveThatWaitsLongerThanTheLockTimeoutIsAnsweredBusyAndWritesNothing() throws Exception {
-        String held = TestDb.uniqueIdentifier("HH");
         String waiting = TestDb.uniqueIdentifier("HH");
         long before = db.outgoing();
-        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            java.util.concurrent.Future<?> other = threads.submit(() -> {
-                io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-                    io.collectoffline.study.Household household = new io.collectoffline.study.Household();
-                    household.setHouseholdIdentifier(held);
-                    household.setVillage("Lentsweletau");
-                    em.persist(household);
-                    em.flush();
-                    inserted.countDown();
-                    await(commit);
-                });
-                return null;
-            });
-            assertThat(inserted.await(30, java.util.concurrent.TimeUnit.SECONDS))
-                    .isTrue();
-
+        try (OpenInsert other = new OpenInsert(TestDb.uniqueIdentifier("HH"))) {
             problem(
                             given().contentType(ContentType.JSON)
                                     .body(Map.of("householdIdentifier", waiting, "village", "Oodi"))
@@ -205,26 +173,53 @@ class RecordsResourceTest {
                             503,
                             "busy")
                     .header("Retry-After", notNullValue());
-
-            commit.countDown();
-            other.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } finally {
-            commit.countDown();
-            threads.shutdownNow();
+            other.commit();
         }
         assertThat(db.outgoing()).as("only the other transaction's change").isEqualTo(before + 1);
         assertThat(db.count("SELECT COUNT(*) FROM household WHERE household_identifier = ?", waiting))
                 .isZero();
     }
 
-    private static void await(java.util.concurrent.CountDownLatch latch) {
-        try {
-            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the other transaction commit");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    /**
+     * A household inserted by another transaction, on a thread of its own, that stays open until {@link #commit}:
+     * meanwhile it holds its natural key and the capture counter.
+     */
+    private final class OpenInsert implements AutoCloseable {
+
+        private final CountDownLatch commit = new CountDownLatch(1);
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<?> done;
+
+        OpenInsert(String identifier) throws InterruptedException {
+            CountDownLatch inserted = new CountDownLatch(1);
+            done = thread.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                Household household = new Household();
+                household.setHouseholdIdentifier(identifier);
+                household.setVillage("Lentsweletau");
+                em.persist(household);
+                em.flush();
+                inserted.countDown();
+                try {
+                    if (!commit.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never let the other transaction commit");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void commit() throws Exception {
+            commit.countDown();
+            done.get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            commit.countDown();
+            thread.shutdownNow();
         }
     }
 
