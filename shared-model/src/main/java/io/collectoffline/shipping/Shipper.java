@@ -114,9 +114,9 @@ public final class Shipper {
                     after = head.from();
                     drained = false;
                     List<TransactionEnvelope> batch = head.batch();
-                    if (failure.smallerMayPass() && batch.size() > 1) {
-                        limit = (batch.size() + 1) / 2;
-                        observer.shrunk(batch.size(), limit, failure);
+                    int half = shrink(failure, batch, observer);
+                    if (half > 0) {
+                        limit = half;
                         if (failure.kind() == LinkFailure.Kind.TIMEOUT) {
                             // the request's bytes may still be on their way and the next hop may store the batch
                             // anyway: end the pass; the next one (after the backoff) first asks by txId what it
@@ -151,11 +151,8 @@ public final class Shipper {
                         answer = later.answer();
                     } catch (LinkFailure failure) {
                         flights.forget();
-                        if (failure.smallerMayPass() && later.batch().size() > 1) {
-                            // as for the head: the next pass starts at half the size (and one at a time, if it
-                            // timed out)
-                            observer.shrunk(later.batch().size(), (later.batch().size() + 1) / 2, failure);
-                        }
+                        // as for the head: the next pass starts at half the size (and one at a time, if it timed out)
+                        shrink(failure, later.batch(), observer);
                         throw failure;
                     }
                     batches.addAll(later.batch());
@@ -181,6 +178,20 @@ public final class Shipper {
         } finally {
             recording.close();
         }
+    }
+
+    /**
+     * The size to try after {@code batch} failed with {@code failure}, half of it, told to the observer (with a
+     * {@link BatchLimit}, the next passes start there, one batch at a time after a timeout); 0 when a smaller batch
+     * would not pass either (the failure is not about size, or the batch is one transaction).
+     */
+    private static int shrink(LinkFailure failure, List<TransactionEnvelope> batch, ShipObserver observer) {
+        if (!failure.smallerMayPass() || batch.size() < 2) {
+            return 0;
+        }
+        int half = (batch.size() + 1) / 2;
+        observer.shrunk(batch.size(), half, failure);
+        return half;
     }
 
     /** One batch sent: where the pass had got to before reading it, the batch, and its answer to come. */
