@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import org.h2.util.StringUtils;
 
 /**
  * The H2 row trigger that makes change capture impossible to bypass (DESIGN §5, invariant 1).
@@ -81,8 +82,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         this.columns = new ArrayList<>();
         // the columns in table order, from a statement prepared and never run: H2 answers it from the table's
         // definition, where a query of information_schema.columns builds rows for every column of the schema
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT * FROM " + quoted(schemaName) + "." + quoted(tableName) + " WHERE FALSE")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT * FROM " + StringUtils.quoteIdentifier(schemaName) + "."
+                        + StringUtils.quoteIdentifier(tableName) + " WHERE FALSE")) {
             ResultSetMetaData meta = ps.getMetaData();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 columns.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
@@ -98,10 +100,6 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         hostnameModified = column("hostname_modified");
         deviceCreated = column("device_created");
         deviceModified = column("device_modified");
-    }
-
-    private static String quoted(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     private int column(String name) throws SQLException {
