@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 a=$(realpath "$1"); b=$(realpath "$2"); pairs=${3:-8}
 jdk=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/temurin-2[5-9]-jdk-* 2>/dev/null | head -1)}
 java="$jdk/bin/java"
+# the unit's JVM options, read from the unit (between $JAVA_AOT and -jar)
+unit_opts=$(sed -n 's/^ExecStart=[^ ]* $JAVA_AOT \(.*\) -jar .*/\1/p' deploy/systemd/collect-offline-client.service)
+[ -n "$unit_opts" ] || { echo "no JVM options found in the unit's ExecStart" >&2; exit 1; }
 work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -29,7 +32,7 @@ start() {
   if [ "$1" = a ]; then opts=${A_OPTS:-}; else opts=${B_OPTS:-}; fi
   begun=$(date +%s%N)
   # shellcheck disable=SC2086 # the options are words
-  "$java" -XX:AOTCache="$work/cache-$1/app.aot" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -Xss512k $opts \
+  "$java" -XX:AOTCache="$work/cache-$1/app.aot" $unit_opts $opts \
     -Dquarkus.http.port="$port" -Dsync.client.db-path="$2/db/client" -Dsync.client.device-id=compare \
     -Dsync.client.payload.public-key-file="$work/server-key.json" -Dsync.client.server.url=http://127.0.0.1:9 \
     -Dsync.client.push.interval=off -Dquarkus.log.level=WARN -jar "$app/quarkus-run.jar" > "$2/log" 2>&1 &
