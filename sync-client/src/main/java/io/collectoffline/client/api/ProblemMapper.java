@@ -6,6 +6,7 @@ import io.collectoffline.client.outbox.OutboxStateException;
 import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
+import io.collectoffline.protocol.BusyDatabase;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.InvalidParameterException;
@@ -42,10 +43,6 @@ public class ProblemMapper {
     public static final String FIELD_LAPTOP_UNREACHABLE = PREFIX + "field-laptop-unreachable";
     public static final String FIELD_LAPTOP_REFUSED = PREFIX + "field-laptop-refused";
     public static final String UNUSABLE_FILE = PREFIX + "unusable-file";
-    public static final String BUSY = PREFIX + "busy";
-
-    /** Seconds a caller is asked to wait before trying a save again that waited too long for another one. */
-    static final int BUSY_RETRY_SECONDS = 10;
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, UriInfo uri) {
@@ -157,22 +154,14 @@ public class ProblemMapper {
 
     /**
      * A write that waited longer than the database's lock timeout (10 s) for another transaction — a bulk load of
-     * thousands of records on a slow laptop holds the capture counter that long: nothing was written, and the same
-     * request may simply be sent again.
+     * thousands of records on a slow laptop holds the capture counter that long — or lost a deadlock: nothing was
+     * written, and the same request may simply be sent again ({@link BusyDatabase}).
      */
-    @ServerExceptionMapper({
-        jakarta.persistence.LockTimeoutException.class,
-        jakarta.persistence.PessimisticLockException.class
-    })
-    public Response busy(jakarta.persistence.PersistenceException e, UriInfo uri) {
-        return Response.fromResponse(problem(
-                        BUSY,
-                        "Busy",
-                        503,
-                        "Another save held the data too long; nothing was written. Send the same request again.",
-                        uri,
-                        List.of()))
-                .header("Retry-After", BUSY_RETRY_SECONDS)
+    private static Response busy(UriInfo uri) {
+        return Response.status(503)
+                .type(Problem.MEDIA_TYPE)
+                .header("Retry-After", BusyDatabase.RETRY_AFTER_SECONDS)
+                .entity(BusyDatabase.problem(uri.getPath()))
                 .build();
     }
 
@@ -203,6 +192,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (BusyDatabase.is(e)) {
+            return busy(uri);
+        }
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
         return Response.status(500)

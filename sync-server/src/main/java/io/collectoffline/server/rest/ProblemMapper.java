@@ -2,6 +2,7 @@ package io.collectoffline.server.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collectoffline.offline.UnknownModelException;
+import io.collectoffline.protocol.BusyDatabase;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.InvalidParameterException;
@@ -261,6 +262,14 @@ public class ProblemMapper {
                             "The server's database " + "cannot be reached; nothing was stored. Send again later.",
                             uri.getPath(),
                             List.of()))
+                    .build();
+        }
+        if (BusyDatabase.is(e)) {
+            Log.warnf("Busy database on %s: %s", uri.getPath(), e.getMessage());
+            return Response.status(503)
+                    .header("Retry-After", BusyDatabase.RETRY_AFTER_SECONDS)
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(BusyDatabase.problem(uri.getPath()))
                     .build();
         }
         String id = UUID.randomUUID().toString();
