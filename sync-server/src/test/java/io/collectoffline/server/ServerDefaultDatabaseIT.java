@@ -26,7 +26,7 @@ class ServerDefaultDatabaseIT {
     Path dir;
 
     @Test
-    void packagedServerReceivesAndAppliesOnTheEmbeddedDatabase() throws Exception {
+    void packagedServerReceivesAppliesAndAnswersEveryReadOnTheEmbeddedDatabase() throws Exception {
         String producer = "laptop-h2";
         UUID id = UUID.randomUUID();
         String identifier = Fixtures.identifier("HH");
@@ -129,6 +129,49 @@ class ServerDefaultDatabaseIT {
                     .statusCode(200)
                     .body("subscription", org.hamcrest.Matchers.startsWith("assigned:"))
                     .body("entries.transaction.recordId", contains(id.toString(), id.toString()));
+
+            // a refusal to list: a model this server does not know
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Fixtures.batchFrom(
+                            producer, List.of(Fixtures.tx(producer, 3, "study.nothing", "INSERT", Map.of()))))
+                    .post("/api/v1/batches")
+                    .then()
+                    .statusCode(200)
+                    .body("results.status", contains("REJECTED"));
+            String txId = given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(admin)
+                    .get("/api/v1/incoming?producer=" + producer)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("[0].txId");
+            everyReadAnswersWithoutAServerError(
+                    server,
+                    List.of(admin, token),
+                    Map.ofEntries(
+                            Map.entry("deviceId", producer),
+                            Map.entry("producer", producer),
+                            Map.entry("for", producer),
+                            Map.entry("model", "study.household"),
+                            Map.entry("id", id.toString()),
+                            Map.entry("recordId", id.toString()),
+                            Map.entry("txId", txId),
+                            Map.entry("site", "default"),
+                            Map.entry("username", "admin"),
+                            Map.entry("status", "APPLIED"),
+                            Map.entry("seq", "3"),
+                            Map.entry("after", "0"),
+                            Map.entry("payloads", "2"),
+                            Map.entry("format", "csv"),
+                            Map.entry("changedSince", "2026-01-01T00:00:00Z"),
+                            Map.entry("from", "2026-01-01"),
+                            Map.entry("to", "2199-01-01"),
+                            Map.entry("limit", "5"),
+                            Map.entry("offset", "1")));
         }
         assertThat(dir.resolve("data/server/collect-offline.mv.db")).exists();
         assertThat(dir.resolve("data/server/keys/current")).exists();
@@ -243,6 +286,56 @@ class ServerDefaultDatabaseIT {
     }
 
     /** Runs the packaged jar with {@code args} in {@code workDir}, {@code stdin} as its input; fails unless 0. */
+    /**
+     * Every GET of the OpenAPI document, with each token, once bare and once with every query parameter given a
+     * value: none is a 5xx. The server's tests run on PostgreSQL; SQL that only PostgreSQL reads (it once made
+     * {@code GET /api/v1/refusals} a 500 on this database) shows here.
+     */
+    private static void everyReadAnswersWithoutAServerError(
+            AppProcess server, List<String> tokens, Map<String, String> values) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode paths = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(given().baseUri(server.baseUrl())
+                        .get("/q/openapi?format=json")
+                        .asString())
+                .path("paths");
+        List<String> answered = new java.util.ArrayList<>();
+        for (var path : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) paths::fields) {
+            com.fasterxml.jackson.databind.JsonNode get = path.getValue().path("get");
+            if (get.isMissingNode()) {
+                continue;
+            }
+            String url = path.getKey();
+            StringBuilder query = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonNode parameter : get.path("parameters")) {
+                String name = parameter.path("name").asText();
+                String value = values.get(name);
+                assertThat(value)
+                        .as("a value for " + name + " of " + path.getKey())
+                        .isNotNull();
+                if (parameter.path("in").asText().equals("path")) {
+                    url = url.replace("{" + name + "}", value);
+                } else {
+                    query.append(query.isEmpty() ? "?" : "&")
+                            .append(name)
+                            .append('=')
+                            .append(value);
+                }
+            }
+            for (String candidate : List.of(url, url + query)) {
+                for (String token : tokens) {
+                    int status = given().baseUri(server.baseUrl())
+                            .auth()
+                            .oauth2(token)
+                            .get(candidate)
+                            .statusCode();
+                    assertThat(status).as("GET " + candidate).isLessThan(500);
+                    answered.add(status + " " + candidate);
+                }
+            }
+        }
+        assertThat(answered).as("the reads walked").hasSizeGreaterThan(50).contains("200 /api/v1/refusals");
+    }
+
     private static String run(Path workDir, String token, String stdin, String... args) throws Exception {
         Process process = process(workDir, token, args);
         process.getOutputStream().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -175,14 +175,13 @@ public class IncomingAdminService {
         try (Connection connection = database.dataSource().getConnection();
                 PreparedStatement ps = connection.prepareStatement("SELECT tx_id, producer, seq, sender, batch_id, "
                         + "reason, rejected_at, problem_type FROM rejected_transaction WHERE (? IS NULL OR producer = "
-                        + "?) "
-                        + "AND (CAST(? AS BIGINT) IS NULL OR seq = ?) ORDER BY id DESC OFFSET ? LIMIT ?")) {
+                        + "?) AND (CAST(? AS BIGINT) IS NULL OR seq = ?) ORDER BY id DESC LIMIT ? OFFSET ?")) {
             ps.setString(1, producer);
             ps.setString(2, producer);
             ps.setObject(3, seq, java.sql.Types.BIGINT);
             ps.setObject(4, seq, java.sql.Types.BIGINT);
-            ps.setInt(5, offset);
-            ps.setInt(6, limit);
+            ps.setInt(5, limit);
+            ps.setInt(6, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     refusals.add(new Refusal(
