@@ -69,7 +69,7 @@ public final class ChecksummedFile {
     /**
      * Checks the checksum line and returns the header; then {@link #body} reads the lines in between.
      *
-     * @throws UnusableFileException when the file is truncated or its digest differs
+     * @throws UnusableFileException when the file is truncated, not UTF-8 text, or its digest differs
      */
     public static JsonNode verify(Path file, String format) throws IOException {
         String header = null;
@@ -100,6 +100,8 @@ public final class ChecksummedFile {
                     .equals(checksum.path("sha256").asText())) {
                 throw new UnusableFileException("corrupt: SHA-256 differs from the checksum line");
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UnusableFileException("not a text file of ours: line " + (lines + 1) + " is not UTF-8");
         }
         JsonNode parsed = parse(header, "header");
         if (!format.equals(parsed.path("format").asText())) {

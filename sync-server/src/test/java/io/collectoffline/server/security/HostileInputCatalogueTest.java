@@ -450,6 +450,16 @@ class HostileInputCatalogueTest {
                 t -> admin().get("/api/v1/devices/nobody-here/assignments"),
                 404,
                 "device-not-found"));
+        for (String path : List.of("/api/v1/files", "/api/v1/files/receipts")) {
+            cases.add(problem(
+                    "a file that is not UTF-8 text, to " + path,
+                    t -> admin().contentType(ContentType.BINARY)
+                            .header("X-File-Name", "binary.colx")
+                            .body(new byte[] {(byte) 0xff, (byte) 0xfe, 0x0a, (byte) 0xc3, 0x28, 0x0a})
+                            .post(path),
+                    400,
+                    "file-refused"));
+        }
         return cases.stream();
     }
 
