@@ -271,6 +271,13 @@ class HostileInputCatalogueTest {
                         .post("/api/v1/outbox/accounts"),
                 401,
                 "unauthorized"));
+        cases.add(new Case(
+                "a receipt that is not UTF-8 text",
+                () -> given().contentType("application/octet-stream")
+                        .body(new byte[] {(byte) 0xff, (byte) 0xfe, 0x0a, (byte) 0xc3, 0x28, 0x0a})
+                        .post("/api/v1/files/receipts"),
+                400,
+                "unusable-file"));
         return cases.stream();
     }
 
