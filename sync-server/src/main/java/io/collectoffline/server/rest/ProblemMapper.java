@@ -264,6 +264,15 @@ public class ProblemMapper {
                             List.of()))
                     .build();
         }
+        if (textRefusedByDatabase(e)) {
+            return problem(
+                    INVALID_INPUT,
+                    "Invalid input",
+                    400,
+                    "A text value holds a character the database cannot store (NUL, U+0000); nothing was stored",
+                    uri,
+                    List.of());
+        }
         if (BusyDatabase.is(e)) {
             Log.warnf("Busy database on %s: %s", uri.getPath(), e.getMessage());
             return Response.status(503)
@@ -293,6 +302,19 @@ public class ProblemMapper {
             if (t instanceof java.sql.SQLException sql
                     && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * PostgreSQL fails any statement given text with a NUL character (SQLSTATE 22021, "invalid byte sequence"): what
+     * a request body held (a login name, a new account's name), not the server's fault.
+     */
+    static boolean textRefusedByDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "22021".equals(sql.getSQLState())) {
                 return true;
             }
         }

@@ -450,6 +450,30 @@ class HostileInputCatalogueTest {
                 t -> admin().get("/api/v1/devices/nobody-here/assignments"),
                 404,
                 "device-not-found"));
+        for (String path : List.of("/api/v1/devices/{id}", "/api/v1/devices/{id}/assignments", "/api/v1/users/{id}")) {
+            cases.add(problem(
+                    "a NUL character in the path of " + path,
+                    t -> admin().get(path, "a\u0000b"),
+                    400,
+                    "invalid-input"));
+        }
+        cases.add(problem(
+                "a NUL character in the producer of a watermark",
+                t -> device(t.field()).get("/api/v1/producers/{id}/watermark", "a\u0000b"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "a NUL character in a query parameter",
+                t -> admin().queryParam("producer", "\u0000").get("/api/v1/incoming"),
+                400,
+                "invalid-input"));
+        cases.add(problem(
+                "a NUL character in the name to log in with",
+                t -> given().contentType(ContentType.JSON)
+                        .body(Map.of("username", "a\u0000b", "password", "a long password"))
+                        .post("/api/v1/session"),
+                400,
+                "invalid-input"));
         for (String path : List.of("/api/v1/files", "/api/v1/files/receipts")) {
             cases.add(problem(
                     "a file that is not UTF-8 text, to " + path,
