@@ -63,8 +63,9 @@ public class ApplyWorker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // a database outage must not kill the worker: log, wait for the next cycle, try again
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // a database outage, or a cycle that ran out of stack or heap, must not end the worker (this thread
+                // is the only one that applies; nothing would apply again until a restart): log, wait, try again
                 Log.errorf(e, "Apply cycle failed; retrying in %d ms", intervalMillis);
             }
         }
