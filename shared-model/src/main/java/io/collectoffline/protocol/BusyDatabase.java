@@ -1,7 +1,9 @@
 package io.collectoffline.protocol;
 
+import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A write that the database gave up on because of another transaction: it waited longer than the lock timeout, or
@@ -27,12 +29,26 @@ public final class BusyDatabase {
 
     /** Whether {@code failure} or one of its causes is such a rollback. */
     public static boolean is(Throwable failure) {
+        return hasSqlState(failure, STATES::contains);
+    }
+
+    /** Whether {@code failure} or one of its causes is an {@link SQLException} whose SQLSTATE {@code matches}. */
+    public static boolean hasSqlState(Throwable failure, Predicate<String> matches) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && STATES.contains(sql.getSQLState())) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && matches.test(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The answer: 503 with {@code Retry-After} and the problem below. */
+    public static Response answer(String instance) {
+        return Response.status(503)
+                .type(Problem.MEDIA_TYPE)
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .entity(problem(instance))
+                .build();
     }
 
     /** The answer's body. */

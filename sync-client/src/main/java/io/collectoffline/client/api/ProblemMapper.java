@@ -152,19 +152,6 @@ public class ProblemMapper {
         return problem(FIELD_LAPTOP_REFUSED, "Field laptop refused the pull", 422, e.getMessage(), uri, List.of());
     }
 
-    /**
-     * A write that waited longer than the database's lock timeout (10 s) for another transaction — a bulk load of
-     * thousands of records on a slow laptop holds the capture counter that long — or lost a deadlock: nothing was
-     * written, and the same request may simply be sent again ({@link BusyDatabase}).
-     */
-    private static Response busy(UriInfo uri) {
-        return Response.status(503)
-                .type(Problem.MEDIA_TYPE)
-                .header("Retry-After", BusyDatabase.RETRY_AFTER_SECONDS)
-                .entity(BusyDatabase.problem(uri.getPath()))
-                .build();
-    }
-
     /** A receipt that is truncated, corrupt or not a receipt: nothing of it is used. */
     @ServerExceptionMapper
     public Response unusableFile(ChecksummedFile.UnusableFileException e, UriInfo uri) {
@@ -193,7 +180,9 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         if (BusyDatabase.is(e)) {
-            return busy(uri);
+            // waited longer than the lock timeout (10 s) for another transaction — a bulk load of thousands of records
+            // on a slow laptop holds the capture counter that long — or lost a deadlock: nothing was written
+            return BusyDatabase.answer(uri.getPath());
         }
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());

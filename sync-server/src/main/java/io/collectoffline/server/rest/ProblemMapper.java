@@ -275,11 +275,7 @@ public class ProblemMapper {
         }
         if (BusyDatabase.is(e)) {
             Log.warnf("Busy database on %s: %s", uri.getPath(), e.getMessage());
-            return Response.status(503)
-                    .header("Retry-After", BusyDatabase.RETRY_AFTER_SECONDS)
-                    .type(Problem.MEDIA_TYPE)
-                    .entity(BusyDatabase.problem(uri.getPath()))
-                    .build();
+            return BusyDatabase.answer(uri.getPath());
         }
         String id = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
@@ -299,13 +295,8 @@ public class ProblemMapper {
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
         }
-        return false;
+        return BusyDatabase.hasSqlState(e, state -> state.startsWith("08") || state.startsWith("57P"));
     }
 
     /**
@@ -313,12 +304,7 @@ public class ProblemMapper {
      * a request body held (a login name, a new account's name), not the server's fault.
      */
     static boolean textRefusedByDatabase(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "22021".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return BusyDatabase.hasSqlState(e, "22021"::equals);
     }
 
     private static Response problem(
