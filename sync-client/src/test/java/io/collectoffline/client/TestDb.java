@@ -101,6 +101,30 @@ public class TestDb {
                 (byte[]) row.get(7));
     }
 
+    /**
+     * The fields of a record's {@code nth} captured change (0: the first), opened with the tests' server key: a full
+     * row, as the capture trigger wrote it.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode capturedFields(String model, UUID recordId, int nth) {
+        List<Object> tx = rows(
+                        "SELECT tx_id, producer, seq, action, key_id, payload FROM outgoing_transaction "
+                                + "WHERE record_id = ? ORDER BY seq",
+                        recordId)
+                .get(nth);
+        byte[] plaintext = TestServerKeys.ring()
+                .open(
+                        new io.collectoffline.protocol.TransactionHeader(
+                                (UUID) tx.get(0),
+                                (String) tx.get(1),
+                                ((Number) tx.get(2)).longValue(),
+                                model,
+                                recordId,
+                                io.collectoffline.protocol.Action.valueOf((String) tx.get(3))),
+                        (String) tx.get(4),
+                        (byte[]) tx.get(5));
+        return io.collectoffline.offline.RecordSnapshot.fromJson(plaintext).fields();
+    }
+
     /** A fresh identifier so that tests sharing one database never clash. */
     public static String uniqueIdentifier(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.client.TestDb;
-import io.collectoffline.client.TestServerKeys;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.codec.DeviceSigningKey;
@@ -393,23 +392,8 @@ class DownSyncApplierTest {
     }
 
     /** The snapshot this laptop captured of its own record (a full row, as any producer's payload carries). */
-    private ObjectNode ownSnapshot(UUID id) throws Exception {
-        List<Object> tx = db.rows(
-                        "SELECT tx_id, seq, key_id, payload FROM outgoing_transaction WHERE record_id = ? ORDER BY seq",
-                        id)
-                .get(0);
-        byte[] plaintext = TestServerKeys.ring()
-                .open(
-                        new TransactionHeader(
-                                (UUID) tx.get(0),
-                                identity.producer(),
-                                ((Number) tx.get(1)).longValue(),
-                                "study.household",
-                                id,
-                                Action.INSERT),
-                        (String) tx.get(2),
-                        (byte[]) tx.get(3));
-        return RecordSnapshot.fromJson(plaintext).fields();
+    private ObjectNode ownSnapshot(UUID id) {
+        return db.capturedFields("study.household", id, 0);
     }
 
     /** A household made on another laptop: a copy of a local one's snapshot with another id and identity. */
