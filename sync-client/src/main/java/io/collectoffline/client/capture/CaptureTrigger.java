@@ -350,17 +350,9 @@ public class CaptureTrigger implements org.h2.api.Trigger {
     }
 
     /** {@code {column: {"from": old, "to": new}}} for each column whose value changed (audit columns excluded). */
-    /**
-     * The history row's changes: each column that changed, from and to. An INSERT keeps none: every column would be
-     * a change from null, the largest row of the three a new record writes (a third of a bulk entry's CPU for the
-     * vital signs form); the history read fills them in from the record and its later changes
-     * ({@code RecordsService.history}).
-     */
+    /** The history row's changes: each column that changed (the audit fields left out), from and to. */
     private JsonNode changes(Object[] oldRow, Object[] newRow) {
         ObjectNode changes = JsonNodeFactory.instance.objectNode();
-        if (oldRow == null) {
-            return changes;
-        }
         for (int i = 0; i < columns.size(); i++) {
             if (notInHistory[i]) {
                 continue;

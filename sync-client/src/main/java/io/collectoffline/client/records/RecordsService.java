@@ -12,13 +12,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.collectoffline.client.capture.CaptureRuntime;
-import io.collectoffline.client.capture.CaptureTrigger;
 import io.collectoffline.client.config.ClientConfig;
 import io.collectoffline.client.records.RecordConflictException.Kind;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.OfflineModelRegistry;
-import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -415,74 +413,7 @@ public class RecordsService {
                 throw new IllegalStateException("history row " + row.id + " holds invalid JSON", e);
             }
         }
-        fillInserts(descriptor, id, history);
         return history;
-    }
-
-    /**
-     * An INSERT's history row keeps no values (the capture trigger leaves them out, as every one would be a change
-     * from null): they are the record as it is now, or as its DELETE left it, with each later UPDATE undone. Walks
-     * the rows from the newest back: a DELETE gives the state before it, an UPDATE its {@code from} values, and an
-     * INSERT takes the state reached, as changes from null to each value that is not null (what the row held before
-     * it was left out; old rows that still hold them are kept as they are).
-     */
-    private void fillInserts(ModelDescriptor descriptor, UUID id, List<HistoryEntry> history) {
-        if (history.stream()
-                .noneMatch(h -> h.action().equals("INSERT") && h.changes().isEmpty())) {
-            return;
-        }
-        // the record's columns in table order, and its row when it still exists, as the capture trigger writes them
-        List<String> columns = new ArrayList<>();
-        ObjectNode state = em.unwrap(Session.class).doReturningWork(connection -> {
-            try (java.sql.PreparedStatement ps =
-                    connection.prepareStatement("SELECT * FROM " + descriptor.table() + " WHERE id = ?")) {
-                ps.setObject(1, id);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    java.sql.ResultSetMetaData meta = rs.getMetaData();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        columns.add(meta.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
-                    }
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    ObjectNode row = strict.createObjectNode();
-                    for (int i = 1; i <= columns.size(); i++) {
-                        row.set(columns.get(i - 1), RecordSnapshot.toJsonValue(rs.getObject(i)));
-                    }
-                    return row;
-                }
-            }
-        });
-        for (int k = history.size() - 1; k >= 0; k--) {
-            HistoryEntry entry = history.get(k);
-            ObjectNode changes = (ObjectNode) entry.changes();
-            switch (entry.action()) {
-                case "DELETE" -> {
-                    state = strict.createObjectNode();
-                    for (var change : changes.properties()) {
-                        state.set(change.getKey(), change.getValue().path("from"));
-                    }
-                }
-                case "UPDATE" -> {
-                    if (state != null) {
-                        for (var change : changes.properties()) {
-                            state.set(change.getKey(), change.getValue().path("from"));
-                        }
-                    }
-                }
-                default -> { // INSERT
-                    if (changes.isEmpty() && state != null) {
-                        for (String column : columns) {
-                            JsonNode value = state.get(column);
-                            if (value != null && !value.isNull() && !CaptureTrigger.NOT_IN_HISTORY.contains(column)) {
-                                changes.putObject(column).putNull("from").set("to", value);
-                            }
-                        }
-                    }
-                    state = null; // before an INSERT the record did not exist
-                }
-            }
-        }
     }
 
     private OfflineEntity find(ModelDescriptor descriptor, UUID id) {
