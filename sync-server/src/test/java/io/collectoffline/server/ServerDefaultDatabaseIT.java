@@ -285,7 +285,6 @@ class ServerDefaultDatabaseIT {
         return run(dir, token, "", command.toArray(String[]::new));
     }
 
-    /** Runs the packaged jar with {@code args} in {@code workDir}, {@code stdin} as its input; fails unless 0. */
     /**
      * Every GET of the OpenAPI document, with each token, once bare and once with every query parameter given a
      * value: none is a 5xx. The server's tests run on PostgreSQL; SQL that only PostgreSQL reads (it once made
@@ -336,6 +335,7 @@ class ServerDefaultDatabaseIT {
         assertThat(answered).as("the reads walked").hasSizeGreaterThan(50).contains("200 /api/v1/refusals");
     }
 
+    /** Runs the packaged jar with {@code args} in {@code workDir}, {@code stdin} as its input; fails unless 0. */
     private static String run(Path workDir, String token, String stdin, String... args) throws Exception {
         Process process = process(workDir, token, args);
         process.getOutputStream().write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));

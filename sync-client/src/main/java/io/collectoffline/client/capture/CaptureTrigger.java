@@ -349,8 +349,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
         }
     }
 
-    /** {@code {column: {"from": old, "to": new}}} for each column whose value changed (audit columns excluded). */
-    /** The history row's changes: each column that changed (the audit fields left out), from and to. */
+    /** {@code {column: {"from": old, "to": new}}} for each changed column but those {@link #NOT_IN_HISTORY}. */
     private JsonNode changes(Object[] oldRow, Object[] newRow) {
         ObjectNode changes = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < columns.size(); i++) {

@@ -295,8 +295,13 @@ public class ProblemMapper {
                     || t instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;
             }
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
         }
-        return BusyDatabase.hasSqlState(e, state -> state.startsWith("08") || state.startsWith("57P"));
+        return false;
     }
 
     /**
