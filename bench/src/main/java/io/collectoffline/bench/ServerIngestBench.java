@@ -96,6 +96,19 @@ public final class ServerIngestBench {
                     n,
                     n / copyFloorRate,
                     rawRate));
+            double everythingRate = rawInsertRate(jdbc, user, n, "household_all", prepared, true);
+            rows.add(row(
+                    "raw JDBC: the same rows plus all the server keeps per change (stored transaction, lineage, "
+                            + "home site)",
+                    n,
+                    n / everythingRate,
+                    rawRate));
+            double copyEverythingRate = rawCopyRate(jdbc, user, n, "household_copy_all", prepared, true);
+            rows.add(row(
+                    "raw COPY: the same rows plus all the server keeps per change (**the floor of this design**)",
+                    n,
+                    n / copyEverythingRate,
+                    rawRate));
             Timing timing = ingest(server, prepared, n);
             rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate));
             rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate));
@@ -417,6 +430,17 @@ public final class ServerIngestBench {
      */
     private static double rawInsertRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
             throws Exception {
+        return rawInsertRate(jdbc, user, n, table, withTransactions, false);
+    }
+
+    /**
+     * As above; with {@code everything}, each change's record_lineage and record_home rows as well (copies of the
+     * server's tables with their indexes): the rows the server writes for a new household besides the record and its
+     * stored transaction (ADR 14), so that the floor is of everything this design keeps per change.
+     */
+    private static double rawInsertRate(
+            String jdbc, String user, int n, String table, List<Prepared> withTransactions, boolean everything)
+            throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE " + table + " (id UUID PRIMARY KEY, household_identifier VARCHAR(36) NOT NULL "
@@ -426,6 +450,10 @@ public final class ServerIngestBench {
                         + "device_created VARCHAR(36), device_modified VARCHAR(36))");
                 if (withTransactions != null) {
                     s.execute("CREATE TABLE " + table + "_tx (LIKE incoming_transaction INCLUDING ALL)");
+                }
+                if (everything) {
+                    s.execute("CREATE TABLE " + table + "_lineage (LIKE record_lineage INCLUDING ALL)");
+                    s.execute("CREATE TABLE " + table + "_home (LIKE record_home INCLUDING ALL)");
                 }
             }
             c.setAutoCommit(false);
@@ -444,7 +472,13 @@ public final class ServerIngestBench {
                                     + "payload, "
                                     + "content_hash, sender, batch_id, received_at, status, applied_at, attempts) "
                                     + "VALUES "
-                                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'APPLIED', ?, 1)")) {
+                                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'APPLIED', ?, 1)");
+                    PreparedStatement lineage = everything
+                            ? c.prepareStatement("INSERT INTO " + table + "_lineage VALUES (?, ?, 'study.household')")
+                            : null;
+                    PreparedStatement home = everything
+                            ? c.prepareStatement("INSERT INTO " + table + "_home VALUES (?, 'site-a')")
+                            : null) {
                 UUID batchId = UUID.randomUUID();
                 for (int i = 0; i < n; i++) {
                     ps.setObject(1, UUID.randomUUID());
@@ -479,20 +513,25 @@ public final class ServerIngestBench {
                         tx.setObject(13, now);
                         tx.setObject(14, now);
                         tx.addBatch();
+                        if (everything) {
+                            UUID recordId = UUID.fromString(t.get("recordId").asText());
+                            lineage.setObject(1, recordId);
+                            lineage.setObject(2, recordId);
+                            lineage.addBatch();
+                            home.setObject(1, recordId);
+                            home.addBatch();
+                        }
                     }
-                    if ((i + 1) % 1000 == 0) {
+                    if ((i + 1) % 1000 == 0 || i == n - 1) {
                         ps.executeBatch();
-                        if (tx != null) {
-                            tx.executeBatch();
+                        for (PreparedStatement more : new PreparedStatement[] {tx, lineage, home}) {
+                            if (more != null) {
+                                more.executeBatch();
+                            }
                         }
                         c.commit();
                     }
                 }
-                ps.executeBatch();
-                if (tx != null) {
-                    tx.executeBatch();
-                }
-                c.commit();
             }
             return n / ((System.nanoTime() - start) / 1e9);
         }
@@ -505,11 +544,22 @@ public final class ServerIngestBench {
      */
     private static double rawCopyRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
             throws Exception {
+        return rawCopyRate(jdbc, user, n, table, withTransactions, false);
+    }
+
+    /** As above; with {@code everything}, the lineage and home rows too, by COPY (see {@link #rawInsertRate}). */
+    private static double rawCopyRate(
+            String jdbc, String user, int n, String table, List<Prepared> withTransactions, boolean everything)
+            throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE " + table + " (LIKE household_raw INCLUDING ALL)");
                 if (withTransactions != null) {
                     s.execute("CREATE TABLE " + table + "_tx (LIKE incoming_transaction INCLUDING ALL)");
+                }
+                if (everything) {
+                    s.execute("CREATE TABLE " + table + "_lineage (LIKE record_lineage INCLUDING ALL)");
+                    s.execute("CREATE TABLE " + table + "_home (LIKE record_home INCLUDING ALL)");
                 }
             }
             c.setAutoCommit(false);
@@ -524,6 +574,8 @@ public final class ServerIngestBench {
             long start = System.nanoTime();
             StringBuilder records = new StringBuilder();
             StringBuilder stored = new StringBuilder();
+            StringBuilder lineage = new StringBuilder();
+            StringBuilder home = new StringBuilder();
             for (int i = 0; i < n; i++) {
                 records.append(UUID.randomUUID())
                         .append('\t')
@@ -565,6 +617,11 @@ public final class ServerIngestBench {
                             .append("\tAPPLIED\t")
                             .append(now)
                             .append("\t1\n");
+                    if (everything) {
+                        String recordId = t.get("recordId").asText();
+                        lineage.append(recordId).append('\t').append(recordId).append("\tstudy.household\n");
+                        home.append(recordId).append("\tsite-a\n");
+                    }
                 }
                 if ((i + 1) % 1000 == 0 || i == n - 1) {
                     copy.copyIn("COPY " + table + " FROM STDIN", new java.io.StringReader(records.toString()));
@@ -575,9 +632,16 @@ public final class ServerIngestBench {
                                         + "applied_at, attempts) FROM STDIN",
                                 new java.io.StringReader(stored.toString()));
                     }
+                    if (everything) {
+                        copy.copyIn(
+                                "COPY " + table + "_lineage FROM STDIN", new java.io.StringReader(lineage.toString()));
+                        copy.copyIn("COPY " + table + "_home FROM STDIN", new java.io.StringReader(home.toString()));
+                    }
                     c.commit();
                     records.setLength(0);
                     stored.setLength(0);
+                    lineage.setLength(0);
+                    home.setLength(0);
                 }
             }
             return n / ((System.nanoTime() - start) / 1e9);
