@@ -2,7 +2,7 @@
 # Benchmarks (not tests): builds the apps, then prints tables of figures. Needs PostgreSQL on 127.0.0.1:5432
 # (creates databases bench and bench_large).
 #   bench/run.sh                          # everything (about 30 minutes on 2 cores; the 1M push is most of it)
-#   bench/run.sh server|e2e|forward|apps|downsync|export # one part
+#   bench/run.sh server|e2e|forward|apps|downsync|export|floors # one part
 #   bench/run.sh slowlink                 # not in "all": 10k changes over 32 and 256 kbit/s (about 25 minutes)
 # The laptop's start of two builds, alternating (copy each build's sync-client/target/aot-app aside first):
 #   bench/start-compare.sh <aot-app A> <aot-app B> [pairs]
@@ -46,6 +46,9 @@ if [ "$part" = slowlink ]; then
 fi
 if [ "$part" = all ] || [ "$part" = export ]; then
   mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ExportBench ${BENCH_ARGS:-}
+fi
+if [ "$part" = all ] || [ "$part" = floors ]; then
+  mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.FloorsBench ${BENCH_ARGS:-}
 fi
 if [ "$part" = all ] || [ "$part" = apps ]; then
   mvn -B -q exec:java -Dbench.main=io.collectoffline.bench.ClientBench ${jdk25:+-Dbench.jdk25=$jdk25} ${BENCH_ARGS:-}
