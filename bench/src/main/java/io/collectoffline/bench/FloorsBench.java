@@ -88,7 +88,8 @@ public final class FloorsBench {
         double e2eBudget = cores * 1e6 / 20_000;
         System.out.printf(
                 "| item 2: ≥ 20,000 changes/s end to end (laptop, server and PostgreSQL share the cores) | %.0f µs CPU "
-                        + "| the server's check, open and parse: %.0f µs (no PostgreSQL, HTTP or laptop) | **%.2f** |%n",
+                        + "| the server's check, open and parse: %.0f µs (no PostgreSQL, HTTP or laptop) "
+                        + "| **%.2f** |%n",
                 e2eBudget, serverNeeds, serverNeeds / e2eBudget);
         double entryBudget = cores * 1e6 / 15_000;
         System.out.printf(
