@@ -80,44 +80,61 @@ public final class ServerIngestBench {
         try (AppProcess server = startServer(jar, jdbc, user)) {
             // the server has migrated the fresh database: the raw figures are taken in it, before the server's run
             rawInsertRate(jdbc, user, Math.min(n, 20_000), "household_warmup", null); // JIT and caches warm first
+            long ticks = EndToEndBench.postgresTicks();
             rawRate = rawInsertRate(jdbc, user, n, "household_raw", null);
+            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate, ticks));
+            ticks = EndToEndBench.postgresTicks();
             double floorRate = rawInsertRate(jdbc, user, n, "household_floor", prepared);
-            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate));
             rows.add(row(
                     "raw JDBC: the same rows plus their stored transactions (the server's minimum writes)",
                     n,
                     n / floorRate,
-                    rawRate));
+                    rawRate,
+                    ticks));
+            ticks = EndToEndBench.postgresTicks();
             double copyRate = rawCopyRate(jdbc, user, n, "household_copy", null);
+            rows.add(row("raw COPY of the same rows (1000 per COPY and commit)", n, n / copyRate, rawRate, ticks));
+            ticks = EndToEndBench.postgresTicks();
             double copyFloorRate = rawCopyRate(jdbc, user, n, "household_copy_floor", prepared);
-            rows.add(row("raw COPY of the same rows (1000 per COPY and commit)", n, n / copyRate, rawRate));
             rows.add(row(
                     "raw COPY: the same rows plus their stored transactions (the floor with COPY)",
                     n,
                     n / copyFloorRate,
-                    rawRate));
+                    rawRate,
+                    ticks));
+            ticks = EndToEndBench.postgresTicks();
             double everythingRate = rawInsertRate(jdbc, user, n, "household_all", prepared, true);
             rows.add(row(
                     "raw JDBC: the same rows plus all the server keeps per change (stored transaction, lineage, "
                             + "home site)",
                     n,
                     n / everythingRate,
-                    rawRate));
+                    rawRate,
+                    ticks));
+            ticks = EndToEndBench.postgresTicks();
             double copyEverythingRate = rawCopyRate(jdbc, user, n, "household_copy_all", prepared, true);
             rows.add(row(
                     "raw COPY: the same rows plus all the server keeps per change (**the floor of this design**)",
                     n,
                     n / copyEverythingRate,
-                    rawRate));
+                    rawRate,
+                    ticks));
+            ticks = EndToEndBench.postgresTicks();
             Timing timing = ingest(server, prepared, n);
-            rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate));
-            rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate));
+            rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate, -1));
+            rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate, ticks));
         }
         if (compareJar != null) {
             resetDatabase(jdbc, user);
             try (AppProcess server = startServer(Path.of(compareJar), jdbc, user)) {
+                long ticks = EndToEndBench.postgresTicks();
                 Timing timing = ingest(server, prepared, n);
-                rows.add(row("comparison jar " + compareJar + ": receive + apply", n, timing.totalSeconds(), rawRate));
+                rows.add(row(
+                        "comparison jar " + compareJar + ": receive + apply",
+                        n,
+                        timing.totalSeconds(),
+                        rawRate,
+                        ticks));
             }
         }
         printTable(
@@ -318,11 +335,26 @@ public final class ServerIngestBench {
         return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f |", measure, seconds, rate, rate / reference);
     }
 
+    /**
+     * A row with PostgreSQL's CPU per 1000 transactions since {@code postgresTicksBefore} (all its processes, from
+     * {@code /proc}; blank when negative).
+     */
+    private static String row(String measure, int n, double seconds, double reference, long postgresTicksBefore)
+            throws Exception {
+        String postgres = postgresTicksBefore < 0
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        " %.3f |",
+                        (EndToEndBench.postgresTicks() - postgresTicksBefore) / EndToEndBench.TICKS / (n / 1000.0));
+        return row(measure, n, seconds, reference) + (postgresTicksBefore < 0 ? " |" : postgres);
+    }
+
     private static void printTable(String title, List<String> rows) {
         System.out.println();
         System.out.println(title);
-        System.out.println("| measure | seconds | transactions/s | ratio |");
-        System.out.println("|---|---:|---:|---:|");
+        System.out.println("| measure | seconds | transactions/s | ratio | PostgreSQL CPU s/1000 |");
+        System.out.println("|---|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
     }
 
