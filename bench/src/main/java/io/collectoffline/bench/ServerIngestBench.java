@@ -46,6 +46,9 @@ import java.util.zip.GZIPOutputStream;
 public final class ServerIngestBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** PostgreSQL's CPU seconds during the last raw run (read before its connection closes, so its backend counts). */
+    private static double lastPostgresCpuSeconds;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Each running server's token for the bench's relay device, by base URL. */
     private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -80,29 +83,29 @@ public final class ServerIngestBench {
         try (AppProcess server = startServer(jar, jdbc, user)) {
             // the server has migrated the fresh database: the raw figures are taken in it, before the server's run
             rawInsertRate(jdbc, user, Math.min(n, 20_000), "household_warmup", null); // JIT and caches warm first
-            long ticks = EndToEndBench.postgresTicks();
             rawRate = rawInsertRate(jdbc, user, n, "household_raw", null);
-            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate, ticks));
-            ticks = EndToEndBench.postgresTicks();
+            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate, lastPostgresCpuSeconds));
             double floorRate = rawInsertRate(jdbc, user, n, "household_floor", prepared);
             rows.add(row(
                     "raw JDBC: the same rows plus their stored transactions (the server's minimum writes)",
                     n,
                     n / floorRate,
                     rawRate,
-                    ticks));
-            ticks = EndToEndBench.postgresTicks();
+                    lastPostgresCpuSeconds));
             double copyRate = rawCopyRate(jdbc, user, n, "household_copy", null);
-            rows.add(row("raw COPY of the same rows (1000 per COPY and commit)", n, n / copyRate, rawRate, ticks));
-            ticks = EndToEndBench.postgresTicks();
+            rows.add(row(
+                    "raw COPY of the same rows (1000 per COPY and commit)",
+                    n,
+                    n / copyRate,
+                    rawRate,
+                    lastPostgresCpuSeconds));
             double copyFloorRate = rawCopyRate(jdbc, user, n, "household_copy_floor", prepared);
             rows.add(row(
                     "raw COPY: the same rows plus their stored transactions (the floor with COPY)",
                     n,
                     n / copyFloorRate,
                     rawRate,
-                    ticks));
-            ticks = EndToEndBench.postgresTicks();
+                    lastPostgresCpuSeconds));
             double everythingRate = rawInsertRate(jdbc, user, n, "household_all", prepared, true);
             rows.add(row(
                     "raw JDBC: the same rows plus all the server keeps per change (stored transaction, lineage, "
@@ -110,19 +113,19 @@ public final class ServerIngestBench {
                     n,
                     n / everythingRate,
                     rawRate,
-                    ticks));
-            ticks = EndToEndBench.postgresTicks();
+                    lastPostgresCpuSeconds));
             double copyEverythingRate = rawCopyRate(jdbc, user, n, "household_copy_all", prepared, true);
             rows.add(row(
                     "raw COPY: the same rows plus all the server keeps per change (**the floor of this design**)",
                     n,
                     n / copyEverythingRate,
                     rawRate,
-                    ticks));
-            ticks = EndToEndBench.postgresTicks();
+                    lastPostgresCpuSeconds));
+            long ticks = EndToEndBench.postgresTicks(); // the server's pool keeps its connections
             Timing timing = ingest(server, prepared, n);
-            rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate, -1));
-            rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate, ticks));
+            double postgres = (EndToEndBench.postgresTicks() - ticks) / EndToEndBench.TICKS;
+            rows.add(row("server receive (all batches answered)", n, timing.receiveSeconds(), rawRate, Double.NaN));
+            rows.add(row("**server receive + apply (all APPLIED)**", n, timing.totalSeconds(), rawRate, postgres));
         }
         if (compareJar != null) {
             resetDatabase(jdbc, user);
@@ -134,7 +137,7 @@ public final class ServerIngestBench {
                         n,
                         timing.totalSeconds(),
                         rawRate,
-                        ticks));
+                        (EndToEndBench.postgresTicks() - ticks) / EndToEndBench.TICKS));
             }
         }
         printTable(
@@ -335,19 +338,12 @@ public final class ServerIngestBench {
         return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f |", measure, seconds, rate, rate / reference);
     }
 
-    /**
-     * A row with PostgreSQL's CPU per 1000 transactions since {@code postgresTicksBefore} (all its processes, from
-     * {@code /proc}; blank when negative).
-     */
-    private static String row(String measure, int n, double seconds, double reference, long postgresTicksBefore)
-            throws Exception {
-        String postgres = postgresTicksBefore < 0
-                ? ""
-                : String.format(
-                        Locale.ROOT,
-                        " %.3f |",
-                        (EndToEndBench.postgresTicks() - postgresTicksBefore) / EndToEndBench.TICKS / (n / 1000.0));
-        return row(measure, n, seconds, reference) + (postgresTicksBefore < 0 ? " |" : postgres);
+    /** A row with PostgreSQL's CPU per 1000 transactions (all its processes, from {@code /proc}; blank for NaN). */
+    private static String row(String measure, int n, double seconds, double reference, double postgresCpuSeconds) {
+        return row(measure, n, seconds, reference)
+                + (Double.isNaN(postgresCpuSeconds)
+                        ? " |"
+                        : String.format(Locale.ROOT, " %.3f |", postgresCpuSeconds / (n / 1000.0)));
     }
 
     private static void printTable(String title, List<String> rows) {
@@ -494,6 +490,7 @@ public final class ServerIngestBench {
             if (withTransactions != null) {
                 withTransactions.forEach(p -> transactions.addAll(p.transactions()));
             }
+            long postgresStart = EndToEndBench.postgresTicks(); // this connection's backend lives until the end
             long start = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO " + table + " VALUES " + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -565,7 +562,9 @@ public final class ServerIngestBench {
                     }
                 }
             }
-            return n / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            lastPostgresCpuSeconds = (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS;
+            return n / seconds;
         }
     }
 
@@ -603,6 +602,7 @@ public final class ServerIngestBench {
                 withTransactions.forEach(p -> transactions.addAll(p.transactions()));
             }
             UUID batchId = UUID.randomUUID();
+            long postgresStart = EndToEndBench.postgresTicks(); // this connection's backend lives until the end
             long start = System.nanoTime();
             StringBuilder records = new StringBuilder();
             StringBuilder stored = new StringBuilder();
@@ -676,7 +676,9 @@ public final class ServerIngestBench {
                     home.setLength(0);
                 }
             }
-            return n / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            lastPostgresCpuSeconds = (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS;
+            return n / seconds;
         }
     }
 
