@@ -51,7 +51,11 @@ public class OutboxMetrics {
                 .register(registry);
     }
 
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Not while the app starts or stops: a start that fails (a missing setting) shuts the database down under it. */
+    @Scheduled(
+            every = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         last = outbox.figures();
     }
