@@ -73,6 +73,47 @@ class IdempotentIngestInvariantTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * A lock another session holds on the transactions' table (an admin's open psql transaction, a VACUUM FULL, another
+     * instance's migration) does not hold a laptop's push and a connection for ever: after PostgreSQL's lock timeout
+     * (10 s, set on every connection) the batch is answered 503 busy with nothing stored, and the same batch sent again
+     * once the lock is gone is ACCEPTED.
+     */
+    @Test
+    void aBatchWaitingForALockAnotherSessionHoldsIsAnsweredBusyStoresNothingAndIsAcceptedWhenSentAgain()
+            throws Exception {
+        String producer = producer();
+        Map<String, Object> batch = batch(
+                producer,
+                List.of(tx(
+                        producer,
+                        1,
+                        "study.household",
+                        "INSERT",
+                        household(UUID.randomUUID(), identifier("HH"), "Oodi", 0))));
+        long started;
+        try (Connection holder = database.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var s = holder.createStatement()) {
+                s.execute("LOCK TABLE incoming_transaction IN SHARE MODE"); // readers pass, writers wait
+            }
+            started = System.nanoTime();
+            CompletableFuture.runAsync(() -> post(batch)
+                            .statusCode(503)
+                            .header("Retry-After", "10")
+                            .body("type", equalTo("urn:collect-offline:problem:busy")))
+                    .get(40, java.util.concurrent.TimeUnit.SECONDS); // without a lock timeout it waits for ever
+            holder.rollback();
+        }
+        assertThat((System.nanoTime() - started) / 1_000_000_000.0).isBetween(9.0, 30.0);
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isZero();
+
+        post(batch).statusCode(200).body("results.status", org.hamcrest.Matchers.contains("ACCEPTED"));
+        assertThat(count("SELECT COUNT(*) FROM incoming_transaction WHERE producer = ?", producer))
+                .isEqualTo(1);
+    }
+
     @Test
     void sameTxIdWithOtherContentIsRefusedFlaggedAndNeverApplied() {
         String producer = producer();
