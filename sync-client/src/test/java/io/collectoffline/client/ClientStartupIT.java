@@ -96,6 +96,90 @@ class ClientStartupIT {
         }
     }
 
+    /**
+     * A laptop whose disk fills up: the save that does not fit is answered 507 disk-full (not a 500 that says
+     * nothing), nothing of it is written and what was saved before is kept; once space is freed, the same request is
+     * taken without a restart. The disk is a 24 MB tmpfs of the laptop's own, 8 MB of it a ballast file the test
+     * deletes: mounted in a mount namespace of the laptop's process alone (a user namespace lets a test do that
+     * without root).
+     */
+    @Test
+    void aFullDiskIsAnsweredDiskFullWritesNothingOfTheRequestAndTheLaptopTakesChangesAgainOnceSpaceIsFreed()
+            throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small")).toAbsolutePath();
+        List<String> launcher = List.of(
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--mount",
+                "sh",
+                "-c",
+                "mount -t tmpfs -o size=24m tmpfs '" + small + "' && head -c 8388608 /dev/zero > '" + small
+                        + "/ballast' && exec \"$@\"",
+                "sh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder(List.of("unshare", "--user", "--map-root-user", "--mount", "true"))
+                                .start()
+                                .waitFor()
+                        == 0,
+                "this machine lets no test make a mount namespace (unshare --user --mount)");
+        try (AppProcess app = AppProcess.start(
+                        launcher,
+                        Path.of(System.getProperty("java.home")),
+                        Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                        AppProcess.freePort(),
+                        dir,
+                        LOGINS_OFF,
+                        keyFile(),
+                        "-Dsync.client.db-path=" + small.resolve("collect-offline"))
+                .awaitReady()) {
+            int saved = 0;
+            io.restassured.response.Response refused = null;
+            List<Map<String, Object>> households = null;
+            for (int request = 0; request < 200 && refused == null; request++) {
+                households = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    households.add(Map.of(
+                            "householdIdentifier", "HH-FULL-" + request + "-" + i,
+                            "village", "Oodi, by the river, past the clinic",
+                            "enumerationDate", "2026-11-20"));
+                }
+                io.restassured.response.Response answer = given().baseUri(app.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(households)
+                        .post("/api/v1/records/study.household/bulk");
+                if (answer.statusCode() == 200) {
+                    saved += households.size();
+                } else {
+                    refused = answer;
+                }
+            }
+            assertThat(refused).as("the disk never filled up").isNotNull();
+            assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(507);
+            assertThat(refused.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:disk-full");
+            assertThat(refused.jsonPath().getString("detail")).contains("Free space on that disk");
+            assertThat(saved).isPositive();
+            given().baseUri(app.baseUrl())
+                    .get("/api/v1/status")
+                    .then()
+                    .statusCode(200)
+                    .body("pending", equalTo(saved)); // nothing of the refused request, everything before it
+
+            Files.delete(Path.of("/proc", String.valueOf(app.pid()), "root", small.toString(), "ballast"));
+            given().baseUri(app.baseUrl())
+                    .contentType(ContentType.JSON)
+                    .body(households)
+                    .post("/api/v1/records/study.household/bulk")
+                    .then()
+                    .statusCode(200);
+            given().baseUri(app.baseUrl())
+                    .get("/api/v1/status")
+                    .then()
+                    .statusCode(200)
+                    .body("pending", equalTo(saved + households.size()));
+        }
+    }
+
     @Test
     void restartWithAnotherDeviceIdIsRefusedNamingTheKey() throws Exception {
         try (AppProcess app = AppProcess.start(

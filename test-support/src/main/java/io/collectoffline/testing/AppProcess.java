@@ -56,7 +56,18 @@ public final class AppProcess implements AutoCloseable {
     /** Starts {@code jar} with the {@code java} of another JDK ({@code javaHome}), e.g. to use its AOT cache. */
     public static AppProcess start(Path javaHome, Path jar, int port, Path workDir, String... properties)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), javaHome, jar, port, workDir, properties);
+    }
+
+    /**
+     * Starts {@code jar} through {@code launcher}, a command that runs the {@code java} command line given after it
+     * (e.g. {@code unshare … sh -c '…; exec "$@"' sh}: the app in namespaces of its own); the app keeps the launcher's
+     * process id when the launcher execs it.
+     */
+    public static AppProcess start(
+            List<String> launcher, Path javaHome, Path jar, int port, Path workDir, String... properties)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-Dquarkus.http.port=" + port);

@@ -7,6 +7,7 @@ import io.collectoffline.client.records.RecordConflictException;
 import io.collectoffline.client.records.RecordNotFoundException;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.BusyDatabase;
+import io.collectoffline.protocol.DiskFull;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.InvalidParameterException;
@@ -179,6 +180,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DiskFull.is(e)) {
+            Log.errorf("The disk of this laptop's database is full: %s wrote nothing (%s)", uri.getPath(), e);
+            return DiskFull.answer(uri.getPath());
+        }
         if (BusyDatabase.is(e)) {
             // waited longer than the lock timeout (10 s) for another transaction — a bulk load of thousands of records
             // on a slow laptop holds the capture counter that long — or lost a deadlock: nothing was written

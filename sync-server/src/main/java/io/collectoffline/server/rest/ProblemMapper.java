@@ -3,6 +3,7 @@ package io.collectoffline.server.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.collectoffline.offline.UnknownModelException;
 import io.collectoffline.protocol.BusyDatabase;
+import io.collectoffline.protocol.DiskFull;
 import io.collectoffline.protocol.Inputs;
 import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.InvalidParameterException;
@@ -250,6 +251,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (DiskFull.is(e)) { // before "unavailable": H2 closes its file after a write to a full disk fails
+            Log.errorf("The disk of the server's database is full: %s wrote nothing (%s)", uri.getPath(), e);
+            return DiskFull.answer(uri.getPath());
+        }
         if (databaseUnavailable(e)) {
             Log.warnf("Database unavailable on %s: %s", uri.getPath(), e.getMessage());
             return Response.status(503)
