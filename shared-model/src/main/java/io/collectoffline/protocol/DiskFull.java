@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * A write that failed because the disk holding the database is full. The database rolled the request's transaction
  * back, so nothing of it was written, and what was saved before stays; once space is freed the same app takes writes
- * again without a restart (the embedded H2 closes its file after the failed write and opens it again on the next
- * connection). Both apps answer it {@code 507 Insufficient Storage} with what to do, instead of a 500 that says
+ * again without a restart (the embedded H2 stops writing after the failed write, so the apps close their pooled
+ * connections when they answer this, and the next connection opens the file again). Both apps answer it {@code 507 Insufficient Storage} with what to do, instead of a 500 that says
  * nothing; a pushing laptop or forwarding site backs off as for any 5xx and sends again later.
  */
 public final class DiskFull {
@@ -38,9 +38,9 @@ public final class DiskFull {
     private DiskFull() {}
 
     /**
-     * Whether {@code failure}, one of its causes or an exception suppressed along the way says that the disk is full
-     * (a failed commit comes as the transaction manager's RollbackException with the database's exception suppressed
-     * in it, not as its cause).
+     * Whether {@code failure}, one of its causes or an exception suppressed or chained along the way says that the disk
+     * is full (a failed commit comes as the transaction manager's RollbackException with the database's exception
+     * suppressed in it, not as its cause; a failed JDBC batch holds it as its next exception).
      */
     public static boolean is(Throwable failure) {
         Deque<Throwable> next = new ArrayDeque<>();
@@ -64,6 +64,9 @@ public final class DiskFull {
             }
             if (t.getCause() != null) {
                 next.add(t.getCause());
+            }
+            if (t instanceof SQLException sql && sql.getNextException() != null) {
+                next.add(sql.getNextException()); // a JDBC batch's failure holds the statement's this way
             }
             next.addAll(List.of(t.getSuppressed()));
         }

@@ -38,6 +38,11 @@ class DiskFullTest {
         Exception rollback = new IllegalStateException("Could not commit transaction");
         rollback.addSuppressed(new SQLException("General error", "HY000", full));
         assertThat(DiskFull.is(new RuntimeException(rollback))).isTrue();
+        // as a failed JDBC batch comes: the statement's exception chained as the next one
+        java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException("IO Exception", "90028", 0, null);
+        batch.setNextException(new SQLException("IO Exception", "90028", full));
+        assertThat(DiskFull.is(new IllegalStateException("storing batch failed", batch)))
+                .isTrue();
     }
 
     @Test

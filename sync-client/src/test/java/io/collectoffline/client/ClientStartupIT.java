@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.SmallDisk;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,32 +107,18 @@ class ClientStartupIT {
     @Test
     void aFullDiskIsAnsweredDiskFullWritesNothingOfTheRequestAndTheLaptopTakesChangesAgainOnceSpaceIsFreed()
             throws Exception {
-        Path small = Files.createDirectories(dir.resolve("small")).toAbsolutePath();
-        List<String> launcher = List.of(
-                "unshare",
-                "--user",
-                "--map-root-user",
-                "--mount",
-                "sh",
-                "-c",
-                "mount -t tmpfs -o size=24m tmpfs '" + small + "' && head -c 8388608 /dev/zero > '" + small
-                        + "/ballast' && exec \"$@\"",
-                "sh");
         org.junit.jupiter.api.Assumptions.assumeTrue(
-                new ProcessBuilder(List.of("unshare", "--user", "--map-root-user", "--mount", "true"))
-                                .start()
-                                .waitFor()
-                        == 0,
-                "this machine lets no test make a mount namespace (unshare --user --mount)");
+                SmallDisk.possible(), "this machine lets no test make a mount namespace (unshare --user --mount)");
+        SmallDisk disk = new SmallDisk(dir.resolve("small").toAbsolutePath(), 24, 8, "");
         try (AppProcess app = AppProcess.start(
-                        launcher,
+                        disk.launcher(),
                         Path.of(System.getProperty("java.home")),
                         Path.of("target", "quarkus-app", "quarkus-run.jar"),
                         AppProcess.freePort(),
                         dir,
                         LOGINS_OFF,
                         keyFile(),
-                        "-Dsync.client.db-path=" + small.resolve("collect-offline"))
+                        "-Dsync.client.db-path=" + disk.mountPoint().resolve("collect-offline"))
                 .awaitReady()) {
             int saved = 0;
             io.restassured.response.Response refused = null;
@@ -165,7 +152,7 @@ class ClientStartupIT {
                     .statusCode(200)
                     .body("pending", equalTo(saved)); // nothing of the refused request, everything before it
 
-            Files.delete(Path.of("/proc", String.valueOf(app.pid()), "root", small.toString(), "ballast"));
+            disk.freeBallast(app);
             given().baseUri(app.baseUrl())
                     .contentType(ContentType.JSON)
                     .body(households)

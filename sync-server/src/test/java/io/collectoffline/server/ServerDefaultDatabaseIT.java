@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.collectoffline.testing.AppProcess;
+import io.collectoffline.testing.SmallDisk;
 import io.restassured.http.ContentType;
 import java.nio.file.Path;
 import java.util.List;
@@ -250,6 +251,99 @@ class ServerDefaultDatabaseIT {
                         dir.resolve("data/server/keys").toString()))
                 .contains("(current)");
         assertThat(cli(null, null, "models")).contains("study.subject_visit");
+    }
+
+    /**
+     * The quick-start server whose disk fills up: the batch that does not fit is answered 507 disk-full (not a 500,
+     * nor "database unavailable"), and once space is freed the same batch is taken and applied without a restart.
+     * The embedded database made by the first-admin step is copied onto a 24 MB disk of the server's own, 8 MB of it
+     * a ballast file the test deletes ({@link SmallDisk}).
+     */
+    @Test
+    void aFullDiskIsAnsweredDiskFullAndTheSameBatchIsTakenOnceSpaceIsFreed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                SmallDisk.possible(), "this machine lets no test make a mount namespace (unshare --user --mount)");
+        String admin =
+                io.collectoffline.testing.ServerAdmin.viaCli(Path.of("target", "quarkus-app", "quarkus-run.jar"), dir);
+        SmallDisk disk = new SmallDisk(
+                dir.resolve("small").toAbsolutePath(),
+                24,
+                8,
+                "cp data/server/collect-offline.mv.db '" + dir.resolve("small").toAbsolutePath() + "/'");
+        try (AppProcess server = AppProcess.start(
+                        disk.launcher(),
+                        Path.of(System.getProperty("java.home")),
+                        Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                        AppProcess.freePort(),
+                        dir,
+                        "-Dsync.server.ingest.accept-unsigned=true",
+                        "-Dsync.server.apply.enabled=false", // receive applies on its own: the request is the writer
+                        "-Dsync.server.h2-path=" + disk.mountPoint().resolve("collect-offline"))
+                .awaitReady()) {
+            String producer = "laptop-full";
+            String token = given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(admin)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("deviceId", producer, "role", "field"))
+                    .post("/api/v1/devices")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("token");
+            io.restassured.response.Response refused = null;
+            Map<String, Object> batch = null;
+            int stored = 0;
+            for (int b = 0; b < 100 && refused == null; b++) {
+                List<Map<String, Object>> transactions = new java.util.ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    transactions.add(Fixtures.tx(
+                            producer,
+                            b * 1000L + i + 1,
+                            "study.household",
+                            "INSERT",
+                            Fixtures.household(UUID.randomUUID(), Fixtures.identifier("HH"), "Oodi, by the river", 0)));
+                }
+                batch = Fixtures.batchFrom(producer, transactions);
+                io.restassured.response.Response answer = given().baseUri(server.baseUrl())
+                        .auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body(batch)
+                        .post("/api/v1/batches");
+                if (answer.statusCode() == 200) {
+                    stored += transactions.size();
+                } else {
+                    refused = answer;
+                }
+            }
+            assertThat(refused).as("the disk never filled up").isNotNull();
+            String log = server.output();
+            assertThat(refused.statusCode())
+                    .as(refused.asString() + "\n" + log.substring(Math.max(0, log.indexOf("Unexpected error"))))
+                    .isEqualTo(507);
+            assertThat(refused.jsonPath().getString("type")).isEqualTo("urn:collect-offline:problem:disk-full");
+            assertThat(stored).isPositive();
+
+            disk.freeBallast(server);
+            given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(batch)
+                    .post("/api/v1/batches")
+                    .then()
+                    .statusCode(200)
+                    .body("results.status", org.hamcrest.Matchers.everyItem(equalTo("ACCEPTED")));
+            int all = stored + 1000;
+            await().untilAsserted(() -> given().baseUri(server.baseUrl())
+                    .auth()
+                    .oauth2(admin)
+                    .get("/api/v1/status")
+                    .then()
+                    .statusCode(200)
+                    .body("counts.APPLIED", equalTo(all)));
+        }
     }
 
     @Test

@@ -30,6 +30,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMapper {
 
+    private final io.agroal.api.AgroalDataSource dataSource;
+
+    ProblemMapper(io.agroal.api.AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
     static final String PREFIX = Problem.TYPE_PREFIX;
     public static final String INVALID_INPUT = PREFIX + "invalid-input";
     public static final String MALFORMED_JSON = PREFIX + "malformed-json";
@@ -182,6 +188,9 @@ public class ProblemMapper {
     public Response unexpected(Throwable e, UriInfo uri) {
         if (DiskFull.is(e)) {
             Log.errorf("The disk of this laptop's database is full: %s wrote nothing (%s)", uri.getPath(), e);
+            // H2 stops writing to its file after the failed write, and every pooled connection to it fails from then
+            // on: closing them lets the next one open the file again once space is freed
+            dataSource.flush(io.agroal.api.AgroalDataSource.FlushMode.ALL);
             return DiskFull.answer(uri.getPath());
         }
         if (BusyDatabase.is(e)) {

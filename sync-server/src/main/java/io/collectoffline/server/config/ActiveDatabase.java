@@ -40,6 +40,19 @@ public class ActiveDatabase {
         return kind == ServerConfig.Database.postgresql;
     }
 
+    /**
+     * After a write to a full disk the embedded H2 keeps its database open but unusable: its store stopped writing,
+     * and every connection to it, old or new, fails the same way until all are closed. Closing the pool's connections
+     * lets the next connection open the file again once space is freed (ServerDefaultDatabaseIT). PostgreSQL recovers
+     * by itself: nothing to do there.
+     */
+    public void closeEmbeddedAfterDiskFull() {
+        if (isPostgresql()) {
+            return;
+        }
+        dataSource.flush(AgroalDataSource.FlushMode.ALL);
+    }
+
     /** Work on the connection of a transaction; it never commits, rolls back or changes auto-commit itself. */
     @FunctionalInterface
     public interface Work<T> {

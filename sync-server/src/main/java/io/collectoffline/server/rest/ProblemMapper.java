@@ -11,6 +11,7 @@ import io.collectoffline.protocol.Problem;
 import io.collectoffline.server.apply.ProducerNotFoundException;
 import io.collectoffline.server.apply.TransactionNotFoundException;
 import io.collectoffline.server.apply.TransactionStateException;
+import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.DeviceConflictException;
 import io.collectoffline.server.devices.DeviceNotFoundException;
 import io.collectoffline.server.downsync.NoSealingKeyException;
@@ -37,9 +38,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private final io.quarkus.security.identity.SecurityIdentity identity;
+    private final ActiveDatabase database;
 
-    ProblemMapper(io.quarkus.security.identity.SecurityIdentity identity) {
+    ProblemMapper(io.quarkus.security.identity.SecurityIdentity identity, ActiveDatabase database) {
         this.identity = identity;
+        this.database = database;
     }
 
     static final String PREFIX = Problem.TYPE_PREFIX;
@@ -253,6 +256,7 @@ public class ProblemMapper {
     public Response unexpected(Throwable e, UriInfo uri) {
         if (DiskFull.is(e)) { // before "unavailable": H2 closes its file after a write to a full disk fails
             Log.errorf("The disk of the server's database is full: %s wrote nothing (%s)", uri.getPath(), e);
+            database.closeEmbeddedAfterDiskFull();
             return DiskFull.answer(uri.getPath());
         }
         if (databaseUnavailable(e)) {
