@@ -14,8 +14,9 @@ import java.util.Set;
  * A write that failed because the disk holding the database is full. The database rolled the request's transaction
  * back, so nothing of it was written, and what was saved before stays; once space is freed the same app takes writes
  * again without a restart (the embedded H2 stops writing after the failed write, so the apps close their pooled
- * connections when they answer this, and the next connection opens the file again). Both apps answer it {@code 507 Insufficient Storage} with what to do, instead of a 500 that says
- * nothing; a pushing laptop or forwarding site backs off as for any 5xx and sends again later.
+ * connections when they answer this, and the next connection opens the file again). Both apps answer it
+ * {@code 507 Insufficient Storage} with what to do, instead of a 500 that says nothing; a pushing laptop or forwarding
+ * site backs off as for any 5xx and sends again later.
  */
 public final class DiskFull {
 
