@@ -110,11 +110,7 @@ class ClientStartupIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 SmallDisk.possible(), "this machine lets no test make a mount namespace (unshare --user --mount)");
         SmallDisk disk = new SmallDisk(dir.resolve("small").toAbsolutePath(), 24, 8, "");
-        try (AppProcess app = AppProcess.start(
-                        disk.launcher(),
-                        Path.of(System.getProperty("java.home")),
-                        Path.of("target", "quarkus-app", "quarkus-run.jar"),
-                        AppProcess.freePort(),
+        try (AppProcess app = disk.start(
                         dir,
                         LOGINS_OFF,
                         keyFile(),

@@ -21,6 +21,17 @@ public record SmallDisk(Path mountPoint, int sizeMb, int ballastMb, String prepa
                 == 0;
     }
 
+    /** Starts this module's packaged app on a free port with this small disk mounted (see {@link #launcher}). */
+    public AppProcess start(Path workDir, String... properties) throws IOException {
+        return AppProcess.start(
+                launcher(),
+                Path.of(System.getProperty("java.home")),
+                Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                AppProcess.freePort(),
+                workDir,
+                properties);
+    }
+
     /** The launcher to give {@link AppProcess#start(List, Path, Path, int, Path, String...)}. */
     public List<String> launcher() throws IOException {
         Files.createDirectories(mountPoint);
