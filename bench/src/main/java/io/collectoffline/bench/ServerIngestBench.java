@@ -46,8 +46,11 @@ import java.util.zip.GZIPOutputStream;
 public final class ServerIngestBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** PostgreSQL's CPU seconds during the last raw run (read before its connection closes, so its backend counts). */
-    private static double lastPostgresCpuSeconds;
+    /**
+     * A raw run: rows per second, and PostgreSQL's CPU seconds meanwhile (read before the run's connection closes, so
+     * that its backend counts).
+     */
+    private record Raw(double rate, double postgresCpuSeconds) {}
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Each running server's token for the bench's relay device, by base URL. */
@@ -83,44 +86,35 @@ public final class ServerIngestBench {
         try (AppProcess server = startServer(jar, jdbc, user)) {
             // the server has migrated the fresh database: the raw figures are taken in it, before the server's run
             rawInsertRate(jdbc, user, Math.min(n, 20_000), "household_warmup", null); // JIT and caches warm first
-            rawRate = rawInsertRate(jdbc, user, n, "household_raw", null);
-            rows.add(row("raw JDBC batched INSERT of the same rows", n, n / rawRate, rawRate, lastPostgresCpuSeconds));
-            double floorRate = rawInsertRate(jdbc, user, n, "household_floor", prepared);
+            Raw raw = rawInsertRate(jdbc, user, n, "household_raw", null);
+            rawRate = raw.rate();
+            rows.add(row("raw JDBC batched INSERT of the same rows", n, raw, rawRate));
             rows.add(row(
                     "raw JDBC: the same rows plus their stored transactions (the server's minimum writes)",
                     n,
-                    n / floorRate,
-                    rawRate,
-                    lastPostgresCpuSeconds));
-            double copyRate = rawCopyRate(jdbc, user, n, "household_copy", null);
+                    rawInsertRate(jdbc, user, n, "household_floor", prepared),
+                    rawRate));
             rows.add(row(
                     "raw COPY of the same rows (1000 per COPY and commit)",
                     n,
-                    n / copyRate,
-                    rawRate,
-                    lastPostgresCpuSeconds));
-            double copyFloorRate = rawCopyRate(jdbc, user, n, "household_copy_floor", prepared);
+                    rawCopyRate(jdbc, user, n, "household_copy", null),
+                    rawRate));
             rows.add(row(
                     "raw COPY: the same rows plus their stored transactions (the floor with COPY)",
                     n,
-                    n / copyFloorRate,
-                    rawRate,
-                    lastPostgresCpuSeconds));
-            double everythingRate = rawInsertRate(jdbc, user, n, "household_all", prepared, true);
+                    rawCopyRate(jdbc, user, n, "household_copy_floor", prepared),
+                    rawRate));
             rows.add(row(
                     "raw JDBC: the same rows plus all the server keeps per change (stored transaction, lineage, "
                             + "home site)",
                     n,
-                    n / everythingRate,
-                    rawRate,
-                    lastPostgresCpuSeconds));
-            double copyEverythingRate = rawCopyRate(jdbc, user, n, "household_copy_all", prepared, true);
+                    rawInsertRate(jdbc, user, n, "household_all", prepared, true),
+                    rawRate));
             rows.add(row(
                     "raw COPY: the same rows plus all the server keeps per change (**the floor of this design**)",
                     n,
-                    n / copyEverythingRate,
-                    rawRate,
-                    lastPostgresCpuSeconds));
+                    rawCopyRate(jdbc, user, n, "household_copy_all", prepared, true),
+                    rawRate));
             long ticks = EndToEndBench.postgresTicks(); // the server's pool keeps its connections
             Timing timing = ingest(server, prepared, n);
             double postgres = (EndToEndBench.postgresTicks() - ticks) / EndToEndBench.TICKS;
@@ -338,6 +332,11 @@ public final class ServerIngestBench {
         return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f |", measure, seconds, rate, rate / reference);
     }
 
+    /** The row of a raw run. */
+    private static String row(String measure, int n, Raw raw, double reference) {
+        return row(measure, n, n / raw.rate(), reference, raw.postgresCpuSeconds());
+    }
+
     /** A row with PostgreSQL's CPU per 1000 transactions (all its processes, from {@code /proc}; blank for NaN). */
     private static String row(String measure, int n, double seconds, double reference, double postgresCpuSeconds) {
         return row(measure, n, seconds, reference)
@@ -456,7 +455,7 @@ public final class ServerIngestBench {
      * the server's incoming_transaction table (its indexes included) with the payload bytes the server stores: the
      * least any design that keeps every transaction (history, relaying) must write.
      */
-    private static double rawInsertRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
+    private static Raw rawInsertRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
             throws Exception {
         return rawInsertRate(jdbc, user, n, table, withTransactions, false);
     }
@@ -466,7 +465,7 @@ public final class ServerIngestBench {
      * server's tables with their indexes): the rows the server writes for a new household besides the record and its
      * stored transaction (ADR 14), so that the floor is of everything this design keeps per change.
      */
-    private static double rawInsertRate(
+    private static Raw rawInsertRate(
             String jdbc, String user, int n, String table, List<Prepared> withTransactions, boolean everything)
             throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
@@ -563,8 +562,7 @@ public final class ServerIngestBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastPostgresCpuSeconds = (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS;
-            return n / seconds;
+            return new Raw(n / seconds, (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS);
         }
     }
 
@@ -573,13 +571,13 @@ public final class ServerIngestBench {
      * commit; with {@code withTransactions}, their stored transactions too, by COPY into a copy of
      * incoming_transaction in the same database transaction: the floor of the server's writes with COPY.
      */
-    private static double rawCopyRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
+    private static Raw rawCopyRate(String jdbc, String user, int n, String table, List<Prepared> withTransactions)
             throws Exception {
         return rawCopyRate(jdbc, user, n, table, withTransactions, false);
     }
 
     /** As above; with {@code everything}, the lineage and home rows too, by COPY (see {@link #rawInsertRate}). */
-    private static double rawCopyRate(
+    private static Raw rawCopyRate(
             String jdbc, String user, int n, String table, List<Prepared> withTransactions, boolean everything)
             throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, user, "")) {
@@ -677,8 +675,7 @@ public final class ServerIngestBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastPostgresCpuSeconds = (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS;
-            return n / seconds;
+            return new Raw(n / seconds, (EndToEndBench.postgresTicks() - postgresStart) / EndToEndBench.TICKS);
         }
     }
 
