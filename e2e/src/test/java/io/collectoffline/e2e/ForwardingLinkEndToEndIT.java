@@ -177,6 +177,65 @@ class ForwardingLinkEndToEndIT {
         }
     }
 
+    /**
+     * The central server restored from a backup (its embedded database's file copied back, as the runbook says):
+     * what it acknowledged after the backup is gone from it, and the site had marked it forwarded. The site's next
+     * pass that asks about every producer finds it, with nothing new to forward, and forwards it again; what the
+     * central server still holds is not sent twice.
+     */
+    @Test
+    void aCentralRestoredFromABackupGetsBackFromTheSiteWhatItAcknowledgedAfterTheBackup() throws Exception {
+        int centralPort = AppProcess.freePort();
+        Path data = dir.resolve("central").resolve("data");
+        Path backup = dir.resolve("central-backup");
+        AppProcess central = central(centralPort);
+        try (AppProcess site = site(centralPort, enrolSite(central), "-Dsync.server.upstream.check-forwarded-every=2s")
+                        .awaitReady();
+                AppProcess field =
+                        Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(field, 0, 5);
+            pushAndAwaitForwarded(field, site, central, 10);
+            central.close();
+            Nodes.copyFolder(data, backup);
+            central = central(centralPort);
+            Nodes.enterHouseholdsWithSubjects(field, 5, 10);
+            pushAndAwaitForwarded(field, site, central, 30);
+
+            central.close();
+            Nodes.deleteFolder(data);
+            Nodes.copyFolder(backup, data);
+            central = central(centralPort);
+            AppProcess restored = central;
+            centralAdmin(restored).get("/api/v1/status").then().body("counts.APPLIED", equalTo(10));
+
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() ->
+                            centralAdmin(restored).get("/api/v1/status").then().body("counts.APPLIED", equalTo(30)));
+            centralAdmin(restored)
+                    .queryParam("limit", 1000)
+                    .get("/api/v1/incoming")
+                    .then()
+                    .body("size()", equalTo(30));
+            assertThat(site.output())
+                    .contains("no longer holds 20 transactions of field-e2e after seq 10 that it had acknowledged");
+        } finally {
+            central.close();
+        }
+    }
+
+    private void pushAndAwaitForwarded(AppProcess field, AppProcess site, AppProcess central, int applied) {
+        given().baseUri(field.baseUrl())
+                .queryParam("wait", true)
+                .post("/api/v1/push")
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() ->
+                        centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(applied)));
+        await().untilAsserted(() ->
+                Nodes.admin(site).get("/api/v1/status").then().body("transfer.forwardBacklog", equalTo(0)));
+    }
+
     private AppProcess central(int port, String... extra) throws Exception {
         Path root = dir.resolve("central");
         if (Files.isDirectory(dir.resolve("site").resolve("data"))) {

@@ -190,6 +190,78 @@ class PushEndToEndIT {
         }
     }
 
+    /**
+     * The runbook's server restore (pg_dump, then pg_restore over the database): what the server confirmed after the
+     * backup is gone from it, and the laptop had marked it delivered. The laptop's next scheduled push finds it
+     * (the server's watermark stops before a seq the laptop marked delivered), asks by txId what the server still
+     * holds and sends the rest again, with nothing new entered on the laptop.
+     */
+    @Test
+    void aServerRestoredFromABackupGetsBackFromTheLaptopWhatItConfirmedAfterTheBackup() throws Exception {
+        int port = AppProcess.freePort();
+        Path dump = dir.resolve("server.dump");
+        AppProcess server = Nodes.server(dir, port);
+        try (AppProcess client = Nodes.client(
+                        dir,
+                        port,
+                        Nodes.enrolLaptop(server),
+                        "-Dsync.client.push.interval=1s",
+                        "-Dsync.client.push.check-delivered-every=2s",
+                        "-Dsync.client.push.backoff-initial=200ms",
+                        "-Dsync.client.push.backoff-max=1s")
+                .awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(client, 0, 10);
+            awaitDelivered(client, 20);
+            server.close();
+            run("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-Fc", "-f", dump.toString(), "e2e");
+            server = Nodes.server(dir, port);
+            Nodes.enterHouseholdsWithSubjects(client, 10, 15);
+            awaitDelivered(client, 50);
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isEqualTo(50);
+
+            server.close();
+            run(
+                    "pg_restore",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "--clean",
+                    "--if-exists",
+                    "-d",
+                    "e2e",
+                    dump.toString());
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
+                    .isEqualTo(20);
+            server = Nodes.server(dir, port);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Nodes.assertExactlyOnce(50, 25));
+            assertThat(client.output())
+                    .contains("The server no longer holds 30 changes of field-e2e after seq 20 that it had "
+                            + "confirmed");
+            given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
+        } finally {
+            server.close();
+        }
+    }
+
+    private static void awaitDelivered(AppProcess client, int transactions) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
+                    .isEqualTo(transactions);
+        });
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor())
+                .as(String.join(" ", command) + ": " + output)
+                .isZero();
+    }
+
     @Test
     void wrongTokenStopsPushingAndMakesTheLaptopUnready() throws Exception {
         int port = AppProcess.freePort();

@@ -13,4 +13,10 @@ public interface ShipObserver {
 
     /** The next hop's answer to a batch was recorded. */
     default void recorded(Recorded recorded) {}
+
+    /**
+     * The next hop no longer holds {@code resent} transactions of {@code producer} it had acknowledged (its
+     * watermark stops at {@code watermark}): they are pending again and sent in this pass.
+     */
+    default void lost(String producer, long watermark, int resent) {}
 }

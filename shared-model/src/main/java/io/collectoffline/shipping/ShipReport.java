@@ -8,12 +8,20 @@ package io.collectoffline.shipping;
  * @param duplicate transactions it already had
  * @param rejected  transactions it refused (or the link refused as too large even alone)
  * @param held      transactions it already held by another route, confirmed by txId and not sent again
+ * @param resent    transactions it had acknowledged and no longer held (restored from a backup), made pending
+ *                  again at the start of the pass
  * @param failure   why the pass stopped early; null when it went through the whole queue
  */
-public record ShipReport(int batches, int accepted, int duplicate, int rejected, int held, LinkFailure failure) {
+public record ShipReport(
+        int batches, int accepted, int duplicate, int rejected, int held, int resent, LinkFailure failure) {
+
+    /** A pass that ended before it sent anything, for {@code failure}. */
+    public static ShipReport failed(LinkFailure failure) {
+        return new ShipReport(0, 0, 0, 0, 0, 0, failure);
+    }
 
     /** Whether anything was sent or confirmed. */
     public boolean movedAnything() {
-        return batches > 0 || held > 0 || rejected > 0;
+        return batches > 0 || held > 0 || rejected > 0 || resent > 0;
     }
 }

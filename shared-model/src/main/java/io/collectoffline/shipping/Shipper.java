@@ -21,7 +21,9 @@ import java.util.concurrent.Future;
 /**
  * The engine: one pass that moves a queue to the next hop. First it asks the next hop which pending transactions
  * it holds already (by txId, for those its watermark covers: a watermark alone never marks anything delivered),
- * then sends the rest in producer and seq order, in batches of at most {@code maxCount}, and records each answer.
+ * and whether it still holds what it acknowledged: a hop whose watermark stops before a seq it acknowledged has
+ * lost it (restored from a backup), and what it no longer holds by txId is made pending again here. It then sends
+ * the rest in producer and seq order, in batches of at most {@code maxCount}, and records each answer.
  * A batch the next hop refuses as too large is halved and sent again; a single transaction too large even alone
  * is refused with the reason, so the queue goes on. A batch that timed out is halved for the next pass
  * ({@link ShipObserver#shrunk}, {@link BatchLimit}) and ends this one: on a slow link its bytes are still on their
@@ -63,6 +65,11 @@ public final class Shipper {
             public void recorded(ShippingQueue.Recorded recorded) {
                 observer.recorded(recorded);
             }
+
+            @Override
+            public void lost(String producer, long watermark, int resent) {
+                observer.lost(producer, watermark, resent);
+            }
         });
     }
 
@@ -79,8 +86,10 @@ public final class Shipper {
         Tally tally = new Tally(observer);
         Recording recording = new Recording();
         try (Flights flights = new Flights(link, inFlight)) {
-            for (String producer : queue.producers()) {
-                tally.held += confirmHeld(queue, link, producer);
+            for (String producer : queue.producersToCheck()) {
+                long watermark = link.watermark(producer);
+                tally.resent += resendLost(queue, link, producer, watermark, observer);
+                tally.held += confirmHeld(queue, link, producer, watermark);
             }
             int limit = maxCount;
             int expected = (int) Math.ceil(queue.pending() / (double) maxCount);
@@ -286,6 +295,7 @@ public final class Shipper {
         private int duplicate;
         private int rejected;
         private int held;
+        private int resent;
 
         Tally(ShipObserver observer) {
             this.observer = observer;
@@ -304,7 +314,7 @@ public final class Shipper {
         }
 
         ShipReport report(LinkFailure failure) {
-            return new ShipReport(batches, accepted, duplicate, rejected, held, failure);
+            return new ShipReport(batches, accepted, duplicate, rejected, held, resent, failure);
         }
     }
 
@@ -368,8 +378,7 @@ public final class Shipper {
         }
     }
 
-    private static int confirmHeld(ShippingQueue queue, Link link, String producer) {
-        long watermark = link.watermark(producer);
+    private static int confirmHeld(ShippingQueue queue, Link link, String producer, long watermark) {
         int held = 0;
         long afterSeq = 0;
         while (watermark > afterSeq) {
@@ -382,5 +391,42 @@ public final class Shipper {
             afterSeq = candidates.get(candidates.size() - 1).seq();
         }
         return held;
+    }
+
+    /**
+     * What the next hop acknowledged and no longer holds, made pending again. Seqs are gap-free per producer, so a
+     * watermark that stops before a seq this queue marked delivered means the hop lost what it had acknowledged (its
+     * database restored from a backup, or another hop behind the same address). Every transaction marked delivered
+     * after the watermark is asked for by txId, and those the hop does not hold go back into the queue, to be sent
+     * in this pass; those it holds stay delivered. A hop that holds its watermark's next seq, or whose watermark
+     * stops at a transaction still pending here (refused, say), costs one lookup.
+     */
+    private static int resendLost(
+            ShippingQueue queue, Link link, String producer, long watermark, ShipObserver observer) {
+        if (!queue.marksDelivered(producer, watermark + 1)) {
+            return 0;
+        }
+        int resent = 0;
+        long afterSeq = watermark;
+        while (true) {
+            List<Pending> delivered = queue.deliveredAfter(producer, afterSeq, HeldQuery.MAX);
+            if (delivered.isEmpty()) {
+                break;
+            }
+            java.util.Set<java.util.UUID> held = new java.util.HashSet<>(
+                    link.held(producer, delivered.stream().map(Pending::txId).toList()));
+            List<java.util.UUID> lost = delivered.stream()
+                    .map(Pending::txId)
+                    .filter(txId -> !held.contains(txId))
+                    .toList();
+            if (!lost.isEmpty()) {
+                resent += queue.requeue(lost);
+            }
+            afterSeq = delivered.get(delivered.size() - 1).seq();
+        }
+        if (resent > 0) {
+            observer.lost(producer, watermark, resent);
+        }
+        return resent;
     }
 }

@@ -35,6 +35,36 @@ public interface ShippingQueue {
     /** Producers with pending transactions, all of them (paged by the implementation, never cut). */
     List<String> producers();
 
+    /**
+     * The producers whose next hop the pass asks what it holds: by default those with pending transactions; a queue
+     * may add producers it has delivered everything of, so that a hop that lost what it acknowledged is found
+     * without waiting for a new transaction.
+     */
+    default List<String> producersToCheck() {
+        return producers();
+    }
+
+    /**
+     * Whether this queue marked {@code producer}'s {@code seq} delivered on the next hop's word. The default, false,
+     * is for a queue that keeps nothing it delivered: the engine then never asks for anything back.
+     */
+    default boolean marksDelivered(String producer, long seq) {
+        return false;
+    }
+
+    /** Transactions of {@code producer} marked delivered with a seq after {@code afterSeq}, in seq order. */
+    default List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
+        return List.of();
+    }
+
+    /**
+     * Makes the delivered {@code txIds} pending again: the next hop no longer holds them. Returns how many it made
+     * pending.
+     */
+    default int requeue(List<UUID> txIds) {
+        return 0;
+    }
+
     /** Pending transactions of {@code producer} with {@code afterSeq < seq <= upTo}, at most {@code limit}. */
     List<Pending> pendingUpTo(String producer, long afterSeq, long upTo, int limit);
 

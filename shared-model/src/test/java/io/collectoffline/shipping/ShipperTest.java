@@ -177,6 +177,49 @@ class ShipperTest {
     }
 
     @Test
+    void aNextHopThatLostWhatItAcknowledgedGetsBackWhatItNoLongerHoldsAndNothingElse() {
+        queue.add("p", 6);
+        Shipper.ship(queue, hop, 8, new ShipObserver() {});
+        assertThat(queue.pending()).isZero();
+        // the hop is restored from a backup taken after seq 2; seq 5 reached it again by another route
+        hop.stored.clear();
+        for (int index : new int[] {0, 1, 4}) {
+            hop.stored.add(queue.order.get(index).txId());
+        }
+        hop.watermark = 2;
+        List<String> told = new ArrayList<>();
+
+        ShipReport report = Shipper.ship(queue, hop, new BatchLimit(() -> 8), new ShipObserver() {
+            @Override
+            public void lost(String producer, long watermark, int resent) {
+                told.add(producer + " after " + watermark + ": " + resent);
+            }
+        });
+
+        assertThat(report.resent()).isEqualTo(3);
+        assertThat(report.accepted()).isEqualTo(3);
+        assertThat(hop.sizes).containsExactly(6, 3);
+        assertThat(told).containsExactly("p after 2: 3");
+        assertThat(hop.stored)
+                .containsAll(queue.order.stream().map(TransactionEnvelope::txId).toList());
+        assertThat(queue.pending()).isZero();
+    }
+
+    @Test
+    void aWatermarkThatStopsAtATransactionStillPendingHereAsksForNothingBack() {
+        queue.add("p", 4);
+        queue.refused.put(queue.order.get(2).txId(), "refused by the server");
+        Shipper.ship(queue, hop, 8, new ShipObserver() {});
+        hop.watermark = 2; // seq 3 was refused: the hop holds 1, 2 and 4
+
+        ShipReport report = Shipper.ship(queue, hop, 8, new ShipObserver() {});
+
+        assertThat(report.resent()).isZero();
+        assertThat(hop.heldAsked).isZero();
+        assertThat(report.batches()).isZero();
+    }
+
+    @Test
     void anAnswerThatReordersTheQueueStartsThePassAgainButNotForEver() {
         queue.add("p", 2);
         queue.restartEvery = true;
@@ -379,7 +422,7 @@ class ShipperTest {
         assertThat(backoff.after(40, bound -> bound - 1)).isEqualTo(Duration.ofSeconds(60));
         assertThat(backoff.after(40, bound -> 0)).isEqualTo(Duration.ofSeconds(30));
 
-        ShipReport failed = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(Kind.UNAVAILABLE, "HTTP 503"));
+        ShipReport failed = ShipReport.failed(new LinkFailure(Kind.UNAVAILABLE, "HTTP 503"));
         LinkState once = LinkState.FRESH.after(failed, backoff, Instant.EPOCH);
         LinkState twice = once.after(failed, backoff, Instant.EPOCH);
         assertThat(twice.failures()).isEqualTo(2);
@@ -387,7 +430,7 @@ class ShipperTest {
         assertThat(twice.nextAttemptAt()).isBetween(Instant.EPOCH.plusSeconds(2), Instant.EPOCH.plusSeconds(4));
         assertThat(twice.due(Instant.EPOCH.plusSeconds(1))).isFalse();
         assertThat(twice.due(Instant.EPOCH.plusSeconds(5))).isTrue();
-        assertThat(twice.after(new ShipReport(1, 1, 0, 0, 0, null), backoff, Instant.EPOCH))
+        assertThat(twice.after(new ShipReport(1, 1, 0, 0, 0, 0, null), backoff, Instant.EPOCH))
                 .isEqualTo(LinkState.FRESH);
     }
 
@@ -439,6 +482,37 @@ class ShipperTest {
                     .map(TransactionEnvelope::producer)
                     .distinct()
                     .toList();
+        }
+
+        /** Every producer, delivered or not, like a laptop's own streams. */
+        @Override
+        public List<String> producersToCheck() {
+            return order.stream().map(TransactionEnvelope::producer).distinct().toList();
+        }
+
+        @Override
+        public boolean marksDelivered(String producer, long seq) {
+            return order.stream()
+                    .anyMatch(tx -> tx.producer().equals(producer) && tx.seq() == seq && delivered.contains(tx.txId()));
+        }
+
+        @Override
+        public List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
+            return order.stream()
+                    .filter(tx -> delivered.contains(tx.txId()))
+                    .filter(tx -> tx.producer().equals(producer) && tx.seq() > afterSeq)
+                    .limit(limit)
+                    .map(tx -> new Pending(tx.txId(), tx.seq()))
+                    .toList();
+        }
+
+        @Override
+        public int requeue(List<UUID> txIds) {
+            int requeued = 0;
+            for (UUID txId : txIds) {
+                requeued += delivered.remove(txId) ? 1 : 0;
+            }
+            return requeued;
         }
 
         @Override
@@ -520,6 +594,7 @@ class ShipperTest {
         final List<Integer> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
         Function<List<TransactionEnvelope>, LinkFailure> fail = batch -> null;
         long watermark;
+        int heldAsked;
 
         @Override
         public long watermark(String producer) {
@@ -528,6 +603,7 @@ class ShipperTest {
 
         @Override
         public List<UUID> held(String producer, List<UUID> txIds) {
+            heldAsked++;
             return txIds.stream().filter(stored::contains).toList();
         }
 

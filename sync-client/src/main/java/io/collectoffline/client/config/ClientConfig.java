@@ -221,6 +221,13 @@ public interface ClientConfig {
         Duration resendRejectedAfter();
 
         /**
+         * How often a scheduled push runs even with nothing to send, to ask the server whether it still holds what
+         * it confirmed: a server restored from a backup gets back what it lost without waiting for a new change.
+         */
+        @WithDefault("1h")
+        Duration checkDeliveredEvery();
+
+        /**
          * Fault injection for tests only: stop the JVM at once after the first batch's answer arrived and before
          * it is saved, as a crash would. Never set it on a real laptop.
          */

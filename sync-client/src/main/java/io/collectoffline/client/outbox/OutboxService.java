@@ -326,6 +326,65 @@ public class OutboxService {
         }
     }
 
+    /**
+     * The producers a push asks the server about: those with transactions to send and every stream this laptop has
+     * captured on (delivered or not), so that a server that lost what it acknowledged is found even when nothing is
+     * pending here.
+     */
+    @Transactional
+    public List<String> producersToCheck() {
+        java.util.Set<String> producers = new java.util.TreeSet<>(sendingProducers());
+        producers.addAll(
+                em.createNativeQuery("SELECT producer FROM producer_counter ORDER BY producer").getResultList().stream()
+                        .map(Object::toString)
+                        .toList());
+        return new ArrayList<>(producers);
+    }
+
+    /** Whether {@code producer}'s {@code seq} is marked delivered here. */
+    @Transactional
+    public boolean isDelivered(String producer, long seq) {
+        return !em.createQuery(
+                        "select t.txId from OutgoingTransaction t where t.producer = :producer and t.seq = :seq "
+                                + "and t.deliveredAt is not null",
+                        UUID.class)
+                .setParameter("producer", producer)
+                .setParameter("seq", seq)
+                .getResultList()
+                .isEmpty();
+    }
+
+    /** Transactions of {@code producer} marked delivered with a seq after {@code afterSeq}, in seq order. */
+    @Transactional
+    public List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
+        return em.createQuery(
+                        "select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
+                                + "and t.seq > :after and t.deliveredAt is not null order by t.producer, t.seq",
+                        Object[].class)
+                .setParameter("producer", producer)
+                .setParameter("after", afterSeq)
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue()))
+                .toList();
+    }
+
+    /**
+     * Makes the delivered {@code txIds} pending again: the server said by its watermark and by txId that it no
+     * longer holds them (restored from a backup). Returns how many were made pending.
+     */
+    @Transactional
+    public int undeliver(List<UUID> txIds) {
+        int marked = 0;
+        for (int from = 0; from < txIds.size(); from += 1000) {
+            marked += em.createQuery("update OutgoingTransaction t set t.deliveredAt = null, t.deliveredVia = null "
+                            + "where t.deliveredAt is not null and t.txId in :ids")
+                    .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000)))
+                    .executeUpdate();
+        }
+        return marked;
+    }
+
     /** Transactions to send: pending and not refused by the server. */
     @Transactional
     public long sendable() {

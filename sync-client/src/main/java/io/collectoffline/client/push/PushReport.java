@@ -21,6 +21,10 @@ import java.time.OffsetDateTime;
  *                             another transaction (this laptop's stream diverged: restored backup, reinstall,
  *                             cloned image); absent when none
  * @param divergence           what happened, in plain words, when the push met a divergence; absent otherwise
+ * @param resent               transactions the server had confirmed and no longer held (restored from a backup),
+ *                             made pending again and sent; absent when none
+ * @param serverLost           what happened, in plain words, when the server had lost confirmed transactions;
+ *                             absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PushReport(
@@ -34,7 +38,9 @@ public record PushReport(
         int deliveredByWatermark,
         String error,
         Integer reissued,
-        String divergence) {
+        String divergence,
+        Integer resent,
+        String serverLost) {
 
     public PushReport(
             String outcome,
@@ -56,6 +62,8 @@ public record PushReport(
                 rejected,
                 deliveredByWatermark,
                 error,
+                null,
+                null,
                 null,
                 null);
     }

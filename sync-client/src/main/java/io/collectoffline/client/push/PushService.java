@@ -76,6 +76,8 @@ public class PushService {
     private volatile Progress progress;
     private volatile PushReport lastPush;
     private volatile LinkState link;
+    /** When a push last asked the server what it holds of every stream of this laptop (null: not since start). */
+    private volatile Instant lastChecked;
     /** The batch size the server link takes (halved after a timeout or a 413; a slow field link). */
     private final BatchLimit batchLimit;
 
@@ -106,7 +108,10 @@ public class PushService {
         executor.shutdownNow();
     }
 
-    /** The schedule: pushes when a server is configured, the link is due (no backoff, credentials not refused). */
+    /**
+     * The schedule: pushes when a server is configured, the link is due (no backoff, credentials not refused) and
+     * there is something to send, or it is time to ask the server whether it still holds what it confirmed.
+     */
     @Scheduled(
             every = "{sync.client.push.interval}",
             delayed = "5s",
@@ -117,7 +122,9 @@ public class PushService {
         }
         if (outbox.sendable() == 0
                 && link().failures() == 0
-                && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0) {
+                && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0
+                && lastChecked != null
+                && lastChecked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now())) {
             return;
         }
         start();
@@ -215,6 +222,16 @@ public class PushService {
                     }
 
                     @Override
+                    public void lost(String producer, long watermark, int resent) {
+                        queue.serverLost = "The server no longer holds " + resent + " changes of " + producer
+                                + " after seq " + watermark + " that it had confirmed (restored from a backup, or "
+                                + "another server at its address). Nothing is lost: this laptop kept them and sent "
+                                + "them again.";
+                        Log.warn(queue.serverLost);
+                        count("resent", resent);
+                    }
+
+                    @Override
                     public void recorded(ShippingQueue.Recorded recorded) {
                         count("accepted", recorded.accepted());
                         count("duplicate", recorded.duplicate());
@@ -222,11 +239,12 @@ public class PushService {
                     }
                 });
             } catch (LinkFailure failure) {
-                shipped = new ShipReport(0, 0, 0, 0, 0, failure);
+                shipped = ShipReport.failed(failure);
             }
             saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             LinkFailure failure = shipped.failure();
             if (failure == null) {
+                lastChecked = Instant.now();
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
                 Log.infof(
                         "Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
@@ -252,7 +270,7 @@ public class PushService {
         } catch (RuntimeException e) {
             Log.errorf(e, "Push failed");
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            ShipReport none = new ShipReport(0, 0, 0, 0, 0, new LinkFailure(LinkFailure.Kind.UNAVAILABLE, error));
+            ShipReport none = ShipReport.failed(new LinkFailure(LinkFailure.Kind.UNAVAILABLE, error));
             saveLink(link().after(none, backoffPolicy(), Instant.now()));
             return finish(report("FAILED", started, none, error, queue));
         }
@@ -298,7 +316,7 @@ public class PushService {
      * (refused credentials stop it until someone fixes them), a success clears it — one link state, one policy.
      */
     public synchronized void downSyncEnded(LinkFailure failure) {
-        saveLink(link().after(new ShipReport(0, 0, 0, 0, 0, failure), backoffPolicy(), Instant.now()));
+        saveLink(link().after(ShipReport.failed(failure), backoffPolicy(), Instant.now()));
     }
 
     private static PushReport report(
@@ -314,7 +332,9 @@ public class PushService {
                 shipped.held(),
                 error,
                 queue.reissued == 0 ? null : queue.reissued,
-                queue.divergence);
+                queue.divergence,
+                shipped.resent() == 0 ? null : shipped.resent(),
+                queue.serverLost);
     }
 
     private void count(String result, int transactions) {
@@ -351,6 +371,7 @@ public class PushService {
 
         private int reissued;
         private String divergence;
+        private String serverLost;
 
         @Override
         public long pending() {
@@ -360,6 +381,26 @@ public class PushService {
         @Override
         public List<String> producers() {
             return outbox.sendingProducers();
+        }
+
+        @Override
+        public List<String> producersToCheck() {
+            return outbox.producersToCheck();
+        }
+
+        @Override
+        public boolean marksDelivered(String producer, long seq) {
+            return outbox.isDelivered(producer, seq);
+        }
+
+        @Override
+        public List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
+            return outbox.deliveredAfter(producer, afterSeq, limit);
+        }
+
+        @Override
+        public int requeue(List<UUID> txIds) {
+            return outbox.undeliver(txIds);
         }
 
         @Override

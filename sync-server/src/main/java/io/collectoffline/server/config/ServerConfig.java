@@ -193,6 +193,14 @@ public interface ServerConfig {
         /** Longest wait between failed forwarding passes. */
         @WithDefault("10m")
         Duration backoffMax();
+
+        /**
+         * How often a forwarding pass asks the upstream about every producer this server holds, not only those
+         * with something to forward: an upstream restored from a backup gets back what it lost, of producers that
+         * send nothing new too.
+         */
+        @WithDefault("1h")
+        Duration checkForwardedEvery();
     }
 
     /** Files between servers (a USB stick, scp): export, import, receipts. */

@@ -46,6 +46,9 @@ public class ForwardService {
     private final ForwardQueue queue;
     private final ObjectMapper json;
     private volatile ServerHop upstream;
+    /** When a pass last asked the upstream about every producer (null: not since start). */
+    private volatile Instant lastFullCheck;
+
     private final IngestService ingest;
     private final JobLock jobs;
     private final LinkStates links;
@@ -118,7 +121,17 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
+            boolean checkAll = lastFullCheck == null
+                    || !lastFullCheck
+                            .plus(config.upstream().checkForwardedEvery())
+                            .isAfter(Instant.now());
+            if (checkAll) {
+                queue.askAboutEveryProducer();
+            }
             ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit, new Observer());
+            if (checkAll && report.failure() == null) {
+                lastFullCheck = Instant.now();
+            }
             LinkState after = state().after(
                             report,
                             new Backoff(
@@ -196,6 +209,15 @@ public class ForwardService {
 
     /** Metrics and logs of a pass. */
     private final class Observer implements ShipObserver {
+        @Override
+        public void lost(String producer, long watermark, int resent) {
+            Log.warnf(
+                    "The upstream %s no longer holds %d transactions of %s after seq %d that it had acknowledged "
+                            + "(restored from a backup?): forwarding them again",
+                    config.upstream().url().orElse(null), resent, producer, watermark);
+            metrics.counter("collect_forward_resent_total").increment(resent);
+        }
+
         @Override
         public void shrunk(int from, int to, LinkFailure why) {
             Log.infof(

@@ -24,7 +24,8 @@ import java.util.UUID;
  * of the forward marks of {@code incoming_transaction} ({@code forwarded_at}, {@code forwarded_via},
  * {@code forward_rejected}, {@code export_batch_id}), for REST forwarding and for files alike. A transaction
  * is marked forwarded only on the upstream's ACCEPTED or DUPLICATE, a file receipt, or its watermark — never when
- * it is sent or exported (DESIGN §8).
+ * it is sent or exported (DESIGN §8) — and made pending again when the upstream no longer holds it (restored from a
+ * backup: {@link #requeue}).
  */
 @ApplicationScoped
 public class ForwardQueue implements ShippingQueue {
@@ -33,6 +34,7 @@ public class ForwardQueue implements ShippingQueue {
     private static final int PRODUCER_PAGE = 1000;
 
     private final ActiveDatabase database;
+    private volatile boolean askAboutEveryProducer;
 
     ForwardQueue(ActiveDatabase database) {
         this.database = database;
@@ -49,6 +51,34 @@ public class ForwardQueue implements ShippingQueue {
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers to forward failed", e);
         }
+    }
+
+    /**
+     * The producers a pass asks the upstream about: those with something to forward and, on the pass after
+     * {@link #askAboutEveryProducer}, every producer this server holds.
+     */
+    @Override
+    public List<String> producersToCheck() {
+        if (!askAboutEveryProducer) {
+            return producers();
+        }
+        askAboutEveryProducer = false;
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT producer FROM producer_state WHERE producer > ? "
+                        + "ORDER BY producer LIMIT " + PRODUCER_PAGE)) {
+            return KeysetPages.readAll(ps, PRODUCER_PAGE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing producers failed", e);
+        }
+    }
+
+    /**
+     * Makes the next pass ask the upstream about every producer this server holds, so that what an upstream
+     * restored from a backup lost is found for producers that send nothing new as well. Passes run one at a time
+     * (the forwarding job's lock).
+     */
+    public void askAboutEveryProducer() {
+        askAboutEveryProducer = true;
     }
 
     @Override
@@ -114,6 +144,59 @@ public class ForwardQueue implements ShippingQueue {
             page.add(new Pending(e.txId(), e.seq()));
         }
         return page;
+    }
+
+    /** Whether {@code producer}'s {@code seq} is marked forwarded here. */
+    @Override
+    public boolean marksDelivered(String producer, long seq) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM incoming_transaction WHERE producer = ? "
+                        + "AND seq = ? AND forwarded_at IS NOT NULL")) {
+            ps.setString(1, producer);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the forward state failed", e);
+        }
+    }
+
+    /** Forwarded transactions of {@code producer} after {@code afterSeq}, in seq order. */
+    @Override
+    public List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
+        List<Pending> page = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tx_id, seq FROM incoming_transaction WHERE "
+                        + "producer = ? AND seq > ? AND forwarded_at IS NOT NULL ORDER BY producer, seq LIMIT ?")) {
+            ps.setString(1, producer);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(new Pending(rs.getObject(1, UUID.class), rs.getLong(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the forward state failed", e);
+        }
+        return page;
+    }
+
+    /**
+     * Makes forwarded transactions pending again: the upstream's watermark and its answer by txId say it no longer
+     * holds them (restored from a backup).
+     */
+    @Override
+    public int requeue(List<UUID> txIds) {
+        int marked = 0;
+        for (UUID txId : txIds) {
+            marked += update(
+                    "UPDATE incoming_transaction SET forwarded_at = NULL, forwarded_via = NULL "
+                            + "WHERE forwarded_at IS NOT NULL AND tx_id = ?",
+                    txId);
+        }
+        return marked;
     }
 
     /** Marks forwarded what the upstream said it holds, by txId (README, Guarantees 8). */
