@@ -311,6 +311,38 @@ final class Nodes {
                 .isZero();
     }
 
+    /** Backs up the e2e server database as the runbook does: {@code pg_dump -Fc} into {@code dump}. */
+    static void backUpServerDatabase(Path dump) throws IOException, InterruptedException {
+        run("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-Fc", "-f", dump.toString(), databaseName());
+    }
+
+    /** Restores the e2e server database as the runbook does: {@code pg_restore --clean --if-exists}. */
+    static void restoreServerDatabase(Path dump) throws IOException, InterruptedException {
+        run(
+                "pg_restore",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "--clean",
+                "--if-exists",
+                "-d",
+                databaseName(),
+                dump.toString());
+    }
+
+    private static String databaseName() {
+        return JDBC.substring(JDBC.lastIndexOf('/') + 1);
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
     /** Copies a folder (a laptop's database, as the runbook's backup does) into {@code to}. */
     static void copyFolder(Path from, Path to) throws IOException {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {

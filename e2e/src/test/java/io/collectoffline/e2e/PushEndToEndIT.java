@@ -213,7 +213,7 @@ class PushEndToEndIT {
             Nodes.enterHouseholdsWithSubjects(client, 0, 10);
             awaitDelivered(client, 20);
             server.close();
-            run("pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-Fc", "-f", dump.toString(), "e2e");
+            Nodes.backUpServerDatabase(dump);
             server = Nodes.server(dir, port);
             Nodes.enterHouseholdsWithSubjects(client, 10, 15);
             awaitDelivered(client, 50);
@@ -221,17 +221,7 @@ class PushEndToEndIT {
                     .isEqualTo(50);
 
             server.close();
-            run(
-                    "pg_restore",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "--clean",
-                    "--if-exists",
-                    "-d",
-                    "e2e",
-                    dump.toString());
+            Nodes.restoreServerDatabase(dump);
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction"))
                     .isEqualTo(20);
             server = Nodes.server(dir, port);
@@ -252,14 +242,6 @@ class PushEndToEndIT {
             assertThat(Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'APPLIED'"))
                     .isEqualTo(transactions);
         });
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor())
-                .as(String.join(" ", command) + ": " + output)
-                .isZero();
     }
 
     @Test

@@ -28,6 +28,10 @@ import java.util.List;
  * @param signature the server's Ed25519 signature of {@link #signedBytes}: the device, subscription and positions and
  *                every entry of the page — a carrier can neither forge, alter, renumber nor leave out an entry (base64
  *                in JSON; one signature per page: the JDK's Ed25519 costs about a millisecond per operation)
+ * @param rewound true when the device asked after a position this server never handed out to it (its database was
+ *                restored from a backup and has handed those positions out again): the page starts at {@code after},
+ *                before the position asked, and the device goes back there (ADR 19); signed with the page, absent
+ *                (false) otherwise, so that a page that is not rewound signs as it did before
  */
 public record DownSyncPage(
         String device,
@@ -39,7 +43,25 @@ public record DownSyncPage(
         List<DownSyncEntry> entries,
         List<DownSyncEntry> dependencies,
         String signer,
-        byte[] signature) {
+        byte[] signature,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+        boolean rewound) {
+
+    /** A page that is not rewound. */
+    public DownSyncPage(
+            String device,
+            String subscription,
+            long after,
+            long next,
+            boolean more,
+            long latest,
+            List<DownSyncEntry> entries,
+            List<DownSyncEntry> dependencies,
+            String signer,
+            byte[] signature) {
+        this(device, subscription, after, next, more, latest, entries, dependencies, signer, signature, false);
+    }
 
     public DownSyncPage {
         entries = entries == null ? List.of() : List.copyOf(entries);
@@ -70,7 +92,8 @@ public record DownSyncPage(
             return ("collect-offline down-sync page v1|" + page.device() + "|" + page.subscription() + "|"
                             + page.after() + "|" + page.next() + "|"
                             + page.entries().size() + "|"
-                            + java.util.HexFormat.of().formatHex(digest.digest()) + dependencies)
+                            + java.util.HexFormat.of().formatHex(digest.digest()) + dependencies
+                            + (page.rewound() ? "|rewound" : ""))
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.security.GeneralSecurityException x) {
             throw new IllegalStateException(x);
@@ -80,6 +103,6 @@ public record DownSyncPage(
     /** The same page with {@code signature}. */
     public DownSyncPage withSignature(byte[] signature) {
         return new DownSyncPage(
-                device, subscription, after, next, more, latest, entries, dependencies, signer, signature);
+                device, subscription, after, next, more, latest, entries, dependencies, signer, signature, rewound);
     }
 }

@@ -185,6 +185,15 @@ public class DownSyncApplier {
                         return new Applied(0, 0, 0, 0, 0, 0, null, true);
                     }
                 }
+                if (page.rewound() && page.after() < checkpoint && signedByItsServer(c, page)) {
+                    // the server was restored from a backup and handed out the positions after page.after() again:
+                    // what this laptop received there is kept (skipped by txId); what it lacks comes from there
+                    Log.warnf(
+                            "The server's down-sync went back from position %d to %d (the server was restored from "
+                                    + "a backup): receiving again from there; records received before are kept",
+                            checkpoint, page.after());
+                    checkpoint = page.after();
+                }
                 if (direct && checkpoint != page.after()) {
                     c.rollback(); // a late answer to an earlier request; carried pages go by the chain instead
                     return new Applied(0, 0, 0, 0, 0, checkpoint, null);
@@ -273,6 +282,17 @@ public class DownSyncApplier {
         } catch (SQLException e) {
             throw new IllegalStateException("applying a down-sync page failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code page} is signed for this laptop by the server whose signing key this laptop has pinned. */
+    private boolean signedByItsServer(Connection c, DownSyncPage page) throws SQLException {
+        String signer = signer(c);
+        if (signer == null) {
+            signer = serverKeys.serverSigningKey().orElse(null);
+        }
+        return signer != null
+                && signer.equals(page.signer())
+                && new DeviceSigningKey(null, signer, null).verifies(DownSyncPage.signedBytes(page), page.signature());
     }
 
     /** An entry this laptop must not apply yet; the down-sync stops before it. */

@@ -88,19 +88,33 @@ public class DownSyncFeed {
     }
 
     /**
-     * The page of {@code device}'s feed after {@code after}, at most {@code limit} entries; asked by the device itself
-     * (its checkpoint is recorded) or by a middleman carrying it.
+     * The page of {@code device}'s feed after {@code asked}, at most {@code limit} entries; asked by the device itself
+     * (its checkpoint is recorded) or by a middleman carrying it. A device asking after a position this server never
+     * handed out to it gets the page after the furthest one it did, marked rewound (ADR 19).
      *
      * @param compressed whether the payloads are sealed compressed (version 2, ADR 15): what the device's app reads
      * @throws NoSealingKeyException when the device has registered no sealing key to seal it to
      */
     public DownSyncPage page(
             Device device,
-            @Paging.Offset long after,
+            @Paging.Offset long asked,
             @Paging.Limit int limit,
             boolean askedByTheDevice,
             boolean compressed) {
         return database.inTransaction("reading the down-sync of " + device.deviceId(), connection -> {
+            // a device that holds positions this database never handed out: restored from a backup, and those
+            // positions handed out again since; its feed goes back to the furthest it was served here (ADR 19)
+            Long served = served(connection, device.deviceId());
+            boolean rewound = served != null && asked > served;
+            long after = rewound ? served : asked;
+            if (rewound) {
+                Log.warnf(
+                        "Down-sync of %s asked after position %d, which this server never handed out to it (the "
+                                + "furthest was %d): the database was restored from a backup; its feed goes back to "
+                                + "%d",
+                        device.deviceId(), asked, served, served);
+                metrics.counter("collect_downsync_rewound_total").increment();
+            }
             String sealingKey = sealingKey(connection, device.deviceId());
             SealedCodec codec = codecs.computeIfAbsent(
                     (compressed ? "2|" : "1|") + sealingKey,
@@ -141,6 +155,7 @@ public class DownSyncFeed {
             if (askedByTheDevice) {
                 recordCheckpoint(connection, device.deviceId(), after);
             }
+            recordServed(connection, device.deviceId(), served, next);
             List<DownSyncEntry> dependencies = dependencies(connection, feed, entries, codec);
             Log.debugf(
                     "Down-sync of %s after %d: %d entries, %d dependencies",
@@ -157,7 +172,8 @@ public class DownSyncFeed {
                     chained(after, entries),
                     dependencies,
                     keys.signingKey().publicKey(),
-                    null);
+                    null,
+                    rewound);
             return page.withSignature(keys.signingKey().sign(DownSyncPage.signedBytes(page)));
         });
     }
@@ -531,6 +547,37 @@ public class DownSyncFeed {
         throw new NoSealingKeyException("Device " + deviceId + " has registered no sealing key yet, so nothing can "
                 + "be sealed to it: it registers one with its next push (an app older than two-way never does — "
                 + "update it)");
+    }
+
+    /** The furthest position of {@code deviceId}'s feed this server handed out; null before the first page. */
+    private static Long served(Connection connection, String deviceId) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT served FROM downsync_served WHERE device_id = ?")) {
+            ps.setString(1, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void recordServed(Connection connection, String deviceId, Long served, long next)
+            throws SQLException {
+        if (served != null && served >= next) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                served == null
+                        ? "INSERT INTO downsync_served (device_id, served) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                        : "UPDATE downsync_served SET served = GREATEST(served, ?) WHERE device_id = ?")) {
+            if (served == null) {
+                ps.setString(1, deviceId);
+                ps.setLong(2, next);
+            } else {
+                ps.setLong(1, next);
+                ps.setString(2, deviceId);
+            }
+            ps.executeUpdate();
+        }
     }
 
     private void recordCheckpoint(Connection connection, String deviceId, long checkpoint) throws SQLException {
