@@ -191,14 +191,22 @@ public class OutboxService {
      */
     @Transactional
     public List<Pending> pendingUpTo(String producer, long afterSeq, long watermark, int limit) {
+        return positions(false, producer, afterSeq, watermark, limit);
+    }
+
+    /**
+     * The txIds and seqs of {@code producer} with {@code afterSeq < seq <= upTo}, delivered or pending, in seq order
+     * (two query strings in all: Hibernate parses each once).
+     */
+    private List<Pending> positions(boolean delivered, String producer, long afterSeq, long upTo, int limit) {
         return em.createQuery(
                         "select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
-                                + "and t.seq > :after and t.seq <= :watermark and t.deliveredAt is null order by "
-                                + "t.producer, t.seq",
+                                + "and t.seq > :after and t.seq <= :upTo and t.deliveredAt is "
+                                + (delivered ? "not null" : "null") + " order by t.producer, t.seq",
                         Object[].class)
                 .setParameter("producer", producer)
                 .setParameter("after", afterSeq)
-                .setParameter("watermark", watermark)
+                .setParameter("upTo", upTo)
                 .setMaxResults(limit)
                 .getResultStream()
                 .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue()))
@@ -357,16 +365,7 @@ public class OutboxService {
     /** Transactions of {@code producer} marked delivered with a seq after {@code afterSeq}, in seq order. */
     @Transactional
     public List<Pending> deliveredAfter(String producer, long afterSeq, int limit) {
-        return em.createQuery(
-                        "select t.txId, t.seq from OutgoingTransaction t where t.producer = :producer "
-                                + "and t.seq > :after and t.deliveredAt is not null order by t.producer, t.seq",
-                        Object[].class)
-                .setParameter("producer", producer)
-                .setParameter("after", afterSeq)
-                .setMaxResults(limit)
-                .getResultStream()
-                .map(r -> new Pending((UUID) r[0], ((Number) r[1]).longValue()))
-                .toList();
+        return positions(true, producer, afterSeq, Long.MAX_VALUE, limit);
     }
 
     /**
