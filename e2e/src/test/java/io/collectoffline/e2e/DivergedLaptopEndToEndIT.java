@@ -79,6 +79,19 @@ class DivergedLaptopEndToEndIT {
                 // the laptop goes on capturing on its new stream
                 ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 3, 1));
                 push(client).body("accepted", equalTo(2));
+                // what it made after the backup, lost by the restore, comes back with its down-sync (two-way)
+                given().baseUri(client.baseUrl())
+                        .get("/api/v1/records/study.household/" + ids.get(2))
+                        .then()
+                        .statusCode(404);
+                TwoWayEndToEndIT.receive(client).body("outcome", equalTo("DONE"));
+                for (UUID id : List.of(ids.get(2), ids.get(3))) {
+                    given().baseUri(client.baseUrl())
+                            .get("/api/v1/records/" + (id.equals(ids.get(2)) ? "study.household/" : "study.subject/")
+                                    + id)
+                            .then()
+                            .statusCode(200);
+                }
             }
             assertEveryRecordOnTheServerOnce(server, ids);
             Nodes.admin(server)

@@ -320,6 +320,89 @@ class DownSyncApplierTest {
                 .isFalse();
     }
 
+    /**
+     * ADR 19: a server restored from a backup answers a laptop ahead of it with a page marked rewound, from the
+     * furthest position it served. Signed by the laptop's server, the laptop goes back there and writes what it lacks;
+     * a rewind signed by anyone else, or a rewound flag added to a genuine page, changes nothing.
+     */
+    @Test
+    void aRewoundPageOfItsServerTakesTheLaptopBackAndNoOneElseCanMakeItGoBack() throws Exception {
+        long at = applier.state().checkpoint();
+        assertThat(applier.apply(page(
+                                at,
+                                List.of(
+                                        entry(
+                                                UUID.randomUUID(),
+                                                REMOTE,
+                                                Action.INSERT,
+                                                remoteHousehold(TestDb.uniqueIdentifier("HH")),
+                                                2,
+                                                false),
+                                        entry(
+                                                UUID.randomUUID(),
+                                                REMOTE,
+                                                Action.INSERT,
+                                                remoteHousehold(TestDb.uniqueIdentifier("HH")),
+                                                2,
+                                                false))))
+                        .checkpoint())
+                .isEqualTo(at + 2);
+        ObjectNode settledAgain = remoteHousehold(TestDb.uniqueIdentifier("HH"));
+        DownSyncEntry entry = new DownSyncEntry(
+                at + 1,
+                at,
+                false,
+                entry(UUID.randomUUID(), REMOTE, Action.INSERT, settledAgain, 2, false)
+                        .transaction());
+        DownSyncPage unsigned = new DownSyncPage(
+                "test-laptop",
+                "unsited",
+                at,
+                at + 1,
+                false,
+                at + 1,
+                List.of(entry),
+                List.of(),
+                SERVER.publicKey(),
+                null,
+                true);
+        DownSyncPage rewound = unsigned.withSignature(SERVER.sign(DownSyncPage.signedBytes(unsigned)));
+        DeviceSigningKey carrier = DeviceSigningKey.generate();
+        DownSyncPage byACarrier = unsigned.withSignature(carrier.sign(DownSyncPage.signedBytes(unsigned)));
+        DownSyncPage notRewound = page(at, List.of(entry));
+        DownSyncPage flagAdded = new DownSyncPage(
+                "test-laptop",
+                "unsited",
+                at,
+                at + 1,
+                false,
+                at + 1,
+                notRewound.entries(),
+                List.of(),
+                SERVER.publicKey(),
+                notRewound.signature(),
+                true);
+        UUID id = UUID.fromString(settledAgain.get("id").asText());
+
+        for (DownSyncPage hostile : List.of(byACarrier, flagAdded)) {
+            for (boolean direct : new boolean[] {true, false}) {
+                DownSyncApplier.Applied applied = applier.apply(hostile, direct);
+                assertThat(applied.applied()).isZero();
+                assertThat(applied.checkpoint()).isEqualTo(at + 2);
+            }
+        }
+        assertThat(applier.apply(notRewound).applied())
+                .as("an earlier position, not rewound")
+                .isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE id = ?", id)).isZero();
+
+        DownSyncApplier.Applied applied = applier.apply(rewound);
+
+        assertThat(applied.applied()).isEqualTo(1);
+        assertThat(applied.checkpoint()).isEqualTo(at + 1);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE id = ?", id)).isEqualTo(1);
+    }
+
     /** A page as the server makes it: entries numbered after {@code after}, chained, signed for this laptop. */
     static DownSyncPage page(long after, List<DownSyncEntry> entries) {
         return signedPage("unsited", after, entries);
