@@ -46,7 +46,7 @@ public class ForwardService {
     private final ForwardQueue queue;
     private final ObjectMapper json;
     private volatile ServerHop upstream;
-    /** When a pass last asked the upstream about every producer (null: not since start). */
+    /** When a round of passes last finished asking the upstream about every producer (null: not since start). */
     private volatile Instant lastFullCheck;
 
     private final IngestService ingest;
@@ -121,15 +121,15 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
-            boolean checkAll = lastFullCheck == null
+            boolean roundDue = lastFullCheck == null
                     || !lastFullCheck
                             .plus(config.upstream().checkForwardedEvery())
                             .isAfter(Instant.now());
-            if (checkAll) {
-                queue.askAboutEveryProducer();
+            if (roundDue) {
+                queue.startRound(); // a slice of every producer per pass, until all were asked about
             }
             ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit, new Observer());
-            if (checkAll && report.failure() == null) {
+            if (roundDue && report.failure() == null && !queue.roundRunning()) {
                 lastFullCheck = Instant.now();
             }
             LinkState after = state().after(

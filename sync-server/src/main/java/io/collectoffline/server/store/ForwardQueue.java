@@ -34,7 +34,11 @@ public class ForwardQueue implements ShippingQueue {
     private static final int PRODUCER_PAGE = 1000;
 
     private final ActiveDatabase database;
-    private volatile boolean askAboutEveryProducer;
+    /** Producers asked about per pass while a round runs. */
+    static final int CHECK_SLICE = 100;
+
+    /** Where the round of checks stands: the last producer asked about; null when no round runs. */
+    private volatile String roundAfter;
 
     ForwardQueue(ActiveDatabase database) {
         this.database = database;
@@ -54,31 +58,49 @@ public class ForwardQueue implements ShippingQueue {
     }
 
     /**
-     * The producers a pass asks the upstream about: those with something to forward and, on the pass after
-     * {@link #askAboutEveryProducer}, every producer this server holds.
+     * The producers a pass asks the upstream about: those with something to forward and, while a round runs
+     * ({@link #startRound}), the next {@value #CHECK_SLICE} of every producer this server holds, so that one pass
+     * never waits for thousands of watermark requests over a slow link.
      */
     @Override
     public List<String> producersToCheck() {
-        if (!askAboutEveryProducer) {
+        String after = roundAfter;
+        if (after == null) {
             return producers();
         }
-        askAboutEveryProducer = false;
+        java.util.SortedSet<String> producers = new java.util.TreeSet<>(producers());
+        List<String> slice = new ArrayList<>();
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT producer FROM producer_state WHERE producer > ? "
-                        + "ORDER BY producer LIMIT " + PRODUCER_PAGE)) {
-            return KeysetPages.readAll(ps, PRODUCER_PAGE);
+                        + "ORDER BY producer LIMIT " + CHECK_SLICE)) {
+            ps.setString(1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    slice.add(rs.getString(1));
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers failed", e);
         }
+        roundAfter = slice.size() < CHECK_SLICE ? null : slice.get(slice.size() - 1);
+        producers.addAll(slice);
+        return new ArrayList<>(producers);
     }
 
     /**
-     * Makes the next pass ask the upstream about every producer this server holds, so that what an upstream
-     * restored from a backup lost is found for producers that send nothing new as well. Passes run one at a time
-     * (the forwarding job's lock).
+     * Starts a round of passes that ask the upstream about every producer this server holds, a slice per pass, so
+     * that what an upstream restored from a backup lost is found for producers that send nothing new as well. Passes
+     * run one at a time (the forwarding job's lock). No effect while a round runs.
      */
-    public void askAboutEveryProducer() {
-        askAboutEveryProducer = true;
+    public void startRound() {
+        if (roundAfter == null) {
+            roundAfter = "";
+        }
+    }
+
+    /** Whether a round started by {@link #startRound} still has producers to ask about. */
+    public boolean roundRunning() {
+        return roundAfter != null;
     }
 
     @Override
