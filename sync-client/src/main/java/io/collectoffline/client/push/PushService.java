@@ -120,21 +120,31 @@ public class PushService {
         if (server.server().isEmpty() || !link().due(Instant.now())) {
             return;
         }
-        if (outbox.sendable() == 0
+        boolean nothingToSend = outbox.sendable() == 0
                 && link().failures() == 0
-                && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0
+                && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0;
+        if (nothingToSend
                 && lastChecked != null
                 && lastChecked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now())) {
             return;
         }
-        start();
+        start(nothingToSend);
     }
 
     /** Starts a push unless one is running; either way returns the push in progress. */
     public CompletableFuture<PushReport> start() {
+        return start(false);
+    }
+
+    /**
+     * Starts a push unless one is running. {@code onlyToCheck}: the schedule's hourly question, with nothing to send,
+     * whether the server still holds what it confirmed; a server out of reach then is no failure of the link (a field
+     * laptop is offline most of the time, and nothing waits to be sent): it is asked again at the next check.
+     */
+    CompletableFuture<PushReport> start(boolean onlyToCheck) {
         synchronized (lock) {
             if (current == null || current.isDone()) {
-                current = CompletableFuture.supplyAsync(this::push, executor);
+                current = CompletableFuture.supplyAsync(() -> push(onlyToCheck), executor);
             }
             return current;
         }
@@ -189,7 +199,7 @@ public class PushService {
         return known;
     }
 
-    private PushReport push() {
+    private PushReport push(boolean onlyToCheck) {
         OffsetDateTime started = now();
         long startedNanos = System.nanoTime();
         if (server.server().isEmpty()) {
@@ -241,8 +251,20 @@ public class PushService {
             } catch (LinkFailure failure) {
                 shipped = ShipReport.failed(failure);
             }
-            saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             LinkFailure failure = shipped.failure();
+            if (onlyToCheck
+                    && failure != null
+                    && failure.kind() != LinkFailure.Kind.AUTH_REFUSED
+                    && !shipped.movedAnything()
+                    && outbox.sendable() == 0) {
+                lastChecked = Instant.now();
+                progress = null;
+                Log.infof(
+                        "Could not ask the server whether it still holds what it confirmed (%s); asking again in %s",
+                        failure.getMessage(), config.push().checkDeliveredEvery());
+                return report("FAILED", started, shipped, failure.getMessage(), queue); // not the last push
+            }
+            saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             if (failure == null) {
                 lastChecked = Instant.now();
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";

@@ -179,6 +179,38 @@ class PushTest {
                 .body("push.nextAttemptAt", nullValue());
     }
 
+    /**
+     * The schedule's hourly question, with nothing to send, whether the server still holds what it confirmed (ADR
+     * 18): a field laptop is offline most of the time, so a server out of reach then is no failure of the link — no
+     * backoff, no failed push in the status; with something to send a failure is one.
+     */
+    @Test
+    void aServerOutOfReachForTheHourlyCheckWithNothingToSendIsNoFailureOfTheLink() throws Exception {
+        String lastOutcome = given().get("/api/v1/status").then().extract().path("push.lastPush.outcome");
+        FakeServer.failWith = 503;
+
+        PushReport check = push.start(true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(check.outcome()).isEqualTo("FAILED");
+        given().get("/api/v1/status")
+                .then()
+                .body("push.consecutiveFailures", equalTo(0))
+                .body("push.nextAttemptAt", nullValue())
+                .body("push.lastPush.outcome", equalTo(lastOutcome));
+
+        db.newHousehold(TestDb.uniqueIdentifier("HH")); // entered while the check was on its way
+        assertThat(push.start(true)
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .outcome())
+                .isEqualTo("FAILED");
+        given().get("/api/v1/status")
+                .then()
+                .body("push.consecutiveFailures", equalTo(1))
+                .body("push.lastPush.outcome", equalTo("FAILED"));
+        FakeServer.failWith = 0;
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
+    }
+
     @Test
     void refusedCredentialsStopPushingAndMakeReadinessDown() throws Exception {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
