@@ -132,6 +132,22 @@ public class ForwardService {
             if (roundDue && report.failure() == null && !queue.roundRunning()) {
                 lastFullCheck = Instant.now();
             }
+            if (roundDue
+                    && report.failure() != null
+                    && report.failure().kind() != LinkFailure.Kind.AUTH_REFUSED
+                    && !report.movedAnything()
+                    && queue.producers().isEmpty()) {
+                // nothing to forward: a central server out of reach for the round's question is no failure of the
+                // link (a site server's link comes and goes); the round is asked again at the next check
+                queue.endRound();
+                lastFullCheck = Instant.now();
+                Log.infof(
+                        "Could not ask %s whether it still holds what it acknowledged (%s); asking again in %s",
+                        config.upstream().url().get(),
+                        report.failure().getMessage(),
+                        config.upstream().checkForwardedEvery());
+                return new ForwardReport(0, 0, 0, 0, report.failure().getMessage());
+            }
             LinkState after = state().after(
                             report,
                             new Backoff(

@@ -98,6 +98,11 @@ public class ForwardQueue implements ShippingQueue {
         }
     }
 
+    /** Ends the round running, if any, before it asked about every producer (the upstream was out of reach). */
+    public void endRound() {
+        roundAfter = null;
+    }
+
     /** Whether a round started by {@link #startRound} still has producers to ask about. */
     public boolean roundRunning() {
         return roundAfter != null;
