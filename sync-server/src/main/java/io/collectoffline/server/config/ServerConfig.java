@@ -195,9 +195,9 @@ public interface ServerConfig {
         Duration backoffMax();
 
         /**
-         * How often a forwarding pass asks the upstream about every producer this server holds, not only those
-         * with something to forward: an upstream restored from a backup gets back what it lost, of producers that
-         * send nothing new too.
+         * How often a round of forwarding passes asks the upstream about every producer this server holds (a slice
+         * per pass), not only those with something to forward: an upstream restored from a backup gets back what it
+         * lost, of producers that send nothing new too.
          */
         @WithDefault("1h")
         Duration checkForwardedEvery();
