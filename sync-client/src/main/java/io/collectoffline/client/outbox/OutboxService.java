@@ -337,15 +337,25 @@ public class OutboxService {
     /**
      * The producers a push asks the server about: those with transactions to send and every stream this laptop has
      * captured on (delivered or not), so that a server that lost what it acknowledged is found even when nothing is
-     * pending here.
+     * pending here; with {@code relayed}, on a middleman, also every field laptop's producer it has relayed (read
+     * from the whole outbox: for the hourly check only).
      */
     @Transactional
-    public List<String> producersToCheck() {
+    public List<String> producersToCheck(boolean relayed) {
         java.util.Set<String> producers = new java.util.TreeSet<>(sendingProducers());
         producers.addAll(
                 em.createNativeQuery("SELECT producer FROM producer_counter ORDER BY producer").getResultList().stream()
                         .map(Object::toString)
                         .toList());
+        if (relayed) {
+            producers.addAll(em
+                    .createNativeQuery(
+                            "SELECT DISTINCT producer FROM outgoing_transaction WHERE relayed_from IS NOT NULL")
+                    .getResultList()
+                    .stream()
+                    .map(Object::toString)
+                    .toList());
+        }
         return new ArrayList<>(producers);
     }
 

@@ -76,7 +76,10 @@ public class PushService {
     private volatile Progress progress;
     private volatile PushReport lastPush;
     private volatile LinkState link;
-    /** When a push last asked the server what it holds of every stream of this laptop (null: not since start). */
+    /**
+     * When a push last asked the server what it holds of every producer of this outbox, relayed ones too (null: not
+     * since start); this laptop's own streams are asked about at every push.
+     */
     private volatile Instant lastChecked;
     /** The batch size the server link takes (halved after a timeout or a 413; a slow field link). */
     private final BatchLimit batchLimit;
@@ -206,7 +209,12 @@ public class PushService {
             return finish(new PushReport(
                     "NO_SERVER", started, now(), 0, 0, 0, 0, 0, "no server configured (sync.client.server.url)"));
         }
-        OutboxQueue queue = new OutboxQueue();
+        // every producer this outbox holds, relayed ones too, once per check-delivered-every; otherwise those with
+        // something to send and this laptop's own streams
+        Instant checked = lastChecked;
+        OutboxQueue queue = new OutboxQueue(onlyToCheck
+                || checked == null
+                || !checked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now()));
         try {
             int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
             if (requeued > 0) {
@@ -266,7 +274,9 @@ public class PushService {
             }
             saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             if (failure == null) {
-                lastChecked = Instant.now();
+                if (queue.everyProducer) {
+                    lastChecked = Instant.now();
+                }
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
                 Log.infof(
                         "Push to %s: %d batches, %d accepted, %d duplicate, %d rejected, %d held by the server "
@@ -391,9 +401,14 @@ public class PushService {
      */
     private final class OutboxQueue implements ShippingQueue {
 
+        private final boolean everyProducer;
         private int reissued;
         private String divergence;
         private String serverLost;
+
+        OutboxQueue(boolean everyProducer) {
+            this.everyProducer = everyProducer;
+        }
 
         @Override
         public long pending() {
@@ -407,7 +422,7 @@ public class PushService {
 
         @Override
         public List<String> producersToCheck() {
-            return outbox.producersToCheck();
+            return outbox.producersToCheck(everyProducer);
         }
 
         @Override

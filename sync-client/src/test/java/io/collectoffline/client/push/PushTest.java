@@ -211,6 +211,33 @@ class PushTest {
         assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted()).isEqualTo(1);
     }
 
+    /**
+     * A middleman's relayed copies of a field laptop's changes, delivered long ago: a server that no longer holds
+     * them (restored from a backup) gets them again from the hourly check, though nothing of that laptop is pending
+     * (ADR 18).
+     */
+    @Test
+    void aServerThatLostARelayedChangeGetsItAgainFromTheHourlyCheck() throws Exception {
+        UUID txId = UUID.randomUUID();
+        db.update(
+                "INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, captured_at, key_id, "
+                        + "payload, delivered_at, delivered_via, relayed_from) VALUES (?, 'field-relayed', 1, "
+                        + "'study.household', ?, 'INSERT', CURRENT_TIMESTAMP, 'plain-json', X'7B7D', "
+                        + "CURRENT_TIMESTAMP, 'ACCEPTED', 'field-relayed')",
+                txId,
+                UUID.randomUUID());
+        FakeServer.STORED.remove(txId); // the server was restored from a backup taken before it arrived
+
+        PushReport check = push.start(true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(check.resent()).isEqualTo(1);
+        assertThat(check.serverLost()).contains("field-relayed").contains("no longer holds 1 changes");
+        assertThat(FakeServer.STORED).contains(txId);
+        assertThat(db.count(
+                        "SELECT COUNT(*) FROM outgoing_transaction WHERE tx_id = ? AND delivered_at IS NOT NULL", txId))
+                .isEqualTo(1);
+    }
+
     @Test
     void refusedCredentialsStopPushingAndMakeReadinessDown() throws Exception {
         db.newHousehold(TestDb.uniqueIdentifier("HH"));
