@@ -220,8 +220,8 @@ class PushTest {
     void aServerThatLostARelayedChangeGetsItAgainFromTheHourlyCheck() throws Exception {
         UUID txId = UUID.randomUUID();
         db.update(
-                "INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, captured_at, key_id, "
-                        + "payload, delivered_at, delivered_via, relayed_from) VALUES (?, 'field-relayed', 1, "
+                "INSERT INTO outgoing_transaction (tx_id, producer, seq, model, record_id, action, captured_at, "
+                        + "key_id, payload, delivered_at, delivered_via, relayed_from) VALUES (?, 'field-relayed', 1, "
                         + "'study.household', ?, 'INSERT', CURRENT_TIMESTAMP, 'plain-json', X'7B7D', "
                         + "CURRENT_TIMESTAMP, 'ACCEPTED', 'field-relayed')",
                 txId,
