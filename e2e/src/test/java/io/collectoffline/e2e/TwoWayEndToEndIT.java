@@ -553,7 +553,8 @@ class TwoWayEndToEndIT {
      * backup again, to other transactions. Laptop B had received up to a position beyond the backup; laptop C's
      * new households take the positions B had passed. B's next down-sync asks after a position the restored server
      * never handed out to it, goes back to the furthest it did, and receives C's households; what B received before
-     * (A's, sent again by A) is skipped by txId.
+     * (A's, sent again by A) is skipped by txId. Laptop D, which registered its sealing key after the backup and
+     * kept running, registers it again when the restored server refuses its down-sync for want of it.
      */
     @Test
     void aLaptopAheadOfAServerRestoredFromABackupGoesBackAndMissesNothingSettledSince() throws Exception {
@@ -563,9 +564,11 @@ class TwoWayEndToEndIT {
         String tokenA = Nodes.enrol(server, "laptop-a", "field");
         String tokenB = Nodes.enrol(server, "laptop-b", "field");
         String tokenC = Nodes.enrol(server, "laptop-c", "field");
+        String tokenD = Nodes.enrol(server, "laptop-d", "field");
         try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
                 AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady();
-                AppProcess c = Nodes.laptop(dir, "laptop-c", port, tokenC).awaitReady()) {
+                AppProcess c = Nodes.laptop(dir, "laptop-c", port, tokenC).awaitReady();
+                AppProcess d = Nodes.laptop(dir, "laptop-d", port, tokenD).awaitReady()) {
             Nodes.enterHouseholdsWithSubjects(a, 0, 2);
             push(a, 4);
             awaitApplied(4);
@@ -574,6 +577,7 @@ class TwoWayEndToEndIT {
             server.close();
             Nodes.backUpServerDatabase(dump);
             server = Nodes.server(dir, port);
+            receive(d).body("applied", equalTo(4)); // D registers its sealing key after the backup
             Nodes.enterHouseholdsWithSubjects(a, 2, 3);
             push(a, 6);
             awaitApplied(10);
@@ -590,10 +594,12 @@ class TwoWayEndToEndIT {
 
             receive(b).body("outcome", equalTo("DONE")).body("applied", equalTo(6));
             assertThat(b.output()).contains("The server's down-sync went back from position 10 to 4");
-            for (AppProcess laptop : List.of(a, b, c)) {
-                receive(laptop);
+            for (AppProcess laptop : List.of(a, b, c, d)) {
+                // D's app kept running and registered its keys once: the restored server lacks them
+                receive(laptop).body("outcome", equalTo("DONE"));
             }
-            for (AppProcess laptop : List.of(a, b, c)) {
+            assertThat(d.output()).contains("registering this laptop's keys again");
+            for (AppProcess laptop : List.of(a, b, c, d)) {
                 given().baseUri(laptop.baseUrl())
                         .get("/api/v1/records/study.household")
                         .then()

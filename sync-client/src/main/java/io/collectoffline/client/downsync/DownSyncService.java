@@ -194,6 +194,7 @@ public class DownSyncService {
             }
             refreshAccounts(hop);
             int limit = config.downsync().pageSize();
+            boolean registeredAgain = false;
             while (true) {
                 DownSyncPage page;
                 try {
@@ -202,6 +203,14 @@ public class DownSyncService {
                     if (failure.smallerMayPass() && limit > 1) { // as the engine does up: smaller pages
                         limit = (limit + 1) / 2;
                         Log.infof("Down-sync page too slow or too large (%s); asking %d at a time", failure, limit);
+                        continue;
+                    }
+                    if (failure.kind() == LinkFailure.Kind.REFUSED && !registeredAgain) {
+                        // e.g. 409, no sealing key: the server may have lost this laptop's keys (restored from a
+                        // backup taken before it registered them) while this app kept running: register them again
+                        Log.infof("Down-sync refused (%s); registering this laptop's keys again", failure.getMessage());
+                        hop.register(identity.registration());
+                        registeredAgain = true;
                         continue;
                     }
                     throw failure;
