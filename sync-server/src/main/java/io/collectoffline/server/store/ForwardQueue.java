@@ -69,16 +69,11 @@ public class ForwardQueue implements ShippingQueue {
             return producers();
         }
         java.util.SortedSet<String> producers = new java.util.TreeSet<>(producers());
-        List<String> slice = new ArrayList<>();
+        List<String> slice;
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT producer FROM producer_state WHERE producer > ? "
                         + "ORDER BY producer LIMIT " + CHECK_SLICE)) {
-            ps.setString(1, after);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    slice.add(rs.getString(1));
-                }
-            }
+            slice = KeysetPages.readAfter(ps, after);
         } catch (SQLException e) {
             throw new IllegalStateException("listing producers failed", e);
         }

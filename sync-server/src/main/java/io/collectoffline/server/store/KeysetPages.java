@@ -18,17 +18,23 @@ public final class KeysetPages {
     public static List<String> readAll(PreparedStatement query, int page) throws SQLException {
         List<String> values = new ArrayList<>();
         while (true) {
-            query.setString(1, values.isEmpty() ? "" : values.get(values.size() - 1));
-            int read = 0;
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                    read++;
-                }
-            }
-            if (read < page) {
+            List<String> read = readAfter(query, values.isEmpty() ? "" : values.get(values.size() - 1));
+            values.addAll(read);
+            if (read.size() < page) {
                 return values;
             }
         }
+    }
+
+    /** One page of what {@code query} lists: the values after {@code after}, as the query bounds them. */
+    public static List<String> readAfter(PreparedStatement query, String after) throws SQLException {
+        query.setString(1, after);
+        List<String> values = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 }
