@@ -228,17 +228,25 @@ public class OutboxService {
      */
     @Transactional
     public int delivered(List<UUID> txIds, String via) {
-        int marked = 0;
+        return updateByTxIds(
+                "update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = :via, t.rejectedAt = null, "
+                        + "t.rejectedReason = null where t.deliveredAt is null and t.txId in :ids",
+                txIds,
+                update -> update.setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
+                        .setParameter("via", via));
+    }
+
+    /** Runs {@code jpql} for {@code txIds} (its {@code :ids}), 1000 at a time; returns how many rows it changed. */
+    private int updateByTxIds(
+            String jpql, List<UUID> txIds, java.util.function.UnaryOperator<jakarta.persistence.Query> parameters) {
+        int changed = 0;
         for (int from = 0; from < txIds.size(); from += 1000) {
-            marked += em.createQuery("update OutgoingTransaction t set t.deliveredAt = :now, t.deliveredVia = :via, "
-                            + "t.rejectedAt = null, t.rejectedReason = null where t.deliveredAt is null and "
-                            + "t.txId in :ids")
-                    .setParameter("now", OffsetDateTime.now(ZoneOffset.UTC))
-                    .setParameter("via", via)
+            changed += parameters
+                    .apply(em.createQuery(jpql))
                     .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000)))
                     .executeUpdate();
         }
-        return marked;
+        return changed;
     }
 
     /**
@@ -384,14 +392,11 @@ public class OutboxService {
      */
     @Transactional
     public int undeliver(List<UUID> txIds) {
-        int marked = 0;
-        for (int from = 0; from < txIds.size(); from += 1000) {
-            marked += em.createQuery("update OutgoingTransaction t set t.deliveredAt = null, t.deliveredVia = null "
-                            + "where t.deliveredAt is not null and t.txId in :ids")
-                    .setParameter("ids", txIds.subList(from, Math.min(txIds.size(), from + 1000)))
-                    .executeUpdate();
-        }
-        return marked;
+        return updateByTxIds(
+                "update OutgoingTransaction t set t.deliveredAt = null, t.deliveredVia = null "
+                        + "where t.deliveredAt is not null and t.txId in :ids",
+                txIds,
+                update -> update);
     }
 
     /** Transactions to send: pending and not refused by the server. */

@@ -126,12 +126,17 @@ public class PushService {
         boolean nothingToSend = outbox.sendable() == 0
                 && link().failures() == 0
                 && outbox.requeueRejected(config.push().resendRejectedAfter()) == 0;
-        if (nothingToSend
-                && lastChecked != null
-                && lastChecked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now())) {
+        if (nothingToSend && !checkDue()) {
             return;
         }
         start(nothingToSend);
+    }
+
+    /** Whether it is time to ask the server about every producer of this outbox ({@link #lastChecked}). */
+    private boolean checkDue() {
+        Instant checked = lastChecked;
+        return checked == null
+                || !checked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now());
     }
 
     /** Starts a push unless one is running; either way returns the push in progress. */
@@ -211,10 +216,7 @@ public class PushService {
         }
         // every producer this outbox holds, relayed ones too, once per check-delivered-every; otherwise those with
         // something to send and this laptop's own streams
-        Instant checked = lastChecked;
-        OutboxQueue queue = new OutboxQueue(onlyToCheck
-                || checked == null
-                || !checked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now()));
+        OutboxQueue queue = new OutboxQueue(onlyToCheck || checkDue());
         try {
             int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
             if (requeued > 0) {
