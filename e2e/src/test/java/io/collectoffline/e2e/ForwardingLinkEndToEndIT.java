@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.collectoffline.testing.AppProcess;
@@ -225,6 +226,112 @@ class ForwardingLinkEndToEndIT {
         } finally {
             central.close();
         }
+    }
+
+    /**
+     * README, Guarantees 24: a site server restored from a backup (the runbook's {@code pg_dump}, {@code pg_restore
+     * --clean}) goes on forwarding the changes made on it. Before, its next lab receipt took a seq again that its
+     * receipt made after the backup had taken on the central server: refused there as {@code seq-taken}, for ever.
+     */
+    @Test
+    void aSiteServerRestoredFromABackupKeepsForwardingTheChangesMadeOnIt() throws Exception {
+        int centralPort = AppProcess.freePort();
+        Path dump = dir.resolve("site.dump");
+        try (AppProcess central = central(centralPort)) {
+            String token = enrolSite(central);
+            try (AppProcess site = site(centralPort, token).awaitReady()) {
+                markInHandAtTheLab(site, "REQ-RESTORE-1");
+                awaitInHand(central, "REQ-RESTORE-1");
+                Nodes.backUpServerDatabase(dump);
+                markInHandAtTheLab(site, "REQ-RESTORE-2");
+                awaitInHand(central, "REQ-RESTORE-2");
+            }
+            Nodes.restoreServerDatabase(dump);
+            try (AppProcess site = site(centralPort, token).awaitReady()) {
+                markInHandAtTheLab(site, "REQ-RESTORE-3");
+
+                awaitInHand(central, "REQ-RESTORE-3");
+                await().untilAsserted(() -> Nodes.admin(site)
+                        .get("/api/v1/status")
+                        .then()
+                        .body("transfer.forwardBacklog", equalTo(0))
+                        .body("transfer.forwardRejected", equalTo(0)));
+                centralAdmin(central)
+                        .get("/api/v1/refusals")
+                        .then()
+                        .statusCode(200)
+                        .body("size()", equalTo(0));
+                centralAdmin(central)
+                        .get("/api/v1/reconciliation")
+                        .then()
+                        .body("inHand", hasItems("REQ-RESTORE-1", "REQ-RESTORE-2", "REQ-RESTORE-3"));
+            }
+        }
+    }
+
+    /**
+     * README, Guarantees 23: what the central server refused is not refused for ever. Here its payload limit is below
+     * the site's: every forwarded change is refused, listed on the site with the reason; once the central server's
+     * limit is raised, the operator's retry sends them again and they arrive once.
+     */
+    @Test
+    void whatTheCentralRefusedArrivesOnceTheCauseIsFixedAndTheOperatorRetries() throws Exception {
+        int centralPort = AppProcess.freePort();
+        AppProcess central = central(centralPort, "-Dsync.server.ingest.max-payload-bytes=64");
+        try (AppProcess site = site(centralPort, enrolSite(central), "-Dsync.server.upstream.backoff-max=2s")
+                        .awaitReady();
+                AppProcess field =
+                        Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            Nodes.enterHouseholdsWithSubjects(field, 0, 3);
+            given().baseUri(field.baseUrl())
+                    .queryParam("wait", true)
+                    .post("/api/v1/push")
+                    .then()
+                    .body("accepted", equalTo(6));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> Nodes.admin(site)
+                            .get("/api/v1/status")
+                            .then()
+                            .body("transfer.forwardRejected", equalTo(6))
+                            .body("transfer.forwardBacklog", equalTo(0)));
+            Nodes.admin(site)
+                    .get("/api/v1/forward/refused")
+                    .then()
+                    .statusCode(200)
+                    .body("size()", equalTo(6))
+                    .body("[0].producer", equalTo("field-e2e"))
+                    .body("[0].reason", containsString("payload exceeds 64 bytes"));
+            centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(0));
+
+            central.close();
+            central = central(centralPort); // the limit raised
+            Nodes.admin(site)
+                    .post("/api/v1/forward/refused/retry")
+                    .then()
+                    .statusCode(200)
+                    .body("requeued", equalTo(6));
+
+            AppProcess fixed = central;
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() ->
+                            centralAdmin(fixed).get("/api/v1/status").then().body("counts.APPLIED", equalTo(6)));
+            await().untilAsserted(() -> Nodes.admin(site)
+                    .get("/api/v1/status")
+                    .then()
+                    .body("transfer.forwardBacklog", equalTo(0))
+                    .body("transfer.forwardRejected", equalTo(0)));
+            Nodes.admin(site).get("/api/v1/forward/refused").then().body("size()", equalTo(0));
+        } finally {
+            central.close();
+        }
+    }
+
+    private void awaitInHand(AppProcess central, String tube) {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> centralAdmin(central)
+                        .get("/api/v1/reconciliation")
+                        .then()
+                        .body("inHand", hasItem(tube)));
     }
 
     private void pushAndAwaitForwarded(AppProcess field, AppProcess site, AppProcess central, int applied) {

@@ -201,6 +201,13 @@ public interface ServerConfig {
          */
         @WithDefault("1h")
         Duration checkForwardedEvery();
+
+        /**
+         * A transaction the upstream refused (by REST or in a file's receipt) is sent again by itself after this:
+         * the cause may have been fixed there (a limit raised, an upgrade, its keys restored).
+         */
+        @WithDefault("6h")
+        Duration resendRejectedAfter();
     }
 
     /** Files between servers (a USB stick, scp): export, import, receipts. */

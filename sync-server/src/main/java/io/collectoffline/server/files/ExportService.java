@@ -126,6 +126,7 @@ public class ExportService {
     }
 
     private ExportReport exportLocked(boolean includeUnconfirmed) {
+        queue.requeueRefused(config.upstream().resendRejectedAfter());
         List<TransactionEnvelope> first = queue.next(Position.START, 1, !includeUnconfirmed);
         if (first.isEmpty()) {
             return new ExportReport(null, null, 0);

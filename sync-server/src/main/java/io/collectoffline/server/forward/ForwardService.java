@@ -121,6 +121,7 @@ public class ForwardService {
         }
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
+            queue.requeueRefused(config.upstream().resendRejectedAfter());
             boolean roundDue = lastFullCheck == null
                     || !lastFullCheck
                             .plus(config.upstream().checkForwardedEvery())

@@ -7,6 +7,7 @@ import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.TimeOrderedUuid;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
@@ -18,6 +19,7 @@ import io.collectoffline.server.ingest.BatchParser.Candidate;
 import io.collectoffline.server.ingest.BatchParser.ParsedBatch;
 import io.collectoffline.server.keys.ServerKeys;
 import io.collectoffline.server.model.ServerModels;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,9 +32,13 @@ import java.util.UUID;
 
 /**
  * Changes made on this server (a lab assistant's receipt, …) are captured transactions like a laptop's (README,
- * Guarantees 11): this server is their producer ({@code sync.server.node-id}) with its own gap-free seq; the record
- * snapshot is sealed to the study key, stored and applied through the same ingest path as any batch, so it has its
- * history and is forwarded and exported like every other transaction. No side writes.
+ * Guarantees 11): this server is their producer with its own gap-free seq; the record snapshot is sealed to the study
+ * key, stored and applied through the same ingest path as any batch, so it has its history and is forwarded and
+ * exported like every other transaction. No side writes.
+ *
+ * <p>Each run of this server captures on a stream of its own ({@code <node-id>~<stream>}, from seq 1), chosen at its
+ * first change: a server restored from a backup, or a second instance on the same database, never numbers a change
+ * with a seq that the upstream holds with another one (README, Guarantees 24; ADR 20).
  */
 @ApplicationScoped
 public class LocalChanges {
@@ -45,6 +51,8 @@ public class LocalChanges {
     private final ObjectMapper json;
     private DeviceSigningKey signingKey;
     private SealedCodec codec;
+    /** The stream this run captures on; null until its first change. */
+    private String stream;
 
     LocalChanges(
             IngestService ingest,
@@ -63,13 +71,13 @@ public class LocalChanges {
 
     /**
      * Captures and applies one change made here; returns its answer. One at a time per instance (the seq comes from
-     * the stored ones); a seq another instance took meanwhile is retried with the next one.
+     * the stored ones); a seq taken meanwhile (which only a stream name drawn twice could do) moves to a new stream.
      */
     public synchronized TransactionResult capture(String model, UUID recordId, Action action, ObjectNode fields) {
-        String producer = config.nodeId();
         int schemaVersion = models.table(model).model().schemaVersion();
         byte[] snapshot = new RecordSnapshot(model, schemaVersion, fields).toJson();
         for (int attempt = 0; attempt < 5; attempt++) {
+            String producer = stream();
             UUID txId = TimeOrderedUuid.next();
             long seq = nextSeq(producer);
             TransactionHeader header = new TransactionHeader(txId, producer, seq, model, recordId, action);
@@ -93,11 +101,21 @@ public class LocalChanges {
             if (!TransactionResult.SEQ_TAKEN.equals(result.type())) {
                 return result;
             }
+            stream = null;
         }
         return new TransactionResult(
                 null,
                 TransactionStatus.REJECTED,
-                "no free seq for " + producer + " after 5 attempts (another instance capturing at the same time)");
+                "no free seq for the changes of " + config.nodeId() + " after 5 " + "streams");
+    }
+
+    /** The stream this run captures on: a new one at its first change, from seq 1. */
+    private String stream() {
+        if (stream == null) {
+            stream = ProducerId.newStream(config.nodeId());
+            Log.infof("Changes made on this server are captured on the stream %s from now on", stream);
+        }
+        return stream;
     }
 
     /** This server's signing key as a producer ({@link ServerKeys#signingKey}), registered here on first use. */

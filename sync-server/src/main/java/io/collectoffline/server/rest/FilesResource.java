@@ -6,6 +6,7 @@ import io.collectoffline.server.files.FilesOverview;
 import io.collectoffline.server.files.ImportService;
 import io.collectoffline.server.files.Uploads;
 import io.collectoffline.server.forward.ForwardService;
+import io.collectoffline.server.store.ForwardQueue;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -18,6 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -38,8 +42,15 @@ public class FilesResource {
     private final Uploads uploads;
     private final FilesOverview overview;
     private final ForwardService forward;
+    private final ForwardQueue queue;
 
-    FilesResource(ExportService exports, Uploads uploads, FilesOverview overview, ForwardService forward) {
+    FilesResource(
+            ExportService exports,
+            Uploads uploads,
+            FilesOverview overview,
+            ForwardService forward,
+            ForwardQueue queue) {
+        this.queue = queue;
         this.exports = exports;
         this.uploads = uploads;
         this.overview = overview;
@@ -101,5 +112,35 @@ public class FilesResource {
     @Operation(summary = "Forward to the upstream server by REST now")
     public ForwardService.ForwardReport forward() {
         return forward.forward();
+    }
+
+    @RolesAllowed(Roles.READ)
+    @GET
+    @Path("/forward/refused")
+    @Operation(
+            summary = "The transactions the upstream server refused, with its reasons, oldest refusal first",
+            description = "Refused by REST or in a file's receipt. Each is sent again by itself after "
+                    + "sync.server.upstream.resend-rejected-after (6 h), or at once with POST /forward/refused/retry.")
+    public List<ForwardQueue.Refused> refused(@QueryParam("limit") @DefaultValue("100") int limit) {
+        return queue.refused(limit);
+    }
+
+    /**
+     * What {@code POST /forward/refused/retry} did.
+     *
+     * @param requeued transactions made pending again: the next forwarding pass or export sends them
+     */
+    public record Retried(int requeued) {}
+
+    @POST
+    @Path("/forward/refused/retry")
+    @Operation(
+            summary = "Send every transaction the upstream refused again, now",
+            description = "After the cause was fixed on the upstream server (a limit raised, an upgrade, its keys "
+                    + "restored). The next forwarding pass (or export file) carries them; what is still refused "
+                    + "comes back with its reason.")
+    public Retried retryRefused() {
+        return new Retried(
+                queue.requeueRefused(OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1)));
     }
 }

@@ -1,17 +1,20 @@
 package io.collectoffline.server.store;
 
 import io.collectoffline.protocol.Action;
+import io.collectoffline.protocol.Paging;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.StoredPositions;
 import io.collectoffline.shipping.ShippingQueue;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -241,15 +244,16 @@ public class ForwardQueue implements ShippingQueue {
         int accepted = 0;
         int duplicate = 0;
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement refused =
-                        c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ?");
+                PreparedStatement refused = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ?, "
+                        + "forward_rejected_at = ? WHERE tx_id = ?");
                 PreparedStatement delivered = c.prepareStatement("UPDATE incoming_transaction SET forwarded_at = ?, "
                         + "forwarded_via = ? WHERE tx_id = ? AND forwarded_at IS NULL")) {
             OffsetDateTime now = now();
             for (TransactionResult result : results) {
                 if (result.status() == TransactionStatus.REJECTED) {
                     refused.setString(1, result.reason() == null ? "rejected upstream" : truncate(result.reason()));
-                    refused.setObject(2, result.txId());
+                    refused.setObject(2, now);
+                    refused.setObject(3, result.txId());
                     refused.addBatch();
                 } else {
                     accepted += result.status() == TransactionStatus.ACCEPTED ? 1 : 0;
@@ -280,8 +284,10 @@ public class ForwardQueue implements ShippingQueue {
     @Override
     public void refuse(TransactionEnvelope tx, String reason) {
         update(
-                "UPDATE incoming_transaction SET forward_rejected = ? WHERE tx_id = ? AND forwarded_at IS NULL",
+                "UPDATE incoming_transaction SET forward_rejected = ?, forward_rejected_at = ? WHERE tx_id = ? "
+                        + "AND forwarded_at IS NULL",
                 truncate(reason),
+                now(),
                 tx.txId());
     }
 
@@ -304,12 +310,14 @@ public class ForwardQueue implements ShippingQueue {
      */
     public static int[] markByReceipt(Connection c, UUID batchId, Map<UUID, String> refusals) throws SQLException {
         int rejected = 0;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ? "
-                + "WHERE tx_id = ? AND export_batch_id = ? AND forwarded_at IS NULL")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incoming_transaction SET forward_rejected = ?, "
+                + "forward_rejected_at = ? WHERE tx_id = ? AND export_batch_id = ? AND forwarded_at IS NULL")) {
+            OffsetDateTime now = now();
             for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
                 ps.setString(1, truncate(refusal.getValue()));
-                ps.setObject(2, refusal.getKey());
-                ps.setObject(3, batchId);
+                ps.setObject(2, now);
+                ps.setObject(3, refusal.getKey());
+                ps.setObject(4, batchId);
                 rejected += ps.executeUpdate();
             }
         }
@@ -320,6 +328,67 @@ public class ForwardQueue implements ShippingQueue {
             ps.setObject(2, batchId);
             return new int[] {ps.executeUpdate(), rejected};
         }
+    }
+
+    /**
+     * A transaction the upstream refused, with its reason: kept here, not forwarded, until it is sent again
+     * ({@link #requeueRefused}).
+     */
+    public record Refused(
+            UUID txId,
+            String producer,
+            long seq,
+            String model,
+            UUID recordId,
+            String reason,
+            OffsetDateTime refusedAt) {}
+
+    /** The transactions the upstream refused, oldest refusal first, at most {@code limit}. */
+    public List<Refused> refused(@Paging.Limit int limit) {
+        List<Refused> refused = new ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tx_id, producer, seq, model, record_id, "
+                        + "forward_rejected, forward_rejected_at FROM incoming_transaction WHERE forwarded_at IS NULL "
+                        + "AND forward_rejected IS NOT NULL ORDER BY forward_rejected_at, producer, seq LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    refused.add(new Refused(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getString(4),
+                            rs.getObject(5, UUID.class),
+                            rs.getString(6),
+                            rs.getObject(7, OffsetDateTime.class)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing the transactions the upstream refused failed", e);
+        }
+        return refused;
+    }
+
+    /**
+     * Makes the transactions the upstream refused before {@code before} pending again, by REST and in the next
+     * export file alike: the cause may have been fixed there (a limit raised, an upgrade, its keys restored). A
+     * refusal is never for ever (README, Guarantees 23). Returns how many.
+     */
+    public int requeueRefused(OffsetDateTime before) {
+        int requeued = update(
+                "UPDATE incoming_transaction SET forward_rejected = NULL, forward_rejected_at = NULL, "
+                        + "export_batch_id = NULL WHERE forwarded_at IS NULL AND forward_rejected IS NOT NULL "
+                        + "AND forward_rejected_at < ?",
+                before);
+        if (requeued > 0) {
+            Log.infof("Sending %d transactions the upstream refused (before %s) to it again", requeued, before);
+        }
+        return requeued;
+    }
+
+    /** {@link #requeueRefused} of what was refused more than {@code after} ago: at the start of each pass. */
+    public int requeueRefused(Duration after) {
+        return requeueRefused(now().minus(after));
     }
 
     private static int sum(int[] counts) {

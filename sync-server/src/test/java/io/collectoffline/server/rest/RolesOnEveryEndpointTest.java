@@ -77,6 +77,8 @@ class RolesOnEveryEndpointTest {
         NEEDS.put("POST /api/v1/files/export", "data");
         NEEDS.put("POST /api/v1/files/receipts", "data");
         NEEDS.put("POST /api/v1/forward", "data");
+        NEEDS.put("GET /api/v1/forward/refused", "read");
+        NEEDS.put("POST /api/v1/forward/refused/retry", "data");
         NEEDS.put("GET /api/v1/reconciliation", "lab,read");
         NEEDS.put("POST /api/v1/reconciliation/receipts", "lab");
         NEEDS.put("GET /api/v1/users", "users");
