@@ -91,6 +91,22 @@ class FileExportTest {
                 .statusCode(200)
                 .body("delivered", equalTo(0));
         given().get("/api/v1/files").then().statusCode(200).body("[0].receiptAt", org.hamcrest.Matchers.notNullValue());
+
+        // a laptop that travels only by file sends what the receipt refused again in its next file once
+        // resend-rejected-after passed (the server may have been upgraded meanwhile), as a push would
+        given().post("/api/v1/files/export").then().statusCode(200).body("transactions", equalTo(0));
+        db.update(
+                "UPDATE outgoing_transaction SET rejected_at = DATEADD('HOUR', -7, rejected_at) WHERE tx_id = ?",
+                java.util.UUID.fromString(refused));
+        Path again = Path.of(given().post("/api/v1/files/export")
+                .then()
+                .statusCode(200)
+                .body("transactions", equalTo(1))
+                .extract()
+                .<String>path("file"));
+        List<String> carried = new ArrayList<>();
+        ChecksummedFile.body(again, line -> carried.add(line.path("txId").asText()));
+        assertThat(carried).containsExactly(refused);
     }
 
     @Test
