@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ public class ForwardQueue implements ShippingQueue {
     private final ActiveDatabase database;
     /** Producers asked about per pass while a round runs. */
     static final int CHECK_SLICE = 100;
+
+    /** How often a pass looks for refusals to send again. */
+    private static final Duration REQUEUE_EVERY = Duration.ofMinutes(1);
+
+    /** When a pass last looked for refusals to send again; null: not since start. */
+    private volatile Instant requeuedAt;
 
     /** Where the round of checks stands: the last producer asked about; null when no round runs. */
     private volatile String roundAfter;
@@ -386,8 +393,17 @@ public class ForwardQueue implements ShippingQueue {
         return requeued;
     }
 
-    /** {@link #requeueRefused} of what was refused more than {@code after} ago: at the start of each pass. */
+    /**
+     * {@link #requeueRefused} of what was refused more than {@code after} ago: at the start of each pass, at most
+     * once a minute (the query reads every transaction still to forward; a refusal waits hours anyway).
+     */
     public int requeueRefused(Duration after) {
+        Instant now = Instant.now();
+        Instant last = requeuedAt;
+        if (last != null && last.plus(REQUEUE_EVERY).isAfter(now)) {
+            return 0;
+        }
+        requeuedAt = now;
         return requeueRefused(now().minus(after));
     }
 

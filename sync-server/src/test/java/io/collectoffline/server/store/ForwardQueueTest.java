@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -128,7 +127,7 @@ class ForwardQueueTest {
                 .extracting(ForwardQueue.Refused::seq, ForwardQueue.Refused::reason)
                 .containsExactly(tuple(1L, "payload exceeds 100 bytes"), tuple(2L, "unknown model"));
 
-        assertThat(queue.requeueRefused(Duration.ofHours(6)))
+        assertThat(queue.requeueRefused(sixHoursAgo()))
                 .as("refused just now: not yet sent again by itself")
                 .isZero();
         int requeued = Fixtures.admin()
@@ -155,11 +154,16 @@ class ForwardQueueTest {
             ps.setObject(2, byRest);
             ps.executeUpdate();
         }
-        assertThat(queue.requeueRefused(Duration.ofHours(6))).isGreaterThanOrEqualTo(1);
+        assertThat(queue.requeueRefused(sixHoursAgo())).isGreaterThanOrEqualTo(1);
         assertThat(pendingOf(producer, false))
                 .extracting(TransactionEnvelope::txId)
                 .containsExactly(byRest, byFile);
         queue.markHeld(List.of(byRest, byFile)); // nothing of this test left to forward
+    }
+
+    /** What a pass sends again with the default {@code resend-rejected-after}: refused before this. */
+    private static OffsetDateTime sixHoursAgo() {
+        return OffsetDateTime.now(ZoneOffset.UTC).minusHours(6);
     }
 
     /** The transactions of {@code producer} still to forward (only those in no export file: for files). */
