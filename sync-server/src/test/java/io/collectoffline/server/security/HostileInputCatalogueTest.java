@@ -474,6 +474,14 @@ class HostileInputCatalogueTest {
                         .post("/api/v1/session"),
                 400,
                 "invalid-input"));
+        // sixth round: what the central server refused, on the site
+        for (String limit : List.of("0", "5000", "all")) {
+            cases.add(problem(
+                    "a page of refusals by the upstream of " + limit,
+                    t -> admin().queryParam("limit", limit).get("/api/v1/forward/refused"),
+                    400,
+                    "invalid-input"));
+        }
         for (String path : List.of("/api/v1/files", "/api/v1/files/receipts")) {
             cases.add(problem(
                     "a file that is not UTF-8 text, to " + path,
