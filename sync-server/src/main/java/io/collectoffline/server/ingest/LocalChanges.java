@@ -106,7 +106,7 @@ public class LocalChanges {
         return new TransactionResult(
                 null,
                 TransactionStatus.REJECTED,
-                "no free seq for the changes of " + config.nodeId() + " after 5 " + "streams");
+                "no free seq for the changes of " + config.nodeId() + " after 5 streams");
     }
 
     /** The stream this run captures on: a new one at its first change, from seq 1. */
