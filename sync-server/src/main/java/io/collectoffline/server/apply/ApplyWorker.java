@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Applies stored transactions off the request path: one thread that wakes when a batch has been stored here, and
  * otherwise every {@code sync.server.apply.interval} (to pick up what other instances stored and to retry deferred
- * transactions). Each cycle applies every producer that has something to apply, until none makes progress.
+ * transactions). Each cycle applies every producer that has something to apply, until none makes progress. Once at
+ * start and every {@code sync.server.apply.retry-errors-every} it first puts the transactions in ERROR back in line:
+ * no error blocks its producer for ever once its cause is gone.
  */
 @ApplicationScoped
 public class ApplyWorker {
@@ -23,6 +26,8 @@ public class ApplyWorker {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
+    /** When the transactions in ERROR were last put back in line; null: not since start. */
+    private Instant errorsRetriedAt;
 
     ApplyWorker(ProducerApplier applier, ServerConfig config) {
         this.applier = applier;
@@ -72,6 +77,17 @@ public class ApplyWorker {
     }
 
     private void cycle() {
+        Instant now = Instant.now();
+        if (errorsRetriedAt == null
+                || !errorsRetriedAt.plus(config.apply().retryErrorsEvery()).isAfter(now)) {
+            errorsRetriedAt = now;
+            int retried = applier.retryErrors();
+            if (retried > 0) {
+                Log.infof(
+                        "%d transactions in error put back in line (every %s): their cause may be gone",
+                        retried, config.apply().retryErrorsEvery());
+            }
+        }
         boolean progress = true;
         while (progress && running) {
             progress = false;

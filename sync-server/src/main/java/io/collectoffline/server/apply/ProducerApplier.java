@@ -69,6 +69,11 @@ public class ProducerApplier {
         this.metrics = metrics;
     }
 
+    /** Puts every transaction in ERROR back in line ({@link IncomingStore#putErrorsBackInLine}); returns how many. */
+    int retryErrors() {
+        return database.inTransaction("putting transactions in error back in line", store::putErrorsBackInLine);
+    }
+
     /** Producers with stored, unapplied transactions whose next one is not waiting for an admin (all of them). */
     List<String> producersWithWork() {
         return store.producersWithWork();

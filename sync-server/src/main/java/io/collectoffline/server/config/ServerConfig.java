@@ -147,6 +147,14 @@ public interface ServerConfig {
         @WithDefault("1s")
         Duration interval();
 
+        /**
+         * How often the worker puts the transactions in ERROR back in line by itself (and once at start), as an
+         * admin's retry would: the cause may be gone (the records referring to a deleted one deleted since, the keys
+         * to open it restored, a fix deployed). What still fails is ERROR again, with its reason.
+         */
+        @WithDefault("1h")
+        Duration retryErrorsEvery();
+
         /** Most transactions of one producer applied in one database transaction. */
         @WithDefault("500")
         int chunkSize();

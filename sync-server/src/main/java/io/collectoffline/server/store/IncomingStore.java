@@ -601,6 +601,18 @@ public class IncomingStore {
         }
     }
 
+    /**
+     * Puts every transaction in ERROR back in line, as an admin's retry of each would: the cause may be gone (the
+     * records that referred to a deleted one deleted since, the keys to open it restored, a fix deployed). What still
+     * fails is classified again with its reason. Returns how many.
+     */
+    public int putErrorsBackInLine(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
+                + TxStatus.RECEIVED + "', status_reason = NULL WHERE status = '" + TxStatus.ERROR + "'")) {
+            return ps.executeUpdate();
+        }
+    }
+
     /** The record a CONFLICT transaction clashed with (holds its natural key), or null. */
     public UUID conflictWith(Connection connection, UUID txId) throws SQLException {
         try (PreparedStatement ps =

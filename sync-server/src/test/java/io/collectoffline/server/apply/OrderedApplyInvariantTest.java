@@ -39,6 +39,9 @@ class OrderedApplyInvariantTest {
     @InjectSpy
     ApplyWorker worker;
 
+    @jakarta.inject.Inject
+    ProducerApplier applier;
+
     @Test
     void batchOnAnIdleServerIsAppliedWithinAboutASecond() {
         String producer = producer();
@@ -177,6 +180,49 @@ class OrderedApplyInvariantTest {
                 .then()
                 .body("status", equalTo("APPLIED"))
                 .body("attempts", equalTo(2));
+    }
+
+    /**
+     * README, Guarantees 25: a transaction in ERROR is put back in line by itself (once at start and every
+     * {@code sync.server.apply.retry-errors-every}), so its producer goes on once the cause is gone, without an admin
+     * retrying each one. Here a household's DELETE fails while another laptop's subject still refers to it; that
+     * laptop deletes the subject later.
+     */
+    @Test
+    void anErrorWhoseCauseIsGoneIsRetriedByItselfAndItsProducerGoesOn() {
+        String deleting = producer();
+        String other = producer();
+        UUID household = UUID.randomUUID();
+        String identifier = identifier("HH");
+        UUID subject = UUID.randomUUID();
+        String subjectIdentifier = identifier("S");
+        UUID after = UUID.randomUUID();
+        send(deleting, List.of(tx(deleting, 1, "study.household", "INSERT", household(household, identifier, "A", 0))));
+        awaitVillage(household, "A");
+        send(other, List.of(tx(other, 1, "study.subject", "INSERT", subject(subject, subjectIdentifier, household))));
+        await().untilAsserted(() ->
+                admin().get("/api/v1/records/study.subject/" + subject).then().statusCode(200));
+        send(
+                deleting,
+                List.of(
+                        tx(deleting, 2, "study.household", "DELETE", household(household, identifier, "A", 0)),
+                        tx(deleting, 3, "study.household", "INSERT", household(after, identifier("HH"), "After", 0))));
+        String txId = await().until(() -> blocker(deleting), b -> b != null && "ERROR".equals(b.get("status")))
+                .get("txId")
+                .toString();
+        admin().get("/api/v1/incoming/" + txId)
+                .then()
+                .body("statusReason", containsString("other records on this server still refer to it"));
+
+        send(other, List.of(tx(other, 2, "study.subject", "DELETE", subject(subject, subjectIdentifier, household))));
+        await().untilAsserted(() ->
+                problem(admin().get("/api/v1/records/study.subject/" + subject).then(), 404, "record-not-found"));
+        org.assertj.core.api.Assertions.assertThat(applier.retryErrors()).isGreaterThanOrEqualTo(1);
+        worker.wake();
+
+        awaitVillage(after, "After");
+        problem(admin().get(HOUSEHOLDS + household).then(), 404, "record-not-found");
+        admin().get("/api/v1/incoming/" + txId).then().body("status", equalTo("APPLIED"));
     }
 
     @Test
