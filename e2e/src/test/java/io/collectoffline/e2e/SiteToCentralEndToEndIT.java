@@ -14,6 +14,7 @@ import io.collectoffline.testing.ServerAdmin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -213,6 +214,54 @@ class SiteToCentralEndToEndIT {
                             .body("counts.APPLIED", equalTo(40))
                             .body("transfer.missingPreviousBatches", empty()));
         }
+    }
+
+    /**
+     * README, Guarantees 26: a central server restored from a backup (its database file copied back, its files folder
+     * left as it was) gets back what arrived by file after the backup. The site took its receipts and will not export
+     * those transactions again; the files are in the central server's archive, and its first scan after the start
+     * imports again each one the restored database does not know. Before, they were lost there for good.
+     */
+    @Test
+    void aCentralRestoredFromABackupImportsAgainTheFilesItHadImportedSince() throws Exception {
+        int centralPort = AppProcess.freePort();
+        Path database = dir.resolve("central").resolve("data").resolve("server").resolve("collect-offline.mv.db");
+        Path backup = dir.resolve("central-backup.mv.db");
+        try (AppProcess site = site();
+                AppProcess field =
+                        Nodes.client(dir, port(site), Nodes.enrolLaptop(site)).awaitReady()) {
+            ServerAdmin.copyStudyKeys(dir.resolve("site"), dir.resolve("central"));
+            try (AppProcess central = central(centralPort)) {
+                Nodes.enterHouseholdsWithSubjects(field, 0, 5);
+                given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
+                Files.copy(export(site, 10), inbox(central).resolve("first.colx"));
+                awaitApplied(central, 10);
+            }
+            Files.copy(database, backup);
+            try (AppProcess central = central(centralPort)) {
+                Nodes.enterHouseholdsWithSubjects(field, 5, 5);
+                given().baseUri(field.baseUrl()).queryParam("wait", true).post("/api/v1/push");
+                Files.copy(export(site, 10), inbox(central).resolve("second.colx"));
+                awaitApplied(central, 20);
+            }
+            Files.copy(backup, database, StandardCopyOption.REPLACE_EXISTING);
+
+            try (AppProcess restored = central(centralPort)) {
+                awaitApplied(restored, 20);
+                centralAdmin(restored)
+                        .queryParam("limit", 1000)
+                        .get("/api/v1/incoming")
+                        .then()
+                        .body("size()", equalTo(20));
+                assertThat(restored.output()).contains("this database does not know them (restored from a backup?)");
+            }
+        }
+    }
+
+    private void awaitApplied(AppProcess central, int applied) {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        centralAdmin(central).get("/api/v1/status").then().body("counts.APPLIED", equalTo(applied)));
     }
 
     @Test

@@ -17,8 +17,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +38,8 @@ public class FileWatcher {
     private final ActiveDatabase database;
 
     private final JobLock jobs;
+    /** Whether the archive was compared with the database since this start ({@link #reimportUnknownArchived}). */
+    private volatile boolean archiveChecked;
 
     FileWatcher(
             ServerConfig config, ImportService imports, ExportService exports, ActiveDatabase database, JobLock jobs) {
@@ -63,6 +67,10 @@ public class FileWatcher {
 
     private void scanLocked() {
         Folders folders = Folders.of(config);
+        if (!archiveChecked) {
+            reimportUnknownArchived(folders);
+            archiveChecked = true;
+        }
         for (Path file : ready(folders.inbox(), ".colx")) {
             handle(
                     folders,
@@ -72,6 +80,41 @@ public class FileWatcher {
         for (Path file : ready(folders.receiptsInbox(), ".receipt")) {
             handle(folders, file, () -> exports.takeReceipt(file));
         }
+    }
+
+    /**
+     * Imports again the export files in {@code archive/} whose import this database does not know: it was restored
+     * from a backup taken before them, and the exporters hold their receipts, so nobody would send them again (README,
+     * Guarantees 26). What the database still holds is DUPLICATE; a new receipt is written as for any import. Files
+     * stay in the archive. Returns how many were imported again.
+     */
+    int reimportUnknownArchived(Folders folders) {
+        List<Path> unknown = new ArrayList<>();
+        for (Path file : ready(folders.archive(), ".colx")) {
+            UUID batchId = imports.batchIdOf(file);
+            if (batchId != null && !imports.knows(batchId)) {
+                unknown.add(file);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return 0;
+        }
+        Log.warnf(
+                "%d files in %s were imported before, but this database does not know them (restored from a backup?): "
+                        + "importing them again",
+                unknown.size(), folders.archive());
+        int imported = 0;
+        for (Path file : unknown) {
+            try {
+                imports.importFile(file, file.getFileName().toString());
+                imported++;
+            } catch (ChecksummedFile.UnusableFileException | io.collectoffline.protocol.InvalidInputException e) {
+                Log.warnf("Archived file %s could not be imported again: %s", file, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                Log.errorf(e, "Could not import %s again; tried again at the next start", file);
+            }
+        }
+        return imported;
     }
 
     /** Something that reads a file and may find it unusable. */

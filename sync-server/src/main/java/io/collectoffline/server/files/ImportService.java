@@ -1,5 +1,6 @@
 package io.collectoffline.server.files;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.collectoffline.protocol.DeviceId;
 import io.collectoffline.protocol.KeyRegistration;
@@ -18,7 +19,10 @@ import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,6 +95,42 @@ public class ImportService {
 
     public String progress() {
         return progress;
+    }
+
+    /**
+     * Whether this database knows the import of export {@code batchId}. An archived file it does not know was
+     * imported after the backup this database was restored from.
+     */
+    public boolean knows(UUID batchId) {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM import_batch WHERE batch_id = ?")) {
+            ps.setObject(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the imports failed", e);
+        }
+    }
+
+    /**
+     * The batch id an export file's header line names, read without checking the file (null when the first line is
+     * no export header); {@link #importFile} checks the whole file.
+     */
+    public UUID batchIdOf(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = reader.readLine();
+            if (first == null) {
+                return null;
+            }
+            JsonNode header = json.readTree(first);
+            if (!ChecksummedFile.EXPORT_FORMAT.equals(header.path("format").asText())) {
+                return null;
+            }
+            return FileHeaders.Export.read(header).batchId();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**
