@@ -165,6 +165,78 @@ class DivergedLaptopEndToEndIT {
         }
     }
 
+    /**
+     * The same restore for a laptop that travels only by file: the receipt of its first file after the restore says
+     * the server holds those seqs with other changes (type {@code seq-taken}); the laptop re-issues them on a new
+     * stream and its next file brings them. Before, the receipt marked them refused, the laptop sent the same seqs
+     * again every 6 h, and its changes made after the restore never arrived.
+     */
+    @Test
+    void aLaptopRestoredFromABackupThatTravelsByFileKeepsItsNewChanges() throws Exception {
+        int port = AppProcess.freePort();
+        Path laptop = dir.resolve("laptop");
+        Path backup = dir.resolve("backup");
+        List<UUID> ids = new ArrayList<>();
+        try (AppProcess server = Nodes.serverWith(dir, port, Nodes.JDBC, "-Dsync.server.files.watch-interval=1s")) {
+            String token = Nodes.enrolLaptop(server);
+            try (AppProcess client = laptop(laptop, port, token)) {
+                ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 0, 1));
+                byFile(client, server, 2).body("delivered", equalTo(2));
+            }
+            Nodes.copyFolder(laptop.resolve("db"), backup);
+            try (AppProcess client = laptop(laptop, port, token)) {
+                ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 1, 1)); // seqs 3, 4
+                byFile(client, server, 2).body("delivered", equalTo(2));
+            }
+            restore(backup, laptop.resolve("db"));
+            try (AppProcess client = laptop(laptop, port, token)) {
+                ids.addAll(Nodes.enterHouseholdsWithSubjects(client, 2, 1)); // seqs 3, 4 again, other changes
+
+                byFile(client, server, 2)
+                        .body("delivered", equalTo(0))
+                        .body("rejected", equalTo(0))
+                        .body("reissued", equalTo(2));
+                given().baseUri(client.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(2))
+                        .body("producer", containsString("field-e2e~"));
+                byFile(client, server, 2).body("delivered", equalTo(2)).body("reissued", equalTo(0));
+                given().baseUri(client.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
+            }
+            assertEveryRecordOnTheServerOnce(server, ids);
+        }
+    }
+
+    /** Exports {@code expected} transactions, has the server import the file, and takes its receipt back. */
+    private static io.restassured.response.ValidatableResponse byFile(
+            AppProcess client, AppProcess server, int expected) throws IOException {
+        String written = given().baseUri(client.baseUrl())
+                .post("/api/v1/files/export")
+                .then()
+                .statusCode(200)
+                .body("transactions", equalTo(expected))
+                .extract()
+                .path("file");
+        Path file = Path.of(written).isAbsolute()
+                ? Path.of(written)
+                : client.workDir().resolve(written);
+        Path inbox = java.nio.file.Files.createDirectories(server.workDir().resolve("data/server/files/inbox"));
+        java.nio.file.Files.copy(file, inbox.resolve(file.getFileName()));
+        String header = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)
+                .get(0);
+        Path receipt = server.workDir()
+                .resolve("data/server/files/receipts")
+                .resolve("field-e2e-" + header.replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1") + ".receipt");
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> java.nio.file.Files.isRegularFile(receipt));
+        return given().baseUri(client.baseUrl())
+                .contentType("application/octet-stream")
+                .body(java.nio.file.Files.readAllBytes(receipt))
+                .post("/api/v1/files/receipts")
+                .then()
+                .statusCode(200);
+    }
+
     private static AppProcess laptop(Path folder, int port, String token) throws IOException {
         return Nodes.laptopIn(folder, "field-e2e", port, token).awaitReady();
     }

@@ -68,8 +68,19 @@ public final class FileHeaders {
         }
     }
 
-    /** A transaction of the file the importer refused, and why. */
-    public record Refused(UUID txId, String reason) {}
+    /**
+     * A transaction of the file the importer refused, and why.
+     *
+     * @param type the refusal's problem type when it has one ({@link
+     *     io.collectoffline.protocol.TransactionResult#SEQ_TAKEN}: the exporter's stream diverged, it re-issues);
+     *     absent in receipts of older importers
+     */
+    public record Refused(UUID txId, String reason, String type) {
+
+        public Refused(UUID txId, String reason) {
+            this(txId, reason, null);
+        }
+    }
 
     /**
      * A receipt's header: what the importer made of one export file.
@@ -112,7 +123,10 @@ public final class FileHeaders {
                 if (txId == null) {
                     throw new ChecksummedFile.UnusableFileException("a refusal in the receipt names no transaction");
                 }
-                rejected.add(new Refused(txId, refusal.path("reason").asText("refused by the importer")));
+                rejected.add(new Refused(
+                        txId,
+                        refusal.path("reason").asText("refused by the importer"),
+                        refusal.path("type").asText(null)));
             }
             return new Receipt(
                     uuid(header.path("batchId")),
@@ -138,7 +152,12 @@ public final class FileHeaders {
             header.put("duplicate", duplicate);
             ArrayNode refusals = header.putArray("rejected");
             for (Refused refused : rejected) {
-                refusals.addObject().put("txId", refused.txId().toString()).put("reason", refused.reason());
+                ObjectNode refusal = refusals.addObject()
+                        .put("txId", refused.txId().toString())
+                        .put("reason", refused.reason());
+                if (refused.type() != null) {
+                    refusal.put("type", refused.type());
+                }
             }
             if (accounts != null) {
                 header.set("accounts", accounts);

@@ -31,12 +31,20 @@ class FileHeadersTest {
                 "laptop-1",
                 "site-a",
                 "2026-12-05T10:00:00Z",
-                3,
+                4,
                 1,
                 1,
-                List.of(new FileHeaders.Refused(UUID.randomUUID(), "too large")),
+                List.of(
+                        new FileHeaders.Refused(UUID.randomUUID(), "too large"),
+                        new FileHeaders.Refused(
+                                UUID.randomUUID(),
+                                "seq 3 is held with another transaction",
+                                io.collectoffline.protocol.TransactionResult.SEQ_TAKEN)),
                 null);
         ObjectNode json = written.toJson();
+        assertThat(json.path("rejected").get(0).has("type"))
+                .as("a refusal without a type is written as before")
+                .isFalse();
         assertThat(FileHeaders.Receipt.read(json)).isEqualTo(written);
         assertThat(json.has("accounts"))
                 .as("a server's file gets no account list")

@@ -13,6 +13,7 @@ import io.collectoffline.protocol.InvalidInputException;
 import io.collectoffline.protocol.Problem.FieldError;
 import io.collectoffline.protocol.Rfc3339;
 import io.collectoffline.protocol.TransactionEnvelope;
+import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
 import io.collectoffline.shipping.FileLink;
@@ -89,8 +90,10 @@ public class FileExportService {
      * @param importer  the server that imported the file
      * @param delivered transactions now marked delivered
      * @param rejected  transactions the server refused (kept, with the reason, and re-sent later like any refusal)
+     * @param reissued  this laptop's pending transactions re-issued on a new stream: the server holds their seqs
+     *                  with other changes (this laptop was restored from a backup, reinstalled or cloned)
      */
-    public record ReceiptReport(UUID batchId, String importer, int delivered, int rejected) {}
+    public record ReceiptReport(UUID batchId, String importer, int delivered, int rejected, int reissued) {}
 
     /** An export file of this laptop and whether its receipt came back. */
     public record ExportFile(
@@ -199,8 +202,12 @@ public class FileExportService {
             throw refused("batchId", "this laptop exported no batch " + batchId);
         }
         Map<UUID, String> refusals = new LinkedHashMap<>();
+        List<UUID> seqTaken = new ArrayList<>();
         for (FileHeaders.Refused refusal : header.rejected()) {
             refusals.put(refusal.txId(), refusal.reason());
+            if (TransactionResult.SEQ_TAKEN.equals(refusal.type())) {
+                seqTaken.add(refusal.txId());
+            }
         }
         long answered = header.accepted() + header.duplicate() + refusals.size();
         if (answered != carried.size() || !new HashSet<>(carried).containsAll(refusals.keySet())) {
@@ -213,8 +220,17 @@ public class FileExportService {
                 carried.stream().filter(txId -> !refusals.containsKey(txId)).toList();
         int delivered = outbox.delivered(stored, "RECEIPT");
         String importer = header.importer() == null ? "the server" : header.importer();
+        // the server holds those seqs of this laptop's own streams with other changes (restored from a backup,
+        // reinstalled, cloned): re-issued on a new stream, as after a push (README, Guarantees 8), never refused
+        Set<UUID> diverged = outbox.ownPending(seqTaken);
+        int reissued = 0;
+        for (OutboxService.Reissue reissue : outbox.recoverFromSeqTaken(List.copyOf(diverged))) {
+            reissued += reissue.reissued();
+        }
         for (Map.Entry<UUID, String> refusal : refusals.entrySet()) {
-            outbox.reject(refusal.getKey(), "refused by " + importer + " (file import): " + refusal.getValue());
+            if (!diverged.contains(refusal.getKey())) {
+                outbox.reject(refusal.getKey(), "refused by " + importer + " (file import): " + refusal.getValue());
+            }
         }
         update(
                 "UPDATE file_export SET receipt_at = ?, receipt_delivered = ?, receipt_rejected = ? WHERE batch_id = ?",
@@ -225,10 +241,10 @@ public class FileExportService {
         Path archive = folder("receipts");
         Files.copy(file, archive.resolve(batchId + ".receipt"), StandardCopyOption.REPLACE_EXISTING);
         Log.infof(
-                "Receipt from %s for export %s: %d delivered now, %d refused",
-                importer, batchId, delivered, refusals.size());
+                "Receipt from %s for export %s: %d delivered now, %d refused, %d re-issued on a new stream",
+                importer, batchId, delivered, refusals.size() - diverged.size(), reissued);
         takeAccounts(header);
-        return new ReceiptReport(batchId, importer, delivered, refusals.size());
+        return new ReceiptReport(batchId, importer, delivered, refusals.size() - diverged.size(), reissued);
     }
 
     /**

@@ -138,6 +138,19 @@ public class OutboxService {
         return recover(lowest);
     }
 
+    /** Of {@code txIds}, those still pending that this laptop made itself (not relayed for another laptop). */
+    @Transactional
+    public java.util.Set<UUID> ownPending(List<UUID> txIds) {
+        java.util.Set<UUID> own = new java.util.HashSet<>();
+        for (UUID txId : txIds) {
+            OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
+            if (row != null && row.deliveredAt == null && row.relayedFrom == null) {
+                own.add(txId);
+            }
+        }
+        return own;
+    }
+
     /**
      * Recovers from a divergence: for each stream, re-issues this laptop's pending transactions from the lowest seq
      * a next hop holds with another transaction on a new stream, and captures there from now on.

@@ -218,7 +218,7 @@ public class ImportService {
                 counts[2]++;
             } else {
                 counts[3]++;
-                refusals.add(new FileHeaders.Refused(result.txId(), result.reason()));
+                refusals.add(new FileHeaders.Refused(result.txId(), result.reason(), result.type()));
             }
         }
         chunk.clear();
