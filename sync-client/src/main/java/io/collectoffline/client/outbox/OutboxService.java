@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -140,8 +142,8 @@ public class OutboxService {
 
     /** Of {@code txIds}, those still pending that this laptop made itself (not relayed for another laptop). */
     @Transactional
-    public java.util.Set<UUID> ownPending(List<UUID> txIds) {
-        java.util.Set<UUID> own = new java.util.HashSet<>();
+    public Set<UUID> ownPending(List<UUID> txIds) {
+        Set<UUID> own = new HashSet<>();
         for (UUID txId : txIds) {
             OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
             if (row != null && row.deliveredAt == null && row.relayedFrom == null) {
