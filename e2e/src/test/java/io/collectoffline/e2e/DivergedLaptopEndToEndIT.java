@@ -10,7 +10,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.collectoffline.testing.AppProcess;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -211,27 +214,17 @@ class DivergedLaptopEndToEndIT {
     /** Exports {@code expected} transactions, has the server import the file, and takes its receipt back. */
     private static io.restassured.response.ValidatableResponse byFile(
             AppProcess client, AppProcess server, int expected) throws IOException {
-        String written = given().baseUri(client.baseUrl())
-                .post("/api/v1/files/export")
-                .then()
-                .statusCode(200)
-                .body("transactions", equalTo(expected))
-                .extract()
-                .path("file");
-        Path file = Path.of(written).isAbsolute()
-                ? Path.of(written)
-                : client.workDir().resolve(written);
-        Path inbox = java.nio.file.Files.createDirectories(server.workDir().resolve("data/server/files/inbox"));
-        java.nio.file.Files.copy(file, inbox.resolve(file.getFileName()));
-        String header = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)
-                .get(0);
+        Path file = Nodes.exported(given().baseUri(client.baseUrl()), client, expected);
+        Path inbox = Files.createDirectories(server.workDir().resolve("data/server/files/inbox"));
+        Files.copy(file, inbox.resolve(file.getFileName()));
+        String header = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
         Path receipt = server.workDir()
                 .resolve("data/server/files/receipts")
                 .resolve("field-e2e-" + header.replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1") + ".receipt");
-        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> java.nio.file.Files.isRegularFile(receipt));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(receipt));
         return given().baseUri(client.baseUrl())
                 .contentType("application/octet-stream")
-                .body(java.nio.file.Files.readAllBytes(receipt))
+                .body(Files.readAllBytes(receipt))
                 .post("/api/v1/files/receipts")
                 .then()
                 .statusCode(200);

@@ -167,6 +167,20 @@ final class Nodes {
         return AppProcess.start(jar, AppProcess.freePort(), folder, properties.toArray(String[]::new));
     }
 
+    /**
+     * Has {@code node} (a laptop, or a server through {@code as}) write an export file of {@code expected}
+     * transactions; returns its path.
+     */
+    static Path exported(io.restassured.specification.RequestSpecification as, AppProcess node, int expected) {
+        String file = as.post("/api/v1/files/export")
+                .then()
+                .statusCode(200)
+                .body("transactions", org.hamcrest.Matchers.equalTo(expected))
+                .extract()
+                .path("file");
+        return Path.of(file).isAbsolute() ? Path.of(file) : node.workDir().resolve(file);
+    }
+
     /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */
     static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int households) {
         return enterHouseholdsWithSubjects(client, 0, households);

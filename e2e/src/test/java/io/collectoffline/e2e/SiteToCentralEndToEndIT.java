@@ -431,14 +431,7 @@ class SiteToCentralEndToEndIT {
     }
 
     private static Path export(AppProcess site, int expected) {
-        String file = Nodes.admin(site)
-                .post("/api/v1/files/export")
-                .then()
-                .statusCode(200)
-                .body("transactions", equalTo(expected))
-                .extract()
-                .path("file");
-        return Path.of(file).isAbsolute() ? Path.of(file) : site.workDir().resolve(file);
+        return Nodes.exported(Nodes.admin(site), site, expected);
     }
 
     private io.restassured.specification.RequestSpecification centralAdmin(AppProcess central) {
