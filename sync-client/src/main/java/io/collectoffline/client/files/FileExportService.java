@@ -112,12 +112,7 @@ public class FileExportService {
     public synchronized ExportReport export(boolean includeUnconfirmed) throws IOException {
         // what a receipt (or a push) refused goes again once resend-rejected-after passed, as a push sends it: a
         // laptop that travels only by file has no push to do it
-        int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
-        if (requeued > 0) {
-            Log.infof(
-                    "Exporting %d refused transactions again (refused more than %s ago)",
-                    requeued, config.push().resendRejectedAfter());
-        }
+        outbox.requeueRejected(config.push().resendRejectedAfter());
         Path outgoing = folder("outgoing");
         UUID batchId = UUID.randomUUID();
         OffsetDateTime created = OffsetDateTime.now(ZoneOffset.UTC);

@@ -130,11 +130,8 @@ public class OutboxService {
     public List<Reissue> recoverFromSeqTaken(List<UUID> txIds) {
         Map<String, Long> lowest = new java.util.TreeMap<>();
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
-            for (UUID txId : txIds) {
-                OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
-                if (row != null && row.deliveredAt == null && row.relayedFrom == null) {
-                    lowest.merge(row.producer, row.seq, Math::min);
-                }
+            for (OutgoingTransaction row : ownPendingRows(txIds)) {
+                lowest.merge(row.producer, row.seq, Math::min);
             }
         });
         return recover(lowest);
@@ -144,10 +141,16 @@ public class OutboxService {
     @Transactional
     public Set<UUID> ownPending(List<UUID> txIds) {
         Set<UUID> own = new HashSet<>();
+        ownPendingRows(txIds).forEach(row -> own.add(row.txId));
+        return own;
+    }
+
+    private List<OutgoingTransaction> ownPendingRows(List<UUID> txIds) {
+        List<OutgoingTransaction> own = new ArrayList<>();
         for (UUID txId : txIds) {
             OutgoingTransaction row = em.find(OutgoingTransaction.class, txId);
             if (row != null && row.deliveredAt == null && row.relayedFrom == null) {
-                own.add(txId);
+                own.add(row);
             }
         }
         return own;
@@ -613,10 +616,16 @@ public class OutboxService {
      */
     @Transactional
     public int requeueRejected(Duration after) {
-        return em.createQuery("update OutgoingTransaction t set t.rejectedAt = null where t.deliveredAt is null "
-                        + "and t.rejectedAt is not null and t.rejectedAt < :before")
+        int requeued = em.createQuery(
+                        "update OutgoingTransaction t set t.rejectedAt = null where t.deliveredAt is null "
+                                + "and t.rejectedAt is not null and t.rejectedAt < :before")
                 .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(after))
                 .executeUpdate();
+        if (requeued > 0) {
+            io.quarkus.logging.Log.infof(
+                    "Sending %d refused transactions again (refused more than %s ago)", requeued, after);
+        }
+        return requeued;
     }
 
     /** Refuses one transaction locally (e.g. larger than the server accepts even alone), keeping it visible. */

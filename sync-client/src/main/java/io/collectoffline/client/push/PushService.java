@@ -218,12 +218,7 @@ public class PushService {
         // something to send and this laptop's own streams
         OutboxQueue queue = new OutboxQueue(onlyToCheck || checkDue());
         try {
-            int requeued = outbox.requeueRejected(config.push().resendRejectedAfter());
-            if (requeued > 0) {
-                Log.infof(
-                        "Sending %d refused transactions again (refused more than %s ago)",
-                        requeued, config.push().resendRejectedAfter());
-            }
+            outbox.requeueRejected(config.push().resendRejectedAfter());
             ShipReport shipped;
             try {
                 // a key rotated on the server is followed first: what is sealed from now on uses it
