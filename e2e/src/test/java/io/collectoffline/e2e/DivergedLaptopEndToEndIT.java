@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.collectoffline.testing.AppProcess;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,10 +216,9 @@ class DivergedLaptopEndToEndIT {
         Path file = Nodes.exported(given().baseUri(client.baseUrl()), client, expected);
         Path inbox = Files.createDirectories(server.workDir().resolve("data/server/files/inbox"));
         Files.copy(file, inbox.resolve(file.getFileName()));
-        String header = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
         Path receipt = server.workDir()
                 .resolve("data/server/files/receipts")
-                .resolve("field-e2e-" + header.replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1") + ".receipt");
+                .resolve("field-e2e-" + Nodes.batchOf(file) + ".receipt");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(receipt));
         return given().baseUri(client.baseUrl())
                 .contentType("application/octet-stream")

@@ -70,7 +70,7 @@ class LaptopFileEndToEndIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.assertExactlyOnce(20, 10));
             Path receipt = server.workDir()
                     .resolve("data/server/files/receipts")
-                    .resolve("field-e2e-" + batchOf(exported) + ".receipt");
+                    .resolve("field-e2e-" + Nodes.batchOf(exported) + ".receipt");
             await().until(() -> Files.isRegularFile(receipt));
 
             // a damaged receipt is refused whole
@@ -112,8 +112,8 @@ class LaptopFileEndToEndIT {
                     .body("delivered", equalTo(0));
             Files.copy(exported, inbox.resolve("again-" + exported.getFileName()));
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Nodes.serverCount(
-                                    "SELECT reimports FROM import_batch WHERE batch_id = '" + batchOf(exported) + "'")
+                    .until(() -> Nodes.serverCount("SELECT reimports FROM import_batch WHERE batch_id = '"
+                                    + Nodes.batchOf(exported) + "'")
                             == 1);
             Nodes.assertExactlyOnce(20, 10);
             given().baseUri(laptop.baseUrl())
@@ -130,22 +130,17 @@ class LaptopFileEndToEndIT {
             Files.copy(second, inbox.resolve(second.getFileName()));
             Path secondReceipt = server.workDir()
                     .resolve("data/server/files/receipts")
-                    .resolve("field-e2e-" + batchOf(second) + ".receipt");
+                    .resolve("field-e2e-" + Nodes.batchOf(second) + ".receipt");
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(secondReceipt));
             assertThat(cli(laptop, "files", "receipt", secondReceipt.toString(), "--url", laptop.baseUrl()))
                     .contains("\"delivered\":4");
             given().baseUri(laptop.baseUrl()).get("/api/v1/status").then().body("pending", equalTo(0));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Nodes.assertExactlyOnce(24, 12));
             // the second file names the first, so the server sees one unbroken chain
-            assertThat(Nodes.serverCount(
-                            "SELECT COUNT(*) FROM import_batch WHERE previous_batch_id = '" + batchOf(exported) + "'"))
+            assertThat(Nodes.serverCount("SELECT COUNT(*) FROM import_batch WHERE previous_batch_id = '"
+                            + Nodes.batchOf(exported) + "'"))
                     .isEqualTo(1);
         }
-    }
-
-    private static String batchOf(Path export) throws Exception {
-        String header = Files.readAllLines(export, StandardCharsets.UTF_8).get(0);
-        return header.replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1");
     }
 
     /** Runs the laptop's CLI as a process, as a field worker would; returns what it printed (exit code 0). */

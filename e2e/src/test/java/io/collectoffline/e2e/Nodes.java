@@ -181,6 +181,13 @@ final class Nodes {
         return Path.of(file).isAbsolute() ? Path.of(file) : node.workDir().resolve(file);
     }
 
+    /** The batch id an export file's header names. */
+    static String batchOf(Path export) throws IOException {
+        String header = java.nio.file.Files.readAllLines(export, java.nio.charset.StandardCharsets.UTF_8)
+                .get(0);
+        return header.replaceAll(".*\"batchId\":\"([^\"]+)\".*", "$1");
+    }
+
     /** Creates {@code households} households, each with a subject, through the laptop's data entry API. */
     static List<UUID> enterHouseholdsWithSubjects(AppProcess client, int households) {
         return enterHouseholdsWithSubjects(client, 0, households);
