@@ -84,6 +84,19 @@ public class TestDb {
         });
     }
 
+    /** Persists a subject of {@code householdId} in a transaction of its own and returns its id. */
+    public UUID newSubject(UUID householdId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            io.collectoffline.study.Subject subject = new io.collectoffline.study.Subject();
+            subject.setSubjectIdentifier(uniqueIdentifier("S"));
+            subject.setHouseholdId(householdId);
+            subject.setGender("F");
+            subject.setConsentDatetime(java.time.OffsetDateTime.now());
+            em.persist(subject);
+            return subject.getId();
+        });
+    }
+
     /**
      * The envelope of an outgoing row read as {@code tx_id, producer, seq, model, record_id, action, key_id, payload}
      * (the columns a signature covers), in that order from the row's first column.

@@ -8,6 +8,7 @@ import io.collectoffline.client.keys.ServerKeyStore;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.KeyRing;
 import io.collectoffline.codec.PayloadRejectedException;
+import io.collectoffline.offline.ColumnType;
 import io.collectoffline.offline.ModelDescriptor;
 import io.collectoffline.offline.OfflineModelRegistry;
 import io.collectoffline.offline.RecordSnapshot;
@@ -137,7 +138,7 @@ public class DownSyncApplier {
     /** How many server versions are held back by pending local edits. */
     long heldBack() {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM held_version");
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM held_version WHERE refused IS NULL");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -266,6 +267,7 @@ public class DownSyncApplier {
                         checkpoint = entry.order(); // a dependency has no position in this laptop's feed
                     }
                 }
+                n[0] += writeRefused(c);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE downsync_state SET checkpoint = ?, latest = ?, "
                         + "stopped_reason = ? WHERE singleton = 1")) {
                     ps.setLong(1, checkpoint);
@@ -332,7 +334,7 @@ public class DownSyncApplier {
             return "VERDICT";
         }
         if (facts.pendingEdit(tx.model(), tx.recordId())) {
-            hold(c, entry, snapshot, facts);
+            hold(c, entry, snapshot, facts, null);
             record(c, entry, "HELD", null, facts);
             return "HELD";
         }
@@ -342,7 +344,9 @@ public class DownSyncApplier {
             c.releaseSavepoint(before);
         } catch (SQLException | IllegalArgumentException e) {
             c.rollback(before);
-            return refuse(c, entry, "this laptop's database refused it: " + firstLine(e), facts);
+            String reason = "this laptop's database refused it: " + firstLine(e);
+            hold(c, entry, snapshot, facts, reason); // written once the cause is gone (writeRefused)
+            return refuse(c, entry, reason, facts);
         }
         dropHeld(c, tx.model(), tx.recordId(), facts);
         record(c, entry, "APPLIED", null, facts);
@@ -388,17 +392,7 @@ public class DownSyncApplier {
                     .map(e -> e.transaction().recordId())
                     .distinct()
                     .toArray();
-            try (PreparedStatement ps = c.prepareStatement("SELECT o.model, o.record_id, o.tx_id FROM "
-                    + "outgoing_transaction o WHERE o.record_id = ANY (?) AND o.rejected_at IS NULL AND NOT EXISTS "
-                    + "(SELECT 1 FROM received_transaction r WHERE r.tx_id = o.tx_id)")) {
-                ps.setArray(1, c.createArrayOf("UUID", records));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        pending.computeIfAbsent(key(rs.getString(1), rs.getObject(2, UUID.class)), k -> new HashSet<>())
-                                .add(rs.getObject(3, UUID.class));
-                    }
-                }
-            }
+            pending.putAll(pendingEdits(c, records));
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT model, record_id FROM held_version WHERE record_id = ANY (?)")) {
                 ps.setArray(1, c.createArrayOf("UUID", records));
@@ -432,6 +426,26 @@ public class DownSyncApplier {
                 }
             }
         }
+    }
+
+    /**
+     * This laptop's pending edits of {@code records} by record ({@link #key}): its own changes whose verdict has not
+     * come back, refused ones aside.
+     */
+    private static Map<String, Set<UUID>> pendingEdits(Connection c, Object[] records) throws SQLException {
+        Map<String, Set<UUID>> pending = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.model, o.record_id, o.tx_id FROM "
+                + "outgoing_transaction o WHERE o.record_id = ANY (?) AND o.rejected_at IS NULL AND NOT EXISTS "
+                + "(SELECT 1 FROM received_transaction r WHERE r.tx_id = o.tx_id)")) {
+            ps.setArray(1, c.createArrayOf("UUID", records));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pending.computeIfAbsent(key(rs.getString(1), rs.getObject(2, UUID.class)), k -> new HashSet<>())
+                            .add(rs.getObject(3, UUID.class));
+                }
+            }
+        }
+        return pending;
     }
 
     private static String key(String model, UUID recordId) {
@@ -522,11 +536,16 @@ public class DownSyncApplier {
         });
     }
 
-    private void hold(Connection c, DownSyncEntry entry, RecordSnapshot snapshot, PageFacts facts) throws SQLException {
+    /**
+     * Keeps the server's version of a record: held over a pending local edit ({@code refused} null), or refused by
+     * this laptop's database ({@code refused}: why), to be written once the cause is gone.
+     */
+    private void hold(Connection c, DownSyncEntry entry, RecordSnapshot snapshot, PageFacts facts, String refused)
+            throws SQLException {
         TransactionEnvelope tx = entry.transaction();
         dropHeld(c, tx.model(), tx.recordId(), facts);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_version (model, record_id, tx_id, "
-                + "settled_order, producer, action, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + "settled_order, producer, action, snapshot, refused) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, tx.model());
             ps.setObject(2, tx.recordId());
             ps.setObject(3, tx.txId());
@@ -534,6 +553,7 @@ public class DownSyncApplier {
             ps.setString(5, tx.producer());
             ps.setString(6, tx.action().name());
             ps.setString(7, new String(snapshot.toJson(), StandardCharsets.UTF_8));
+            ps.setString(8, truncate(refused));
             ps.executeUpdate();
         }
         facts.held.add(key(tx.model(), tx.recordId()));
@@ -570,8 +590,200 @@ public class DownSyncApplier {
             markOutcome(c, txId, "APPLIED", null);
         } catch (SQLException | IllegalArgumentException e) {
             c.rollback(before);
-            markOutcome(c, txId, "REFUSED", "this laptop's database refused it: " + firstLine(e));
+            String reason = "this laptop's database refused it: " + firstLine(e);
+            markOutcome(c, txId, "REFUSED", reason);
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE held_version SET refused = ? WHERE model = ? AND record_id = ?")) {
+                ps.setString(1, truncate(reason)); // kept: written once the cause is gone (writeRefused)
+                ps.setString(2, model);
+                ps.setObject(3, recordId);
+                ps.executeUpdate();
+            }
         }
+    }
+
+    /** A version held back: the server's latest of a record that this laptop has not written yet. */
+    private record Held(
+            String model, UUID recordId, UUID txId, String producer, Action action, RecordSnapshot snapshot) {}
+
+    /**
+     * Writes the versions this laptop's database refused before, where the cause has gone: the local record that
+     * held the natural key was edited, or the server overruled its creation (the server's natural-key clash settled
+     * for the received record: kept, with the local record merged into it, or the local record rejected) — then the
+     * local record is merged into the received one first, as the server did: what refers to it refers to the received
+     * record, and it is deleted. A version still refused stays held for the next page. Returns how many were written.
+     */
+    private int writeRefused(Connection c) throws SQLException {
+        List<Held> refused = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT model, record_id, tx_id, producer, action, snapshot "
+                        + "FROM held_version WHERE refused IS NOT NULL ORDER BY settled_order");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                refused.add(new Held(
+                        rs.getString(1),
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        rs.getString(4),
+                        Action.valueOf(rs.getString(5)),
+                        RecordSnapshot.fromJson(rs.getString(6).getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        int written = 0;
+        for (Held held : refused) {
+            if (!pendingEdits(c, new Object[] {held.recordId()}).isEmpty()) {
+                continue; // a local edit of it waits for its verdict, which decides
+            }
+            Savepoint before = c.setSavepoint();
+            try {
+                UUID overruled = overruledHolderOfItsKey(c, held);
+                if (overruled == null) {
+                    write(c, held.txId(), held.producer(), held.action(), held.recordId(), held.snapshot());
+                } else {
+                    merge(c, held, overruled);
+                }
+                c.releaseSavepoint(before);
+            } catch (SQLException | IllegalArgumentException e) {
+                c.rollback(before); // still refused: held for the next page
+                continue;
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM held_version WHERE model = ? AND record_id = ?")) {
+                ps.setString(1, held.model());
+                ps.setObject(2, held.recordId());
+                ps.executeUpdate();
+            }
+            markOutcome(c, held.txId(), "APPLIED", null);
+            Log.infof(
+                    "Received transaction %s (%s %s), refused here before, is written now",
+                    held.txId(), held.model(), held.recordId());
+            written++;
+        }
+        return written;
+    }
+
+    /**
+     * The local record that holds the natural key of {@code held}'s record, if the server overruled its creation
+     * (this laptop's own INSERT came back overruled: the server settled the clash for the received record) and no
+     * change of it waits for a verdict; else null.
+     */
+    private UUID overruledHolderOfItsKey(Connection c, Held held) throws SQLException {
+        TableSchema table = tables(c).get(held.model());
+        if (table == null || held.action() == Action.DELETE) {
+            return null;
+        }
+        List<String> key = table.model().naturalKeyColumns();
+        StringBuilder sql =
+                new StringBuilder("SELECT t.id FROM " + table.model().table() + " t WHERE t.id <> ?");
+        for (String column : key) {
+            sql.append(" AND t.").append(column).append(" = ?");
+        }
+        sql.append(" AND EXISTS (SELECT 1 FROM received_transaction r WHERE r.model = ? AND r.record_id = t.id AND "
+                + "r.action = 'INSERT' AND r.overruled AND r.outcome = 'VERDICT')");
+        UUID holder = null;
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int index = 1;
+            ps.setObject(index++, held.recordId());
+            for (String column : key) {
+                table.types()
+                        .get(column)
+                        .bind(ps, index++, held.snapshot().fields().get(column));
+            }
+            ps.setString(index, held.model());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    holder = rs.getObject(1, UUID.class);
+                }
+            }
+        }
+        return holder == null || !pendingEdits(c, new Object[] {holder}).isEmpty() ? null : holder;
+    }
+
+    /**
+     * Writes the received {@code held} record and merges the local record {@code from} into it, as the server did when
+     * it settled their natural-key clash: the records that refer to {@code from} refer to the received record
+     * instead, and {@code from} is deleted — all through the receiving mode (history, no outgoing transaction). The
+     * foreign keys allow neither record to go first, so {@code from}'s natural key is moved aside before (a text
+     * column of it set to a value of its id; its history shows the step).
+     */
+    private void merge(Connection c, Held held, UUID from) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        TableSchema table = tables(c).get(held.model());
+        String aside = null;
+        for (String column : table.model().naturalKeyColumns()) {
+            if (table.types().get(column) == ColumnType.TEXT) {
+                aside = column;
+                break;
+            }
+        }
+        if (aside == null) {
+            throw new IllegalArgumentException("natural key of " + held.model() + " has no text column to move aside");
+        }
+        String keyColumn = aside;
+        CaptureRuntime.receiving(merged(c, held.model(), held, from, now), () -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE " + table.model().table() + " SET " + keyColumn + " = ? WHERE id = ?")) {
+                ps.setString(1, "~" + from.toString().replace("-", "").substring(0, 8)); // 9 characters
+                ps.setObject(2, from);
+                ps.executeUpdate();
+            }
+        });
+        write(c, held.txId(), held.producer(), held.action(), held.recordId(), held.snapshot());
+        for (TableSchema dependant : tables(c).values()) {
+            for (Map.Entry<String, String> ref : dependant.model().references().entrySet()) {
+                if (!ref.getValue().equals(held.model())) {
+                    continue;
+                }
+                String column = dependant.model().columns().get(ref.getKey());
+                List<UUID> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM " + dependant.model().table() + " WHERE " + column + " = ?")) {
+                    ps.setObject(1, from);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                for (UUID id : ids) {
+                    CaptureRuntime.receiving(merged(c, dependant.model().name(), held, id, now), () -> {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "UPDATE " + dependant.model().table() + " SET " + column + " = ? WHERE id = ?")) {
+                            ps.setObject(1, held.recordId());
+                            ps.setObject(2, id);
+                            ps.executeUpdate();
+                        }
+                    });
+                }
+            }
+        }
+        CaptureRuntime.receiving(merged(c, held.model(), held, from, now), () -> {
+            try (PreparedStatement ps = c.prepareStatement(table.delete())) {
+                ps.setObject(1, from);
+                ps.executeUpdate();
+            }
+        });
+        Log.infof(
+                "%s %s, whose creation the server overruled, merged into %s, which holds its natural key on the server",
+                held.model(), from, held.recordId());
+    }
+
+    /**
+     * The history of a change made by merging into {@code held}'s record: the server's settlement (by "server"), with
+     * the txId of the received version it let in, at the record's rev.
+     */
+    private static CaptureRuntime.Received merged(
+            Connection c, String model, Held held, UUID recordId, OffsetDateTime at) throws SQLException {
+        long rev;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(rev), 0) FROM record_history WHERE model = ? AND record_id = ?")) {
+            ps.setString(1, model);
+            ps.setObject(2, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                rev = rs.getLong(1);
+            }
+        }
+        return new CaptureRuntime.Received(held.txId(), held.producer(), rev, at, "natural-key merge", "server", null);
     }
 
     private static void dropHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {

@@ -13,11 +13,12 @@ import java.time.OffsetDateTime;
  * @param started    when it started
  * @param ended      when it ended
  * @param pages      pages received
- * @param applied    received changes written here
+ * @param applied    received changes written here (with those refused before, written now their cause is gone)
  * @param held       server versions kept back because a local edit of the record is pending
  * @param verdicts   this laptop's own changes back with the server's verdict
  * @param overruled  changes the server did not write (nothing to write here either)
- * @param refused    changes this database refused (listed with their reasons in {@code received_transaction})
+ * @param refused    changes this database refused (listed with their reasons in {@code received_transaction}); a
+ *                   refused version is kept and written after a later page once its cause is gone
  * @param checkpoint the position this laptop holds now
  * @param behind     how many positions the server had beyond it when last asked
  * @param stopped    why the down-sync stopped before the end (e.g. "update this laptop's app"), or null

@@ -133,6 +133,76 @@ class DownSyncApplierTest {
     }
 
     @Test
+    void aReceivedVersionThisDatabaseRefusedIsWrittenOnceTheCauseIsGone() throws Exception {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        UUID local = db.newHousehold(identifier); // enrolled here too, not up yet: the same natural key
+        ObjectNode theirs = remoteHousehold(identifier);
+        UUID theirId = UUID.fromString(theirs.get("id").asText());
+        UUID theirTx = UUID.randomUUID();
+
+        DownSyncApplier.Applied refused = apply(entry(theirTx, REMOTE, Action.INSERT, theirs, 2, false));
+
+        assertThat(refused.refused()).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE id = ?", theirId))
+                .isZero();
+        assertThat(applier.heldBack())
+                .as("a refused version is not held back by a pending edit")
+                .isZero();
+
+        // the laptop's user corrects the local record's identifier; the next down-sync (nothing new) writes theirs
+        db.update("UPDATE household SET household_identifier = ? WHERE id = ?", TestDb.uniqueIdentifier("HH"), local);
+        DownSyncApplier.Applied next = applier.apply(page(applier.state().checkpoint(), List.of()));
+
+        assertThat(next.applied()).isEqualTo(1);
+        assertThat(db.rows("SELECT household_identifier, village FROM household WHERE id = ?", theirId))
+                .containsExactly(List.of(identifier, "Remote village"));
+        assertThat(db.rows("SELECT outcome, reason FROM received_transaction WHERE tx_id = ?", theirTx))
+                .containsExactly(java.util.Arrays.asList("APPLIED", null));
+        assertThat(applier.apply(page(applier.state().checkpoint(), List.of())).applied())
+                .as("written once")
+                .isZero();
+    }
+
+    @Test
+    void aLocalRecordWhoseNaturalKeyTheServerGaveToAReceivedOneIsMergedIntoIt() throws Exception {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        UUID local = db.newHousehold(identifier);
+        UUID ownTx = (UUID) db.rows("SELECT tx_id FROM outgoing_transaction WHERE record_id = ?", local)
+                .get(0)
+                .get(0);
+        UUID subject = db.newSubject(local); // enrolled here in the local household, not up yet either
+        ObjectNode theirs = remoteHousehold(identifier);
+        UUID theirId = UUID.fromString(theirs.get("id").asText());
+        UUID theirTx = UUID.randomUUID();
+        assertThat(apply(entry(theirTx, REMOTE, Action.INSERT, theirs, 2, false))
+                        .refused())
+                .isEqualTo(1);
+        long outgoing = db.outgoing();
+
+        // the server held the local household as a natural-key clash; an admin kept theirs (the local one merged
+        // into it, or rejected): its creation comes back overruled
+        DownSyncApplier.Applied verdict = apply(overruled(ownTx, identity.producer(), local));
+
+        assertThat(verdict.verdicts()).isEqualTo(1);
+        assertThat(verdict.applied()).as("theirs, written now").isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM household WHERE id = ?", local))
+                .isZero();
+        assertThat(db.rows("SELECT household_identifier, village FROM household WHERE id = ?", theirId))
+                .containsExactly(List.of(identifier, "Remote village"));
+        assertThat(db.rows("SELECT household_id FROM subject WHERE id = ?", subject))
+                .as("what referred to the local household refers to theirs, as on the server")
+                .containsExactly(List.of(theirId));
+        assertThat(db.outgoing()).as("the merge echoes nothing").isEqualTo(outgoing);
+        assertThat(db.rows(
+                                "SELECT changed_by, device_id FROM record_history WHERE record_id = ? ORDER BY id DESC",
+                                subject)
+                        .get(0))
+                .containsExactly("natural-key merge", "server");
+        assertThat(db.rows("SELECT outcome FROM received_transaction WHERE tx_id = ?", theirTx))
+                .containsExactly(List.of("APPLIED"));
+    }
+
+    @Test
     void aPayloadOfANewerSchemaVersionStopsTheDownSyncAndAsksForAnUpdate() throws Exception {
         long at = applier.state().checkpoint();
         ObjectNode newer = remoteHousehold(TestDb.uniqueIdentifier("HH"));
