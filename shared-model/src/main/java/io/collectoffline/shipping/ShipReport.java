@@ -20,6 +20,15 @@ public record ShipReport(
         return new ShipReport(0, 0, 0, 0, 0, 0, failure);
     }
 
+    /**
+     * Whether the pass only failed to reach the next hop: a failure other than refused credentials, and nothing sent
+     * or confirmed. For a pass that had nothing to send but the periodic question about every producer, that is no
+     * failure of the link (a field or site link is down most of the time): the question waits for its next turn.
+     */
+    public boolean onlyOutOfReach() {
+        return failure != null && failure.kind() != LinkFailure.Kind.AUTH_REFUSED && !movedAnything();
+    }
+
     /** Whether anything was sent or confirmed. */
     public boolean movedAnything() {
         return batches > 0 || held > 0 || rejected > 0 || resent > 0;

@@ -13,6 +13,7 @@ import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.shipping.Backoff;
 import io.collectoffline.shipping.BatchLimit;
+import io.collectoffline.shipping.Every;
 import io.collectoffline.shipping.Link;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.LinkState;
@@ -80,7 +81,7 @@ public class PushService {
      * When a push last asked the server what it holds of every producer of this outbox, relayed ones too (null: not
      * since start); this laptop's own streams are asked about at every push.
      */
-    private volatile Instant lastChecked;
+    private final Every fullCheck = new Every();
     /** The batch size the server link takes (halved after a timeout or a 413; a slow field link). */
     private final BatchLimit batchLimit;
 
@@ -132,11 +133,9 @@ public class PushService {
         start(nothingToSend);
     }
 
-    /** Whether it is time to ask the server about every producer of this outbox ({@link #lastChecked}). */
+    /** Whether it is time to ask the server about every producer of this outbox ({@link #fullCheck}). */
     private boolean checkDue() {
-        Instant checked = lastChecked;
-        return checked == null
-                || !checked.plus(config.push().checkDeliveredEvery()).isAfter(Instant.now());
+        return fullCheck.due(config.push().checkDeliveredEvery());
     }
 
     /** Starts a push unless one is running; either way returns the push in progress. */
@@ -257,12 +256,8 @@ public class PushService {
                 shipped = ShipReport.failed(failure);
             }
             LinkFailure failure = shipped.failure();
-            if (onlyToCheck
-                    && failure != null
-                    && failure.kind() != LinkFailure.Kind.AUTH_REFUSED
-                    && !shipped.movedAnything()
-                    && outbox.sendable() == 0) {
-                lastChecked = Instant.now();
+            if (onlyToCheck && shipped.onlyOutOfReach() && outbox.sendable() == 0) {
+                fullCheck.done();
                 progress = null;
                 Log.infof(
                         "Could not ask the server whether it still holds what it confirmed (%s); asking again in %s",
@@ -272,7 +267,7 @@ public class PushService {
             saveLink(link().after(shipped, backoffPolicy(), Instant.now()));
             if (failure == null) {
                 if (queue.everyProducer) {
-                    lastChecked = Instant.now();
+                    fullCheck.done();
                 }
                 String outcome = shipped.batches() == 0 && shipped.rejected() == 0 ? "NOTHING_TO_SEND" : "DELIVERED";
                 Log.infof(

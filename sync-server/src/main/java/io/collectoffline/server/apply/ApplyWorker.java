@@ -1,12 +1,12 @@
 package io.collectoffline.server.apply;
 
 import io.collectoffline.server.config.ServerConfig;
+import io.collectoffline.shipping.Every;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +26,8 @@ public class ApplyWorker {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
-    /** When the transactions in ERROR were last put back in line; null: not since start. */
-    private Instant errorsRetriedAt;
+    /** When the transactions in ERROR were last put back in line. */
+    private final Every errorsRetry = new Every();
 
     ApplyWorker(ProducerApplier applier, ServerConfig config) {
         this.applier = applier;
@@ -77,10 +77,7 @@ public class ApplyWorker {
     }
 
     private void cycle() {
-        Instant now = Instant.now();
-        if (errorsRetriedAt == null
-                || !errorsRetriedAt.plus(config.apply().retryErrorsEvery()).isAfter(now)) {
-            errorsRetriedAt = now;
+        if (errorsRetry.take(config.apply().retryErrorsEvery())) {
             int retried = applier.retryErrors();
             if (retried > 0) {
                 Log.infof(

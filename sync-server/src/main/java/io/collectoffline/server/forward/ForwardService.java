@@ -10,6 +10,7 @@ import io.collectoffline.server.store.ForwardQueue;
 import io.collectoffline.server.store.JobLock;
 import io.collectoffline.shipping.Backoff;
 import io.collectoffline.shipping.BatchLimit;
+import io.collectoffline.shipping.Every;
 import io.collectoffline.shipping.Link;
 import io.collectoffline.shipping.LinkFailure;
 import io.collectoffline.shipping.LinkState;
@@ -47,7 +48,7 @@ public class ForwardService {
     private final ObjectMapper json;
     private volatile ServerHop upstream;
     /** When a round of passes last finished asking the upstream about every producer (null: not since start). */
-    private volatile Instant lastFullCheck;
+    private final Every fullCheck = new Every();
 
     private final IngestService ingest;
     private final JobLock jobs;
@@ -122,26 +123,19 @@ public class ForwardService {
         try (JobLock.Held held = lock.get()) {
             long started = System.nanoTime();
             queue.requeueRefused(config.upstream().resendRejectedAfter());
-            boolean roundDue = lastFullCheck == null
-                    || !lastFullCheck
-                            .plus(config.upstream().checkForwardedEvery())
-                            .isAfter(Instant.now());
+            boolean roundDue = fullCheck.due(config.upstream().checkForwardedEvery());
             if (roundDue) {
                 queue.startRound(); // a slice of every producer per pass, until all were asked about
             }
             ShipReport report = Shipper.ship(queue, upstreamLink(), batchLimit, new Observer());
             if (roundDue && report.failure() == null && !queue.roundRunning()) {
-                lastFullCheck = Instant.now();
+                fullCheck.done();
             }
-            if (roundDue
-                    && report.failure() != null
-                    && report.failure().kind() != LinkFailure.Kind.AUTH_REFUSED
-                    && !report.movedAnything()
-                    && queue.producers().isEmpty()) {
+            if (roundDue && report.onlyOutOfReach() && queue.producers().isEmpty()) {
                 // nothing to forward: a central server out of reach for the round's question is no failure of the
                 // link (a site server's link comes and goes); the round is asked again at the next check
                 queue.endRound();
-                lastFullCheck = Instant.now();
+                fullCheck.done();
                 Log.infof(
                         "Could not ask %s whether it still holds what it acknowledged (%s); asking again in %s",
                         config.upstream().url().get(),

@@ -7,6 +7,7 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.StoredPositions;
+import io.collectoffline.shipping.Every;
 import io.collectoffline.shipping.ShippingQueue;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -44,8 +44,8 @@ public class ForwardQueue implements ShippingQueue {
     /** How often a pass looks for refusals to send again. */
     private static final Duration REQUEUE_EVERY = Duration.ofMinutes(1);
 
-    /** When a pass last looked for refusals to send again; null: not since start. */
-    private volatile Instant requeuedAt;
+    /** When a pass last looked for refusals to send again. */
+    private final Every requeue = new Every();
 
     /** Where the round of checks stands: the last producer asked about; null when no round runs. */
     private volatile String roundAfter;
@@ -398,12 +398,9 @@ public class ForwardQueue implements ShippingQueue {
      * once a minute (the query reads every transaction still to forward; a refusal waits hours anyway).
      */
     public int requeueRefused(Duration after) {
-        Instant now = Instant.now();
-        Instant last = requeuedAt;
-        if (last != null && last.plus(REQUEUE_EVERY).isAfter(now)) {
+        if (!requeue.take(REQUEUE_EVERY)) {
             return 0;
         }
-        requeuedAt = now;
         return requeueRefused(now().minus(after));
     }
 
