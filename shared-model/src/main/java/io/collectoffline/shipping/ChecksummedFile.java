@@ -111,6 +111,19 @@ public final class ChecksummedFile {
         return parsed;
     }
 
+    /**
+     * The header of a file of {@code format}, read without checking the file ({@link #verify} checks it): null when
+     * the first line cannot be read or is no header of that format.
+     */
+    public static JsonNode header(Path file, String format) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonNode header = parse(in.readLine(), "header");
+            return format.equals(header.path("format").asText()) ? header : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The body lines of a verified file, parsed, one at a time. */
     public static void body(Path file, Consumer<JsonNode> each) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -19,10 +19,7 @@ import io.collectoffline.shipping.ChecksummedFile;
 import io.collectoffline.shipping.FileHeaders;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,17 +115,10 @@ public class ImportService {
      * no export header); {@link #importFile} checks the whole file.
      */
     public UUID batchIdOf(Path file) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            if (first == null) {
-                return null;
-            }
-            JsonNode header = json.readTree(first);
-            if (!ChecksummedFile.EXPORT_FORMAT.equals(header.path("format").asText())) {
-                return null;
-            }
-            return FileHeaders.Export.read(header).batchId();
-        } catch (IOException | RuntimeException e) {
+        JsonNode header = ChecksummedFile.header(file, ChecksummedFile.EXPORT_FORMAT);
+        try {
+            return header == null ? null : FileHeaders.Export.read(header).batchId();
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -594,12 +594,15 @@ public class IncomingStore {
 
     /** Puts {@code txId} back in line (RECEIVED): an admin fixed the cause of its failure. */
     public void putBackInLine(Connection connection, UUID txId) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
-                + TxStatus.RECEIVED + "', status_reason = NULL WHERE tx_id = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement(BACK_IN_LINE + "tx_id = ?")) {
             ps.setObject(1, txId);
             ps.executeUpdate();
         }
     }
+
+    /** What puts transactions back in line (RECEIVED, the reason of the last try cleared); a WHERE clause follows. */
+    private static final String BACK_IN_LINE =
+            "UPDATE incoming_transaction SET status = '" + TxStatus.RECEIVED + "', status_reason = NULL WHERE ";
 
     /**
      * Puts every transaction in ERROR back in line, as an admin's retry of each would: the cause may be gone (the
@@ -607,8 +610,7 @@ public class IncomingStore {
      * fails is classified again with its reason. Returns how many.
      */
     public int putErrorsBackInLine(Connection connection) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE incoming_transaction SET status = '"
-                + TxStatus.RECEIVED + "', status_reason = NULL WHERE status = '" + TxStatus.ERROR + "'")) {
+        try (PreparedStatement ps = connection.prepareStatement(BACK_IN_LINE + "status = '" + TxStatus.ERROR + "'")) {
             return ps.executeUpdate();
         }
     }
