@@ -159,6 +159,78 @@ class TwoWayEndToEndIT {
         }
     }
 
+    /**
+     * The same household enrolled on two laptops (a natural-key clash): laptop B's database cannot hold A's beside
+     * its own and refuses it; the server holds B's as CONFLICT; an admin keeps A's (B's merged into it). B's next
+     * down-sync merges its household into A's — its subject moves to A's household and its edit of its household is
+     * A's household's, as on the server — and both laptops and the server hold the same records. Before, A's
+     * household never reached B, and A received B's subject in a household it did not hold.
+     */
+    @Test
+    void aHouseholdEnrolledOnTwoLaptopsEndsTheSameOnBothOnceAnAdminSettlesTheClash() throws Exception {
+        int port = AppProcess.freePort();
+        try (AppProcess server = Nodes.server(dir, port)) {
+            String tokenA = Nodes.enrol(server, "laptop-a", "field");
+            String tokenB = Nodes.enrol(server, "laptop-b", "field");
+            try (AppProcess a = Nodes.laptop(dir, "laptop-a", port, tokenA).awaitReady();
+                    AppProcess b = Nodes.laptop(dir, "laptop-b", port, tokenB).awaitReady()) {
+                given().baseUri(a.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("householdIdentifier", "HH-0", "village", "Oodi"))
+                        .post("/api/v1/records/study.household")
+                        .then()
+                        .statusCode(201);
+                push(a, 1);
+                awaitApplied(1);
+                List<UUID> onB = Nodes.enterHouseholdsWithSubjects(b, 0, 1); // HH-0 again, with subject S-0
+
+                receive(b).body("applied", equalTo(0)).body("refused", equalTo(1));
+                edit(b, onB.get(0), "edited on B"); // B's own household, edited before it goes up
+                push(b, 3);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() ->
+                                Nodes.serverCount("SELECT COUNT(*) FROM incoming_transaction WHERE status = 'CONFLICT'")
+                                        == 1);
+                String clash;
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(Nodes.JDBC, "postgres", "");
+                        java.sql.ResultSet rs = c.createStatement()
+                                .executeQuery("SELECT tx_id FROM incoming_transaction WHERE status = 'CONFLICT'")) {
+                    rs.next();
+                    clash = rs.getString(1);
+                }
+                Nodes.admin(server)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("action", "keep-existing", "reason", "the same household, enrolled twice"))
+                        .post("/api/v1/incoming/" + clash + "/resolve")
+                        .then()
+                        .statusCode(200);
+                awaitApplied(3); // A's household, B's edit of its household and B's subject: to A's household
+
+                receive(b).body("applied", equalTo(1)).body("verdicts", equalTo(3));
+                receive(a);
+                for (String model : List.of("study.household", "study.subject")) {
+                    Map<String, JsonNode> serverRecords = serverRecords(server, model);
+                    assertThat(laptopRecords(a, model))
+                            .as(model + " on A and on the server")
+                            .isEqualTo(serverRecords);
+                    assertThat(laptopRecords(b, model))
+                            .as(model + " on B and on the server")
+                            .isEqualTo(serverRecords);
+                }
+                assertThat(laptopRecords(b, "study.household"))
+                        .doesNotContainKey(onB.get(0).toString());
+                assertThat(laptopRecords(b, "study.household").values())
+                        .extracting(household -> household.get("village").asText())
+                        .containsExactly("edited on B");
+                given().baseUri(b.baseUrl())
+                        .get("/api/v1/status")
+                        .then()
+                        .body("pending", equalTo(0))
+                        .body("downsync.heldBack", equalTo(0));
+            }
+        }
+    }
+
     @Test
     void aDownSyncKilledHalfwayResumesWhereItStoppedAndHoldsEveryRecordOnce() throws Exception {
         int port = AppProcess.freePort();

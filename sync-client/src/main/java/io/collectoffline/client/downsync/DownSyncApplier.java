@@ -328,7 +328,16 @@ public class DownSyncApplier {
         }
         if (own) {
             record(c, entry, "VERDICT", null, facts);
-            if (!facts.pendingEdit(tx.model(), tx.recordId())) {
+            if (facts.refused.contains(key(tx.model(), tx.recordId()))) {
+                // its edit of a record this database refused (of a local record merged into it on the server): the
+                // server's version now, to be written with the merge
+                hold(
+                        c,
+                        entry,
+                        snapshot,
+                        facts,
+                        "this laptop's database refused the record this change was applied " + "to on the server");
+            } else if (!facts.pendingEdit(tx.model(), tx.recordId())) {
                 dropHeld(c, tx.model(), tx.recordId(), facts); // this laptop's edit is the server's version
             }
             return "VERDICT";
@@ -365,6 +374,8 @@ public class DownSyncApplier {
         final Set<UUID> own = new HashSet<>();
         final Map<String, Set<UUID>> pending = new HashMap<>();
         final Set<String> held = new HashSet<>();
+        /** The held versions this laptop's database refused (a subset of {@link #held}). */
+        final Set<String> refused = new HashSet<>();
 
         PageFacts(Connection c, List<DownSyncEntry> entries) throws SQLException {
             if (entries.isEmpty()) {
@@ -393,12 +404,15 @@ public class DownSyncApplier {
                     .distinct()
                     .toArray();
             pending.putAll(pendingEdits(c, records));
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT model, record_id FROM held_version WHERE record_id = ANY (?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT model, record_id, refused FROM held_version WHERE record_id = ANY (?)")) {
                 ps.setArray(1, c.createArrayOf("UUID", records));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         held.add(key(rs.getString(1), rs.getObject(2, UUID.class)));
+                        if (rs.getString(3) != null) {
+                            refused.add(key(rs.getString(1), rs.getObject(2, UUID.class)));
+                        }
                     }
                 }
             }
@@ -557,6 +571,9 @@ public class DownSyncApplier {
             ps.executeUpdate();
         }
         facts.held.add(key(tx.model(), tx.recordId()));
+        if (refused != null) {
+            facts.refused.add(key(tx.model(), tx.recordId()));
+        }
     }
 
     /** Writes the server's version held for the record (this laptop's edit of it lost), if one is held. */
@@ -787,6 +804,7 @@ public class DownSyncApplier {
     }
 
     private static void dropHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {
+        facts.refused.remove(key(model, recordId));
         if (!facts.held.remove(key(model, recordId))) {
             return; // none held: spare the statement
         }

@@ -222,16 +222,7 @@ public class IncomingAdminService {
             if (action.equals("reject")) {
                 return "rejected (its natural key belongs to record " + holder + "): " + reason.trim();
             }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO record_alias (from_id, model, to_id, "
-                    + "resolved_tx_id, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setObject(1, tx.recordId());
-                ps.setString(2, tx.model());
-                ps.setObject(3, holder);
-                ps.setObject(4, tx.txId());
-                ps.setString(5, by.trim());
-                ps.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
-                ps.executeUpdate();
-            }
+            RecordAliases.add(connection, tx.recordId(), tx.model(), holder, tx.txId(), by.trim());
             return "merged into record " + holder + " (same natural key), which is kept: " + reason.trim();
         });
         return get(txId);

@@ -1,7 +1,5 @@
 package io.collectoffline.server.apply;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.codec.PayloadRejectedException;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.offline.TableSchema;
@@ -382,35 +380,14 @@ public class ProducerApplier {
      * record_alias) — the record's own later changes, or a dependant's foreign key — are applied to the record kept.
      */
     private List<Work> realias(Connection connection, List<Work> works) throws SQLException {
-        Set<UUID> referred = new HashSet<>();
+        Set<UUID> named = new HashSet<>();
         for (Work w : works) {
             if (w.snapshot() != null) {
-                referred.add(w.envelope().recordId());
-                for (String column : foreignKeyColumns(w)) {
-                    JsonNode value = w.snapshot().fields().get(column);
-                    if (value != null && value.isTextual()) {
-                        try {
-                            referred.add(UUID.fromString(value.asText()));
-                        } catch (IllegalArgumentException notAUuid) {
-                            // refused when bound
-                        }
-                    }
-                }
+                named.add(w.envelope().recordId());
+                named.addAll(RecordAliases.named(w.snapshot(), model(w)));
             }
         }
-        if (referred.isEmpty()) {
-            return works;
-        }
-        Map<UUID, UUID> alias = new HashMap<>();
-        try (PreparedStatement ps =
-                connection.prepareStatement("SELECT from_id, to_id FROM record_alias WHERE from_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("uuid", referred.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    alias.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
-                }
-            }
-        }
+        Map<UUID, UUID> alias = RecordAliases.of(connection, named);
         if (alias.isEmpty()) {
             return works;
         }
@@ -419,16 +396,6 @@ public class ProducerApplier {
             if (w.snapshot() == null) {
                 result.add(w);
                 continue;
-            }
-            ObjectNode fields = w.snapshot().fields().deepCopy();
-            List<String> columns = new ArrayList<>(foreignKeyColumns(w));
-            columns.add("id");
-            for (String column : columns) {
-                JsonNode value = fields.get(column);
-                UUID to = value != null && value.isTextual() ? alias.get(uuidOrNull(value.asText())) : null;
-                if (to != null) {
-                    fields.put(column, to.toString());
-                }
             }
             TransactionEnvelope e = w.envelope();
             UUID recordId = alias.getOrDefault(e.recordId(), e.recordId());
@@ -446,35 +413,15 @@ public class ProducerApplier {
                             e.site(),
                             e.reissuedFrom()),
                     w.table(),
-                    new RecordSnapshot(
-                            w.snapshot().model(),
-                            w.snapshot().schemaVersion(),
-                            fields,
-                            w.snapshot().rev(),
-                            w.snapshot().baseTxId()),
+                    RecordAliases.translate(w.snapshot(), model(w), alias),
                     w.error(),
                     w.errorStatus()));
         }
         return result;
     }
 
-    private static List<String> foreignKeyColumns(Work w) {
-        if (w.table() == null) {
-            return List.of();
-        }
-        List<String> columns = new ArrayList<>();
-        for (String field : w.table().model().references().keySet()) {
-            columns.add(w.table().model().columns().get(field));
-        }
-        return columns;
-    }
-
-    private static UUID uuidOrNull(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    private static io.collectoffline.offline.ModelDescriptor model(Work w) {
+        return w.table() == null ? null : w.table().model();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.codec.ServerPublicKey;
 import io.collectoffline.offline.ModelDescriptor;
+import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.DeviceDownSync;
 import io.collectoffline.protocol.DownSyncEntry;
@@ -15,6 +16,7 @@ import io.collectoffline.protocol.ProducerId;
 import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionHeader;
+import io.collectoffline.server.apply.RecordAliases;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.devices.Device;
 import io.collectoffline.server.keys.ServerKeys;
@@ -125,6 +127,7 @@ public class DownSyncFeed {
                             Duration.ofHours(24),
                             compressed ? PayloadDictionaries.shipped() : null));
             Feed feed = feedOf(connection, device);
+            Map<UUID, UUID> alias = RecordAliases.all(connection);
             List<DownSyncEntry> entries = new ArrayList<>();
             long bytes = 0;
             boolean more = false;
@@ -139,7 +142,7 @@ public class DownSyncFeed {
                                 more = true;
                                 break;
                             }
-                            DownSyncEntry entry = entry(rs, codec);
+                            DownSyncEntry entry = entry(rs, codec, alias);
                             bytes += entry.transaction().payload() == null
                                     ? 0
                                     : entry.transaction().payload().length;
@@ -156,7 +159,7 @@ public class DownSyncFeed {
                 recordCheckpoint(connection, device.deviceId(), after);
             }
             recordServed(connection, device.deviceId(), served, next);
-            List<DownSyncEntry> dependencies = dependencies(connection, feed, entries, codec);
+            List<DownSyncEntry> dependencies = dependencies(connection, feed, entries, codec, alias);
             Log.debugf(
                     "Down-sync of %s after %d: %d entries, %d dependencies",
                     device.deviceId(), after, entries.size(), dependencies.size());
@@ -188,7 +191,8 @@ public class DownSyncFeed {
      * entry.
      */
     private List<DownSyncEntry> dependencies(
-            Connection connection, Feed feed, List<DownSyncEntry> entries, SealedCodec codec) throws SQLException {
+            Connection connection, Feed feed, List<DownSyncEntry> entries, SealedCodec codec, Map<UUID, UUID> alias)
+            throws SQLException {
         Map<UUID, Long> firstNeed = new HashMap<>(); // written record -> the order of its first entry in the page
         for (DownSyncEntry e : entries) {
             if (!e.overruled() && e.transaction().action() != Action.DELETE) {
@@ -247,7 +251,7 @@ public class DownSyncFeed {
                             if ("DELETE".equals(rs.getString(6))) {
                                 dependency.remove(record);
                             } else {
-                                dependency.put(record, entry(rs, codec));
+                                dependency.put(record, entry(rs, codec, alias));
                             }
                         }
                     }
@@ -476,7 +480,12 @@ public class DownSyncFeed {
         });
     }
 
-    private DownSyncEntry entry(ResultSet rs, SealedCodec codec) throws SQLException {
+    /**
+     * The entry of a stored transaction, sealed again to the device. A written one that names a record an admin
+     * merged into another (its own id or a foreign key: {@link RecordAliases}) names the record kept, as the server
+     * applied it, so that devices hold what the server holds.
+     */
+    private DownSyncEntry entry(ResultSet rs, SealedCodec codec, Map<UUID, UUID> alias) throws SQLException {
         UUID txId = rs.getObject(1, UUID.class);
         String producer = rs.getString(2);
         long seq = rs.getLong(3);
@@ -502,9 +511,19 @@ public class DownSyncFeed {
                     rs.getBytes(9),
                     null,
                     firstProducer == null ? null : new StreamPosition(firstProducer, rs.getLong(14)));
+            byte[] plaintext = opener.plaintext(stored);
+            if (!alias.isEmpty()) {
+                RecordSnapshot snapshot = RecordSnapshot.fromJson(plaintext);
+                RecordSnapshot kept = RecordAliases.translate(
+                        snapshot, models.registry().find(model).orElse(null), alias);
+                if (kept != snapshot) {
+                    plaintext = kept.toJson();
+                }
+                recordId = alias.getOrDefault(recordId, recordId);
+            }
             // sealed to the device under the numbering it receives the transaction with
-            SealedPayload sealed = codec.seal(
-                    new TransactionHeader(txId, producer, seq, model, recordId, action), opener.plaintext(stored));
+            SealedPayload sealed =
+                    codec.seal(new TransactionHeader(txId, producer, seq, model, recordId, action), plaintext);
             keyId = sealed.keyId();
             payload = sealed.bytes();
         }
