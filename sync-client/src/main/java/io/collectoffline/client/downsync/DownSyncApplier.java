@@ -331,12 +331,7 @@ public class DownSyncApplier {
             if (facts.refused.contains(key(tx.model(), tx.recordId()))) {
                 // its edit of a record this database refused (of a local record merged into it on the server): the
                 // server's version now, to be written with the merge
-                hold(
-                        c,
-                        entry,
-                        snapshot,
-                        facts,
-                        "this laptop's database refused the record this change was applied " + "to on the server");
+                hold(c, entry, snapshot, facts, "the server applied it to a record this laptop's database refused");
             } else if (!facts.pendingEdit(tx.model(), tx.recordId())) {
                 dropHeld(c, tx.model(), tx.recordId(), facts); // this laptop's edit is the server's version
             }
