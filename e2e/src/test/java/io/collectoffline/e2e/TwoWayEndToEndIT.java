@@ -208,15 +208,7 @@ class TwoWayEndToEndIT {
 
                 receive(b).body("applied", equalTo(1)).body("verdicts", equalTo(3));
                 receive(a);
-                for (String model : List.of("study.household", "study.subject")) {
-                    Map<String, JsonNode> serverRecords = serverRecords(server, model);
-                    assertThat(laptopRecords(a, model))
-                            .as(model + " on A and on the server")
-                            .isEqualTo(serverRecords);
-                    assertThat(laptopRecords(b, model))
-                            .as(model + " on B and on the server")
-                            .isEqualTo(serverRecords);
-                }
+                assertSameHouseholdsAndSubjects(server, a, b);
                 assertThat(laptopRecords(b, "study.household"))
                         .doesNotContainKey(onB.get(0).toString());
                 assertThat(laptopRecords(b, "study.household").values())
@@ -339,15 +331,7 @@ class TwoWayEndToEndIT {
                     receive(a);
                     receive(b);
                 }
-                for (String model : List.of("study.household", "study.subject")) {
-                    Map<String, JsonNode> serverRecords = serverRecords(server, model);
-                    assertThat(laptopRecords(a, model))
-                            .as(model + " on A and on the server")
-                            .isEqualTo(serverRecords);
-                    assertThat(laptopRecords(b, model))
-                            .as(model + " on B and on the server")
-                            .isEqualTo(serverRecords);
-                }
+                assertSameHouseholdsAndSubjects(server, a, b);
                 assertThat(serverRecords(server, "study.household")).hasSizeGreaterThanOrEqualTo(10);
             }
         }
@@ -554,6 +538,20 @@ class TwoWayEndToEndIT {
                 .delete("/api/v1/records/" + model + "/" + id)
                 .then()
                 .statusCode(204);
+    }
+
+    /** The households and subjects of both laptops are the server's, field by field. */
+    private static void assertSameHouseholdsAndSubjects(AppProcess server, AppProcess a, AppProcess b)
+            throws Exception {
+        for (String model : List.of("study.household", "study.subject")) {
+            Map<String, JsonNode> serverRecords = serverRecords(server, model);
+            assertThat(laptopRecords(a, model))
+                    .as(model + " on A and on the server")
+                    .isEqualTo(serverRecords);
+            assertThat(laptopRecords(b, model))
+                    .as(model + " on B and on the server")
+                    .isEqualTo(serverRecords);
+        }
     }
 
     /** Every record of {@code model} on the server, by id, keys and values normalised like {@link #normalised}. */

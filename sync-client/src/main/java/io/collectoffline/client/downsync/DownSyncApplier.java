@@ -573,37 +573,23 @@ public class DownSyncApplier {
 
     /** Writes the server's version held for the record (this laptop's edit of it lost), if one is held. */
     private void writeHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {
-        UUID txId;
-        String producer;
-        Action action;
-        RecordSnapshot snapshot;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT tx_id, producer, action, snapshot FROM held_version WHERE model = ? AND record_id = ?")) {
-            ps.setString(1, model);
-            ps.setObject(2, recordId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    Log.infof(
-                            "This laptop's edit of %s %s lost on the server to a version it has not received",
-                            model, recordId);
-                    return;
-                }
-                txId = rs.getObject(1, UUID.class);
-                producer = rs.getString(2);
-                action = Action.valueOf(rs.getString(3));
-                snapshot = RecordSnapshot.fromJson(rs.getString(4).getBytes(StandardCharsets.UTF_8));
-            }
+        List<Held> held = held(c, "model = ? AND record_id = ?", model, recordId);
+        if (held.isEmpty()) {
+            Log.infof(
+                    "This laptop's edit of %s %s lost on the server to a version it has not received", model, recordId);
+            return;
         }
+        Held version = held.get(0);
         Savepoint before = c.setSavepoint();
         try {
-            write(c, txId, producer, action, recordId, snapshot);
+            write(c, version.txId(), version.producer(), version.action(), recordId, version.snapshot());
             c.releaseSavepoint(before);
             dropHeld(c, model, recordId, facts);
-            markOutcome(c, txId, "APPLIED", null);
+            markOutcome(c, version.txId(), "APPLIED", null);
         } catch (SQLException | IllegalArgumentException e) {
             c.rollback(before);
             String reason = "this laptop's database refused it: " + firstLine(e);
-            markOutcome(c, txId, "REFUSED", reason);
+            markOutcome(c, version.txId(), "REFUSED", reason);
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE held_version SET refused = ? WHERE model = ? AND record_id = ?")) {
                 ps.setString(1, truncate(reason)); // kept: written once the cause is gone (writeRefused)
@@ -618,6 +604,29 @@ public class DownSyncApplier {
     private record Held(
             String model, UUID recordId, UUID txId, String producer, Action action, RecordSnapshot snapshot) {}
 
+    /** The held versions {@code where} selects, in the server's settled order. */
+    private static List<Held> held(Connection c, String where, Object... args) throws SQLException {
+        List<Held> held = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT model, record_id, tx_id, producer, action, snapshot "
+                + "FROM held_version WHERE " + where + " ORDER BY settled_order")) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(new Held(
+                            rs.getString(1),
+                            rs.getObject(2, UUID.class),
+                            rs.getObject(3, UUID.class),
+                            rs.getString(4),
+                            Action.valueOf(rs.getString(5)),
+                            RecordSnapshot.fromJson(rs.getString(6).getBytes(StandardCharsets.UTF_8))));
+                }
+            }
+        }
+        return held;
+    }
+
     /**
      * Writes the versions this laptop's database refused before, where the cause has gone: the local record that
      * held the natural key was edited, or the server overruled its creation (the server's natural-key clash settled
@@ -626,22 +635,8 @@ public class DownSyncApplier {
      * record, and it is deleted. A version still refused stays held for the next page. Returns how many were written.
      */
     private int writeRefused(Connection c) throws SQLException {
-        List<Held> refused = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT model, record_id, tx_id, producer, action, snapshot "
-                        + "FROM held_version WHERE refused IS NOT NULL ORDER BY settled_order");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                refused.add(new Held(
-                        rs.getString(1),
-                        rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class),
-                        rs.getString(4),
-                        Action.valueOf(rs.getString(5)),
-                        RecordSnapshot.fromJson(rs.getString(6).getBytes(StandardCharsets.UTF_8))));
-            }
-        }
         int written = 0;
-        for (Held held : refused) {
+        for (Held held : held(c, "refused IS NOT NULL")) {
             if (!pendingEdits(c, new Object[] {held.recordId()}).isEmpty()) {
                 continue; // a local edit of it waits for its verdict, which decides
             }
