@@ -793,10 +793,23 @@ public class DownSyncApplier {
         return new CaptureRuntime.Received(held.txId(), held.producer(), rev, at, "natural-key merge", "server", null);
     }
 
+    /**
+     * Drops the version held for the record, if any: a later version of it is written or held instead. A version this
+     * database had refused is then {@code SUPERSEDED}: it will never be written, and nothing of it is missing here.
+     */
     private static void dropHeld(Connection c, String model, UUID recordId, PageFacts facts) throws SQLException {
-        facts.refused.remove(key(model, recordId));
+        boolean refused = facts.refused.remove(key(model, recordId));
         if (!facts.held.remove(key(model, recordId))) {
             return; // none held: spare the statement
+        }
+        if (refused) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE received_transaction SET outcome = 'SUPERSEDED', "
+                    + "reason = 'a later version of the record came before it could be written here' WHERE tx_id = "
+                    + "(SELECT tx_id FROM held_version WHERE model = ? AND record_id = ?)")) {
+                ps.setString(1, model);
+                ps.setObject(2, recordId);
+                ps.executeUpdate();
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM held_version WHERE model = ? AND record_id = ?")) {
             ps.setString(1, model);

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param lastAt     when a down-sync last ended without an error; null before the first
  * @param stopped    why the down-sync stops at the checkpoint (e.g. "update this laptop's app"); null when it does not
  * @param running    whether one runs now
- * @param received   received transactions per outcome (APPLIED, HELD, VERDICT, OVERRULED, REFUSED)
+ * @param received   received transactions per outcome (APPLIED, HELD, VERDICT, OVERRULED, REFUSED, SUPERSEDED: refused
+ *                   here, then replaced by a later version of the record before it could be written)
  * @param heldBack   server versions of records with a pending local edit here, waiting for the edit's verdict
  * @param last       the last down-sync since this app started, or null
  */

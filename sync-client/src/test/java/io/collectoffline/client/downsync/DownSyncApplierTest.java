@@ -164,6 +164,32 @@ class DownSyncApplierTest {
     }
 
     @Test
+    void aRefusedVersionReplacedByALaterOneIsSupersededNotLeftRefused() throws Exception {
+        String identifier = TestDb.uniqueIdentifier("HH");
+        UUID local = db.newHousehold(identifier);
+        ObjectNode theirs = remoteHousehold(identifier);
+        UUID firstTx = UUID.randomUUID();
+        assertThat(apply(entry(firstTx, REMOTE, Action.INSERT, theirs, 2, false))
+                        .refused())
+                .isEqualTo(1);
+        db.update("UPDATE household SET household_identifier = ? WHERE id = ?", TestDb.uniqueIdentifier("HH"), local);
+        theirs.put("village", "Edited elsewhere");
+        theirs.put("version", 1);
+        UUID laterTx = UUID.randomUUID();
+
+        // the later version comes in the same page as the retry: it is written, the first never will be
+        DownSyncApplier.Applied later = apply(entry(laterTx, REMOTE, Action.UPDATE, theirs, 2, false));
+
+        assertThat(later.applied()).isEqualTo(1);
+        assertThat(db.rows(
+                        "SELECT village FROM household WHERE id = ?",
+                        UUID.fromString(theirs.get("id").asText())))
+                .containsExactly(List.of("Edited elsewhere"));
+        assertThat(db.rows("SELECT outcome FROM received_transaction WHERE tx_id = ?", firstTx))
+                .containsExactly(List.of("SUPERSEDED"));
+    }
+
+    @Test
     void aLocalRecordWhoseNaturalKeyTheServerGaveToAReceivedOneIsMergedIntoIt() throws Exception {
         String identifier = TestDb.uniqueIdentifier("HH");
         UUID local = db.newHousehold(identifier);
