@@ -78,8 +78,8 @@ public class PushService {
     private volatile PushReport lastPush;
     private volatile LinkState link;
     /**
-     * When a push last asked the server what it holds of every producer of this outbox, relayed ones too (null: not
-     * since start); this laptop's own streams are asked about at every push.
+     * When a push last asked the server what it holds of every producer of this outbox, relayed ones too (due at the
+     * first push after start); this laptop's own streams are asked about at every push.
      */
     private final Every fullCheck = new Every();
     /** The batch size the server link takes (halved after a timeout or a 413; a slow field link). */

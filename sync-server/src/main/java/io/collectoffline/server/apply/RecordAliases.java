@@ -44,27 +44,27 @@ public final class RecordAliases {
 
     /** The records among {@code ids} merged into another: merged record → record kept. Empty for most. */
     public static Map<UUID, UUID> of(Connection connection, Collection<UUID> ids) throws SQLException {
-        Map<UUID, UUID> alias = new HashMap<>();
         if (ids.isEmpty()) {
-            return alias;
+            return new HashMap<>();
         }
         try (PreparedStatement ps =
                 connection.prepareStatement("SELECT from_id, to_id FROM record_alias WHERE from_id = ANY (?)")) {
             ps.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    alias.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
-                }
-            }
+            return read(ps);
         }
-        return alias;
     }
 
     /** Every merged record → the record kept (few: one per clash an admin settled keep-existing). */
     public static Map<UUID, UUID> all(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT from_id, to_id FROM record_alias")) {
+            return read(ps);
+        }
+    }
+
+    /** Merged record → record kept, as {@code ps} selects them ({@code from_id, to_id}). */
+    private static Map<UUID, UUID> read(PreparedStatement ps) throws SQLException {
         Map<UUID, UUID> alias = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT from_id, to_id FROM record_alias");
-                ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 alias.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class));
             }

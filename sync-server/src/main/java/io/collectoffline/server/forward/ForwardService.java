@@ -47,7 +47,7 @@ public class ForwardService {
     private final ForwardQueue queue;
     private final ObjectMapper json;
     private volatile ServerHop upstream;
-    /** When a round of passes last finished asking the upstream about every producer (null: not since start). */
+    /** When a round of passes last finished asking the upstream about every producer (due at the first pass). */
     private final Every fullCheck = new Every();
 
     private final IngestService ingest;
