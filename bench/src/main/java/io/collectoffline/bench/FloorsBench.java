@@ -104,7 +104,8 @@ public final class FloorsBench {
         for (String kept : List.of("full", "empty", "none")) {
             System.out.printf(
                     "| write a bulk entry's rows with plain JDBC (H2, the laptop's schema and URL, 1000 forms per "
-                            + "commit): %s; CPU of the whole JVM, and wall time | %.1f (%.1f wall: %.0f/s) | %.1f (%.1f "
+                            + "commit): %s; CPU of the whole JVM, and wall time | %.1f (%.1f wall: %.0f/s) "
+                            + "| %.1f (%.1f "
                             + "wall: %.0f/s) |%n",
                     rows.get(kept),
                     laptop.get("h2.us." + kept),
@@ -360,10 +361,12 @@ public final class FloorsBench {
                 + "device_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'nurse.amina', 'nurse.amina', "
                 + "'field-laptop-07', 'field-laptop-07', 'laptop-07', 'laptop-07')";
         private static final String OUTGOING = "INSERT INTO outgoing_transaction (tx_id, producer, seq, model, "
-                + "record_id, action, captured_at, key_id, payload, signer, signature) VALUES (?, 'laptop-07', ?, ?, ?, "
+                + "record_id, action, captured_at, key_id, payload, signer, signature) "
+                + "VALUES (?, 'laptop-07', ?, ?, ?, "
                 + "'INSERT', ?, ?, ?, 'floors', ?)";
         private static final String HISTORY = "INSERT INTO record_history (model, record_id, action, tx_id, seq, "
-                + "changed_at, changed_by, device_id, hostname, changes, rev, producer) VALUES (?, ?, 'INSERT', ?, ?, ?, "
+                + "changed_at, changed_by, device_id, hostname, changes, rev, producer) "
+                + "VALUES (?, ?, 'INSERT', ?, ?, ?, "
                 + "?, ?, ?, ?, 1, NULL)";
 
         final History kept;
