@@ -8,6 +8,7 @@ import io.collectoffline.codec.KeyRing;
 import io.collectoffline.codec.PayloadDictionaries;
 import io.collectoffline.codec.SealedCodec;
 import io.collectoffline.codec.SealedPayload;
+import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TimeOrderedUuid;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntConsumer;
 
@@ -59,17 +59,6 @@ public final class FloorsBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "study.vital_signs";
     private static final List<String> PARTS = List.of("compress", "seal", "sign", "verify", "open", "parse");
-    /** The columns a history row leaves out (the capture trigger's {@code NOT_IN_HISTORY}) and the id. */
-    private static final Set<String> AUDIT = Set.of(
-            "version",
-            "created",
-            "modified",
-            "user_created",
-            "user_modified",
-            "hostname_created",
-            "hostname_modified",
-            "device_created",
-            "device_modified");
 
     private FloorsBench() {}
 
@@ -438,7 +427,7 @@ public final class FloorsBench {
                         ObjectNode changes = JsonNodeFactory.instance.objectNode();
                         if (kept == History.FULL) {
                             f.fields().forEachRemaining(e -> {
-                                if (!AUDIT.contains(e.getKey())) {
+                                if (!OfflineEntity.AUDIT_COLUMNS.contains(e.getKey())) {
                                     changes.putObject(e.getKey())
                                             .putNull("from")
                                             .set("to", e.getValue());

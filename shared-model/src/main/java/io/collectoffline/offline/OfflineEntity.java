@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,6 +21,18 @@ import java.util.UUID;
  */
 @MappedSuperclass
 public abstract class OfflineEntity {
+
+    /** The version and audit columns: every change of a record sets them (a history row leaves them out). */
+    public static final Set<String> AUDIT_COLUMNS = Set.of(
+            "version",
+            "created",
+            "modified",
+            "user_created",
+            "user_modified",
+            "hostname_created",
+            "hostname_modified",
+            "device_created",
+            "device_modified");
 
     @Id
     @Column(name = "id", nullable = false, updatable = false)

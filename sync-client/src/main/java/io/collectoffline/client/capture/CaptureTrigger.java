@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectoffline.codec.DeviceSigningKey;
 import io.collectoffline.codec.SealedPayload;
 import io.collectoffline.offline.ModelDescriptor;
+import io.collectoffline.offline.OfflineEntity;
 import io.collectoffline.offline.RecordSnapshot;
 import io.collectoffline.protocol.Action;
 import io.collectoffline.protocol.TimeOrderedUuid;
@@ -61,16 +62,7 @@ public class CaptureTrigger implements org.h2.api.Trigger {
             + "AND record_id = ? AND tx_id IS NOT NULL ORDER BY id DESC LIMIT 1";
 
     /** The columns a history row leaves out: the version and the audit fields, which every change sets. */
-    public static final Set<String> NOT_IN_HISTORY = Set.of(
-            "version",
-            "created",
-            "modified",
-            "user_created",
-            "user_modified",
-            "hostname_created",
-            "hostname_modified",
-            "device_created",
-            "device_modified");
+    public static final Set<String> NOT_IN_HISTORY = OfflineEntity.AUDIT_COLUMNS;
 
     private String table;
     private boolean before;
