@@ -1,26 +1,38 @@
 package io.collectoffline.shipping;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
  * Something a node does now and then (ask the next hop about every producer, look for refusals to send again, put
  * errors back in line): whether it is due — not done since start, or done at least a period ago — and when it was
- * done. Safe to share between threads.
+ * done. Counted on the JVM's monotonic clock, so that a wall clock set back does not postpone it. Safe to share
+ * between threads.
  */
 public final class Every {
 
-    private volatile Instant last;
+    private final LongSupplier nanos;
+    private volatile long last;
+    private volatile boolean ever;
+
+    public Every() {
+        this(System::nanoTime);
+    }
+
+    /** With {@code nanos} as the monotonic clock (a test's). */
+    Every(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     /** Whether it was not done since start, or was done at least {@code period} ago. */
     public boolean due(Duration period) {
-        Instant done = last;
-        return done == null || !done.plus(period).isAfter(Instant.now());
+        return !ever || nanos.getAsLong() - last >= period.toNanos();
     }
 
     /** Records that it was done now. */
     public void done() {
-        last = Instant.now();
+        last = nanos.getAsLong();
+        ever = true;
     }
 
     /** Whether it is due; if so, records it done now (for work done whether or not it succeeds). */

@@ -47,8 +47,8 @@ public final class LinkStates {
      */
     public LinkState load(String link, String credentials) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error "
-                        + "FROM link_state WHERE link = ? AND credentials = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT failures, next_attempt_at, auth_problem, last_error, "
+                        + "updated_at FROM link_state WHERE link = ? AND credentials = ?")) {
             ps.setString(1, link);
             ps.setString(2, credentials);
             try (ResultSet rs = ps.executeQuery()) {
@@ -56,8 +56,13 @@ public final class LinkStates {
                     return LinkState.FRESH;
                 }
                 OffsetDateTime next = rs.getObject(2, OffsetDateTime.class);
+                OffsetDateTime failedAt = rs.getInt(1) == 0 ? null : rs.getObject(5, OffsetDateTime.class);
                 return new LinkState(
-                        rs.getInt(1), next == null ? null : next.toInstant(), rs.getString(3), rs.getString(4));
+                        rs.getInt(1),
+                        next == null ? null : next.toInstant(),
+                        rs.getString(3),
+                        rs.getString(4),
+                        failedAt == null ? null : failedAt.toInstant());
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the state of link " + link + " failed", e);
@@ -108,7 +113,7 @@ public final class LinkStates {
             ps.setObject(2, utc(state.nextAttemptAt()));
             ps.setString(3, truncate(state.authProblem()));
             ps.setString(4, truncate(state.lastError()));
-            ps.setObject(5, utc(Instant.now()));
+            ps.setObject(5, utc(state.failedAt() != null ? state.failedAt() : Instant.now()));
             ps.setString(6, credentials);
             ps.setString(7, link);
             return ps.executeUpdate();

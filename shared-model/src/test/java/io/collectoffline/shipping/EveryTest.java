@@ -19,6 +19,20 @@ class EveryTest {
     }
 
     @Test
+    void itCountsOnTheMonotonicClockSoAWallClockSetBackDoesNotPostponeIt() {
+        long[] nanos = {5_000};
+        Every every = new Every(() -> nanos[0]);
+        every.done();
+
+        nanos[0] += Duration.ofMinutes(59).toNanos();
+        assertThat(every.due(Duration.ofHours(1))).isFalse();
+        nanos[0] += Duration.ofMinutes(1).toNanos();
+        assertThat(every.due(Duration.ofHours(1)))
+                .as("an hour on the monotonic clock")
+                .isTrue();
+    }
+
+    @Test
     void onlyOneOfThoseTakingItAtOnceDoesIt() {
         Every every = new Every();
 

@@ -434,6 +434,29 @@ class ShipperTest {
                 .isEqualTo(LinkState.FRESH);
     }
 
+    @Test
+    void aBackoffCountedFromAClockSinceSetBackIsOverAtOnce() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
+        ShipReport failed = ShipReport.failed(new LinkFailure(Kind.UNAVAILABLE, "no network"));
+        Instant failedAt = Instant.parse("2027-06-01T12:00:00Z"); // the clock was a year ahead then
+        LinkState state = LinkState.FRESH.after(failed, backoff, failedAt);
+
+        assertThat(state.failedAt()).isEqualTo(failedAt);
+        assertThat(state.due(failedAt.plusMillis(1)))
+                .as("the wait counts from the failure")
+                .isFalse();
+        assertThat(state.due(failedAt.minusSeconds(30)))
+                .as("a clock stepped back by seconds (NTP): still waits")
+                .isFalse();
+        assertThat(state.due(Instant.parse("2026-06-01T12:00:00Z")))
+                .as("the clock put right, a year back: the wait is over")
+                .isTrue();
+        assertThat(new LinkState(1, failedAt.plusSeconds(60), "HTTP 401", "HTTP 401", failedAt)
+                        .due(Instant.parse("2026-06-01T12:00:00Z")))
+                .as("refused credentials still stop the schedule")
+                .isFalse();
+    }
+
     /** An in-memory queue keeping the engine's contract. */
     static final class Queue implements ShippingQueue {
         final List<TransactionEnvelope> order = new ArrayList<>();

@@ -11,12 +11,14 @@ import io.collectoffline.protocol.StreamPosition;
 import io.collectoffline.protocol.TransactionEnvelope;
 import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
+import io.collectoffline.shipping.ClockSetBack;
 import io.collectoffline.shipping.ShippingQueue.Pending;
 import io.collectoffline.shipping.ShippingQueue.Position;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -612,14 +614,18 @@ public class OutboxService {
 
     /**
      * Puts back in the queue the refused transactions refused longer ago than {@code after}: the server may take
-     * them now (upgraded, a key installed); a refused seq holds the producer back there until it arrives.
+     * them now (upgraded, a key installed); a refused seq holds the producer back there until it arrives. A refusal
+     * recorded by this laptop's clock before it was set back ({@link ClockSetBack}) counts as long ago.
      */
     @Transactional
     public int requeueRejected(Duration after) {
+        Instant now = Instant.now();
         int requeued = em.createQuery(
                         "update OutgoingTransaction t set t.rejectedAt = null where t.deliveredAt is null "
-                                + "and t.rejectedAt is not null and t.rejectedAt < :before")
-                .setParameter("before", OffsetDateTime.now(ZoneOffset.UTC).minus(after))
+                                + "and t.rejectedAt is not null "
+                                + "and (t.rejectedAt < :before or t.rejectedAt > :setBack)")
+                .setParameter("before", now.minus(after).atOffset(ZoneOffset.UTC))
+                .setParameter("setBack", ClockSetBack.limit(now).atOffset(ZoneOffset.UTC))
                 .executeUpdate();
         if (requeued > 0) {
             io.quarkus.logging.Log.infof(

@@ -8,16 +8,25 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.agroal.api.AgroalDataSource;
 import io.collectoffline.client.TestDb;
 import io.collectoffline.client.identity.NodeIdentity;
 import io.collectoffline.codec.DeviceSealingKey;
 import io.collectoffline.protocol.KeyRegistration;
+import io.collectoffline.shipping.Backoff;
+import io.collectoffline.shipping.LinkFailure;
+import io.collectoffline.shipping.LinkState;
+import io.collectoffline.shipping.LinkStates;
+import io.collectoffline.shipping.ShipReport;
 import io.collectoffline.testing.AppProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,6 +70,9 @@ class PushTest {
 
     @Inject
     PushService push;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @BeforeEach
     void drainTheOutbox() throws Exception {
@@ -149,6 +161,49 @@ class PushTest {
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    /**
+     * A laptop whose clock was ahead (set by hand a year on, then put right): what it recorded then lies in the future
+     * of its clock now. Neither a refusal nor a backoff counted from such a time may wait until the clock gets there.
+     */
+    @Test
+    void aRefusalAndABackoffRecordedByAClockSinceSetBackWaitNoLonger() throws Exception {
+        UUID refused = db.newHousehold(TestDb.uniqueIdentifier("HH"));
+        UUID refusedTx = txOf(refused);
+        FakeServer.REJECT.add(refusedTx);
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).rejected()).isEqualTo(1);
+        FakeServer.REJECT.clear();
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).outcome())
+                .as("refused just now: waits for resend-rejected-after")
+                .isEqualTo("NOTHING_TO_SEND");
+
+        db.update(
+                "UPDATE outgoing_transaction SET rejected_at = ? WHERE tx_id = ?",
+                OffsetDateTime.now(ZoneOffset.UTC).plusDays(365),
+                refusedTx);
+
+        assertThat(push.pushAndWait(Duration.ofSeconds(30)).accepted())
+                .as("refused by the clock of a year ahead: sent again at once")
+                .isEqualTo(1);
+
+        LinkStates links = new LinkStates(dataSource);
+        Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
+        ShipReport failed = ShipReport.failed(new LinkFailure(LinkFailure.Kind.UNAVAILABLE, "no network"));
+        links.save("clock-test", "c", LinkState.FRESH.after(failed, backoff, Instant.now()));
+        assertThat(links.load("clock-test", "c").due(Instant.now()))
+                .as("a backoff counted from now: waits")
+                .isFalse();
+        links.save(
+                "clock-test",
+                "c",
+                LinkState.FRESH.after(failed, backoff, Instant.now().plus(Duration.ofDays(365))));
+        LinkState kept = links.load("clock-test", "c");
+        assertThat(kept.failures()).isEqualTo(1);
+        assertThat(kept.nextAttemptAt()).isAfter(Instant.now().plus(Duration.ofDays(364)));
+        assertThat(kept.due(Instant.now()))
+                .as("a backoff counted from a clock a year ahead, read back from the database: over")
+                .isTrue();
     }
 
     @Test

@@ -19,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -140,7 +138,6 @@ public class FilesResource {
                     + "restored). The next forwarding pass (or export file) carries them; what is still refused "
                     + "comes back with its reason.")
     public Retried retryRefused() {
-        return new Retried(
-                queue.requeueRefused(OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1)));
+        return new Retried(queue.requeueEveryRefused());
     }
 }

@@ -7,6 +7,7 @@ import io.collectoffline.protocol.TransactionResult;
 import io.collectoffline.protocol.TransactionStatus;
 import io.collectoffline.server.config.ActiveDatabase;
 import io.collectoffline.server.model.StoredPositions;
+import io.collectoffline.shipping.ClockSetBack;
 import io.collectoffline.shipping.Every;
 import io.collectoffline.shipping.ShippingQueue;
 import io.quarkus.logging.Log;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -33,6 +35,11 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ForwardQueue implements ShippingQueue {
+
+    /** Makes refused, unforwarded transactions pending again (for REST and for the next export file alike). */
+    private static final String REQUEUE = "UPDATE incoming_transaction SET forward_rejected = NULL, "
+            + "forward_rejected_at = NULL, export_batch_id = NULL WHERE forwarded_at IS NULL "
+            + "AND forward_rejected IS NOT NULL";
 
     /** Producers read per query when listing those with work; all pages are read. */
     private static final int PRODUCER_PAGE = 1000;
@@ -379,16 +386,25 @@ public class ForwardQueue implements ShippingQueue {
     /**
      * Makes the transactions the upstream refused before {@code before} pending again, by REST and in the next
      * export file alike: the cause may have been fixed there (a limit raised, an upgrade, its keys restored). A
-     * refusal is never for ever (README, Guarantees 23). Returns how many.
+     * refusal is never for ever (README, Guarantees 23): one recorded by this server's clock before it was set back
+     * ({@link ClockSetBack}) counts as refused long ago. Returns how many.
      */
     public int requeueRefused(OffsetDateTime before) {
         int requeued = update(
-                "UPDATE incoming_transaction SET forward_rejected = NULL, forward_rejected_at = NULL, "
-                        + "export_batch_id = NULL WHERE forwarded_at IS NULL AND forward_rejected IS NOT NULL "
-                        + "AND forward_rejected_at < ?",
-                before);
+                REQUEUE + " AND (forward_rejected_at < ? OR forward_rejected_at > ?)",
+                before,
+                ClockSetBack.limit(Instant.now()).atOffset(ZoneOffset.UTC));
         if (requeued > 0) {
             Log.infof("Sending %d transactions the upstream refused (before %s) to it again", requeued, before);
+        }
+        return requeued;
+    }
+
+    /** Makes every transaction the upstream refused pending again, whenever it was refused (an admin's retry). */
+    public int requeueEveryRefused() {
+        int requeued = update(REQUEUE);
+        if (requeued > 0) {
+            Log.infof("Sending %d transactions the upstream refused to it again, as an admin asked", requeued);
         }
         return requeued;
     }

@@ -158,7 +158,36 @@ class ForwardQueueTest {
         assertThat(pendingOf(producer, false))
                 .extracting(TransactionEnvelope::txId)
                 .containsExactly(byRest, byFile);
+
+        // refused by this server's clock when it was a year ahead, since put right: sent again by itself, at once;
+        // a refusal stamped seconds ahead (a clock stepped back by NTP) waits, but an admin's retry takes it
+        queue.refuse(stored.get(0), "still too large");
+        setRefusedAt(byRest, OffsetDateTime.now(ZoneOffset.UTC).plusDays(365));
+        assertThat(queue.requeueRefused(sixHoursAgo())).isGreaterThanOrEqualTo(1);
+        assertThat(pendingOf(producer, false))
+                .extracting(TransactionEnvelope::txId)
+                .contains(byRest);
+        queue.refuse(stored.get(0), "still too large");
+        setRefusedAt(byRest, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(30));
+        queue.requeueRefused(sixHoursAgo());
+        assertThat(pendingOf(producer, false))
+                .extracting(TransactionEnvelope::txId)
+                .doesNotContain(byRest);
+        assertThat(queue.requeueEveryRefused()).isGreaterThanOrEqualTo(1);
+        assertThat(pendingOf(producer, false))
+                .extracting(TransactionEnvelope::txId)
+                .contains(byRest);
         queue.markHeld(List.of(byRest, byFile)); // nothing of this test left to forward
+    }
+
+    private void setRefusedAt(UUID txId, OffsetDateTime at) throws SQLException {
+        try (Connection c = database.dataSource().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE incoming_transaction SET forward_rejected_at = ? WHERE tx_id = ?")) {
+            ps.setObject(1, at);
+            ps.setObject(2, txId);
+            ps.executeUpdate();
+        }
     }
 
     /** What a pass sends again with the default {@code resend-rejected-after}: refused before this. */
