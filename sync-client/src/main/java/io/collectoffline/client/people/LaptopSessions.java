@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LaptopSessions {
 
     /** A logged-in person. */
-    public record Login(String username, String displayName, Instant lastUsed) {}
+    public record Login(String username, String displayName, long lastUsedNanos) {}
 
     /** Why a login failed. */
     public static class LoginFailedException extends RuntimeException {
@@ -33,7 +34,8 @@ public class LaptopSessions {
         }
     }
 
-    private record Failures(int count, Instant lockedUntil) {}
+    /** Wrong passwords in a row; the lock's end on the monotonic clock (a wall clock set back must not lengthen it). */
+    private record Failures(int count, Long lockedUntilNanos) {}
 
     private final LaptopAccounts accounts;
     private final ClientConfig.Users config;
@@ -52,11 +54,11 @@ public class LaptopSessions {
     /** A new login's token, if {@code password} is {@code username}'s. */
     public String login(String username, String password) {
         Failures failed = username == null ? null : failures.get(username);
-        if (failed != null
-                && failed.lockedUntil() != null
-                && failed.lockedUntil().isAfter(Instant.now())) {
-            throw new LoginFailedException(
-                    "Too many wrong passwords for this name: try again after " + failed.lockedUntil() + " (UTC)");
+        long left =
+                failed == null || failed.lockedUntilNanos() == null ? 0 : failed.lockedUntilNanos() - System.nanoTime();
+        if (left > 0) {
+            throw new LoginFailedException("Too many wrong passwords for this name: try again after "
+                    + Instant.now().plusNanos(left).truncatedTo(ChronoUnit.SECONDS) + " (UTC)");
         }
         Optional<LaptopAccount> account = accounts.find(username);
         boolean matches = PasswordHash.matches(
@@ -67,7 +69,8 @@ public class LaptopSessions {
                 failures.compute(username, (name, f) -> {
                     int count = (f == null ? 0 : f.count()) + 1;
                     return count >= config.lockAfter()
-                            ? new Failures(0, Instant.now().plus(config.lockFor()))
+                            ? new Failures(
+                                    0, System.nanoTime() + config.lockFor().toNanos())
                             : new Failures(count, null);
                 });
             }
@@ -79,7 +82,7 @@ public class LaptopSessions {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        sessions.put(token, new Login(username, account.get().displayName(), Instant.now()));
+        sessions.put(token, new Login(username, account.get().displayName(), System.nanoTime()));
         Log.infof("%s logged in on this laptop", username);
         return token;
     }
@@ -96,13 +99,14 @@ public class LaptopSessions {
         if (login == null) {
             return Optional.empty();
         }
-        Duration idle = Duration.between(login.lastUsed(), Instant.now());
+        // on the monotonic clock: a wall clock set back must not keep an unattended login open longer
+        Duration idle = Duration.ofNanos(System.nanoTime() - login.lastUsedNanos());
         if (idle.compareTo(config.idleLock()) >= 0
                 || accounts.find(login.username()).isEmpty()) {
             sessions.remove(token);
             return Optional.empty();
         }
-        Login used = new Login(login.username(), login.displayName(), Instant.now());
+        Login used = new Login(login.username(), login.displayName(), System.nanoTime());
         sessions.put(token, used);
         return Optional.of(used);
     }
