@@ -86,26 +86,22 @@ public final class FloorsBench {
             System.out.printf(
                     "| %s | %.1f | %.1f |%n", what.get(part), laptop.get(part + ".us"), server.get(part + ".us"));
         }
-        Map<String, String> rows = Map.of(
-                "full", "record, outgoing transaction, history row listing each field (as the trigger writes them)",
-                "empty", "record, outgoing transaction, history row without the field values",
-                "none", "record and outgoing transaction only");
-        for (String kept : List.of("full", "empty", "none")) {
+        for (History kept : History.values()) {
+            String key = kept.key();
             System.out.printf(
                     "| write a bulk entry's rows with plain JDBC (H2, the laptop's schema and URL, 1000 forms per "
                             + "commit): %s; CPU of the whole JVM, and wall time | %.1f (%.1f wall: %.0f/s) "
-                            + "| %.1f (%.1f "
-                            + "wall: %.0f/s) |%n",
-                    rows.get(kept),
-                    laptop.get("h2.us." + kept),
-                    laptop.get("h2.wall.us." + kept),
-                    1e6 / laptop.get("h2.wall.us." + kept),
-                    server.get("h2.us." + kept),
-                    server.get("h2.wall.us." + kept),
-                    1e6 / server.get("h2.wall.us." + kept));
+                            + "| %.1f (%.1f wall: %.0f/s) |%n",
+                    kept.rows,
+                    laptop.get("h2.us." + key),
+                    laptop.get("h2.wall.us." + key),
+                    1e6 / laptop.get("h2.wall.us." + key),
+                    server.get("h2.us." + key),
+                    server.get("h2.wall.us." + key),
+                    1e6 / server.get("h2.wall.us." + key));
         }
         double laptopSeals = laptop.get("seal.us") + laptop.get("sign.us");
-        double laptopNeeds = laptopSeals + laptop.get("h2.us.none");
+        double laptopNeeds = laptopSeals + laptop.get("h2.us." + History.NONE.key());
         double serverNeeds = server.get("verify.us") + server.get("open.us") + server.get("parse.us");
         double bytes = laptop.get("compressed.bytes") + 12 + 16 + 64 + 16 + 16;
         int cores = Runtime.getRuntime().availableProcessors();
@@ -125,7 +121,11 @@ public final class FloorsBench {
                 "| item 3: ≥ 15,000 entries/s on the laptop | %.0f µs CPU | sealing and signing in the laptop's JVM "
                         + "%.0f µs, and H2 writing the record and its outgoing transaction with plain JDBC %.0f µs: "
                         + "%.0f µs (no history row, Hibernate, trigger, lookups, checks or API) | **%.2f** |%n",
-                entryBudget, laptopSeals, laptop.get("h2.us.none"), laptopNeeds, laptopNeeds / entryBudget);
+                entryBudget,
+                laptopSeals,
+                laptop.get("h2.us." + History.NONE.key()),
+                laptopNeeds,
+                laptopNeeds / entryBudget);
         System.out.printf(
                 "| item 4: ≤ 250 bytes per change on the wire | 250 bytes | the compressed form %.0f + nonce 12 + tag "
                         + "16 + signature 64 + txId and record id 32, binary: %.0f bytes (no header, JSON or batch) "
@@ -246,10 +246,7 @@ public final class FloorsBench {
             figures.putAll(h2Writes(n, sealed, signatures));
             return figures;
         } finally {
-            try (var files = Files.walk(keys)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
+            deleteTree(keys);
         }
     }
 
@@ -327,7 +324,7 @@ public final class FloorsBench {
                     long wall = System.nanoTime();
                     floor.write(pass * n, n, sealed, signatures);
                     if (pass >= passes - 3) {
-                        String kept = "." + floor.kept.name().toLowerCase(Locale.ROOT);
+                        String kept = "." + floor.kept.key();
                         figures.merge("h2.us" + kept, (os.getProcessCpuTime() - cpu) / 1e3 / n, Math::min);
                         figures.merge("h2.wall.us" + kept, (System.nanoTime() - wall) / 1e3 / n, Math::min);
                     }
@@ -458,17 +455,34 @@ public final class FloorsBench {
         @Override
         public void close() throws Exception {
             c.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
         }
     }
 
     /** What {@link #h2Writes} writes of the history: each field as the trigger does, a row without values, nothing. */
     private enum History {
-        FULL,
-        EMPTY,
-        NONE
+        FULL("record, outgoing transaction, history row listing each field (as the trigger writes them)"),
+        EMPTY("record, outgoing transaction, history row without the field values"),
+        NONE("record and outgoing transaction only");
+
+        /** The rows each form gets, as the table says it. */
+        final String rows;
+
+        History(String rows) {
+            this.rows = rows;
+        }
+
+        /** The suffix of this variant's figures, as the measuring JVM prints them. */
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it. */
+    private static void deleteTree(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** {@code count} visits for the forms to refer to (a household, a subject per 100 visits), written untimed. */
