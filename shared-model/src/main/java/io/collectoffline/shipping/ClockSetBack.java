@@ -18,7 +18,7 @@ public final class ClockSetBack {
 
     /** Whether {@code recorded} lies more than {@link #SLACK} after {@code now}: the clock was set back since. */
     public static boolean since(Instant recorded, Instant now) {
-        return recorded != null && recorded.isAfter(now.plus(SLACK));
+        return recorded != null && recorded.isAfter(limit(now));
     }
 
     /** The time after which a recorded time shows that the clock was set back since it was recorded. */

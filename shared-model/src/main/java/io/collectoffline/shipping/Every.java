@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 public final class Every {
 
     private final LongSupplier nanos;
-    private volatile long last;
-    private volatile boolean ever;
+    /** When it was last done, on {@link #nanos}; null: not since start. */
+    private volatile Long last;
 
     public Every() {
         this(System::nanoTime);
@@ -26,13 +26,13 @@ public final class Every {
 
     /** Whether it was not done since start, or was done at least {@code period} ago. */
     public boolean due(Duration period) {
-        return !ever || nanos.getAsLong() - last >= period.toNanos();
+        Long done = last;
+        return done == null || nanos.getAsLong() - done >= period.toNanos();
     }
 
     /** Records that it was done now. */
     public void done() {
         last = nanos.getAsLong();
-        ever = true;
     }
 
     /** Whether it is due; if so, records it done now (for work done whether or not it succeeds). */
